@@ -1,0 +1,544 @@
+"""Catalogue aggregates: guidance-catalogue versions, their nodes, and the negative list."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+LEVELS = ("central", "provincial", "prefecture", "county", "departmental")
+NODE_KINDS = ("public_service", "auxiliary_service")
+DEFAULT_NATURE = "service"
+
+DRAFT = "draft"
+IN_CONSULTATION = "in_consultation"
+PUBLISHED = "published"
+SUPERSEDED = "superseded"
+REVOKED = "revoked"
+
+NODE_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "nature",
+    "suitable_for_social_forces",
+    "basic_public_service",
+    "procurement_item_code",
+    "parent_code",
+)
+
+
+class DomainRuleViolation(Exception):
+    """A rule of the domain refused a command; ``rule`` names it for callers."""
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    @property
+    def rule(self) -> str:
+        return type(self).__name__
+
+
+class NotFound(Exception):
+    """The thing asked for does not exist."""
+
+
+class NotADraft(DomainRuleViolation):
+    pass
+
+
+class DuplicateCode(DomainRuleViolation):
+    pass
+
+
+class ParentMissing(DomainRuleViolation):
+    pass
+
+
+class CodeNotUnderParent(DomainRuleViolation):
+    pass
+
+
+class DepthExceeded(DomainRuleViolation):
+    pass
+
+
+class OnNegativeList(DomainRuleViolation):
+    pass
+
+
+class NodeHasChildren(DomainRuleViolation):
+    pass
+
+
+class NoItems(DomainRuleViolation):
+    pass
+
+
+class ConsultationMissing(DomainRuleViolation):
+    pass
+
+
+class DecisionMissing(DomainRuleViolation):
+    pass
+
+
+class NotInConsultation(DomainRuleViolation):
+    pass
+
+
+class NotPublished(DomainRuleViolation):
+    pass
+
+
+class SourceNoLongerInForce(DomainRuleViolation):
+    pass
+
+
+class DuplicateNegativeListEntry(DomainRuleViolation):
+    pass
+
+
+class NodeNotFound(NotFound):
+    pass
+
+
+def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Counts of items added, removed, reworded (name/description) and moved (new parent)."""
+    common = old.keys() & new.keys()
+    return {
+        "added": len(new.keys() - old.keys()),
+        "removed": len(old.keys() - new.keys()),
+        "reworded": sum(
+            1
+            for code in common
+            if (old[code]["name"], old[code]["description"])
+            != (new[code]["name"], new[code]["description"])
+        ),
+        "moved": sum(1 for code in common if old[code]["parent_code"] != new[code]["parent_code"]),
+    }
+
+
+class Catalogue(Aggregate):
+    """One version of a guidance catalogue: draft → in_consultation → published → superseded | revoked."""
+
+    class Drafted(Aggregate.Created):
+        title: str
+        jurisdiction: str
+        level: str
+        issuer: str
+        fiscal_year: int
+        document_number: str | None
+        parent_catalogue_id: str | None
+        supersedes: str | None
+        nodes: list[dict[str, Any]]
+        actor: str
+
+    class NodeAdded(Aggregate.Event):
+        node: dict[str, Any]
+        actor: str
+
+    class NodeChanged(Aggregate.Event):
+        code: str
+        changes: dict[str, Any]
+        actor: str
+
+    class NodeRemoved(Aggregate.Event):
+        code: str
+        actor: str
+
+    class ConsultationRecorded(Aggregate.Event):
+        departments: list[str]
+        expert_review: bool
+        actor: str
+
+    class Published(Aggregate.Event):
+        decision_ref: str
+        revision: dict[str, int] | None
+        actor: str
+
+    class Superseded(Aggregate.Event):
+        superseded_by: str
+        revision: dict[str, int]
+        actor: str
+
+    class Revoked(Aggregate.Event):
+        reason: str
+        actor: str
+
+    @event(Drafted)
+    def __init__(
+        self,
+        *,
+        title: str,
+        jurisdiction: str,
+        level: str,
+        issuer: str,
+        fiscal_year: int,
+        document_number: str | None,
+        parent_catalogue_id: str | None,
+        supersedes: str | None,
+        nodes: list[dict[str, Any]],
+        actor: str,
+    ) -> None:
+        self.title = title
+        self.jurisdiction = jurisdiction
+        self.level = level
+        self.issuer = issuer
+        self.fiscal_year = fiscal_year
+        self.document_number = document_number
+        self.parent_catalogue_id = parent_catalogue_id
+        self.supersedes = supersedes
+        self.nodes: dict[str, dict[str, Any]] = {n["code"]: dict(n) for n in nodes}
+        self.status = DRAFT
+        self.consultation: dict[str, Any] | None = None
+        self.decision_ref: str | None = None
+        self.superseded_by: str | None = None
+        self.revision: dict[str, int] | None = None
+        self.revoked_reason: str | None = None
+
+    @classmethod
+    def draft(
+        cls,
+        *,
+        title: str,
+        jurisdiction: str,
+        level: str,
+        issuer: str,
+        fiscal_year: int,
+        actor: str,
+        document_number: str | None = None,
+        parent_catalogue_id: str | None = None,
+    ) -> Catalogue:
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}")
+        return cls(
+            title=title,
+            jurisdiction=jurisdiction,
+            level=level,
+            issuer=issuer,
+            fiscal_year=fiscal_year,
+            document_number=document_number,
+            parent_catalogue_id=parent_catalogue_id,
+            supersedes=None,
+            nodes=[],
+            actor=actor,
+        )
+
+    # --- rules -----------------------------------------------------------
+
+    @property
+    def max_depth(self) -> int:
+        return 4 if self.level == "departmental" else 3
+
+    def _require_draft(self) -> None:
+        if self.status != DRAFT:
+            raise NotADraft(
+                f"catalogue is {self.status}; only a draft is edited", status=self.status
+            )
+
+    def _node(self, code: str) -> dict[str, Any]:
+        try:
+            return self.nodes[code]
+        except KeyError:
+            raise NodeNotFound(f"no node {code!r} in this catalogue") from None
+
+    def _check_placement(self, code: str, parent_code: str | None) -> int:
+        if parent_code is None:
+            return 1
+        parent = self.nodes.get(parent_code)
+        if parent is None:
+            raise ParentMissing(f"parent {parent_code!r} does not exist", parent_code=parent_code)
+        if not code.startswith(parent_code) or code == parent_code:
+            raise CodeNotUnderParent(
+                f"code {code!r} must extend its parent's code {parent_code!r}",
+                code=code,
+                parent_code=parent_code,
+            )
+        level = parent["level"] + 1
+        if level > self.max_depth:
+            raise DepthExceeded(
+                f"level {level} exceeds the {self.max_depth} levels of a {self.level} catalogue",
+                level=level,
+                max_depth=self.max_depth,
+            )
+        return level
+
+    @staticmethod
+    def _check_nature(nature: str, negative_list: dict[str, dict[str, str]]) -> None:
+        entry = negative_list.get(nature)
+        if entry is not None:
+            raise OnNegativeList(
+                f"nature {nature!r} is on the negative list: {entry['text']}",
+                entry=entry,
+            )
+
+    def _children(self, code: str) -> list[str]:
+        return sorted(c for c, n in self.nodes.items() if n["parent_code"] == code)
+
+    # --- commands --------------------------------------------------------
+
+    def add_node(
+        self,
+        *,
+        code: str,
+        name: str,
+        actor: str,
+        negative_list: dict[str, dict[str, str]],
+        parent_code: str | None = None,
+        kind: str | None = None,
+        description: str = "",
+        nature: str = DEFAULT_NATURE,
+        suitable_for_social_forces: bool = True,
+        basic_public_service: bool = False,
+        procurement_item_code: str | None = None,
+    ) -> None:
+        self._require_draft()
+        if code in self.nodes:
+            raise DuplicateCode(f"code {code!r} is already used in this catalogue", code=code)
+        level = self._check_placement(code, parent_code)
+        if kind is None:
+            kind = self.nodes[parent_code]["kind"] if parent_code else "public_service"
+        if kind not in NODE_KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        self._check_nature(nature, negative_list)
+        self._add_node(
+            node={
+                "code": code,
+                "name": name,
+                "parent_code": parent_code,
+                "level": level,
+                "kind": kind,
+                "description": description,
+                "nature": nature,
+                "suitable_for_social_forces": suitable_for_social_forces,
+                "basic_public_service": basic_public_service,
+                "procurement_item_code": procurement_item_code,
+            },
+            actor=actor,
+        )
+
+    @event(NodeAdded)
+    def _add_node(self, node: dict[str, Any], actor: str) -> None:
+        self.nodes[node["code"]] = dict(node)
+
+    def change_node(
+        self,
+        code: str,
+        *,
+        actor: str,
+        negative_list: dict[str, dict[str, str]],
+        **changes: Any,
+    ) -> None:
+        self._require_draft()
+        node = self._node(code)
+        unknown = set(changes) - set(NODE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown node fields {sorted(unknown)}")
+        changes = {k: v for k, v in changes.items() if node.get(k) != v}
+        if not changes:
+            return
+        level = node["level"]
+        if "parent_code" in changes:
+            level = self._check_placement(code, changes["parent_code"])
+            depth_below = self._subtree_depth(code) - node["level"]
+            if level + depth_below > self.max_depth:
+                raise DepthExceeded(
+                    f"moving {code!r} would put its items below level {self.max_depth}",
+                    level=level + depth_below,
+                    max_depth=self.max_depth,
+                )
+        if "kind" in changes and changes["kind"] not in NODE_KINDS:
+            raise ValueError(f"unknown kind {changes['kind']!r}")
+        if "nature" in changes:
+            self._check_nature(changes["nature"], negative_list)
+        if level != node["level"]:
+            changes["level"] = level
+        self._change_node(code=code, changes=changes, actor=actor)
+
+    def _subtree_depth(self, code: str) -> int:
+        return max([self.nodes[code]["level"]] + [self._subtree_depth(c) for c in self._children(code)])
+
+    @event(NodeChanged)
+    def _change_node(self, code: str, changes: dict[str, Any], actor: str) -> None:
+        shift = changes.get("level", self.nodes[code]["level"]) - self.nodes[code]["level"]
+        self.nodes[code].update(changes)
+        if shift:
+            stack = self._children(code)
+            while stack:
+                child = stack.pop()
+                self.nodes[child]["level"] += shift
+                stack.extend(self._children(child))
+
+    def remove_node(self, code: str, *, actor: str) -> None:
+        self._require_draft()
+        self._node(code)
+        children = self._children(code)
+        if children:
+            raise NodeHasChildren(
+                f"node {code!r} still has items {children}; remove them first", children=children
+            )
+        self._remove_node(code=code, actor=actor)
+
+    @event(NodeRemoved)
+    def _remove_node(self, code: str, actor: str) -> None:
+        del self.nodes[code]
+
+    def record_consultation(self, *, departments: list[str], expert_review: bool, actor: str) -> None:
+        self._require_draft()
+        self._record_consultation(departments=list(departments), expert_review=expert_review, actor=actor)
+
+    @event(ConsultationRecorded)
+    def _record_consultation(self, departments: list[str], expert_review: bool, actor: str) -> None:
+        self.consultation = {"departments": departments, "expert_review": expert_review}
+        self.status = IN_CONSULTATION
+
+    def check_publishable(self, decision_ref: str) -> None:
+        if self.status == DRAFT and self.consultation is None:
+            raise ConsultationMissing("publishing needs a recorded consultation of departments")
+        if self.status != IN_CONSULTATION:
+            raise NotInConsultation(
+                f"catalogue is {self.status}; only a catalogue in consultation is published",
+                status=self.status,
+            )
+        if not self.nodes:
+            raise NoItems("publishing needs at least one item")
+        if not decision_ref.strip():
+            raise DecisionMissing("publishing needs the reference of the conference decision")
+
+    def publish(self, *, decision_ref: str, actor: str, previous: Catalogue | None = None) -> None:
+        """Publish; ``previous`` is the version this one revises, superseded in the same save."""
+        self.check_publishable(decision_ref)
+        revision = None
+        if previous is not None:
+            if previous.status != PUBLISHED:
+                raise SourceNoLongerInForce(
+                    f"the version this draft revises is {previous.status}, no longer in force",
+                    supersedes=str(previous.id),
+                    status=previous.status,
+                )
+            revision = revision_counts(previous.nodes, self.nodes)
+        self._publish(decision_ref=decision_ref, revision=revision, actor=actor)
+        if previous is not None and revision is not None:
+            previous._supersede(superseded_by=str(self.id), revision=revision, actor=actor)
+
+    @event(Published)
+    def _publish(self, decision_ref: str, revision: dict[str, int] | None, actor: str) -> None:
+        self.decision_ref = decision_ref
+        self.revision = revision
+        self.status = PUBLISHED
+
+    @event(Superseded)
+    def _supersede(self, superseded_by: str, revision: dict[str, int], actor: str) -> None:
+        self.superseded_by = superseded_by
+        self.revision = revision
+        self.status = SUPERSEDED
+
+    def revise(self, *, actor: str) -> Catalogue:
+        """A new draft copying this published version's nodes."""
+        if self.status != PUBLISHED:
+            raise NotPublished(
+                f"catalogue is {self.status}; only a published catalogue is revised",
+                status=self.status,
+            )
+        return Catalogue(
+            title=self.title,
+            jurisdiction=self.jurisdiction,
+            level=self.level,
+            issuer=self.issuer,
+            fiscal_year=self.fiscal_year,
+            document_number=None,
+            parent_catalogue_id=self.parent_catalogue_id,
+            supersedes=str(self.id),
+            nodes=[dict(n) for n in self.nodes.values()],
+            actor=actor,
+        )
+
+    def revoke(self, *, reason: str, actor: str) -> None:
+        if self.status != PUBLISHED:
+            raise NotPublished(
+                f"catalogue is {self.status}; only a published catalogue is revoked",
+                status=self.status,
+            )
+        self._revoke(reason=reason, actor=actor)
+
+    @event(Revoked)
+    def _revoke(self, reason: str, actor: str) -> None:
+        self.revoked_reason = reason
+        self.status = REVOKED
+
+
+NATIONAL_NEGATIVE_LIST: tuple[dict[str, str], ...] = (
+    {
+        "code": "outside_government_duties",
+        "text": "Matters outside the scope of government duties",
+        "legal_basis": "MOF Order No. 102 (2020), Art. 10(1)",
+    },
+    {
+        "code": "direct_government_duty",
+        "text": "Matters the government must perform directly itself",
+        "legal_basis": "MOF Order No. 102 (2020), Art. 10(2)",
+    },
+    {
+        "code": "goods_and_works",
+        "text": "Goods and works under the procurement laws, and projects bundling works with services",
+        "legal_basis": "MOF Order No. 102 (2020), Art. 10(3)",
+    },
+    {
+        "code": "financing",
+        "text": "Financing",
+        "legal_basis": "MOF Order No. 102 (2020), Art. 10(4)",
+    },
+    {
+        "code": "purchaser_staffing",
+        "text": "The purchaser's own staffing, labour dispatch, or public-welfare posts",
+        "legal_basis": "MOF Order No. 102 (2020), Art. 10(5)",
+    },
+    {
+        "code": "excluded_by_law",
+        "text": "Other matters excluded by laws, administrative regulations or the State Council",
+        "legal_basis": "MOF Order No. 102 (2020), Art. 10(6)",
+    },
+    {
+        "code": "infrastructure_construction",
+        "text": "Infrastructure construction",
+        "legal_basis": "MOF notice Cai Yu [2017] No. 87",
+    },
+)
+
+
+class NegativeList(Aggregate):
+    """The single negative list (负面清单): natures of matters that may never be purchased."""
+
+    ID = uuid5(NAMESPACE_URL, "reform:catalogue:negative-list")
+
+    class Opened(Aggregate.Created):
+        actor: str
+
+    class EntryAdded(Aggregate.Event):
+        code: str
+        text: str
+        legal_basis: str
+        actor: str
+
+    @staticmethod
+    def create_id(**_: Any) -> UUID:
+        return NegativeList.ID
+
+    @event(Opened)
+    def __init__(self, *, actor: str) -> None:
+        self.entries: dict[str, dict[str, str]] = {}
+
+    def add_entry(self, *, code: str, text: str, legal_basis: str, actor: str) -> None:
+        if code in self.entries:
+            raise DuplicateNegativeListEntry(
+                f"negative-list entry {code!r} already exists", code=code
+            )
+        self._add_entry(code=code, text=text, legal_basis=legal_basis, actor=actor)
+
+    @event(EntryAdded)
+    def _add_entry(self, code: str, text: str, legal_basis: str, actor: str) -> None:
+        self.entries[code] = {"code": code, "text": text, "legal_basis": legal_basis}

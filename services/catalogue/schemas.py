@@ -1,0 +1,128 @@
+"""Marshmallow schemas of the catalogue's HTTP/RPC requests and replies."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from shared.contracts.catalogue import LEVELS, NODE_KINDS, NodeSchema, RevisionCountsSchema
+
+CODE = validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits")
+TEXT = validate.Length(min=1, max=500)
+
+
+def StrictBoolean(**kwargs: object) -> fields.Boolean:  # noqa: N802 - reads like a field class
+    """A boolean that takes only JSON true/false, not "yes" or 1."""
+    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+
+
+class _Request(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class DraftCatalogueRequest(_Request):
+    title = fields.String(required=True, validate=TEXT)
+    jurisdiction = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    issuer = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    fiscal_year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    document_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    parent_catalogue_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class AddNodeRequest(_Request):
+    code = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=TEXT)
+    parent_code = fields.String(load_default=None, allow_none=True, validate=CODE)
+    kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(NODE_KINDS))
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    nature = fields.String(load_default="service", validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    suitable_for_social_forces = StrictBoolean(load_default=True)
+    basic_public_service = StrictBoolean(load_default=False)
+    procurement_item_code = fields.String(load_default=None, allow_none=True,
+                                          validate=validate.Length(min=1, max=50))
+
+
+class ChangeNodeRequest(_Request):
+    name = fields.String(validate=TEXT)
+    parent_code = fields.String(allow_none=True, validate=CODE)
+    kind = fields.String(validate=validate.OneOf(NODE_KINDS))
+    description = fields.String(validate=validate.Length(max=4000))
+    nature = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    suitable_for_social_forces = StrictBoolean()
+    basic_public_service = StrictBoolean()
+    procurement_item_code = fields.String(allow_none=True, validate=validate.Length(min=1, max=50))
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_: object) -> None:
+        if not data:
+            raise ValidationError("give at least one field to change", "_schema")
+
+
+class ConsultationRequest(_Request):
+    departments = fields.List(fields.String(validate=validate.Length(min=1, max=200)), required=True,
+                              validate=validate.Length(min=1, max=100))
+    expert_review = StrictBoolean(load_default=False)
+
+
+class PublishRequest(_Request):
+    decision_ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class RevokeRequest(_Request):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class NegativeListEntryRequest(_Request):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    text = fields.String(required=True, validate=TEXT)
+    legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class AsOfQuery(_Request):
+    as_of = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class CatalogueListQuery(_Request):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ("draft", "in_consultation", "published", "superseded", "revoked")))
+
+
+class FeedQuery(_Request):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class CreatedReply(Schema):
+    id = fields.UUID(required=True)
+
+
+class CatalogueReply(Schema):
+    id = fields.UUID()
+    version = fields.Integer()
+    title = fields.String()
+    jurisdiction = fields.String()
+    level = fields.String()
+    issuer = fields.String()
+    fiscal_year = fields.Integer()
+    document_number = fields.String(allow_none=True)
+    parent_catalogue_id = fields.UUID(allow_none=True)
+    supersedes = fields.UUID(allow_none=True)
+    superseded_by = fields.UUID(allow_none=True)
+    status = fields.String()
+    consultation = fields.Dict(allow_none=True)
+    decision_ref = fields.String(allow_none=True)
+    revision = fields.Nested(RevisionCountsSchema, allow_none=True)
+    revoked_reason = fields.String(allow_none=True)
+    node_count = fields.Integer()
+    created_at = fields.String()
+    modified_at = fields.String()
+    nodes = fields.List(fields.Nested(NodeSchema))
+
+
+class HistoryEntry(Schema):
+    event = fields.String()
+    version = fields.Integer()
+    recorded_at = fields.String()
+    actor = fields.String(allow_none=True)
+    data = fields.Dict()

@@ -1,0 +1,236 @@
+"""The catalogue nameko service: thin HTTP and RPC entrypoints over CatalogueApplication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+from nameko.web.handlers import http
+from werkzeug.wrappers import Request
+
+from services.catalogue import integration
+from services.catalogue.application import CatalogueApplication
+from services.catalogue.domain import DRAFT, IN_CONSULTATION, DomainRuleViolation, NotFound
+from services.catalogue.schemas import (
+    AddNodeRequest,
+    AsOfQuery,
+    CatalogueListQuery,
+    CatalogueReply,
+    ChangeNodeRequest,
+    ConsultationRequest,
+    CreatedReply,
+    DraftCatalogueRequest,
+    FeedQuery,
+    NegativeListEntryRequest,
+    PublishRequest,
+    RevokeRequest,
+)
+from shared.auth import Caller, Forbidden, Unauthenticated
+from shared.feed import read_feed
+from shared.http import (
+    ADMIN,
+    BASE_ERROR_TABLE,
+    PUBLIC,
+    READ,
+    WRITE,
+    authorize,
+    endpoint,
+    error_body,
+    json_response,
+    openapi,
+    parse_uuid,
+)
+from shared.runtime import ApplicationProvider, Tokens
+
+PRIVATE_STATUSES = {DRAFT, IN_CONSULTATION}
+
+
+def _seed(app: CatalogueApplication) -> None:
+    app.ensure_national_negative_list()
+
+
+class CatalogueService:
+    name = "catalogue"
+
+    app: CatalogueApplication = ApplicationProvider(
+        CatalogueApplication, mapper=integration.to_integration, on_start=_seed
+    )
+    tokens = Tokens()
+
+    error_table = [
+        *BASE_ERROR_TABLE,
+        (NotFound, 404, "not_found"),
+        (DomainRuleViolation, 409, None),
+    ]
+
+    # --- operations ------------------------------------------------------
+
+    @http("GET", "/health")
+    @endpoint(auth=PUBLIC, summary="Liveness and the relay's progress")
+    def health(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        relay = self.app.relay
+        return {
+            "status": "ok",
+            "service": self.name,
+            "last_position": self.app.last_position(),
+            "published_position": relay.published_position() if relay else None,
+            "relay_error": relay.last_error if relay else None,
+        }
+
+    @http("GET", "/openapi.json")
+    def openapi_document(self, request: Request) -> Any:
+        return json_response(200, openapi(type(self), "catalogue service"))
+
+    @http("GET", "/events")
+    @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
+    def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        return read_feed(self.app, self.name, integration.to_integration, data["after"], data["limit"])
+
+    # --- catalogues ------------------------------------------------------
+
+    @http("POST", "/catalogues")
+    @endpoint(auth=WRITE, body=DraftCatalogueRequest, status=201, response=CreatedReply,
+              summary="Draft a new catalogue version")
+    def draft_catalogue(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"id": str(self.app.draft_catalogue(actor=caller.subject, **data))}
+
+    @http("GET", "/catalogues")
+    @endpoint(auth=PUBLIC, query=CatalogueListQuery, summary="List catalogue versions")
+    def list_catalogues(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        rows = self.app.catalogues({data["status"]} if data["status"] else None)
+        if caller is None or not caller.can_read_private(self.name):
+            rows = [r for r in rows if r["status"] not in PRIVATE_STATUSES]
+        return {"catalogues": rows}
+
+    @http("GET", "/catalogues/<catalogue_id>")
+    @endpoint(auth=PUBLIC, query=AsOfQuery, response=CatalogueReply,
+              summary="One catalogue with its nodes, now or as of a past moment")
+    def get_catalogue(self, caller: Caller | None, data: dict, catalogue_id: str) -> dict[str, Any]:
+        row = self.app.catalogue(parse_uuid(catalogue_id, "catalogue"), as_of=data["as_of"])
+        self._check_visible(caller, row["status"])
+        return row
+
+    @http("GET", "/catalogues/<catalogue_id>/history")
+    @endpoint(auth=READ, summary="Every event of a catalogue with time and actor")
+    def catalogue_history(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
+        cid = parse_uuid(catalogue_id, "catalogue")
+        self.app.status_of(cid)  # 404 for an unknown id
+        self._check_visible(caller, DRAFT)
+        return {"catalogue_id": str(cid), "events": self.app.history(cid)}
+
+    @http("POST", "/catalogues/<catalogue_id>/nodes")
+    @endpoint(auth=WRITE, body=AddNodeRequest, status=201, summary="Add a node to a draft")
+    def add_node(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
+        return self.app.add_node(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data)
+
+    @http("PATCH", "/catalogues/<catalogue_id>/nodes/<code>")
+    @endpoint(auth=WRITE, body=ChangeNodeRequest, summary="Change a node of a draft")
+    def change_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
+        return self.app.change_node(parse_uuid(catalogue_id, "catalogue"), code,
+                                    actor=caller.subject, **data)
+
+    @http("DELETE", "/catalogues/<catalogue_id>/nodes/<code>")
+    @endpoint(auth=WRITE, summary="Remove a leaf node from a draft")
+    def remove_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
+        cid = parse_uuid(catalogue_id, "catalogue")
+        self.app.remove_node(cid, code, actor=caller.subject)
+        return {"removed": code}
+
+    @http("POST", "/catalogues/<catalogue_id>/consultation")
+    @endpoint(auth=WRITE, body=ConsultationRequest, summary="Record the consultation of departments")
+    def record_consultation(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
+        cid = parse_uuid(catalogue_id, "catalogue")
+        self.app.record_consultation(cid, actor=caller.subject, **data)
+        return self.app.catalogue(cid)
+
+    @http("POST", "/catalogues/<catalogue_id>/publish")
+    @endpoint(auth=WRITE, body=PublishRequest, response=CatalogueReply,
+              summary="Publish, superseding the version it revises")
+    def publish(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
+        return self.app.publish(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data)
+
+    @http("POST", "/catalogues/<catalogue_id>/revise")
+    @endpoint(auth=WRITE, status=201, response=CreatedReply,
+              summary="Open a new draft copying a published version")
+    def revise(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
+        return {"id": str(self.app.revise(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject))}
+
+    @http("POST", "/catalogues/<catalogue_id>/revoke")
+    @endpoint(auth=WRITE, body=RevokeRequest, summary="Revoke a published version")
+    def revoke(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
+        cid = parse_uuid(catalogue_id, "catalogue")
+        self.app.revoke(cid, actor=caller.subject, **data)
+        return self.app.catalogue(cid)
+
+    # --- negative list ---------------------------------------------------
+
+    @http("GET", "/negative-list")
+    @endpoint(auth=PUBLIC, summary="The negative list: natures never purchasable")
+    def get_negative_list(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        return {"entries": self.app.negative_list()}
+
+    @http("POST", "/negative-list")
+    @endpoint(auth=ADMIN, body=NegativeListEntryRequest, status=201,
+              summary="Add a negative-list entry (admin)")
+    def add_negative_list_entry(self, caller: Caller, data: dict) -> dict[str, Any]:
+        self.app.add_negative_list_entry(actor=caller.subject, **data)
+        return {"entries": self.app.negative_list()}
+
+    def _check_visible(self, caller: Caller | None, status: str) -> None:
+        if status not in PRIVATE_STATUSES:
+            return
+        if caller is None:
+            raise Unauthenticated("a catalogue that is not yet published needs a token")
+        if not caller.can_read_private(self.name):
+            raise Forbidden(f"{caller.subject} may not read unpublished catalogues")
+
+    @http("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    def not_found(self, request: Request, path: str) -> Any:
+        return json_response(404, error_body("not_found", f"no such resource /{path}"))
+
+    # --- the same use cases over RPC -------------------------------------
+
+    def _rpc_caller(self, token: str | None, auth: str) -> Caller | None:
+        caller = self.tokens.verify(token) if token else None
+        authorize(caller, auth, self.name)
+        return caller
+
+    @rpc
+    def draft_catalogue_rpc(self, token: str, data: dict) -> str:
+        caller = self._rpc_caller(token, WRITE)
+        fields = DraftCatalogueRequest().load(data)
+        return str(self.app.draft_catalogue(actor=caller.subject, **fields))
+
+    @rpc
+    def add_node_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
+        caller = self._rpc_caller(token, WRITE)
+        return self.app.add_node(parse_uuid(catalogue_id), actor=caller.subject,
+                                 **AddNodeRequest().load(data))
+
+    @rpc
+    def record_consultation_rpc(self, token: str, catalogue_id: str, data: dict) -> None:
+        caller = self._rpc_caller(token, WRITE)
+        self.app.record_consultation(parse_uuid(catalogue_id), actor=caller.subject,
+                                     **ConsultationRequest().load(data))
+
+    @rpc
+    def publish_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
+        caller = self._rpc_caller(token, WRITE)
+        return self.app.publish(parse_uuid(catalogue_id), actor=caller.subject,
+                                **PublishRequest().load(data))
+
+    @rpc
+    def get_catalogue_rpc(self, catalogue_id: str, as_of: str | None = None,
+                          token: str | None = None) -> dict[str, Any]:
+        caller = self._rpc_caller(token, PUBLIC)
+        query = AsOfQuery().load({"as_of": as_of} if as_of else {})
+        row = self.app.catalogue(parse_uuid(catalogue_id), as_of=query["as_of"])
+        self._check_visible(caller, row["status"])
+        return row
+
+    @rpc
+    def negative_list_rpc(self) -> list[dict[str, str]]:
+        return self.app.negative_list()
+
+
+Service = CatalogueService

@@ -1,0 +1,1 @@
+"""The platform kit shared by every service: contracts, relay, consumer, HTTP, auth, CLI."""

@@ -1,0 +1,184 @@
+"""RabbitMQ plumbing: reachability, the declared topology, and publishing with confirms."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterable
+from typing import Any
+
+import amqp
+from kombu import Connection, Exchange, Queue
+
+# consumer service -> source service -> routing keys. Every service declares the
+# whole topology at startup, so a consumer's queue holds events published before
+# that consumer first ran: start order never loses an event.
+SUBSCRIPTIONS: dict[str, dict[str, list[str]]] = {
+    "reporting": {"catalogue": ["#"]},
+}
+
+
+class BrokerUnavailable(Exception):
+    pass
+
+
+class Unroutable(Exception):
+    """The broker had no queue for a mandatory message: nothing was delivered."""
+
+
+class Nacked(Exception):
+    pass
+
+
+def events_exchange(source: str) -> Exchange:
+    # Same arguments as nameko's own event exchanges, so both can declare it.
+    return Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
+
+
+def inbox_queue(consumer: str, source: str, routing_keys: Iterable[str] = ("#",)) -> Queue:
+    from kombu import binding
+
+    exchange = events_exchange(source)
+    return Queue(
+        f"{consumer}.{source}.events",
+        bindings=[binding(exchange, routing_key=key) for key in routing_keys],
+        durable=True,
+        auto_delete=False,
+    )
+
+
+def parked_queue(consumer: str) -> Queue:
+    return Queue(f"{consumer}.parked", durable=True, auto_delete=False)
+
+
+def check_broker(amqp_uri: str, timeout: float = 4.0) -> None:
+    """Raise BrokerUnavailable with a clear message unless the broker answers in time."""
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+    except (OSError, socket.timeout, amqp.exceptions.AMQPError) as exc:
+        raise BrokerUnavailable(f"RabbitMQ does not answer at {_redact(amqp_uri)}: {exc}") from exc
+    except Exception as exc:  # kombu wraps transport errors in its own types
+        raise BrokerUnavailable(f"RabbitMQ does not answer at {_redact(amqp_uri)}: {exc}") from exc
+
+
+def _redact(uri: str) -> str:
+    if "@" in uri and "://" in uri:
+        scheme, rest = uri.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return uri
+
+
+def declare_topology(conn: Connection, sources: Iterable[str]) -> None:
+    """Declare the event exchanges of ``sources`` and every known consumer queue."""
+    channel = conn.default_channel
+    for source in sources:
+        events_exchange(source)(channel).declare()
+    for consumer, subscriptions in SUBSCRIPTIONS.items():
+        for source, keys in subscriptions.items():
+            events_exchange(source)(channel).declare()
+            inbox_queue(consumer, source, keys)(channel).declare()
+        parked_queue(consumer)(channel).declare()
+
+
+class ConfirmingPublisher:
+    """Publishes batches persistently, mandatory, and waits for the broker's confirms.
+
+    One batch is confirmed as a whole: the caller records progress only after
+    ``publish_batch`` returned, so a failure anywhere means re-publishing, never loss.
+    """
+
+    def __init__(self, amqp_uri: str, confirm_timeout: float = 30.0) -> None:
+        self.amqp_uri = amqp_uri
+        self.confirm_timeout = confirm_timeout
+        self._conn: Connection | None = None
+        self._channel: Any = None
+        self._tag = 0
+
+    def _ensure(self) -> Any:
+        if self._channel is None:
+            conn = Connection(self.amqp_uri, connect_timeout=5, heartbeat=0)
+            conn.connect()
+            channel = conn.connection.channel()
+            channel.confirm_select()
+            self._conn, self._channel, self._tag = conn, channel, 0
+        return self._channel
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.release()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
+        self._conn, self._channel = None, None
+
+    def declare(self, sources: Iterable[str]) -> None:
+        self._ensure()
+        assert self._conn is not None
+        declare_topology(self._conn, sources)
+
+    def publish_batch(self, exchange: str, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        """Publish (routing key, body) pairs; returns once every one is confirmed."""
+        if not messages:
+            return
+        try:
+            self._publish_batch(exchange, messages)
+        except Exception:
+            self.close()  # a channel in an unknown state is never reused
+            raise
+
+    def _publish_batch(self, exchange: str, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        channel = self._ensure()
+        first = self._tag + 1
+        last = self._tag + len(messages)
+        acked: set[int] = set()
+        acked_upto = [first - 1]
+        nacked: list[int] = []
+        returned: list[str] = []
+
+        def on_ack(tag: int, multiple: bool) -> None:
+            if multiple:
+                acked_upto[0] = max(acked_upto[0], tag)
+            else:
+                acked.add(tag)
+
+        def on_nack(tag: int, multiple: bool) -> None:
+            nacked.append(tag)
+
+        def on_return(exc: Exception, exch: str, routing_key: str, message: Any) -> None:
+            returned.append(f"{exch}/{routing_key}: {exc}")
+
+        channel.events["basic_ack"].add(on_ack)
+        channel.events["basic_nack"].add(on_nack)
+        channel.events["basic_return"].add(on_return)
+        try:
+            for routing_key, body in messages:
+                channel.basic_publish(
+                    amqp.Message(
+                        json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                        content_type="application/json",
+                        content_encoding="utf-8",
+                        delivery_mode=2,
+                        message_id=str(body.get("event_id", "")),
+                    ),
+                    exchange=exchange,
+                    routing_key=routing_key,
+                    mandatory=True,
+                )
+                self._tag += 1
+
+            def all_confirmed() -> bool:
+                return all(t <= acked_upto[0] or t in acked for t in range(first, last + 1))
+
+            while not all_confirmed() and not nacked:
+                self._conn.connection.drain_events(timeout=self.confirm_timeout)
+        finally:
+            channel.events["basic_ack"].discard(on_ack)
+            channel.events["basic_nack"].discard(on_nack)
+            channel.events["basic_return"].discard(on_return)
+        if nacked:
+            raise Nacked(f"broker refused {len(nacked)} message(s) on {exchange}")
+        if returned:
+            raise Unroutable(
+                f"no queue is bound for {len(returned)} message(s): {returned[0]}"
+            )

@@ -1,0 +1,112 @@
+"""The `reform` command: run the platform, one service, its status, parked messages, tokens."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+KNOWN_SERVICES = ("catalogue", "conference", "pilots", "reporting")
+
+
+def available_services() -> list[str]:
+    """The services of KNOWN_SERVICES that exist in this checkout, in start order."""
+    root = Path(__file__).resolve().parent.parent / "services"
+    return [name for name in KNOWN_SERVICES if (root / name / "service.py").exists()]
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import eventlet
+
+    eventlet.monkey_patch()  # before anything opens a socket
+    from shared.launcher import run_service
+
+    return run_service(args.service)
+
+
+def _cmd_up(args: argparse.Namespace) -> int:
+    from shared.launcher import up
+
+    return up(available_services())
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from shared.launcher import status
+
+    return status(available_services())
+
+
+def _cmd_parked(args: argparse.Namespace) -> int:
+    from shared.broker import SUBSCRIPTIONS
+    from shared.config import DEFAULT_AMQP_URI
+    from shared.consumer import list_parked, replay_parked
+
+    amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+    consumers = [args.consumer] if args.consumer else sorted(SUBSCRIPTIONS)
+    if args.action == "list":
+        for consumer in consumers:
+            rows = list_parked(amqp_uri, consumer)
+            print(f"{consumer}.parked: {len(rows)} message(s)")
+            for row in rows:
+                body = row["body"]
+                what = (f"{body.get('source')}#{body.get('position')} {body.get('event_type')}"
+                        if isinstance(body, dict) else repr(body)[:80])
+                print(f"  {what}  reason: {row['headers'].get('x-parked-reason')}")
+        return 0
+    for consumer in consumers:
+        print(f"{consumer}: replayed {replay_parked(amqp_uri, consumer)} message(s)")
+    return 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    from shared.auth import add_token
+    from shared.config import settings_from_env
+
+    tokens_file = Path(args.file) if args.file else settings_from_env("reform").tokens_file
+    token = add_token(tokens_file, args.subject, args.role)
+    print(token)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reform", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start every service, each in its own process (what `make run` runs)")
+    up.set_defaults(func=_cmd_up)
+
+    run = sub.add_parser("run", help="run one service in the foreground (what a container runs)")
+    run.add_argument("service", choices=KNOWN_SERVICES)
+    run.set_defaults(func=_cmd_run)
+
+    st = sub.add_parser("status", help="per service: health, last stored and last published position")
+    st.set_defaults(func=_cmd_status)
+
+    parked = sub.add_parser("parked", help="messages a consumer could not process")
+    parked.add_argument("action", choices=("list", "replay"))
+    parked.add_argument("--consumer", help="consumer service (default: every known consumer)")
+    parked.set_defaults(func=_cmd_parked)
+
+    token = sub.add_parser("token", help="create a token (printed once, stored hashed)")
+    token.add_argument("action", choices=("add",))
+    token.add_argument("--subject", required=True)
+    token.add_argument("--role", action="append", required=True,
+                       help="admin, auditor or <service>:editor; repeat for several")
+    token.add_argument("--file", help="tokens file (default: $TOKENS_FILE or var/tokens.json)")
+    token.set_defaults(func=_cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    # eventlet announces its own deprecation on import; nameko 2 still needs it.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Service configuration: read once from the environment at startup, never at import."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+SERVICE_PORTS = {"catalogue": 8101, "conference": 8102, "pilots": 8103, "reporting": 8104}
+
+_ENV_PATTERN = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<default>[^}]*))?\}")
+
+
+def expand_env(text: str, environ: dict[str, str]) -> str:
+    """Replace nameko-style ``${VAR:default}`` placeholders."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = environ.get(match["name"])
+        if value is None:
+            if match["default"] is None:
+                raise KeyError(f"configuration needs environment variable {match['name']}")
+            return match["default"]
+        return value
+
+    return _ENV_PATTERN.sub(replace, text)
+
+
+def load_yaml_config(path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    environ = dict(os.environ if environ is None else environ)
+    return yaml.safe_load(expand_env(path.read_text(encoding="utf-8"), environ)) or {}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a service process needs, resolved once."""
+
+    service: str
+    amqp_uri: str
+    http_host: str
+    http_port: int
+    data_dir: Path
+    tokens_file: Path
+    relay_enabled: bool = True
+    relay_poll_seconds: float = 1.0
+    relay_batch: int = 500
+    persistence_env: dict[str, str] = field(default_factory=dict)
+    feeds: dict[str, str] = field(default_factory=dict)
+    feed_token: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "") else self.http_host
+        return f"http://{host}:{self.http_port}"
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "y", "on")
+
+
+def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings of ``service`` from environment variables.
+
+    Persistence follows eventsourcing's own variables: SQLite under DATA_DIR by
+    default, PostgreSQL when ``PERSISTENCE_MODULE=eventsourcing.postgres``.
+    """
+    env = dict(os.environ if environ is None else environ)
+    data_dir = Path(env.get("DATA_DIR", "var")).resolve()
+    module = env.get("PERSISTENCE_MODULE", "eventsourcing.sqlite")
+    persistence: dict[str, str] = {"PERSISTENCE_MODULE": module}
+    if module == "eventsourcing.sqlite":
+        persistence["SQLITE_DBNAME"] = env.get(
+            "SQLITE_DBNAME", str(data_dir / f"{service}.sqlite3")
+        )
+        persistence["SQLITE_LOCK_TIMEOUT"] = env.get("SQLITE_LOCK_TIMEOUT", "10")
+    elif module == "eventsourcing.postgres":
+        for key, value in env.items():
+            if key.startswith("POSTGRES_"):
+                persistence[key] = value
+        persistence.setdefault("POSTGRES_SCHEMA", service)
+        missing = [k for k in ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_USER")
+                   if k not in persistence]
+        if missing:
+            raise ValueError(f"PostgreSQL persistence needs {', '.join(missing)}")
+        persistence.setdefault("POSTGRES_PORT", "5432")
+        persistence.setdefault("POSTGRES_PASSWORD", "")
+    elif module != "eventsourcing.popo":
+        raise ValueError(f"unsupported PERSISTENCE_MODULE {module!r}")
+    feeds = {
+        key[: -len("_URL")].lower(): value
+        for key, value in env.items()
+        if key.endswith("_URL") and key[: -len("_URL")].lower() in SERVICE_PORTS
+    }
+    return Settings(
+        service=service,
+        amqp_uri=env.get("AMQP_URI", DEFAULT_AMQP_URI),
+        http_host=env.get("HTTP_HOST", "127.0.0.1"),
+        http_port=int(env.get("HTTP_PORT", SERVICE_PORTS.get(service, 8100))),
+        data_dir=data_dir,
+        tokens_file=Path(env.get("TOKENS_FILE", str(data_dir / "tokens.json"))).resolve(),
+        relay_enabled=_truthy(env.get("RELAY_ENABLED", "1")),
+        relay_poll_seconds=float(env.get("RELAY_POLL_SECONDS", "1.0")),
+        relay_batch=int(env.get("RELAY_BATCH", "500")),
+        persistence_env=persistence,
+        feeds=feeds,
+        feed_token=env.get("FEED_TOKEN") or None,
+    )

@@ -1,0 +1,306 @@
+"""Taking other services' events exactly once in effect, in position order, parking what fails."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import amqp
+import requests
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError, Tracking
+from kombu import Connection
+from marshmallow import ValidationError
+
+from shared.broker import parked_queue
+from shared.contracts import validate_envelope
+from shared.eventlog import ServiceApplication
+
+log = logging.getLogger(__name__)
+
+# handler(app, envelope) -> aggregates whose pending events are the effect
+Handler = Callable[[ServiceApplication, dict[str, Any]], list[Any]]
+
+APPLIED = "applied"
+DUPLICATE = "duplicate"
+IGNORED = "ignored"
+REPLAYED = "replayed"
+
+
+class ParkedMessage(Aggregate):
+    """A delivered event whose processing failed; its position was passed so later
+    events could go on, and it is applied once when an operator replays it."""
+
+    class Parked(Aggregate.Created):
+        consumer: str
+        source: str
+        position: int
+        event_id: str
+        reason: str
+
+    class ParkedAgain(Aggregate.Event):
+        reason: str
+
+    class Resolved(Aggregate.Event):
+        pass
+
+    @staticmethod
+    def create_id(consumer: str, source: str, position: int, **_: Any) -> UUID:
+        return uuid5(NAMESPACE_URL, f"reform:parked:{consumer}:{source}:{position}")
+
+    @event(Parked)
+    def __init__(self, *, consumer: str, source: str, position: int, event_id: str, reason: str) -> None:
+        self.consumer = consumer
+        self.source = source
+        self.position = position
+        self.event_id = event_id
+        self.reasons = [reason]
+        self.resolved = False
+
+    @event(ParkedAgain)
+    def park_again(self, reason: str) -> None:
+        self.reasons.append(reason)
+
+    @event(Resolved)
+    def resolve(self) -> None:
+        self.resolved = True
+
+
+class EventConsumer:
+    """Applies integration events through handlers, recording ``(source, position)``
+    in the same transaction as the effect.
+
+    A repeat (position already passed) changes nothing; events of one source are
+    applied one at a time in arrival order, and a hole before a position is first
+    filled from the producer's feed when its URL is known.
+    """
+
+    def __init__(
+        self,
+        app: ServiceApplication,
+        consumer: str,
+        handlers: dict[tuple[str, str], Handler],
+        feeds: dict[str, str] | None = None,
+        amqp_uri: str | None = None,
+        feed_token: str | None = None,
+    ) -> None:
+        self.app = app
+        self.consumer = consumer
+        self.handlers = handlers
+        self.feeds = feeds or {}
+        self.amqp_uri = amqp_uri
+        self._locks: dict[str, threading.Lock] = {}
+        self._feed_headers = {"Authorization": f"Bearer {feed_token}"} if feed_token else {}
+
+    @property
+    def sources(self) -> set[str]:
+        return {source for source, _ in self.handlers}
+
+    def position(self, source: str) -> int:
+        return self.app.process_recorder.max_tracking_id(source) or 0
+
+    def _lock(self, source: str) -> threading.Lock:
+        return self._locks.setdefault(source, threading.Lock())
+
+    # --- applying --------------------------------------------------------
+
+    def receive(self, body: Any) -> str:
+        """Validate and apply one delivered envelope. Raises on failure (caller parks)."""
+        envelope = validate_envelope(body)
+        with self._lock(envelope["source"]):
+            self._fill_hole(envelope["source"], envelope["position"])
+            return self._apply(envelope)
+
+    def _apply(self, envelope: dict[str, Any]) -> str:
+        source, position = envelope["source"], envelope["position"]
+        if position <= self.position(source):
+            return self._replay_if_parked(envelope)
+        aggregates = self._effect(envelope)
+        try:
+            self.app.record_processed(Tracking(source, position), *aggregates)
+        except IntegrityError:
+            return DUPLICATE  # a concurrent delivery of the same position won
+        return APPLIED if aggregates else IGNORED
+
+    def _effect(self, envelope: dict[str, Any]) -> list[Any]:
+        handler = self.handlers.get((envelope["source"], envelope["event_type"]))
+        if handler is None:
+            return []
+        return [a for a in handler(self.app, envelope) if a is not None]
+
+    def _replay_if_parked(self, envelope: dict[str, Any]) -> str:
+        parked_id = ParkedMessage.create_id(self.consumer, envelope["source"], envelope["position"])
+        try:
+            parked = self.app.repository.get(parked_id)
+        except AggregateNotFoundError:
+            return DUPLICATE
+        if parked.resolved:
+            return DUPLICATE
+        aggregates = self._effect(envelope)
+        parked.resolve()
+        # The resolution and the effect in one save: a second replay finds it resolved.
+        self.app.save(parked, *aggregates)
+        return REPLAYED
+
+    def _fill_hole(self, source: str, position: int) -> None:
+        last = self.position(source)
+        url = self.feeds.get(source)
+        if url is None or position <= last + 1:
+            return
+        try:
+            self._catch_up(source, url, until=position - 1)
+        except requests.RequestException as exc:
+            log.warning("%s: cannot fill %s positions %d..%d from feed: %s",
+                        self.consumer, source, last + 1, position - 1, exc)
+
+    def catch_up(self, source: str) -> int:
+        """Apply everything the producer's feed has after our position; returns events applied."""
+        url = self.feeds[source]
+        with self._lock(source):
+            return self._catch_up(source, url, until=None)
+
+    def _catch_up(self, source: str, url: str, until: int | None) -> int:
+        applied = 0
+        after = self.position(source)
+        while until is None or after < until:
+            reply = requests.get(f"{url.rstrip('/')}/events",
+                                 params={"after": after, "limit": 500},
+                                 headers=self._feed_headers, timeout=10)
+            reply.raise_for_status()
+            page = reply.json()
+            for envelope in page["events"]:
+                if until is not None and envelope["position"] > until:
+                    return applied
+                try:
+                    envelope = validate_envelope(envelope)
+                    if self._apply(envelope) in (APPLIED, IGNORED):
+                        applied += 1
+                except Exception as exc:  # noqa: BLE001 - one bad event must not stop the rest
+                    self.park(envelope, f"{type(exc).__name__}: {exc}", routing=None)
+            if not page["has_more"] or page["next_after"] <= after:
+                return applied
+            after = page["next_after"]
+        return applied
+
+    # --- parking ---------------------------------------------------------
+
+    def park(self, body: Any, reason: str, routing: tuple[str, str] | None) -> None:
+        """Put a message on ``<consumer>.parked`` with the reason, then pass its position.
+
+        The copy is confirmed by the broker before the position is passed, so a
+        crash in between parks it twice (replay applies it once), never zero times.
+        """
+        headers = {
+            "x-parked-reason": reason[:2000],
+            "x-parked-at": datetime.now(timezone.utc).isoformat(),
+            "x-consumer": self.consumer,
+        }
+        if routing is not None:
+            headers["x-original-exchange"], headers["x-original-routing-key"] = routing
+        publish_parked(self.amqp_uri, self.consumer, body, headers)
+        if not _is_valid_envelope(body):
+            return
+        source, position = body["source"], body["position"]
+        parked_id = ParkedMessage.create_id(self.consumer, source, position)
+        try:
+            parked = self.app.repository.get(parked_id)
+            if parked.resolved:
+                return
+            parked.park_again(reason=reason[:2000])
+            self.app.save(parked)
+        except AggregateNotFoundError:
+            parked = ParkedMessage(consumer=self.consumer, source=source, position=position,
+                                   event_id=str(body["event_id"]), reason=reason[:2000])
+            tracking = Tracking(source, position) if position > self.position(source) else None
+            try:
+                self.app.record_processed(tracking, parked)
+            except IntegrityError:
+                pass  # parked concurrently: the first record stands
+
+
+def _is_valid_envelope(body: Any) -> bool:
+    try:
+        validate_envelope(body)
+    except ValidationError:
+        return False
+    return True
+
+
+def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict[str, Any]) -> None:
+    if amqp_uri is None:
+        raise RuntimeError("parking needs the broker's AMQP_URI")
+    raw = body if isinstance(body, bytes | bytearray) else json.dumps(body, ensure_ascii=False).encode()
+    with Connection(amqp_uri, connect_timeout=5) as conn:
+        channel = conn.connection.channel()
+        parked_queue(consumer)(conn.default_channel).declare()
+        channel.basic_publish_confirm(
+            amqp.Message(raw, content_type="application/json", delivery_mode=2,
+                         application_headers=headers),
+            exchange="",
+            routing_key=f"{consumer}.parked",
+            mandatory=True,
+        )
+        channel.close()
+
+
+def list_parked(amqp_uri: str, consumer: str) -> list[dict[str, Any]]:
+    """Read parked messages without taking them off the queue."""
+    rows = []
+    with Connection(amqp_uri, connect_timeout=5) as conn:
+        channel = conn.connection.channel()
+        parked_queue(consumer)(conn.default_channel).declare()
+        while True:
+            message = channel.basic_get(queue=f"{consumer}.parked", no_ack=False)
+            if message is None:
+                break
+            headers = dict(message.properties.get("application_headers") or {})
+            rows.append({"headers": headers, "body": _decode(message.body)})
+        channel.close()  # un-acked messages go back to the queue, in order
+    return rows
+
+
+def replay_parked(amqp_uri: str, consumer: str) -> int:
+    """Send every parked message back to the consumer's inbox; returns how many."""
+    count = 0
+    with Connection(amqp_uri, connect_timeout=5) as conn:
+        channel = conn.connection.channel()
+        parked_queue(consumer)(conn.default_channel).declare()
+        while True:
+            message = channel.basic_get(queue=f"{consumer}.parked", no_ack=False)
+            if message is None:
+                break
+            headers = dict(message.properties.get("application_headers") or {})
+            body = _decode(message.body)
+            source = body.get("source") if isinstance(body, dict) else None
+            target = headers.get("x-original-inbox") or (
+                f"{consumer}.{source}.events" if source else None
+            )
+            if target is None:
+                continue  # left un-acked: it stays parked when the channel closes
+            headers["x-replayed"] = True
+            channel.basic_publish_confirm(
+                amqp.Message(message.body, content_type="application/json", delivery_mode=2,
+                             application_headers=headers),
+                exchange="",
+                routing_key=target,
+                mandatory=True,
+            )
+            channel.basic_ack(message.delivery_tag)
+            count += 1
+        channel.close()
+    return count
+
+
+def _decode(raw: Any) -> Any:
+    if isinstance(raw, bytes | bytearray):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw.decode("utf-8", "replace")
+    return raw

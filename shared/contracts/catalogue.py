@@ -1,0 +1,132 @@
+"""Integration events published by the catalogue service on ``catalogue.events``."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+LEVELS = ("central", "provincial", "prefecture", "county", "departmental")
+NODE_KINDS = ("public_service", "auxiliary_service")
+
+
+class _Contract(Schema):
+    class Meta:
+        unknown = RAISE
+
+    schema_version = 1
+
+
+class NodeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    parent_code = fields.String(required=True, allow_none=True)
+    level = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
+    kind = fields.String(required=True, validate=validate.OneOf(NODE_KINDS))
+    description = fields.String(required=True)
+    nature = fields.String(required=True)
+    suitable_for_social_forces = fields.Boolean(required=True)
+    basic_public_service = fields.Boolean(required=True)
+    procurement_item_code = fields.String(required=True, allow_none=True)
+
+
+class RevisionCountsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    added = fields.Integer(required=True)
+    removed = fields.Integer(required=True)
+    reworded = fields.Integer(required=True)
+    moved = fields.Integer(required=True)
+
+
+class CatalogueDrafted(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    jurisdiction = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    issuer = fields.String(required=True)
+    fiscal_year = fields.Integer(required=True)
+    document_number = fields.String(required=True, allow_none=True)
+    parent_catalogue_id = fields.UUID(required=True, allow_none=True)
+    supersedes = fields.UUID(required=True, allow_none=True)
+    nodes = fields.List(fields.Nested(NodeSchema), required=True)
+    actor = fields.String(required=True)
+
+
+class NodeAdded(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    node = fields.Nested(NodeSchema, required=True)
+    actor = fields.String(required=True)
+
+
+class NodeChanged(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    code = fields.String(required=True)
+    changes = fields.Dict(keys=fields.String(), required=True)
+    actor = fields.String(required=True)
+
+
+class NodeRemoved(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    code = fields.String(required=True)
+    actor = fields.String(required=True)
+
+
+class ConsultationRecorded(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    departments = fields.List(fields.String(), required=True)
+    expert_review = fields.Boolean(required=True)
+    actor = fields.String(required=True)
+
+
+class CataloguePublished(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    jurisdiction = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    issuer = fields.String(required=True)
+    fiscal_year = fields.Integer(required=True)
+    document_number = fields.String(required=True, allow_none=True)
+    decision_ref = fields.String(required=True)
+    supersedes = fields.UUID(required=True, allow_none=True)
+    items = fields.List(fields.Nested(NodeSchema), required=True)
+    revision = fields.Nested(RevisionCountsSchema, required=True, allow_none=True)
+    actor = fields.String(required=True)
+
+
+class CatalogueSuperseded(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    superseded_by = fields.UUID(required=True)
+    revision = fields.Nested(RevisionCountsSchema, required=True)
+    actor = fields.String(required=True)
+
+
+class CatalogueRevoked(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+    actor = fields.String(required=True)
+
+
+class NegativeListEntryAdded(_Contract):
+    code = fields.String(required=True)
+    text = fields.String(required=True)
+    legal_basis = fields.String(required=True)
+    actor = fields.String(required=True)
+
+
+EVENTS: dict[str, type[_Contract]] = {
+    cls.__name__: cls
+    for cls in (
+        CatalogueDrafted,
+        NodeAdded,
+        NodeChanged,
+        NodeRemoved,
+        ConsultationRecorded,
+        CataloguePublished,
+        CatalogueSuperseded,
+        CatalogueRevoked,
+        NegativeListEntryAdded,
+    )
+}

@@ -1,0 +1,49 @@
+"""The integration-event envelope every producer publishes (DESIGN.md, "Events")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    event_id = fields.UUID(required=True)
+    event_type = fields.String(required=True, validate=validate.Length(min=1))
+    schema_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    source = fields.String(required=True, validate=validate.Length(min=1))
+    position = fields.Integer(required=True, validate=validate.Range(min=1))
+    aggregate_id = fields.UUID(required=True)
+    aggregate_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True)
+    payload = fields.Dict(required=True)
+
+
+def validate_envelope(body: Any) -> dict[str, Any]:
+    """Check an envelope and its payload against the producer's contract.
+
+    Returns the envelope as JSON-compatible data (payload normalised by its
+    schema); raises ``ValidationError`` naming what is wrong.
+    """
+    from shared.contracts import PRODUCERS
+
+    if not isinstance(body, dict):
+        raise ValidationError("envelope must be a JSON object")
+    EnvelopeSchema().load(body)
+    producer = PRODUCERS.get(body["source"])
+    if producer is None:
+        raise ValidationError({"source": [f"unknown producer {body['source']!r}"]})
+    schema_cls = producer.EVENTS.get(body["event_type"])
+    if schema_cls is None:
+        raise ValidationError({"event_type": [f"unknown event type {body['event_type']!r}"]})
+    if body["schema_version"] != schema_cls.schema_version:
+        raise ValidationError(
+            {"schema_version": [f"expected {schema_cls.schema_version}, got {body['schema_version']}"]}
+        )
+    errors = schema_cls().validate(body["payload"])
+    if errors:
+        raise ValidationError({"payload": errors})
+    return body

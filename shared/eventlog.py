@@ -1,0 +1,101 @@
+"""What every service application shares: a process recorder (so the relay and consumers
+can keep positions in the same store), a save hook for the relay, as-of and history reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import fields as dataclass_fields
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
+
+
+def to_plain(value: Any) -> Any:
+    """JSON-compatible copy of domain values (UUIDs and datetimes as strings)."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def event_fields(domain_event: Any) -> dict[str, Any]:
+    """The recorded attributes of a domain event, without the envelope ones."""
+    skip = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+    data = {f.name: getattr(domain_event, f.name) for f in dataclass_fields(domain_event)}
+    return {k: to_plain(v) for k, v in data.items() if k not in skip}
+
+
+class ServiceApplication(Application):
+    """Base of every service's eventsourcing Application."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._save_listeners: list[Callable[[], None]] = []
+        self.relay: Any = None  # set by the runtime when a relay publishes this log
+
+    def construct_recorder(self) -> ProcessRecorder:
+        # A process recorder also has the tracking table: the relay's published
+        # position and consumers' (source, position) live beside the events.
+        return self.factory.process_recorder()
+
+    @property
+    def process_recorder(self) -> ProcessRecorder:
+        assert isinstance(self.recorder, ProcessRecorder)
+        return self.recorder
+
+    def on_save(self, listener: Callable[[], None]) -> None:
+        self._save_listeners.append(listener)
+
+    def _notify(self, recordings: list[Recording]) -> None:
+        if recordings:
+            for listener in self._save_listeners:
+                listener()
+
+    def record_processed(self, tracking: Tracking | None, *aggregates: Any) -> None:
+        """Save aggregates' new events and the consumed position in one transaction."""
+        processing_event = ProcessingEvent(tracking)
+        processing_event.collect_events(*aggregates)
+        recordings = self._record(processing_event)
+        self._notify(recordings)
+
+    def last_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def version_as_of(self, aggregate_id: UUID, as_of: datetime) -> int | None:
+        """The aggregate's version at ``as_of`` (None if it did not exist yet)."""
+        version = None
+        for domain_event in self.repository.event_store.get(aggregate_id):
+            if domain_event.timestamp > as_of:
+                break
+            version = domain_event.originator_version
+        return version
+
+    def history(self, aggregate_id: UUID) -> list[dict[str, Any]]:
+        """Every stored event of one aggregate: type, version, time, actor and fields."""
+        rows = []
+        for domain_event in self.repository.event_store.get(aggregate_id):
+            data = event_fields(domain_event)
+            rows.append(
+                {
+                    "event": type(domain_event).__qualname__,
+                    "version": domain_event.originator_version,
+                    "recorded_at": domain_event.timestamp.isoformat(),
+                    "actor": data.pop("actor", None),
+                    "data": data,
+                }
+            )
+        return rows
+
+    def select_notifications_after(self, after: int, limit: int) -> list[Any]:
+        return list(self.recorder.select_notifications(start=after + 1, limit=limit))
+
+    def decode(self, notifications: Iterable[Any]) -> list[Any]:
+        return [self.mapper.to_domain_event(n) for n in notifications]

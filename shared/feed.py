@@ -1,0 +1,71 @@
+"""Stored domain events → integration-event envelopes, the same for the relay (push) and the feed (pull)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from shared.contracts import payload_schema
+from shared.eventlog import ServiceApplication
+
+# (application, domain event) -> (event type, payload) or None for private events
+IntegrationMapper = Callable[[ServiceApplication, Any], tuple[str, dict[str, Any]] | None]
+
+MAX_FEED_LIMIT = 1000
+
+
+def event_id_for(source: str, aggregate_id: UUID, version: int) -> UUID:
+    """Stable id: a re-published or re-read event keeps its id, so consumers can tell repeats."""
+    return uuid5(NAMESPACE_URL, f"reform:{source}:{aggregate_id}:{version}")
+
+
+def envelope(source: str, notification_id: int, domain_event: Any, event_type: str,
+             payload: dict[str, Any]) -> dict[str, Any]:
+    schema = payload_schema(source, event_type)
+    return {
+        "event_id": str(event_id_for(source, domain_event.originator_id, domain_event.originator_version)),
+        "event_type": event_type,
+        "schema_version": schema.schema_version,
+        "source": source,
+        "position": notification_id,
+        "aggregate_id": str(domain_event.originator_id),
+        "aggregate_version": domain_event.originator_version,
+        "occurred_at": domain_event.timestamp.isoformat(),
+        "payload": schema.dump(payload),
+    }
+
+
+def envelopes_from(app: ServiceApplication, source: str, mapper: IntegrationMapper,
+                   notifications: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for notification in notifications:
+        domain_event = app.mapper.to_domain_event(notification)
+        mapped = mapper(app, domain_event)
+        if mapped is not None:
+            out.append(envelope(source, notification.id, domain_event, *mapped))
+    return out
+
+
+def read_feed(app: ServiceApplication, source: str, mapper: IntegrationMapper,
+              after: int, limit: int) -> dict[str, Any]:
+    """Envelopes after position ``after``, at most ``limit``, and the cursor to ask for next.
+
+    Private domain events leave gaps in positions; the cursor moves past them so a
+    reader never asks for the same stretch twice.
+    """
+    events: list[dict[str, Any]] = []
+    cursor = after
+    last = app.last_position()
+    while len(events) < limit and cursor < last:
+        page = app.select_notifications_after(cursor, limit - len(events))
+        if not page:
+            break
+        events.extend(envelopes_from(app, source, mapper, page))
+        cursor = page[-1].id
+    return {
+        "events": events,
+        "next_after": cursor,
+        "last_position": last,
+        "has_more": cursor < last,
+    }

@@ -1,0 +1,216 @@
+"""HTTP at every service's edge: JSON in and out, one table from errors to status codes,
+token checks, and the OpenAPI document built from the marshmallow schemas."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from eventsourcing.persistence import IntegrityError
+from marshmallow import Schema, ValidationError
+from werkzeug.wrappers import Request, Response
+
+from shared.auth import Caller, Forbidden, Unauthenticated
+
+log = logging.getLogger(__name__)
+
+PUBLIC = "public"  # anyone; a token, if given, must be valid
+READ = "read"  # any valid token (auditors included)
+WRITE = "write"  # admin or this service's editor
+ADMIN = "admin"
+
+
+class NotFoundError(Exception):
+    """A missing resource named at the edge (an id that is not a UUID, say)."""
+
+
+def json_response(status: int, body: Any) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False, default=str),
+        status=status,
+        mimetype="application/json",
+    )
+
+
+def error_body(error: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": error, "message": message, "details": details or {}}
+
+
+# (exception class, status, error code or None for "use the class name")
+BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
+    (ValidationError, 422, "validation_failed"),
+    (Unauthenticated, 401, "unauthenticated"),
+    (Forbidden, 403, "forbidden"),
+    (NotFoundError, 404, "not_found"),
+    (IntegrityError, 409, "version_conflict"),
+]
+
+
+def error_response(exc: BaseException, table: list[tuple[type[BaseException], int, str | None]]) -> Response:
+    for cls, status, code in table:
+        if isinstance(exc, cls):
+            if isinstance(exc, ValidationError):
+                details = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+                return json_response(status, error_body(code or "validation_failed",
+                                                        "the request is not valid", details))
+            message = getattr(exc, "message", None) or str(exc) or cls.__name__
+            details = getattr(exc, "details", None)
+            if code is None:  # a rule of the domain: answer with the rule's name
+                code = getattr(exc, "rule", type(exc).__name__)
+            if isinstance(exc, IntegrityError):
+                message = "the thing was changed by someone else meanwhile; read it again and retry"
+            return json_response(status, error_body(code, message, details))
+    log.exception("unhandled error", exc_info=exc)
+    return json_response(500, error_body("internal_error", "the service failed; see its log"))
+
+
+def parse_uuid(value: str, what: str = "resource") -> UUID:
+    try:
+        return UUID(value)
+    except (ValueError, TypeError):
+        raise NotFoundError(f"no {what} {value!r}") from None
+
+
+def _load_json(request: Request) -> Any:
+    raw = request.get_data(cache=True)
+    if not raw:
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise ValidationError({"_body": ["the body is not valid JSON"]}) from None
+
+
+def endpoint(
+    *,
+    auth: str,
+    body: type[Schema] | None = None,
+    query: type[Schema] | None = None,
+    status: int = 200,
+    summary: str = "",
+    response: type[Schema] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a nameko ``@http`` method: check the caller, load the input, map errors.
+
+    The wrapped method is called as ``fn(self, caller, data, **path_args)`` where
+    ``data`` is the loaded body (or query) and returns JSON-able data.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(self: Any, request: Request, **path: Any) -> Response:
+            try:
+                caller = self.tokens.caller_from_header(request.headers.get("Authorization"))
+                authorize(caller, auth, self.name)
+                data: Any = {}
+                if body is not None:
+                    payload = _load_json(request)
+                    if not isinstance(payload, dict):
+                        raise ValidationError({"_body": ["expected a JSON object"]})
+                    data = body().load(payload)
+                elif query is not None:
+                    data = query().load(request.args.to_dict())
+                result = fn(self, caller, data, **path)
+                if isinstance(result, Response):
+                    return result
+                return json_response(status, result)
+            except Exception as exc:  # noqa: BLE001 - every error answers JSON
+                return error_response(exc, self.error_table)
+
+        wrapper.api = {  # type: ignore[attr-defined]
+            "auth": auth,
+            "body": body,
+            "query": query,
+            "status": status,
+            "summary": summary or (fn.__doc__ or "").strip().splitlines()[0:1],
+            "response": response,
+        }
+        return wrapper
+
+    return decorate
+
+
+def authorize(caller: Caller | None, auth: str, service: str) -> None:
+    if auth == PUBLIC:
+        return
+    if caller is None:
+        raise Unauthenticated("this needs Authorization: Bearer <token>")
+    if auth == READ:
+        return
+    if auth == WRITE and not caller.can_write(service):
+        raise Forbidden(f"{caller.subject} may not change {service}")
+    if auth == ADMIN and "admin" not in caller.roles:
+        raise Forbidden(f"{caller.subject} is not an admin")
+
+
+def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]:
+    """The OpenAPI 3 document of a service class's ``@http`` + ``@endpoint`` methods."""
+    spec = APISpec(title=title, version=version, openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()])
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                       "details": {"type": "object"}},
+        "required": ["error", "message", "details"],
+    })
+    error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    paths: dict[str, dict[str, Any]] = {}
+    for attr in sorted(vars(service_cls)):
+        fn = getattr(service_cls, attr)
+        api = getattr(fn, "api", None)
+        for entrypoint in getattr(fn, "nameko_entrypoints", ()):
+            url = getattr(entrypoint, "url", None)
+            if url is None or api is None:
+                continue
+            path = _openapi_path(url)
+            operation: dict[str, Any] = {
+                "operationId": attr,
+                "summary": api["summary"][0] if api["summary"] else attr,
+                "responses": {str(api["status"]): {"description": "success"}},
+            }
+            if api["response"] is not None:
+                operation["responses"][str(api["status"])]["content"] = {
+                    "application/json": {"schema": api["response"]}}
+            params = [
+                {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
+                for name in _path_names(url)
+            ]
+            if api["query"] is not None:
+                operation["parameters"] = params + [{"in": "query", "schema": api["query"]}]
+            elif params:
+                operation["parameters"] = params
+            if api["body"] is not None:
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": api["body"]}},
+                }
+                operation["responses"]["422"] = {"description": "invalid input", **error_ref}
+            if api["auth"] != PUBLIC:
+                operation["security"] = [{"bearer": []}]
+                operation["responses"]["401"] = {"description": "no valid token", **error_ref}
+            if api["auth"] in (WRITE, ADMIN):
+                operation["responses"]["403"] = {"description": "role not allowed", **error_ref}
+                operation["responses"]["409"] = {"description": "a rule refused it", **error_ref}
+            paths.setdefault(path, {})[entrypoint.method.lower()] = operation
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _path_names(url: str) -> list[str]:
+    import re
+
+    return [m.split(":")[-1] for m in re.findall(r"<([^>]+)>", url)]
+
+
+def _openapi_path(url: str) -> str:
+    import re
+
+    return re.sub(r"<(?:[^>:]+:)?([^>]+)>", r"{\1}", url)

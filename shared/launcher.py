@@ -1,0 +1,176 @@
+"""Starting services: one in the foreground (`reform run`), or all as processes (`reform up`)."""
+
+from __future__ import annotations
+
+import importlib
+import logging.config
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from shared.auth import add_token
+from shared.broker import BrokerUnavailable, check_broker
+from shared.config import SERVICE_PORTS, load_yaml_config, settings_from_env
+from shared.runtime import SETTINGS_KEY
+
+BROKER_CHECK_SECONDS = 4.0
+
+
+def _fail(message: str) -> int:
+    print(f"reform: {message}", file=sys.stderr)
+    return 2
+
+
+def run_service(service: str) -> int:
+    """Run one service until SIGTERM/SIGINT (eventlet must already be monkey-patched)."""
+    import eventlet
+    from nameko.runners import ServiceRunner
+
+    try:
+        settings = settings_from_env(service)
+    except ValueError as exc:
+        return _fail(f"{service}: bad configuration: {exc}")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
+    except BrokerUnavailable as exc:
+        return _fail(str(exc))
+    module = importlib.import_module(f"services.{service}.service")
+    config = load_yaml_config(Path(module.__file__).with_name("config.yaml"))
+    config[SETTINGS_KEY] = settings
+    if "LOGGING" in config:
+        logging.config.dictConfig(config["LOGGING"])
+    runner = ServiceRunner(config)
+    runner.add_service(module.Service)
+
+    def shutdown(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, shutdown)
+    runner.start()
+    logging.getLogger("reform").info("%s serving on %s", service, settings.base_url)
+    waiter = eventlet.spawn(runner.wait)
+    try:
+        while True:
+            try:
+                waiter.wait()
+                break
+            except OSError:
+                continue
+    except KeyboardInterrupt:
+        try:
+            runner.stop()
+        except KeyboardInterrupt:
+            runner.kill()
+    return 0
+
+
+def _ensure_tokens(data_dir: Path, tokens_file: Path) -> dict[str, str]:
+    """First run: an admin token for people, an auditor token for services reading feeds."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for name, subject, roles in (("admin-token", "admin", ["admin"]),
+                                 ("service-token", "platform-services", ["auditor"])):
+        path = data_dir / name
+        if not path.exists():
+            token = add_token(tokens_file, subject, roles)
+            path.write_text(token + "\n", encoding="utf-8")
+            path.chmod(0o600)
+            made[name] = str(path)
+    return made
+
+
+def up(services: list[str]) -> int:
+    """Start every service as its own process; stop them all on Ctrl-C or SIGTERM."""
+    settings = settings_from_env("reform")
+    try:
+        check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
+    except BrokerUnavailable as exc:
+        return _fail(f"{exc}\n  start RabbitMQ (e.g. `rabbitmq-server -detached`) or set AMQP_URI")
+    made = _ensure_tokens(settings.data_dir, settings.tokens_file)
+    if "admin-token" in made:
+        print(f"reform: wrote an admin token to {made['admin-token']} (keep it secret)")
+    service_token = (settings.data_dir / "service-token").read_text(encoding="utf-8").strip()
+    base_env = dict(os.environ)
+    base_env.setdefault("DATA_DIR", str(settings.data_dir))
+    base_env.setdefault("TOKENS_FILE", str(settings.tokens_file))
+    base_env.setdefault("FEED_TOKEN", service_token)
+    for name in services:
+        base_env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{SERVICE_PORTS[name]}")
+
+    children: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def stop_all(signum: int | None = None, frame: object = None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
+    for name in services:
+        env = dict(base_env, HTTP_PORT=str(SERVICE_PORTS[name]))
+        env.pop("HTTP_HOST", None) if "HTTP_HOST" not in os.environ else None
+        children[name] = subprocess.Popen([sys.executable, "-m", "shared.cli", "run", name], env=env)
+    code = 0
+    try:
+        pending = set(services)
+        deadline = time.monotonic() + 60
+        while pending and not stopping and time.monotonic() < deadline:
+            for name in sorted(pending):
+                if children[name].poll() is not None:
+                    print(f"reform: {name} exited with {children[name].returncode}", file=sys.stderr)
+                    stopping, code = True, 1
+                    break
+                try:
+                    requests.get(f"http://127.0.0.1:{SERVICE_PORTS[name]}/health", timeout=1)
+                    pending.discard(name)
+                except requests.RequestException:
+                    pass
+            time.sleep(0.2)
+        if pending and not stopping:
+            print(f"reform: {', '.join(sorted(pending))} did not answer in time", file=sys.stderr)
+            stopping, code = True, 1
+        if not stopping:
+            for name in services:
+                print(f"reform: {name:<11} http://127.0.0.1:{SERVICE_PORTS[name]}  "
+                      f"(API: /openapi.json)")
+            print("reform: all services up; Ctrl-C stops them")
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"reform: {name} exited with {child.returncode}; stopping",
+                          file=sys.stderr)
+                    stopping, code = True, 1
+            time.sleep(0.5)
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children.values():
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        print("reform: stopped")
+    return code
+
+
+def status(services: list[str]) -> int:
+    code = 0
+    print(f"{'service':<12}{'health':<10}{'stored':>8}{'published':>11}")
+    for name in services:
+        port = os.environ.get(f"{name.upper()}_PORT", SERVICE_PORTS[name])
+        try:
+            reply = requests.get(f"http://127.0.0.1:{port}/health", timeout=3).json()
+            print(f"{name:<12}{reply['status']:<10}{reply['last_position']:>8}"
+                  f"{reply['published_position'] if reply['published_position'] is not None else '-':>11}"
+                  + (f"  relay: {reply['relay_error']}" if reply.get("relay_error") else ""))
+        except (requests.RequestException, ValueError, KeyError):
+            print(f"{name:<12}{'down':<10}{'-':>8}{'-':>11}")
+            code = 1
+    return code

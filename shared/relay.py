@@ -1,0 +1,99 @@
+"""The relay: the service's own log is its outbox; publish what is stored, then remember how far."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from shared.broker import ConfirmingPublisher
+from shared.eventlog import ServiceApplication
+from shared.feed import IntegrationMapper, envelopes_from
+
+log = logging.getLogger(__name__)
+
+
+def relay_tracking_name(source: str) -> str:
+    return f"relay:{source}.events"
+
+
+class Relay:
+    """Publishes stored events after the last confirmed position, in order.
+
+    The position is written (in the service's own store) only after the broker
+    confirmed the whole batch: a crash at any point re-publishes, never loses.
+    Consumers recognise re-published events by their stable ``event_id`` and position.
+    """
+
+    def __init__(
+        self,
+        app: ServiceApplication,
+        source: str,
+        mapper: IntegrationMapper,
+        publisher: ConfirmingPublisher,
+        batch: int = 500,
+    ) -> None:
+        self.app = app
+        self.source = source
+        self.mapper = mapper
+        self.publisher = publisher
+        self.batch = batch
+        self.exchange = f"{source}.events"
+        self.tracking_name = relay_tracking_name(source)
+        self.wake_event = threading.Event()
+        self.stopping = threading.Event()
+        self.last_error: str | None = None
+
+    def published_position(self) -> int:
+        return self.app.process_recorder.max_tracking_id(self.tracking_name) or 0
+
+    def wake(self) -> None:
+        self.wake_event.set()
+
+    def run_once(self) -> int:
+        """Publish one batch; returns the number of envelopes published."""
+        after = self.published_position()
+        notifications = self.app.select_notifications_after(after, self.batch)
+        if not notifications:
+            return 0
+        envelopes = envelopes_from(self.app, self.source, self.mapper, notifications)
+        self.publisher.publish_batch(
+            self.exchange, [(e["event_type"], e) for e in envelopes]
+        )
+        self.app.process_recorder.insert_tracking(
+            Tracking(self.tracking_name, notifications[-1].id)
+        )
+        return len(envelopes)
+
+    def drain(self) -> int:
+        total = 0
+        while True:
+            before = self.published_position()
+            total += self.run_once()
+            if self.published_position() == before:
+                return total
+
+    def run_forever(self, poll_seconds: float, sleep: Any = None) -> None:
+        """Loop until stopped: woken by each save, and polling so it recovers on its own."""
+        backoff = poll_seconds
+        declared = False
+        while not self.stopping.is_set():
+            self.wake_event.clear()
+            try:
+                if not declared:
+                    self.publisher.declare([self.source])
+                    declared = True
+                self.drain()
+                self.last_error = None
+                backoff = poll_seconds
+            except Exception as exc:  # noqa: BLE001 - broker outages must not kill the relay
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.warning("relay %s: %s; retrying in %.1fs", self.exchange, self.last_error, backoff)
+                self.publisher.close()
+                declared = False
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            self.wake_event.wait(poll_seconds)

@@ -1,0 +1,175 @@
+"""nameko wiring of the kit: the application provider (with its relay), tokens, and the inbox consumer."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+
+from shared.auth import TokenStore
+from shared.broker import ConfirmingPublisher, inbox_queue
+from shared.config import Settings
+from shared.consumer import EventConsumer, Handler
+from shared.eventlog import ServiceApplication
+from shared.feed import IntegrationMapper
+from shared.relay import Relay
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "REFORM_SETTINGS"
+
+
+def settings_of(container: Any) -> Settings:
+    return container.config[SETTINGS_KEY]
+
+
+class ApplicationProvider(DependencyProvider):
+    """Builds the service's eventsourcing Application once per container, runs its
+    relay beside it, and closes both on stop."""
+
+    def __init__(
+        self,
+        app_cls: type[ServiceApplication],
+        mapper: IntegrationMapper | None = None,
+        on_start: Callable[[ServiceApplication], Any] | None = None,
+    ) -> None:
+        self.app_cls = app_cls
+        self.mapper = mapper
+        self.on_start = on_start
+        self.app: ServiceApplication | None = None
+        self.relay: Relay | None = None
+
+    def setup(self) -> None:
+        settings = settings_of(self.container)
+        self.app = self.app_cls(env=settings.persistence_env)
+        if self.mapper is not None:
+            self.relay = Relay(
+                self.app,
+                source=self.container.service_name,
+                mapper=self.mapper,
+                publisher=ConfirmingPublisher(settings.amqp_uri),
+                batch=settings.relay_batch,
+            )
+            self.app.on_save(self.relay.wake)
+            self.app.relay = self.relay
+
+    def start(self) -> None:
+        assert self.app is not None
+        if self.on_start is not None:
+            self.on_start(self.app)
+        settings = settings_of(self.container)
+        if self.relay is not None and settings.relay_enabled:
+            self.container.spawn_managed_thread(
+                lambda: self.relay.run_forever(settings.relay_poll_seconds),
+                identifier="relay",
+            )
+
+    def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stopping.set()
+            self.relay.wake()
+            self.relay.publisher.close()
+        if self.app is not None:
+            self.app.close()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def get_dependency(self, worker_ctx: Any) -> ServiceApplication:
+        assert self.app is not None
+        return self.app
+
+
+class Tokens(DependencyProvider):
+    """The tokens file, re-read when it changes."""
+
+    def setup(self) -> None:
+        self.store = TokenStore(settings_of(self.container).tokens_file)
+
+    def get_dependency(self, worker_ctx: Any) -> TokenStore:
+        return self.store
+
+
+class Inbox(DependencyProvider):
+    """The exactly-once consumer of other services' events, over the service's own store.
+
+    ``handlers`` maps ``(source, event_type)`` to a function of (app, envelope)
+    returning the aggregates whose new events are the effect.
+    """
+
+    def __init__(self, app_provider: str, handlers: dict[tuple[str, str], Handler]) -> None:
+        self.app_provider = app_provider
+        self.handlers = handlers
+        self.consumer: EventConsumer | None = None
+
+    def start(self) -> None:
+        settings = settings_of(self.container)
+        provider = next(
+            d for d in self.container.dependencies if getattr(d, "attr_name", None) == self.app_provider
+        )
+        self.consumer = EventConsumer(
+            provider.app,
+            consumer=self.container.service_name,
+            handlers=self.handlers,
+            feeds=settings.feeds,
+            amqp_uri=settings.amqp_uri,
+            feed_token=settings.feed_token,
+        )
+        for source in self.consumer.sources & set(settings.feeds):
+            self.container.spawn_managed_thread(
+                lambda source=source: self._catch_up(source), identifier=f"catch-up:{source}"
+            )
+
+    def _catch_up(self, source: str) -> None:
+        assert self.consumer is not None
+        try:
+            applied = self.consumer.catch_up(source)
+            log.info("caught up %d event(s) from the %s feed", applied, source)
+        except Exception as exc:  # noqa: BLE001 - the producer may be down; push still works
+            log.warning("cannot catch up from the %s feed now: %s", source, exc)
+
+    def get_dependency(self, worker_ctx: Any) -> InboxHandle:
+        assert self.consumer is not None
+        return InboxHandle(self.consumer)
+
+
+class InboxHandle:
+    def __init__(self, consumer: EventConsumer) -> None:
+        self.consumer = consumer
+
+    def handle(self, body: Any) -> str:
+        """Apply one delivered message; a failure parks it with the reason."""
+        try:
+            return self.consumer.receive(body)
+        except Exception as exc:  # noqa: BLE001 - parked, never looped nor dropped
+            reason = f"{type(exc).__name__}: {exc}"
+            log.warning("%s: parking a message: %s", self.consumer.consumer, reason)
+            try:
+                self.consumer.park(body, reason, routing=None)
+            except Exception:
+                time.sleep(1.0)  # broker trouble: requeue, slowly
+                raise
+            return "parked"
+
+
+class InboxConsumer(Consumer):
+    """Consumes ``<source>.events`` through the durable queue ``<service>.<source>.events``.
+
+    One queue per source keeps each source's events in position order. Only a
+    failure to park (broker trouble) requeues.
+    """
+
+    def __init__(self, source: str, **kwargs: Any) -> None:
+        self.source = source
+        super().__init__(queue=None, requeue_on_error=True, **kwargs)
+
+    def setup(self) -> None:
+        self.queue = inbox_queue(self.container.service_name, self.source)
+        super().setup()
+
+
+consume_events = InboxConsumer.decorator
