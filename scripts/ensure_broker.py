@@ -31,17 +31,26 @@ def _management_up() -> bool:
 
 def main() -> int:
     if not _port_open("127.0.0.1", 5672):
-        print("ensure_broker: RabbitMQ does not answer on 127.0.0.1:5672; "
-              "start it with `rabbitmq-server -detached`", file=sys.stderr)
+        print(
+            "ensure_broker: RabbitMQ does not answer on 127.0.0.1:5672; "
+            "start it with `rabbitmq-server -detached`",
+            file=sys.stderr,
+        )
         return 1
     if _management_up():
         return 0
     if shutil.which("rabbitmq-plugins") is None:
-        print(f"ensure_broker: the management API does not answer at {MANAGEMENT}; "
-              "enable the rabbitmq_management plugin", file=sys.stderr)
+        print(
+            f"ensure_broker: the management API does not answer at {MANAGEMENT}; "
+            "enable the rabbitmq_management plugin",
+            file=sys.stderr,
+        )
         return 1
-    subprocess.run(["rabbitmq-plugins", "enable", "rabbitmq_management"], check=False,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["rabbitmq-plugins", "enable", "rabbitmq_management"],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if _management_up():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,7 +55,7 @@ def check_broker(amqp_uri: str, timeout: float = 4.0) -> None:
     try:
         with Connection(amqp_uri, connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
-    except (OSError, socket.timeout, amqp.exceptions.AMQPError) as exc:
+    except (TimeoutError, OSError, amqp.exceptions.AMQPError) as exc:
         raise BrokerUnavailable(f"RabbitMQ does not answer at {_redact(amqp_uri)}: {exc}") from exc
     except Exception as exc:  # kombu wraps transport errors in its own types
         raise BrokerUnavailable(f"RabbitMQ does not answer at {_redact(amqp_uri)}: {exc}") from exc
@@ -179,6 +178,4 @@ class ConfirmingPublisher:
         if nacked:
             raise Nacked(f"broker refused {len(nacked)} message(s) on {exchange}")
         if returned:
-            raise Unroutable(
-                f"no queue is bound for {len(returned)} message(s): {returned[0]}"
-            )
+            raise Unroutable(f"no queue is bound for {len(returned)} message(s): {returned[0]}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -51,8 +50,11 @@ def _cmd_parked(args: argparse.Namespace) -> int:
             print(f"{consumer}.parked: {len(rows)} message(s)")
             for row in rows:
                 body = row["body"]
-                what = (f"{body.get('source')}#{body.get('position')} {body.get('event_type')}"
-                        if isinstance(body, dict) else repr(body)[:80])
+                what = (
+                    f"{body.get('source')}#{body.get('position')} {body.get('event_type')}"
+                    if isinstance(body, dict)
+                    else repr(body)[:80]
+                )
                 print(f"  {what}  reason: {row['headers'].get('x-parked-reason')}")
         return 0
     for consumer in consumers:
@@ -74,14 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reform", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    up = sub.add_parser("up", help="start every service, each in its own process (what `make run` runs)")
+    up = sub.add_parser(
+        "up", help="start every service, each in its own process (what `make run` runs)"
+    )
     up.set_defaults(func=_cmd_up)
 
     run = sub.add_parser("run", help="run one service in the foreground (what a container runs)")
     run.add_argument("service", choices=KNOWN_SERVICES)
     run.set_defaults(func=_cmd_run)
 
-    st = sub.add_parser("status", help="per service: health, last stored and last published position")
+    st = sub.add_parser(
+        "status", help="per service: health, last stored and last published position"
+    )
     st.set_defaults(func=_cmd_status)
 
     parked = sub.add_parser("parked", help="messages a consumer could not process")
@@ -92,8 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="create a token (printed once, stored hashed)")
     token.add_argument("action", choices=("add",))
     token.add_argument("--subject", required=True)
-    token.add_argument("--role", action="append", required=True,
-                       help="admin, auditor or <service>:editor; repeat for several")
+    token.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        help="admin, auditor or <service>:editor; repeat for several",
+    )
     token.add_argument("--file", help="tokens file (default: $TOKENS_FILE or var/tokens.json)")
     token.set_defaults(func=_cmd_token)
     return parser

@@ -82,8 +82,9 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
             if key.startswith("POSTGRES_"):
                 persistence[key] = value
         persistence.setdefault("POSTGRES_SCHEMA", service)
-        missing = [k for k in ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_USER")
-                   if k not in persistence]
+        missing = [
+            k for k in ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_USER") if k not in persistence
+        ]
         if missing:
             raise ValueError(f"PostgreSQL persistence needs {', '.join(missing)}")
         persistence.setdefault("POSTGRES_PORT", "5432")

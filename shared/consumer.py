@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -55,7 +55,9 @@ class ParkedMessage(Aggregate):
         return uuid5(NAMESPACE_URL, f"reform:parked:{consumer}:{source}:{position}")
 
     @event(Parked)
-    def __init__(self, *, consumer: str, source: str, position: int, event_id: str, reason: str) -> None:
+    def __init__(
+        self, *, consumer: str, source: str, position: int, event_id: str, reason: str
+    ) -> None:
         self.consumer = consumer
         self.source = source
         self.position = position
@@ -156,8 +158,14 @@ class EventConsumer:
         try:
             self._catch_up(source, url, until=position - 1)
         except requests.RequestException as exc:
-            log.warning("%s: cannot fill %s positions %d..%d from feed: %s",
-                        self.consumer, source, last + 1, position - 1, exc)
+            log.warning(
+                "%s: cannot fill %s positions %d..%d from feed: %s",
+                self.consumer,
+                source,
+                last + 1,
+                position - 1,
+                exc,
+            )
 
     def catch_up(self, source: str) -> int:
         """Apply everything the producer's feed has after our position; returns events applied."""
@@ -169,9 +177,12 @@ class EventConsumer:
         applied = 0
         after = self.position(source)
         while until is None or after < until:
-            reply = requests.get(f"{url.rstrip('/')}/events",
-                                 params={"after": after, "limit": 500},
-                                 headers=self._feed_headers, timeout=10)
+            reply = requests.get(
+                f"{url.rstrip('/')}/events",
+                params={"after": after, "limit": 500},
+                headers=self._feed_headers,
+                timeout=10,
+            )
             reply.raise_for_status()
             page = reply.json()
             for envelope in page["events"]:
@@ -198,7 +209,7 @@ class EventConsumer:
         """
         headers = {
             "x-parked-reason": reason[:2000],
-            "x-parked-at": datetime.now(timezone.utc).isoformat(),
+            "x-parked-at": datetime.now(UTC).isoformat(),
             "x-consumer": self.consumer,
         }
         if routing is not None:
@@ -215,8 +226,13 @@ class EventConsumer:
             parked.park_again(reason=reason[:2000])
             self.app.save(parked)
         except AggregateNotFoundError:
-            parked = ParkedMessage(consumer=self.consumer, source=source, position=position,
-                                   event_id=str(body["event_id"]), reason=reason[:2000])
+            parked = ParkedMessage(
+                consumer=self.consumer,
+                source=source,
+                position=position,
+                event_id=str(body["event_id"]),
+                reason=reason[:2000],
+            )
             tracking = Tracking(source, position) if position > self.position(source) else None
             try:
                 self.app.record_processed(tracking, parked)
@@ -235,13 +251,18 @@ def _is_valid_envelope(body: Any) -> bool:
 def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict[str, Any]) -> None:
     if amqp_uri is None:
         raise RuntimeError("parking needs the broker's AMQP_URI")
-    raw = body if isinstance(body, bytes | bytearray) else json.dumps(body, ensure_ascii=False).encode()
+    raw = (
+        body
+        if isinstance(body, bytes | bytearray)
+        else json.dumps(body, ensure_ascii=False).encode()
+    )
     with Connection(amqp_uri, connect_timeout=5) as conn:
         channel = conn.connection.channel()
         parked_queue(consumer)(conn.default_channel).declare()
         channel.basic_publish_confirm(
-            amqp.Message(raw, content_type="application/json", delivery_mode=2,
-                         application_headers=headers),
+            amqp.Message(
+                raw, content_type="application/json", delivery_mode=2, application_headers=headers
+            ),
             exchange="",
             routing_key=f"{consumer}.parked",
             mandatory=True,
@@ -285,8 +306,12 @@ def replay_parked(amqp_uri: str, consumer: str) -> int:
                 continue  # left un-acked: it stays parked when the channel closes
             headers["x-replayed"] = True
             channel.basic_publish_confirm(
-                amqp.Message(message.body, content_type="application/json", delivery_mode=2,
-                             application_headers=headers),
+                amqp.Message(
+                    message.body,
+                    content_type="application/json",
+                    delivery_mode=2,
+                    application_headers=headers,
+                ),
                 exchange="",
                 routing_key=target,
                 mandatory=True,

@@ -20,11 +20,14 @@ def event_id_for(source: str, aggregate_id: UUID, version: int) -> UUID:
     return uuid5(NAMESPACE_URL, f"reform:{source}:{aggregate_id}:{version}")
 
 
-def envelope(source: str, notification_id: int, domain_event: Any, event_type: str,
-             payload: dict[str, Any]) -> dict[str, Any]:
+def envelope(
+    source: str, notification_id: int, domain_event: Any, event_type: str, payload: dict[str, Any]
+) -> dict[str, Any]:
     schema = payload_schema(source, event_type)
     return {
-        "event_id": str(event_id_for(source, domain_event.originator_id, domain_event.originator_version)),
+        "event_id": str(
+            event_id_for(source, domain_event.originator_id, domain_event.originator_version)
+        ),
         "event_type": event_type,
         "schema_version": schema.schema_version,
         "source": source,
@@ -36,8 +39,9 @@ def envelope(source: str, notification_id: int, domain_event: Any, event_type: s
     }
 
 
-def envelopes_from(app: ServiceApplication, source: str, mapper: IntegrationMapper,
-                   notifications: list[Any]) -> list[dict[str, Any]]:
+def envelopes_from(
+    app: ServiceApplication, source: str, mapper: IntegrationMapper, notifications: list[Any]
+) -> list[dict[str, Any]]:
     out = []
     for notification in notifications:
         domain_event = app.mapper.to_domain_event(notification)
@@ -47,8 +51,9 @@ def envelopes_from(app: ServiceApplication, source: str, mapper: IntegrationMapp
     return out
 
 
-def read_feed(app: ServiceApplication, source: str, mapper: IntegrationMapper,
-              after: int, limit: int) -> dict[str, Any]:
+def read_feed(
+    app: ServiceApplication, source: str, mapper: IntegrationMapper, after: int, limit: int
+) -> dict[str, Any]:
     """Envelopes after position ``after``, at most ``limit``, and the cursor to ask for next.
 
     Private domain events leave gaps in positions; the cursor moves past them so a

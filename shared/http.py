@@ -52,13 +52,19 @@ BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
 ]
 
 
-def error_response(exc: BaseException, table: list[tuple[type[BaseException], int, str | None]]) -> Response:
+def error_response(
+    exc: BaseException, table: list[tuple[type[BaseException], int, str | None]]
+) -> Response:
     for cls, status, code in table:
         if isinstance(exc, cls):
             if isinstance(exc, ValidationError):
-                details = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-                return json_response(status, error_body(code or "validation_failed",
-                                                        "the request is not valid", details))
+                details = (
+                    exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+                )
+                return json_response(
+                    status,
+                    error_body(code or "validation_failed", "the request is not valid", details),
+                )
             message = getattr(exc, "message", None) or str(exc) or cls.__name__
             details = getattr(exc, "details", None)
             if code is None:  # a rule of the domain: answer with the rule's name
@@ -151,16 +157,25 @@ def authorize(caller: Caller | None, auth: str, service: str) -> None:
 
 def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]:
     """The OpenAPI 3 document of a service class's ``@http`` + ``@endpoint`` methods."""
-    spec = APISpec(title=title, version=version, openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()])
+    spec = APISpec(
+        title=title, version=version, openapi_version="3.0.3", plugins=[MarshmallowPlugin()]
+    )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.schema("Error", {
-        "type": "object",
-        "properties": {"error": {"type": "string"}, "message": {"type": "string"},
-                       "details": {"type": "object"}},
-        "required": ["error", "message", "details"],
-    })
-    error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    spec.components.schema(
+        "Error",
+        {
+            "type": "object",
+            "properties": {
+                "error": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "object"},
+            },
+            "required": ["error", "message", "details"],
+        },
+    )
+    error_ref = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    }
     paths: dict[str, dict[str, Any]] = {}
     for attr in sorted(vars(service_cls)):
         fn = getattr(service_cls, attr)
@@ -177,7 +192,8 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
             }
             if api["response"] is not None:
                 operation["responses"][str(api["status"])]["content"] = {
-                    "application/json": {"schema": api["response"]}}
+                    "application/json": {"schema": api["response"]}
+                }
             params = [
                 {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
                 for name in _path_names(url)

@@ -74,8 +74,10 @@ def _ensure_tokens(data_dir: Path, tokens_file: Path) -> dict[str, str]:
     """First run: an admin token for people, an auditor token for services reading feeds."""
     data_dir.mkdir(parents=True, exist_ok=True)
     made = {}
-    for name, subject, roles in (("admin-token", "admin", ["admin"]),
-                                 ("service-token", "platform-services", ["auditor"])):
+    for name, subject, roles in (
+        ("admin-token", "admin", ["admin"]),
+        ("service-token", "platform-services", ["auditor"]),
+    ):
         path = data_dir / name
         if not path.exists():
             token = add_token(tokens_file, subject, roles)
@@ -115,7 +117,9 @@ def up(services: list[str]) -> int:
     for name in services:
         env = dict(base_env, HTTP_PORT=str(SERVICE_PORTS[name]))
         env.pop("HTTP_HOST", None) if "HTTP_HOST" not in os.environ else None
-        children[name] = subprocess.Popen([sys.executable, "-m", "shared.cli", "run", name], env=env)
+        children[name] = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "run", name], env=env
+        )
     code = 0
     try:
         pending = set(services)
@@ -123,7 +127,9 @@ def up(services: list[str]) -> int:
         while pending and not stopping and time.monotonic() < deadline:
             for name in sorted(pending):
                 if children[name].poll() is not None:
-                    print(f"reform: {name} exited with {children[name].returncode}", file=sys.stderr)
+                    print(
+                        f"reform: {name} exited with {children[name].returncode}", file=sys.stderr
+                    )
                     stopping, code = True, 1
                     break
                 try:
@@ -137,14 +143,17 @@ def up(services: list[str]) -> int:
             stopping, code = True, 1
         if not stopping:
             for name in services:
-                print(f"reform: {name:<11} http://127.0.0.1:{SERVICE_PORTS[name]}  "
-                      f"(API: /openapi.json)")
+                print(
+                    f"reform: {name:<11} http://127.0.0.1:{SERVICE_PORTS[name]}  "
+                    f"(API: /openapi.json)"
+                )
             print("reform: all services up; Ctrl-C stops them")
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:
-                    print(f"reform: {name} exited with {child.returncode}; stopping",
-                          file=sys.stderr)
+                    print(
+                        f"reform: {name} exited with {child.returncode}; stopping", file=sys.stderr
+                    )
                     stopping, code = True, 1
             time.sleep(0.5)
     finally:
@@ -167,9 +176,11 @@ def status(services: list[str]) -> int:
         port = os.environ.get(f"{name.upper()}_PORT", SERVICE_PORTS[name])
         try:
             reply = requests.get(f"http://127.0.0.1:{port}/health", timeout=3).json()
-            print(f"{name:<12}{reply['status']:<10}{reply['last_position']:>8}"
-                  f"{reply['published_position'] if reply['published_position'] is not None else '-':>11}"
-                  + (f"  relay: {reply['relay_error']}" if reply.get("relay_error") else ""))
+            print(
+                f"{name:<12}{reply['status']:<10}{reply['last_position']:>8}"
+                f"{reply['published_position'] if reply['published_position'] is not None else '-':>11}"
+                + (f"  relay: {reply['relay_error']}" if reply.get("relay_error") else "")
+            )
         except (requests.RequestException, ValueError, KeyError):
             print(f"{name:<12}{'down':<10}{'-':>8}{'-':>11}")
             code = 1

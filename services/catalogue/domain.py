@@ -106,7 +106,9 @@ class NodeNotFound(NotFound):
     pass
 
 
-def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, int]:
+def revision_counts(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> dict[str, int]:
     """Counts of items added, removed, reworded (name/description) and moved (new parent)."""
     common = old.keys() & new.keys()
     return {
@@ -360,7 +362,9 @@ class Catalogue(Aggregate):
         self._change_node(code=code, changes=changes, actor=actor)
 
     def _subtree_depth(self, code: str) -> int:
-        return max([self.nodes[code]["level"]] + [self._subtree_depth(c) for c in self._children(code)])
+        return max(
+            [self.nodes[code]["level"]] + [self._subtree_depth(c) for c in self._children(code)]
+        )
 
     @event(NodeChanged)
     def _change_node(self, code: str, changes: dict[str, Any], actor: str) -> None:
@@ -387,9 +391,13 @@ class Catalogue(Aggregate):
     def _remove_node(self, code: str, actor: str) -> None:
         del self.nodes[code]
 
-    def record_consultation(self, *, departments: list[str], expert_review: bool, actor: str) -> None:
+    def record_consultation(
+        self, *, departments: list[str], expert_review: bool, actor: str
+    ) -> None:
         self._require_draft()
-        self._record_consultation(departments=list(departments), expert_review=expert_review, actor=actor)
+        self._record_consultation(
+            departments=list(departments), expert_review=expert_review, actor=actor
+        )
 
     @event(ConsultationRecorded)
     def _record_consultation(self, departments: list[str], expert_review: bool, actor: str) -> None:

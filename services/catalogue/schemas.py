@@ -5,14 +5,12 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from shared.contracts.catalogue import LEVELS, NODE_KINDS, NodeSchema, RevisionCountsSchema
+from shared.fields import StrictBoolean
 
-CODE = validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits")
+CODE = validate.Regexp(
+    r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits"
+)
 TEXT = validate.Length(min=1, max=500)
-
-
-def StrictBoolean(**kwargs: object) -> fields.Boolean:  # noqa: N802 - reads like a field class
-    """A boolean that takes only JSON true/false, not "yes" or 1."""
-    return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
 
 
 class _Request(Schema):
@@ -25,8 +23,12 @@ class DraftCatalogueRequest(_Request):
     jurisdiction = fields.String(required=True, validate=validate.Length(min=1, max=200))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     issuer = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    fiscal_year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
-    document_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    fiscal_year = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=2000, max=2100)
+    )
+    document_number = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=100)
+    )
     parent_catalogue_id = fields.UUID(load_default=None, allow_none=True)
 
 
@@ -36,11 +38,14 @@ class AddNodeRequest(_Request):
     parent_code = fields.String(load_default=None, allow_none=True, validate=CODE)
     kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(NODE_KINDS))
     description = fields.String(load_default="", validate=validate.Length(max=4000))
-    nature = fields.String(load_default="service", validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    nature = fields.String(
+        load_default="service", validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$")
+    )
     suitable_for_social_forces = StrictBoolean(load_default=True)
     basic_public_service = StrictBoolean(load_default=False)
-    procurement_item_code = fields.String(load_default=None, allow_none=True,
-                                          validate=validate.Length(min=1, max=50))
+    procurement_item_code = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=50)
+    )
 
 
 class ChangeNodeRequest(_Request):
@@ -60,8 +65,11 @@ class ChangeNodeRequest(_Request):
 
 
 class ConsultationRequest(_Request):
-    departments = fields.List(fields.String(validate=validate.Length(min=1, max=200)), required=True,
-                              validate=validate.Length(min=1, max=100))
+    departments = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        required=True,
+        validate=validate.Length(min=1, max=100),
+    )
     expert_review = StrictBoolean(load_default=False)
 
 
@@ -84,8 +92,10 @@ class AsOfQuery(_Request):
 
 
 class CatalogueListQuery(_Request):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ("draft", "in_consultation", "published", "superseded", "revoked")))
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(("draft", "in_consultation", "published", "superseded", "revoked")),
+    )
 
 
 class FeedQuery(_Request):

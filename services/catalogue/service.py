@@ -84,13 +84,20 @@ class CatalogueService:
     @http("GET", "/events")
     @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
     def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
-        return read_feed(self.app, self.name, integration.to_integration, data["after"], data["limit"])
+        return read_feed(
+            self.app, self.name, integration.to_integration, data["after"], data["limit"]
+        )
 
     # --- catalogues ------------------------------------------------------
 
     @http("POST", "/catalogues")
-    @endpoint(auth=WRITE, body=DraftCatalogueRequest, status=201, response=CreatedReply,
-              summary="Draft a new catalogue version")
+    @endpoint(
+        auth=WRITE,
+        body=DraftCatalogueRequest,
+        status=201,
+        response=CreatedReply,
+        summary="Draft a new catalogue version",
+    )
     def draft_catalogue(self, caller: Caller, data: dict) -> dict[str, Any]:
         return {"id": str(self.app.draft_catalogue(actor=caller.subject, **data))}
 
@@ -103,8 +110,12 @@ class CatalogueService:
         return {"catalogues": rows}
 
     @http("GET", "/catalogues/<catalogue_id>")
-    @endpoint(auth=PUBLIC, query=AsOfQuery, response=CatalogueReply,
-              summary="One catalogue with its nodes, now or as of a past moment")
+    @endpoint(
+        auth=PUBLIC,
+        query=AsOfQuery,
+        response=CatalogueReply,
+        summary="One catalogue with its nodes, now or as of a past moment",
+    )
     def get_catalogue(self, caller: Caller | None, data: dict, catalogue_id: str) -> dict[str, Any]:
         row = self.app.catalogue(parse_uuid(catalogue_id, "catalogue"), as_of=data["as_of"])
         self._check_visible(caller, row["status"])
@@ -121,39 +132,58 @@ class CatalogueService:
     @http("POST", "/catalogues/<catalogue_id>/nodes")
     @endpoint(auth=WRITE, body=AddNodeRequest, status=201, summary="Add a node to a draft")
     def add_node(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        return self.app.add_node(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data)
+        return self.app.add_node(
+            parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data
+        )
 
     @http("PATCH", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, body=ChangeNodeRequest, summary="Change a node of a draft")
-    def change_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
-        return self.app.change_node(parse_uuid(catalogue_id, "catalogue"), code,
-                                    actor=caller.subject, **data)
+    def change_node(
+        self, caller: Caller, data: dict, catalogue_id: str, code: str
+    ) -> dict[str, Any]:
+        return self.app.change_node(
+            parse_uuid(catalogue_id, "catalogue"), code, actor=caller.subject, **data
+        )
 
     @http("DELETE", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, summary="Remove a leaf node from a draft")
-    def remove_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
+    def remove_node(
+        self, caller: Caller, data: dict, catalogue_id: str, code: str
+    ) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
         self.app.remove_node(cid, code, actor=caller.subject)
         return {"removed": code}
 
     @http("POST", "/catalogues/<catalogue_id>/consultation")
-    @endpoint(auth=WRITE, body=ConsultationRequest, summary="Record the consultation of departments")
+    @endpoint(
+        auth=WRITE, body=ConsultationRequest, summary="Record the consultation of departments"
+    )
     def record_consultation(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
         self.app.record_consultation(cid, actor=caller.subject, **data)
         return self.app.catalogue(cid)
 
     @http("POST", "/catalogues/<catalogue_id>/publish")
-    @endpoint(auth=WRITE, body=PublishRequest, response=CatalogueReply,
-              summary="Publish, superseding the version it revises")
+    @endpoint(
+        auth=WRITE,
+        body=PublishRequest,
+        response=CatalogueReply,
+        summary="Publish, superseding the version it revises",
+    )
     def publish(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
         return self.app.publish(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data)
 
     @http("POST", "/catalogues/<catalogue_id>/revise")
-    @endpoint(auth=WRITE, status=201, response=CreatedReply,
-              summary="Open a new draft copying a published version")
+    @endpoint(
+        auth=WRITE,
+        status=201,
+        response=CreatedReply,
+        summary="Open a new draft copying a published version",
+    )
     def revise(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        return {"id": str(self.app.revise(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject))}
+        return {
+            "id": str(self.app.revise(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject))
+        }
 
     @http("POST", "/catalogues/<catalogue_id>/revoke")
     @endpoint(auth=WRITE, body=RevokeRequest, summary="Revoke a published version")
@@ -170,8 +200,12 @@ class CatalogueService:
         return {"entries": self.app.negative_list()}
 
     @http("POST", "/negative-list")
-    @endpoint(auth=ADMIN, body=NegativeListEntryRequest, status=201,
-              summary="Add a negative-list entry (admin)")
+    @endpoint(
+        auth=ADMIN,
+        body=NegativeListEntryRequest,
+        status=201,
+        summary="Add a negative-list entry (admin)",
+    )
     def add_negative_list_entry(self, caller: Caller, data: dict) -> dict[str, Any]:
         self.app.add_negative_list_entry(actor=caller.subject, **data)
         return {"entries": self.app.negative_list()}
@@ -204,24 +238,28 @@ class CatalogueService:
     @rpc
     def add_node_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
         caller = self._rpc_caller(token, WRITE)
-        return self.app.add_node(parse_uuid(catalogue_id), actor=caller.subject,
-                                 **AddNodeRequest().load(data))
+        return self.app.add_node(
+            parse_uuid(catalogue_id), actor=caller.subject, **AddNodeRequest().load(data)
+        )
 
     @rpc
     def record_consultation_rpc(self, token: str, catalogue_id: str, data: dict) -> None:
         caller = self._rpc_caller(token, WRITE)
-        self.app.record_consultation(parse_uuid(catalogue_id), actor=caller.subject,
-                                     **ConsultationRequest().load(data))
+        self.app.record_consultation(
+            parse_uuid(catalogue_id), actor=caller.subject, **ConsultationRequest().load(data)
+        )
 
     @rpc
     def publish_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
         caller = self._rpc_caller(token, WRITE)
-        return self.app.publish(parse_uuid(catalogue_id), actor=caller.subject,
-                                **PublishRequest().load(data))
+        return self.app.publish(
+            parse_uuid(catalogue_id), actor=caller.subject, **PublishRequest().load(data)
+        )
 
     @rpc
-    def get_catalogue_rpc(self, catalogue_id: str, as_of: str | None = None,
-                          token: str | None = None) -> dict[str, Any]:
+    def get_catalogue_rpc(
+        self, catalogue_id: str, as_of: str | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         caller = self._rpc_caller(token, PUBLIC)
         query = AsOfQuery().load({"as_of": as_of} if as_of else {})
         row = self.app.catalogue(parse_uuid(catalogue_id), as_of=query["as_of"])

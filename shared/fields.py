@@ -1,0 +1,16 @@
+"""Marshmallow fields the services share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import fields
+
+
+class StrictBoolean(fields.Boolean):
+    """A boolean that takes only JSON true/false: not "yes", not 1."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if type(value) is not bool:
+            raise self.make_error("invalid", input=value)
+        return value

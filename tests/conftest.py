@@ -1,0 +1,46 @@
+"""Fixtures shared by the suites: a fresh RabbitMQ vhost per test module, tokens, services as processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import (
+    ServiceProcess,
+    amqp_uri_for,
+    create_vhost,
+    delete_vhost,
+    reform_service,
+    write_tokens,
+)
+
+
+@pytest.fixture(scope="module")
+def vhost() -> Iterator[str]:
+    name = create_vhost()
+    yield name
+    delete_vhost(name)
+
+
+@pytest.fixture(scope="module")
+def amqp_uri(vhost: str) -> str:
+    return amqp_uri_for(vhost)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("svc")
+
+
+@pytest.fixture(scope="module")
+def tokens(workdir: Path) -> dict[str, str]:
+    return write_tokens(workdir / "tokens.json")
+
+
+@pytest.fixture(scope="module")
+def catalogue(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[ServiceProcess]:
+    service = reform_service("catalogue", workdir, vhost).start()
+    yield service
+    service.stop()

@@ -1,0 +1,564 @@
+"""The catalogue over HTTP, as a real process: 422 per invalid field, 409 per rule, 401/403/404,
+and that nothing is stored when a request is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+
+from tests.support.api import CatalogueClient
+from tests.support.processes import ServiceProcess, bearer
+
+
+@pytest.fixture(scope="module")
+def api(catalogue: ServiceProcess, tokens: dict[str, str]) -> CatalogueClient:
+    return CatalogueClient(catalogue.url, tokens["editor"])
+
+
+@pytest.fixture(scope="module")
+def draft_id(api: CatalogueClient) -> str:
+    cid = api.draft()
+    api.add(cid, "A", "Public services")
+    return cid
+
+
+def stored(service: ServiceProcess) -> int:
+    return service.health()["last_position"]
+
+
+INVALID_REQUESTS: list[tuple[str, str, str, Any, str]] = [
+    # (case id, method, path template, body, field named in the errors)
+    ("draft-title-empty", "POST", "/catalogues", {"title": ""}, "title"),
+    ("draft-title-number", "POST", "/catalogues", {"title": 12}, "title"),
+    ("draft-jurisdiction-missing", "POST", "/catalogues", {"jurisdiction": None}, "jurisdiction"),
+    ("draft-level-unknown", "POST", "/catalogues", {"level": "galactic"}, "level"),
+    ("draft-issuer-empty", "POST", "/catalogues", {"issuer": ""}, "issuer"),
+    ("draft-year-string", "POST", "/catalogues", {"fiscal_year": "2019"}, "fiscal_year"),
+    ("draft-year-range", "POST", "/catalogues", {"fiscal_year": 1890}, "fiscal_year"),
+    ("draft-docnum-number", "POST", "/catalogues", {"document_number": 7}, "document_number"),
+    (
+        "draft-parent-not-uuid",
+        "POST",
+        "/catalogues",
+        {"parent_catalogue_id": "x"},
+        "parent_catalogue_id",
+    ),
+    ("draft-unknown-field", "POST", "/catalogues", {"colour": "red"}, "colour"),
+    ("node-code-lowercase", "POST", "/catalogues/{id}/nodes", {"code": "a08"}, "code"),
+    ("node-code-missing", "POST", "/catalogues/{id}/nodes", {"code": None}, "code"),
+    ("node-name-empty", "POST", "/catalogues/{id}/nodes", {"name": ""}, "name"),
+    ("node-parent-bad", "POST", "/catalogues/{id}/nodes", {"parent_code": "a-1"}, "parent_code"),
+    ("node-kind-unknown", "POST", "/catalogues/{id}/nodes", {"kind": "goods"}, "kind"),
+    ("node-nature-bad", "POST", "/catalogues/{id}/nodes", {"nature": "Goods!"}, "nature"),
+    (
+        "node-suitable-string",
+        "POST",
+        "/catalogues/{id}/nodes",
+        {"suitable_for_social_forces": "yes"},
+        "suitable_for_social_forces",
+    ),
+    (
+        "node-basic-int",
+        "POST",
+        "/catalogues/{id}/nodes",
+        {"basic_public_service": 1},
+        "basic_public_service",
+    ),
+    (
+        "node-procurement-empty",
+        "POST",
+        "/catalogues/{id}/nodes",
+        {"procurement_item_code": ""},
+        "procurement_item_code",
+    ),
+    ("change-empty", "PATCH", "/catalogues/{id}/nodes/A", {}, "_schema"),
+    ("change-name-empty", "PATCH", "/catalogues/{id}/nodes/A", {"name": ""}, "name"),
+    ("change-kind-unknown", "PATCH", "/catalogues/{id}/nodes/A", {"kind": "works"}, "kind"),
+    (
+        "change-suitable-string",
+        "PATCH",
+        "/catalogues/{id}/nodes/A",
+        {"suitable_for_social_forces": "no"},
+        "suitable_for_social_forces",
+    ),
+    (
+        "consult-no-departments",
+        "POST",
+        "/catalogues/{id}/consultation",
+        {"departments": []},
+        "departments",
+    ),
+    ("consult-departments-missing", "POST", "/catalogues/{id}/consultation", {}, "departments"),
+    (
+        "consult-department-empty",
+        "POST",
+        "/catalogues/{id}/consultation",
+        {"departments": [""]},
+        "departments",
+    ),
+    (
+        "consult-review-string",
+        "POST",
+        "/catalogues/{id}/consultation",
+        {"departments": ["Finance"], "expert_review": "yes"},
+        "expert_review",
+    ),
+    (
+        "publish-decision-empty",
+        "POST",
+        "/catalogues/{id}/publish",
+        {"decision_ref": ""},
+        "decision_ref",
+    ),
+    ("publish-decision-missing", "POST", "/catalogues/{id}/publish", {}, "decision_ref"),
+    ("revoke-reason-empty", "POST", "/catalogues/{id}/revoke", {"reason": ""}, "reason"),
+    (
+        "negative-code-bad",
+        "POST",
+        "/negative-list",
+        {"code": "Bad Code", "text": "t", "legal_basis": "b"},
+        "code",
+    ),
+    (
+        "negative-text-empty",
+        "POST",
+        "/negative-list",
+        {"code": "lottery", "text": "", "legal_basis": "b"},
+        "text",
+    ),
+    (
+        "negative-basis-missing",
+        "POST",
+        "/negative-list",
+        {"code": "lottery", "text": "t"},
+        "legal_basis",
+    ),
+]
+
+DRAFT_DEFAULTS = {
+    "title": "T",
+    "jurisdiction": "J",
+    "level": "prefecture",
+    "issuer": "I",
+    "fiscal_year": 2019,
+}
+NODE_DEFAULTS = {"code": "A01", "name": "N", "parent_code": "A"}
+
+
+@pytest.mark.parametrize(
+    ("case", "method", "path", "body", "field"),
+    INVALID_REQUESTS,
+    ids=[c[0] for c in INVALID_REQUESTS],
+)
+def test_each_invalid_field_answers_422_naming_it_and_stores_nothing(
+    catalogue: ServiceProcess,
+    tokens: dict[str, str],
+    draft_id: str,
+    case: str,
+    method: str,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+) -> None:
+    if path == "/catalogues":
+        body = {k: v for k, v in {**DRAFT_DEFAULTS, **body}.items() if v is not None}
+    elif path.endswith("/nodes"):
+        body = {k: v for k, v in {**NODE_DEFAULTS, **body}.items() if v is not None}
+    before = stored(catalogue)
+    reply = requests.request(
+        method,
+        catalogue.url + path.format(id=draft_id),
+        json=body,
+        headers=bearer(tokens["admin"]),
+        timeout=10,
+    )
+    assert reply.status_code == 422, reply.text
+    error = reply.json()
+    assert error["error"] == "validation_failed"
+    assert field in error["details"]
+    assert stored(catalogue) == before
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b'"text"'])
+def test_a_body_that_is_not_a_json_object_answers_422(
+    catalogue: ServiceProcess, tokens: dict[str, str], raw: bytes
+) -> None:
+    before = stored(catalogue)
+    reply = requests.post(
+        f"{catalogue.url}/catalogues", data=raw, headers=bearer(tokens["admin"]), timeout=10
+    )
+    assert reply.status_code == 422
+    assert "_body" in reply.json()["details"]
+    assert stored(catalogue) == before
+
+
+@pytest.mark.parametrize(
+    "query", [{"after": "-1"}, {"limit": "0"}, {"limit": "1001"}, {"after": "x"}]
+)
+def test_feed_refuses_bad_cursor_or_limit(
+    catalogue: ServiceProcess, tokens: dict[str, str], query: dict[str, str]
+) -> None:
+    reply = requests.get(
+        f"{catalogue.url}/events", params=query, headers=bearer(tokens["auditor"]), timeout=10
+    )
+    assert reply.status_code == 422
+
+
+@pytest.mark.parametrize("as_of", ["yesterday", "2019-12-25T09:00:00"])
+def test_as_of_must_be_an_aware_iso_time(
+    catalogue: ServiceProcess, draft_id: str, tokens: dict[str, str], as_of: str
+) -> None:
+    reply = requests.get(
+        f"{catalogue.url}/catalogues/{draft_id}",
+        params={"as_of": as_of},
+        headers=bearer(tokens["auditor"]),
+        timeout=10,
+    )
+    assert reply.status_code == 422
+    assert "as_of" in reply.json()["details"]
+
+
+# --- rules of the domain: 409 naming the rule, nothing stored -------------------------
+
+
+def _draft_with_a(api: CatalogueClient, level: str = "prefecture") -> str:
+    cid = api.draft(level=level)
+    api.add(cid, "A", "Public services")
+    return cid
+
+
+def _published(api: CatalogueClient) -> str:
+    return api.published_with(("A", None))
+
+
+RULES: list[tuple[str, Callable[[CatalogueClient], tuple[str, str, dict[str, Any]]]]] = [
+    (
+        "OnNegativeList",
+        lambda api: (
+            "POST",
+            f"/catalogues/{_draft_with_a(api)}/nodes",
+            {"code": "A09", "name": "Loan", "parent_code": "A", "nature": "financing"},
+        ),
+    ),
+    (
+        "DuplicateCode",
+        lambda api: (
+            "POST",
+            f"/catalogues/{_draft_with_a(api)}/nodes",
+            {"code": "A", "name": "Again"},
+        ),
+    ),
+    (
+        "ParentMissing",
+        lambda api: (
+            "POST",
+            f"/catalogues/{_draft_with_a(api)}/nodes",
+            {"code": "B01", "name": "Orphan", "parent_code": "B"},
+        ),
+    ),
+    (
+        "CodeNotUnderParent",
+        lambda api: (
+            "POST",
+            f"/catalogues/{_draft_with_a(api)}/nodes",
+            {"code": "C01", "name": "Wrong", "parent_code": "A"},
+        ),
+    ),
+    ("DepthExceeded", lambda api: _too_deep(api)),
+    ("NodeHasChildren", lambda api: _parent_with_child(api)),
+    (
+        "ConsultationMissing",
+        lambda api: ("POST", f"/catalogues/{_draft_with_a(api)}/publish", {"decision_ref": "D1"}),
+    ),
+    ("NoItems", lambda api: _consulted_empty(api)),
+    (
+        "NotADraft",
+        lambda api: ("POST", f"/catalogues/{_published(api)}/nodes", {"code": "B", "name": "Late"}),
+    ),
+    ("NotPublished", lambda api: ("POST", f"/catalogues/{_draft_with_a(api)}/revise", {})),
+    ("SourceNoLongerInForce", lambda api: _second_revision(api)),
+    (
+        "DuplicateNegativeListEntry",
+        lambda api: (
+            "POST",
+            "/negative-list",
+            {"code": "financing", "text": "t", "legal_basis": "b"},
+        ),
+    ),
+]
+
+
+def _too_deep(api: CatalogueClient) -> tuple[str, str, dict[str, Any]]:
+    cid = _draft_with_a(api)
+    api.add(cid, "A08", parent_code="A")
+    api.add(cid, "A0801", parent_code="A08")
+    return (
+        "POST",
+        f"/catalogues/{cid}/nodes",
+        {"code": "A080101", "name": "Fourth", "parent_code": "A0801"},
+    )
+
+
+def _parent_with_child(api: CatalogueClient) -> tuple[str, str, dict[str, Any]]:
+    cid = _draft_with_a(api)
+    api.add(cid, "A08", parent_code="A")
+    return "DELETE", f"/catalogues/{cid}/nodes/A", {}
+
+
+def _consulted_empty(api: CatalogueClient) -> tuple[str, str, dict[str, Any]]:
+    cid = api.draft()
+    api.consult(cid)
+    return "POST", f"/catalogues/{cid}/publish", {"decision_ref": "D1"}
+
+
+def _second_revision(api: CatalogueClient) -> tuple[str, str, dict[str, Any]]:
+    cid = _published(api)
+    first = api.call("POST", f"/catalogues/{cid}/revise", 201).json()["id"]
+    second = api.call("POST", f"/catalogues/{cid}/revise", 201).json()["id"]
+    for draft in (first, second):
+        api.consult(draft)
+    api.publish(first)
+    return "POST", f"/catalogues/{second}/publish", {"decision_ref": "D9"}
+
+
+@pytest.mark.parametrize(("rule", "setup"), RULES, ids=[r[0] for r in RULES])
+def test_each_domain_rule_answers_409_naming_it_and_stores_nothing(
+    catalogue: ServiceProcess,
+    tokens: dict[str, str],
+    rule: str,
+    setup: Callable[[CatalogueClient], tuple[str, str, dict[str, Any]]],
+) -> None:
+    api = CatalogueClient(catalogue.url, tokens["admin"])
+    method, path, body = setup(api)
+    before = stored(catalogue)
+    reply = api.call(method, path, json=body)
+    assert reply.status_code == 409, reply.text
+    assert reply.json()["error"] == rule
+    assert reply.json()["message"]
+    assert stored(catalogue) == before
+
+
+def test_negative_list_refusal_names_the_entry(api: CatalogueClient, draft_id: str) -> None:
+    reply = api.call(
+        "POST",
+        f"/catalogues/{draft_id}/nodes",
+        json={
+            "code": "A07",
+            "name": "Road building",
+            "parent_code": "A",
+            "nature": "infrastructure_construction",
+        },
+    )
+    assert reply.status_code == 409
+    entry = reply.json()["details"]["entry"]
+    assert entry["code"] == "infrastructure_construction"
+    assert "87" in entry["legal_basis"]
+
+
+# --- who may do what --------------------------------------------------------------------
+
+
+def test_a_write_without_token_answers_401(catalogue: ServiceProcess) -> None:
+    before = stored(catalogue)
+    reply = requests.post(f"{catalogue.url}/catalogues", json=DRAFT_DEFAULTS, timeout=10)
+    assert reply.status_code == 401
+    assert reply.json()["error"] == "unauthenticated"
+    assert stored(catalogue) == before
+
+
+def test_an_unknown_token_answers_401(catalogue: ServiceProcess) -> None:
+    reply = requests.post(
+        f"{catalogue.url}/catalogues",
+        json=DRAFT_DEFAULTS,
+        headers=bearer("not-a-token"),
+        timeout=10,
+    )
+    assert reply.status_code == 401
+
+
+@pytest.mark.parametrize("who", ["auditor", "other"])
+def test_a_token_without_a_write_role_answers_403(
+    catalogue: ServiceProcess, tokens: dict[str, str], who: str
+) -> None:
+    before = stored(catalogue)
+    reply = requests.post(
+        f"{catalogue.url}/catalogues", json=DRAFT_DEFAULTS, headers=bearer(tokens[who]), timeout=10
+    )
+    assert reply.status_code == 403
+    assert reply.json()["error"] == "forbidden"
+    assert stored(catalogue) == before
+
+
+def test_only_an_admin_adds_to_the_negative_list(
+    catalogue: ServiceProcess, tokens: dict[str, str]
+) -> None:
+    body = {"code": "lottery_operation", "text": "Operating lotteries", "legal_basis": "local rule"}
+    reply = requests.post(
+        f"{catalogue.url}/negative-list", json=body, headers=bearer(tokens["editor"]), timeout=10
+    )
+    assert reply.status_code == 403
+    reply = requests.post(
+        f"{catalogue.url}/negative-list", json=body, headers=bearer(tokens["admin"]), timeout=10
+    )
+    assert reply.status_code == 201
+    assert "lottery_operation" in {e["code"] for e in reply.json()["entries"]}
+
+
+def test_drafts_need_a_token_but_published_catalogues_are_public(
+    catalogue: ServiceProcess, api: CatalogueClient, draft_id: str, tokens: dict[str, str]
+) -> None:
+    published = api.published_with(("A", None))
+    assert requests.get(f"{catalogue.url}/catalogues/{draft_id}", timeout=10).status_code == 401
+    assert (
+        requests.get(
+            f"{catalogue.url}/catalogues/{draft_id}", headers=bearer(tokens["other"]), timeout=10
+        ).status_code
+        == 403
+    )
+    assert (
+        requests.get(
+            f"{catalogue.url}/catalogues/{draft_id}", headers=bearer(tokens["auditor"]), timeout=10
+        ).status_code
+        == 200
+    )
+    assert requests.get(f"{catalogue.url}/catalogues/{published}", timeout=10).status_code == 200
+    public_ids = {
+        c["id"]
+        for c in requests.get(f"{catalogue.url}/catalogues", timeout=10).json()["catalogues"]
+    }
+    assert published in public_ids and draft_id not in public_ids
+    all_ids = {c["id"] for c in api.call("GET", "/catalogues", 200).json()["catalogues"]}
+    assert draft_id in all_ids
+
+
+def test_the_national_negative_list_is_there_from_the_first_start(
+    catalogue: ServiceProcess,
+) -> None:
+    codes = {
+        e["code"]
+        for e in requests.get(f"{catalogue.url}/negative-list", timeout=10).json()["entries"]
+    }
+    assert {
+        "goods_and_works",
+        "financing",
+        "purchaser_staffing",
+        "direct_government_duty",
+        "outside_government_duties",
+        "excluded_by_law",
+        "infrastructure_construction",
+    } <= codes
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/catalogues/not-a-uuid",
+        "/catalogues/7b0c6a4e-0000-4000-8000-000000000000",
+        "/catalogues/7b0c6a4e-0000-4000-8000-000000000000/history",
+        "/nowhere",
+    ],
+)
+def test_a_missing_thing_answers_404_as_json(
+    catalogue: ServiceProcess, tokens: dict[str, str], path: str
+) -> None:
+    reply = requests.get(catalogue.url + path, headers=bearer(tokens["auditor"]), timeout=10)
+    assert reply.status_code == 404
+    assert reply.json()["error"] == "not_found"
+
+
+def test_patch_of_a_missing_node_answers_404(api: CatalogueClient, draft_id: str) -> None:
+    assert (
+        api.call("PATCH", f"/catalogues/{draft_id}/nodes/Z9", json={"name": "x"}).status_code == 404
+    )
+
+
+# --- reading: feed, as_of, history, OpenAPI ---------------------------------------------
+
+
+def test_the_feed_pages_through_every_event_in_order(
+    catalogue: ServiceProcess, api: CatalogueClient, tokens: dict[str, str]
+) -> None:
+    api.published_with(("A", None), ("A08", "A"))
+    seen: list[dict[str, Any]] = []
+    after = 0
+    while True:
+        page = requests.get(
+            f"{catalogue.url}/events",
+            params={"after": after, "limit": 3},
+            headers=bearer(tokens["auditor"]),
+            timeout=10,
+        ).json()
+        assert len(page["events"]) <= 3
+        seen.extend(page["events"])
+        after = page["next_after"]
+        if not page["has_more"]:
+            break
+    positions = [e["position"] for e in seen]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)
+    assert after == catalogue.health()["last_position"]
+    everything = requests.get(
+        f"{catalogue.url}/events",
+        params={"limit": 1000},
+        headers=bearer(tokens["auditor"]),
+        timeout=10,
+    ).json()["events"]
+    assert everything == seen
+    assert {
+        "NegativeListEntryAdded",
+        "CatalogueDrafted",
+        "NodeAdded",
+        "ConsultationRecorded",
+        "CataloguePublished",
+    } <= {e["event_type"] for e in seen}
+
+
+def test_the_feed_needs_a_token(catalogue: ServiceProcess) -> None:
+    assert requests.get(f"{catalogue.url}/events", timeout=10).status_code == 401
+
+
+def test_as_of_returns_the_catalogue_as_it_stood(api: CatalogueClient) -> None:
+    cid = api.draft()
+    api.add(cid, "A", "Public services")
+    moment = api.get(cid)["modified_at"]
+    api.add(cid, "A08", "Culture", parent_code="A")
+    api.call("PATCH", f"/catalogues/{cid}/nodes/A", 200, json={"name": "Public services (2019)"})
+    past = api.get(cid, as_of=moment)
+    assert [n["code"] for n in past["nodes"]] == ["A"]
+    assert past["nodes"][0]["name"] == "Public services"
+    now = api.get(cid)
+    assert [n["code"] for n in now["nodes"]] == ["A", "A08"]
+    before_it_existed = api.call(
+        "GET", f"/catalogues/{cid}", params={"as_of": "2001-01-01T00:00:00+00:00"}
+    )
+    assert before_it_existed.status_code == 404
+
+
+def test_history_lists_each_event_with_time_and_subject(
+    api: CatalogueClient, tokens: dict[str, str], catalogue: ServiceProcess
+) -> None:
+    cid = api.published_with(("A", None))
+    history = requests.get(
+        f"{catalogue.url}/catalogues/{cid}/history", headers=bearer(tokens["auditor"]), timeout=10
+    ).json()["events"]
+    assert [h["event"] for h in history] == [
+        "Catalogue.Drafted",
+        "Catalogue.NodeAdded",
+        "Catalogue.ConsultationRecorded",
+        "Catalogue.Published",
+    ]
+    assert {h["actor"] for h in history} == {"catalogue-editor"}
+    assert all(h["recorded_at"] for h in history)
+
+
+def test_openapi_document_describes_the_api_from_the_schemas(catalogue: ServiceProcess) -> None:
+    doc = requests.get(f"{catalogue.url}/openapi.json", timeout=10).json()
+    assert doc["openapi"].startswith("3.")
+    post = doc["paths"]["/catalogues"]["post"]
+    schema_ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    name = schema_ref.rsplit("/", 1)[-1]
+    assert "fiscal_year" in doc["components"]["schemas"][name]["properties"]
+    assert {"201", "401", "403", "409", "422"} <= set(post["responses"])
+    assert "/catalogues/{catalogue_id}/publish" in doc["paths"]

@@ -1,0 +1,139 @@
+"""docker-compose.yml validates against the vendored Compose schema and wires health checks."""
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+SCHEMA_FILE = ROOT / "tests" / "data" / "compose-spec.json"
+INFRASTRUCTURE = ("rabbitmq", "postgres")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def validator_class(schema: dict[str, Any]) -> type[jsonschema.protocols.Validator]:
+    # The vendored file declares "http://json-schema.org/draft/2019-09/schema#", a
+    # non-canonical spelling that validator_for does not know (it would silently fall
+    # back to the latest draft); normalise it to the canonical URI first.
+    declared = schema.get("$schema", "")
+    canonical = declared.replace("http://", "https://", 1).removesuffix("#")
+    for uri in (declared, canonical):
+        cls = jsonschema.validators.validator_for({"$schema": uri}, default=None)
+        if cls is not None:
+            return cls
+    return jsonschema.Draft7Validator
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.protocols.Validator:
+    schema = load_schema()
+    cls = validator_class(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def application_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: svc for name, svc in compose["services"].items() if name not in INFRASTRUCTURE}
+
+
+def test_the_schema_is_checked_with_the_draft_it_declares() -> None:
+    schema = load_schema()
+    assert "2019-09" in schema["$schema"]
+    assert validator_class(schema) is jsonschema.Draft201909Validator
+
+
+def test_compose_file_is_valid_against_the_compose_spec_schema(
+    compose: dict[str, Any], validator: jsonschema.protocols.Validator
+) -> None:
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(compose)]
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        pytest.param(
+            lambda doc: doc["services"]["catalogue"].__setitem__(
+                "depends_on", {"rabbitmq": {"condition": "bogus"}}
+            ),
+            id="bogus-depends-on-condition",
+        ),
+        pytest.param(lambda doc: doc.__setitem__("servces", {}), id="unknown-top-level-key"),
+        pytest.param(
+            lambda doc: doc["services"]["postgres"]["healthcheck"].__setitem__("tset", "x"),
+            id="unknown-healthcheck-key",
+        ),
+    ],
+)
+def test_validator_rejects_a_broken_compose_document(
+    compose: dict[str, Any], validator: jsonschema.protocols.Validator, breakage: Any
+) -> None:
+    broken = copy.deepcopy(compose)
+    breakage(broken)
+    assert not validator.is_valid(broken)
+
+
+def test_compose_file_has_no_obsolete_version_key(compose: dict[str, Any]) -> None:
+    assert "version" not in compose
+
+
+def test_rabbitmq_image_includes_the_management_plugin(compose: dict[str, Any]) -> None:
+    assert compose["services"]["rabbitmq"]["image"].endswith("-management")
+
+
+def test_there_is_at_least_one_application_service(compose: dict[str, Any]) -> None:
+    assert "catalogue" in application_services(compose)
+
+
+def test_each_application_service_waits_for_healthy_rabbitmq_and_postgres(
+    compose: dict[str, Any],
+) -> None:
+    for name, svc in application_services(compose).items():
+        depends_on = svc.get("depends_on")
+        assert isinstance(depends_on, dict), name
+        for dependency in INFRASTRUCTURE:
+            condition = depends_on.get(dependency)
+            assert condition == {"condition": "service_healthy"}, (name, dependency)
+
+
+def test_every_service_has_a_healthcheck(compose: dict[str, Any]) -> None:
+    for name, svc in compose["services"].items():
+        healthcheck = svc.get("healthcheck")
+        assert healthcheck and healthcheck.get("test"), name
+        assert not healthcheck.get("disable", False), name
+
+
+def test_catalogue_persists_to_postgres(compose: dict[str, Any]) -> None:
+    environment = compose["services"]["catalogue"]["environment"]
+    assert environment["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert environment["POSTGRES_HOST"] == "postgres"
+    assert environment["POSTGRES_SCHEMA"] == "catalogue"
+
+
+def test_catalogue_is_built_from_its_dockerfile(compose: dict[str, Any]) -> None:
+    build = compose["services"]["catalogue"]["build"]
+    assert build["context"] == "."
+    assert build["dockerfile"] == "services/catalogue/Dockerfile"
+
+
+def test_every_dockerfile_referenced_by_the_compose_file_exists(compose: dict[str, Any]) -> None:
+    for name, svc in compose["services"].items():
+        if "build" in svc:
+            build = svc["build"]
+            context = ROOT / build.get("context", ".")
+            dockerfile = context / build.get("dockerfile", "Dockerfile")
+            assert dockerfile.is_file(), (name, dockerfile)
+    assert (ROOT / "services" / "catalogue" / "Dockerfile").is_file()
