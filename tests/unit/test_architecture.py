@@ -1,0 +1,67 @@
+"""Imports flow one way: the domain and application know no framework, no service knows another."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "service.py").exists())
+FRAMEWORKS = {"nameko", "kombu", "amqp", "marshmallow", "werkzeug", "eventlet", "requests"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_there_is_a_service_to_check() -> None:
+    assert "catalogue" in SERVICES
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("layer", ["domain.py", "application.py"])
+def test_domain_and_application_import_no_framework(service: str, layer: str) -> None:
+    found = {m for m in imported_modules(ROOT / "services" / service / layer)
+             if m.split(".")[0] in FRAMEWORKS}
+    assert not found, f"{service}/{layer} imports {sorted(found)}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_domain_imports_only_the_standard_library_and_eventsourcing_domain(service: str) -> None:
+    import sys
+
+    for module in imported_modules(ROOT / "services" / service / "domain.py"):
+        top = module.split(".")[0]
+        assert top in sys.stdlib_module_names or module == "eventsourcing.domain" or \
+            module == "__future__", f"{service}/domain.py imports {module}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_imports_no_other_service(service: str) -> None:
+    for path in (ROOT / "services" / service).rglob("*.py"):
+        for module in imported_modules(path):
+            parts = module.split(".")
+            if parts[0] == "services" and len(parts) > 1:
+                assert parts[1] == service, f"{path.relative_to(ROOT)} imports {module}"
+
+
+def test_the_kit_imports_no_service() -> None:
+    for path in (ROOT / "shared").rglob("*.py"):
+        if path.name == "launcher.py":
+            continue  # it loads services by name at run time, never by import statement
+        for module in imported_modules(path):
+            assert not module.startswith("services"), f"{path.relative_to(ROOT)} imports {module}"
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    bad = tmp_path / "domain.py"
+    bad.write_text("from nameko.rpc import rpc\nimport services.pilots.domain\n")
+    assert {"nameko.rpc", "services.pilots.domain"} <= imported_modules(bad)

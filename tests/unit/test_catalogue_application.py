@@ -1,0 +1,118 @@
+"""Catalogue use cases on the in-memory event store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from uuid import UUID, uuid4
+
+import pytest
+
+from services.catalogue.application import CatalogueApplication, CatalogueNotFound
+from services.catalogue.domain import OnNegativeList
+from services.catalogue.integration import to_integration
+from shared.contracts import validate_envelope
+from shared.feed import read_feed
+
+
+@pytest.fixture
+def app() -> CatalogueApplication:
+    application = CatalogueApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    application.ensure_national_negative_list()
+    return application
+
+
+def new_catalogue(app: CatalogueApplication) -> UUID:
+    return app.draft_catalogue(actor="editor", title="T", jurisdiction="J", level="prefecture",
+                               issuer="I", fiscal_year=2019)
+
+
+def test_the_national_negative_list_is_seeded_once(app: CatalogueApplication) -> None:
+    before = app.last_position()
+    assert app.ensure_national_negative_list() == 0
+    assert app.last_position() == before
+    assert len(app.negative_list()) == 7
+
+
+def test_a_refused_command_stores_nothing(app: CatalogueApplication) -> None:
+    cid = new_catalogue(app)
+    before = app.last_position()
+    with pytest.raises(OnNegativeList):
+        app.add_node(cid, actor="e", code="A", name="Loan", nature="financing")
+    assert app.last_position() == before
+
+
+def test_an_unknown_catalogue_is_not_found(app: CatalogueApplication) -> None:
+    with pytest.raises(CatalogueNotFound):
+        app.catalogue(uuid4())
+
+
+def test_an_entry_added_to_the_negative_list_refuses_later_nodes(app: CatalogueApplication) -> None:
+    app.add_negative_list_entry(code="lottery", text="Lotteries", legal_basis="local", actor="admin")
+    with pytest.raises(OnNegativeList):
+        app.add_node(new_catalogue(app), actor="e", code="A", name="Lottery", nature="lottery")
+
+
+def test_as_of_reads_the_state_at_a_past_moment(app: CatalogueApplication) -> None:
+    cid = new_catalogue(app)
+    app.add_node(cid, actor="e", code="A", name="Public services")
+    moment = datetime.now(timezone.utc)
+    app.add_node(cid, actor="e", code="B", name="Auxiliary", kind="auxiliary_service")
+    assert [n["code"] for n in app.catalogue(cid, as_of=moment)["nodes"]] == ["A"]
+    assert [n["code"] for n in app.catalogue(cid)["nodes"]] == ["A", "B"]
+    with pytest.raises(CatalogueNotFound):
+        app.catalogue(cid, as_of=datetime(2001, 1, 1, tzinfo=timezone.utc))
+
+
+def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplication) -> None:
+    cid = new_catalogue(app)
+    app.add_node(cid, actor="e", code="A", name="Public services")
+    app.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
+    app.publish(cid, decision_ref="D1", actor="e")
+    rid = app.revise(cid, actor="e")
+    app.remove_node(rid, "A", actor="e")
+    app.add_node(rid, actor="e", code="B", name="Auxiliary", kind="auxiliary_service")
+    app.record_consultation(rid, departments=["Finance"], expert_review=False, actor="e")
+    app.publish(rid, decision_ref="D2", actor="e")
+    old, new = app.catalogue(cid), app.catalogue(rid)
+    assert old["status"] == "superseded" and new["status"] == "published"
+    assert old["revision"] == new["revision"] == {"added": 1, "removed": 1, "reworded": 0, "moved": 0}
+    assert [c["id"] for c in app.catalogues({"published"})] == [str(rid)]
+
+
+def test_history_names_the_actor_of_every_event(app: CatalogueApplication) -> None:
+    cid = new_catalogue(app)
+    app.add_node(cid, actor="someone-else", code="A", name="Public services")
+    history = app.history(cid)
+    assert [(h["event"], h["actor"]) for h in history] == [
+        ("Catalogue.Drafted", "editor"), ("Catalogue.NodeAdded", "someone-else")]
+
+
+def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: CatalogueApplication) -> None:
+    cid = new_catalogue(app)
+    app.add_node(cid, actor="e", code="A", name="Public services")
+    app.change_node(cid, "A", actor="e", name="Public services (revised)")
+    app.add_node(cid, actor="e", code="A01", name="x", parent_code="A")
+    app.remove_node(cid, "A01", actor="e")
+    app.record_consultation(cid, departments=["Finance"], expert_review=True, actor="e")
+    app.publish(cid, decision_ref="D1", actor="e")
+    rid = app.revise(cid, actor="e")
+    app.record_consultation(rid, departments=["Finance"], expert_review=False, actor="e")
+    app.publish(rid, decision_ref="D2", actor="e")
+    app.revoke(rid, reason="annulled", actor="e")
+    page = read_feed(app, "catalogue", to_integration, 0, 1000)
+    for envelope in page["events"]:
+        validate_envelope(envelope)
+    types = {e["event_type"] for e in page["events"]}
+    assert types == {"NegativeListEntryAdded", "CatalogueDrafted", "NodeAdded", "NodeChanged",
+                     "NodeRemoved", "ConsultationRecorded", "CataloguePublished",
+                     "CatalogueSuperseded", "CatalogueRevoked"}
+    assert page["last_position"] == app.last_position()
+    assert len(page["events"]) == app.last_position() - 1  # only the list's opening is private
+
+
+def test_the_feed_cursor_moves_past_private_events(app: CatalogueApplication) -> None:
+    first = read_feed(app, "catalogue", to_integration, 0, 1)
+    assert first["events"][0]["position"] == 2 and first["next_after"] == 2
+    rest = read_feed(app, "catalogue", to_integration, first["next_after"], 1000)
+    assert [e["position"] for e in rest["events"]] == list(range(3, app.last_position() + 1))
+    assert rest["has_more"] is False

@@ -1,0 +1,72 @@
+"""The envelope contract refuses what others must not rely on; tokens are stored hashed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from marshmallow import ValidationError
+
+from shared.auth import TokenStore, Unauthenticated, add_token
+from shared.config import expand_env, settings_from_env
+from shared.contracts import validate_envelope
+
+GOOD = {
+    "event_id": "5b8f1f40-4a52-4f3a-9a7b-2f3e5f1c1a11",
+    "event_type": "CatalogueRevoked",
+    "schema_version": 1,
+    "source": "catalogue",
+    "position": 42,
+    "aggregate_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22",
+    "aggregate_version": 3,
+    "occurred_at": "2019-12-25T09:10:00+00:00",
+    "payload": {"catalogue_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22", "reason": "r", "actor": "a"},
+}
+
+
+def test_a_good_envelope_passes() -> None:
+    assert validate_envelope(dict(GOOD)) == GOOD
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("event_id", "nope"), ("position", 0), ("source", "nobody"), ("event_type", "Unheard"),
+    ("schema_version", 2), ("occurred_at", "2019-12-25T09:10:00"), ("payload", {"reason": "r"}),
+])
+def test_a_broken_envelope_is_refused(field: str, value: object) -> None:
+    with pytest.raises(ValidationError):
+        validate_envelope({**GOOD, field: value})
+
+
+def test_tokens_are_stored_only_as_hashes(tmp_path: Path) -> None:
+    tokens_file = tmp_path / "tokens.json"
+    token = add_token(tokens_file, "alice", ["catalogue:editor"])
+    assert token not in tokens_file.read_text()
+    caller = TokenStore(tokens_file).verify(token)
+    assert caller.subject == "alice" and caller.can_write("catalogue")
+    assert not caller.can_write("pilots")
+    assert json.loads(tokens_file.read_text())["tokens"][0]["roles"] == ["catalogue:editor"]
+
+
+def test_a_new_token_is_honoured_without_restart(tmp_path: Path) -> None:
+    tokens_file = tmp_path / "tokens.json"
+    store = TokenStore(tokens_file)
+    with pytest.raises(Unauthenticated):
+        store.verify("whatever")
+    token = add_token(tokens_file, "bob", ["auditor"])
+    assert store.verify(token).can_read_private("catalogue")
+
+
+def test_config_placeholders_take_the_environment_or_the_default() -> None:
+    assert expand_env("${A:1}-${B:2}", {"A": "x"}) == "x-2"
+    with pytest.raises(KeyError):
+        expand_env("${MISSING}", {})
+
+
+def test_postgres_persistence_needs_its_settings() -> None:
+    with pytest.raises(ValueError, match="POSTGRES_DBNAME"):
+        settings_from_env("catalogue", {"PERSISTENCE_MODULE": "eventsourcing.postgres"})
+    settings = settings_from_env("catalogue", {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": "d",
+        "POSTGRES_HOST": "h", "POSTGRES_USER": "u"})
+    assert settings.persistence_env["POSTGRES_SCHEMA"] == "catalogue"
