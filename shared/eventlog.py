@@ -33,10 +33,31 @@ def event_fields(domain_event: Any) -> dict[str, Any]:
     return {k: to_plain(v) for k, v in data.items() if k not in skip}
 
 
+def ensure_postgres_schema(env: dict[str, str]) -> None:
+    """Create the service's PostgreSQL schema if missing (eventsourcing creates only tables)."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or not env.get("POSTGRES_SCHEMA"):
+        return
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env.get("POSTGRES_PORT", "5432"),
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD", ""),
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+            sql.Identifier(env["POSTGRES_SCHEMA"])))
+
+
 class ServiceApplication(Application):
     """Base of every service's eventsourcing Application."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
+        ensure_postgres_schema(env or {})
         super().__init__(env)
         self._save_listeners: list[Callable[[], None]] = []
         self.relay: Any = None  # set by the runtime when a relay publishes this log
