@@ -13,6 +13,14 @@ import yaml
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 SERVICE_PORTS = {"catalogue": 8101, "conference": 8102, "pilots": 8103, "reporting": 8104}
 
+
+
+def service_port(service: str, environ: dict[str, str] | None = None) -> int:
+    """A service's HTTP port: ``<SERVICE>_PORT`` if set, else its fixed default."""
+    env = os.environ if environ is None else environ
+    return int(env.get(f"{service.upper()}_PORT", SERVICE_PORTS[service]))
+
+
 _ENV_PATTERN = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<default>[^}]*))?\}")
 
 

@@ -15,7 +15,7 @@ import requests
 
 from shared.auth import add_token
 from shared.broker import BrokerUnavailable, check_broker
-from shared.config import SERVICE_PORTS, load_yaml_config, settings_from_env
+from shared.config import load_yaml_config, service_port, settings_from_env
 from shared.runtime import SETTINGS_KEY
 
 BROKER_CHECK_SECONDS = 4.0
@@ -89,6 +89,7 @@ def _ensure_tokens(data_dir: Path, tokens_file: Path) -> dict[str, str]:
 
 def up(services: list[str]) -> int:
     """Start every service as its own process; stop them all on Ctrl-C or SIGTERM."""
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     settings = settings_from_env("reform")
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
@@ -103,7 +104,7 @@ def up(services: list[str]) -> int:
     base_env.setdefault("TOKENS_FILE", str(settings.tokens_file))
     base_env.setdefault("FEED_TOKEN", service_token)
     for name in services:
-        base_env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{SERVICE_PORTS[name]}")
+        base_env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{service_port(name)}")
 
     children: dict[str, subprocess.Popen] = {}
     stopping = False
@@ -115,8 +116,7 @@ def up(services: list[str]) -> int:
     signal.signal(signal.SIGTERM, stop_all)
     signal.signal(signal.SIGINT, stop_all)
     for name in services:
-        env = dict(base_env, HTTP_PORT=str(SERVICE_PORTS[name]))
-        env.pop("HTTP_HOST", None) if "HTTP_HOST" not in os.environ else None
+        env = dict(base_env, HTTP_PORT=str(service_port(name)))
         children[name] = subprocess.Popen(
             [sys.executable, "-m", "shared.cli", "run", name], env=env
         )
@@ -133,7 +133,7 @@ def up(services: list[str]) -> int:
                     stopping, code = True, 1
                     break
                 try:
-                    requests.get(f"http://127.0.0.1:{SERVICE_PORTS[name]}/health", timeout=1)
+                    requests.get(f"http://127.0.0.1:{service_port(name)}/health", timeout=1)
                     pending.discard(name)
                 except requests.RequestException:
                     pass
@@ -144,7 +144,7 @@ def up(services: list[str]) -> int:
         if not stopping:
             for name in services:
                 print(
-                    f"reform: {name:<11} http://127.0.0.1:{SERVICE_PORTS[name]}  "
+                    f"reform: {name:<11} http://127.0.0.1:{service_port(name)}  "
                     f"(API: /openapi.json)"
                 )
             print("reform: all services up; Ctrl-C stops them")
@@ -173,7 +173,7 @@ def status(services: list[str]) -> int:
     code = 0
     print(f"{'service':<12}{'health':<10}{'stored':>8}{'published':>11}")
     for name in services:
-        port = os.environ.get(f"{name.upper()}_PORT", SERVICE_PORTS[name])
+        port = service_port(name)
         try:
             reply = requests.get(f"http://127.0.0.1:{port}/health", timeout=3).json()
             print(

@@ -1,0 +1,156 @@
+"""`reform up` as a user runs it: fails fast without a broker, else starts every service as its
+own process, writes the admin token, serves the README's tour, and stops on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from kombu import Connection
+
+from tests.support.api import CatalogueClient
+from tests.support.processes import REPO, bearer, free_port
+
+REFORM = [sys.executable, "-m", "shared.cli"]
+
+
+def children_of(pid: int) -> list[tuple[int, str]]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append((int(entry.name), cmdline))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+class Up:
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.cwd, self.env = cwd, env
+        self.proc: subprocess.Popen | None = None
+        self.output: list[str] = []
+
+    def start(self, timeout: float = 40) -> None:
+        self.proc = subprocess.Popen(REFORM + ["up"], cwd=self.cwd, env=self.env, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        assert self.proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line and self.proc.poll() is not None:
+                raise AssertionError("reform up exited:\n" + "".join(self.output))
+            self.output.append(line)
+            if "all services up" in line:
+                return
+        raise AssertionError("reform up did not come up:\n" + "".join(self.output))
+
+    def stop(self) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=30)
+        self.proc = None
+        return code
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory, amqp_uri: str) -> Iterator[tuple[Up, str]]:
+    cwd = tmp_path_factory.mktemp("up")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTGRES_", "PERSISTENCE"))}
+    env.update(AMQP_URI=amqp_uri, CATALOGUE_PORT=str(port), PYTHONPATH=str(REPO), LOG_LEVEL="WARNING")
+    up = Up(cwd, env)
+    up.start()
+    yield up, f"http://127.0.0.1:{port}"
+    if up.proc is not None:
+        up.stop()
+
+
+def test_without_a_broker_it_exits_within_five_seconds_saying_why(tmp_path: Path) -> None:
+    env = dict(os.environ, AMQP_URI="amqp://guest:guest@127.0.0.1:1/", PYTHONPATH=str(REPO))
+    started = time.monotonic()
+    done = subprocess.run(REFORM + ["up"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=30)
+    elapsed = time.monotonic() - started
+    assert done.returncode != 0
+    assert "RabbitMQ does not answer" in done.stderr
+    assert "guest:guest" not in done.stderr  # credentials are not printed
+    assert elapsed < 5.0, elapsed
+
+
+def test_every_service_runs_as_its_own_process_and_the_admin_token_is_written(
+    platform: tuple[Up, str]
+) -> None:
+    up, _ = platform
+    token_file = up.cwd / "var" / "admin-token"
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert any("admin token" in line for line in up.output)
+    assert up.proc is not None
+    commands = [cmd for _, cmd in children_of(up.proc.pid)]
+    assert any("shared.cli run catalogue" in cmd for cmd in commands), commands
+    assert (up.cwd / "var" / "catalogue.sqlite3").exists()
+
+
+def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(
+    platform: tuple[Up, str], amqp_uri: str
+) -> None:
+    up, url = platform
+    token = (up.cwd / "var" / "admin-token").read_text().strip()
+    api = CatalogueClient(url, token)
+    cid = api.draft(title="Xishuangbanna guidance catalogue for purchase of services")
+    api.add(cid, "A", "Public services")
+    api.add(cid, "A08", "Cultural public services", parent_code="A")
+    api.add(cid, "A0801", "Public-welfare radio, film, TV and new-media works", parent_code="A08")
+    api.consult(cid)
+    published = api.publish(cid)
+    assert published["status"] == "published" and published["node_count"] == 3
+    assert requests.get(f"{url}/catalogues/{cid}", timeout=5).json()["status"] == "published"
+    status = subprocess.run(REFORM + ["status"], cwd=up.cwd, env=up.env, capture_output=True,
+                            text=True, timeout=30)
+    assert status.returncode == 0 and "catalogue" in status.stdout and "ok" in status.stdout
+
+    feed = requests.get(f"{url}/events", params={"limit": 1000}, headers=bearer(token),
+                        timeout=5).json()["events"]
+    received: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 15
+    # The deploy's own consumer queue (reporting's), declared before the first event.
+    with Connection(amqp_uri) as conn:
+        channel = conn.default_channel
+        while len(received) < len(feed) and time.monotonic() < deadline:
+            message = channel.basic_get("reporting.catalogue.events", no_ack=True)
+            if message is None:
+                time.sleep(0.1)
+                continue
+            received.append(json.loads(message.body))
+    assert received == feed
+    assert feed[-1]["event_type"] == "CataloguePublished"
+
+
+def test_sigterm_stops_every_service_and_a_restart_keeps_everything(platform: tuple[Up, str]) -> None:
+    up, url = platform
+    token = (up.cwd / "var" / "admin-token").read_text().strip()
+    before = CatalogueClient(url, token).call("GET", "/catalogues", 200).json()
+    assert up.proc is not None
+    children = [pid for pid, _ in children_of(up.proc.pid)]
+    assert up.stop() == 0
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{url}/health", timeout=2)
+    up.start()
+    assert (up.cwd / "var" / "admin-token").read_text().strip() == token
+    assert CatalogueClient(url, token).call("GET", "/catalogues", 200).json() == before
