@@ -33,7 +33,7 @@ from shared.http import (
     PUBLIC,
     READ,
     WRITE,
-    authorize,
+    call_use_case,
     endpoint,
     error_body,
     json_response,
@@ -222,53 +222,65 @@ class CatalogueService:
     def not_found(self, request: Request, path: str) -> Any:
         return json_response(404, error_body("not_found", f"no such resource /{path}"))
 
-    # --- the same use cases over RPC -------------------------------------
-
-    def _rpc_caller(self, token: str | None, auth: str) -> Caller | None:
-        caller = self.tokens.verify(token) if token else None
-        authorize(caller, auth, self.name)
-        return caller
+    # --- the same use cases over RPC (same token check, schemas and code) ----
 
     @rpc
-    def draft_catalogue_rpc(self, token: str, data: dict) -> str:
-        caller = self._rpc_caller(token, WRITE)
-        fields = DraftCatalogueRequest().load(data)
-        return str(self.app.draft_catalogue(actor=caller.subject, **fields))
+    def draft_catalogue_rpc(self, token: str, data: dict) -> dict[str, Any]:
+        return call_use_case(self, "draft_catalogue", token, data)
+
+    @rpc
+    def list_catalogues_rpc(self, token: str | None = None, status: str | None = None) -> dict:
+        return call_use_case(self, "list_catalogues", token, {"status": status} if status else {})
+
+    @rpc
+    def get_catalogue_rpc(self, catalogue_id: str, as_of: str | None = None,
+                          token: str | None = None) -> dict[str, Any]:
+        query = {"as_of": as_of} if as_of else {}
+        return call_use_case(self, "get_catalogue", token, query, catalogue_id=catalogue_id)
+
+    @rpc
+    def catalogue_history_rpc(self, token: str, catalogue_id: str) -> dict[str, Any]:
+        return call_use_case(self, "catalogue_history", token, {}, catalogue_id=catalogue_id)
 
     @rpc
     def add_node_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
-        caller = self._rpc_caller(token, WRITE)
-        return self.app.add_node(
-            parse_uuid(catalogue_id), actor=caller.subject, **AddNodeRequest().load(data)
-        )
+        return call_use_case(self, "add_node", token, data, catalogue_id=catalogue_id)
 
     @rpc
-    def record_consultation_rpc(self, token: str, catalogue_id: str, data: dict) -> None:
-        caller = self._rpc_caller(token, WRITE)
-        self.app.record_consultation(
-            parse_uuid(catalogue_id), actor=caller.subject, **ConsultationRequest().load(data)
-        )
+    def change_node_rpc(self, token: str, catalogue_id: str, code: str, data: dict) -> dict:
+        return call_use_case(self, "change_node", token, data, catalogue_id=catalogue_id, code=code)
+
+    @rpc
+    def remove_node_rpc(self, token: str, catalogue_id: str, code: str) -> dict[str, Any]:
+        return call_use_case(self, "remove_node", token, {}, catalogue_id=catalogue_id, code=code)
+
+    @rpc
+    def record_consultation_rpc(self, token: str, catalogue_id: str, data: dict) -> dict:
+        return call_use_case(self, "record_consultation", token, data, catalogue_id=catalogue_id)
 
     @rpc
     def publish_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
-        caller = self._rpc_caller(token, WRITE)
-        return self.app.publish(
-            parse_uuid(catalogue_id), actor=caller.subject, **PublishRequest().load(data)
-        )
+        return call_use_case(self, "publish", token, data, catalogue_id=catalogue_id)
 
     @rpc
-    def get_catalogue_rpc(
-        self, catalogue_id: str, as_of: str | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        caller = self._rpc_caller(token, PUBLIC)
-        query = AsOfQuery().load({"as_of": as_of} if as_of else {})
-        row = self.app.catalogue(parse_uuid(catalogue_id), as_of=query["as_of"])
-        self._check_visible(caller, row["status"])
-        return row
+    def revise_rpc(self, token: str, catalogue_id: str) -> dict[str, Any]:
+        return call_use_case(self, "revise", token, {}, catalogue_id=catalogue_id)
 
     @rpc
-    def negative_list_rpc(self) -> list[dict[str, str]]:
-        return self.app.negative_list()
+    def revoke_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
+        return call_use_case(self, "revoke", token, data, catalogue_id=catalogue_id)
+
+    @rpc
+    def negative_list_rpc(self) -> dict[str, Any]:
+        return call_use_case(self, "get_negative_list", None, {})
+
+    @rpc
+    def add_negative_list_entry_rpc(self, token: str, data: dict) -> dict[str, Any]:
+        return call_use_case(self, "add_negative_list_entry", token, data)
+
+    @rpc
+    def events_rpc(self, token: str, after: int = 0, limit: int = 100) -> dict[str, Any]:
+        return call_use_case(self, "events", token, {"after": after, "limit": limit})
 
 
 Service = CatalogueService

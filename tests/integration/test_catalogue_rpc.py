@@ -1,0 +1,79 @@
+"""The same use cases over nameko RPC, through the real broker, with the same checks as HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from tests.support.api import CatalogueClient
+from tests.support.processes import ServiceProcess
+
+
+@pytest.fixture(scope="module")
+def rpc(catalogue: ServiceProcess, amqp_uri: str) -> Iterator[Any]:
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=15) as proxy:
+        yield proxy.catalogue
+
+
+DRAFT = {"title": "County catalogue", "jurisdiction": "Jinghong", "level": "county",
+         "issuer": "County Finance Bureau", "fiscal_year": 2020}
+
+
+def test_a_catalogue_is_drafted_and_published_over_rpc(rpc: Any, tokens: dict[str, str],
+                                                       catalogue: ServiceProcess) -> None:
+    token = tokens["editor"]
+    cid = rpc.draft_catalogue_rpc(token, DRAFT)["id"]
+    rpc.add_node_rpc(token, cid, {"code": "A", "name": "Public services"})
+    rpc.add_node_rpc(token, cid, {"code": "A01", "name": "Culture", "parent_code": "A"})
+    rpc.change_node_rpc(token, cid, "A01", {"name": "Cultural services"})
+    rpc.record_consultation_rpc(token, cid, {"departments": ["Finance"]})
+    published = rpc.publish_rpc(token, cid, {"decision_ref": "JC-2020-1/D2"})
+    assert published["status"] == "published"
+    over_http = CatalogueClient(catalogue.url, token).get(cid)
+    assert rpc.get_catalogue_rpc(cid) == over_http
+    history = rpc.catalogue_history_rpc(tokens["auditor"], cid)["events"]
+    assert [h["event"] for h in history][-1] == "Catalogue.Published"
+    revision = rpc.revise_rpc(token, cid)["id"]
+    assert rpc.get_catalogue_rpc(revision, token=token)["supersedes"] == cid
+
+
+@pytest.mark.parametrize(("who", "call", "exc_type"), [
+    ("editor", lambda rpc, t: rpc.draft_catalogue_rpc(t, {**DRAFT, "level": "galactic"}), "ValidationError"),
+    (None, lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Unauthenticated"),
+    ("auditor", lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Forbidden"),
+    ("editor", lambda rpc, t: rpc.get_catalogue_rpc("not-a-uuid", token=t), "NotFoundError"),
+    ("editor", lambda rpc, t: rpc.add_negative_list_entry_rpc(
+        t, {"code": "x_y", "text": "t", "legal_basis": "b"}), "Forbidden"),
+])
+def test_rpc_refusals_name_the_reason_and_store_nothing(
+    rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess, who: str | None, call: Any,
+    exc_type: str,
+) -> None:
+    before = catalogue.health()["last_position"]
+    with pytest.raises(RemoteError) as refused:
+        call(rpc, tokens[who] if who else None)
+    assert refused.value.exc_type == exc_type
+    assert catalogue.health()["last_position"] == before
+
+
+def test_a_domain_rule_over_rpc_names_the_rule(rpc: Any, tokens: dict[str, str],
+                                               catalogue: ServiceProcess) -> None:
+    cid = rpc.draft_catalogue_rpc(tokens["editor"], DRAFT)["id"]
+    before = catalogue.health()["last_position"]
+    with pytest.raises(RemoteError) as refused:
+        rpc.add_node_rpc(tokens["editor"], cid, {"code": "A", "name": "Loans", "nature": "financing"})
+    assert refused.value.exc_type == "OnNegativeList"
+    assert catalogue.health()["last_position"] == before
+
+
+def test_tokens_never_appear_in_the_service_log(catalogue: ServiceProcess, tokens: dict[str, str],
+                                                rpc: Any) -> None:
+    rpc.draft_catalogue_rpc(tokens["editor"], DRAFT)
+    CatalogueClient(catalogue.url, tokens["admin"]).draft()
+    log = catalogue.log_path.read_text(errors="replace")
+    assert log  # the service does log
+    assert not any(token in log for token in tokens.values())
