@@ -56,6 +56,10 @@ def ensure_postgres_schema(env: dict[str, str]) -> None:
 class ServiceApplication(Application):
     """Base of every service's eventsourcing Application."""
 
+    # One process writes each service's log, so cached aggregates, fast-forwarded
+    # from the store on every get, stay exact. Override with the environment.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+
     def __init__(self, env: dict[str, str] | None = None) -> None:
         ensure_postgres_schema(env or {})
         super().__init__(env)

@@ -26,6 +26,8 @@ class CatalogueNotFound(NotFound):
 
 class CatalogueApplication(ServiceApplication):
     name = "catalogue"
+    # A catalogue grows by one event per node: snapshots keep loading it cheap.
+    snapshotting_intervals = {Catalogue: 50}
 
     # --- negative list ---------------------------------------------------
 
