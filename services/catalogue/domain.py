@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -229,6 +230,16 @@ class Catalogue(Aggregate):
             nodes=[],
             actor=actor,
         )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Catalogue:
+        # The repository copies cached aggregates on every get; nodes hold only
+        # atoms, so copying each node dict is exact and far cheaper than deepcopy.
+        clone = copy.copy(self)
+        clone.nodes = {code: dict(node) for code, node in self.nodes.items()}
+        clone.consultation = copy.deepcopy(self.consultation, memo)
+        clone.revision = dict(self.revision) if self.revision is not None else None
+        clone.__dict__["_pending_events"] = list(self.__dict__.get("_pending_events", []))
+        return clone
 
     # --- rules -----------------------------------------------------------
 

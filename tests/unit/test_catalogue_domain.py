@@ -232,3 +232,16 @@ def test_a_negative_list_entry_code_is_unique() -> None:
     nl.add_entry(code="financing", text="Financing", legal_basis="Art. 10", actor="system")
     with pytest.raises(DuplicateNegativeListEntry):
         nl.add_entry(code="financing", text="Again", legal_basis="x", actor="admin")
+
+
+def test_a_copied_catalogue_shares_no_mutable_state_with_the_original() -> None:
+    import copy
+
+    original = published(("A", None))
+    clone = copy.deepcopy(original)
+    clone.nodes["A"]["name"] = "changed"
+    clone.consultation["departments"].append("Audit Bureau")  # type: ignore[index]
+    clone.revoke(reason="r", actor="e")
+    assert original.nodes["A"]["name"] == "Item A"
+    assert original.consultation == {"departments": ["Finance"], "expert_review": False}
+    assert original.status == "published" and original.version == clone.version - 1
