@@ -52,8 +52,12 @@ class Listener:
         self.received: dict[str, float] = {}
         self.stored_at: dict[str, float] = {}
         self.amqp_uri = amqp_uri
-        self.queue = Queue(f"bench-{uuid.uuid4().hex[:6]}", routing_key="#", exclusive=True,
-                           exchange=Exchange("catalogue.events", type="topic", durable=True))
+        self.queue = Queue(
+            f"bench-{uuid.uuid4().hex[:6]}",
+            routing_key="#",
+            exclusive=True,
+            exchange=Exchange("catalogue.events", type="topic", durable=True),
+        )
         self.stop = threading.Event()
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -88,16 +92,18 @@ def bench_http(amqp_uri: str, workdir: Path, vhost: str, n: int) -> dict[str, fl
     listener = Listener(amqp_uri)
     session = requests.Session()
     session.headers.update(bearer(tokens["editor"]))
-    body = {"title": "Bench", "jurisdiction": "J", "level": "prefecture", "issuer": "I",
-            "fiscal_year": 2019}
+    body = {"title": "Bench", "jurisdiction": "J", "level": "prefecture", "issuer": "I", "fiscal_year": 2019}
     cid = session.post(f"{service.url}/catalogues", json=body, timeout=10).json()["id"]
     service.wait_published()
     saved_at: dict[str, float] = {}
     wall_started = time.time()
     started = time.perf_counter()
     for i in range(n):
-        reply = session.post(f"{service.url}/catalogues/{cid}/nodes",
-                             json={"code": f"A{i:05d}", "name": f"Item {i}"}, timeout=10)
+        reply = session.post(
+            f"{service.url}/catalogues/{cid}/nodes",
+            json={"code": f"A{i:05d}", "name": f"Item {i}"},
+            timeout=10,
+        )
         assert reply.status_code == 201, reply.text
         saved_at[f"{cid}:{i + 2}"] = time.perf_counter()
     elapsed = time.perf_counter() - started
@@ -124,8 +130,14 @@ def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict
     app = CatalogueApplication({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)})
     app.ensure_national_negative_list()
     while app.last_position() < events:
-        cid = app.draft_catalogue(actor="bench", title="Prefilled", jurisdiction="J",
-                                  level="prefecture", issuer="I", fiscal_year=2019)
+        cid = app.draft_catalogue(
+            actor="bench",
+            title="Prefilled",
+            jurisdiction="J",
+            level="prefecture",
+            issuer="I",
+            fiscal_year=2019,
+        )
         catalogue = app.repository.get(cid)
         for i in range(min(99, events - app.last_position())):
             catalogue.add_node(code=f"A{i:03d}", name=f"Item {i}", actor="bench", negative_list={})
@@ -140,16 +152,21 @@ def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict
     health = service.wait_published(timeout=300)
     backlog = time.perf_counter() - started
     service.stop()
-    return {"events_in_log": stored, "start_to_serving_s": serving,
-            "start_to_backlog_published_s": backlog,
-            "backlog_events_per_s": health["published_position"] / backlog}
+    return {
+        "events_in_log": stored,
+        "start_to_serving_s": serving,
+        "start_to_backlog_published_s": backlog,
+        "backlog_events_per_s": health["published_position"] / backlog,
+    }
 
 
 def bench_raw_save(workdir: Path, n: int) -> float:
-    app = CatalogueApplication({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                                "SQLITE_DBNAME": str(workdir / "raw.sqlite3")})
-    cid = app.draft_catalogue(actor="bench", title="Raw", jurisdiction="J", level="prefecture",
-                              issuer="I", fiscal_year=2019)
+    app = CatalogueApplication(
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(workdir / "raw.sqlite3")}
+    )
+    cid = app.draft_catalogue(
+        actor="bench", title="Raw", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
+    )
     catalogue = app.repository.get(cid)
     started = time.perf_counter()
     for i in range(n):
@@ -169,8 +186,9 @@ def bench_raw_publish(amqp_uri: str, n: int) -> dict[str, float]:
         producer = Producer(conn.default_channel)
         started = time.perf_counter()
         for _ in range(n):
-            producer.publish(body, exchange=exchange, routing_key="x", delivery_mode=2,
-                             mandatory=True, serializer="json")
+            producer.publish(
+                body, exchange=exchange, routing_key="x", delivery_mode=2, mandatory=True, serializer="json"
+            )
         per_message = n / (time.perf_counter() - started)
         queue(conn.default_channel).purge()
     publisher = ConfirmingPublisher(amqp_uri)
@@ -190,8 +208,11 @@ def main() -> int:
     vhost = create_vhost()
     amqp_uri = amqp_uri_for(vhost)
     try:
-        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b, \
-                tempfile.TemporaryDirectory() as c:
+        with (
+            tempfile.TemporaryDirectory() as a,
+            tempfile.TemporaryDirectory() as b,
+            tempfile.TemporaryDirectory() as c,
+        ):
             http = bench_http(amqp_uri, Path(a), vhost, args.writes)
             startup = bench_startup(amqp_uri, Path(b), vhost, args.log_events)
             raw_save = bench_raw_save(Path(c), args.writes)
@@ -200,17 +221,24 @@ def main() -> int:
         delete_vhost(vhost)
     print("catalogue benchmark (one client, sequential requests, SQLite log, local RabbitMQ)")
     print(f"  HTTP writes (event stored)     {http['writes_per_s']:10.0f} /s   ({http['writes']} writes)")
-    print(f"  Application.save alone         {raw_save:10.0f} /s   ratio HTTP/raw "
-          f"{http['writes_per_s'] / raw_save:.2f}")
-    print(f"  save -> independent consumer   {http['propagation_events_per_s']:10.0f} events/s  "
-          f"p50 {http['latency_p50_ms']:.1f} ms  p99 {http['latency_p99_ms']:.1f} ms "
-          f"({http['propagated']}/{http['writes']} arrived)")
+    print(
+        f"  Application.save alone         {raw_save:10.0f} /s   ratio HTTP/raw "
+        f"{http['writes_per_s'] / raw_save:.2f}"
+    )
+    print(
+        f"  save -> independent consumer   {http['propagation_events_per_s']:10.0f} events/s  "
+        f"p50 {http['latency_p50_ms']:.1f} ms  p99 {http['latency_p99_ms']:.1f} ms "
+        f"({http['propagated']}/{http['writes']} arrived)"
+    )
     print(f"  kombu publish, confirm each    {raw_pub['kombu_confirm_each_per_s']:10.0f} /s")
     print(f"  relay publisher, batch confirm {raw_pub['batched_confirms_per_s']:10.0f} /s")
-    print(f"  start to serving, {startup['events_in_log']} events in log  "
-          f"{startup['start_to_serving_s']:.2f} s")
-    print(f"  ... and relay publishing that backlog: {startup['start_to_backlog_published_s']:.2f} s "
-          f"({startup['backlog_events_per_s']:.0f} events/s)")
+    print(
+        f"  start to serving, {startup['events_in_log']} events in log  {startup['start_to_serving_s']:.2f} s"
+    )
+    print(
+        f"  ... and relay publishing that backlog: {startup['start_to_backlog_published_s']:.2f} s "
+        f"({startup['backlog_events_per_s']:.0f} events/s)"
+    )
     return 0
 
 

@@ -76,18 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reform", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    up = sub.add_parser(
-        "up", help="start every service, each in its own process (what `make run` runs)"
-    )
+    up = sub.add_parser("up", help="start every service, each in its own process (what `make run` runs)")
     up.set_defaults(func=_cmd_up)
 
     run = sub.add_parser("run", help="run one service in the foreground (what a container runs)")
     run.add_argument("service", choices=KNOWN_SERVICES)
     run.set_defaults(func=_cmd_run)
 
-    st = sub.add_parser(
-        "status", help="per service: health, last stored and last published position"
-    )
+    st = sub.add_parser("status", help="per service: health, last stored and last published position")
     st.set_defaults(func=_cmd_status)
 
     parked = sub.add_parser("parked", help="messages a consumer could not process")

@@ -14,7 +14,6 @@ DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 SERVICE_PORTS = {"catalogue": 8101, "conference": 8102, "pilots": 8103, "reporting": 8104}
 
 
-
 def service_port(service: str, environ: dict[str, str] | None = None) -> int:
     """A service's HTTP port: ``<SERVICE>_PORT`` if set, else its fixed default."""
     env = os.environ if environ is None else environ
@@ -81,18 +80,14 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
     module = env.get("PERSISTENCE_MODULE", "eventsourcing.sqlite")
     persistence: dict[str, str] = {"PERSISTENCE_MODULE": module}
     if module == "eventsourcing.sqlite":
-        persistence["SQLITE_DBNAME"] = env.get(
-            "SQLITE_DBNAME", str(data_dir / f"{service}.sqlite3")
-        )
+        persistence["SQLITE_DBNAME"] = env.get("SQLITE_DBNAME", str(data_dir / f"{service}.sqlite3"))
         persistence["SQLITE_LOCK_TIMEOUT"] = env.get("SQLITE_LOCK_TIMEOUT", "10")
     elif module == "eventsourcing.postgres":
         for key, value in env.items():
             if key.startswith("POSTGRES_"):
                 persistence[key] = value
         persistence.setdefault("POSTGRES_SCHEMA", service)
-        missing = [
-            k for k in ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_USER") if k not in persistence
-        ]
+        missing = [k for k in ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_USER") if k not in persistence]
         if missing:
             raise ValueError(f"PostgreSQL persistence needs {', '.join(missing)}")
         persistence.setdefault("POSTGRES_PORT", "5432")

@@ -55,9 +55,7 @@ class ParkedMessage(Aggregate):
         return uuid5(NAMESPACE_URL, f"reform:parked:{consumer}:{source}:{position}")
 
     @event(Parked)
-    def __init__(
-        self, *, consumer: str, source: str, position: int, event_id: str, reason: str
-    ) -> None:
+    def __init__(self, *, consumer: str, source: str, position: int, event_id: str, reason: str) -> None:
         self.consumer = consumer
         self.source = source
         self.position = position
@@ -251,18 +249,12 @@ def _is_valid_envelope(body: Any) -> bool:
 def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict[str, Any]) -> None:
     if amqp_uri is None:
         raise RuntimeError("parking needs the broker's AMQP_URI")
-    raw = (
-        body
-        if isinstance(body, bytes | bytearray)
-        else json.dumps(body, ensure_ascii=False).encode()
-    )
+    raw = body if isinstance(body, bytes | bytearray) else json.dumps(body, ensure_ascii=False).encode()
     with Connection(amqp_uri, connect_timeout=5) as conn:
         channel = conn.connection.channel()
         parked_queue(consumer)(conn.default_channel).declare()
         channel.basic_publish_confirm(
-            amqp.Message(
-                raw, content_type="application/json", delivery_mode=2, application_headers=headers
-            ),
+            amqp.Message(raw, content_type="application/json", delivery_mode=2, application_headers=headers),
             exchange="",
             routing_key=f"{consumer}.parked",
             mandatory=True,
@@ -299,9 +291,7 @@ def replay_parked(amqp_uri: str, consumer: str) -> int:
             headers = dict(message.properties.get("application_headers") or {})
             body = _decode(message.body)
             source = body.get("source") if isinstance(body, dict) else None
-            target = headers.get("x-original-inbox") or (
-                f"{consumer}.{source}.events" if source else None
-            )
+            target = headers.get("x-original-inbox") or (f"{consumer}.{source}.events" if source else None)
             if target is None:
                 continue  # left un-acked: it stays parked when the channel closes
             headers["x-replayed"] = True

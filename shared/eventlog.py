@@ -49,8 +49,7 @@ def ensure_postgres_schema(env: dict[str, str]) -> None:
         connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
         autocommit=True,
     ) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-            sql.Identifier(env["POSTGRES_SCHEMA"])))
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"])))
 
 
 class ServiceApplication(Application):

@@ -25,9 +25,7 @@ def envelope(
 ) -> dict[str, Any]:
     schema = payload_schema(source, event_type)
     return {
-        "event_id": str(
-            event_id_for(source, domain_event.originator_id, domain_event.originator_version)
-        ),
+        "event_id": str(event_id_for(source, domain_event.originator_id, domain_event.originator_version)),
         "event_type": event_type,
         "schema_version": schema.schema_version,
         "source": source,

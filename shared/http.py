@@ -52,15 +52,11 @@ BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
 ]
 
 
-def error_response(
-    exc: BaseException, table: list[tuple[type[BaseException], int, str | None]]
-) -> Response:
+def error_response(exc: BaseException, table: list[tuple[type[BaseException], int, str | None]]) -> Response:
     for cls, status, code in table:
         if isinstance(exc, cls):
             if isinstance(exc, ValidationError):
-                details = (
-                    exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-                )
+                details = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
                 return json_response(
                     status,
                     error_body(code or "validation_failed", "the request is not valid", details),
@@ -142,8 +138,9 @@ def endpoint(
     return decorate
 
 
-def call_use_case(service: Any, name: str, token: str | None, data: dict[str, Any] | None,
-                  **path: Any) -> Any:
+def call_use_case(
+    service: Any, name: str, token: str | None, data: dict[str, Any] | None, **path: Any
+) -> Any:
     """Run the use case behind the ``@endpoint`` method ``name`` for an RPC caller.
 
     Same token check, same schema and same code as over HTTP; errors are raised
@@ -173,9 +170,7 @@ def authorize(caller: Caller | None, auth: str, service: str) -> None:
 
 def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]:
     """The OpenAPI 3 document of a service class's ``@http`` + ``@endpoint`` methods."""
-    spec = APISpec(
-        title=title, version=version, openapi_version="3.0.3", plugins=[MarshmallowPlugin()]
-    )
+    spec = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema(
         "Error",
@@ -189,9 +184,7 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
             "required": ["error", "message", "details"],
         },
     )
-    error_ref = {
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    }
+    error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     paths: dict[str, dict[str, Any]] = {}
     for attr in sorted(vars(service_cls)):
         fn = getattr(service_cls, attr)

@@ -117,9 +117,7 @@ def up(services: list[str]) -> int:
     signal.signal(signal.SIGINT, stop_all)
     for name in services:
         env = dict(base_env, HTTP_PORT=str(service_port(name)))
-        children[name] = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "run", name], env=env
-        )
+        children[name] = subprocess.Popen([sys.executable, "-m", "shared.cli", "run", name], env=env)
     code = 0
     try:
         pending = set(services)
@@ -127,9 +125,7 @@ def up(services: list[str]) -> int:
         while pending and not stopping and time.monotonic() < deadline:
             for name in sorted(pending):
                 if children[name].poll() is not None:
-                    print(
-                        f"reform: {name} exited with {children[name].returncode}", file=sys.stderr
-                    )
+                    print(f"reform: {name} exited with {children[name].returncode}", file=sys.stderr)
                     stopping, code = True, 1
                     break
                 try:
@@ -143,17 +139,12 @@ def up(services: list[str]) -> int:
             stopping, code = True, 1
         if not stopping:
             for name in services:
-                print(
-                    f"reform: {name:<11} http://127.0.0.1:{service_port(name)}  "
-                    f"(API: /openapi.json)"
-                )
+                print(f"reform: {name:<11} http://127.0.0.1:{service_port(name)}  (API: /openapi.json)")
             print("reform: all services up; Ctrl-C stops them")
         while not stopping:
             for name, child in children.items():
                 if child.poll() is not None:
-                    print(
-                        f"reform: {name} exited with {child.returncode}; stopping", file=sys.stderr
-                    )
+                    print(f"reform: {name} exited with {child.returncode}; stopping", file=sys.stderr)
                     stopping, code = True, 1
             time.sleep(0.5)
     finally:

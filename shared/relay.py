@@ -60,9 +60,7 @@ class Relay:
             return 0
         envelopes = envelopes_from(self.app, self.source, self.mapper, notifications)
         self.publisher.publish_batch(self.exchange, [(e["event_type"], e) for e in envelopes])
-        self.app.process_recorder.insert_tracking(
-            Tracking(self.tracking_name, notifications[-1].id)
-        )
+        self.app.process_recorder.insert_tracking(Tracking(self.tracking_name, notifications[-1].id))
         return len(envelopes)
 
     def drain(self) -> int:
@@ -88,9 +86,7 @@ class Relay:
                 backoff = poll_seconds
             except Exception as exc:  # noqa: BLE001 - broker outages must not kill the relay
                 self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning(
-                    "relay %s: %s; retrying in %.1fs", self.exchange, self.last_error, backoff
-                )
+                log.warning("relay %s: %s; retrying in %.1fs", self.exchange, self.last_error, backoff)
                 self.publisher.close()
                 declared = False
                 self.stopping.wait(backoff)

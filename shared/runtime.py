@@ -109,9 +109,7 @@ class Inbox(DependencyProvider):
     def start(self) -> None:
         settings = settings_of(self.container)
         provider = next(
-            d
-            for d in self.container.dependencies
-            if getattr(d, "attr_name", None) == self.app_provider
+            d for d in self.container.dependencies if getattr(d, "attr_name", None) == self.app_provider
         )
         self.consumer = EventConsumer(
             provider.app,

@@ -55,9 +55,7 @@ class CatalogueApplication(ServiceApplication):
     def negative_list(self) -> list[dict[str, str]]:
         return sorted(self._negative_list().entries.values(), key=lambda e: e["code"])
 
-    def add_negative_list_entry(
-        self, *, code: str, text: str, legal_basis: str, actor: str
-    ) -> None:
+    def add_negative_list_entry(self, *, code: str, text: str, legal_basis: str, actor: str) -> None:
         negative_list = self._negative_list()
         negative_list.add_entry(code=code, text=text, legal_basis=legal_basis, actor=actor)
         self.save(negative_list)
@@ -87,13 +85,9 @@ class CatalogueApplication(ServiceApplication):
         self.save(catalogue)
         return dict(catalogue.nodes[node["code"]])
 
-    def change_node(
-        self, catalogue_id: UUID, code: str, *, actor: str, **changes: Any
-    ) -> dict[str, Any]:
+    def change_node(self, catalogue_id: UUID, code: str, *, actor: str, **changes: Any) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
-        catalogue.change_node(
-            code, actor=actor, negative_list=self._negative_list().entries, **changes
-        )
+        catalogue.change_node(code, actor=actor, negative_list=self._negative_list().entries, **changes)
         self.save(catalogue)
         return dict(catalogue.nodes[code])
 
@@ -106,9 +100,7 @@ class CatalogueApplication(ServiceApplication):
         self, catalogue_id: UUID, *, departments: list[str], expert_review: bool, actor: str
     ) -> None:
         catalogue = self._get(catalogue_id)
-        catalogue.record_consultation(
-            departments=departments, expert_review=expert_review, actor=actor
-        )
+        catalogue.record_consultation(departments=departments, expert_review=expert_review, actor=actor)
         self.save(catalogue)
 
     def publish(self, catalogue_id: UUID, *, decision_ref: str, actor: str) -> dict[str, Any]:
@@ -137,9 +129,7 @@ class CatalogueApplication(ServiceApplication):
             version = self.version_as_of(catalogue_id, as_of)
             if version is None:
                 self._get(catalogue_id)  # 404 when it never existed at all
-                raise CatalogueNotFound(
-                    f"catalogue {catalogue_id} did not exist at {as_of.isoformat()}"
-                )
+                raise CatalogueNotFound(f"catalogue {catalogue_id} did not exist at {as_of.isoformat()}")
         return self._describe(self._get(catalogue_id, version=version), with_nodes=True)
 
     def catalogues(self, statuses: set[str] | None = None) -> list[dict[str, Any]]:

@@ -107,9 +107,7 @@ class NodeNotFound(NotFound):
     pass
 
 
-def revision_counts(
-    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
-) -> dict[str, int]:
+def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, int]:
     """Counts of items added, removed, reworded (name/description) and moved (new parent)."""
     common = old.keys() & new.keys()
     return {
@@ -118,8 +116,7 @@ def revision_counts(
         "reworded": sum(
             1
             for code in common
-            if (old[code]["name"], old[code]["description"])
-            != (new[code]["name"], new[code]["description"])
+            if (old[code]["name"], old[code]["description"]) != (new[code]["name"], new[code]["description"])
         ),
         "moved": sum(1 for code in common if old[code]["parent_code"] != new[code]["parent_code"]),
     }
@@ -249,9 +246,7 @@ class Catalogue(Aggregate):
 
     def _require_draft(self) -> None:
         if self.status != DRAFT:
-            raise NotADraft(
-                f"catalogue is {self.status}; only a draft is edited", status=self.status
-            )
+            raise NotADraft(f"catalogue is {self.status}; only a draft is edited", status=self.status)
 
     def _node(self, code: str) -> dict[str, Any]:
         try:
@@ -373,9 +368,7 @@ class Catalogue(Aggregate):
         self._change_node(code=code, changes=changes, actor=actor)
 
     def _subtree_depth(self, code: str) -> int:
-        return max(
-            [self.nodes[code]["level"]] + [self._subtree_depth(c) for c in self._children(code)]
-        )
+        return max([self.nodes[code]["level"]] + [self._subtree_depth(c) for c in self._children(code)])
 
     @event(NodeChanged)
     def _change_node(self, code: str, changes: dict[str, Any], actor: str) -> None:
@@ -402,13 +395,9 @@ class Catalogue(Aggregate):
     def _remove_node(self, code: str, actor: str) -> None:
         del self.nodes[code]
 
-    def record_consultation(
-        self, *, departments: list[str], expert_review: bool, actor: str
-    ) -> None:
+    def record_consultation(self, *, departments: list[str], expert_review: bool, actor: str) -> None:
         self._require_draft()
-        self._record_consultation(
-            departments=list(departments), expert_review=expert_review, actor=actor
-        )
+        self._record_consultation(departments=list(departments), expert_review=expert_review, actor=actor)
 
     @event(ConsultationRecorded)
     def _record_consultation(self, departments: list[str], expert_review: bool, actor: str) -> None:
@@ -553,9 +542,7 @@ class NegativeList(Aggregate):
 
     def add_entry(self, *, code: str, text: str, legal_basis: str, actor: str) -> None:
         if code in self.entries:
-            raise DuplicateNegativeListEntry(
-                f"negative-list entry {code!r} already exists", code=code
-            )
+            raise DuplicateNegativeListEntry(f"negative-list entry {code!r} already exists", code=code)
         self._add_entry(code=code, text=text, legal_basis=legal_basis, actor=actor)
 
     @event(EntryAdded)

@@ -23,12 +23,8 @@ class DraftCatalogueRequest(_Request):
     jurisdiction = fields.String(required=True, validate=validate.Length(min=1, max=200))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     issuer = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    fiscal_year = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=2000, max=2100)
-    )
-    document_number = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=100)
-    )
+    fiscal_year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    document_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     parent_catalogue_id = fields.UUID(load_default=None, allow_none=True)
 
 
@@ -38,9 +34,7 @@ class AddNodeRequest(_Request):
     parent_code = fields.String(load_default=None, allow_none=True, validate=CODE)
     kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(NODE_KINDS))
     description = fields.String(load_default="", validate=validate.Length(max=4000))
-    nature = fields.String(
-        load_default="service", validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$")
-    )
+    nature = fields.String(load_default="service", validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
     suitable_for_social_forces = StrictBoolean(load_default=True)
     basic_public_service = StrictBoolean(load_default=False)
     procurement_item_code = fields.String(

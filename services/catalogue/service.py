@@ -84,9 +84,7 @@ class CatalogueService:
     @http("GET", "/events")
     @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
     def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
-        return read_feed(
-            self.app, self.name, integration.to_integration, data["after"], data["limit"]
-        )
+        return read_feed(self.app, self.name, integration.to_integration, data["after"], data["limit"])
 
     # --- catalogues ------------------------------------------------------
 
@@ -132,32 +130,22 @@ class CatalogueService:
     @http("POST", "/catalogues/<catalogue_id>/nodes")
     @endpoint(auth=WRITE, body=AddNodeRequest, status=201, summary="Add a node to a draft")
     def add_node(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        return self.app.add_node(
-            parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data
-        )
+        return self.app.add_node(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data)
 
     @http("PATCH", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, body=ChangeNodeRequest, summary="Change a node of a draft")
-    def change_node(
-        self, caller: Caller, data: dict, catalogue_id: str, code: str
-    ) -> dict[str, Any]:
-        return self.app.change_node(
-            parse_uuid(catalogue_id, "catalogue"), code, actor=caller.subject, **data
-        )
+    def change_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
+        return self.app.change_node(parse_uuid(catalogue_id, "catalogue"), code, actor=caller.subject, **data)
 
     @http("DELETE", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, summary="Remove a leaf node from a draft")
-    def remove_node(
-        self, caller: Caller, data: dict, catalogue_id: str, code: str
-    ) -> dict[str, Any]:
+    def remove_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
         self.app.remove_node(cid, code, actor=caller.subject)
         return {"removed": code}
 
     @http("POST", "/catalogues/<catalogue_id>/consultation")
-    @endpoint(
-        auth=WRITE, body=ConsultationRequest, summary="Record the consultation of departments"
-    )
+    @endpoint(auth=WRITE, body=ConsultationRequest, summary="Record the consultation of departments")
     def record_consultation(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
         self.app.record_consultation(cid, actor=caller.subject, **data)
@@ -181,9 +169,7 @@ class CatalogueService:
         summary="Open a new draft copying a published version",
     )
     def revise(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        return {
-            "id": str(self.app.revise(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject))
-        }
+        return {"id": str(self.app.revise(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject))}
 
     @http("POST", "/catalogues/<catalogue_id>/revoke")
     @endpoint(auth=WRITE, body=RevokeRequest, summary="Revoke a published version")
@@ -233,8 +219,9 @@ class CatalogueService:
         return call_use_case(self, "list_catalogues", token, {"status": status} if status else {})
 
     @rpc
-    def get_catalogue_rpc(self, catalogue_id: str, as_of: str | None = None,
-                          token: str | None = None) -> dict[str, Any]:
+    def get_catalogue_rpc(
+        self, catalogue_id: str, as_of: str | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         query = {"as_of": as_of} if as_of else {}
         return call_use_case(self, "get_catalogue", token, query, catalogue_id=catalogue_id)
 

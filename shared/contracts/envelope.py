@@ -41,11 +41,7 @@ def validate_envelope(body: Any) -> dict[str, Any]:
         raise ValidationError({"event_type": [f"unknown event type {body['event_type']!r}"]})
     if body["schema_version"] != schema_cls.schema_version:
         raise ValidationError(
-            {
-                "schema_version": [
-                    f"expected {schema_cls.schema_version}, got {body['schema_version']}"
-                ]
-            }
+            {"schema_version": [f"expected {schema_cls.schema_version}, got {body['schema_version']}"]}
         )
     errors = schema_cls().validate(body["payload"])
     if errors:

@@ -46,8 +46,14 @@ class Up:
         self.output: list[str] = []
 
     def start(self, timeout: float = 40) -> None:
-        self.proc = subprocess.Popen(REFORM + ["up"], cwd=self.cwd, env=self.env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            REFORM + ["up"],
+            cwd=self.cwd,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         assert self.proc.stdout is not None
         while time.monotonic() < deadline:
@@ -83,8 +89,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory, amqp_uri: str) -> Iterato
 def test_without_a_broker_it_exits_within_five_seconds_saying_why(tmp_path: Path) -> None:
     env = dict(os.environ, AMQP_URI="amqp://guest:guest@127.0.0.1:1/", PYTHONPATH=str(REPO))
     started = time.monotonic()
-    done = subprocess.run(REFORM + ["up"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=30)
+    done = subprocess.run(REFORM + ["up"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=30)
     elapsed = time.monotonic() - started
     assert done.returncode != 0
     assert "RabbitMQ does not answer" in done.stderr
@@ -93,7 +98,7 @@ def test_without_a_broker_it_exits_within_five_seconds_saying_why(tmp_path: Path
 
 
 def test_every_service_runs_as_its_own_process_and_the_admin_token_is_written(
-    platform: tuple[Up, str]
+    platform: tuple[Up, str],
 ) -> None:
     up, _ = platform
     token_file = up.cwd / "var" / "admin-token"
@@ -119,12 +124,14 @@ def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(
     published = api.publish(cid)
     assert published["status"] == "published" and published["node_count"] == 3
     assert requests.get(f"{url}/catalogues/{cid}", timeout=5).json()["status"] == "published"
-    status = subprocess.run(REFORM + ["status"], cwd=up.cwd, env=up.env, capture_output=True,
-                            text=True, timeout=30)
+    status = subprocess.run(
+        REFORM + ["status"], cwd=up.cwd, env=up.env, capture_output=True, text=True, timeout=30
+    )
     assert status.returncode == 0 and "catalogue" in status.stdout and "ok" in status.stdout
 
-    feed = requests.get(f"{url}/events", params={"limit": 1000}, headers=bearer(token),
-                        timeout=5).json()["events"]
+    feed = requests.get(f"{url}/events", params={"limit": 1000}, headers=bearer(token), timeout=5).json()[
+        "events"
+    ]
     received: list[dict[str, Any]] = []
     deadline = time.monotonic() + 15
     # The deploy's own consumer queue (reporting's), declared before the first event.

@@ -195,9 +195,7 @@ def test_a_body_that_is_not_a_json_object_answers_422(
     assert stored(catalogue) == before
 
 
-@pytest.mark.parametrize(
-    "query", [{"after": "-1"}, {"limit": "0"}, {"limit": "1001"}, {"after": "x"}]
-)
+@pytest.mark.parametrize("query", [{"after": "-1"}, {"limit": "0"}, {"limit": "1001"}, {"after": "x"}])
 def test_feed_refuses_bad_cursor_or_limit(
     catalogue: ServiceProcess, tokens: dict[str, str], query: dict[str, str]
 ) -> None:
@@ -392,9 +390,7 @@ def test_a_token_without_a_write_role_answers_403(
     assert stored(catalogue) == before
 
 
-def test_only_an_admin_adds_to_the_negative_list(
-    catalogue: ServiceProcess, tokens: dict[str, str]
-) -> None:
+def test_only_an_admin_adds_to_the_negative_list(catalogue: ServiceProcess, tokens: dict[str, str]) -> None:
     body = {"code": "lottery_operation", "text": "Operating lotteries", "legal_basis": "local rule"}
     reply = requests.post(
         f"{catalogue.url}/negative-list", json=body, headers=bearer(tokens["editor"]), timeout=10
@@ -426,8 +422,7 @@ def test_drafts_need_a_token_but_published_catalogues_are_public(
     )
     assert requests.get(f"{catalogue.url}/catalogues/{published}", timeout=10).status_code == 200
     public_ids = {
-        c["id"]
-        for c in requests.get(f"{catalogue.url}/catalogues", timeout=10).json()["catalogues"]
+        c["id"] for c in requests.get(f"{catalogue.url}/catalogues", timeout=10).json()["catalogues"]
     }
     assert published in public_ids and draft_id not in public_ids
     all_ids = {c["id"] for c in api.call("GET", "/catalogues", 200).json()["catalogues"]}
@@ -437,10 +432,7 @@ def test_drafts_need_a_token_but_published_catalogues_are_public(
 def test_the_national_negative_list_is_there_from_the_first_start(
     catalogue: ServiceProcess,
 ) -> None:
-    codes = {
-        e["code"]
-        for e in requests.get(f"{catalogue.url}/negative-list", timeout=10).json()["entries"]
-    }
+    codes = {e["code"] for e in requests.get(f"{catalogue.url}/negative-list", timeout=10).json()["entries"]}
     assert {
         "goods_and_works",
         "financing",
@@ -470,9 +462,7 @@ def test_a_missing_thing_answers_404_as_json(
 
 
 def test_patch_of_a_missing_node_answers_404(api: CatalogueClient, draft_id: str) -> None:
-    assert (
-        api.call("PATCH", f"/catalogues/{draft_id}/nodes/Z9", json={"name": "x"}).status_code == 404
-    )
+    assert api.call("PATCH", f"/catalogues/{draft_id}/nodes/Z9", json={"name": "x"}).status_code == 404
 
 
 # --- reading: feed, as_of, history, OpenAPI ---------------------------------------------
@@ -530,9 +520,7 @@ def test_as_of_returns_the_catalogue_as_it_stood(api: CatalogueClient) -> None:
     assert past["nodes"][0]["name"] == "Public services"
     now = api.get(cid)
     assert [n["code"] for n in now["nodes"]] == ["A", "A08"]
-    before_it_existed = api.call(
-        "GET", f"/catalogues/{cid}", params={"as_of": "2001-01-01T00:00:00+00:00"}
-    )
+    before_it_existed = api.call("GET", f"/catalogues/{cid}", params={"as_of": "2001-01-01T00:00:00+00:00"})
     assert before_it_existed.status_code == 404
 
 

@@ -19,12 +19,18 @@ def rpc(catalogue: ServiceProcess, amqp_uri: str) -> Iterator[Any]:
         yield proxy.catalogue
 
 
-DRAFT = {"title": "County catalogue", "jurisdiction": "Jinghong", "level": "county",
-         "issuer": "County Finance Bureau", "fiscal_year": 2020}
+DRAFT = {
+    "title": "County catalogue",
+    "jurisdiction": "Jinghong",
+    "level": "county",
+    "issuer": "County Finance Bureau",
+    "fiscal_year": 2020,
+}
 
 
-def test_a_catalogue_is_drafted_and_published_over_rpc(rpc: Any, tokens: dict[str, str],
-                                                       catalogue: ServiceProcess) -> None:
+def test_a_catalogue_is_drafted_and_published_over_rpc(
+    rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess
+) -> None:
     token = tokens["editor"]
     cid = rpc.draft_catalogue_rpc(token, DRAFT)["id"]
     rpc.add_node_rpc(token, cid, {"code": "A", "name": "Public services"})
@@ -41,16 +47,32 @@ def test_a_catalogue_is_drafted_and_published_over_rpc(rpc: Any, tokens: dict[st
     assert rpc.get_catalogue_rpc(revision, token=token)["supersedes"] == cid
 
 
-@pytest.mark.parametrize(("who", "call", "exc_type"), [
-    ("editor", lambda rpc, t: rpc.draft_catalogue_rpc(t, {**DRAFT, "level": "galactic"}), "ValidationError"),
-    (None, lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Unauthenticated"),
-    ("auditor", lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Forbidden"),
-    ("editor", lambda rpc, t: rpc.get_catalogue_rpc("not-a-uuid", token=t), "NotFoundError"),
-    ("editor", lambda rpc, t: rpc.add_negative_list_entry_rpc(
-        t, {"code": "x_y", "text": "t", "legal_basis": "b"}), "Forbidden"),
-])
+@pytest.mark.parametrize(
+    ("who", "call", "exc_type"),
+    [
+        (
+            "editor",
+            lambda rpc, t: rpc.draft_catalogue_rpc(t, {**DRAFT, "level": "galactic"}),
+            "ValidationError",
+        ),
+        (None, lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Unauthenticated"),
+        ("auditor", lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Forbidden"),
+        ("editor", lambda rpc, t: rpc.get_catalogue_rpc("not-a-uuid", token=t), "NotFoundError"),
+        (
+            "editor",
+            lambda rpc, t: rpc.add_negative_list_entry_rpc(
+                t, {"code": "x_y", "text": "t", "legal_basis": "b"}
+            ),
+            "Forbidden",
+        ),
+    ],
+)
 def test_rpc_refusals_name_the_reason_and_store_nothing(
-    rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess, who: str | None, call: Any,
+    rpc: Any,
+    tokens: dict[str, str],
+    catalogue: ServiceProcess,
+    who: str | None,
+    call: Any,
     exc_type: str,
 ) -> None:
     before = catalogue.health()["last_position"]
@@ -60,8 +82,9 @@ def test_rpc_refusals_name_the_reason_and_store_nothing(
     assert catalogue.health()["last_position"] == before
 
 
-def test_a_domain_rule_over_rpc_names_the_rule(rpc: Any, tokens: dict[str, str],
-                                               catalogue: ServiceProcess) -> None:
+def test_a_domain_rule_over_rpc_names_the_rule(
+    rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess
+) -> None:
     cid = rpc.draft_catalogue_rpc(tokens["editor"], DRAFT)["id"]
     before = catalogue.health()["last_position"]
     with pytest.raises(RemoteError) as refused:
@@ -70,8 +93,9 @@ def test_a_domain_rule_over_rpc_names_the_rule(rpc: Any, tokens: dict[str, str],
     assert catalogue.health()["last_position"] == before
 
 
-def test_tokens_never_appear_in_the_service_log(catalogue: ServiceProcess, tokens: dict[str, str],
-                                                rpc: Any) -> None:
+def test_tokens_never_appear_in_the_service_log(
+    catalogue: ServiceProcess, tokens: dict[str, str], rpc: Any
+) -> None:
     rpc.draft_catalogue_rpc(tokens["editor"], DRAFT)
     CatalogueClient(catalogue.url, tokens["admin"]).draft()
     log = catalogue.log_path.read_text(errors="replace")

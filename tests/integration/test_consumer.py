@@ -99,17 +99,29 @@ def test_every_event_is_applied_once_in_position_order(
     positions = [s["position"] for s in seen]
     assert positions == sorted(set(positions))
     assert [s["event_type"] for s in seen][-5:] == [
-        "CatalogueDrafted", "NodeAdded", "NodeAdded", "ConsultationRecorded", "CataloguePublished"]
+        "CatalogueDrafted",
+        "NodeAdded",
+        "NodeAdded",
+        "ConsultationRecorded",
+        "CataloguePublished",
+    ]
 
 
 def test_a_duplicate_delivery_changes_nothing(
-    consumer: ServiceProcess, producer: ServiceProcess, api: CatalogueClient,
-    amqp_uri: str, tokens: dict[str, str],
+    consumer: ServiceProcess,
+    producer: ServiceProcess,
+    api: CatalogueClient,
+    amqp_uri: str,
+    tokens: dict[str, str],
 ) -> None:
     api.draft(title="Delivered twice")
     before = wait_consumed(consumer, producer)
-    envelope = requests.get(f"{producer.url}/events", params={"after": before["position"] - 1},
-                            headers=bearer(tokens["auditor"]), timeout=5).json()["events"][0]
+    envelope = requests.get(
+        f"{producer.url}/events",
+        params={"after": before["position"] - 1},
+        headers=bearer(tokens["auditor"]),
+        timeout=5,
+    ).json()["events"][0]
     publish_raw(amqp_uri, envelope, envelope["event_type"])
     publish_raw(amqp_uri, envelope, envelope["event_type"])
     api.draft(title="A marker after the repeats")
@@ -126,12 +138,18 @@ def test_a_poison_message_is_parked_with_its_reason_and_the_consumer_goes_on(
     healthy = api.draft(title="Healthy after poison")
     seen = wait_consumed(consumer, producer)["seen"]
     positions = {s["position"] for s in seen}
-    parked = wait_for(lambda: [p for p in list_parked(amqp_uri, "testconsumer")
-                               if isinstance(p["body"], dict) and p["body"].get("aggregate_id") == poison])
+    parked = wait_for(
+        lambda: [
+            p
+            for p in list_parked(amqp_uri, "testconsumer")
+            if isinstance(p["body"], dict) and p["body"].get("aggregate_id") == poison
+        ]
+    )
     assert "cannot digest" in parked[0]["headers"]["x-parked-reason"]
     assert parked[0]["body"]["position"] not in positions
-    assert any(s["event_type"] == "CatalogueDrafted" and s["position"] > parked[0]["body"]["position"]
-               for s in seen), "a later event was applied after the poison one"
+    assert any(
+        s["event_type"] == "CatalogueDrafted" and s["position"] > parked[0]["body"]["position"] for s in seen
+    ), "a later event was applied after the poison one"
     assert _event_ids_of(api, healthy) <= {s["event_id"] for s in seen}
 
 
@@ -140,20 +158,34 @@ def test_a_message_that_breaks_the_contract_is_parked_not_looped(
 ) -> None:
     marker = uuid.uuid4().hex
     publish_raw(amqp_uri, {"event_type": "CatalogueDrafted", "marker": marker}, "CatalogueDrafted")
-    parked = wait_for(lambda: [p for p in list_parked(amqp_uri, "testconsumer")
-                               if isinstance(p["body"], dict) and p["body"].get("marker") == marker])
+    parked = wait_for(
+        lambda: [
+            p
+            for p in list_parked(amqp_uri, "testconsumer")
+            if isinstance(p["body"], dict) and p["body"].get("marker") == marker
+        ]
+    )
     assert "ValidationError" in parked[0]["headers"]["x-parked-reason"]
     api.draft(title="Still consuming")
     assert wait_consumed(consumer, producer)["seen"][-1]["event_type"] == "CatalogueDrafted"
 
 
 def test_a_replayed_parked_message_is_applied_once_when_fixed(
-    workdir: Path, vhost: str, consumer: ServiceProcess, producer: ServiceProcess,
-    api: CatalogueClient, amqp_uri: str,
+    workdir: Path,
+    vhost: str,
+    consumer: ServiceProcess,
+    producer: ServiceProcess,
+    api: CatalogueClient,
+    amqp_uri: str,
 ) -> None:
     poison = api.draft(title="POISON")
-    wait_for(lambda: [p for p in list_parked(amqp_uri, "testconsumer")
-                      if isinstance(p["body"], dict) and p["body"].get("aggregate_id") == poison])
+    wait_for(
+        lambda: [
+            p
+            for p in list_parked(amqp_uri, "testconsumer")
+            if isinstance(p["body"], dict) and p["body"].get("aggregate_id") == poison
+        ]
+    )
     consumer.stop()
     consumer.env["TESTCONSUMER_POISON"] = ""  # the fix: it can digest it now
     consumer.start()
@@ -161,11 +193,21 @@ def test_a_replayed_parked_message_is_applied_once_when_fixed(
     def replay() -> str:
         return subprocess.run(
             [sys.executable, "-m", "shared.cli", "parked", "replay", "--consumer", "testconsumer"],
-            cwd=REPO, env=consumer.env, capture_output=True, text=True, check=True).stdout
+            cwd=REPO,
+            env=consumer.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     assert "replayed" in replay()
-    applied = wait_for(lambda: [s for s in tally(consumer)["seen"] if s["event_type"] == "CatalogueDrafted"
-                                and s["event_id"] in _event_ids_of(api, poison)])
+    applied = wait_for(
+        lambda: [
+            s
+            for s in tally(consumer)["seen"]
+            if s["event_type"] == "CatalogueDrafted" and s["event_id"] in _event_ids_of(api, poison)
+        ]
+    )
     assert len(applied) >= 1
     # Replaying everything again (a second copy, say) applies nothing more.
     position = tally(consumer)["position"]
@@ -188,8 +230,13 @@ def _event_ids_of(api: CatalogueClient, aggregate_id: str) -> set[str]:
 
 
 def test_a_consumer_that_lost_its_queue_catches_up_from_the_feed(
-    workdir: Path, vhost: str, consumer: ServiceProcess, producer: ServiceProcess,
-    api: CatalogueClient, amqp_uri: str, tokens: dict[str, str],
+    workdir: Path,
+    vhost: str,
+    consumer: ServiceProcess,
+    producer: ServiceProcess,
+    api: CatalogueClient,
+    amqp_uri: str,
+    tokens: dict[str, str],
 ) -> None:
     wait_consumed(consumer, producer)
     consumer.stop()

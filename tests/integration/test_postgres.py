@@ -18,9 +18,15 @@ DSN = dict(dbname="test", host="127.0.0.1", port="5432", user="postgres", passwo
 @pytest.fixture
 def env() -> Iterator[dict[str, str]]:
     schema = f"test_{uuid.uuid4().hex[:10]}"
-    yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": DSN["dbname"],
-           "POSTGRES_HOST": DSN["host"], "POSTGRES_PORT": DSN["port"], "POSTGRES_USER": DSN["user"],
-           "POSTGRES_PASSWORD": DSN["password"], "POSTGRES_SCHEMA": schema}
+    yield {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": DSN["dbname"],
+        "POSTGRES_HOST": DSN["host"],
+        "POSTGRES_PORT": DSN["port"],
+        "POSTGRES_USER": DSN["user"],
+        "POSTGRES_PASSWORD": DSN["password"],
+        "POSTGRES_SCHEMA": schema,
+    }
     with psycopg.connect(**DSN, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
@@ -28,8 +34,9 @@ def env() -> Iterator[dict[str, str]]:
 def test_the_catalogue_runs_on_postgres_and_rebuilds_the_same_state(env: dict[str, str]) -> None:
     app = CatalogueApplication(env)
     app.ensure_national_negative_list()
-    cid = app.draft_catalogue(actor="e", title="T", jurisdiction="J", level="county", issuer="I",
-                              fiscal_year=2020)
+    cid = app.draft_catalogue(
+        actor="e", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
+    )
     app.add_node(cid, actor="e", code="A", name="Public services")
     app.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
     app.publish(cid, decision_ref="D1", actor="e")

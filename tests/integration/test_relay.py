@@ -41,8 +41,7 @@ def service(workdir: Path, vhost: str, tokens: dict[str, str], tap: Tap) -> Iter
 
 
 def feed(service: ServiceProcess, token: str) -> list[dict]:
-    reply = requests.get(f"{service.url}/events", params={"limit": 1000},
-                         headers=bearer(token), timeout=10)
+    reply = requests.get(f"{service.url}/events", params={"limit": 1000}, headers=bearer(token), timeout=10)
     return reply.json()["events"]
 
 
@@ -72,9 +71,19 @@ def test_each_change_is_published_once_with_increasing_positions(
     assert positions[-1] == health["last_position"]
     mine = [m["event_type"] for m in received if m["aggregate_id"] in (cid, revision)]
     assert mine == [
-        "CatalogueDrafted", "NodeAdded", "NodeAdded", "NodeChanged", "NodeAdded", "NodeRemoved",
-        "ConsultationRecorded", "CataloguePublished", "CatalogueDrafted", "ConsultationRecorded",
-        "CataloguePublished", "CatalogueSuperseded", "CatalogueRevoked",
+        "CatalogueDrafted",
+        "NodeAdded",
+        "NodeAdded",
+        "NodeChanged",
+        "NodeAdded",
+        "NodeRemoved",
+        "ConsultationRecorded",
+        "CataloguePublished",
+        "CatalogueDrafted",
+        "ConsultationRecorded",
+        "CataloguePublished",
+        "CatalogueSuperseded",
+        "CatalogueRevoked",
     ]
     published = [m for m in received if m["event_type"] == "CataloguePublished"][-1]
     assert published["payload"]["revision"] == {"added": 0, "removed": 0, "reworded": 0, "moved": 0}
@@ -102,8 +111,9 @@ def test_a_restart_rebuilds_exactly_the_same_state(service: ServiceProcess, toke
 def test_an_unroutable_event_is_not_counted_as_published(tmp_path: Path) -> None:
     vhost = create_vhost()  # its own: no consumer queue is bound there yet
     amqp_uri = amqp_uri_for(vhost)
-    app = CatalogueApplication({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                                "SQLITE_DBNAME": str(tmp_path / "c.sqlite3")})
+    app = CatalogueApplication(
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.sqlite3")}
+    )
     app.ensure_national_negative_list()
     relay = Relay(app, "catalogue", to_integration, ConfirmingPublisher(amqp_uri))
     try:

@@ -15,9 +15,7 @@ class CatalogueClient:
         self.base = base_url
         self.headers = bearer(token)
 
-    def call(
-        self, method: str, path: str, expect: int | None = None, **kwargs: Any
-    ) -> requests.Response:
+    def call(self, method: str, path: str, expect: int | None = None, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("headers", self.headers)
         reply = requests.request(method, f"{self.base}{path}", timeout=10, **kwargs)
         if expect is not None:

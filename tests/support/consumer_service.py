@@ -82,15 +82,25 @@ class TestConsumerService:
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
-        return Response(json.dumps({"status": "ok", "last_position": self.app.last_position(),
-                                    "published_position": self.app.last_position()}),
-                        mimetype="application/json")
+        return Response(
+            json.dumps(
+                {
+                    "status": "ok",
+                    "last_position": self.app.last_position(),
+                    "published_position": self.app.last_position(),
+                }
+            ),
+            mimetype="application/json",
+        )
 
     @http("GET", "/tally")
     def tally(self, request: Request) -> Response:
-        return Response(json.dumps({"seen": self.app.tally().seen,
-                                    "position": self.inbox.consumer.position("catalogue")}),
-                        mimetype="application/json")
+        return Response(
+            json.dumps(
+                {"seen": self.app.tally().seen, "position": self.inbox.consumer.position("catalogue")}
+            ),
+            mimetype="application/json",
+        )
 
 
 def main() -> None:
@@ -106,9 +116,13 @@ def main() -> None:
 
     settings = settings_from_env("testconsumer")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    runner = ServiceRunner({"AMQP_URI": settings.amqp_uri,
-                            "WEB_SERVER_ADDRESS": f"127.0.0.1:{settings.http_port}",
-                            SETTINGS_KEY: settings})
+    runner = ServiceRunner(
+        {
+            "AMQP_URI": settings.amqp_uri,
+            "WEB_SERVER_ADDRESS": f"127.0.0.1:{settings.http_port}",
+            SETTINGS_KEY: settings,
+        }
+    )
     runner.add_service(TestConsumerService)
 
     def shutdown(signum: int, frame: object) -> None:

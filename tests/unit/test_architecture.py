@@ -29,8 +29,9 @@ def test_there_is_a_service_to_check() -> None:
 @pytest.mark.parametrize("service", SERVICES)
 @pytest.mark.parametrize("layer", ["domain.py", "application.py"])
 def test_domain_and_application_import_no_framework(service: str, layer: str) -> None:
-    found = {m for m in imported_modules(ROOT / "services" / service / layer)
-             if m.split(".")[0] in FRAMEWORKS}
+    found = {
+        m for m in imported_modules(ROOT / "services" / service / layer) if m.split(".")[0] in FRAMEWORKS
+    }
     assert not found, f"{service}/{layer} imports {sorted(found)}"
 
 
@@ -40,8 +41,9 @@ def test_the_domain_imports_only_the_standard_library_and_eventsourcing_domain(s
 
     for module in imported_modules(ROOT / "services" / service / "domain.py"):
         top = module.split(".")[0]
-        assert top in sys.stdlib_module_names or module == "eventsourcing.domain" or \
-            module == "__future__", f"{service}/domain.py imports {module}"
+        assert top in sys.stdlib_module_names or module == "eventsourcing.domain" or module == "__future__", (
+            f"{service}/domain.py imports {module}"
+        )
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
@@ -22,8 +22,9 @@ def app() -> CatalogueApplication:
 
 
 def new_catalogue(app: CatalogueApplication) -> UUID:
-    return app.draft_catalogue(actor="editor", title="T", jurisdiction="J", level="prefecture",
-                               issuer="I", fiscal_year=2019)
+    return app.draft_catalogue(
+        actor="editor", title="T", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
+    )
 
 
 def test_the_national_negative_list_is_seeded_once(app: CatalogueApplication) -> None:
@@ -55,12 +56,12 @@ def test_an_entry_added_to_the_negative_list_refuses_later_nodes(app: CatalogueA
 def test_as_of_reads_the_state_at_a_past_moment(app: CatalogueApplication) -> None:
     cid = new_catalogue(app)
     app.add_node(cid, actor="e", code="A", name="Public services")
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     app.add_node(cid, actor="e", code="B", name="Auxiliary", kind="auxiliary_service")
     assert [n["code"] for n in app.catalogue(cid, as_of=moment)["nodes"]] == ["A"]
     assert [n["code"] for n in app.catalogue(cid)["nodes"]] == ["A", "B"]
     with pytest.raises(CatalogueNotFound):
-        app.catalogue(cid, as_of=datetime(2001, 1, 1, tzinfo=timezone.utc))
+        app.catalogue(cid, as_of=datetime(2001, 1, 1, tzinfo=UTC))
 
 
 def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplication) -> None:
@@ -84,7 +85,9 @@ def test_history_names_the_actor_of_every_event(app: CatalogueApplication) -> No
     app.add_node(cid, actor="someone-else", code="A", name="Public services")
     history = app.history(cid)
     assert [(h["event"], h["actor"]) for h in history] == [
-        ("Catalogue.Drafted", "editor"), ("Catalogue.NodeAdded", "someone-else")]
+        ("Catalogue.Drafted", "editor"),
+        ("Catalogue.NodeAdded", "someone-else"),
+    ]
 
 
 def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: CatalogueApplication) -> None:
@@ -103,9 +106,17 @@ def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: Catalogu
     for envelope in page["events"]:
         validate_envelope(envelope)
     types = {e["event_type"] for e in page["events"]}
-    assert types == {"NegativeListEntryAdded", "CatalogueDrafted", "NodeAdded", "NodeChanged",
-                     "NodeRemoved", "ConsultationRecorded", "CataloguePublished",
-                     "CatalogueSuperseded", "CatalogueRevoked"}
+    assert types == {
+        "NegativeListEntryAdded",
+        "CatalogueDrafted",
+        "NodeAdded",
+        "NodeChanged",
+        "NodeRemoved",
+        "ConsultationRecorded",
+        "CataloguePublished",
+        "CatalogueSuperseded",
+        "CatalogueRevoked",
+    }
     assert page["last_position"] == app.last_position()
     assert len(page["events"]) == app.last_position() - 1  # only the list's opening is private
 

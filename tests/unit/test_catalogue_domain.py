@@ -30,13 +30,20 @@ NEGATIVE = {e["code"]: e for e in NATIONAL_NEGATIVE_LIST}
 
 
 def draft(level: str = "prefecture") -> Catalogue:
-    return Catalogue.draft(title="Guidance catalogue", jurisdiction="Xishuangbanna", level=level,
-                           issuer="Finance Bureau", fiscal_year=2019, actor="editor")
+    return Catalogue.draft(
+        title="Guidance catalogue",
+        jurisdiction="Xishuangbanna",
+        level=level,
+        issuer="Finance Bureau",
+        fiscal_year=2019,
+        actor="editor",
+    )
 
 
 def add(c: Catalogue, code: str, parent: str | None = None, **kw: object) -> None:
-    c.add_node(code=code, name=f"Item {code}", parent_code=parent, actor="editor",
-               negative_list=NEGATIVE, **kw)
+    c.add_node(
+        code=code, name=f"Item {code}", parent_code=parent, actor="editor", negative_list=NEGATIVE, **kw
+    )
 
 
 def published(*codes: tuple[str, str | None]) -> Catalogue:

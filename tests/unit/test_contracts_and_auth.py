@@ -29,10 +29,18 @@ def test_a_good_envelope_passes() -> None:
     assert validate_envelope(dict(GOOD)) == GOOD
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("event_id", "nope"), ("position", 0), ("source", "nobody"), ("event_type", "Unheard"),
-    ("schema_version", 2), ("occurred_at", "2019-12-25T09:10:00"), ("payload", {"reason": "r"}),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("event_id", "nope"),
+        ("position", 0),
+        ("source", "nobody"),
+        ("event_type", "Unheard"),
+        ("schema_version", 2),
+        ("occurred_at", "2019-12-25T09:10:00"),
+        ("payload", {"reason": "r"}),
+    ],
+)
 def test_a_broken_envelope_is_refused(field: str, value: object) -> None:
     with pytest.raises(ValidationError):
         validate_envelope({**GOOD, field: value})
@@ -66,7 +74,13 @@ def test_config_placeholders_take_the_environment_or_the_default() -> None:
 def test_postgres_persistence_needs_its_settings() -> None:
     with pytest.raises(ValueError, match="POSTGRES_DBNAME"):
         settings_from_env("catalogue", {"PERSISTENCE_MODULE": "eventsourcing.postgres"})
-    settings = settings_from_env("catalogue", {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": "d",
-        "POSTGRES_HOST": "h", "POSTGRES_USER": "u"})
+    settings = settings_from_env(
+        "catalogue",
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": "d",
+            "POSTGRES_HOST": "h",
+            "POSTGRES_USER": "u",
+        },
+    )
     assert settings.persistence_env["POSTGRES_SCHEMA"] == "catalogue"
