@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/reform up
 
 test: $(STAMP)
+	$(BIN)/ruff check shared services tests scripts bench
 	$(BIN)/python -m scripts.ensure_broker
 	$(BIN)/pytest -q -p no:cacheprovider
 
