@@ -41,7 +41,9 @@ class RevisionCountsSchema(Schema):
     moved = fields.Integer(required=True)
 
 
-class CatalogueDrafted(_Contract):
+class _CatalogueHeader(_Contract):
+    """What identifies a catalogue version, repeated where consumers need it whole."""
+
     catalogue_id = fields.UUID(required=True)
     title = fields.String(required=True)
     jurisdiction = fields.String(required=True)
@@ -49,6 +51,9 @@ class CatalogueDrafted(_Contract):
     issuer = fields.String(required=True)
     fiscal_year = fields.Integer(required=True)
     document_number = fields.String(required=True, allow_none=True)
+
+
+class CatalogueDrafted(_CatalogueHeader):
     parent_catalogue_id = fields.UUID(required=True, allow_none=True)
     supersedes = fields.UUID(required=True, allow_none=True)
     nodes = fields.List(fields.Nested(NodeSchema), required=True)
@@ -81,14 +86,7 @@ class ConsultationRecorded(_Contract):
     actor = fields.String(required=True)
 
 
-class CataloguePublished(_Contract):
-    catalogue_id = fields.UUID(required=True)
-    title = fields.String(required=True)
-    jurisdiction = fields.String(required=True)
-    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
-    issuer = fields.String(required=True)
-    fiscal_year = fields.Integer(required=True)
-    document_number = fields.String(required=True, allow_none=True)
+class CataloguePublished(_CatalogueHeader):
     decision_ref = fields.String(required=True)
     supersedes = fields.UUID(required=True, allow_none=True)
     items = fields.List(fields.Nested(NodeSchema), required=True)
