@@ -58,6 +58,9 @@ class Settings:
     persistence_env: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
     feed_token: str | None = None
+    clock_file: Path | None = None
+    timezone: str = "Asia/Shanghai"
+    timer_seconds: float = 60.0
 
     @property
     def base_url(self) -> str:
@@ -112,4 +115,7 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
         persistence_env=persistence,
         feeds=feeds,
         feed_token=env.get("FEED_TOKEN") or None,
+        clock_file=Path(env["CLOCK_FILE"]).resolve() if env.get("CLOCK_FILE") else None,
+        timezone=env.get("TIMEZONE", "Asia/Shanghai"),
+        timer_seconds=float(env.get("TIMER_SECONDS", "60")),
     )

@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Request, Response
 
 from shared.auth import Caller, Forbidden, Unauthenticated
+from shared.domain import DomainRuleViolation, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
     (Forbidden, 403, "forbidden"),
     (NotFoundError, 404, "not_found"),
     (IntegrityError, 409, "version_conflict"),
+    (NotFound, 404, "not_found"),
+    (DomainRuleViolation, 409, None),
 ]
 
 

@@ -8,6 +8,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.domain import DomainRuleViolation, NotFound
+
 LEVELS = ("central", "provincial", "prefecture", "county", "departmental")
 NODE_KINDS = ("public_service", "auxiliary_service")
 DEFAULT_NATURE = "service"
@@ -28,23 +30,6 @@ NODE_FIELDS = (
     "procurement_item_code",
     "parent_code",
 )
-
-
-class DomainRuleViolation(Exception):
-    """A rule of the domain refused a command; ``rule`` names it for callers."""
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    @property
-    def rule(self) -> str:
-        return type(self).__name__
-
-
-class NotFound(Exception):
-    """The thing asked for does not exist."""
 
 
 class NotADraft(DomainRuleViolation):

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request
 
 from services.catalogue import integration
 from services.catalogue.application import CatalogueApplication
-from services.catalogue.domain import DRAFT, IN_CONSULTATION, DomainRuleViolation, NotFound
+from services.catalogue.domain import DRAFT, IN_CONSULTATION
 from services.catalogue.schemas import (
     AddNodeRequest,
     AsOfQuery,
@@ -57,11 +57,7 @@ class CatalogueService:
     )
     tokens = Tokens()
 
-    error_table = [
-        *BASE_ERROR_TABLE,
-        (NotFound, 404, "not_found"),
-        (DomainRuleViolation, 409, None),
-    ]
+    error_table = BASE_ERROR_TABLE
 
     # --- operations ------------------------------------------------------
 

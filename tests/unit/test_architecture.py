@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "service.py").exists())
+DOMAIN_MAY_IMPORT = {"__future__", "eventsourcing.domain", "shared.domain"}
 FRAMEWORKS = {"nameko", "kombu", "amqp", "marshmallow", "werkzeug", "eventlet", "requests"}
 
 
@@ -41,9 +42,16 @@ def test_the_domain_imports_only_the_standard_library_and_eventsourcing_domain(s
 
     for module in imported_modules(ROOT / "services" / service / "domain.py"):
         top = module.split(".")[0]
-        assert top in sys.stdlib_module_names or module == "eventsourcing.domain" or module == "__future__", (
+        assert top in sys.stdlib_module_names or module in DOMAIN_MAY_IMPORT, (
             f"{service}/domain.py imports {module}"
         )
+
+
+def test_the_shared_domain_errors_import_only_the_standard_library() -> None:
+    import sys
+
+    for module in imported_modules(ROOT / "shared" / "domain.py"):
+        assert module.split(".")[0] in sys.stdlib_module_names or module == "__future__", module
 
 
 @pytest.mark.parametrize("service", SERVICES)
