@@ -13,7 +13,7 @@ from kombu import Connection, Exchange, Queue
 # whole topology at startup, so a consumer's queue holds events published before
 # that consumer first ran: start order never loses an event.
 SUBSCRIPTIONS: dict[str, dict[str, list[str]]] = {
-    "reporting": {"catalogue": ["#"]},
+    "reporting": {"catalogue": ["#"], "conference": ["#"]},
 }
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
+
+from shared.clock import Clock, local_date, system_clock
 
 
 def to_plain(value: Any) -> Any:
@@ -64,6 +66,12 @@ class ServiceApplication(Application):
         super().__init__(env)
         self._save_listeners: list[Callable[[], None]] = []
         self.relay: Any = None  # set by the runtime when a relay publishes this log
+        self.clock: Clock = system_clock  # the runtime injects the configured clock
+        self.zone = "Asia/Shanghai"
+        self.integration_mapper: Any = None  # the service's integration.to_integration
+
+    def today(self) -> date:
+        return local_date(self.clock, self.zone)
 
     def construct_recorder(self) -> ProcessRecorder:
         # A process recorder also has the tracking table: the relay's published
@@ -117,6 +125,30 @@ class ServiceApplication(Application):
                 }
             )
         return rows
+
+    def ids_of(self, created_event: type) -> list[UUID]:
+        """Ids of every aggregate whose creation event is ``created_event``, in creation order."""
+        topic = f"{created_event.__module__}:{created_event.__qualname__}"
+        ids: list[UUID] = []
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=1000, topics=[topic])
+            ids.extend(UUID(str(n.originator_id)) for n in page)
+            if len(page) < 1000:
+                return ids
+            start = page[-1].id + 1
+
+    def get_as_of(self, aggregate_id: UUID, as_of: datetime | None, not_found: type[Exception]) -> Any:
+        """The aggregate now, or as it stood at ``as_of``; ``not_found`` when it did not exist."""
+        version = None
+        if as_of is not None:
+            version = self.version_as_of(aggregate_id, as_of)
+            if version is None:
+                raise not_found(f"{aggregate_id} did not exist at {as_of.isoformat()}")
+        try:
+            return self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise not_found(f"no {aggregate_id}") from None
 
     def select_notifications_after(self, after: int, limit: int) -> list[Any]:
         return list(self.recorder.select_notifications(start=after + 1, limit=limit))

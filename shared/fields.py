@@ -14,3 +14,12 @@ class StrictBoolean(fields.Boolean):
         if type(value) is not bool:
             raise self.make_error("invalid", input=value)
         return value
+
+
+class IsoDate(fields.Date):
+    """A calendar date that is validated on load and may be dumped from its ISO string."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if isinstance(value, str):
+            return fields.Date().deserialize(value).isoformat()
+        return super()._serialize(value, attr, obj, **kwargs)

@@ -189,7 +189,7 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
     )
     error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     paths: dict[str, dict[str, Any]] = {}
-    for attr in sorted(vars(service_cls)):
+    for attr in sorted(dir(service_cls)):
         fn = getattr(service_cls, attr)
         api = getattr(fn, "api", None)
         for entrypoint in getattr(fn, "nameko_entrypoints", ()):

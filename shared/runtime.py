@@ -12,6 +12,7 @@ from nameko.messaging import Consumer
 
 from shared.auth import TokenStore
 from shared.broker import ConfirmingPublisher, inbox_queue
+from shared.clock import file_clock, system_clock
 from shared.config import Settings
 from shared.consumer import EventConsumer, Handler
 from shared.eventlog import ServiceApplication
@@ -46,6 +47,9 @@ class ApplicationProvider(DependencyProvider):
     def setup(self) -> None:
         settings = settings_of(self.container)
         self.app = self.app_cls(env=settings.persistence_env)
+        self.app.clock = file_clock(settings.clock_file) if settings.clock_file else system_clock
+        self.app.zone = settings.timezone
+        self.app.integration_mapper = self.mapper
         if self.mapper is not None:
             self.relay = Relay(
                 self.app,

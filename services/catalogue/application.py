@@ -134,22 +134,11 @@ class CatalogueApplication(ServiceApplication):
 
     def catalogues(self, statuses: set[str] | None = None) -> list[dict[str, Any]]:
         rows = []
-        for catalogue_id in self._catalogue_ids():
+        for catalogue_id in self.ids_of(Catalogue.Drafted):
             catalogue = self._get(catalogue_id)
             if statuses is None or catalogue.status in statuses:
                 rows.append(self._describe(catalogue, with_nodes=False))
         return sorted(rows, key=lambda r: r["created_at"])
-
-    def _catalogue_ids(self) -> list[UUID]:
-        topic = f"{Catalogue.__module__}:{Catalogue.Drafted.__qualname__}"
-        ids: list[UUID] = []
-        start = 1
-        while True:
-            page = self.recorder.select_notifications(start=start, limit=1000, topics=[topic])
-            ids.extend(UUID(str(n.originator_id)) for n in page)
-            if len(page) < 1000:
-                return ids
-            start = page[-1].id + 1
 
     def status_of(self, catalogue_id: UUID) -> str:
         return self._get(catalogue_id).status

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.contracts.catalogue import LEVELS, NODE_KINDS, NodeSchema, RevisionCountsSchema
 from shared.fields import StrictBoolean
+from shared.schemas import Request
 
 CODE = validate.Regexp(
     r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits"
@@ -13,9 +14,7 @@ CODE = validate.Regexp(
 TEXT = validate.Length(min=1, max=500)
 
 
-class _Request(Schema):
-    class Meta:
-        unknown = RAISE
+_Request = Request
 
 
 class DraftCatalogueRequest(_Request):
@@ -81,20 +80,11 @@ class NegativeListEntryRequest(_Request):
     legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class AsOfQuery(_Request):
-    as_of = fields.AwareDateTime(load_default=None, allow_none=True)
-
-
 class CatalogueListQuery(_Request):
     status = fields.String(
         load_default=None,
         validate=validate.OneOf(("draft", "in_consultation", "published", "superseded", "revoked")),
     )
-
-
-class FeedQuery(_Request):
-    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class CreatedReply(Schema):

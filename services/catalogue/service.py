@@ -6,41 +6,35 @@ from typing import Any
 
 from nameko.rpc import rpc
 from nameko.web.handlers import http
-from werkzeug.wrappers import Request
 
 from services.catalogue import integration
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.domain import DRAFT, IN_CONSULTATION
 from services.catalogue.schemas import (
     AddNodeRequest,
-    AsOfQuery,
     CatalogueListQuery,
     CatalogueReply,
     ChangeNodeRequest,
     ConsultationRequest,
     CreatedReply,
     DraftCatalogueRequest,
-    FeedQuery,
     NegativeListEntryRequest,
     PublishRequest,
     RevokeRequest,
 )
 from shared.auth import Caller, Forbidden, Unauthenticated
-from shared.feed import read_feed
 from shared.http import (
     ADMIN,
-    BASE_ERROR_TABLE,
     PUBLIC,
     READ,
     WRITE,
     call_use_case,
     endpoint,
-    error_body,
-    json_response,
-    openapi,
     parse_uuid,
 )
 from shared.runtime import ApplicationProvider, Tokens
+from shared.schemas import AsOfQuery
+from shared.service import EventSourcedService
 
 PRIVATE_STATUSES = {DRAFT, IN_CONSULTATION}
 
@@ -49,38 +43,13 @@ def _seed(app: CatalogueApplication) -> None:
     app.ensure_national_negative_list()
 
 
-class CatalogueService:
+class CatalogueService(EventSourcedService):
     name = "catalogue"
 
     app: CatalogueApplication = ApplicationProvider(
         CatalogueApplication, mapper=integration.to_integration, on_start=_seed
     )
     tokens = Tokens()
-
-    error_table = BASE_ERROR_TABLE
-
-    # --- operations ------------------------------------------------------
-
-    @http("GET", "/health")
-    @endpoint(auth=PUBLIC, summary="Liveness and the relay's progress")
-    def health(self, caller: Caller | None, data: dict) -> dict[str, Any]:
-        relay = self.app.relay
-        return {
-            "status": "ok",
-            "service": self.name,
-            "last_position": self.app.last_position(),
-            "published_position": relay.published_position() if relay else None,
-            "relay_error": relay.last_error if relay else None,
-        }
-
-    @http("GET", "/openapi.json")
-    def openapi_document(self, request: Request) -> Any:
-        return json_response(200, openapi(type(self), "catalogue service"))
-
-    @http("GET", "/events")
-    @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
-    def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
-        return read_feed(self.app, self.name, integration.to_integration, data["after"], data["limit"])
 
     # --- catalogues ------------------------------------------------------
 
@@ -200,10 +169,6 @@ class CatalogueService:
         if not caller.can_read_private(self.name):
             raise Forbidden(f"{caller.subject} may not read unpublished catalogues")
 
-    @http("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
-    def not_found(self, request: Request, path: str) -> Any:
-        return json_response(404, error_body("not_found", f"no such resource /{path}"))
-
     # --- the same use cases over RPC (same token check, schemas and code) ----
 
     @rpc
@@ -260,10 +225,6 @@ class CatalogueService:
     @rpc
     def add_negative_list_entry_rpc(self, token: str, data: dict) -> dict[str, Any]:
         return call_use_case(self, "add_negative_list_entry", token, data)
-
-    @rpc
-    def events_rpc(self, token: str, after: int = 0, limit: int = 100) -> dict[str, Any]:
-        return call_use_case(self, "events", token, {"after": after, "limit": limit})
 
 
 Service = CatalogueService

@@ -1,0 +1,207 @@
+"""Integration events published by the conference service on ``conference.events``."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from shared.fields import IsoDate
+
+BODY_KINDS = ("leadership_group", "joint_conference")
+MEETING_KINDS = ("plenary", "special_topic", "liaison_preparatory")
+DECISION_KINDS = ("adopt_catalogue", "designate_pilot", "approve_plan", "issue_policy_document", "general")
+DOCUMENT_KINDS = ("opinion", "plan", "notice", "catalogue")
+
+DATE = IsoDate  # calendar dates as ISO strings (YYYY-MM-DD)
+
+
+class _Contract(Schema):
+    class Meta:
+        unknown = RAISE
+
+    schema_version = 1
+    actor = fields.String(required=True)
+
+
+class AgendaItemSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    proposing_unit = fields.String(required=True)
+    title = fields.String(required=True)
+    materials = fields.List(fields.String(), required=True)
+
+
+class _Body(_Contract):
+    body_id = fields.UUID(required=True)
+
+
+class BodyProposed(_Body):
+    kind = fields.String(required=True, validate=validate.OneOf(BODY_KINDS))
+    name = fields.String(required=True)
+    chief_convener = fields.String(required=True)
+    conveners = fields.List(fields.String(), required=True)
+    lead_unit = fields.String(required=True)
+    office = fields.String(required=True)
+    duties = fields.List(fields.String(), required=True)
+
+
+class BodyEstablished(_Body):
+    establishing_document = fields.String(required=True)
+    established_on = DATE(required=True)
+
+
+class MemberAdded(_Body):
+    unit = fields.String(required=True)
+    representative = fields.String(required=True)
+    liaison_officer = fields.String(required=True)
+    joined_on = DATE(required=True)
+
+
+class MemberRemoved(_Body):
+    unit = fields.String(required=True)
+    left_on = DATE(required=True)
+
+
+class BodyDissolved(_Body):
+    reason = fields.String(required=True)
+    dissolved_on = DATE(required=True)
+
+
+class _Meeting(_Contract):
+    meeting_id = fields.UUID(required=True)
+
+
+class MeetingProposed(_Meeting):
+    body_id = fields.UUID(required=True)
+    number = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    date = DATE(required=True)
+    chair = fields.String(required=True)
+    agenda = fields.List(fields.Nested(AgendaItemSchema), required=True)
+    invitees = fields.List(fields.String(), required=True)
+    prepared_by = fields.UUID(required=True, allow_none=True)
+
+
+class MeetingScheduled(_Meeting):
+    approved_by = fields.String(required=True)
+
+
+class MeetingHeld(_Meeting):
+    held_on = DATE(required=True)
+    attendees = fields.List(fields.String(), required=True)
+
+
+class MeetingCancelled(_Meeting):
+    reason = fields.String(required=True)
+
+
+class MinutesIssued(_Meeting):
+    document_number = fields.String(required=True)
+    issued_on = DATE(required=True)
+    decision_ids = fields.List(fields.UUID(), required=True)
+
+
+class DecisionAdopted(_Contract):
+    decision_id = fields.UUID(required=True)
+    meeting_id = fields.UUID(required=True)
+    body_id = fields.UUID(required=True)
+    meeting_number = fields.String(required=True)
+    minutes_document = fields.String(required=True)
+    number = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(DECISION_KINDS))
+    title = fields.String(required=True)
+    subject = fields.String(required=True, allow_none=True)
+    task_ids = fields.List(fields.UUID(), required=True)
+    adopted_on = DATE(required=True)
+
+
+class _Task(_Contract):
+    task_id = fields.UUID(required=True)
+
+
+class TaskAssigned(_Task):
+    number = fields.String(required=True)
+    decision_id = fields.UUID(required=True)
+    content = fields.String(required=True)
+    lead_unit = fields.String(required=True)
+    co_units = fields.List(fields.String(), required=True)
+    deadline = DATE(required=True)
+
+
+class TaskStarted(_Task):
+    pass
+
+
+class TaskReported(_Task):
+    summary = fields.String(required=True)
+    reported_on = DATE(required=True)
+
+
+class TaskReturned(_Task):
+    reason = fields.String(required=True)
+
+
+class TaskClosed(_Task):
+    review = fields.String(required=True)
+    closed_on = DATE(required=True)
+
+
+class TaskArchived(_Task):
+    pass
+
+
+class TaskExtended(_Task):
+    previous_deadline = DATE(required=True)
+    new_deadline = DATE(required=True)
+    reason = fields.String(required=True)
+    requested_on = DATE(required=True)
+
+
+class TaskOverdue(_Task):
+    deadline = DATE(required=True)
+    detected_on = DATE(required=True)
+
+
+class TaskChased(_Task):
+    note = fields.String(required=True)
+    chased_on = DATE(required=True)
+
+
+class _Document(_Contract):
+    document_id = fields.UUID(required=True)
+
+
+class PolicyDocumentRegistered(_Document):
+    title = fields.String(required=True)
+    document_number = fields.String(required=True)
+    issuer = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
+    decision_id = fields.UUID(required=True, allow_none=True)
+
+
+class PolicyDocumentIssued(_Document):
+    issued_on = DATE(required=True)
+
+
+class PolicyDocumentRevised(_Document):
+    revision_note = fields.String(required=True)
+    revised_on = DATE(required=True)
+    new_document_number = fields.String(required=True, allow_none=True)
+
+
+class PolicyDocumentRepealed(_Document):
+    reason = fields.String(required=True)
+    repealed_on = DATE(required=True)
+
+
+EVENTS: dict[str, type[_Contract]] = {
+    cls.__name__: cls
+    for cls in (
+        BodyProposed, BodyEstablished, MemberAdded, MemberRemoved, BodyDissolved,
+        MeetingProposed, MeetingScheduled, MeetingHeld, MeetingCancelled, MinutesIssued,
+        DecisionAdopted,
+        TaskAssigned, TaskStarted, TaskReported, TaskReturned, TaskClosed, TaskArchived,
+        TaskExtended, TaskOverdue, TaskChased,
+        PolicyDocumentRegistered, PolicyDocumentIssued, PolicyDocumentRevised, PolicyDocumentRepealed,
+    )
+}  # fmt: skip

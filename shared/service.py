@@ -1,0 +1,61 @@
+"""What every service serves besides its own use cases: health, the feed, OpenAPI, JSON 404s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+from nameko.web.handlers import http
+from werkzeug.wrappers import Request
+
+from shared.auth import Caller
+from shared.feed import read_feed
+from shared.http import (
+    BASE_ERROR_TABLE,
+    PUBLIC,
+    READ,
+    call_use_case,
+    endpoint,
+    error_body,
+    json_response,
+    openapi,
+)
+from shared.schemas import FeedQuery
+
+
+class EventSourcedService:
+    """Base of the nameko service classes; subclasses set ``name``, ``app`` and ``tokens``."""
+
+    name = "service"
+    app: Any
+    tokens: Any
+    error_table = BASE_ERROR_TABLE
+
+    @http("GET", "/health")
+    @endpoint(auth=PUBLIC, summary="Liveness and the relay's progress")
+    def health(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        relay = self.app.relay
+        return {
+            "status": "ok",
+            "service": self.name,
+            "last_position": self.app.last_position(),
+            "published_position": relay.published_position() if relay else None,
+            "relay_error": relay.last_error if relay else None,
+        }
+
+    @http("GET", "/openapi.json")
+    def openapi_document(self, request: Request) -> Any:
+        return json_response(200, openapi(type(self), f"{self.name} service"))
+
+    @http("GET", "/events")
+    @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
+    def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        return read_feed(self.app, self.name, self.app.integration_mapper, data["after"], data["limit"])
+
+    @rpc
+    def events_rpc(self, token: str, after: int = 0, limit: int = 100) -> dict[str, Any]:
+        return call_use_case(self, "events", token, {"after": after, "limit": limit})
+
+    @http("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    def not_found(self, request: Request, path: str) -> Any:
+        return json_response(404, error_body("not_found", f"no such resource /{path}"))
