@@ -17,7 +17,10 @@ class StrictBoolean(fields.Boolean):
 
 
 class IsoDate(fields.Date):
-    """A calendar date that is validated on load and may be dumped from its ISO string."""
+    """A calendar date kept as its ISO text (YYYY-MM-DD): validated on load, dumped from text."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if isinstance(value, str):

@@ -133,7 +133,7 @@ def endpoint(
             "body": body,
             "query": query,
             "status": status,
-            "summary": summary or (fn.__doc__ or "").strip().splitlines()[0:1],
+            "summary": summary or ((fn.__doc__ or "").strip().splitlines() or [fn.__name__])[0],
             "response": response,
         }
         return wrapper
@@ -199,7 +199,7 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
             path = _openapi_path(url)
             operation: dict[str, Any] = {
                 "operationId": attr,
-                "summary": api["summary"][0] if api["summary"] else attr,
+                "summary": api["summary"] or attr,
                 "responses": {str(api["status"]): {"description": "success"}},
             }
             if api["response"] is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
+from nameko.timer import Timer
 
 from shared.auth import TokenStore
 from shared.broker import ConfirmingPublisher, inbox_queue
@@ -177,3 +178,17 @@ class InboxConsumer(Consumer):
 
 
 consume_events = InboxConsumer.decorator
+
+
+class ConfiguredTimer(Timer):
+    """A nameko timer whose interval is ``TIMER_SECONDS`` from the settings (tests shorten it)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(interval=60.0, eager=True, **kwargs)
+
+    def setup(self) -> None:
+        self.interval = settings_of(self.container).timer_seconds
+        super().setup()
+
+
+periodic = ConfiguredTimer.decorator

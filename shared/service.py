@@ -14,6 +14,7 @@ from shared.http import (
     BASE_ERROR_TABLE,
     PUBLIC,
     READ,
+    NotFoundError,
     call_use_case,
     endpoint,
     error_body,
@@ -55,6 +56,14 @@ class EventSourcedService:
     @rpc
     def events_rpc(self, token: str, after: int = 0, limit: int = 100) -> dict[str, Any]:
         return call_use_case(self, "events", token, {"after": after, "limit": limit})
+
+    @rpc
+    def call(self, token: str | None, operation: str, data: dict | None = None, **path: Any) -> Any:
+        """Any HTTP use case of this service over RPC, by its operation id (see /openapi.json)."""
+        method = getattr(type(self), operation, None)
+        if method is None or not hasattr(method, "api"):
+            raise NotFoundError(f"{self.name} has no operation {operation!r}")
+        return call_use_case(self, operation, token, data, **path)
 
     @http("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request: Request, path: str) -> Any:

@@ -1,0 +1,165 @@
+"""Marshmallow schemas of the conference's HTTP/RPC requests."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from shared.contracts.conference import BODY_KINDS, DECISION_KINDS, DOCUMENT_KINDS, MEETING_KINDS
+from shared.fields import IsoDate
+from shared.schemas import Request
+
+NAME = validate.Length(min=1, max=200)
+TEXT = validate.Length(min=1, max=4000)
+NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9\-/\[\]〔〕()号第年.]{0,63}$", error="not a valid number")
+
+
+class ProposeBodyRequest(Request):
+    kind = fields.String(required=True, validate=validate.OneOf(BODY_KINDS))
+    name = fields.String(required=True, validate=NAME)
+    chief_convener = fields.String(required=True, validate=NAME)
+    conveners = fields.List(fields.String(validate=NAME), load_default=list, validate=validate.Length(max=20))
+    lead_unit = fields.String(required=True, validate=NAME)
+    office = fields.String(required=True, validate=NAME)
+    duties = fields.List(fields.String(validate=TEXT), load_default=list, validate=validate.Length(max=50))
+
+
+class EstablishBodyRequest(Request):
+    establishing_document = fields.String(required=True, validate=NAME)
+    established_on = IsoDate(required=True)
+
+
+class AddMemberRequest(Request):
+    unit = fields.String(required=True, validate=NAME)
+    representative = fields.String(required=True, validate=NAME)
+    liaison_officer = fields.String(required=True, validate=NAME)
+    joined_on = IsoDate(required=True)
+
+
+class RemoveMemberRequest(Request):
+    left_on = IsoDate(required=True)
+
+
+class DissolveBodyRequest(Request):
+    reason = fields.String(required=True, validate=TEXT)
+    dissolved_on = IsoDate(required=True)
+
+
+class AgendaItemRequest(Request):
+    proposing_unit = fields.String(required=True, validate=NAME)
+    title = fields.String(required=True, validate=NAME)
+    materials = fields.List(fields.String(validate=NAME), load_default=list)
+
+
+class ProposeMeetingRequest(Request):
+    body_id = fields.UUID(required=True)
+    number = fields.String(required=True, validate=NUMBER)
+    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    date = IsoDate(required=True)
+    chair = fields.String(required=True, validate=NAME)
+    agenda = fields.List(
+        fields.Nested(AgendaItemRequest), required=True, validate=validate.Length(min=1, max=50)
+    )
+    invitees = fields.List(fields.String(validate=NAME), load_default=list)
+    prepared_by = fields.UUID(load_default=None, allow_none=True)
+
+
+class ScheduleMeetingRequest(Request):
+    approved_by = fields.String(required=True, validate=NAME)
+
+
+class HoldMeetingRequest(Request):
+    held_on = IsoDate(required=True)
+    attendees = fields.List(fields.String(validate=NAME), required=True, validate=validate.Length(min=1))
+
+
+class CancelRequest(Request):
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class TaskSpec(Request):
+    number = fields.String(required=True, validate=NUMBER)
+    content = fields.String(required=True, validate=TEXT)
+    lead_unit = fields.String(required=True, validate=NAME)
+    co_units = fields.List(fields.String(validate=NAME), load_default=list)
+    deadline = IsoDate(required=True)
+
+
+class DecisionSpec(Request):
+    number = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    kind = fields.String(required=True, validate=validate.OneOf(DECISION_KINDS))
+    title = fields.String(required=True, validate=TEXT)
+    subject = fields.String(load_default=None, allow_none=True, validate=NAME)
+    tasks = fields.List(fields.Nested(TaskSpec), load_default=list)
+
+
+class IssueMinutesRequest(Request):
+    document_number = fields.String(required=True, validate=NAME)
+    issued_on = IsoDate(required=True)
+    decisions = fields.List(
+        fields.Nested(DecisionSpec), required=True, validate=validate.Length(min=1, max=100)
+    )
+
+
+class ReportTaskRequest(Request):
+    summary = fields.String(required=True, validate=TEXT)
+    reported_on = IsoDate(load_default=None, allow_none=True)
+
+
+class ReturnTaskRequest(Request):
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class CloseTaskRequest(Request):
+    review = fields.String(required=True, validate=TEXT)
+    closed_on = IsoDate(load_default=None, allow_none=True)
+
+
+class ExtendTaskRequest(Request):
+    new_deadline = IsoDate(required=True)
+    reason = fields.String(required=True, validate=TEXT)
+    requested_on = IsoDate(load_default=None, allow_none=True)
+
+
+class ChaseTaskRequest(Request):
+    note = fields.String(required=True, validate=TEXT)
+    chased_on = IsoDate(load_default=None, allow_none=True)
+
+
+class RegisterDocumentRequest(Request):
+    title = fields.String(required=True, validate=TEXT)
+    document_number = fields.String(required=True, validate=NAME)
+    issuer = fields.String(required=True, validate=NAME)
+    kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))
+    decision_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class IssueDocumentRequest(Request):
+    issued_on = IsoDate(required=True)
+
+
+class ReviseDocumentRequest(Request):
+    revision_note = fields.String(required=True, validate=TEXT)
+    revised_on = IsoDate(required=True)
+    new_document_number = fields.String(load_default=None, allow_none=True, validate=NAME)
+
+
+class RepealDocumentRequest(Request):
+    reason = fields.String(required=True, validate=TEXT)
+    repealed_on = IsoDate(required=True)
+
+
+class TaskListQuery(Request):
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(("assigned", "in_progress", "reported", "closed", "archived")),
+    )
+    lead_unit = fields.String(load_default=None, validate=NAME)
+    overdue = fields.Boolean(load_default=None, allow_none=True)  # query strings: true/false
+
+
+class DecisionListQuery(Request):
+    kind = fields.String(load_default=None, validate=validate.OneOf(DECISION_KINDS))
+
+
+class MeetingListQuery(Request):
+    body_id = fields.UUID(load_default=None)

@@ -1,0 +1,276 @@
+"""The conference nameko service: thin HTTP and RPC entrypoints over ConferenceApplication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+from nameko.web.handlers import http
+
+from services.conference import integration
+from services.conference.application import ConferenceApplication
+from services.conference.domain import CoordinationBody, Meeting, PolicyDocument, Task
+from services.conference.schemas import (
+    AddMemberRequest,
+    CancelRequest,
+    ChaseTaskRequest,
+    CloseTaskRequest,
+    DecisionListQuery,
+    DissolveBodyRequest,
+    EstablishBodyRequest,
+    ExtendTaskRequest,
+    HoldMeetingRequest,
+    IssueDocumentRequest,
+    IssueMinutesRequest,
+    MeetingListQuery,
+    ProposeBodyRequest,
+    ProposeMeetingRequest,
+    RegisterDocumentRequest,
+    RemoveMemberRequest,
+    RepealDocumentRequest,
+    ReportTaskRequest,
+    ReturnTaskRequest,
+    ReviseDocumentRequest,
+    ScheduleMeetingRequest,
+    TaskListQuery,
+)
+from shared.auth import Caller
+from shared.http import READ, WRITE, call_use_case, endpoint, parse_uuid
+from shared.runtime import ApplicationProvider, Tokens, periodic
+from shared.schemas import AsOfQuery
+from shared.service import EventSourcedService
+
+
+class ConferenceService(EventSourcedService):
+    name = "conference"
+
+    app: ConferenceApplication = ApplicationProvider(ConferenceApplication, mapper=integration.to_integration)
+    tokens = Tokens()
+
+    @periodic()
+    def detect_overdue_tasks(self) -> list[str]:
+        """Tasks whose deadline passed unreported become overdue, once (TaskOverdue)."""
+        return self.app.detect_overdue()
+
+    # --- coordination bodies ---------------------------------------------
+
+    @http("POST", "/bodies")
+    @endpoint(
+        auth=WRITE,
+        body=ProposeBodyRequest,
+        status=201,
+        summary="Propose a leadership group or joint conference",
+    )
+    def propose_body(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"id": str(self.app.propose_body(actor=caller.subject, **data))}
+
+    @http("GET", "/bodies")
+    @endpoint(auth=READ, summary="Coordination bodies")
+    def list_bodies(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"bodies": self.app.bodies()}
+
+    @http("GET", "/bodies/<body_id>")
+    @endpoint(auth=READ, query=AsOfQuery, summary="One body with its members, now or as of a past moment")
+    def get_body(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
+        return self.app.body(parse_uuid(body_id, "body"), as_of=data["as_of"])
+
+    @http("GET", "/bodies/<body_id>/history")
+    @endpoint(auth=READ, summary="Every event of a body")
+    def body_history(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
+        return {"events": self.app.history_of(CoordinationBody, parse_uuid(body_id, "body"))}
+
+    @http("POST", "/bodies/<body_id>/establish")
+    @endpoint(auth=WRITE, body=EstablishBodyRequest, summary="Establish a proposed body (by its document)")
+    def establish_body(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
+        bid = parse_uuid(body_id, "body")
+        self.app.establish_body(bid, actor=caller.subject, **data)
+        return self.app.body(bid)
+
+    @http("POST", "/bodies/<body_id>/members")
+    @endpoint(auth=WRITE, body=AddMemberRequest, status=201, summary="Add a member unit")
+    def add_member(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
+        bid = parse_uuid(body_id, "body")
+        self.app.add_member(bid, actor=caller.subject, **data)
+        return self.app.body(bid)
+
+    @http("POST", "/bodies/<body_id>/members/<unit>/remove")
+    @endpoint(auth=WRITE, body=RemoveMemberRequest, summary="Remove a member unit")
+    def remove_member(self, caller: Caller, data: dict, body_id: str, unit: str) -> dict[str, Any]:
+        bid = parse_uuid(body_id, "body")
+        self.app.remove_member(bid, unit, actor=caller.subject, **data)
+        return self.app.body(bid)
+
+    @http("POST", "/bodies/<body_id>/dissolve")
+    @endpoint(auth=WRITE, body=DissolveBodyRequest, summary="Dissolve a body, with the reason")
+    def dissolve_body(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
+        bid = parse_uuid(body_id, "body")
+        self.app.dissolve_body(bid, actor=caller.subject, **data)
+        return self.app.body(bid)
+
+    # --- meetings ------------------------------------------------------------
+
+    @http("POST", "/meetings")
+    @endpoint(
+        auth=WRITE, body=ProposeMeetingRequest, status=201, summary="Propose a meeting of an active body"
+    )
+    def propose_meeting(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"id": str(self.app.propose_meeting(actor=caller.subject, **data))}
+
+    @http("GET", "/meetings")
+    @endpoint(auth=READ, query=MeetingListQuery, summary="Meetings, optionally of one body")
+    def list_meetings(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"meetings": self.app.meetings(data["body_id"])}
+
+    @http("GET", "/meetings/<meeting_id>")
+    @endpoint(auth=READ, query=AsOfQuery, summary="One meeting, now or as of a past moment")
+    def get_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+        return self.app.meeting(parse_uuid(meeting_id, "meeting"), as_of=data["as_of"])
+
+    @http("GET", "/meetings/<meeting_id>/history")
+    @endpoint(auth=READ, summary="Every event of a meeting")
+    def meeting_history(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+        return {"events": self.app.history_of(Meeting, parse_uuid(meeting_id, "meeting"))}
+
+    @http("POST", "/meetings/<meeting_id>/schedule")
+    @endpoint(auth=WRITE, body=ScheduleMeetingRequest, summary="Schedule, approved by a convener")
+    def schedule_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+        mid = parse_uuid(meeting_id, "meeting")
+        self.app.schedule_meeting(mid, actor=caller.subject, **data)
+        return self.app.meeting(mid)
+
+    @http("POST", "/meetings/<meeting_id>/hold")
+    @endpoint(auth=WRITE, body=HoldMeetingRequest, summary="Record that the meeting was held, with attendees")
+    def hold_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+        mid = parse_uuid(meeting_id, "meeting")
+        self.app.hold_meeting(mid, actor=caller.subject, **data)
+        return self.app.meeting(mid)
+
+    @http("POST", "/meetings/<meeting_id>/cancel")
+    @endpoint(auth=WRITE, body=CancelRequest, summary="Cancel a meeting not yet held")
+    def cancel_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+        mid = parse_uuid(meeting_id, "meeting")
+        self.app.cancel_meeting(mid, actor=caller.subject, **data)
+        return self.app.meeting(mid)
+
+    @http("POST", "/meetings/<meeting_id>/minutes")
+    @endpoint(
+        auth=WRITE, body=IssueMinutesRequest, status=201, summary="Issue minutes with numbered decisions"
+    )
+    def issue_minutes(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+        mid = parse_uuid(meeting_id, "meeting")
+        decision_ids = self.app.issue_minutes(mid, actor=caller.subject, **data)
+        return {"meeting": self.app.meeting(mid), "decision_ids": decision_ids}
+
+    # --- decisions -----------------------------------------------------------
+
+    @http("GET", "/decisions")
+    @endpoint(auth=READ, query=DecisionListQuery, summary="Adopted decisions, optionally of one kind")
+    def list_decisions(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"decisions": self.app.decisions(data["kind"])}
+
+    @http("GET", "/decisions/<decision_id>")
+    @endpoint(auth=READ, summary="Resolve a decision by its id")
+    def get_decision(self, caller: Caller, data: dict, decision_id: str) -> dict[str, Any]:
+        return self.app.decision(parse_uuid(decision_id, "decision"))
+
+    @rpc
+    def get_decision_rpc(self, token: str, decision_id: str) -> dict[str, Any]:
+        return call_use_case(self, "get_decision", token, {}, decision_id=decision_id)
+
+    # --- tasks (督办) ------------------------------------------------------------
+
+    @http("GET", "/tasks")
+    @endpoint(auth=READ, query=TaskListQuery, summary="Tasks by status, lead unit or overdue")
+    def list_tasks(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"tasks": self.app.tasks(**data)}
+
+    @http("GET", "/tasks/<task_id>")
+    @endpoint(auth=READ, query=AsOfQuery, summary="One task, now or as of a past moment")
+    def get_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.task(parse_uuid(task_id, "task"), as_of=data["as_of"])
+
+    @http("GET", "/tasks/<task_id>/history")
+    @endpoint(auth=READ, summary="Every event of a task")
+    def task_history(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return {"events": self.app.history_of(Task, parse_uuid(task_id, "task"))}
+
+    @http("POST", "/tasks/<task_id>/start")
+    @endpoint(auth=WRITE, summary="The lead unit starts the task")
+    def start_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.start_task(parse_uuid(task_id, "task"), actor=caller.subject)
+
+    @http("POST", "/tasks/<task_id>/report")
+    @endpoint(auth=WRITE, body=ReportTaskRequest, summary="The lead unit reports in writing")
+    def report_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.report_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+
+    @http("POST", "/tasks/<task_id>/return")
+    @endpoint(auth=WRITE, body=ReturnTaskRequest, summary="The office returns a substandard report")
+    def return_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.return_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+
+    @http("POST", "/tasks/<task_id>/close")
+    @endpoint(auth=WRITE, body=CloseTaskRequest, summary="The office closes a reported task")
+    def close_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.close_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+
+    @http("POST", "/tasks/<task_id>/archive")
+    @endpoint(auth=WRITE, summary="Archive a closed task")
+    def archive_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.archive_task(parse_uuid(task_id, "task"), actor=caller.subject)
+
+    @http("POST", "/tasks/<task_id>/extensions")
+    @endpoint(auth=WRITE, body=ExtendTaskRequest, summary="Request an extension (only before the deadline)")
+    def extend_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.extend_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+
+    @http("POST", "/tasks/<task_id>/chases")
+    @endpoint(auth=WRITE, body=ChaseTaskRequest, summary="Record a chase notice")
+    def chase_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+        return self.app.chase_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+
+    # --- policy documents ------------------------------------------------------
+
+    @http("POST", "/documents")
+    @endpoint(auth=WRITE, body=RegisterDocumentRequest, status=201, summary="Register a policy document")
+    def register_document(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"id": str(self.app.register_document(actor=caller.subject, **data))}
+
+    @http("GET", "/documents")
+    @endpoint(auth=READ, summary="Policy documents")
+    def list_documents(self, caller: Caller, data: dict) -> dict[str, Any]:
+        return {"documents": self.app.documents()}
+
+    @http("GET", "/documents/<document_id>")
+    @endpoint(auth=READ, query=AsOfQuery, summary="One policy document, now or as of a past moment")
+    def get_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
+        return self.app.document(parse_uuid(document_id, "document"), as_of=data["as_of"])
+
+    @http("GET", "/documents/<document_id>/history")
+    @endpoint(auth=READ, summary="Every event of a policy document")
+    def document_history(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
+        return {"events": self.app.history_of(PolicyDocument, parse_uuid(document_id, "document"))}
+
+    @http("POST", "/documents/<document_id>/issue")
+    @endpoint(auth=WRITE, body=IssueDocumentRequest, summary="Issue a registered document")
+    def issue_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
+        did = parse_uuid(document_id, "document")
+        self.app.issue_document(did, actor=caller.subject, **data)
+        return self.app.document(did)
+
+    @http("POST", "/documents/<document_id>/revise")
+    @endpoint(auth=WRITE, body=ReviseDocumentRequest, summary="Revise an issued document")
+    def revise_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
+        did = parse_uuid(document_id, "document")
+        self.app.revise_document(did, actor=caller.subject, **data)
+        return self.app.document(did)
+
+    @http("POST", "/documents/<document_id>/repeal")
+    @endpoint(auth=WRITE, body=RepealDocumentRequest, summary="Repeal a document")
+    def repeal_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
+        did = parse_uuid(document_id, "document")
+        self.app.repeal_document(did, actor=caller.subject, **data)
+        return self.app.document(did)
+
+
+Service = ConferenceService
