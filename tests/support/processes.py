@@ -177,6 +177,7 @@ def write_tokens(tokens_file: Path) -> dict[str, str]:
         "editor": add_token(tokens_file, "catalogue-editor", ["catalogue:editor"]),
         "auditor": add_token(tokens_file, "the-auditor", ["auditor"]),
         "other": add_token(tokens_file, "pilots-editor", ["pilots:editor"]),
+        "conference": add_token(tokens_file, "conference-office", ["conference:editor"]),
     }
 
 

@@ -1,0 +1,429 @@
+"""The conference over HTTP as a real process: 422 per invalid field, 409 per rule with nothing
+stored, roles, the follow-up of tasks under a controlled clock, and restart."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.support.conference_api import CHIEF, MEMBERS, ConferenceClient
+from tests.support.processes import ServiceProcess, Tap, bearer, reform_service
+
+
+def set_clock(workdir: Path, moment: str) -> None:
+    (workdir / "clock").write_text(moment)
+
+
+@pytest.fixture(scope="module")
+def tap(amqp_uri: str) -> Iterator[Tap]:
+    tap = Tap(amqp_uri, "conference")
+    yield tap
+    tap.close()
+
+
+@pytest.fixture(scope="module")
+def conference(workdir: Path, vhost: str, tokens: dict[str, str], tap: Tap) -> Iterator[ServiceProcess]:
+    set_clock(workdir, "2019-12-31T10:00:00+08:00")
+    service = reform_service(
+        "conference", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2"
+    ).start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def api(conference: ServiceProcess, tokens: dict[str, str]) -> ConferenceClient:
+    return ConferenceClient(conference.url, tokens["conference"])
+
+
+def stored(service: ServiceProcess) -> int:
+    return service.health()["last_position"]
+
+
+def test_a_meeting_fixes_decisions_and_tasks_and_each_change_is_published_once(
+    api: ConferenceClient, conference: ServiceProcess, tap: Tap, tokens: dict[str, str]
+) -> None:
+    body = api.active_body()
+    meeting = api.held_meeting(body)
+    catalogue_id = "3f0c6a4e-1111-4000-8000-000000000001"
+    decisions = api.minutes(
+        meeting,
+        [
+            {
+                "number": 1,
+                "kind": "adopt_catalogue",
+                "title": "Adopt the guidance catalogue",
+                "subject": catalogue_id,
+            },
+            {
+                "number": 2,
+                "kind": "designate_pilot",
+                "title": "Designate the pilot",
+                "subject": "Xishuangbanna Radio and TV Station",
+                "tasks": [
+                    {
+                        "number": "DB-2019-101",
+                        "content": "Draft the implementation plan",
+                        "lead_unit": "Xishuangbanna Radio and TV Station",
+                        "deadline": "2020-02-28",
+                    }
+                ],
+            },
+        ],
+    )
+    first = api.call("GET", f"/decisions/{decisions[0]}", 200).json()
+    assert first["kind"] == "adopt_catalogue" and first["subject"] == catalogue_id and first["number"] == 1
+    second = api.call("GET", f"/decisions/{decisions[1]}", 200).json()
+    task = api.call("GET", f"/tasks/{second['task_ids'][0]}", 200).json()
+    assert task["status"] == "assigned" and task["decision_id"] == decisions[1]
+    assert api.call("GET", f"/meetings/{meeting}", 200).json()["status"] == "minutes_issued"
+
+    health = conference.wait_published()
+    feed = api.call("GET", "/events", 200, params={"limit": 1000}).json()["events"]
+    received = tap.drain(expect=len(feed))
+    assert received == feed
+    assert [e["position"] for e in received] == sorted({e["position"] for e in received})
+    assert received[-1]["position"] == health["last_position"]
+    mine = [e["event_type"] for e in received if e["aggregate_id"] in (meeting, *decisions, task["id"])]
+    assert mine == [
+        "MeetingProposed",
+        "MeetingScheduled",
+        "MeetingHeld",
+        "MinutesIssued",
+        "DecisionAdopted",
+        "DecisionAdopted",
+        "TaskAssigned",
+    ]
+
+
+INVALID: list[tuple[str, str, dict[str, Any], str]] = [
+    ("/bodies", "kind", {"kind": "committee"}, "kind"),
+    ("/bodies", "name", {"name": ""}, "name"),
+    ("/bodies", "chief", {"chief_convener": None}, "chief_convener"),
+    ("/bodies", "duties", {"duties": "coordinate"}, "duties"),
+    ("/bodies", "unknown", {"budget": 1}, "budget"),
+    ("/meetings", "kind", {"kind": "banquet"}, "kind"),
+    ("/meetings", "date", {"date": "20 December"}, "date"),
+    ("/meetings", "body", {"body_id": "nope"}, "body_id"),
+    ("/meetings", "agenda-empty", {"agenda": []}, "agenda"),
+    ("/meetings", "agenda-item", {"agenda": [{"title": "x"}]}, "agenda"),
+    ("/meetings", "prepared-by", {"prepared_by": "x"}, "prepared_by"),
+    ("/documents", "kind", {"kind": "tweet"}, "kind"),
+    ("/documents", "title", {"title": ""}, "title"),
+    ("/documents", "decision", {"decision_id": 5}, "decision_id"),
+]
+
+DEFAULTS = {
+    "/bodies": {
+        "kind": "joint_conference",
+        "name": "N",
+        "chief_convener": CHIEF,
+        "lead_unit": "F",
+        "office": "O",
+    },
+    "/meetings": {
+        "body_id": "3f0c6a4e-1111-4000-8000-000000000001",
+        "number": "M1",
+        "kind": "plenary",
+        "date": "2019-12-20",
+        "chair": CHIEF,
+        "agenda": [{"proposing_unit": "F", "title": "T"}],
+    },
+    "/documents": {
+        "title": "Opinions",
+        "document_number": "XZF [2019] 5",
+        "issuer": "Prefecture Government",
+        "kind": "opinion",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "case", "change", "field"), INVALID, ids=[f"{p}-{c}" for p, c, _, _ in INVALID]
+)
+def test_each_invalid_field_answers_422_and_stores_nothing(
+    conference: ServiceProcess, tokens: dict[str, str], path: str, case: str, change: dict, field: str
+) -> None:
+    body = {k: v for k, v in {**DEFAULTS[path], **change}.items() if v is not None}
+    before = stored(conference)
+    reply = requests.post(conference.url + path, json=body, headers=bearer(tokens["conference"]), timeout=10)
+    assert reply.status_code == 422, reply.text
+    assert field in reply.json()["details"]
+    assert stored(conference) == before
+
+
+def _on_held(api: ConferenceClient, decisions: list[dict[str, Any]]) -> tuple[str, str, Any]:
+    meeting = api.held_meeting(api.active_body())
+    return (
+        "POST",
+        f"/meetings/{meeting}/minutes",
+        {"document_number": "JY 1", "issued_on": "2019-12-25", "decisions": decisions},
+    )
+
+
+def _proposed_body(api: ConferenceClient) -> str:
+    return api.call("POST", "/bodies", 201, json=DEFAULTS["/bodies"]).json()["id"]
+
+
+RULES: list[tuple[str, Callable[[ConferenceClient], tuple[str, str, Any]]]] = [
+    (
+        "BodyNotActive",
+        lambda api: ("POST", "/meetings", {**DEFAULTS["/meetings"], "body_id": _proposed_body(api)}),
+    ),
+    (
+        "ChairNotConvener",
+        lambda api: (
+            "POST",
+            "/meetings",
+            {**DEFAULTS["/meetings"], "body_id": api.active_body(), "chair": "A passer-by"},
+        ),
+    ),
+    (
+        "AlreadyMember",
+        lambda api: (
+            "POST",
+            f"/bodies/{api.active_body()}/members",
+            {"unit": MEMBERS[0], "representative": "r", "liaison_officer": "l", "joined_on": "2019-12-03"},
+        ),
+    ),
+    (
+        "InvalidTransition",
+        lambda api: (
+            "POST",
+            f"/bodies/{api.active_body()}/establish",
+            {"establishing_document": "again", "established_on": "2019-12-03"},
+        ),
+    ),
+    ("AttendeeNotMember", lambda api: _hold_with_stranger(api)),
+    ("DecisionNumbering", lambda api: _on_held(api, [{"number": 2, "kind": "general", "title": "T"}])),
+    ("SubjectMissing", lambda api: _on_held(api, [{"number": 1, "kind": "designate_pilot", "title": "T"}])),
+    (
+        "DeadlineBeforeDecision",
+        lambda api: _on_held(
+            api,
+            [
+                {
+                    "number": 1,
+                    "kind": "general",
+                    "title": "T",
+                    "tasks": [
+                        {"number": "DB-early", "content": "c", "lead_unit": "u", "deadline": "2019-01-01"}
+                    ],
+                }
+            ],
+        ),
+    ),
+    (
+        "DuplicateTaskNumber",
+        lambda api: _on_held(
+            api,
+            [
+                {
+                    "number": 1,
+                    "kind": "general",
+                    "title": "T",
+                    "tasks": [
+                        {"number": api.task()[1], "content": "c", "lead_unit": "u", "deadline": "2020-06-01"}
+                    ],
+                }
+            ],
+        ),
+    ),
+    (
+        "DateInFuture",
+        lambda api: ("POST", "/documents/" + _registered(api) + "/issue", {"issued_on": "2030-01-01"}),
+    ),
+    (
+        "ExtensionNotLater",
+        lambda api: (
+            "POST",
+            f"/tasks/{api.task()[0]}/extensions",
+            {"new_deadline": "2020-01-15", "reason": "r"},
+        ),
+    ),
+]
+
+
+def _hold_with_stranger(api: ConferenceClient) -> tuple[str, str, Any]:
+    body = api.active_body()
+    meeting = api.call("POST", "/meetings", 201, json={**DEFAULTS["/meetings"], "body_id": body}).json()["id"]
+    api.call("POST", f"/meetings/{meeting}/schedule", 200, json={"approved_by": CHIEF})
+    return "POST", f"/meetings/{meeting}/hold", {"held_on": "2019-12-20", "attendees": ["A stranger"]}
+
+
+def _registered(api: ConferenceClient) -> str:
+    return api.call("POST", "/documents", 201, json=DEFAULTS["/documents"]).json()["id"]
+
+
+@pytest.mark.parametrize(("rule", "setup"), RULES, ids=[r for r, _ in RULES])
+def test_each_rule_answers_409_naming_it_and_stores_nothing(
+    conference: ServiceProcess,
+    api: ConferenceClient,
+    rule: str,
+    setup: Callable[[ConferenceClient], tuple[str, str, Any]],
+) -> None:
+    method, path, body = setup(api)
+    before = stored(conference)
+    reply = api.call(method, path, json=body)
+    assert reply.status_code == 409, reply.text
+    assert reply.json()["error"] == rule
+    assert stored(conference) == before
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("auditor", 403), ("editor", 403), ("other", 403)])
+def test_writes_need_a_conference_role(
+    conference: ServiceProcess, tokens: dict[str, str], who: str | None, status: int
+) -> None:
+    headers = bearer(tokens[who]) if who else {}
+    before = stored(conference)
+    reply = requests.post(f"{conference.url}/bodies", json=DEFAULTS["/bodies"], headers=headers, timeout=10)
+    assert reply.status_code == status
+    assert stored(conference) == before
+
+
+def test_reads_need_a_token_and_an_auditor_reads_everything(
+    conference: ServiceProcess, tokens: dict[str, str]
+) -> None:
+    assert requests.get(f"{conference.url}/tasks", timeout=10).status_code == 401
+    for path in ("/bodies", "/meetings", "/decisions", "/tasks", "/documents", "/events"):
+        assert (
+            requests.get(conference.url + path, headers=bearer(tokens["auditor"]), timeout=10).status_code
+            == 200
+        )
+
+
+def test_a_policy_document_is_issued_revised_and_repealed_with_its_decision(api: ConferenceClient) -> None:
+    meeting = api.held_meeting(api.active_body())
+    decision = api.minutes(
+        meeting,
+        [
+            {
+                "number": 1,
+                "kind": "issue_policy_document",
+                "title": "Issue the Opinions",
+                "subject": "Opinions",
+            }
+        ],
+    )[0]
+    doc = api.call(
+        "POST", "/documents", 201, json={**DEFAULTS["/documents"], "decision_id": decision}
+    ).json()["id"]
+    api.call("POST", f"/documents/{doc}/issue", 200, json={"issued_on": "2019-12-26"})
+    revised = api.call(
+        "POST",
+        f"/documents/{doc}/revise",
+        200,
+        json={
+            "revision_note": "Adds the pilot overall plan",
+            "revised_on": "2019-12-30",
+            "new_document_number": "XZF [2019] 9",
+        },
+    ).json()
+    assert revised["status"] == "revised" and revised["document_number"] == "XZF [2019] 9"
+    repealed = api.call(
+        "POST", f"/documents/{doc}/repeal", 200, json={"reason": "superseded", "repealed_on": "2019-12-31"}
+    ).json()
+    assert repealed["status"] == "repealed" and repealed["decision_id"] == decision
+    unknown = api.call(
+        "POST",
+        "/documents",
+        json={**DEFAULTS["/documents"], "decision_id": "3f0c6a4e-1111-4000-8000-00000000dead"},
+    )
+    assert unknown.status_code == 404
+
+
+def test_a_task_goes_through_report_return_close_and_archive(api: ConferenceClient) -> None:
+    task, _ = api.task()
+    api.call("POST", f"/tasks/{task}/start", 200)
+    api.call(
+        "POST", f"/tasks/{task}/report", 200, json={"summary": "Plan drafted", "reported_on": "2019-12-28"}
+    )
+    returned = api.call("POST", f"/tasks/{task}/return", 200, json={"reason": "No staffing figures"}).json()
+    assert returned["status"] == "in_progress" and returned["returns"] == ["No staffing figures"]
+    api.call(
+        "POST", f"/tasks/{task}/report", 200, json={"summary": "With staffing", "reported_on": "2019-12-30"}
+    )
+    closed = api.call("POST", f"/tasks/{task}/close", 200, json={"review": "Adequate"}).json()
+    assert closed["status"] == "closed" and closed["on_time"] is True
+    assert api.call("POST", f"/tasks/{task}/archive", 200).json()["status"] == "archived"
+    history = api.call("GET", f"/tasks/{task}/history", 200).json()["events"]
+    assert [h["event"] for h in history] == [
+        "Task.Assigned",
+        "Task.Started",
+        "Task.Reported",
+        "Task.Returned",
+        "Task.Reported",
+        "Task.Closed",
+        "Task.Archived",
+    ]
+    assert {h["actor"] for h in history} == {"conference-office"}
+    as_of = api.call("GET", f"/tasks/{task}", 200, params={"as_of": history[2]["recorded_at"]}).json()
+    assert as_of["status"] == "reported" and as_of["returns"] == []
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def overdue_events(api: ConferenceClient, task: str) -> list[dict[str, Any]]:
+    feed = api.call("GET", "/events", 200, params={"limit": 1000}).json()["events"]
+    return [e for e in feed if e["aggregate_id"] == task and e["event_type"] == "TaskOverdue"]
+
+
+def test_extensions_before_the_deadline_and_overdue_once_even_across_a_restart(
+    api: ConferenceClient, conference: ServiceProcess, workdir: Path
+) -> None:
+    set_clock(workdir, "2020-01-20T10:00:00+08:00")
+    extended, _ = api.task(deadline="2020-01-31")
+    late, late_number = api.task(deadline="2020-02-10")
+    granted = api.call(
+        "POST",
+        f"/tasks/{extended}/extensions",
+        200,
+        json={"new_deadline": "2020-06-30", "reason": "Waiting for the staffing office"},
+    ).json()
+    assert granted["deadline"] == "2020-06-30" and len(granted["extensions"]) == 1
+
+    set_clock(workdir, "2020-02-11T09:00:00+08:00")  # the day after `late`'s deadline
+    wait_for(lambda: api.call("GET", f"/tasks/{late}", 200).json()["overdue"])
+    assert api.call("GET", f"/tasks/{extended}", 200).json()["overdue"] is False
+    refused = api.call(
+        "POST", f"/tasks/{late}/extensions", json={"new_deadline": "2020-05-01", "reason": "late"}
+    )
+    assert refused.status_code == 409 and refused.json()["error"] == "ExtensionTooLate"
+    listed = api.call("GET", "/tasks", 200, params={"overdue": "true"}).json()["tasks"]
+    assert late_number in {t["number"] for t in listed}
+
+    time.sleep(0.6)  # several more timer rounds
+    conference.stop()
+    conference.start()
+    time.sleep(0.6)
+    assert len(overdue_events(api, late)) == 1
+    chased = api.call("POST", f"/tasks/{late}/chases", 200, json={"note": "Second notice sent"}).json()
+    assert chased["chases"][0]["chased_on"] == "2020-02-11"
+    set_clock(workdir, "2019-12-31T10:00:00+08:00")
+
+
+def test_a_restart_rebuilds_exactly_the_same_state(api: ConferenceClient, conference: ServiceProcess) -> None:
+    def snapshot() -> dict[str, Any]:
+        return {
+            path: api.call("GET", path, 200).json()
+            for path in ("/bodies", "/meetings", "/decisions", "/tasks", "/documents")
+        }
+
+    api.task()
+    before = snapshot()
+    conference.stop()
+    conference.start()
+    assert snapshot() == before
