@@ -18,6 +18,7 @@ import pytest
 import requests
 from kombu import Connection
 
+from shared.cli import available_services
 from tests.support.api import CatalogueClient
 from tests.support.processes import REPO, bearer, free_port
 
@@ -78,7 +79,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory, amqp_uri: str) -> Iterato
     cwd = tmp_path_factory.mktemp("up")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTGRES_", "PERSISTENCE"))}
-    env.update(AMQP_URI=amqp_uri, CATALOGUE_PORT=str(port), PYTHONPATH=str(REPO), LOG_LEVEL="WARNING")
+    env.update(
+        AMQP_URI=amqp_uri,
+        CATALOGUE_PORT=str(port),
+        CONFERENCE_PORT=str(free_port()),
+        PYTHONPATH=str(REPO),
+        LOG_LEVEL="WARNING",
+    )
     up = Up(cwd, env)
     up.start()
     yield up, f"http://127.0.0.1:{port}"
@@ -106,8 +113,10 @@ def test_every_service_runs_as_its_own_process_and_the_admin_token_is_written(
     assert any("admin token" in line for line in up.output)
     assert up.proc is not None
     commands = [cmd for _, cmd in children_of(up.proc.pid)]
-    assert any("shared.cli run catalogue" in cmd for cmd in commands), commands
-    assert (up.cwd / "var" / "catalogue.sqlite3").exists()
+    for service in available_services():
+        assert any(f"shared.cli run {service}" in cmd for cmd in commands), commands
+        assert (up.cwd / "var" / f"{service}.sqlite3").exists()
+    assert len(available_services()) >= 2
 
 
 def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(
