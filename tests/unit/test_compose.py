@@ -9,6 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
+from shared.cli import available_services
+from shared.config import SERVICE_PORTS
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 SCHEMA_FILE = ROOT / "tests" / "data" / "compose-spec.json"
@@ -94,8 +97,8 @@ def test_rabbitmq_image_includes_the_management_plugin(compose: dict[str, Any]) 
     assert compose["services"]["rabbitmq"]["image"].endswith("-management")
 
 
-def test_there_is_at_least_one_application_service(compose: dict[str, Any]) -> None:
-    assert "catalogue" in application_services(compose)
+def test_every_service_of_the_platform_is_in_the_compose_file(compose: dict[str, Any]) -> None:
+    assert set(available_services()) == set(application_services(compose))
 
 
 def test_each_application_service_waits_for_healthy_rabbitmq_and_postgres(
@@ -116,17 +119,26 @@ def test_every_service_has_a_healthcheck(compose: dict[str, Any]) -> None:
         assert not healthcheck.get("disable", False), name
 
 
-def test_catalogue_persists_to_postgres(compose: dict[str, Any]) -> None:
-    environment = compose["services"]["catalogue"]["environment"]
+@pytest.mark.parametrize("service", available_services())
+def test_each_service_persists_to_postgres_in_its_own_schema(compose: dict[str, Any], service: str) -> None:
+    environment = compose["services"][service]["environment"]
     assert environment["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
     assert environment["POSTGRES_HOST"] == "postgres"
-    assert environment["POSTGRES_SCHEMA"] == "catalogue"
+    assert environment["POSTGRES_SCHEMA"] == service
 
 
-def test_catalogue_is_built_from_its_dockerfile(compose: dict[str, Any]) -> None:
-    build = compose["services"]["catalogue"]["build"]
+@pytest.mark.parametrize("service", available_services())
+def test_each_service_is_built_from_its_own_dockerfile_and_runs_itself(
+    compose: dict[str, Any], service: str
+) -> None:
+    build = compose["services"][service]["build"]
     assert build["context"] == "."
-    assert build["dockerfile"] == "services/catalogue/Dockerfile"
+    assert build["dockerfile"] == f"services/{service}/Dockerfile"
+    dockerfile = (ROOT / "services" / service / "Dockerfile").read_text()
+    assert f'CMD ["reform", "run", "{service}"]' in dockerfile
+    port = str(SERVICE_PORTS[service])
+    assert compose["services"][service]["environment"]["HTTP_PORT"] == port
+    assert f"{port}/health" in " ".join(compose["services"][service]["healthcheck"]["test"])
 
 
 def test_every_dockerfile_referenced_by_the_compose_file_exists(compose: dict[str, Any]) -> None:
