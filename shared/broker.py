@@ -13,7 +13,10 @@ from kombu import Connection, Exchange, Queue
 # whole topology at startup, so a consumer's queue holds events published before
 # that consumer first ran: start order never loses an event.
 SUBSCRIPTIONS: dict[str, dict[str, list[str]]] = {
-    "reporting": {"catalogue": ["#"], "conference": ["#"]},
+    # Every event of a source, even those a consumer ignores: positions then have no
+    # holes but the producer's own, so a consumer never mistakes a filtered event for a loss.
+    "pilots": {"catalogue": ["#"], "conference": ["#"]},
+    "reporting": {"catalogue": ["#"], "conference": ["#"], "pilots": ["#"]},
 }
 
 

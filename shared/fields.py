@@ -26,3 +26,17 @@ class IsoDate(fields.Date):
         if isinstance(value, str):
             return fields.Date().deserialize(value).isoformat()
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Money(fields.Decimal):
+    """A non-negative amount in yuan with 2 decimals, kept as text so no float ever rounds it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from marshmallow import validate
+
+        super().__init__(places=2, as_string=True, validate=validate.Range(min=0), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, bool) or isinstance(value, float):
+            raise self.make_error("invalid")  # send amounts as strings or integers
+        return str(super()._deserialize(value, attr, data, **kwargs))

@@ -130,12 +130,20 @@ class Inbox(DependencyProvider):
             )
 
     def _catch_up(self, source: str) -> None:
+        """Pull what was published before our queue existed; retry while the producer is down."""
         assert self.consumer is not None
-        try:
-            applied = self.consumer.catch_up(source)
-            log.info("caught up %d event(s) from the %s feed", applied, source)
-        except Exception as exc:  # noqa: BLE001 - the producer may be down; push still works
-            log.warning("cannot catch up from the %s feed now: %s", source, exc)
+        delay = 1.0
+        while True:
+            try:
+                applied = self.consumer.catch_up(source)
+                log.info("caught up %d event(s) from the %s feed", applied, source)
+                return
+            except Exception as exc:  # noqa: BLE001 - the producer may be down; push still works
+                log.warning(
+                    "cannot catch up from the %s feed now (%s); retrying in %.0fs", source, exc, delay
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     def get_dependency(self, worker_ctx: Any) -> InboxHandle:
         assert self.consumer is not None

@@ -6,10 +6,10 @@ from types import ModuleType
 
 from marshmallow import Schema
 
-from shared.contracts import catalogue, conference
+from shared.contracts import catalogue, conference, pilots
 from shared.contracts.envelope import EnvelopeSchema, validate_envelope
 
-PRODUCERS: dict[str, ModuleType] = {"catalogue": catalogue, "conference": conference}
+PRODUCERS: dict[str, ModuleType] = {"catalogue": catalogue, "conference": conference, "pilots": pilots}
 
 
 def payload_schema(source: str, event_type: str) -> Schema:

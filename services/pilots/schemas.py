@@ -1,0 +1,143 @@
+"""Marshmallow schemas of the pilots' HTTP/RPC requests."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.contracts.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
+from shared.fields import IsoDate, Money
+from shared.schemas import Request
+
+NAME = validate.Length(min=1, max=200)
+TEXT = validate.Length(min=1, max=4000)
+YEAR = validate.Range(min=2000, max=2100)
+
+
+class DesignateUnitRequest(Request):
+    decision_id = fields.UUID(required=True)
+    name = fields.String(required=True, validate=NAME)
+    unit_type = fields.String(required=True, validate=validate.OneOf(UNIT_TYPES))
+    competent_department = fields.String(required=True, validate=NAME)
+    staffing_baseline = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    funding_type = fields.String(required=True, validate=NAME)
+
+
+class BudgetLineRequest(Request):
+    fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
+    appropriation_before = Money(required=True)
+    purchase_budget = Money(required=True)
+    executed = Money(load_default="0.00")
+    final_accounts = Money(load_default=None, allow_none=True)
+
+
+class UpdateBudgetLineRequest(Request):
+    appropriation_before = Money()
+    purchase_budget = Money()
+    executed = Money()
+    final_accounts = Money(allow_none=True)
+
+    @validates_schema
+    def _not_empty(self, data: dict, **_: object) -> None:
+        if not data:
+            raise ValidationError("give at least one figure to change", "_schema")
+
+
+class StaffingAdjustmentRequest(Request):
+    before = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    after = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    approving_body = fields.String(required=True, validate=NAME)
+    document = fields.String(required=True, validate=NAME)
+    adjusted_on = IsoDate(required=True)
+
+
+class CloseUnitRequest(Request):
+    summary = fields.String(required=True, validate=TEXT)
+    decision = fields.String(required=True, validate=validate.OneOf(CLOSURE_DECISIONS))
+    closed_on = IsoDate(required=True)
+
+
+class MilestoneSpec(Request):
+    title = fields.String(required=True, validate=NAME)
+    due = IsoDate(required=True)
+
+
+class PhaseSpec(Request):
+    name = fields.String(required=True, validate=NAME)
+    milestones = fields.List(fields.Nested(MilestoneSpec), load_default=list)
+
+
+class DraftPlanRequest(Request):
+    targets = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
+    phases = fields.List(fields.Nested(PhaseSpec), required=True, validate=validate.Length(min=1))
+    funding_plan = fields.String(required=True, validate=TEXT)
+    staffing_plan = fields.String(required=True, validate=TEXT)
+    evaluation_plan = fields.String(required=True, validate=TEXT)
+    document_number = fields.String(load_default=None, allow_none=True, validate=NAME)
+
+
+class ApprovePlanRequest(Request):
+    decision_id = fields.UUID(required=True)
+
+
+class InForceRequest(Request):
+    in_force_on = IsoDate(required=True)
+
+
+class EndPlanRequest(Request):
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class MilestoneMetRequest(Request):
+    met_on = IsoDate(required=True)
+
+
+class IdentifyMatterRequest(Request):
+    unit_id = fields.UUID(required=True)
+    catalogue_id = fields.UUID(required=True)
+    item_code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$"))
+    name = fields.String(required=True, validate=NAME)
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class AssessRequest(Request):
+    rationale = fields.String(required=True, validate=TEXT)
+
+
+class RejectRequest(Request):
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class BudgetRequest(Request):
+    fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
+    amount = Money(required=True)
+
+
+class ContractRequest(Request):
+    undertaker = fields.String(required=True, validate=NAME)
+    undertaker_type = fields.String(required=True, validate=validate.OneOf(UNDERTAKER_TYPES))
+    amount = Money(required=True)
+    fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
+    term_start = IsoDate(required=True)
+    term_end = IsoDate(required=True)
+    justification = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    announcement_ref = fields.String(load_default=None, allow_none=True, validate=NAME)
+    announced_on = IsoDate(load_default=None, allow_none=True)
+
+
+class DeliveryRequest(Request):
+    started_on = IsoDate(required=True)
+
+
+class EvaluationRequest(Request):
+    kind = fields.String(required=True, validate=validate.OneOf(EVALUATION_KINDS))
+    evaluator = fields.String(required=True, validate=NAME)
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))
+    findings = fields.String(required=True, validate=TEXT)
+    use_of_result = fields.String(required=True, validate=TEXT)
+    evaluated_on = IsoDate(required=True)
+
+
+class MatterListQuery(Request):
+    unit_id = fields.UUID(load_default=None)
+    status = fields.String(load_default=None, validate=NAME)
+    needs_review = fields.Boolean(load_default=None, allow_none=True)

@@ -1,0 +1,208 @@
+"""Integration events published by the pilots service on ``pilots.events``."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from shared.fields import IsoDate
+
+UNIT_TYPES = ("administrative", "public_welfare_1", "public_welfare_2", "business")
+UNDERTAKER_TYPES = (
+    "enterprise", "social_organisation", "public_welfare_2", "production_business_institution",
+    "rural_collective", "grassroots_self_governing", "individual", "public_welfare_1",
+    "appropriation_funded_mass_organisation",
+)  # fmt: skip
+EVALUATION_KINDS = ("self", "panel", "third_party")
+CLOSURE_DECISIONS = ("promote", "extend", "adjust", "terminate")
+MONEY = fields.String  # yuan as decimal text, e.g. "300000.00"
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class _Contract(_Strict):
+    schema_version = 1
+    actor = fields.String(required=True)
+
+
+class BudgetLineSchema(_Strict):
+    fiscal_year = fields.Integer(required=True)
+    appropriation_before = MONEY(required=True)
+    purchase_budget = MONEY(required=True)
+    executed = MONEY(required=True)
+    final_accounts = MONEY(required=True, allow_none=True)
+
+
+class StaffingAdjustmentSchema(_Strict):
+    before = fields.Integer(required=True)
+    after = fields.Integer(required=True)
+    approving_body = fields.String(required=True)
+    document = fields.String(required=True)
+    adjusted_on = IsoDate(required=True)
+
+
+class MilestoneSpecSchema(_Strict):
+    title = fields.String(required=True)
+    due = IsoDate(required=True)
+
+
+class PhaseSchema(_Strict):
+    name = fields.String(required=True)
+    milestones = fields.List(fields.Nested(MilestoneSpecSchema), required=True)
+
+
+class ContractSchema(_Strict):
+    undertaker = fields.String(required=True)
+    undertaker_type = fields.String(required=True, validate=validate.OneOf(UNDERTAKER_TYPES))
+    amount = MONEY(required=True)
+    fiscal_year = fields.Integer(required=True)
+    term_start = IsoDate(required=True)
+    term_end = IsoDate(required=True)
+    term_months = fields.Integer(required=True)
+    justification = fields.String(required=True, allow_none=True)
+    announcement_ref = fields.String(required=True, allow_none=True)
+    announced_on = IsoDate(required=True, allow_none=True)
+
+
+class EvaluationSchema(_Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(EVALUATION_KINDS))
+    evaluator = fields.String(required=True)
+    score = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    findings = fields.String(required=True)
+    use_of_result = fields.String(required=True)
+    evaluated_on = IsoDate(required=True)
+
+
+class _Unit(_Contract):
+    unit_id = fields.UUID(required=True)
+
+
+class PilotUnitDesignated(_Unit):
+    name = fields.String(required=True)
+    unit_type = fields.String(required=True, validate=validate.OneOf(UNIT_TYPES))
+    competent_department = fields.String(required=True)
+    staffing_baseline = fields.Integer(required=True)
+    funding_type = fields.String(required=True)
+    decision_id = fields.UUID(required=True)
+
+
+class BudgetLineAdded(_Unit):
+    line = fields.Nested(BudgetLineSchema, required=True)
+
+
+class BudgetLineUpdated(_Unit):
+    fiscal_year = fields.Integer(required=True)
+    changes = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
+
+
+class StaffingAdjusted(_Unit):
+    adjustment = fields.Nested(StaffingAdjustmentSchema, required=True)
+
+
+class PilotClosed(_Unit):
+    summary = fields.String(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(CLOSURE_DECISIONS))
+    closed_on = IsoDate(required=True)
+
+
+class _Plan(_Contract):
+    plan_id = fields.UUID(required=True)
+
+
+class PlanDrafted(_Plan):
+    unit_id = fields.UUID(required=True)
+    targets = fields.List(fields.String(), required=True)
+    phases = fields.List(fields.Nested(PhaseSchema), required=True)
+    funding_plan = fields.String(required=True)
+    staffing_plan = fields.String(required=True)
+    evaluation_plan = fields.String(required=True)
+    document_number = fields.String(required=True, allow_none=True)
+
+
+class PlanSubmitted(_Plan):
+    pass
+
+
+class PlanApproved(_Plan):
+    decision_id = fields.UUID(required=True)
+
+
+class PlanInForce(_Plan):
+    in_force_on = IsoDate(required=True)
+
+
+class PlanEnded(_Plan):
+    status = fields.String(required=True, validate=validate.OneOf(("completed", "terminated")))
+    reason = fields.String(required=True)
+
+
+class MilestoneMet(_Plan):
+    key = fields.String(required=True)
+    met_on = IsoDate(required=True)
+
+
+class MilestoneMissed(_Plan):
+    key = fields.String(required=True)
+    due = IsoDate(required=True)
+    detected_on = IsoDate(required=True)
+
+
+class _Matter(_Contract):
+    matter_id = fields.UUID(required=True)
+
+
+class ServiceMatterIdentified(_Matter):
+    unit_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True)
+    catalogue_id = fields.UUID(required=True)
+    item_code = fields.String(required=True)
+    item_name = fields.String(required=True)
+
+
+class ServiceMatterAssessed(_Matter):
+    rationale = fields.String(required=True)
+
+
+class ServiceMatterApproved(_Matter):
+    pass
+
+
+class ServiceMatterRejected(_Matter):
+    reason = fields.String(required=True)
+
+
+class ServiceMatterBudgeted(_Matter):
+    fiscal_year = fields.Integer(required=True)
+    amount = MONEY(required=True)
+
+
+class ServiceMatterContracted(_Matter):
+    contract = fields.Nested(ContractSchema, required=True)
+
+
+class ServiceDeliveryStarted(_Matter):
+    started_on = IsoDate(required=True)
+
+
+class ServiceMatterEvaluated(_Matter):
+    evaluation = fields.Nested(EvaluationSchema, required=True)
+
+
+class ServiceMatterFlaggedForReview(_Matter):
+    reason = fields.String(required=True)
+    catalogue_id = fields.UUID(required=True)
+
+
+EVENTS: dict[str, type[_Contract]] = {
+    cls.__name__: cls
+    for cls in (
+        PilotUnitDesignated, BudgetLineAdded, BudgetLineUpdated, StaffingAdjusted, PilotClosed,
+        PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
+        ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,
+        ServiceMatterBudgeted, ServiceMatterContracted, ServiceDeliveryStarted, ServiceMatterEvaluated,
+        ServiceMatterFlaggedForReview,
+    )
+}  # fmt: skip
