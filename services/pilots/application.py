@@ -21,7 +21,7 @@ from services.pilots.domain import (
     plan_id,
     unit_id,
 )
-from shared.domain import NotFound
+from shared.domain import DomainRuleViolation, NotFound
 from shared.eventlog import ServiceApplication, to_plain
 
 SYSTEM_ACTOR = "system"
@@ -35,8 +35,8 @@ class MatterNotFound(NotFound):
     pass
 
 
-class CatalogueUnknown(NotFound):
-    """No published catalogue with that id has reached pilots (yet)."""
+class CatalogueNotPublished(DomainRuleViolation):
+    """No published catalogue with that id has reached pilots: a draft, or not yet arrived."""
 
 
 class PilotsApplication(ServiceApplication):
@@ -222,7 +222,10 @@ class PilotsApplication(ServiceApplication):
     ) -> UUID:
         catalogue = self._catalogue_view(catalogue_id)
         if catalogue is None:
-            raise CatalogueUnknown(f"no published catalogue {catalogue_id} has reached pilots")
+            raise CatalogueNotPublished(
+                f"catalogue {catalogue_id} is not published (or its publication has not reached pilots yet)",
+                catalogue_id=str(catalogue_id),
+            )
         matter = ServiceMatter.identify(
             unit=self._unit(uid), catalogue=catalogue, item_code=item_code, actor=actor, **fields
         )
