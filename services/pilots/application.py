@@ -193,11 +193,8 @@ class PilotsApplication(ServiceApplication):
     def plan_command(self, uid: UUID, command: str, **kwargs: Any) -> dict[str, Any]:
         plan = self._plan(uid)
         if command == "approve":
-            kwargs = {
-                **kwargs,
-                "decision": self._decision(kwargs.pop("decision_id")),
-                "unit": self._unit(uid),
-            }
+            decision = self._decision(kwargs.pop("decision_id"))
+            kwargs.update(decision=decision, unit=self._unit(uid))
         if command in ("put_in_force", "meet_milestone"):
             kwargs["today"] = self.today()
         getattr(plan, command)(**kwargs)
