@@ -3,7 +3,7 @@ catalogue and conference applications: repeats and out-of-date events change not
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -234,9 +234,7 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
     plan_decision = world.decision("approve_plan", UNIT)
     world.deliver("conference")
     unit = world.unit(decision)
-    world.pilots.clock = lambda: __import__("datetime").datetime(
-        2021, 6, 1, tzinfo=__import__("datetime").timezone.utc
-    )
+    world.pilots.clock = lambda: datetime(2021, 6, 1, tzinfo=UTC)
     world.pilots.add_budget_line(
         unit, actor="p", fiscal_year=2020, appropriation_before="1000000.00", purchase_budget="300000.00"
     )
