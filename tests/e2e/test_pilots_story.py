@@ -1,0 +1,234 @@
+"""Catalogue, conference and pilots as separate processes over the real broker: pilots acts only
+on decisions and published items it has learnt from their events, works while a producer is down,
+and a pilots started last catches up from the feeds to the same views."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.api import CatalogueClient
+from tests.support.conference_api import ConferenceClient
+from tests.support.processes import ServiceProcess, create_vhost, delete_vhost, reform_service
+
+UNIT = "Xishuangbanna Radio and TV Station"
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture(scope="module")
+def stack(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[str, ServiceProcess]]:
+    producers = {name: reform_service(name, workdir, vhost).start() for name in ("catalogue", "conference")}
+    feeds = {
+        "CATALOGUE_URL": producers["catalogue"].url,
+        "CONFERENCE_URL": producers["conference"].url,
+        "FEED_TOKEN": tokens["auditor"],
+        "TIMER_SECONDS": "0.5",
+    }
+    pilots = reform_service("pilots", workdir, vhost, **feeds).start()
+    services = {**producers, "pilots": pilots}
+    yield services
+    for service in services.values():
+        service.stop()
+
+
+@pytest.fixture(scope="module")
+def clients(stack: dict[str, ServiceProcess], tokens: dict[str, str]) -> dict[str, Any]:
+    return {
+        "catalogue": CatalogueClient(stack["catalogue"].url, tokens["admin"]),
+        "conference": ConferenceClient(stack["conference"].url, tokens["admin"]),
+        "pilots": CatalogueClient(stack["pilots"].url, tokens["admin"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def decisions(clients: dict[str, Any]) -> dict[str, str]:
+    conference: ConferenceClient = clients["conference"]
+    meeting = conference.held_meeting(conference.active_body())
+    ids = conference.minutes(
+        meeting,
+        [
+            {
+                "number": 1,
+                "kind": "designate_pilot",
+                "title": "Designate the radio and TV station",
+                "subject": UNIT,
+            },
+            {
+                "number": 2,
+                "kind": "approve_plan",
+                "title": "Approve its implementation plan",
+                "subject": UNIT,
+            },
+            {
+                "number": 3,
+                "kind": "designate_pilot",
+                "title": "Designate the culture bureau",
+                "subject": "Prefecture Culture and Tourism Bureau",
+            },
+        ],
+    )
+    return {"designate": ids[0], "approve_plan": ids[1], "designate_other": ids[2]}
+
+
+def designate(pilots: CatalogueClient, decision_id: str, name: str = UNIT) -> Any:
+    return pilots.call(
+        "POST",
+        "/units",
+        json={
+            "decision_id": decision_id,
+            "name": name,
+            "unit_type": "public_welfare_2",
+            "competent_department": "Prefecture Propaganda Department",
+            "staffing_baseline": 120,
+            "funding_type": "full appropriation",
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def unit(clients: dict[str, Any], decisions: dict[str, str]) -> str:
+    reply = wait_for(
+        lambda: (r := designate(clients["pilots"], decisions["designate"])).status_code == 201 and r
+    )
+    return reply.json()["id"]
+
+
+def test_a_designation_by_an_unknown_decision_is_refused(clients: dict[str, Any]) -> None:
+    reply = designate(clients["pilots"], str(uuid.uuid4()))
+    assert reply.status_code == 409 and reply.json()["error"] == "DecisionUnknown"
+
+
+def test_the_designation_succeeds_once_the_decision_has_arrived(
+    clients: dict[str, Any], unit: str, decisions: dict[str, str]
+) -> None:
+    designated = clients["pilots"].call("GET", f"/units/{unit}", 200).json()
+    assert designated["name"] == UNIT and designated["decision_id"] == decisions["designate"]
+    again = designate(clients["pilots"], decisions["designate"])
+    assert again.status_code == 409 and again.json()["error"] == "DuplicateUnit"
+
+
+def test_a_matter_under_a_draft_is_refused_and_under_a_published_item_accepted_then_flagged_by_a_revision(
+    clients: dict[str, Any], unit: str
+) -> None:
+    catalogue: CatalogueClient = clients["catalogue"]
+    pilots: CatalogueClient = clients["pilots"]
+    cid = catalogue.draft()
+    catalogue.add(cid, "A", "Public services")
+    catalogue.add(cid, "A08", "Cultural public services", parent_code="A")
+    catalogue.add(
+        cid, "A0801", "Minority-language broadcasts, films and their translation", parent_code="A08"
+    )
+    catalogue.add(cid, "A0802", "Public-welfare radio, film, TV and new-media works", parent_code="A08")
+    matter = {
+        "unit_id": unit,
+        "catalogue_id": cid,
+        "item_code": "A0801",
+        "name": "Dai and Hani language news programmes",
+    }
+    refused = pilots.call("POST", "/matters", json=matter)
+    assert refused.status_code == 409 and refused.json()["error"] == "CatalogueNotPublished"
+
+    catalogue.consult(cid)
+    catalogue.publish(cid)
+    accepted = wait_for(lambda: (r := pilots.call("POST", "/matters", json=matter)).status_code == 201 and r)
+    matter_id = accepted.json()["id"]
+    other = pilots.call(
+        "POST", "/matters", 201, json={**matter, "item_code": "A0802", "name": "Public-welfare short films"}
+    ).json()["id"]
+
+    revision = catalogue.call("POST", f"/catalogues/{cid}/revise", 201).json()["id"]
+    catalogue.call("DELETE", f"/catalogues/{revision}/nodes/A0801", 200)
+    catalogue.consult(revision)
+    catalogue.publish(revision)
+    flagged = wait_for(
+        lambda: (m := pilots.call("GET", f"/matters/{matter_id}", 200).json())["needs_review"] and m
+    )
+    assert "without item A0801" in flagged["review_reasons"][0]
+    assert pilots.call("GET", f"/matters/{other}", 200).json()["needs_review"] is False
+
+
+def test_pilots_keeps_working_while_the_conference_is_down(
+    stack: dict[str, ServiceProcess], clients: dict[str, Any], decisions: dict[str, str], unit: str
+) -> None:
+    pilots: CatalogueClient = clients["pilots"]
+    wait_for(lambda: len(pilots.call("GET", "/views/decisions", 200).json()["decisions"]) >= 3)
+    stack["conference"].stop()
+    try:
+        reply = designate(pilots, decisions["designate_other"], "Prefecture Culture and Tourism Bureau")
+        assert reply.status_code == 201, reply.text
+        plan = pilots.call(
+            "POST",
+            f"/units/{unit}/plan",
+            201,
+            json={
+                "targets": ["convert four service matters"],
+                "funding_plan": "f",
+                "staffing_plan": "s",
+                "evaluation_plan": "third-party evaluation",
+                "document_number": "XGD [2020] 1",
+                "phases": [
+                    {"name": "Pilot", "milestones": [{"title": "Contracts signed", "due": "2020-06-30"}]}
+                ],
+            },
+        ).json()
+        assert plan["status"] == "draft"
+        pilots.call("POST", f"/units/{unit}/plan/submit", 200)
+        approved = pilots.call(
+            "POST", f"/units/{unit}/plan/approve", 200, json={"decision_id": decisions["approve_plan"]}
+        ).json()
+        assert approved["status"] == "approved"
+    finally:
+        stack["conference"].start()
+
+
+def test_a_pilots_started_last_catches_up_from_the_feeds_to_the_same_views(
+    stack: dict[str, ServiceProcess],
+    clients: dict[str, Any],
+    tokens: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    pilots: CatalogueClient = clients["pilots"]
+    conference_position = stack["conference"].wait_published()["last_position"]
+    catalogue_position = stack["catalogue"].wait_published()["last_position"]
+    wait_for(
+        lambda: (
+            pilots.call("GET", "/views/decisions", 200).json()["position"] >= conference_position
+            and pilots.call("GET", "/views/catalogues", 200).json()["position"] >= catalogue_position
+        )
+    )
+    fresh_vhost = create_vhost()  # no queue there ever held these events: only the feeds can tell
+    try:
+        late = reform_service(
+            "pilots",
+            tmp_path_factory.mktemp("late"),
+            fresh_vhost,
+            TOKENS_FILE=stack["pilots"].env["TOKENS_FILE"],
+            CATALOGUE_URL=stack["catalogue"].url,
+            CONFERENCE_URL=stack["conference"].url,
+            FEED_TOKEN=tokens["auditor"],
+        ).start()
+        late_client = CatalogueClient(late.url, tokens["admin"])
+        try:
+            for view in ("/views/decisions", "/views/catalogues"):
+                expected = pilots.call("GET", view, 200).json()
+                wait_for(
+                    lambda view=view, expected=expected: late_client.call("GET", view, 200).json() == expected
+                )
+        finally:
+            late.stop()
+    finally:
+        delete_vhost(fresh_vhost)
