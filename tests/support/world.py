@@ -1,0 +1,111 @@
+"""Catalogue and conference in memory, producing real envelopes for pilots to consume."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from services.catalogue.application import CatalogueApplication
+from services.catalogue.integration import to_integration as catalogue_events
+from services.conference.application import ConferenceApplication
+from services.conference.integration import to_integration as conference_events
+from services.pilots.application import PilotsApplication
+from services.pilots.service import INBOX_HANDLERS
+from shared.consumer import EventConsumer
+from shared.feed import read_feed
+
+UNIT = "Xishuangbanna Radio and TV Station"
+POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+
+
+class World:
+    """The two producers in memory, and pilots consuming their feeds."""
+
+    def __init__(self) -> None:
+        self.catalogue = CatalogueApplication(POPO)
+        self.catalogue.ensure_national_negative_list()
+        self.conference = ConferenceApplication(POPO)
+        self.pilots = PilotsApplication(POPO)
+        self.inbox = EventConsumer(self.pilots, "pilots", INBOX_HANDLERS)
+        self.cursor = {"catalogue": 0, "conference": 0}
+
+    def envelopes(self, source: str) -> list[dict[str, Any]]:
+        app, mapper = (
+            (self.catalogue, catalogue_events)
+            if source == "catalogue"
+            else (self.conference, conference_events)
+        )
+        page = read_feed(app, source, mapper, self.cursor[source], 1000)
+        self.cursor[source] = page["next_after"]
+        return page["events"]
+
+    def deliver(self, source: str) -> list[str]:
+        return [self.inbox.receive(e) for e in self.envelopes(source)]
+
+    def published_catalogue(self, *codes: str, supersedes: UUID | None = None) -> UUID:
+        if supersedes is None:
+            cid = self.catalogue.draft_catalogue(
+                actor="e",
+                title="Guidance catalogue",
+                jurisdiction="J",
+                level="prefecture",
+                issuer="I",
+                fiscal_year=2019,
+            )
+            self.catalogue.add_node(cid, actor="e", code="A", name="Public services")
+        else:
+            cid = self.catalogue.revise(supersedes, actor="e")
+            for code in list(self.catalogue.catalogue(cid)["nodes"])[::-1]:
+                if code["code"] != "A":
+                    self.catalogue.remove_node(cid, code["code"], actor="e")
+        for code in codes:
+            self.catalogue.add_node(cid, actor="e", code=code, name=f"Item {code}", parent_code="A")
+        self.catalogue.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
+        self.catalogue.publish(cid, decision_ref="D", actor="e")
+        return cid
+
+    def decision(self, kind: str, subject: str) -> UUID:
+        body = self.conference.propose_body(
+            actor="o",
+            kind="joint_conference",
+            name="JC",
+            chief_convener="C",
+            conveners=[],
+            lead_unit="F",
+            office="O",
+            duties=[],
+        )
+        self.conference.establish_body(
+            body, actor="o", establishing_document="D", established_on="2019-12-01"
+        )
+        meeting = self.conference.propose_meeting(
+            actor="o",
+            body_id=body,
+            number="1",
+            kind="plenary",
+            date="2019-12-20",
+            chair="C",
+            invitees=[],
+            agenda=[{"proposing_unit": "F", "title": "T", "materials": []}],
+        )
+        self.conference.schedule_meeting(meeting, approved_by="C", actor="o")
+        self.conference.hold_meeting(meeting, held_on="2019-12-20", attendees=[], actor="o")
+        ids = self.conference.issue_minutes(
+            meeting,
+            actor="o",
+            document_number="JY",
+            issued_on="2019-12-25",
+            decisions=[{"number": 1, "kind": kind, "title": "T", "subject": subject}],
+        )
+        return UUID(ids[0])
+
+    def unit(self, decision: UUID) -> UUID:
+        return self.pilots.designate_unit(
+            decision_id=decision,
+            name=UNIT,
+            actor="p",
+            unit_type="public_welfare_2",
+            competent_department="Propaganda Department",
+            staffing_baseline=120,
+            funding_type="full appropriation",
+        )
