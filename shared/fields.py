@@ -31,12 +31,15 @@ class IsoDate(fields.Date):
 class Money(fields.Decimal):
     """A non-negative amount in yuan with 2 decimals, kept as text so no float ever rounds it."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        from marshmallow import validate
+    default_error_messages = {"negative": "An amount cannot be negative."}
 
-        super().__init__(places=2, as_string=True, validate=validate.Range(min=0), **kwargs)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=2, as_string=True, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        if isinstance(value, bool) or isinstance(value, float):
+        if isinstance(value, bool | float):
             raise self.make_error("invalid")  # send amounts as strings or integers
-        return str(super()._deserialize(value, attr, data, **kwargs))
+        amount = super()._deserialize(value, attr, data, **kwargs)
+        if amount < 0:
+            raise self.make_error("negative")
+        return str(amount)

@@ -42,7 +42,9 @@ class World:
     def deliver(self, source: str) -> list[str]:
         return [self.inbox.receive(e) for e in self.envelopes(source)]
 
-    def published_catalogue(self, *codes: str, supersedes: UUID | None = None) -> UUID:
+    def published_catalogue(
+        self, *codes: str, supersedes: UUID | None = None, unsuitable: tuple[str, ...] = ()
+    ) -> UUID:
         if supersedes is None:
             cid = self.catalogue.draft_catalogue(
                 actor="e",
@@ -59,7 +61,14 @@ class World:
                 if code["code"] != "A":
                     self.catalogue.remove_node(cid, code["code"], actor="e")
         for code in codes:
-            self.catalogue.add_node(cid, actor="e", code=code, name=f"Item {code}", parent_code="A")
+            self.catalogue.add_node(
+                cid,
+                actor="e",
+                code=code,
+                name=f"Item {code}",
+                parent_code="A",
+                suitable_for_social_forces=code not in unsuitable,
+            )
         self.catalogue.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
         self.catalogue.publish(cid, decision_ref="D", actor="e")
         return cid

@@ -1,0 +1,459 @@
+"""Pilots over HTTP as a real process, fed by real envelopes on the broker: 422 per invalid field,
+409 per rule with nothing stored, roles, one envelope per change, missed milestones once."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from kombu import Connection, Exchange, Producer
+
+from tests.support.api import CatalogueClient
+from tests.support.processes import ServiceProcess, Tap, bearer, reform_service
+from tests.support.world import UNIT, World
+
+
+class Broker:
+    """Publishes the in-memory producers' envelopes as the real relays would."""
+
+    def __init__(self, amqp_uri: str, world: World) -> None:
+        self.amqp_uri = amqp_uri
+        self.world = world
+
+    def publish(self) -> int:
+        count = 0
+        with Connection(self.amqp_uri) as conn:
+            producer = Producer(conn.default_channel)
+            for source in ("catalogue", "conference"):
+                for envelope in self.world.envelopes(source):
+                    producer.publish(
+                        json.dumps(envelope).encode(),
+                        routing_key=envelope["event_type"],
+                        exchange=Exchange(f"{source}.events", type="topic", durable=True),
+                        content_type="application/json",
+                        content_encoding="utf-8",
+                        delivery_mode=2,
+                    )
+                    count += 1
+        return count
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.fixture(scope="module")
+def tap(amqp_uri: str) -> Iterator[Tap]:
+    tap = Tap(amqp_uri, "pilots")
+    yield tap
+    tap.close()
+
+
+@pytest.fixture(scope="module")
+def pilots(workdir: Path, vhost: str, tokens: dict[str, str], tap: Tap) -> Iterator[ServiceProcess]:
+    (workdir / "clock").write_text("2020-01-15T10:00:00+08:00")
+    service = reform_service(
+        "pilots", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2"
+    ).start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return World()
+
+
+@pytest.fixture(scope="module")
+def known(pilots: ServiceProcess, world: World, amqp_uri: str, tokens: dict[str, str]) -> dict[str, Any]:
+    """Decisions and catalogues pilots has learnt from the broker."""
+    facts = {
+        "designate": str(world.decision("designate_pilot", UNIT)),
+        "approve_plan": str(world.decision("approve_plan", UNIT)),
+        "general": str(world.decision("general", UNIT)),
+        "catalogue": str(world.published_catalogue("A08", "A09", unsuitable=("A09",))),
+    }
+    Broker(amqp_uri, world).publish()
+    api = CatalogueClient(pilots.url, tokens["admin"])
+    wait_for(
+        lambda: (
+            len(api.call("GET", "/views/decisions", 200).json()["decisions"]) == 3
+            and len(api.call("GET", "/views/catalogues", 200).json()["catalogues"]) == 1
+        )
+    )
+    return facts
+
+
+@pytest.fixture(scope="module")
+def api(pilots: ServiceProcess, tokens: dict[str, str]) -> CatalogueClient:
+    return CatalogueClient(pilots.url, tokens["admin"])
+
+
+@pytest.fixture(scope="module")
+def unit(api: CatalogueClient, known: dict[str, Any]) -> str:
+    unit = api.call("POST", "/units", 201, json=UNIT_BODY | {"decision_id": known["designate"]}).json()["id"]
+    api.call(
+        "POST",
+        f"/units/{unit}/budget-lines",
+        201,
+        json={"fiscal_year": 2020, "appropriation_before": "1200000.00", "purchase_budget": "360000.00"},
+    )
+    return unit
+
+
+UNIT_BODY = {
+    "name": UNIT,
+    "unit_type": "public_welfare_2",
+    "competent_department": "Propaganda Department",
+    "staffing_baseline": 120,
+    "funding_type": "full appropriation",
+}
+
+
+def matter_at(api: CatalogueClient, unit: str, known: dict[str, Any], status: str) -> str:
+    matter = api.call(
+        "POST",
+        "/matters",
+        201,
+        json={
+            "unit_id": unit,
+            "catalogue_id": known["catalogue"],
+            "item_code": "A08",
+            "name": "Dai-language news",
+        },
+    ).json()["id"]
+    steps = [
+        ("assess", {"rationale": "Suitable for social forces; providers exist"}),
+        ("approve", None),
+        ("budget", {"fiscal_year": 2020, "amount": "200000.00"}),
+    ]
+    for step, body in steps:
+        if status == "identified" or (status == "approved" and step == "budget"):
+            break
+        api.call("POST", f"/matters/{matter}/{step}", 200, json=body)
+    return matter
+
+
+CONTRACT = {
+    "undertaker": "Banna Culture Media Co.",
+    "undertaker_type": "enterprise",
+    "amount": "200000.00",
+    "fiscal_year": 2020,
+    "term_start": "2020-02-01",
+    "term_end": "2021-01-31",
+    "announcement_ref": "XSBN-GP-2020-007",
+    "announced_on": "2020-01-10",
+}
+
+
+def stored(service: ServiceProcess) -> int:
+    return service.health()["last_position"]
+
+
+def test_a_service_matter_goes_from_identified_to_evaluated_and_each_change_is_published_once(
+    api: CatalogueClient, pilots: ServiceProcess, unit: str, known: dict[str, Any], tap: Tap
+) -> None:
+    matter = matter_at(api, unit, known, "budgeted")
+    contracted = api.call("POST", f"/matters/{matter}/contract", 200, json=CONTRACT).json()
+    assert contracted["status"] == "contracted" and contracted["contract"]["term_months"] == 12
+    api.call("POST", f"/matters/{matter}/delivery", 200, json={"started_on": "2020-01-14"})
+    evaluated = api.call(
+        "POST",
+        f"/matters/{matter}/evaluations",
+        201,
+        json={
+            "kind": "third_party",
+            "evaluator": "Yunnan Performance Evaluation Centre",
+            "score": 86,
+            "findings": "Coverage met",
+            "use_of_result": "Basis of the 2021 budget",
+            "evaluated_on": "2020-01-14",
+        },
+    ).json()
+    assert evaluated["status"] == "evaluated" and evaluated["evaluations"][0]["score"] == 86
+    health = pilots.wait_published()
+    feed = api.call("GET", "/events", 200, params={"limit": 1000}).json()["events"]
+    assert tap.drain(expect=len(feed)) == feed
+    assert feed[-1]["position"] == health["last_position"]
+    mine = [e["event_type"] for e in feed if e["aggregate_id"] == matter]
+    assert mine == [
+        "ServiceMatterIdentified",
+        "ServiceMatterAssessed",
+        "ServiceMatterApproved",
+        "ServiceMatterBudgeted",
+        "ServiceMatterContracted",
+        "ServiceDeliveryStarted",
+        "ServiceMatterEvaluated",
+    ]
+
+
+INVALID: list[tuple[str, str, dict[str, Any], str]] = [
+    ("/units", "unit-type", {"unit_type": "ministry"}, "unit_type"),
+    ("/units", "staffing", {"staffing_baseline": -1}, "staffing_baseline"),
+    ("/units", "staffing-text", {"staffing_baseline": "120"}, "staffing_baseline"),
+    ("/units", "decision", {"decision_id": "D-1"}, "decision_id"),
+    ("/units", "unknown", {"colour": "red"}, "colour"),
+    ("/units/{unit}/budget-lines", "year", {"fiscal_year": 1999}, "fiscal_year"),
+    ("/units/{unit}/budget-lines", "negative", {"purchase_budget": "-5"}, "purchase_budget"),
+    ("/units/{unit}/budget-lines", "float", {"purchase_budget": 0.1}, "purchase_budget"),
+    ("/units/{unit}/budget-lines", "text", {"purchase_budget": "a lot"}, "purchase_budget"),
+    ("/units/{unit}/staffing-adjustments", "date", {"adjusted_on": "March"}, "adjusted_on"),
+    ("/units/{unit}/closure", "decision", {"decision": "celebrate"}, "decision"),
+    ("/matters", "item", {"item_code": "a08"}, "item_code"),
+    ("/matters", "catalogue", {"catalogue_id": "x"}, "catalogue_id"),
+    ("/matters/{matter}/contract", "type", {"undertaker_type": "friend"}, "undertaker_type"),
+    ("/matters/{matter}/contract", "amount", {"amount": "-1"}, "amount"),
+    ("/matters/{matter}/contract", "term", {"term_end": "soon"}, "term_end"),
+    ("/matters/{matter}/evaluations", "score", {"score": 101}, "score"),
+    ("/matters/{matter}/evaluations", "kind", {"kind": "gut feeling"}, "kind"),
+]
+
+DEFAULTS = {
+    "/units": UNIT_BODY | {"decision_id": "3f0c6a4e-1111-4000-8000-000000000001"},
+    "/units/{unit}/budget-lines": {"fiscal_year": 2021, "appropriation_before": "1", "purchase_budget": "1"},
+    "/units/{unit}/staffing-adjustments": {
+        "before": 120,
+        "after": 100,
+        "approving_body": "Staffing Office",
+        "document": "XBB [2020] 3",
+        "adjusted_on": "2020-01-02",
+    },
+    "/units/{unit}/closure": {"summary": "s", "decision": "promote", "closed_on": "2020-01-10"},
+    "/matters": {
+        "unit_id": "3f0c6a4e-1111-4000-8000-000000000001",
+        "catalogue_id": "3f0c6a4e-1111-4000-8000-000000000002",
+        "item_code": "A08",
+        "name": "n",
+    },
+    "/matters/{matter}/contract": CONTRACT,
+    "/matters/{matter}/evaluations": {
+        "kind": "self",
+        "evaluator": "e",
+        "score": 50,
+        "findings": "f",
+        "use_of_result": "u",
+        "evaluated_on": "2020-01-10",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "case", "change", "field"), INVALID, ids=[f"{p}-{c}" for p, c, _, _ in INVALID]
+)
+def test_each_invalid_field_answers_422_and_stores_nothing(
+    pilots: ServiceProcess,
+    api: CatalogueClient,
+    unit: str,
+    known: dict[str, Any],
+    path: str,
+    case: str,
+    change: dict[str, Any],
+    field: str,
+) -> None:
+    matter = "3f0c6a4e-1111-4000-8000-000000000003"
+    body = DEFAULTS[path] | change
+    before = stored(pilots)
+    reply = api.call("POST", path.format(unit=unit, matter=matter), json=body)
+    assert reply.status_code == 422, reply.text
+    assert field in reply.json()["details"]
+    assert stored(pilots) == before
+
+
+def _rule_setups() -> list[tuple[str, Callable[[CatalogueClient, str, dict[str, Any]], tuple[str, Any]]]]:
+    def matter_body(known: dict[str, Any], unit: str, **change: Any) -> dict[str, Any]:
+        return {"unit_id": unit, "catalogue_id": known["catalogue"], "item_code": "A08", "name": "n"} | change
+
+    return [
+        (
+            "DecisionUnknown",
+            lambda api, unit, known: (
+                "/units",
+                UNIT_BODY | {"decision_id": "3f0c6a4e-1111-4000-8000-00000000beef", "name": "Another unit"},
+            ),
+        ),
+        (
+            "DecisionDoesNotApply",
+            lambda api, unit, known: (
+                "/units",
+                UNIT_BODY | {"decision_id": known["general"], "name": "Another unit"},
+            ),
+        ),
+        (
+            "DuplicateUnit",
+            lambda api, unit, known: ("/units", UNIT_BODY | {"decision_id": known["designate"]}),
+        ),
+        (
+            "DuplicateBudgetLine",
+            lambda api, unit, known: (
+                f"/units/{unit}/budget-lines",
+                {"fiscal_year": 2020, "appropriation_before": "1", "purchase_budget": "1"},
+            ),
+        ),
+        (
+            "DateInFuture",
+            lambda api, unit, known: (
+                f"/units/{unit}/staffing-adjustments",
+                DEFAULTS["/units/{unit}/staffing-adjustments"] | {"adjusted_on": "2030-01-01"},
+            ),
+        ),
+        (
+            "CatalogueNotPublished",
+            lambda api, unit, known: (
+                "/matters",
+                matter_body(known, unit, catalogue_id="3f0c6a4e-1111-4000-8000-00000000cafe"),
+            ),
+        ),
+        ("NotOnCatalogue", lambda api, unit, known: ("/matters", matter_body(known, unit, item_code="A77"))),
+        ("ItemNotSuitable", lambda api, unit, known: ("/matters", matter_body(known, unit, item_code="A09"))),
+        (
+            "BudgetMissing",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'approved')}/budget",
+                {"fiscal_year": 2024, "amount": "1"},
+            ),
+        ),
+        (
+            "BudgetMissing",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
+                CONTRACT | {"fiscal_year": 2022},
+            ),
+        ),
+        (
+            "UndertakerIneligible",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
+                CONTRACT | {"undertaker": "Prefecture Art Troupe", "undertaker_type": "public_welfare_1"},
+            ),
+        ),
+        (
+            "UndertakerIneligible",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
+                CONTRACT | {"undertaker_type": "appropriation_funded_mass_organisation"},
+            ),
+        ),
+        (
+            "TermTooLong",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
+                CONTRACT | {"term_end": "2022-01-31"},
+            ),
+        ),
+        (
+            "TermTooLong",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
+                CONTRACT | {"term_end": "2024-01-31", "justification": "stable and continuous"},
+            ),
+        ),
+        (
+            "InvalidTransition",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'identified')}/contract",
+                CONTRACT,
+            ),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "setup"), _rule_setups(), ids=[f"{r}-{i}" for i, (r, _) in enumerate(_rule_setups())]
+)
+def test_each_rule_answers_409_naming_it_and_stores_nothing(
+    pilots: ServiceProcess,
+    api: CatalogueClient,
+    unit: str,
+    known: dict[str, Any],
+    rule: str,
+    setup: Callable[[CatalogueClient, str, dict[str, Any]], tuple[str, Any]],
+) -> None:
+    path, body = setup(api, unit, known)
+    before = stored(pilots)
+    reply = api.call("POST", path, json=body)
+    assert reply.status_code == 409, reply.text
+    assert reply.json()["error"] == rule
+    assert stored(pilots) == before
+
+
+def test_a_justified_three_year_term_is_accepted(
+    api: CatalogueClient, unit: str, known: dict[str, Any]
+) -> None:
+    matter = matter_at(api, unit, known, "budgeted")
+    contract = api.call(
+        "POST",
+        f"/matters/{matter}/contract",
+        200,
+        json=CONTRACT
+        | {"term_end": "2023-01-31", "justification": "Stable, continuous and budget-secured broadcasting"},
+    ).json()
+    assert contract["contract"]["term_months"] == 36
+
+
+@pytest.mark.parametrize(("who", "status"), [(None, 401), ("auditor", 403), ("conference", 403)])
+def test_writes_need_a_pilots_role(
+    pilots: ServiceProcess, tokens: dict[str, str], known: dict[str, Any], who: str | None, status: int
+) -> None:
+    before = stored(pilots)
+    reply = requests.post(
+        f"{pilots.url}/units",
+        json=UNIT_BODY | {"decision_id": known["designate"]},
+        headers=bearer(tokens[who]) if who else {},
+        timeout=10,
+    )
+    assert reply.status_code == status
+    assert stored(pilots) == before
+
+
+def test_a_missed_milestone_is_recorded_once_by_the_timer_even_across_a_restart(
+    api: CatalogueClient, pilots: ServiceProcess, unit: str, known: dict[str, Any], workdir: Path
+) -> None:
+    api.call(
+        "POST",
+        f"/units/{unit}/plan",
+        201,
+        json={
+            "targets": ["convert the news service"],
+            "funding_plan": "f",
+            "staffing_plan": "s",
+            "evaluation_plan": "e",
+            "phases": [
+                {
+                    "name": "Pilot",
+                    "milestones": [
+                        {"title": "Contract signed", "due": "2020-01-31"},
+                        {"title": "First broadcast", "due": "2020-03-31"},
+                    ],
+                }
+            ],
+        },
+    )
+    api.call("POST", f"/units/{unit}/plan/submit", 200)
+    api.call("POST", f"/units/{unit}/plan/approve", 200, json={"decision_id": known["approve_plan"]})
+    api.call("POST", f"/units/{unit}/plan/in-force", 200, json={"in_force_on": "2020-01-15"})
+    (workdir / "clock").write_text("2020-02-01T09:00:00+08:00")
+    plan = wait_for(
+        lambda: (
+            (p := api.call("GET", f"/units/{unit}/plan", 200).json())["milestones"][0]["status"] == "missed"
+            and p
+        )
+    )
+    assert plan["milestones"][1]["status"] == "scheduled"
+    time.sleep(0.5)
+    pilots.stop()
+    pilots.start()
+    time.sleep(0.5)
+    feed = api.call("GET", "/events", 200, params={"limit": 1000}).json()["events"]
+    assert [e["payload"]["key"] for e in feed if e["event_type"] == "MilestoneMissed"] == ["1.1"]
+    (workdir / "clock").write_text("2020-01-15T10:00:00+08:00")
