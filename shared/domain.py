@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
@@ -20,3 +21,26 @@ class DomainRuleViolation(Exception):
 
 class NotFound(Exception):
     """The thing asked for does not exist."""
+
+
+class InvalidTransition(DomainRuleViolation):
+    """A state machine refused a move: ``details`` says from where and what was asked."""
+
+
+class DateInFuture(DomainRuleViolation):
+    """The date of an act lies after today: acts are recorded when done, never ahead."""
+
+
+def require_transition(current: str, allowed: tuple[str, ...], action: str, what: str) -> None:
+    if current not in allowed:
+        raise InvalidTransition(
+            f"cannot {action} a {what} that is {current}",
+            status=current,
+            action=action,
+            allowed_from=list(allowed),
+        )
+
+
+def require_not_future(day: str, today: date, what: str) -> None:
+    if date.fromisoformat(day) > today:
+        raise DateInFuture(f"{what} {day} is after today ({today.isoformat()})", date=day)

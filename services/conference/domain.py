@@ -9,16 +9,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from shared.domain import DomainRuleViolation, NotFound
+from shared.domain import DateInFuture as DateInFuture  # re-exported: a rule this domain raises
+from shared.domain import DomainRuleViolation, NotFound, require_not_future, require_transition
+from shared.domain import InvalidTransition as InvalidTransition  # re-exported: a rule this domain raises
 
 BODY_KINDS = ("leadership_group", "joint_conference")
 MEETING_KINDS = ("plenary", "special_topic", "liaison_preparatory")
 DECISION_KINDS = ("adopt_catalogue", "designate_pilot", "approve_plan", "issue_policy_document", "general")
 DOCUMENT_KINDS = ("opinion", "plan", "notice", "catalogue")
-
-
-class InvalidTransition(DomainRuleViolation):
-    """A state machine refused a move: ``details`` says from where and what was asked."""
 
 
 class BodyNotActive(DomainRuleViolation):
@@ -73,27 +71,8 @@ class ExtensionNotLater(DomainRuleViolation):
     pass
 
 
-class DateInFuture(DomainRuleViolation):
-    pass
-
-
 class DecisionNotFound(NotFound):
     pass
-
-
-def _transition(current: str, allowed: tuple[str, ...], action: str, what: str) -> None:
-    if current not in allowed:
-        raise InvalidTransition(
-            f"cannot {action} a {what} that is {current}",
-            status=current,
-            action=action,
-            allowed_from=list(allowed),
-        )
-
-
-def _not_future(day: str, today: date, what: str) -> None:
-    if date.fromisoformat(day) > today:
-        raise DateInFuture(f"{what} {day} is after today ({today.isoformat()})", date=day)
 
 
 class CoordinationBody(Aggregate):
@@ -168,7 +147,7 @@ class CoordinationBody(Aggregate):
             raise BodyNotActive(f"the {self.kind.replace('_', ' ')} is {self.status}", status=self.status)
 
     def establish(self, *, establishing_document: str, established_on: str, actor: str) -> None:
-        _transition(self.status, ("proposed",), "establish", "body")
+        require_transition(self.status, ("proposed",), "establish", "body")
         self._establish(
             establishing_document=establishing_document, established_on=established_on, actor=actor
         )
@@ -182,7 +161,7 @@ class CoordinationBody(Aggregate):
     def add_member(
         self, *, unit: str, representative: str, liaison_officer: str, joined_on: str, actor: str
     ) -> None:
-        _transition(self.status, ("proposed", "active"), "add a member to", "body")
+        require_transition(self.status, ("proposed", "active"), "add a member to", "body")
         if unit in self.members:
             raise AlreadyMember(f"{unit} is already a member unit", unit=unit)
         self._add_member(
@@ -205,7 +184,7 @@ class CoordinationBody(Aggregate):
         }
 
     def remove_member(self, *, unit: str, left_on: str, actor: str) -> None:
-        _transition(self.status, ("proposed", "active"), "remove a member from", "body")
+        require_transition(self.status, ("proposed", "active"), "remove a member from", "body")
         if unit not in self.members:
             raise NotAMember(f"{unit} is not a member unit", unit=unit)
         self._remove_member(unit=unit, left_on=left_on, actor=actor)
@@ -216,7 +195,7 @@ class CoordinationBody(Aggregate):
         self.former_members.append({**member, "left_on": left_on})
 
     def dissolve(self, *, reason: str, dissolved_on: str, actor: str) -> None:
-        _transition(self.status, ("proposed", "active"), "dissolve", "body")
+        require_transition(self.status, ("proposed", "active"), "dissolve", "body")
         self._dissolve(reason=reason, dissolved_on=dissolved_on, actor=actor)
 
     @event(Dissolved)
@@ -341,7 +320,7 @@ class Meeting(Aggregate):
         )
 
     def schedule(self, *, body: CoordinationBody, approved_by: str, actor: str) -> None:
-        _transition(self.status, ("proposed",), "schedule", "meeting")
+        require_transition(self.status, ("proposed",), "schedule", "meeting")
         body.require_active()
         if approved_by not in body.all_conveners:
             raise ApproverNotConvener(
@@ -357,9 +336,9 @@ class Meeting(Aggregate):
     def hold(
         self, *, body: CoordinationBody, held_on: str, attendees: list[str], today: date, actor: str
     ) -> None:
-        _transition(self.status, ("scheduled",), "hold", "meeting")
+        require_transition(self.status, ("scheduled",), "hold", "meeting")
         body.require_active()
-        _not_future(held_on, today, "held_on")
+        require_not_future(held_on, today, "held_on")
         strangers = sorted(set(attendees) - set(body.members) - set(self.invitees))
         if strangers:
             raise AttendeeNotMember(
@@ -375,7 +354,7 @@ class Meeting(Aggregate):
         self.status = "held"
 
     def cancel(self, *, reason: str, actor: str) -> None:
-        _transition(self.status, ("proposed", "scheduled"), "cancel", "meeting")
+        require_transition(self.status, ("proposed", "scheduled"), "cancel", "meeting")
         self._cancel(reason=reason, actor=actor)
 
     @event(Cancelled)
@@ -393,8 +372,8 @@ class Meeting(Aggregate):
         actor: str,
     ) -> tuple[list[Decision], list[Task]]:
         """Fix the agreed matters in minutes (纪要): one Decision per numbered item, and its tasks."""
-        _transition(self.status, ("held",), "issue the minutes of", "meeting")
-        _not_future(issued_on, today, "issued_on")
+        require_transition(self.status, ("held",), "issue the minutes of", "meeting")
+        require_not_future(issued_on, today, "issued_on")
         numbers = [d["number"] for d in decisions]
         if not decisions or numbers != list(range(1, len(decisions) + 1)):
             raise DecisionNumbering("decisions are numbered 1, 2, 3… in order, at least one", numbers=numbers)
@@ -603,7 +582,7 @@ class Task(Aggregate):
         self.review: str | None = None
 
     def start(self, *, actor: str) -> None:
-        _transition(self.status, ("assigned",), "start", "task")
+        require_transition(self.status, ("assigned",), "start", "task")
         self._start(actor=actor)
 
     @event(Started)
@@ -611,8 +590,8 @@ class Task(Aggregate):
         self.status = "in_progress"
 
     def report(self, *, summary: str, reported_on: str, today: date, actor: str) -> None:
-        _transition(self.status, OPEN_TASK, "report on", "task")
-        _not_future(reported_on, today, "reported_on")
+        require_transition(self.status, OPEN_TASK, "report on", "task")
+        require_not_future(reported_on, today, "reported_on")
         self._report(summary=summary, reported_on=reported_on, actor=actor)
 
     @event(Reported)
@@ -621,7 +600,7 @@ class Task(Aggregate):
         self.status = "reported"
 
     def return_for_rework(self, *, reason: str, actor: str) -> None:
-        _transition(self.status, ("reported",), "return", "task")
+        require_transition(self.status, ("reported",), "return", "task")
         self._return(reason=reason, actor=actor)
 
     @event(Returned)
@@ -630,8 +609,8 @@ class Task(Aggregate):
         self.status = "in_progress"
 
     def close(self, *, review: str, closed_on: str, today: date, actor: str) -> None:
-        _transition(self.status, ("reported",), "close", "task")
-        _not_future(closed_on, today, "closed_on")
+        require_transition(self.status, ("reported",), "close", "task")
+        require_not_future(closed_on, today, "closed_on")
         self._close(review=review, closed_on=closed_on, actor=actor)
 
     @event(Closed)
@@ -648,7 +627,7 @@ class Task(Aggregate):
         return self.reports[-1]["reported_on"] <= self.deadline
 
     def archive(self, *, actor: str) -> None:
-        _transition(self.status, ("closed",), "archive", "task")
+        require_transition(self.status, ("closed",), "archive", "task")
         self._archive(actor=actor)
 
     @event(Archived)
@@ -659,8 +638,8 @@ class Task(Aggregate):
         self, *, new_deadline: str, reason: str, requested_on: str, today: date, actor: str
     ) -> None:
         """Granted only when asked no later than the deadline day, and before it was overdue."""
-        _transition(self.status, OPEN_TASK, "extend", "task")
-        _not_future(requested_on, today, "requested_on")
+        require_transition(self.status, OPEN_TASK, "extend", "task")
+        require_not_future(requested_on, today, "requested_on")
         if self.overdue or requested_on > self.deadline:
             raise ExtensionTooLate(
                 f"an extension must be requested before the deadline {self.deadline}",
@@ -708,8 +687,8 @@ class Task(Aggregate):
         self.overdue = True
 
     def chase(self, *, note: str, chased_on: str, today: date, actor: str) -> None:
-        _transition(self.status, (*OPEN_TASK, "reported"), "chase", "task")
-        _not_future(chased_on, today, "chased_on")
+        require_transition(self.status, (*OPEN_TASK, "reported"), "chase", "task")
+        require_not_future(chased_on, today, "chased_on")
         self._chase(note=note, chased_on=chased_on, actor=actor)
 
     @event(Chased)
@@ -758,8 +737,8 @@ class PolicyDocument(Aggregate):
         self.repeal: dict[str, str] | None = None
 
     def issue(self, *, issued_on: str, today: date, actor: str) -> None:
-        _transition(self.status, ("draft",), "issue", "policy document")
-        _not_future(issued_on, today, "issued_on")
+        require_transition(self.status, ("draft",), "issue", "policy document")
+        require_not_future(issued_on, today, "issued_on")
         self._issue(issued_on=issued_on, actor=actor)
 
     @event(Issued)
@@ -770,8 +749,8 @@ class PolicyDocument(Aggregate):
     def revise(
         self, *, revision_note: str, revised_on: str, new_document_number: str | None, today: date, actor: str
     ) -> None:
-        _transition(self.status, ("issued", "revised"), "revise", "policy document")
-        _not_future(revised_on, today, "revised_on")
+        require_transition(self.status, ("issued", "revised"), "revise", "policy document")
+        require_not_future(revised_on, today, "revised_on")
         self._revise(
             revision_note=revision_note,
             revised_on=revised_on,
@@ -795,8 +774,8 @@ class PolicyDocument(Aggregate):
         self.status = "revised"
 
     def repeal_document(self, *, reason: str, repealed_on: str, today: date, actor: str) -> None:
-        _transition(self.status, ("issued", "revised"), "repeal", "policy document")
-        _not_future(repealed_on, today, "repealed_on")
+        require_transition(self.status, ("issued", "revised"), "repeal", "policy document")
+        require_not_future(repealed_on, today, "repealed_on")
         self._repeal(reason=reason, repealed_on=repealed_on, actor=actor)
 
     @event(Repealed)

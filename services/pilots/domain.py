@@ -9,7 +9,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from shared.domain import DomainRuleViolation, NotFound
+from shared.domain import DateInFuture as DateInFuture  # re-exported: a rule this domain raises
+from shared.domain import DomainRuleViolation, NotFound, require_not_future, require_transition
+from shared.domain import InvalidTransition as InvalidTransition  # re-exported: a rule this domain raises
 
 UNIT_TYPES = ("administrative", "public_welfare_1", "public_welfare_2", "business")
 UNDERTAKER_TYPES = (
@@ -26,10 +28,6 @@ UNDERTAKER_TYPES = (
 INELIGIBLE_UNDERTAKERS = ("public_welfare_1", "appropriation_funded_mass_organisation")
 EVALUATION_KINDS = ("self", "panel", "third_party")
 CLOSURE_DECISIONS = ("promote", "extend", "adjust", "terminate")
-
-
-class InvalidTransition(DomainRuleViolation):
-    pass
 
 
 class DecisionUnknown(DomainRuleViolation):
@@ -80,31 +78,12 @@ class MilestoneUnknown(DomainRuleViolation):
     pass
 
 
-class DateInFuture(DomainRuleViolation):
-    pass
-
-
 class UnitClosed(DomainRuleViolation):
     pass
 
 
 class UnitNotFound(NotFound):
     pass
-
-
-def _transition(current: str, allowed: tuple[str, ...], action: str, what: str) -> None:
-    if current not in allowed:
-        raise InvalidTransition(
-            f"cannot {action} a {what} that is {current}",
-            status=current,
-            action=action,
-            allowed_from=list(allowed),
-        )
-
-
-def _not_future(day: str, today: date, what: str) -> None:
-    if date.fromisoformat(day) > today:
-        raise DateInFuture(f"{what} {day} is after today ({today.isoformat()})", date=day)
 
 
 def unit_id(name: str) -> UUID:
@@ -347,7 +326,7 @@ class PilotUnit(Aggregate):
         actor: str,
     ) -> None:
         self._require_open()
-        _not_future(adjusted_on, today, "adjusted_on")
+        require_not_future(adjusted_on, today, "adjusted_on")
         self._adjust(
             adjustment={
                 "before": before,
@@ -366,7 +345,7 @@ class PilotUnit(Aggregate):
 
     def close(self, *, summary: str, decision: str, closed_on: str, today: date, actor: str) -> None:
         self._require_open()
-        _not_future(closed_on, today, "closed_on")
+        require_not_future(closed_on, today, "closed_on")
         self._close(summary=summary, decision=decision, closed_on=closed_on, actor=actor)
 
     @event(Closed)
@@ -457,7 +436,7 @@ class ImplementationPlan(Aggregate):
                 }
 
     def submit(self, *, actor: str) -> None:
-        _transition(self.status, ("draft",), "submit", "plan")
+        require_transition(self.status, ("draft",), "submit", "plan")
         self._submit(actor=actor)
 
     @event(Submitted)
@@ -465,7 +444,7 @@ class ImplementationPlan(Aggregate):
         self.status = "submitted"
 
     def approve(self, *, decision: DecisionView, unit: PilotUnit, actor: str) -> None:
-        _transition(self.status, ("submitted",), "approve", "plan")
+        require_transition(self.status, ("submitted",), "approve", "plan")
         decision.require("approve_plan", {unit.name, str(self.id), self.document_number or unit.name})
         self._approve(decision_id=str(decision.id), actor=actor)
 
@@ -475,8 +454,8 @@ class ImplementationPlan(Aggregate):
         self.status = "approved"
 
     def put_in_force(self, *, in_force_on: str, today: date, actor: str) -> None:
-        _transition(self.status, ("approved",), "put in force", "plan")
-        _not_future(in_force_on, today, "in_force_on")
+        require_transition(self.status, ("approved",), "put in force", "plan")
+        require_not_future(in_force_on, today, "in_force_on")
         self._in_force(in_force_on=in_force_on, actor=actor)
 
     @event(PutInForce)
@@ -487,7 +466,7 @@ class ImplementationPlan(Aggregate):
     def end(self, *, status: str, reason: str, actor: str) -> None:
         if status not in ("completed", "terminated"):
             raise ValueError(f"a plan ends completed or terminated, not {status}")
-        _transition(
+        require_transition(
             self.status,
             ("in_force",) if status == "completed" else ("approved", "in_force"),
             "complete" if status == "completed" else "terminate",
@@ -507,8 +486,8 @@ class ImplementationPlan(Aggregate):
 
     def meet_milestone(self, *, key: str, met_on: str, today: date, actor: str) -> None:
         milestone = self._milestone(key)
-        _transition(milestone["status"], ("scheduled",), "meet", "milestone")
-        _not_future(met_on, today, "met_on")
+        require_transition(milestone["status"], ("scheduled",), "meet", "milestone")
+        require_not_future(met_on, today, "met_on")
         self._met(key=key, met_on=met_on, actor=actor)
 
     @event(MilestoneMet)
@@ -641,7 +620,7 @@ class ServiceMatter(Aggregate):
         )
 
     def assess(self, *, rationale: str, actor: str) -> None:
-        _transition(self.status, ("identified",), "assess", "service matter")
+        require_transition(self.status, ("identified",), "assess", "service matter")
         self._assess(rationale=rationale, actor=actor)
 
     @event(Assessed)
@@ -650,7 +629,7 @@ class ServiceMatter(Aggregate):
         self.status = "assessed"
 
     def approve_for_conversion(self, *, actor: str) -> None:
-        _transition(self.status, ("assessed",), "approve", "service matter")
+        require_transition(self.status, ("assessed",), "approve", "service matter")
         self._approve(actor=actor)
 
     @event(ApprovedForConversion)
@@ -658,7 +637,7 @@ class ServiceMatter(Aggregate):
         self.status = "approved_for_conversion"
 
     def reject(self, *, reason: str, actor: str) -> None:
-        _transition(self.status, ("identified", "assessed"), "reject", "service matter")
+        require_transition(self.status, ("identified", "assessed"), "reject", "service matter")
         self._reject(reason=reason, actor=actor)
 
     @event(Rejected)
@@ -667,7 +646,7 @@ class ServiceMatter(Aggregate):
         self.status = "rejected"
 
     def allocate_budget(self, *, unit: PilotUnit, fiscal_year: int, amount: str, actor: str) -> None:
-        _transition(self.status, ("approved_for_conversion",), "budget", "service matter")
+        require_transition(self.status, ("approved_for_conversion",), "budget", "service matter")
         unit.budget_line(fiscal_year)
         self._budget(fiscal_year=fiscal_year, amount=amount, actor=actor)
 
@@ -692,7 +671,7 @@ class ServiceMatter(Aggregate):
         actor: str,
     ) -> None:
         """Budget first, an eligible undertaker (Order 102 Art. 8), a term of ≤ 1 year or ≤ 3 justified."""
-        _transition(self.status, ("budgeted",), "contract", "service matter")
+        require_transition(self.status, ("budgeted",), "contract", "service matter")
         unit.budget_line(fiscal_year)
         if undertaker_type in INELIGIBLE_UNDERTAKERS:
             raise UndertakerIneligible(
@@ -733,8 +712,8 @@ class ServiceMatter(Aggregate):
         self.status = "contracted"
 
     def start_delivery(self, *, started_on: str, today: date, actor: str) -> None:
-        _transition(self.status, ("contracted",), "start delivery of", "service matter")
-        _not_future(started_on, today, "started_on")
+        require_transition(self.status, ("contracted",), "start delivery of", "service matter")
+        require_not_future(started_on, today, "started_on")
         self._deliver(started_on=started_on, actor=actor)
 
     @event(DeliveryStarted)
@@ -754,8 +733,8 @@ class ServiceMatter(Aggregate):
         today: date,
         actor: str,
     ) -> None:
-        _transition(self.status, ("in_delivery", "evaluated"), "evaluate", "service matter")
-        _not_future(evaluated_on, today, "evaluated_on")
+        require_transition(self.status, ("in_delivery", "evaluated"), "evaluate", "service matter")
+        require_not_future(evaluated_on, today, "evaluated_on")
         self._evaluate(
             evaluation={
                 "kind": kind,
