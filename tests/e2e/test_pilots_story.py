@@ -4,9 +4,8 @@ and a pilots started last catches up from the feeds to the same views."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +13,9 @@ import pytest
 
 from tests.support.api import CatalogueClient
 from tests.support.conference_api import ConferenceClient
-from tests.support.processes import ServiceProcess, create_vhost, delete_vhost, reform_service
+from tests.support.processes import ServiceProcess, create_vhost, delete_vhost, reform_service, wait_for
 
 UNIT = "Xishuangbanna Radio and TV Station"
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from tests.support.conference_api import CHIEF, MEMBERS, ConferenceClient
-from tests.support.processes import ServiceProcess, Tap, bearer, reform_service
+from tests.support.processes import ServiceProcess, Tap, bearer, reform_service, wait_for
 
 
 def set_clock(workdir: Path, moment: str) -> None:
@@ -364,16 +364,6 @@ def test_a_task_goes_through_report_return_close_and_archive(api: ConferenceClie
     assert {h["actor"] for h in history} == {"conference-office"}
     as_of = api.call("GET", f"/tasks/{task}", 200, params={"as_of": history[2]["recorded_at"]}).json()
     assert as_of["status"] == "reported" and as_of["returns"] == []
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def overdue_events(api: ConferenceClient, task: str) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from tests.support.processes import (
     free_port,
     reform_service,
     service_env,
+    wait_for,
 )
 
 
@@ -61,17 +61,6 @@ def api(producer: ServiceProcess, tokens: dict[str, str]) -> CatalogueClient:
 
 def tally(consumer: ServiceProcess) -> dict[str, Any]:
     return requests.get(f"{consumer.url}/tally", timeout=5).json()
-
-
-def wait_for(predicate: Any, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
 
 
 def wait_consumed(consumer: ServiceProcess, producer: ServiceProcess) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import requests
 from kombu import Connection, Exchange, Producer
 
 from tests.support.api import CatalogueClient
-from tests.support.processes import ServiceProcess, Tap, bearer, reform_service
+from tests.support.processes import ServiceProcess, Tap, bearer, reform_service, wait_for
 from tests.support.world import UNIT, World
 
 
@@ -41,16 +41,6 @@ class Broker:
                     )
                     count += 1
         return count
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture(scope="module")

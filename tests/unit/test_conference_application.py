@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
@@ -159,7 +159,7 @@ def test_the_body_as_of_a_past_moment_has_its_members_then(app: ConferenceApplic
     app.add_member(
         body, actor="o", unit="Finance", representative="r", liaison_officer="l", joined_on="2019-12-01"
     )
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     app.add_member(
         body, actor="o", unit="Audit", representative="r", liaison_officer="l", joined_on="2019-12-02"
     )
