@@ -1,0 +1,1 @@
+"""The reporting service: what officials and auditors read, as of any past moment."""

@@ -1,0 +1,72 @@
+"""Reporting use cases: append what arrived to its own log; fold that log into indicators,
+live or as of any past moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.reporting.domain import Figures, Received, received_id
+from shared.eventlog import ServiceApplication
+
+
+class ReportingApplication(ServiceApplication):
+    name = "reporting"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._live = Figures()
+        self._live_position = 0
+
+    def record(self, envelope: dict[str, Any]) -> list[Any]:
+        """The inbox handler for every event of every producer: keep it, once."""
+        if received_id(envelope["source"], envelope["position"]) in self.repository:
+            return []
+        return [Received(envelope=envelope)]
+
+    def received(self, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """Envelopes in the order reporting received them (its own log)."""
+        out: list[dict[str, Any]] = []
+        cursor = after
+        while True:
+            page = self.select_notifications_after(cursor, 1000)
+            for notification in page:
+                domain_event = self.mapper.to_domain_event(notification)
+                if isinstance(domain_event, Received.Recorded):
+                    out.append(domain_event.envelope)
+            if len(page) < 1000 or (limit is not None and len(out) >= limit):
+                return out
+            cursor = page[-1].id
+
+    def figures(self, as_of: datetime | None = None) -> Figures:
+        """Live figures (kept up to date incrementally), or folded afresh up to ``as_of``."""
+        if as_of is None:
+            page = self.select_notifications_after(self._live_position, 100_000)
+            for notification in page:
+                domain_event = self.mapper.to_domain_event(notification)
+                if isinstance(domain_event, Received.Recorded):
+                    self._live.apply(domain_event.envelope)
+                self._live_position = notification.id
+            return self._live
+        figures = Figures()
+        for envelope in self.received():
+            if datetime.fromisoformat(envelope["occurred_at"]) <= as_of:
+                figures.apply(envelope)
+        return figures
+
+    def indicators(self, as_of: datetime | None = None) -> dict[str, Any]:
+        today = (as_of.astimezone(self.clock().tzinfo) if as_of else self.clock()).date().isoformat()
+        result = self.figures(as_of).indicators(today=self.today().isoformat() if as_of is None else today)
+        result["as_of"] = (as_of or self.clock()).isoformat()
+        return result
+
+    def received_count(self) -> int:
+        return self.figures().applied
+
+    def envelope(self, source: str, position: int) -> dict[str, Any] | None:
+        try:
+            return self.repository.get(received_id(source, position)).envelope
+        except AggregateNotFoundError:
+            return None

@@ -1,0 +1,145 @@
+"""The reporting nameko service: takes in every producer's events, serves the indicators
+(JSON or CSV, live or as of a past moment) and the dashboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+from nameko.web.handlers import http
+from werkzeug.wrappers import Request, Response
+
+from services.reporting import integration
+from services.reporting.application import ReportingApplication
+from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
+from shared.auth import Caller
+from shared.contracts import PRODUCERS
+from shared.http import PUBLIC, NotFoundError, endpoint
+from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events
+from shared.service import EventSourcedService
+
+STATIC = Path(__file__).with_name("static")
+DASHBOARD = Path(__file__).with_name("dashboard.html")
+
+INBOX_HANDLERS = {
+    (source, event_type): lambda app, envelope: app.record(envelope)
+    for source, module in PRODUCERS.items()
+    for event_type in module.EVENTS
+}
+
+
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested indicators as (path, value) rows for CSV."""
+    if isinstance(value, dict):
+        rows: list[tuple[str, Any]] = []
+        for key, item in value.items():
+            rows.extend(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return rows
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        rows = []
+        for i, item in enumerate(value):
+            label = item.get("name") or item.get("project") or str(i)
+            rows.extend(flatten({k: v for k, v in item.items() if k != "name"}, f"{prefix}[{label}]"))
+        return rows
+    if isinstance(value, list):
+        return [(prefix, "; ".join(str(v) for v in value))]
+    return [(prefix, value)]
+
+
+def to_csv(group: str, data: Any) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if group == "ministry":
+        columns = [
+            "year",
+            "category",
+            "project",
+            "purchaser",
+            "undertaker",
+            "service_matter",
+            "budget",
+            "contract_amount",
+            "executed",
+            "final_accounts",
+        ]
+        writer.writerow(columns)
+        for row in data:
+            writer.writerow([row[c] for c in columns])
+    else:
+        writer.writerow(["indicator", "value"])
+        for path, value in flatten(data, group if group != "all" else ""):
+            writer.writerow([path, "" if value is None else value])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="reform-{group}.csv"'},
+    )
+
+
+class ReportingService(EventSourcedService):
+    name = "reporting"
+
+    app: ReportingApplication = ApplicationProvider(ReportingApplication, mapper=integration.to_integration)
+    tokens = Tokens()
+    inbox = Inbox("app", INBOX_HANDLERS)
+
+    @consume_events("catalogue")
+    def on_catalogue_event(self, body: Any) -> str:
+        return self.inbox.handle(body)
+
+    @consume_events("conference")
+    def on_conference_event(self, body: Any) -> str:
+        return self.inbox.handle(body)
+
+    @consume_events("pilots")
+    def on_pilots_event(self, body: Any) -> str:
+        return self.inbox.handle(body)
+
+    @http("GET", "/indicators")
+    @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="Every indicator, live or as of a past moment")
+    def all_indicators(self, caller: Caller | None, data: dict) -> Any:
+        result = self.app.indicators(data["as_of"])
+        result["received"] = {s: self.inbox.consumer.position(s) for s in PRODUCERS}
+        return to_csv("all", result) if data["format"] == "csv" else result
+
+    @http("GET", "/indicators/<group>")
+    @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="One group of indicators (JSON or CSV)")
+    def group_indicators(self, caller: Caller | None, data: dict, group: str) -> Any:
+        if group not in GROUPS:
+            raise NotFoundError(f"no indicator group {group!r}; groups: {', '.join(GROUPS)}")
+        result = self.app.indicators(data["as_of"])
+        if data["format"] == "csv":
+            return to_csv(group, result[group])
+        return {group: result[group], "as_of": result["as_of"]}
+
+    @http("GET", "/")
+    @endpoint(auth=PUBLIC, query=DashboardQuery, summary="The dashboard officials read")
+    def dashboard(self, caller: Caller | None, data: dict) -> Response:
+        as_of = None
+        if data["as_of"] is not None:
+            as_of = datetime.combine(data["as_of"], time(23, 59, 59), tzinfo=UTC)
+        figures = self.app.indicators(as_of)
+        page = DASHBOARD.read_text(encoding="utf-8").replace(
+            "__FIGURES__", json.dumps(figures, ensure_ascii=False).replace("</", "<\\/")
+        )
+        return Response(page, mimetype="text/html")
+
+    @http("GET", "/static/<name>")
+    def static(self, request: Request, name: str) -> Response:
+        path = STATIC / name
+        if path.parent != STATIC or not path.is_file():
+            return Response(
+                json.dumps({"error": "not_found", "message": name, "details": {}}),
+                status=404,
+                mimetype="application/json",
+            )
+        return Response(
+            path.read_bytes(), mimetype="application/javascript", headers={"Cache-Control": "max-age=86400"}
+        )
+
+
+Service = ReportingService
