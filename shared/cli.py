@@ -62,6 +62,18 @@ def _cmd_parked(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from shared.launcher import demo
+
+    return demo(args.token_file)
+
+
+def _cmd_rebuild(args: argparse.Namespace) -> int:
+    from shared.launcher import rebuild
+
+    return rebuild(args.service, Path(args.data_dir) if args.data_dir else None, args.force)
+
+
 def _cmd_token(args: argparse.Namespace) -> int:
     from shared.auth import add_token
     from shared.config import settings_from_env
@@ -90,6 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
     parked.add_argument("action", choices=("list", "replay"))
     parked.add_argument("--consumer", help="consumer service (default: every known consumer)")
     parked.set_defaults(func=_cmd_parked)
+
+    demo = sub.add_parser(
+        "demo", help="load the Xishuangbanna 2019 scenario through the HTTP APIs (idempotent)"
+    )
+    demo.add_argument("--token-file", help="admin token file (default: $DATA_DIR/admin-token)")
+    demo.set_defaults(func=_cmd_demo)
+
+    rebuild = sub.add_parser(
+        "rebuild", help="rebuild a read side from nothing by replaying the producers' feeds"
+    )
+    rebuild.add_argument("service", choices=("reporting",))
+    rebuild.add_argument(
+        "--data-dir", help="where to build the new log (default: $DATA_DIR); stop the service first"
+    )
+    rebuild.add_argument(
+        "--force", action="store_true", help="move an existing log aside instead of refusing"
+    )
+    rebuild.set_defaults(func=_cmd_rebuild)
 
     token = sub.add_parser("token", help="create a token (printed once, stored hashed)")
     token.add_argument("action", choices=("add",))

@@ -165,11 +165,12 @@ class EventConsumer:
                 exc,
             )
 
-    def catch_up(self, source: str) -> int:
-        """Apply everything the producer's feed has after our position; returns events applied."""
+    def catch_up(self, source: str, until: int | None = None) -> int:
+        """Apply what the producer's feed has after our position (up to ``until``); returns
+        the number of events applied."""
         url = self.feeds[source]
         with self._lock(source):
-            return self._catch_up(source, url, until=None)
+            return self._catch_up(source, url, until=until)
 
     def _catch_up(self, source: str, url: str, until: int | None) -> int:
         applied = 0

@@ -137,9 +137,13 @@ def up(services: list[str]) -> int:
         if pending and not stopping:
             print(f"reform: {', '.join(sorted(pending))} did not answer in time", file=sys.stderr)
             stopping, code = True, 1
+        if not stopping and _stores_empty(services, service_token):
+            _load_demo(services, settings.data_dir)
         if not stopping:
             for name in services:
                 print(f"reform: {name:<11} http://127.0.0.1:{service_port(name)}  (API: /openapi.json)")
+            if "reporting" in services:
+                print(f"reform: dashboard   http://127.0.0.1:{service_port('reporting')}/")
             print("reform: all services up; Ctrl-C stops them")
         while not stopping:
             for name, child in children.items():
@@ -176,3 +180,121 @@ def status(services: list[str]) -> int:
             print(f"{name:<12}{'down':<10}{'-':>8}{'-':>11}")
             code = 1
     return code
+
+
+def _urls(services: list[str]) -> dict[str, str]:
+    return {
+        name: os.environ.get(f"{name.upper()}_URL", f"http://127.0.0.1:{service_port(name)}")
+        for name in services
+    }
+
+
+def _stores_empty(services: list[str], token: str) -> bool:
+    """True on a first start: no catalogue, no coordination body, no pilot unit yet."""
+    if not {"catalogue", "conference", "pilots", "reporting"} <= set(services):
+        return False
+    urls = _urls(services)
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        return (
+            not requests.get(f"{urls['catalogue']}/catalogues", headers=headers, timeout=10).json()[
+                "catalogues"
+            ]
+            and not requests.get(f"{urls['conference']}/bodies", headers=headers, timeout=10).json()["bodies"]
+            and not requests.get(f"{urls['pilots']}/units", headers=headers, timeout=10).json()["units"]
+        )
+    except (requests.RequestException, ValueError, KeyError):
+        return False
+
+
+def _load_demo(services: list[str], data_dir: Path) -> None:
+    from shared.demo import DemoError, load
+
+    print("reform: every store is empty: loading the Xishuangbanna 2019 scenario (reform demo)")
+    token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
+    try:
+        load(_urls(services), token, say=lambda line: print(f"reform demo: {line}"))
+    except (DemoError, requests.RequestException) as exc:
+        print(f"reform: the scenario did not load: {exc}", file=sys.stderr)
+
+
+def demo(token_file: str | None) -> int:
+    """`reform demo` against running services."""
+    from shared.demo import DemoError, load
+
+    settings = settings_from_env("reform")
+    path = Path(token_file) if token_file else settings.data_dir / "admin-token"
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return _fail(
+            f"no admin token at {path}: start the platform once with `make run`, or pass --token-file"
+        )
+    try:
+        ids = load(
+            _urls(["catalogue", "conference", "pilots"]),
+            token,
+            say=lambda line: print(f"reform demo: {line}"),
+        )
+    except (DemoError, requests.RequestException) as exc:
+        return _fail(f"the scenario did not load: {exc}")
+    print(
+        f"reform demo: done (catalogue {ids['catalogue']}); dashboard http://127.0.0.1:{service_port('reporting')}/"
+    )
+    return 0
+
+
+def rebuild(service: str, data_dir: Path | None, force: bool) -> int:
+    """Rebuild reporting's log from nothing by replaying every producer's feed."""
+    from tqdm import tqdm
+
+    from services.reporting.application import ReportingApplication
+    from services.reporting.service import INBOX_HANDLERS
+    from shared.consumer import EventConsumer
+
+    settings = settings_from_env(service)
+    target = (data_dir or settings.data_dir).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    db = target / f"{service}.sqlite3"
+    if db.exists():
+        if not force:
+            return _fail(f"{db} exists; stop the service and pass --force to move it aside")
+        db.rename(db.with_suffix(f".sqlite3.{int(time.time())}.bak"))
+    env = (
+        dict(settings.persistence_env, SQLITE_DBNAME=str(db))
+        if "SQLITE_DBNAME" in settings.persistence_env
+        else settings.persistence_env
+    )
+    app = ReportingApplication(env)
+    token = settings.feed_token or _read_token(settings.data_dir)
+    feeds = _urls(["catalogue", "conference", "pilots"])
+    consumer = EventConsumer(app, service, INBOX_HANDLERS, feeds=feeds, feed_token=token)
+    started = time.monotonic()
+    for source, url in feeds.items():
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            last = requests.get(f"{url}/events", params={"limit": 1}, headers=headers, timeout=10).json()
+        except (requests.RequestException, ValueError) as exc:
+            return _fail(f"the {source} feed at {url} does not answer: {exc}")
+        with tqdm(total=last["last_position"], desc=f"{source:<10}", unit="pos") as bar:
+            while True:
+                before = consumer.position(source)
+                consumer.catch_up(source, until=min(before + 500, last["last_position"]))
+                bar.update(consumer.position(source) - before)
+                if consumer.position(source) >= last["last_position"] or consumer.position(source) == before:
+                    break
+    elapsed = time.monotonic() - started
+    print(
+        f"reform rebuild: {app.received_count()} events from {len(feeds)} feeds into {db} "
+        f"in {elapsed:.1f} s; start `reform run {service}` on it"
+    )
+    app.close()
+    return 0
+
+
+def _read_token(data_dir: Path) -> str | None:
+    for name in ("service-token", "admin-token"):
+        path = data_dir / name
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+    return None

@@ -637,10 +637,11 @@ class Task(Aggregate):
     def request_extension(
         self, *, new_deadline: str, reason: str, requested_on: str, today: date, actor: str
     ) -> None:
-        """Granted only when asked no later than the deadline day, and before it was overdue."""
+        """Granted only when asked no later than the deadline day (judged by the date it was asked,
+        so a request made on paper in time and recorded later still counts)."""
         require_transition(self.status, OPEN_TASK, "extend", "task")
         require_not_future(requested_on, today, "requested_on")
-        if self.overdue or requested_on > self.deadline:
+        if requested_on > self.deadline:
             raise ExtensionTooLate(
                 f"an extension must be requested before the deadline {self.deadline}",
                 deadline=self.deadline,
@@ -671,6 +672,7 @@ class Task(Aggregate):
             }
         )
         self.deadline = new_deadline
+        self.overdue = False  # a new deadline is watched afresh
 
     def is_due_for_overdue(self, today: date) -> bool:
         return self.status in OPEN_TASK and not self.overdue and today.isoformat() > self.deadline

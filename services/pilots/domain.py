@@ -305,6 +305,8 @@ class PilotUnit(Aggregate):
         return line
 
     def update_budget_line(self, *, fiscal_year: int, actor: str, **changes: Any) -> None:
+        # Allowed after closure too: executed amounts and final accounts (决算) of a year
+        # arrive after the year ends, often after the pilot itself closed.
         line = self.budget_line(fiscal_year)
         changes = {k: v for k, v in changes.items() if v is not None and line.get(k) != v}
         if changes:
@@ -445,6 +447,8 @@ class ImplementationPlan(Aggregate):
 
     def approve(self, *, decision: DecisionView, unit: PilotUnit, actor: str) -> None:
         require_transition(self.status, ("submitted",), "approve", "plan")
+        if str(unit.id) != self.unit_id:
+            raise DecisionDoesNotApply(f"this plan belongs to unit {self.unit_id}, not to {unit.name}")
         decision.require("approve_plan", {unit.name, str(self.id), self.document_number or unit.name})
         self._approve(decision_id=str(decision.id), actor=actor)
 
