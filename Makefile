@@ -19,6 +19,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check shared services tests scripts bench
 	$(BIN)/python -m scripts.ensure_broker
+	$(BIN)/python -m scripts.ensure_browser
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test-fast: $(STAMP)

@@ -73,7 +73,7 @@ class World:
         self.catalogue.publish(cid, decision_ref="D", actor="e")
         return cid
 
-    def decision(self, kind: str, subject: str) -> UUID:
+    def decision(self, kind: str, subject: str, tasks: list[dict[str, Any]] | None = None) -> UUID:
         body = self.conference.propose_body(
             actor="o",
             kind="joint_conference",
@@ -104,7 +104,7 @@ class World:
             actor="o",
             document_number="JY",
             issued_on="2019-12-25",
-            decisions=[{"number": 1, "kind": kind, "title": "T", "subject": subject}],
+            decisions=[{"number": 1, "kind": kind, "title": "T", "subject": subject, "tasks": tasks or []}],
         )
         return UUID(ids[0])
 

@@ -1,0 +1,309 @@
+"""Reporting's projection from hand-made event sequences (made by the real producers in memory):
+each indicator group, repeats and stale deliveries, as_of, and independence from interleaving."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from services.catalogue.integration import to_integration as catalogue_events
+from services.conference.integration import to_integration as conference_events
+from services.pilots.integration import to_integration as pilots_events
+from services.reporting.application import ReportingApplication
+from services.reporting.domain import Figures
+from services.reporting.service import INBOX_HANDLERS
+from shared.consumer import APPLIED, DUPLICATE, EventConsumer
+from shared.feed import read_feed
+from tests.support.world import POPO, UNIT, World
+
+CONTRACT = {
+    "undertaker": "Media Co.",
+    "undertaker_type": "enterprise",
+    "amount": "200000.00",
+    "fiscal_year": 2020,
+    "term_start": "2020-01-01",
+    "term_end": "2021-12-31",
+    "justification": "stable, continuous, budget-secured",
+    "announcement_ref": None,
+    "announced_on": None,
+}
+
+
+def task(number: str, lead: str, deadline: str) -> dict[str, Any]:
+    return {"number": number, "content": "c", "lead_unit": lead, "co_units": [], "deadline": deadline}
+
+
+class Story:
+    """A small reform: a catalogue revised (one item removed), three follow-up tasks (closed on
+    time, extended, overdue), one unit with budget, staffing, a plan, and three service matters
+    (one contracted for two years and evaluated twice, one budgeted, one rejected)."""
+
+    def __init__(self) -> None:
+        self.world = w = World()
+        self.now = datetime(2020, 12, 31, 12, tzinfo=UTC)
+        w.conference.clock = w.pilots.clock = lambda: self.now
+        old = w.published_catalogue("A08", "A09", "A10")
+        self.catalogue = w.published_catalogue("A08", "A09", supersedes=old)
+        designate = w.decision("designate_pilot", UNIT)
+        approve = w.decision("approve_plan", UNIT)
+        tasks = w.decision(
+            "general",
+            "follow-up",
+            tasks=[
+                task("T-1", "Finance", "2020-03-31"),
+                task("T-2", "Staffing", "2020-04-30"),
+                task("T-3", "Radio", "2020-06-30"),
+            ],
+        )
+        c = w.conference
+        t1, t2, _ = (c.task(UUID(t)) for t in c.decision(tasks)["task_ids"])
+        c.report_task(UUID(t1["id"]), actor="o", summary="s", reported_on="2020-03-20")
+        c.close_task(UUID(t1["id"]), actor="o", review="ok", closed_on="2020-03-25")
+        c.extend_task(
+            UUID(t2["id"]),
+            actor="o",
+            new_deadline="2021-03-31",
+            reason="r",
+            requested_on="2020-04-20",
+        )
+        c.detect_overdue()
+        w.deliver("conference")
+        w.deliver("catalogue")
+        p, unit = w.pilots, w.unit(designate)
+        p.add_budget_line(
+            unit, actor="p", fiscal_year=2020, appropriation_before="1000000.00", purchase_budget="300000.00"
+        )
+        p.update_budget_line(unit, 2020, actor="p", executed="250000.00", final_accounts="260000.00")
+        p.adjust_staffing(
+            unit,
+            actor="p",
+            before=120,
+            after=100,
+            approving_body="Staffing Office",
+            document="D",
+            adjusted_on="2020-03-01",
+        )
+        p.draft_plan(
+            unit,
+            actor="p",
+            targets=["t"],
+            funding_plan="f",
+            staffing_plan="s",
+            evaluation_plan="e",
+            document_number=None,
+            phases=[
+                {
+                    "name": "P",
+                    "milestones": [
+                        {"title": "m1", "due": "2020-03-31"},
+                        {"title": "m2", "due": "2020-06-30"},
+                        {"title": "m3", "due": "2021-06-30"},
+                    ],
+                }
+            ],
+        )
+        p.plan_command(unit, "meet_milestone", key="1.1", met_on="2020-03-20", actor="p")
+        p.plan_command(unit, "submit", actor="p")
+        p.plan_command(unit, "approve", decision_id=approve, actor="p")
+        p.detect_missed_milestones()
+        contracted, budgeted, rejected = (
+            p.identify_matter(
+                unit, catalogue_id=self.catalogue, item_code=code, actor="p", name=name, description=""
+            )
+            for code, name in (("A08", "News translation"), ("A09", "Short videos"), ("A08", "Upkeep"))
+        )
+        for command, kwargs in (
+            ("assess", {"rationale": "r"}),
+            ("approve_for_conversion", {}),
+            ("allocate_budget", {"fiscal_year": 2020, "amount": "220000.00"}),
+            ("contract_with", CONTRACT),
+            ("start_delivery", {"started_on": "2020-02-01"}),
+            (
+                "evaluate",
+                {
+                    "kind": "panel",
+                    "evaluator": "e",
+                    "score": 80,
+                    "findings": "f",
+                    "use_of_result": "u",
+                    "evaluated_on": "2020-12-01",
+                },
+            ),
+            (
+                "evaluate",
+                {
+                    "kind": "third_party",
+                    "evaluator": "e",
+                    "score": 91,
+                    "findings": "f",
+                    "use_of_result": "u",
+                    "evaluated_on": "2020-12-20",
+                },
+            ),
+        ):
+            p.matter_command(contracted, command, actor="p", **kwargs)
+        for command, kwargs in (
+            ("assess", {"rationale": "r"}),
+            ("approve_for_conversion", {}),
+            ("allocate_budget", {"fiscal_year": 2020, "amount": "80000.00"}),
+        ):
+            p.matter_command(budgeted, command, actor="p", **kwargs)
+        p.matter_command(rejected, "reject", reason="works bundled with services", actor="p")
+
+    def envelopes(self) -> dict[str, list[dict[str, Any]]]:
+        w = self.world
+        return {
+            "catalogue": read_feed(w.catalogue, "catalogue", catalogue_events, 0, 1000)["events"],
+            "conference": read_feed(w.conference, "conference", conference_events, 0, 1000)["events"],
+            "pilots": read_feed(w.pilots, "pilots", pilots_events, 0, 1000)["events"],
+        }
+
+
+@pytest.fixture(scope="module")
+def story() -> Story:
+    return Story()
+
+
+@pytest.fixture(scope="module")
+def figures(story: Story) -> dict[str, Any]:
+    f = Figures()
+    for source in story.envelopes().values():
+        for envelope in source:
+            f.apply(envelope)
+    return f.indicators(today="2020-12-31")
+
+
+def test_catalogue_indicators_count_versions_items_revisions_and_the_negative_list(figures: dict) -> None:
+    c = figures["catalogue"]
+    assert (c["versions_in_force"], c["versions_total"]) == (1, 2)
+    assert c["items_by_level"] == {"1": 1, "2": 2} and c["items_in_force"] == 3
+    assert c["revisions"] == {"added": 0, "removed": 1, "reworded": 0, "moved": 0}
+    assert c["negative_list_size"] == 7
+
+
+def test_conference_indicators_follow_the_tasks(figures: dict) -> None:
+    c = figures["conference"]
+    assert c["tasks_by_status"] == {"assigned": 2, "closed": 1}
+    assert c["on_time_closure_rate"] == 1.0
+    assert c["overdue_by_lead_unit"] == {"Radio": ["T-3"]}
+    assert (c["extensions"], c["returns"], c["decisions"]) == (1, 0, 3)
+    assert c["meetings_by_kind"] == {"plenary": 3}
+
+
+def test_pilot_indicators_give_the_funnel_budget_staffing_milestones_and_scores(figures: dict) -> None:
+    unit = figures["pilots"]["units"][0]
+    assert unit["name"] == UNIT
+    assert unit["funnel"] | {"by_status": None} == {
+        "identified": 3,
+        "converted": 1,
+        "rejected": 1,
+        "share_converted": 0.3333,
+        "by_status": None,
+        "needs_review": 0,
+    }
+    assert (unit["appropriation_before"], unit["purchase_budget"]) == ("1000000.00", "300000.00")
+    assert (unit["staffing_before"], unit["staffing_after"]) == (120, 100)
+    assert unit["milestones"] == {"met": 1, "missed": 1, "overdue": 0, "scheduled": 1}
+    assert (unit["evaluations"], unit["mean_score"]) == (2, 85.5)
+
+
+def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
+    p = figures["purchases"]
+    assert p["by_undertaker_type"] == {"enterprise": {"contracts": 1, "amount": "200000.00"}}
+    assert (p["budgeted_amount"], p["contract_amount"], p["executed_amount"]) == (
+        "300000.00",
+        "200000.00",
+        "250000.00",
+    )
+    assert (p["term_exceptions"], p["announced"], p["not_announced"]) == (1, 0, 1)
+    [row] = figures["ministry"]
+    assert row | {"matter_id": None} == {
+        "year": 2020,
+        "category": "Public services",
+        "project": "News translation",
+        "purchaser": UNIT,
+        "undertaker": "Media Co.",
+        "service_matter": "Item A08",
+        "budget": "220000.00",
+        "contract_amount": "200000.00",
+        "executed": "250000.00",
+        "final_accounts": "260000.00",
+        "matter_id": None,
+    }
+
+
+def test_the_headline_is_the_share_converted_overall_and_per_unit(figures: dict) -> None:
+    assert figures["headline"] == {
+        "share_converted": 0.3333,
+        "identified": 3,
+        "converted": 1,
+        "by_unit": {UNIT: 0.3333},
+    }
+
+
+def reporting_with(story: Story) -> tuple[ReportingApplication, EventConsumer]:
+    app = ReportingApplication(POPO)
+    return app, EventConsumer(app, "reporting", INBOX_HANDLERS)
+
+
+def test_repeated_and_stale_deliveries_change_nothing(story: Story) -> None:
+    app, inbox = reporting_with(story)
+    envelopes = story.envelopes()
+    for source in envelopes.values():
+        assert {inbox.receive(e) for e in source} == {APPLIED}
+    before = (app.last_position(), app.indicators(datetime(2030, 1, 1, tzinfo=UTC)))
+    for source in envelopes.values():
+        assert {inbox.receive(e) for e in reversed(source)} == {DUPLICATE}
+    assert (app.last_position(), app.indicators(datetime(2030, 1, 1, tzinfo=UTC))) == before
+
+
+def test_the_result_does_not_depend_on_how_sources_interleaved(story: Story) -> None:
+    envelopes = story.envelopes()
+    by_source = Figures()
+    for source in ("pilots", "catalogue", "conference"):
+        for e in envelopes[source]:
+            by_source.apply(e)
+    round_robin = Figures()
+    queues = [list(v) for v in envelopes.values()]
+    while any(queues):
+        for q in queues:
+            if q:
+                round_robin.apply(q.pop(0))
+    assert by_source.indicators("2020-12-31") == round_robin.indicators("2020-12-31")
+
+
+def test_as_of_gives_the_value_as_it_stood_then() -> None:
+    app = ReportingApplication(POPO)
+    base = {
+        "event_id": "00000000-0000-4000-8000-000000000001",
+        "schema_version": 1,
+        "source": "catalogue",
+        "aggregate_version": 1,
+    }
+    for position, (code, when) in enumerate(
+        (("goods_and_works", "2019-12-01"), ("financing", "2019-12-10"), ("lottery", "2020-01-05")), start=1
+    ):
+        app.record_processed(
+            None,
+            *app.record(
+                {
+                    **base,
+                    "position": position,
+                    "event_type": "NegativeListEntryAdded",
+                    "aggregate_id": "00000000-0000-4000-8000-0000000000aa",
+                    "occurred_at": f"{when}T10:00:00+00:00",
+                    "payload": {"code": code, "text": "t", "legal_basis": "b", "actor": "a"},
+                }
+            ),
+        )
+    size = lambda moment: app.indicators(datetime.fromisoformat(moment))["catalogue"]["negative_list_size"]  # noqa: E731
+    assert [
+        size("2019-11-30T00:00:00+00:00"),
+        size("2019-12-05T00:00:00+00:00"),
+        size("2019-12-31T00:00:00+00:00"),
+        size("2020-02-01T00:00:00+00:00"),
+    ] == [0, 1, 2, 3]
+    assert app.indicators()["catalogue"]["negative_list_size"] == 3
