@@ -3,7 +3,6 @@ own process, writes the admin token, serves the README's tour, and stops on SIGT
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import stat
@@ -12,15 +11,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from kombu import Connection
 
 from shared.cli import available_services
 from tests.support.api import CatalogueClient
-from tests.support.processes import REPO, bearer, free_port
+from tests.support.processes import REPO, Tap, bearer, free_port
 
 REFORM = [sys.executable, "-m", "shared.cli"]
 
@@ -75,7 +72,14 @@ class Up:
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory, amqp_uri: str) -> Iterator[tuple[Up, str]]:
+def tap(amqp_uri: str) -> Iterator[Tap]:
+    tap = Tap(amqp_uri, "catalogue")  # an independent consumer, bound before the platform starts
+    yield tap
+    tap.close()
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory, amqp_uri: str, tap: Tap) -> Iterator[tuple[Up, str]]:
     cwd = tmp_path_factory.mktemp("up")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTGRES_", "PERSISTENCE"))}
@@ -83,6 +87,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory, amqp_uri: str) -> Iterato
         AMQP_URI=amqp_uri,
         CATALOGUE_PORT=str(port),
         CONFERENCE_PORT=str(free_port()),
+        PILOTS_PORT=str(free_port()),
+        REPORTING_PORT=str(free_port()),
         PYTHONPATH=str(REPO),
         LOG_LEVEL="WARNING",
     )
@@ -120,7 +126,7 @@ def test_every_service_runs_as_its_own_process_and_the_admin_token_is_written(
 
 
 def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(
-    platform: tuple[Up, str], amqp_uri: str
+    platform: tuple[Up, str], tap: Tap
 ) -> None:
     up, url = platform
     token = (up.cwd / "var" / "admin-token").read_text().strip()
@@ -141,19 +147,12 @@ def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(
     feed = requests.get(f"{url}/events", params={"limit": 1000}, headers=bearer(token), timeout=5).json()[
         "events"
     ]
-    received: list[dict[str, Any]] = []
-    deadline = time.monotonic() + 15
-    # The deploy's own consumer queue (reporting's), declared before the first event.
-    with Connection(amqp_uri) as conn:
-        channel = conn.default_channel
-        while len(received) < len(feed) and time.monotonic() < deadline:
-            message = channel.basic_get("reporting.catalogue.events", no_ack=True)
-            if message is None:
-                time.sleep(0.1)
-                continue
-            received.append(json.loads(message.body))
+    received = tap.drain(expect=len(feed))
     assert received == feed
     assert feed[-1]["event_type"] == "CataloguePublished"
+    # On this first start every store was empty, so the scenario was loaded too.
+    assert any("loading the Xishuangbanna 2019 scenario" in line for line in up.output)
+    assert any(e["event_type"] == "CataloguePublished" and e["aggregate_id"] != cid for e in feed)
 
 
 def test_sigterm_stops_every_service_and_a_restart_keeps_everything(platform: tuple[Up, str]) -> None:
