@@ -85,6 +85,8 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
     if module == "eventsourcing.sqlite":
         persistence["SQLITE_DBNAME"] = env.get("SQLITE_DBNAME", str(data_dir / f"{service}.sqlite3"))
         persistence["SQLITE_LOCK_TIMEOUT"] = env.get("SQLITE_LOCK_TIMEOUT", "10")
+        # Every write also extends the audit hash chain, in the same transaction.
+        persistence["PROCESS_RECORDER_TOPIC"] = "shared.audit:AuditedSQLiteProcessRecorder"
     elif module == "eventsourcing.postgres":
         for key, value in env.items():
             if key.startswith("POSTGRES_"):
