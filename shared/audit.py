@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -88,7 +88,9 @@ class Finding:
 
 
 def verify_rows(
-    events: Iterable[tuple[int, Any, int, str, bytes]], chain: Iterable[tuple[int, str, str]]
+    events: Iterable[tuple[int, Any, int, str, bytes]],
+    chain: Iterable[tuple[int, str, str]],
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Finding | None, int, str]:
     """Walk the stored events ``(position, aggregate id, version, topic, state)`` and the chain
     ``(position, content digest, hash)`` together, in position order.
@@ -128,7 +130,58 @@ def verify_rows(
             return Finding(position, "the chain does not link here (chain entry altered)"), verified, previous
         previous = expected_hash
         verified += 1
+        if progress is not None:
+            progress(1)
     return None, verified, previous
+
+
+def recompute(events: Iterable[tuple[int, Any, int, str, bytes]]) -> dict[int, str]:
+    """The chain as it should be, from the events alone: position -> hash after it."""
+    hashes = {0: GENESIS}
+    previous = GENESIS
+    for position, *event in sorted(events, key=lambda row: row[0]):
+        previous = link(previous, position, *event)
+        hashes[position] = previous
+    return hashes
+
+
+def verify_digests(
+    events: list[tuple[int, Any, int, str, bytes]], public_key: Any
+) -> tuple[Finding | None, int]:
+    """Check every stored digest: signed by ``public_key``, and naming the hash that the events
+    themselves give at its position (so a chain rewritten to match altered events is caught)."""
+    from shared.audit_digest import DIGEST_TOPIC_SUFFIX, signature_valid
+
+    hashes = recompute(events)
+    checked = 0
+    for position, _, _, topic, state in events:
+        if not topic.endswith(DIGEST_TOPIC_SUFFIX):
+            continue
+        digest = json.loads(state)
+        if not signature_valid(public_key, digest):
+            return Finding(
+                position, "digest signature is invalid (forged, altered or signed with another key)"
+            ), checked
+        if hashes.get(digest["position"]) != digest["chain_hash"]:
+            return Finding(
+                digest["position"],
+                f"the log up to here differs from what the digest stored at position {position} signed",
+            ), checked
+        checked += 1
+    return None, checked
+
+
+def verify_store(
+    events: list[tuple[int, Any, int, str, bytes]],
+    chain: list[tuple[int, str, str]],
+    public_key: Any,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Finding | None, int, int]:
+    """The chain walk and the digest checks; the first finding by position wins."""
+    chain_finding, verified, _ = verify_rows(events, chain, progress)
+    digest_finding, digests = verify_digests(events, public_key)
+    findings = [f for f in (chain_finding, digest_finding) if f is not None]
+    return (min(findings, key=lambda f: f.position) if findings else None), verified, digests
 
 
 def read_sqlite(path: str) -> tuple[list[tuple[int, Any, int, str, bytes]], list[tuple[int, str, str]]]:

@@ -17,6 +17,8 @@ SUBSCRIPTIONS: dict[str, dict[str, list[str]]] = {
     # holes but the producer's own, so a consumer never mistakes a filtered event for a loss.
     "pilots": {"catalogue": ["#"], "conference": ["#"]},
     "reporting": {"catalogue": ["#"], "conference": ["#"], "pilots": ["#"]},
+    # Copies of every service's signed audit digests, outside the service that signed them.
+    "audit": {source: ["AuditDigest"] for source in ("catalogue", "conference", "pilots", "reporting")},
 }
 
 

@@ -74,6 +74,24 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return rebuild(args.service, Path(args.data_dir) if args.data_dir else None, args.force)
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from shared import audit_cli
+
+    if args.action == "verify":
+        if not args.all and not args.service:
+            raise SystemExit("reform audit verify: name a service or pass --all")
+        return audit_cli.verify(available_services() if args.all else [args.service], args.public_key)
+    if not args.service:
+        raise SystemExit(f"reform audit {args.action}: name a service")
+    if args.action == "history":
+        if not args.aggregate:
+            raise SystemExit("reform audit history: give the aggregate id")
+        return audit_cli.history(args.service, args.aggregate)
+    if not args.as_of:
+        raise SystemExit("reform audit replay: give --as-of")
+    return audit_cli.replay(args.service, args.as_of, args.aggregate_opt or args.aggregate)
+
+
 def _cmd_token(args: argparse.Namespace) -> int:
     from shared.auth import add_token
     from shared.config import settings_from_env
@@ -120,6 +138,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="move an existing log aside instead of refusing"
     )
     rebuild.set_defaults(func=_cmd_rebuild)
+
+    audit = sub.add_parser(
+        "audit", help="verify the tamper-evident logs; history and replay from the log alone"
+    )
+    audit.add_argument("action", choices=("verify", "history", "replay"))
+    audit.add_argument("service", nargs="?", choices=KNOWN_SERVICES)
+    audit.add_argument("aggregate", nargs="?", help="aggregate id (history)")
+    audit.add_argument("--all", action="store_true", help="verify every service")
+    audit.add_argument("--public-key", help="PEM public key (default: $DATA_DIR/audit-<service>.pub.pem)")
+    audit.add_argument("--as-of", help="ISO-8601 moment with a time zone (replay)")
+    audit.add_argument("--aggregate", dest="aggregate_opt", help="one aggregate (replay)")
+    audit.set_defaults(func=_cmd_audit)
 
     token = sub.add_parser("token", help="create a token (printed once, stored hashed)")
     token.add_argument("action", choices=("add",))

@@ -61,6 +61,9 @@ class Settings:
     clock_file: Path | None = None
     timezone: str = "Asia/Shanghai"
     timer_seconds: float = 60.0
+    audit_signing_key: Path | None = None
+    audit_digest_events: int = 100
+    audit_digest_seconds: float = 300.0
 
     @property
     def base_url(self) -> str:
@@ -120,4 +123,7 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
         clock_file=Path(env["CLOCK_FILE"]).resolve() if env.get("CLOCK_FILE") else None,
         timezone=env.get("TIMEZONE", "Asia/Shanghai"),
         timer_seconds=float(env.get("TIMER_SECONDS", "60")),
+        audit_signing_key=Path(env["AUDIT_SIGNING_KEY"]).resolve() if env.get("AUDIT_SIGNING_KEY") else None,
+        audit_digest_events=int(env.get("AUDIT_DIGEST_EVENTS", "100")),
+        audit_digest_seconds=float(env.get("AUDIT_DIGEST_SECONDS", "300")),
     )

@@ -70,6 +70,30 @@ class ServiceApplication(Application):
         self.zone = "Asia/Shanghai"
         self.integration_mapper: Any = None  # the service's integration.to_integration
 
+    def chain_head(self) -> tuple[int, str] | None:
+        """The last (position, hash) of the audit chain, when the store keeps one."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if datastore is None or not hasattr(self.recorder, "construct_create_table_statements"):
+            return None
+        try:
+            with datastore.transaction(commit=False) as cursor:
+                cursor.execute("SELECT position, hash FROM audit_chain ORDER BY position DESC LIMIT 1")
+                row = cursor.fetchone()
+        except Exception:  # noqa: BLE001 - a store without the chain table
+            return None
+        return (row[0], row[1]) if row else (0, "0" * 64)
+
+    def record_digest_if_due(self, service: str) -> Any:
+        """Sign and store a digest of the chain head when the schedule says so."""
+        signer, schedule = getattr(self, "signer", None), getattr(self, "digest_schedule", None)
+        head = self.chain_head()
+        if signer is None or schedule is None or head is None or not schedule.due(head[0]):
+            return None
+        digest = signer.sign(service, head[0], head[1])
+        self.save(digest)
+        schedule.done(head[0] + 1)  # the digest itself is the next link
+        return digest
+
     def today(self) -> date:
         return local_date(self.clock, self.zone)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from shared.audit_digest import AuditDigest
 from shared.contracts import payload_schema
 from shared.eventlog import ServiceApplication
 
@@ -13,6 +14,20 @@ from shared.eventlog import ServiceApplication
 IntegrationMapper = Callable[[ServiceApplication, Any], tuple[str, dict[str, Any]] | None]
 
 MAX_FEED_LIMIT = 1000
+
+
+def audit_digest_event(domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+    """Every service publishes its signed digests, so copies exist outside the service."""
+    if isinstance(domain_event, AuditDigest.Signed):
+        return "AuditDigest", {
+            "service": domain_event.service,
+            "position": domain_event.position,
+            "chain_hash": domain_event.chain_hash,
+            "signed_at": domain_event.signed_at,
+            "signature": domain_event.signature,
+            "key_id": domain_event.key_id,
+        }
+    return None
 
 
 def event_id_for(source: str, aggregate_id: UUID, version: int) -> UUID:
@@ -43,7 +58,7 @@ def envelopes_from(
     out = []
     for notification in notifications:
         domain_event = app.mapper.to_domain_event(notification)
-        mapped = mapper(app, domain_event)
+        mapped = audit_digest_event(domain_event) or mapper(app, domain_event)
         if mapped is not None:
             out.append(envelope(source, notification.id, domain_event, *mapped))
     return out

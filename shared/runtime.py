@@ -11,6 +11,7 @@ from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.timer import Timer
 
+from shared.audit_digest import DigestSchedule, Signer
 from shared.auth import TokenStore
 from shared.broker import ConfirmingPublisher, inbox_queue
 from shared.clock import file_clock, system_clock
@@ -51,6 +52,10 @@ class ApplicationProvider(DependencyProvider):
         self.app.clock = file_clock(settings.clock_file) if settings.clock_file else system_clock
         self.app.zone = settings.timezone
         self.app.integration_mapper = self.mapper
+        self.app.signer = Signer(
+            settings.audit_signing_key or settings.data_dir / f"audit-{self.container.service_name}.pem"
+        )
+        self.app.digest_schedule = DigestSchedule(settings.audit_digest_events, settings.audit_digest_seconds)
         if self.mapper is not None:
             self.relay = Relay(
                 self.app,

@@ -8,6 +8,7 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request
 
+from shared.audit_digest import AuditDigest, public_pem
 from shared.auth import Caller
 from shared.feed import read_feed
 from shared.http import (
@@ -21,6 +22,7 @@ from shared.http import (
     json_response,
     openapi,
 )
+from shared.runtime import periodic
 from shared.schemas import FeedQuery
 
 
@@ -52,6 +54,41 @@ class EventSourcedService:
     @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
     def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
         return read_feed(self.app, self.name, self.app.integration_mapper, data["after"], data["limit"])
+
+    @periodic()
+    def audit_digest(self) -> Any:
+        """Sign the audit chain's head when enough events or time passed (AuditDigest)."""
+        digest = self.app.record_digest_if_due(self.name)
+        return digest.position if digest is not None else None
+
+    @http("GET", "/audit/digests")
+    @endpoint(auth=READ, summary="The signed digests of this service's audit chain")
+    def audit_digests(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        digests = [self.app.repository.get(i) for i in self.app.ids_of(AuditDigest.Signed)]
+        return {
+            "digests": [
+                {
+                    "position": d.position,
+                    "chain_hash": d.chain_hash,
+                    "signed_at": d.signed_at,
+                    "signature": d.signature,
+                    "key_id": d.key_id,
+                    "stored_at_version": d.version,
+                }
+                for d in digests
+            ],
+            "head": self.app.chain_head(),
+        }
+
+    @http("GET", "/audit/public-key")
+    def audit_public_key(self, request: Request) -> Any:
+        from werkzeug.wrappers import Response
+
+        return Response(
+            public_pem(self.app.signer.public_key),
+            mimetype="application/x-pem-file",
+            headers={"X-Key-Id": self.app.signer.key_id},
+        )
 
     @rpc
     def events_rpc(self, token: str, after: int = 0, limit: int = 100) -> dict[str, Any]:

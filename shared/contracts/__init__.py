@@ -6,10 +6,15 @@ from types import ModuleType
 
 from marshmallow import Schema
 
-from shared.contracts import catalogue, conference, pilots
+from shared.contracts import catalogue, conference, pilots, reporting
 from shared.contracts.envelope import EnvelopeSchema, validate_envelope
 
-PRODUCERS: dict[str, ModuleType] = {"catalogue": catalogue, "conference": conference, "pilots": pilots}
+PRODUCERS: dict[str, ModuleType] = {
+    "catalogue": catalogue,
+    "conference": conference,
+    "pilots": pilots,
+    "reporting": reporting,
+}
 
 
 def payload_schema(source: str, event_type: str) -> Schema:

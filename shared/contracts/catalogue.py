@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from shared.contracts.audit import AuditDigest
+
 LEVELS = ("central", "provincial", "prefecture", "county", "departmental")
 NODE_KINDS = ("public_service", "auxiliary_service")
 
@@ -128,3 +130,4 @@ EVENTS: dict[str, type[_Contract]] = {
         NegativeListEntryAdded,
     )
 }
+EVENTS["AuditDigest"] = AuditDigest  # every producer signs its chain

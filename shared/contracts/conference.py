@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from shared.contracts.audit import AuditDigest
 from shared.fields import IsoDate
 
 BODY_KINDS = ("leadership_group", "joint_conference")
@@ -205,3 +206,4 @@ EVENTS: dict[str, type[_Contract]] = {
         PolicyDocumentRegistered, PolicyDocumentIssued, PolicyDocumentRevised, PolicyDocumentRepealed,
     )
 }  # fmt: skip
+EVENTS["AuditDigest"] = AuditDigest  # every producer signs its chain

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from shared.contracts.audit import AuditDigest
 from shared.fields import IsoDate
 
 UNIT_TYPES = ("administrative", "public_welfare_1", "public_welfare_2", "business")
@@ -206,3 +207,4 @@ EVENTS: dict[str, type[_Contract]] = {
         ServiceMatterFlaggedForReview,
     )
 }  # fmt: skip
+EVENTS["AuditDigest"] = AuditDigest  # every producer signs its chain

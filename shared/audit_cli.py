@@ -1,0 +1,105 @@
+"""`reform audit`: what an auditor runs, reading a service's store directly."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from shared.audit import read_sqlite, verify_store
+from shared.audit_digest import load_public_key
+from shared.config import settings_from_env
+
+SERVICES = ("catalogue", "conference", "pilots", "reporting")
+
+
+def _store(service: str) -> str:
+    settings = settings_from_env(service)
+    path = settings.persistence_env.get("SQLITE_DBNAME")
+    if not path:
+        raise SystemExit("reform audit reads SQLite stores (set DATA_DIR or SQLITE_DBNAME)")
+    if not Path(path).exists():
+        raise SystemExit(f"reform audit: no store for {service} at {path}")
+    return path
+
+
+def verify(services: list[str], public_key_file: str | None) -> int:
+    from tqdm import tqdm
+
+    code = 0
+    for service in services:
+        settings = settings_from_env(service)
+        key_path = (
+            Path(public_key_file) if public_key_file else settings.data_dir / f"audit-{service}.pub.pem"
+        )
+        started = time.monotonic()
+        events, chain = read_sqlite(_store(service))
+        public_key = load_public_key(key_path.read_bytes())
+        with tqdm(total=len(events), desc=f"{service:<10}", unit="ev", file=sys.stderr, leave=False) as bar:
+            finding, verified, digests = verify_store(events, chain, public_key, progress=bar.update)
+        elapsed = max(time.monotonic() - started, 1e-9)
+        rate = f"{len(events) / elapsed:,.0f} events/s"
+        if finding is None:
+            print(f"{service}: intact — {verified} events, {digests} signed digest(s) verified ({rate})")
+        else:
+            print(f"{service}: TAMPERED — first bad {finding} ({verified} events verified before it; {rate})")
+            code = 1
+    return code
+
+
+def _decode(state: Any) -> dict[str, Any]:
+    data = json.loads(state)
+    return {k: (v.get("_data_") if isinstance(v, dict) and "_type_" in v else v) for k, v in data.items()}
+
+
+def history(service: str, aggregate_id: str) -> int:
+    events, _ = read_sqlite(_store(service))
+    wanted = UUID(aggregate_id).hex
+    rows = sorted((e for e in events if str(e[1]).replace("-", "") == wanted), key=lambda e: e[2])
+    if not rows:
+        print(f"reform audit: {service} has no events of {aggregate_id}", file=sys.stderr)
+        return 1
+    for position, _, version, topic, state in rows:
+        data = _decode(state)
+        when = data.pop("timestamp", "?")
+        actor = data.pop("actor", None)
+        data.pop("originator_topic", None)
+        what = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in data.items())
+        print(f"v{version:<4} #{position:<6} {when}  {actor or '-':<20} {topic.rsplit(':', 1)[-1]}  {what}")
+    return 0
+
+
+def replay(service: str, as_of: str, aggregate_id: str | None) -> int:
+    """The state as of a moment, rebuilt from the log by the service's own aggregates."""
+    moment = datetime.fromisoformat(as_of)
+    if moment.tzinfo is None:
+        raise SystemExit("reform audit replay: --as-of needs a time zone, e.g. 2020-01-01T00:00:00+08:00")
+    module = importlib.import_module(f"services.{service}.application")
+    app_cls = next(
+        v
+        for k, v in vars(module).items()
+        if k.endswith("Application") and k != "ServiceApplication" and isinstance(v, type)
+    )
+    env = dict(settings_from_env(service).persistence_env, SQLITE_DBNAME=_store(service))
+    app = app_cls(env)
+    events, _ = read_sqlite(env["SQLITE_DBNAME"])
+    ids = [UUID(aggregate_id)] if aggregate_id else sorted({UUID(str(e[1])) for e in events}, key=str)
+    states = {}
+    for aid in ids:
+        version = app.version_as_of(aid, moment)
+        if version is None:
+            continue
+        aggregate = app.repository.get(aid, version=version)
+        states[str(aid)] = {
+            "type": type(aggregate).__name__,
+            "version": version,
+            "state": {k: v for k, v in vars(aggregate).items() if not k.startswith("_")},
+        }
+    app.close()
+    print(json.dumps(states, ensure_ascii=False, indent=2, default=str))
+    return 0 if states or not aggregate_id else 1

@@ -1,0 +1,147 @@
+"""Signed digests of the audit chain: (position, chain hash, time) signed with the service's
+Ed25519 key, stored in its own log (so chained too) and published as ``AuditDigest``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from eventsourcing.domain import Aggregate, event
+
+DIGEST_TOPIC_SUFFIX = "AuditDigest.Signed"
+
+
+def digest_message(service: str, position: int, chain_hash: str, signed_at: str) -> bytes:
+    return json.dumps(
+        {"service": service, "position": position, "chain_hash": chain_hash, "signed_at": signed_at},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+
+
+class AuditDigest(Aggregate):
+    """A signed statement that the chain stood at ``chain_hash`` after ``position``."""
+
+    class Signed(Aggregate.Created):
+        service: str
+        position: int
+        chain_hash: str
+        signed_at: str
+        signature: str
+        key_id: str
+
+    @staticmethod
+    def create_id(service: str, position: int, **_: Any) -> UUID:
+        return uuid5(NAMESPACE_URL, f"reform:audit-digest:{service}:{position}")
+
+    @event(Signed)
+    def __init__(
+        self, *, service: str, position: int, chain_hash: str, signed_at: str, signature: str, key_id: str
+    ) -> None:
+        self.service = service
+        self.position = position
+        self.chain_hash = chain_hash
+        self.signed_at = signed_at
+        self.signature = signature
+        self.key_id = key_id
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def public_pem(public_key: Ed25519PublicKey) -> str:
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def load_public_key(pem: bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError("not an Ed25519 public key")
+    return key
+
+
+class Signer:
+    """The service's signing key: read from ``path``, or created there (0600) on first start,
+    with the public key written beside it as ``<name>.pub.pem``."""
+
+    def __init__(self, path: Path) -> None:
+        if path.exists():
+            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            if not isinstance(key, Ed25519PrivateKey):
+                raise ValueError(f"{path} is not an Ed25519 private key")
+        else:
+            key = Ed25519PrivateKey.generate()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(
+                    key.private_bytes(
+                        serialization.Encoding.PEM,
+                        serialization.PrivateFormat.PKCS8,
+                        serialization.NoEncryption(),
+                    )
+                )
+        self.key = key
+        self.public_key = key.public_key()
+        self.key_id = key_id(self.public_key)
+        public_path = path.with_name(path.name.replace(".pem", "") + ".pub.pem")
+        if not public_path.exists():
+            public_path.write_text(public_pem(self.public_key))
+
+    def sign(self, service: str, position: int, chain_hash: str) -> AuditDigest:
+        signed_at = datetime.now(UTC).isoformat()
+        signature = self.key.sign(digest_message(service, position, chain_hash, signed_at)).hex()
+        return AuditDigest(
+            service=service,
+            position=position,
+            chain_hash=chain_hash,
+            signed_at=signed_at,
+            signature=signature,
+            key_id=self.key_id,
+        )
+
+
+def signature_valid(public_key: Ed25519PublicKey, digest: dict[str, Any]) -> bool:
+    try:
+        public_key.verify(
+            bytes.fromhex(digest["signature"]),
+            digest_message(digest["service"], digest["position"], digest["chain_hash"], digest["signed_at"]),
+        )
+    except (InvalidSignature, ValueError, KeyError):
+        return False
+    return True
+
+
+class DigestSchedule:
+    """Records a digest when enough events or enough time passed since the last one."""
+
+    def __init__(self, every_events: int, every_seconds: float) -> None:
+        self.every_events = every_events
+        self.every_seconds = every_seconds
+        self.last_position = 0
+        self.last_time = time.monotonic()
+
+    def due(self, head: int) -> bool:
+        if head <= self.last_position:
+            return False
+        return (
+            head - self.last_position >= self.every_events
+            or time.monotonic() - self.last_time >= self.every_seconds
+        )
+
+    def done(self, head: int) -> None:
+        self.last_position = head
+        self.last_time = time.monotonic()
