@@ -17,7 +17,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
+from psycopg.sql import SQL, Identifier
 
 GENESIS = "0" * 64
 
@@ -57,6 +59,12 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
             "CREATE TABLE IF NOT EXISTS audit_chain ("
             "position INTEGER PRIMARY KEY, content_digest TEXT NOT NULL, hash TEXT NOT NULL)",
         ]
+
+    def chain_head(self) -> tuple[int, str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position, hash FROM audit_chain ORDER BY position DESC LIMIT 1")
+            row = c.fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -200,4 +208,81 @@ def read_sqlite(path: str) -> tuple[list[tuple[int, Any, int, str, bytes]], list
         chain = list(conn.execute("SELECT position, content_digest, hash FROM audit_chain ORDER BY position"))
     finally:
         conn.close()
+    return events, chain
+
+
+class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
+    """PostgreSQL process recorder extending the hash chain in the transaction of each write
+    (the events table is locked while ids are issued, so links are made in commit order)."""
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.chain_table = f"{self.events_table_name}_audit_chain"
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{table} (position bigint PRIMARY KEY, "
+                "content_digest text NOT NULL, hash text NOT NULL)"
+            ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.chain_table))
+        )
+
+    def chain_head(self) -> tuple[int, str]:
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                SQL("SELECT position, hash FROM {s}.{t} ORDER BY position DESC LIMIT 1").format(
+                    s=Identifier(self.datastore.schema), t=Identifier(self.chain_table)
+                )
+            ).fetchone()
+        return (row["position"], row["hash"]) if row else (0, GENESIS)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if not stored_events or not ids:
+            return ids
+        table = SQL("{schema}.{table}").format(
+            schema=Identifier(self.datastore.schema), table=Identifier(self.chain_table)
+        )
+        curs.execute(SQL("SELECT hash FROM {t} ORDER BY position DESC LIMIT 1").format(t=table))
+        row = curs.fetchone()
+        previous = row["hash"] if row else GENESIS
+        rows = []
+        for stored, position in zip(stored_events, ids, strict=True):
+            event = (stored.originator_id, stored.originator_version, stored.topic, bytes(stored.state))
+            previous = link(previous, position, *event)
+            rows.append((position, content_digest(*event), previous))
+        curs.executemany(
+            SQL("INSERT INTO {t} (position, content_digest, hash) VALUES (%s, %s, %s)").format(t=table), rows
+        )
+        return ids
+
+
+def read_postgres(env: dict[str, str], service: str) -> tuple[list[Any], list[Any]]:
+    """The events and the chain, read straight from a service's PostgreSQL schema."""
+    import psycopg
+
+    schema, events_table = env.get("POSTGRES_SCHEMA") or "public", f"{service}_events"
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env.get("POSTGRES_PORT", "5432"),
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD", ""),
+    ) as conn:
+        events = [
+            (r[0], r[1], r[2], r[3], bytes(r[4]))
+            for r in conn.execute(
+                SQL(
+                    "SELECT notification_id, originator_id, originator_version, topic, state FROM {s}.{t} "
+                    "ORDER BY notification_id"
+                ).format(s=Identifier(schema), t=Identifier(events_table))
+            )
+        ]
+        chain = list(
+            conn.execute(
+                SQL("SELECT position, content_digest, hash FROM {s}.{t} ORDER BY position").format(
+                    s=Identifier(schema), t=Identifier(f"{events_table}_audit_chain")
+                )
+            )
+        )
     return events, chain

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from shared.audit import read_sqlite, verify_store
+from shared.audit import read_postgres, read_sqlite, verify_store
 from shared.audit_digest import load_public_key
 from shared.config import settings_from_env
 
@@ -22,10 +22,18 @@ def _store(service: str) -> str:
     settings = settings_from_env(service)
     path = settings.persistence_env.get("SQLITE_DBNAME")
     if not path:
-        raise SystemExit("reform audit reads SQLite stores (set DATA_DIR or SQLITE_DBNAME)")
+        raise SystemExit("reform audit replay reads SQLite stores (set DATA_DIR or SQLITE_DBNAME)")
     if not Path(path).exists():
         raise SystemExit(f"reform audit: no store for {service} at {path}")
     return path
+
+
+def _read(service: str) -> tuple[list[Any], list[Any]]:
+    """Events and chain straight from the service's store: SQLite file or PostgreSQL schema."""
+    env = settings_from_env(service).persistence_env
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        return read_postgres(env, service)
+    return read_sqlite(_store(service))
 
 
 def verify(services: list[str], public_key_file: str | None) -> int:
@@ -38,7 +46,7 @@ def verify(services: list[str], public_key_file: str | None) -> int:
             Path(public_key_file) if public_key_file else settings.data_dir / f"audit-{service}.pub.pem"
         )
         started = time.monotonic()
-        events, chain = read_sqlite(_store(service))
+        events, chain = _read(service)
         public_key = load_public_key(key_path.read_bytes())
         with tqdm(total=len(events), desc=f"{service:<10}", unit="ev", file=sys.stderr, leave=False) as bar:
             finding, verified, digests = verify_store(events, chain, public_key, progress=bar.update)
@@ -58,7 +66,7 @@ def _decode(state: Any) -> dict[str, Any]:
 
 
 def history(service: str, aggregate_id: str) -> int:
-    events, _ = read_sqlite(_store(service))
+    events, _ = _read(service)
     wanted = UUID(aggregate_id).hex
     rows = sorted((e for e in events if str(e[1]).replace("-", "") == wanted), key=lambda e: e[2])
     if not rows:

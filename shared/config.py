@@ -100,6 +100,7 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
             raise ValueError(f"PostgreSQL persistence needs {', '.join(missing)}")
         persistence.setdefault("POSTGRES_PORT", "5432")
         persistence.setdefault("POSTGRES_PASSWORD", "")
+        persistence["PROCESS_RECORDER_TOPIC"] = "shared.audit:AuditedPostgresProcessRecorder"
     elif module != "eventsourcing.popo":
         raise ValueError(f"unsupported PERSISTENCE_MODULE {module!r}")
     feeds = {

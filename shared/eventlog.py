@@ -72,16 +72,8 @@ class ServiceApplication(Application):
 
     def chain_head(self) -> tuple[int, str] | None:
         """The last (position, hash) of the audit chain, when the store keeps one."""
-        datastore = getattr(self.recorder, "datastore", None)
-        if datastore is None or not hasattr(self.recorder, "construct_create_table_statements"):
-            return None
-        try:
-            with datastore.transaction(commit=False) as cursor:
-                cursor.execute("SELECT position, hash FROM audit_chain ORDER BY position DESC LIMIT 1")
-                row = cursor.fetchone()
-        except Exception:  # noqa: BLE001 - a store without the chain table
-            return None
-        return (row[0], row[1]) if row else (0, "0" * 64)
+        head = getattr(self.recorder, "chain_head", None)
+        return head() if head is not None else None
 
     def record_digest_if_due(self, service: str) -> Any:
         """Sign and store a digest of the chain head when the schedule says so."""

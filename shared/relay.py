@@ -45,6 +45,7 @@ class Relay:
         self.wake_event = threading.Event()
         self.stopping = threading.Event()
         self.last_error: str | None = None
+        self.after_drain: Any = None  # e.g. signing an audit digest when one is due
 
     def published_position(self) -> int:
         return self.app.process_recorder.max_tracking_id(self.tracking_name) or 0
@@ -82,6 +83,8 @@ class Relay:
                     self.publisher.declare([self.source])
                     declared = True
                 self.drain()
+                if self.after_drain is not None and self.after_drain() is not None:
+                    self.drain()  # publish the digest just stored
                 self.last_error = None
                 backoff = poll_seconds
             except Exception as exc:  # noqa: BLE001 - broker outages must not kill the relay

@@ -66,6 +66,8 @@ class ApplicationProvider(DependencyProvider):
             )
             self.app.on_save(self.relay.wake)
             self.app.relay = self.relay
+            service = self.container.service_name
+            self.relay.after_drain = lambda: self.app.record_digest_if_due(service)
 
     def start(self) -> None:
         assert self.app is not None

@@ -22,7 +22,6 @@ from shared.http import (
     json_response,
     openapi,
 )
-from shared.runtime import periodic
 from shared.schemas import FeedQuery
 
 
@@ -54,12 +53,6 @@ class EventSourcedService:
     @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
     def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
         return read_feed(self.app, self.name, self.app.integration_mapper, data["after"], data["limit"])
-
-    @periodic()
-    def audit_digest(self) -> Any:
-        """Sign the audit chain's head when enough events or time passed (AuditDigest)."""
-        digest = self.app.record_digest_if_due(self.name)
-        return digest.position if digest is not None else None
 
     @http("GET", "/audit/digests")
     @endpoint(auth=READ, summary="The signed digests of this service's audit chain")

@@ -19,6 +19,7 @@ import requests
 from tests.support.processes import (
     REPO,
     ServiceProcess,
+    bearer,
     create_vhost,
     delete_vhost,
     reform_service,
@@ -33,12 +34,15 @@ CULTURE = "Prefecture Culture and Tourism Bureau"
 def stack(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[str, ServiceProcess]]:
     services: dict[str, ServiceProcess] = {}
     for name in ("catalogue", "conference"):
-        services[name] = reform_service(name, workdir, vhost, TIMER_SECONDS="0.5").start()
+        services[name] = reform_service(
+            name, workdir, vhost, TIMER_SECONDS="0.5", AUDIT_DIGEST_EVENTS="20"
+        ).start()
     feeds = {
         "CATALOGUE_URL": services["catalogue"].url,
         "CONFERENCE_URL": services["conference"].url,
         "FEED_TOKEN": tokens["auditor"],
         "TIMER_SECONDS": "0.5",
+        "AUDIT_DIGEST_EVENTS": "20",
     }
     services["pilots"] = reform_service("pilots", workdir, vhost, **feeds).start()
     feeds["PILOTS_URL"] = services["pilots"].url
@@ -91,6 +95,7 @@ def loaded(stack: dict[str, ServiceProcess], tokens: dict[str, str], workdir: Pa
 
     figures = wait_for(settled, timeout=60)
     return {
+        "auditor": tokens["auditor"],
         "output": output,
         "again": again,
         "first": first,
@@ -172,13 +177,12 @@ def test_a_rebuild_from_the_feeds_equals_the_live_state(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     reporting = stack["reporting"]
-    live = wait_for(
-        lambda: (
-            (f := requests.get(f"{reporting.url}/indicators", timeout=10).json())["received"]
-            == positions(stack)
-            and f
-        )
-    )
+
+    def caught_up() -> dict[str, Any] | None:
+        figures = requests.get(f"{reporting.url}/indicators", timeout=10).json()
+        return figures if all(figures["received"][s] >= p for s, p in positions(stack).items()) else None
+
+    live = wait_for(caught_up)
     target = tmp_path_factory.mktemp("rebuilt")
     output = reform(
         ["rebuild", "reporting", "--data-dir", str(target)],
@@ -238,3 +242,93 @@ def test_the_dashboard_shows_the_numbers_the_api_gives(
         assert text("headline-identified") == "0"
     finally:
         driver.quit()
+
+
+def test_every_service_log_verifies_intact_after_the_scenario(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], workdir: Path
+) -> None:
+    for name, service in stack.items():
+        digests = wait_for(
+            lambda service=service: requests.get(
+                f"{service.url}/audit/digests", headers=bearer(loaded["auditor"]), timeout=10
+            ).json()["digests"],
+            timeout=30,
+        )
+        assert digests[0]["signature"], name
+    done = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "audit", "verify", "--all"],
+        cwd=REPO,
+        env=dict(os.environ, DATA_DIR=str(workdir), PYTHONWARNINGS="ignore"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in stack:
+        assert f"{name}: intact" in done.stdout
+    key = requests.get(f"{stack['catalogue'].url}/audit/public-key", timeout=10)
+    assert key.text.startswith("-----BEGIN PUBLIC KEY-----")
+    assert key.text == (workdir / "audit-catalogue.pub.pem").read_text()
+
+
+WRITES = [
+    (
+        "catalogue",
+        "POST",
+        "/catalogues",
+        {"title": "T", "jurisdiction": "J", "level": "county", "issuer": "I", "fiscal_year": 2020},
+    ),
+    ("catalogue", "POST", "/negative-list", {"code": "x_y", "text": "t", "legal_basis": "b"}),
+    (
+        "conference",
+        "POST",
+        "/bodies",
+        {"kind": "joint_conference", "name": "N", "chief_convener": "C", "lead_unit": "F", "office": "O"},
+    ),
+    (
+        "conference",
+        "POST",
+        "/documents",
+        {"title": "T", "document_number": "N", "issuer": "I", "kind": "notice"},
+    ),
+    (
+        "pilots",
+        "POST",
+        "/matters",
+        {
+            "unit_id": "3f0c6a4e-1111-4000-8000-000000000001",
+            "catalogue_id": "3f0c6a4e-1111-4000-8000-000000000002",
+            "item_code": "A",
+            "name": "n",
+        },
+    ),
+    (
+        "pilots",
+        "POST",
+        "/units",
+        {
+            "decision_id": "3f0c6a4e-1111-4000-8000-000000000003",
+            "name": "U",
+            "unit_type": "business",
+            "competent_department": "D",
+            "staffing_baseline": 1,
+            "funding_type": "f",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("service", "method", "path", "body"), WRITES, ids=[f"{w[0]}{w[2]}" for w in WRITES])
+def test_an_auditor_reads_everything_and_changes_nothing(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], service: str, method: str, path: str, body: dict
+) -> None:
+    target = stack[service]
+    before = target.health()["last_position"]
+    reply = requests.request(
+        method, target.url + path, json=body, headers=bearer(loaded["auditor"]), timeout=10
+    )
+    assert reply.status_code == 403 and reply.json()["error"] == "forbidden"
+    assert target.health()["last_position"] == before
+    assert (
+        requests.get(f"{target.url}/events", headers=bearer(loaded["auditor"]), timeout=10).status_code == 200
+    )

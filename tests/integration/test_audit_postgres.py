@@ -1,0 +1,116 @@
+"""The audit chain on PostgreSQL: written with every event, each kind of tampering found at its
+position, and a digest signed with another key rejected."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from services.catalogue.application import CatalogueApplication
+from shared.audit import read_postgres, verify_store
+from shared.audit_digest import DigestSchedule, Signer, load_public_key
+from shared.config import settings_from_env
+
+DSN = {"dbname": "test", "host": "127.0.0.1", "port": "5432", "user": "postgres", "password": ""}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    schema = f"audit_{uuid.uuid4().hex[:10]}"
+    env = settings_from_env(
+        "catalogue",
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": DSN["dbname"],
+            "POSTGRES_HOST": DSN["host"],
+            "POSTGRES_USER": DSN["user"],
+            "POSTGRES_SCHEMA": schema,
+            "DATA_DIR": str(tmp_path),
+        },
+    ).persistence_env
+    app = CatalogueApplication(env)
+    app.signer = Signer(tmp_path / "audit-catalogue.pem")
+    app.digest_schedule = DigestSchedule(every_events=3, every_seconds=3600)
+    app.ensure_national_negative_list()  # 1..8
+    app.record_digest_if_due("catalogue")  # 9
+    cid = app.draft_catalogue(
+        actor="e", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
+    )
+    for code in ("A", "B"):
+        app.add_node(cid, actor="e", code=code, name=f"Item {code}")  # 10..12
+    app.close()
+    yield env
+    with psycopg.connect(**DSN, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def tamper(env: dict[str, str], *statements: str) -> None:
+    table = f'"{env["POSTGRES_SCHEMA"]}".catalogue_events'
+    with psycopg.connect(**DSN, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement.format(t=table))
+
+
+def verify(env: dict[str, str], key: Path) -> str | None:
+    events, chain = read_postgres(env, "catalogue")
+    finding, _, _ = verify_store(events, chain, load_public_key(key.read_bytes()))
+    return str(finding) if finding else None
+
+
+def key(tmp_path: Path) -> Path:
+    return tmp_path / "audit-catalogue.pub.pem"
+
+
+def test_an_intact_postgres_log_verifies(env: dict[str, str], tmp_path: Path) -> None:
+    assert verify(env, key(tmp_path)) is None
+
+
+def test_a_changed_event_is_found(env: dict[str, str], tmp_path: Path) -> None:
+    tamper(
+        env,
+        "UPDATE {t} SET state = convert_to(replace(convert_from(state, 'UTF8'), 'Item B', 'Item X'), "
+        "'UTF8') WHERE notification_id = 12",
+    )
+    assert (
+        verify(env, key(tmp_path)) == "position 12: the stored event differs from what was recorded (changed)"
+    )
+
+
+def test_a_deleted_event_is_found(env: dict[str, str], tmp_path: Path) -> None:
+    tamper(env, "DELETE FROM {t} WHERE notification_id = 4")
+    assert verify(env, key(tmp_path)) == "position 4: an event recorded in the chain is missing (deleted)"
+
+
+def test_an_inserted_event_is_found(env: dict[str, str], tmp_path: Path) -> None:
+    tamper(
+        env,
+        "INSERT INTO {t} (originator_id, originator_version, topic, state) "
+        "SELECT originator_id, 99, topic, state FROM {t} WHERE notification_id = 12",
+    )
+    assert verify(env, key(tmp_path)) == "position 13: an event that is not in the chain was added (inserted)"
+
+
+def test_reordered_events_are_found(env: dict[str, str], tmp_path: Path) -> None:
+    tamper(
+        env,
+        "UPDATE {t} SET notification_id = 1000 WHERE notification_id = 11",
+        "UPDATE {t} SET notification_id = 11 WHERE notification_id = 12",
+        "UPDATE {t} SET notification_id = 12 WHERE notification_id = 1000",
+    )
+    assert (
+        verify(env, key(tmp_path))
+        == "position 11: the event stored here was recorded at position 12 (reordered)"
+    )
+
+
+def test_a_digest_signed_with_another_key_is_rejected(
+    env: dict[str, str], tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    other = tmp_path_factory.mktemp("other") / "audit-catalogue.pem"
+    Signer(other)
+    finding = verify(env, other.with_name("audit-catalogue.pub.pem"))
+    assert finding == "position 9: digest signature is invalid (forged, altered or signed with another key)"
