@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.catalogue.application import CatalogueApplication  # noqa: E402
 from shared.broker import ConfirmingPublisher  # noqa: E402
+from shared.config import settings_from_env  # noqa: E402
 from tests.support.processes import (  # noqa: E402
     amqp_uri_for,
     bearer,
@@ -126,8 +127,7 @@ def bench_http(amqp_uri: str, workdir: Path, vhost: str, n: int) -> dict[str, fl
 
 
 def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict[str, float]:
-    db = workdir / "catalogue.sqlite3"
-    app = CatalogueApplication({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)})
+    app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(workdir)}).persistence_env)
     app.ensure_national_negative_list()
     while app.last_position() < events:
         cid = app.draft_catalogue(
@@ -161,9 +161,8 @@ def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict
 
 
 def bench_raw_save(workdir: Path, n: int) -> float:
-    app = CatalogueApplication(
-        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(workdir / "raw.sqlite3")}
-    )
+    # The same audited recorder the service uses, so the ratio compares like with like.
+    app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(workdir)}).persistence_env)
     cid = app.draft_catalogue(
         actor="bench", title="Raw", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
     )
