@@ -16,10 +16,9 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, Tracking
 from kombu import Connection
-from marshmallow import ValidationError
 
 from shared.broker import parked_queue
-from shared.contracts import validate_envelope
+from shared.contracts import EnvelopeSchema, validate_envelope
 from shared.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -70,6 +69,10 @@ class ParkedMessage(Aggregate):
     @event(Resolved)
     def resolve(self) -> None:
         self.resolved = True
+
+
+class HoleNotFilled(Exception):
+    """Earlier positions of a source are missing and cannot be fetched now: try again later."""
 
 
 class EventConsumer:
@@ -156,7 +159,7 @@ class EventConsumer:
         try:
             self._catch_up(source, url, until=position - 1)
         except requests.RequestException as exc:
-            log.warning(
+            log.error(
                 "%s: cannot fill %s positions %d..%d from feed: %s",
                 self.consumer,
                 source,
@@ -164,6 +167,11 @@ class EventConsumer:
                 position - 1,
                 exc,
             )
+            # Applying this position would pass the hole for good: wait for the feed instead.
+            raise HoleNotFilled(
+                f"{source} positions {last + 1}..{position - 1} are missing and the feed "
+                f"cannot be read: {exc}"
+            ) from exc
 
     def catch_up(self, source: str, until: int | None = None) -> int:
         """Apply what the producer's feed has after our position (up to ``until``); returns
@@ -240,11 +248,9 @@ class EventConsumer:
 
 
 def _is_valid_envelope(body: Any) -> bool:
-    try:
-        validate_envelope(body)
-    except ValidationError:
-        return False
-    return True
+    """Only the header matters for parking: a payload that breaks the contract is exactly
+    what gets parked, and its (source, position) must be recorded so a replay applies it."""
+    return isinstance(body, dict) and not EnvelopeSchema().validate(body)
 
 
 def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict[str, Any]) -> None:

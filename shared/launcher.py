@@ -81,8 +81,9 @@ def _ensure_tokens(data_dir: Path, tokens_file: Path) -> dict[str, str]:
         path = data_dir / name
         if not path.exists():
             token = add_token(tokens_file, subject, roles)
-            path.write_text(token + "\n", encoding="utf-8")
-            path.chmod(0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(token + "\n")
             made[name] = str(path)
     return made
 
@@ -277,12 +278,14 @@ def rebuild(service: str, data_dir: Path | None, force: bool) -> int:
         except (requests.RequestException, ValueError) as exc:
             return _fail(f"the {source} feed at {url} does not answer: {exc}")
         with tqdm(total=last["last_position"], desc=f"{source:<10}", unit="pos") as bar:
-            while True:
+            # Steps along the feed to its end (its cursor passes private events too).
+            while consumer.position(source) < last["last_position"]:
                 before = consumer.position(source)
-                consumer.catch_up(source, until=min(before + 500, last["last_position"]))
-                bar.update(consumer.position(source) - before)
-                if consumer.position(source) >= last["last_position"] or consumer.position(source) == before:
+                if consumer.catch_up(source, until=min(before + 500, last["last_position"])) == 0:
+                    consumer.catch_up(source)  # a long private stretch: take the rest at once
+                    bar.update(consumer.position(source) - before)
                     break
+                bar.update(consumer.position(source) - before)
     elapsed = time.monotonic() - started
     print(
         f"reform rebuild: {app.received_count()} events from {len(feeds)} feeds into {db} "

@@ -16,7 +16,7 @@ from shared.auth import TokenStore
 from shared.broker import ConfirmingPublisher, inbox_queue
 from shared.clock import file_clock, system_clock
 from shared.config import Settings
-from shared.consumer import EventConsumer, Handler
+from shared.consumer import EventConsumer, Handler, HoleNotFilled
 from shared.eventlog import ServiceApplication
 from shared.feed import IntegrationMapper
 from shared.relay import Relay
@@ -165,6 +165,9 @@ class InboxHandle:
         """Apply one delivered message; a failure parks it with the reason."""
         try:
             return self.consumer.receive(body)
+        except HoleNotFilled:
+            time.sleep(1.0)  # requeued: applied once the missing positions can be fetched
+            raise
         except Exception as exc:  # noqa: BLE001 - parked, never looped nor dropped
             reason = f"{type(exc).__name__}: {exc}"
             log.warning("%s: parking a message: %s", self.consumer.consumer, reason)

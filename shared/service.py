@@ -9,7 +9,7 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request
 
 from shared.audit_digest import AuditDigest, public_pem
-from shared.auth import Caller
+from shared.auth import Caller, Forbidden
 from shared.feed import read_feed
 from shared.http import (
     BASE_ERROR_TABLE,
@@ -52,6 +52,9 @@ class EventSourcedService:
     @http("GET", "/events")
     @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
     def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+        if caller is None or not caller.can_read_private(self.name):
+            # The feed carries drafts and other unpublished changes.
+            raise Forbidden(f"{caller.subject if caller else 'anonymous'} may not read the {self.name} feed")
         return read_feed(self.app, self.name, self.app.integration_mapper, data["after"], data["limit"])
 
     @http("GET", "/audit/digests")

@@ -106,7 +106,12 @@ class CatalogueApplication(ServiceApplication):
     def publish(self, catalogue_id: UUID, *, decision_ref: str, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
         previous = self._get(UUID(catalogue.supersedes)) if catalogue.supersedes else None
-        catalogue.publish(decision_ref=decision_ref, actor=actor, previous=previous)
+        catalogue.publish(
+            decision_ref=decision_ref,
+            actor=actor,
+            previous=previous,
+            negative_list=self._negative_list().entries,
+        )
         # One save of both versions: the new one is never in force beside the old.
         self.save(catalogue, previous)
         return self.catalogue(catalogue_id)

@@ -402,9 +402,24 @@ class Catalogue(Aggregate):
         if not decision_ref.strip():
             raise DecisionMissing("publishing needs the reference of the conference decision")
 
-    def publish(self, *, decision_ref: str, actor: str, previous: Catalogue | None = None) -> None:
-        """Publish; ``previous`` is the version this one revises, superseded in the same save."""
+    def publish(
+        self,
+        *,
+        decision_ref: str,
+        actor: str,
+        previous: Catalogue | None = None,
+        negative_list: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        """Publish; ``previous`` is the version this one revises, superseded in the same save.
+        Every item's nature is checked again: the negative list may have grown since it was added
+        (or since the version it was copied from)."""
         self.check_publishable(decision_ref)
+        for code in sorted(self.nodes):
+            try:
+                self._check_nature(self.nodes[code]["nature"], negative_list or {})
+            except OnNegativeList as refused:
+                refused.details["code"] = code
+                raise
         revision = None
         if previous is not None:
             if previous.status != PUBLISHED:

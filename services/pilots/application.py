@@ -139,8 +139,14 @@ class PilotsApplication(ServiceApplication):
         return view if isinstance(view, CatalogueView) else None
 
     def _matters_on(self, catalogue_id: UUID) -> list[ServiceMatter]:
+        """Matters identified under this version or under any earlier version it carried on."""
+        lineage: set[str] = set()
+        view = self._catalogue_view(catalogue_id)
+        while view is not None and str(view.id) not in lineage:
+            lineage.add(str(view.id))
+            view = self._catalogue_view(UUID(view.supersedes)) if view.supersedes else None
         matters = [self.repository.get(i) for i in self.ids_of(ServiceMatter.Identified)]
-        return [m for m in matters if m.catalogue_id == str(catalogue_id)]
+        return [m for m in matters if m.catalogue_id in lineage]
 
     # --- pilot units ------------------------------------------------------
 

@@ -159,6 +159,7 @@ class Figures:
     def _on_TaskExtended(self, aid: str, p: dict[str, Any], e: dict[str, Any]) -> None:  # noqa: N802
         self.tasks[aid]["deadline"] = p["new_deadline"]
         self.tasks[aid]["extensions"] += 1
+        self.tasks[aid]["overdue"] = False  # as in conference: a new deadline, watched afresh
 
     def _on_TaskOverdue(self, aid: str, p: dict[str, Any], e: dict[str, Any]) -> None:  # noqa: N802
         self.tasks[aid]["overdue"] = True

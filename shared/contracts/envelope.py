@@ -13,11 +13,11 @@ class EnvelopeSchema(Schema):
 
     event_id = fields.UUID(required=True)
     event_type = fields.String(required=True, validate=validate.Length(min=1))
-    schema_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     source = fields.String(required=True, validate=validate.Length(min=1))
-    position = fields.Integer(required=True, validate=validate.Range(min=1))
+    position = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     aggregate_id = fields.UUID(required=True)
-    aggregate_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    aggregate_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     occurred_at = fields.AwareDateTime(required=True)
     payload = fields.Dict(required=True)
 

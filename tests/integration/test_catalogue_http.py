@@ -505,8 +505,13 @@ def test_the_feed_pages_through_every_event_in_order(
     } <= {e["event_type"] for e in seen}
 
 
-def test_the_feed_needs_a_token(catalogue: ServiceProcess) -> None:
+def test_the_feed_needs_a_token_that_may_read_unpublished_changes(
+    catalogue: ServiceProcess, tokens: dict[str, str]
+) -> None:
     assert requests.get(f"{catalogue.url}/events", timeout=10).status_code == 401
+    other = requests.get(f"{catalogue.url}/events", headers=bearer(tokens["other"]), timeout=10)
+    assert other.status_code == 403  # a pilots editor may not read catalogue drafts this way either
+    assert requests.get(f"{catalogue.url}/events", headers=bearer(tokens["auditor"]), timeout=10).ok
 
 
 def test_as_of_returns_the_catalogue_as_it_stood(api: CatalogueClient) -> None:
