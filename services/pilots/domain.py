@@ -4,6 +4,7 @@ budget, contract and evaluation; and the views pilots keeps of other services' f
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -60,6 +61,14 @@ class DuplicateBudgetLine(DomainRuleViolation):
 
 class UndertakerIneligible(DomainRuleViolation):
     pass
+
+
+class OverBudget(DomainRuleViolation):
+    """An amount beyond what the budget behind it allows."""
+
+
+class MatterUnderReview(DomainRuleViolation):
+    """The matter's catalogue item was withdrawn: it is reviewed before money is committed."""
 
 
 class TermTooLong(DomainRuleViolation):
@@ -651,7 +660,15 @@ class ServiceMatter(Aggregate):
 
     def allocate_budget(self, *, unit: PilotUnit, fiscal_year: int, amount: str, actor: str) -> None:
         require_transition(self.status, ("approved_for_conversion",), "budget", "service matter")
-        unit.budget_line(fiscal_year)
+        self._require_not_under_review()
+        line = unit.budget_line(fiscal_year)
+        if Decimal(amount) > Decimal(line["purchase_budget"]):
+            raise OverBudget(
+                f"{amount} exceeds the {fiscal_year} purchase budget of {unit.name} "
+                f"({line['purchase_budget']})",
+                amount=amount,
+                purchase_budget=line["purchase_budget"],
+            )
         self._budget(fiscal_year=fiscal_year, amount=amount, actor=actor)
 
     @event(Budgeted)
@@ -676,7 +693,16 @@ class ServiceMatter(Aggregate):
     ) -> None:
         """Budget first, an eligible undertaker (Order 102 Art. 8), a term of ≤ 1 year or ≤ 3 justified."""
         require_transition(self.status, ("budgeted",), "contract", "service matter")
+        self._require_not_under_review()
         unit.budget_line(fiscal_year)
+        assert self.budget is not None
+        if fiscal_year != self.budget["fiscal_year"] or Decimal(amount) > Decimal(self.budget["amount"]):
+            raise OverBudget(
+                f"the contract ({amount}, {fiscal_year}) must fit the matter's budget "
+                f"({self.budget['amount']}, {self.budget['fiscal_year']})",
+                amount=amount,
+                budget=self.budget,
+            )
         if undertaker_type in INELIGIBLE_UNDERTAKERS:
             raise UndertakerIneligible(
                 f"a {undertaker_type.replace('_', ' ')} may not undertake government-purchased services "
@@ -755,6 +781,13 @@ class ServiceMatter(Aggregate):
     def _evaluate(self, evaluation: dict[str, Any], actor: str) -> None:
         self.evaluations.append(dict(evaluation))
         self.status = "evaluated"
+
+    def _require_not_under_review(self) -> None:
+        if self.needs_review:
+            raise MatterUnderReview(
+                f"{self.name} is flagged for review: {'; '.join(self.review_reasons)}",
+                reasons=self.review_reasons,
+            )
 
     def flag_for_review(self, *, reason: str, catalogue_id: str, actor: str) -> bool:
         if self.status == "rejected" or reason in self.review_reasons:

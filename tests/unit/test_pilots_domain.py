@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
@@ -22,8 +23,10 @@ from services.pilots.domain import (
     ImplementationPlan,
     InvalidTransition,
     ItemNotSuitable,
+    MatterUnderReview,
     MilestoneUnknown,
     NotOnCatalogue,
+    OverBudget,
     PilotUnit,
     ServiceMatter,
     TermTooLong,
@@ -177,12 +180,13 @@ def contract(
     term_end: str = "2020-12-31",
     justification: str | None = None,
     actor: str = ACTOR,
+    amount: str = "250000",
 ) -> None:
     matter.contract_with(
         unit=unit,
         undertaker="Banna Media Co.",
         undertaker_type=undertaker_type,
-        amount="250000",
+        amount=amount,
         fiscal_year=fiscal_year,
         term_start=term_start,
         term_end=term_end,
@@ -758,10 +762,35 @@ def test_a_contract_without_a_budget_line_for_its_year_is_refused() -> None:
     assert matter.status == "budgeted"
 
 
-def test_a_contract_for_a_later_year_with_its_own_budget_line_is_accepted() -> None:
+def test_a_contract_in_another_year_than_the_matters_budget_is_refused() -> None:
     matter, unit = matter_at("budgeted", budgeted_unit(2020, 2021))
-    contract(matter, unit, fiscal_year=2021, term_start="2021-01-01", term_end="2021-12-31")
-    assert matter.status == "contracted"
+    with pytest.raises(OverBudget):
+        contract(matter, unit, fiscal_year=2021, term_start="2021-01-01", term_end="2021-12-31")
+    assert matter.status == "budgeted"
+
+
+def test_a_contract_above_the_matters_budget_is_refused() -> None:
+    matter, unit = matter_at("budgeted")
+    with pytest.raises(OverBudget):
+        contract(matter, unit, amount=str(Decimal(matter.budget["amount"]) + 1))
+    assert matter.status == "budgeted"
+
+
+def test_a_budget_above_the_units_purchase_budget_is_refused() -> None:
+    matter, unit = matter_at("approved_for_conversion")
+    line = unit.budget_line(2020)
+    with pytest.raises(OverBudget):
+        matter.allocate_budget(
+            unit=unit, fiscal_year=2020, amount=str(Decimal(line["purchase_budget"]) + 1), actor=ACTOR
+        )
+
+
+def test_a_matter_flagged_for_review_gets_no_contract() -> None:
+    matter, unit = matter_at("budgeted")
+    matter.flag_for_review(reason="item withdrawn", catalogue_id=matter.catalogue_id, actor=ACTOR)
+    with pytest.raises(MatterUnderReview):
+        contract(matter, unit)
+    assert matter.status == "budgeted"
 
 
 @pytest.mark.parametrize("undertaker_type", ["public_welfare_1", "appropriation_funded_mass_organisation"])
