@@ -3,7 +3,7 @@ can keep positions in the same store), a save hook for the relay, as-of and hist
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from typing import Any
@@ -154,20 +154,22 @@ class ServiceApplication(Application):
                 return ids
             start = page[-1].id + 1
 
-    def get_as_of(self, aggregate_id: UUID, as_of: datetime | None, not_found: type[Exception]) -> Any:
-        """The aggregate now, or as it stood at ``as_of``; ``not_found`` when it did not exist."""
+    def get_aggregate(
+        self, cls: type, aggregate_id: UUID, not_found: type[Exception], as_of: datetime | None = None
+    ) -> Any:
+        """The ``cls`` aggregate now, or as it stood at ``as_of``; ``not_found`` when there is none."""
         version = None
         if as_of is not None:
             version = self.version_as_of(aggregate_id, as_of)
             if version is None:
                 raise not_found(f"{aggregate_id} did not exist at {as_of.isoformat()}")
         try:
-            return self.repository.get(aggregate_id, version=version)
+            aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
-            raise not_found(f"no {aggregate_id}") from None
+            raise not_found(f"no {cls.__name__} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise not_found(f"no {cls.__name__} {aggregate_id}")
+        return aggregate
 
     def select_notifications_after(self, after: int, limit: int) -> list[Any]:
         return list(self.recorder.select_notifications(start=after + 1, limit=limit))
-
-    def decode(self, notifications: Iterable[Any]) -> list[Any]:
-        return [self.mapper.to_domain_event(n) for n in notifications]

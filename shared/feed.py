@@ -13,8 +13,6 @@ from shared.eventlog import ServiceApplication
 # (application, domain event) -> (event type, payload) or None for private events
 IntegrationMapper = Callable[[ServiceApplication, Any], tuple[str, dict[str, Any]] | None]
 
-MAX_FEED_LIMIT = 1000
-
 
 def audit_digest_event(domain_event: Any) -> tuple[str, dict[str, Any]] | None:
     """Every service publishes its signed digests, so copies exist outside the service."""

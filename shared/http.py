@@ -27,7 +27,7 @@ WRITE = "write"  # admin or this service's editor
 ADMIN = "admin"
 
 
-class NotFoundError(Exception):
+class NotFoundError(NotFound):
     """A missing resource named at the edge (an id that is not a UUID, say)."""
 
 
@@ -48,7 +48,6 @@ BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
     (ValidationError, 422, "validation_failed"),
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
-    (NotFoundError, 404, "not_found"),
     (IntegrityError, 409, "version_conflict"),
     (NotFound, 404, "not_found"),
     (DomainRuleViolation, 409, None),

@@ -62,14 +62,8 @@ class CatalogueApplication(ServiceApplication):
 
     # --- catalogues ------------------------------------------------------
 
-    def _get(self, catalogue_id: UUID, version: int | None = None) -> Catalogue:
-        try:
-            catalogue = self.repository.get(catalogue_id, version=version)
-        except AggregateNotFoundError:
-            raise CatalogueNotFound(f"no catalogue {catalogue_id}") from None
-        if not isinstance(catalogue, Catalogue):
-            raise CatalogueNotFound(f"no catalogue {catalogue_id}")
-        return catalogue
+    def _get(self, catalogue_id: UUID, as_of: datetime | None = None) -> Catalogue:
+        return self.get_aggregate(Catalogue, catalogue_id, CatalogueNotFound, as_of)
 
     def draft_catalogue(self, *, actor: str, **fields: Any) -> UUID:
         if fields.get("parent_catalogue_id") is not None:
@@ -129,13 +123,7 @@ class CatalogueApplication(ServiceApplication):
     # --- queries ---------------------------------------------------------
 
     def catalogue(self, catalogue_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        version = None
-        if as_of is not None:
-            version = self.version_as_of(catalogue_id, as_of)
-            if version is None:
-                self._get(catalogue_id)  # 404 when it never existed at all
-                raise CatalogueNotFound(f"catalogue {catalogue_id} did not exist at {as_of.isoformat()}")
-        return self._describe(self._get(catalogue_id, version=version), with_nodes=True)
+        return self._describe(self._get(catalogue_id, as_of), with_nodes=True)
 
     def catalogues(self, statuses: set[str] | None = None) -> list[dict[str, Any]]:
         rows = []

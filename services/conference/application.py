@@ -51,11 +51,7 @@ class ConferenceApplication(ServiceApplication):
     name = "conference"
 
     def _get(self, cls: type, aggregate_id: UUID, as_of: datetime | None = None) -> Any:
-        not_found = KINDS[cls]
-        aggregate = self.get_as_of(aggregate_id, as_of, not_found)
-        if not isinstance(aggregate, cls):
-            raise not_found(f"no {cls.__name__} {aggregate_id}")
-        return aggregate
+        return self.get_aggregate(cls, aggregate_id, KINDS[cls], as_of)
 
     # --- coordination bodies ---------------------------------------------
 

@@ -42,16 +42,8 @@ class CatalogueNotPublished(DomainRuleViolation):
 class PilotsApplication(ServiceApplication):
     name = "pilots"
 
-    def _get(
-        self, cls: type, aggregate_id: UUID, not_found: type[Exception], as_of: datetime | None = None
-    ) -> Any:
-        aggregate = self.get_as_of(aggregate_id, as_of, not_found)
-        if not isinstance(aggregate, cls):
-            raise not_found(f"no {cls.__name__} {aggregate_id}")
-        return aggregate
-
     def _unit(self, uid: UUID) -> PilotUnit:
-        return self._get(PilotUnit, uid, UnitNotFound)
+        return self.get_aggregate(PilotUnit, uid, UnitNotFound)
 
     def _decision(self, decision_id: UUID) -> DecisionView:
         try:
@@ -194,7 +186,7 @@ class PilotsApplication(ServiceApplication):
 
     def _plan(self, uid: UUID) -> ImplementationPlan:
         self._unit(uid)
-        return self._get(ImplementationPlan, plan_id(uid), PlanNotFound)
+        return self.get_aggregate(ImplementationPlan, plan_id(uid), PlanNotFound)
 
     def plan_command(self, uid: UUID, command: str, **kwargs: Any) -> dict[str, Any]:
         plan = self._plan(uid)
@@ -236,7 +228,7 @@ class PilotsApplication(ServiceApplication):
         return matter.id
 
     def _matter(self, mid: UUID, as_of: datetime | None = None) -> ServiceMatter:
-        return self._get(ServiceMatter, mid, MatterNotFound, as_of)
+        return self.get_aggregate(ServiceMatter, mid, MatterNotFound, as_of)
 
     def matter_command(self, mid: UUID, command: str, **kwargs: Any) -> dict[str, Any]:
         matter = self._matter(mid)
@@ -251,7 +243,7 @@ class PilotsApplication(ServiceApplication):
     # --- queries -----------------------------------------------------------
 
     def unit(self, uid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        u = self._get(PilotUnit, uid, UnitNotFound, as_of)
+        u = self.get_aggregate(PilotUnit, uid, UnitNotFound, as_of)
         return to_plain(
             {
                 "id": u.id,
@@ -277,7 +269,7 @@ class PilotsApplication(ServiceApplication):
 
     def plan(self, uid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
         self._unit(uid)
-        p = self._get(ImplementationPlan, plan_id(uid), PlanNotFound, as_of)
+        p = self.get_aggregate(ImplementationPlan, plan_id(uid), PlanNotFound, as_of)
         return to_plain(
             {
                 "id": p.id,

@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
-
 from services.reporting.domain import Figures, Received, received_id
 from shared.eventlog import ServiceApplication
 
@@ -64,9 +62,3 @@ class ReportingApplication(ServiceApplication):
 
     def received_count(self) -> int:
         return self.figures().applied
-
-    def envelope(self, source: str, position: int) -> dict[str, Any] | None:
-        try:
-            return self.repository.get(received_id(source, position)).envelope
-        except AggregateNotFoundError:
-            return None
