@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/reform up
 
 test: $(STAMP)
-	$(BIN)/ruff check shared services tests scripts bench
+	$(BIN)/ruff check shared reform services tests scripts bench
 	$(BIN)/python -m scripts.ensure_broker
 	$(BIN)/python -m scripts.ensure_browser
 	$(BIN)/pytest -q -p no:cacheprovider
@@ -30,7 +30,7 @@ test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared services tests bench scripts
+	$(BIN)/ruff check shared reform services tests bench scripts
 
 bench: $(STAMP)
 	$(BIN)/python bench/catalogue_bench.py

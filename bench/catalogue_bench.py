@@ -29,8 +29,8 @@ from kombu import Connection, Exchange, Producer, Queue
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.catalogue.application import CatalogueApplication  # noqa: E402
-from shared.broker import ConfirmingPublisher  # noqa: E402
 from shared.config import settings_from_env  # noqa: E402
+from shared.messaging.broker import ConfirmingPublisher  # noqa: E402
 from tests.support.processes import (  # noqa: E402
     amqp_uri_for,
     bearer,

@@ -89,7 +89,7 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
         persistence["SQLITE_DBNAME"] = env.get("SQLITE_DBNAME", str(data_dir / f"{service}.sqlite3"))
         persistence["SQLITE_LOCK_TIMEOUT"] = env.get("SQLITE_LOCK_TIMEOUT", "10")
         # Every write also extends the audit hash chain, in the same transaction.
-        persistence["PROCESS_RECORDER_TOPIC"] = "shared.audit:AuditedSQLiteProcessRecorder"
+        persistence["PROCESS_RECORDER_TOPIC"] = "shared.persistence.audit:AuditedSQLiteProcessRecorder"
     elif module == "eventsourcing.postgres":
         for key, value in env.items():
             if key.startswith("POSTGRES_"):
@@ -100,7 +100,7 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
             raise ValueError(f"PostgreSQL persistence needs {', '.join(missing)}")
         persistence.setdefault("POSTGRES_PORT", "5432")
         persistence.setdefault("POSTGRES_PASSWORD", "")
-        persistence["PROCESS_RECORDER_TOPIC"] = "shared.audit:AuditedPostgresProcessRecorder"
+        persistence["PROCESS_RECORDER_TOPIC"] = "shared.persistence.audit:AuditedPostgresProcessRecorder"
     elif module != "eventsourcing.popo":
         raise ValueError(f"unsupported PERSISTENCE_MODULE {module!r}")
     feeds = {

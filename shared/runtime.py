@@ -11,15 +11,15 @@ from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.timer import Timer
 
-from shared.audit_digest import DigestSchedule, Signer
-from shared.auth import TokenStore
-from shared.broker import ConfirmingPublisher, inbox_queue
 from shared.clock import file_clock, system_clock
 from shared.config import Settings
-from shared.consumer import EventConsumer, Handler, HoleNotFilled
-from shared.eventlog import ServiceApplication
-from shared.feed import IntegrationMapper
-from shared.relay import Relay
+from shared.messaging.broker import ConfirmingPublisher, inbox_queue
+from shared.messaging.consumer import EventConsumer, Handler, HoleNotFilled
+from shared.messaging.feed import IntegrationMapper
+from shared.messaging.relay import Relay
+from shared.persistence.audit_digest import DigestSchedule, Signer
+from shared.persistence.eventlog import ServiceApplication
+from shared.web.auth import TokenStore
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from services.catalogue.domain import (
     NegativeList,
     NotFound,
 )
-from shared.eventlog import ServiceApplication, to_plain
+from shared.persistence.eventlog import ServiceApplication, to_plain
 
 SYSTEM_ACTOR = "system"
 

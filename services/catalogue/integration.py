@@ -6,7 +6,7 @@ from typing import Any
 
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.domain import Catalogue, NegativeList
-from shared.eventlog import event_fields
+from shared.persistence.eventlog import event_fields
 
 SOURCE = "catalogue"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from shared.contracts.catalogue import LEVELS, NODE_KINDS, NodeSchema, RevisionCountsSchema
-from shared.fields import StrictBoolean
-from shared.schemas import Request
+from shared.web.fields import StrictBoolean
+from shared.web.schemas import Request
 
 CODE = validate.Regexp(
     r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits"

@@ -22,8 +22,9 @@ from services.catalogue.schemas import (
     PublishRequest,
     RevokeRequest,
 )
-from shared.auth import Caller, Forbidden, Unauthenticated
-from shared.http import (
+from shared.runtime import ApplicationProvider, Tokens
+from shared.web.auth import Caller, Forbidden, Unauthenticated
+from shared.web.http import (
     ADMIN,
     PUBLIC,
     READ,
@@ -32,9 +33,8 @@ from shared.http import (
     endpoint,
     parse_uuid,
 )
-from shared.runtime import ApplicationProvider, Tokens
-from shared.schemas import AsOfQuery
-from shared.service import EventSourcedService
+from shared.web.schemas import AsOfQuery
+from shared.web.service import EventSourcedService
 
 PRIVATE_STATUSES = {DRAFT, IN_CONSULTATION}
 

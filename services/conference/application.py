@@ -17,7 +17,7 @@ from services.conference.domain import (
     task_id,
 )
 from shared.domain import NotFound
-from shared.eventlog import ServiceApplication, to_plain
+from shared.persistence.eventlog import ServiceApplication, to_plain
 
 SYSTEM_ACTOR = "system"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from services.conference.application import ConferenceApplication
 from services.conference.domain import CoordinationBody, Decision, Meeting, PolicyDocument, Task
-from shared.eventlog import event_fields
+from shared.persistence.eventlog import event_fields
 
 # domain event class -> (integration event type, the payload's name for the aggregate id)
 MAPPING: dict[type, tuple[str, str]] = {

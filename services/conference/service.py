@@ -34,11 +34,11 @@ from services.conference.schemas import (
     ScheduleMeetingRequest,
     TaskListQuery,
 )
-from shared.auth import Caller
-from shared.http import READ, WRITE, call_use_case, endpoint, parse_uuid
 from shared.runtime import ApplicationProvider, Tokens, periodic
-from shared.schemas import AsOfQuery
-from shared.service import EventSourcedService
+from shared.web.auth import Caller
+from shared.web.http import READ, WRITE, call_use_case, endpoint, parse_uuid
+from shared.web.schemas import AsOfQuery
+from shared.web.service import EventSourcedService
 
 
 class ConferenceService(EventSourcedService):

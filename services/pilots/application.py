@@ -22,7 +22,7 @@ from services.pilots.domain import (
     unit_id,
 )
 from shared.domain import DomainRuleViolation, NotFound
-from shared.eventlog import ServiceApplication, to_plain
+from shared.persistence.eventlog import ServiceApplication, to_plain
 
 SYSTEM_ACTOR = "system"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from services.pilots.application import PilotsApplication
 from services.pilots.domain import ImplementationPlan, PilotUnit, ServiceMatter
-from shared.eventlog import event_fields
+from shared.persistence.eventlog import event_fields
 
 MAPPING: dict[type, tuple[str, str]] = {
     PilotUnit.Designated: ("PilotUnitDesignated", "unit_id"),

@@ -30,11 +30,11 @@ from services.pilots.schemas import (
     StaffingAdjustmentRequest,
     UpdateBudgetLineRequest,
 )
-from shared.auth import Caller
-from shared.http import READ, WRITE, endpoint, parse_uuid
 from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events, periodic
-from shared.schemas import AsOfQuery
-from shared.service import EventSourcedService
+from shared.web.auth import Caller
+from shared.web.http import READ, WRITE, endpoint, parse_uuid
+from shared.web.schemas import AsOfQuery
+from shared.web.service import EventSourcedService
 
 INBOX_HANDLERS = {
     ("conference", "DecisionAdopted"): lambda app, envelope: app.on_decision_adopted(envelope),

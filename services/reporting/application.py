@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from services.reporting.domain import Figures, Received, received_id
-from shared.eventlog import ServiceApplication
+from shared.persistence.eventlog import ServiceApplication
 
 
 class ReportingApplication(ServiceApplication):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from shared.schemas import Request
+from shared.web.schemas import Request
 
 GROUPS = ("headline", "catalogue", "pilots", "purchases", "conference", "ministry")
 

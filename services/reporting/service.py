@@ -16,11 +16,11 @@ from werkzeug.wrappers import Request, Response
 from services.reporting import integration
 from services.reporting.application import ReportingApplication
 from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
-from shared.auth import Caller
 from shared.contracts import PRODUCERS
-from shared.http import PUBLIC, NotFoundError, endpoint
 from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events
-from shared.service import EventSourcedService
+from shared.web.auth import Caller
+from shared.web.http import PUBLIC, NotFoundError, endpoint
+from shared.web.service import EventSourcedService
 
 STATIC = Path(__file__).with_name("static")
 DASHBOARD = Path(__file__).with_name("dashboard.html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
-from shared.fields import IsoDate
+from shared.web.fields import IsoDate
 
 BODY_KINDS = ("leadership_group", "joint_conference")
 MEETING_KINDS = ("plenary", "special_topic", "liaison_preparatory")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
-from shared.fields import IsoDate
+from shared.web.fields import IsoDate
 
 UNIT_TYPES = ("administrative", "public_welfare_1", "public_welfare_2", "business")
 UNDERTAKER_TYPES = (

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared.cli import available_services
+from reform.cli import available_services
 from tests.support.api import CatalogueClient
 from tests.support.processes import REPO, Tap, bearer, free_port
 
-REFORM = [sys.executable, "-m", "shared.cli"]
+REFORM = [sys.executable, "-m", "reform.cli"]
 
 
 def children_of(pid: int) -> list[tuple[int, str]]:
@@ -120,7 +120,7 @@ def test_every_service_runs_as_its_own_process_and_the_admin_token_is_written(
     assert up.proc is not None
     commands = [cmd for _, cmd in children_of(up.proc.pid)]
     for service in available_services():
-        assert any(f"shared.cli run {service}" in cmd for cmd in commands), commands
+        assert any(f"reform.cli run {service}" in cmd for cmd in commands), commands
         assert (up.cwd / "var" / f"{service}.sqlite3").exists()
     assert len(available_services()) >= 2
 

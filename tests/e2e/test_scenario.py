@@ -58,9 +58,9 @@ def reform(args: list[str], stack: dict[str, ServiceProcess], token_file: Path, 
         environ[f"{name.upper()}_URL"] = service.url
         environ[f"{name.upper()}_PORT"] = str(service.port)
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args, "--token-file", str(token_file)]
+        [sys.executable, "-m", "reform.cli", *args, "--token-file", str(token_file)]
         if args[0] == "demo"
-        else [sys.executable, "-m", "shared.cli", *args],
+        else [sys.executable, "-m", "reform.cli", *args],
         cwd=REPO,
         env=environ,
         capture_output=True,
@@ -256,7 +256,7 @@ def test_every_service_log_verifies_intact_after_the_scenario(
         )
         assert digests[0]["signature"], name
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "audit", "verify", "--all"],
+        [sys.executable, "-m", "reform.cli", "audit", "verify", "--all"],
         cwd=REPO,
         env=dict(os.environ, DATA_DIR=str(workdir), PYTHONWARNINGS="ignore"),
         capture_output=True,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from services.catalogue.application import CatalogueApplication
-from shared.audit import read_sqlite, verify_rows
 from shared.config import settings_from_env
+from shared.persistence.audit import read_sqlite, verify_rows
 
 
 @pytest.fixture

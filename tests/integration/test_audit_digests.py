@@ -13,9 +13,9 @@ from uuid import UUID
 import pytest
 
 from services.catalogue.application import CatalogueApplication
-from shared.audit import content_digest, link, read_sqlite, verify_store
-from shared.audit_digest import DigestSchedule, Signer, load_public_key
 from shared.config import settings_from_env
+from shared.persistence.audit import content_digest, link, read_sqlite, verify_store
+from shared.persistence.audit_digest import DigestSchedule, Signer, load_public_key
 from tests.support.processes import REPO
 
 
@@ -105,7 +105,7 @@ def test_an_altered_event_hidden_by_a_rewritten_chain_is_caught_by_the_digest(da
 def reform(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, DATA_DIR=str(data_dir), PYTHONWARNINGS="ignore")
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", "audit", *args],
+        [sys.executable, "-m", "reform.cli", "audit", *args],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 
 from services.catalogue.application import CatalogueApplication
-from shared.audit import read_postgres, verify_store
-from shared.audit_digest import DigestSchedule, Signer, load_public_key
 from shared.config import settings_from_env
+from shared.persistence.audit import read_postgres, verify_store
+from shared.persistence.audit_digest import DigestSchedule, Signer, load_public_key
 
 DSN = {"dbname": "test", "host": "127.0.0.1", "port": "5432", "user": "postgres", "password": ""}
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 from kombu import Connection, Exchange, Producer
 
-from shared.consumer import list_parked
+from shared.messaging.consumer import list_parked
 from tests.support.api import CatalogueClient
 from tests.support.processes import (
     REPO,
@@ -181,7 +181,7 @@ def test_a_replayed_parked_message_is_applied_once_when_fixed(
 
     def replay() -> str:
         return subprocess.run(
-            [sys.executable, "-m", "shared.cli", "parked", "replay", "--consumer", "testconsumer"],
+            [sys.executable, "-m", "reform.cli", "parked", "replay", "--consumer", "testconsumer"],
             cwd=REPO,
             env=consumer.env,
             capture_output=True,

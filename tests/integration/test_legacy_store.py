@@ -64,6 +64,15 @@ def test_a_store_written_before_the_move_serves_the_same_answers(
     assert not differing, f"{service} answers differently at {differing}"
 
 
+def test_digests_stored_under_their_old_topic_are_still_listed(
+    legacy: tuple[Path, dict[str, ServiceProcess], str],
+) -> None:
+    _, stack, token = legacy
+    for name, service in stack.items():
+        digests = requests.get(f"{service.url}/audit/digests", headers=bearer(token), timeout=10).json()
+        assert digests["digests"], f"{name} lists none of the digests in its log"
+
+
 def test_a_store_written_before_the_move_still_verifies(
     legacy: tuple[Path, dict[str, ServiceProcess], str],
 ) -> None:
@@ -73,7 +82,7 @@ def test_a_store_written_before_the_move_still_verifies(
     env = dict(os.environ, DATA_DIR=str(work), PYTHONWARNINGS="ignore")
     env.pop("PERSISTENCE_MODULE", None)
     done = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "audit", "verify", "--all"],
+        [sys.executable, "-m", "reform.cli", "audit", "verify", "--all"],
         env=env,
         cwd=REPO,
         capture_output=True,

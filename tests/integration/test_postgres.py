@@ -10,7 +10,7 @@ import pytest
 
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.integration import to_integration
-from shared.feed import read_feed
+from shared.messaging.feed import read_feed
 
 DSN = dict(dbname="test", host="127.0.0.1", port="5432", user="postgres", password="")
 

@@ -12,8 +12,8 @@ from kombu import Connection, Queue
 
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.integration import to_integration
-from shared.broker import ConfirmingPublisher, Unroutable, events_exchange
-from shared.relay import Relay
+from shared.messaging.broker import ConfirmingPublisher, Unroutable, events_exchange
+from shared.messaging.relay import Relay
 from tests.support.api import CatalogueClient
 from tests.support.processes import (
     ServiceProcess,

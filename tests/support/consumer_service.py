@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate, event
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
-from shared.eventlog import ServiceApplication
+from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events
 
 TALLY_ID = uuid5(NAMESPACE_URL, "reform:test:tally")

@@ -132,7 +132,7 @@ def service_env(tmp: Path, vhost: str, port: int, **extra: str) -> dict[str, str
 def reform_service(name: str, tmp: Path, vhost: str, **extra: str) -> ServiceProcess:
     port = free_port()
     return ServiceProcess(
-        argv=[sys.executable, "-m", "shared.cli", "run", name],
+        argv=[sys.executable, "-m", "reform.cli", "run", name],
         env=service_env(tmp, vhost, port, **extra),
         port=port,
         log_path=tmp / f"{name}.log",
@@ -170,7 +170,7 @@ class Tap:
 
 
 def write_tokens(tokens_file: Path) -> dict[str, str]:
-    from shared.auth import add_token
+    from shared.web.auth import add_token
 
     return {
         "admin": add_token(tokens_file, "admin-user", ["admin"]),

@@ -11,8 +11,8 @@ from services.conference.application import ConferenceApplication
 from services.conference.integration import to_integration as conference_events
 from services.pilots.application import PilotsApplication
 from services.pilots.service import INBOX_HANDLERS
-from shared.consumer import EventConsumer
-from shared.feed import read_feed
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.feed import read_feed
 
 UNIT = "Xishuangbanna Radio and TV Station"
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}

@@ -11,7 +11,7 @@ from services.catalogue.application import CatalogueApplication, CatalogueNotFou
 from services.catalogue.domain import OnNegativeList
 from services.catalogue.integration import to_integration
 from shared.contracts import validate_envelope
-from shared.feed import read_feed
+from shared.messaging.feed import read_feed
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from shared.cli import available_services
+from reform.cli import available_services
 from shared.config import SERVICE_PORTS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from services.conference.application import ConferenceApplication
 from services.conference.domain import DuplicateTaskNumber
 from services.conference.integration import MAPPING, to_integration
 from shared.contracts import validate_envelope
-from shared.feed import read_feed
+from shared.messaging.feed import read_feed
 
 CHIEF = "Vice Prefect"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from marshmallow import ValidationError
 
-from shared.auth import TokenStore, Unauthenticated, add_token
 from shared.config import expand_env, settings_from_env
 from shared.contracts import validate_envelope
+from shared.web.auth import TokenStore, Unauthenticated, add_token
 
 GOOD = {
     "event_id": "5b8f1f40-4a52-4f3a-9a7b-2f3e5f1c1a11",

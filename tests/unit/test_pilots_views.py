@@ -10,9 +10,9 @@ import pytest
 from services.pilots.application import CatalogueNotPublished
 from services.pilots.domain import DecisionDoesNotApply, DecisionUnknown, NotOnCatalogue
 from services.pilots.integration import to_integration as pilots_events
-from shared.consumer import APPLIED, DUPLICATE, IGNORED
 from shared.contracts import validate_envelope
-from shared.feed import read_feed
+from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED
+from shared.messaging.feed import read_feed
 from tests.support.world import UNIT, World
 
 

@@ -15,8 +15,8 @@ from services.pilots.integration import to_integration as pilots_events
 from services.reporting.application import ReportingApplication
 from services.reporting.domain import Figures
 from services.reporting.service import INBOX_HANDLERS
-from shared.consumer import APPLIED, DUPLICATE, EventConsumer
-from shared.feed import read_feed
+from shared.messaging.consumer import APPLIED, DUPLICATE, EventConsumer
+from shared.messaging.feed import read_feed
 from tests.support.world import POPO, UNIT, World
 
 CONTRACT = {

@@ -9,7 +9,7 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.domain import OnNegativeList
 from services.reporting.domain import Figures
-from shared.consumer import EventConsumer, HoleNotFilled, _is_valid_envelope
+from shared.messaging.consumer import EventConsumer, HoleNotFilled, _is_valid_envelope
 from tests.support.world import POPO, UNIT, World
 
 ENVELOPE = {

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.domain import Aggregate, event
 
+from shared.persistence.topics import moved
+
 DIGEST_TOPIC_SUFFIX = "AuditDigest.Signed"
 
 
@@ -145,3 +147,6 @@ class DigestSchedule:
     def done(self, head: int) -> None:
         self.last_position = head
         self.last_time = time.monotonic()
+
+
+moved("shared.audit_digest", AuditDigest)  # stored before the kit was split by concern (issue 9)

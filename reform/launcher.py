@@ -13,10 +13,10 @@ from pathlib import Path
 
 import requests
 
-from shared.auth import add_token
-from shared.broker import BrokerUnavailable, check_broker
 from shared.config import load_yaml_config, service_port, settings_from_env
+from shared.messaging.broker import BrokerUnavailable, check_broker
 from shared.runtime import SETTINGS_KEY
+from shared.web.auth import add_token
 
 BROKER_CHECK_SECONDS = 4.0
 
@@ -118,7 +118,7 @@ def up(services: list[str]) -> int:
     signal.signal(signal.SIGINT, stop_all)
     for name in services:
         env = dict(base_env, HTTP_PORT=str(service_port(name)))
-        children[name] = subprocess.Popen([sys.executable, "-m", "shared.cli", "run", name], env=env)
+        children[name] = subprocess.Popen([sys.executable, "-m", "reform.cli", "run", name], env=env)
     code = 0
     try:
         pending = set(services)
@@ -209,7 +209,7 @@ def _stores_empty(services: list[str], token: str) -> bool:
 
 
 def _load_demo(services: list[str], data_dir: Path) -> None:
-    from shared.demo import DemoError, load
+    from reform.demo import DemoError, load
 
     print("reform: every store is empty: loading the Xishuangbanna 2019 scenario (reform demo)")
     token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
@@ -221,7 +221,7 @@ def _load_demo(services: list[str], data_dir: Path) -> None:
 
 def demo(token_file: str | None) -> int:
     """`reform demo` against running services."""
-    from shared.demo import DemoError, load
+    from reform.demo import DemoError, load
 
     settings = settings_from_env("reform")
     path = Path(token_file) if token_file else settings.data_dir / "admin-token"
@@ -251,7 +251,7 @@ def rebuild(service: str, data_dir: Path | None, force: bool) -> int:
 
     from services.reporting.application import ReportingApplication
     from services.reporting.service import INBOX_HANDLERS
-    from shared.consumer import EventConsumer
+    from shared.messaging.consumer import EventConsumer
 
     settings = settings_from_env(service)
     target = (data_dir or settings.data_dir).resolve()

@@ -16,8 +16,8 @@ from eventsourcing.persistence import IntegrityError
 from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Request, Response
 
-from shared.auth import Caller, Forbidden, Unauthenticated
 from shared.domain import DomainRuleViolation, NotFound
+from shared.web.auth import Caller, Forbidden, Unauthenticated
 
 log = logging.getLogger(__name__)
 

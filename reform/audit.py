@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from shared.audit import read_postgres, read_sqlite, verify_store
-from shared.audit_digest import load_public_key
 from shared.config import settings_from_env
+from shared.persistence.audit import read_postgres, read_sqlite, verify_store
+from shared.persistence.audit_digest import load_public_key
 
 SERVICES = ("catalogue", "conference", "pilots", "reporting")
 

@@ -8,10 +8,10 @@ from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request
 
-from shared.audit_digest import AuditDigest, public_pem
-from shared.auth import Caller, Forbidden
-from shared.feed import read_feed
-from shared.http import (
+from shared.messaging.feed import read_feed
+from shared.persistence.audit_digest import AuditDigest, public_pem
+from shared.web.auth import Caller, Forbidden
+from shared.web.http import (
     BASE_ERROR_TABLE,
     PUBLIC,
     READ,
@@ -22,7 +22,7 @@ from shared.http import (
     json_response,
     openapi,
 )
-from shared.schemas import FeedQuery
+from shared.web.schemas import FeedQuery
 
 
 class EventSourcedService:

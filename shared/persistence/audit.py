@@ -158,7 +158,7 @@ def verify_digests(
 ) -> tuple[Finding | None, int]:
     """Check every stored digest: signed by ``public_key``, and naming the hash that the events
     themselves give at its position (so a chain rewritten to match altered events is caught)."""
-    from shared.audit_digest import DIGEST_TOPIC_SUFFIX, signature_valid
+    from shared.persistence.audit_digest import DIGEST_TOPIC_SUFFIX, signature_valid
 
     hashes = recompute(events)
     checked = 0

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from shared.audit_digest import AuditDigest
 from shared.contracts import payload_schema
-from shared.eventlog import ServiceApplication
+from shared.persistence.audit_digest import AuditDigest
+from shared.persistence.eventlog import ServiceApplication
 
 # (application, domain event) -> (event type, payload) or None for private events
 IntegrationMapper = Callable[[ServiceApplication, Any], tuple[str, dict[str, Any]] | None]

@@ -17,9 +17,9 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, Tracking
 from kombu import Connection
 
-from shared.broker import parked_queue
 from shared.contracts import EnvelopeSchema, validate_envelope
-from shared.eventlog import ServiceApplication
+from shared.messaging.broker import parked_queue
+from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
 

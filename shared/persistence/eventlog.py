@@ -13,6 +13,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
 
 from shared.clock import Clock, local_date, system_clock
+from shared.persistence.topics import topics_of
 
 
 def to_plain(value: Any) -> Any:
@@ -144,11 +145,11 @@ class ServiceApplication(Application):
 
     def ids_of(self, created_event: type) -> list[UUID]:
         """Ids of every aggregate whose creation event is ``created_event``, in creation order."""
-        topic = f"{created_event.__module__}:{created_event.__qualname__}"
+        topics = topics_of(created_event)  # with the topics of the class before it moved
         ids: list[UUID] = []
         start = 1
         while True:
-            page = self.recorder.select_notifications(start=start, limit=1000, topics=[topic])
+            page = self.recorder.select_notifications(start=start, limit=1000, topics=topics)
             ids.extend(UUID(str(n.originator_id)) for n in page)
             if len(page) < 1000:
                 return ids

@@ -8,9 +8,9 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from shared.broker import ConfirmingPublisher
-from shared.eventlog import ServiceApplication
-from shared.feed import IntegrationMapper, envelopes_from
+from shared.messaging.broker import ConfirmingPublisher
+from shared.messaging.feed import IntegrationMapper, envelopes_from
+from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
 

@@ -20,27 +20,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     import eventlet
 
     eventlet.monkey_patch()  # before anything opens a socket
-    from shared.launcher import run_service
+    from reform.launcher import run_service
 
     return run_service(args.service)
 
 
 def _cmd_up(args: argparse.Namespace) -> int:
-    from shared.launcher import up
+    from reform.launcher import up
 
     return up(available_services())
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from shared.launcher import status
+    from reform.launcher import status
 
     return status(available_services())
 
 
 def _cmd_parked(args: argparse.Namespace) -> int:
-    from shared.broker import SUBSCRIPTIONS
     from shared.config import DEFAULT_AMQP_URI
-    from shared.consumer import list_parked, replay_parked
+    from shared.messaging.broker import SUBSCRIPTIONS
+    from shared.messaging.consumer import list_parked, replay_parked
 
     amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
     consumers = [args.consumer] if args.consumer else sorted(SUBSCRIPTIONS)
@@ -63,19 +63,19 @@ def _cmd_parked(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from shared.launcher import demo
+    from reform.launcher import demo
 
     return demo(args.token_file)
 
 
 def _cmd_rebuild(args: argparse.Namespace) -> int:
-    from shared.launcher import rebuild
+    from reform.launcher import rebuild
 
     return rebuild(args.service, Path(args.data_dir) if args.data_dir else None, args.force)
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from shared import audit_cli
+    from reform import audit as audit_cli
 
     if args.action == "verify":
         if not args.all and not args.service:
@@ -93,8 +93,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
-    from shared.auth import add_token
     from shared.config import settings_from_env
+    from shared.web.auth import add_token
 
     tokens_file = Path(args.file) if args.file else settings_from_env("reform").tokens_file
     token = add_token(tokens_file, args.subject, args.role)

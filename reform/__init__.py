@@ -1,0 +1,1 @@
+"""The operator's tools above the services: the `reform` command, the launcher, audit, the scenario."""

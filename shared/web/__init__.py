@@ -1,0 +1,1 @@
+"""The web edge: HTTP endpoints, the error table, tokens and roles, request schemas and fields."""
