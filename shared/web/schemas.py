@@ -1,8 +1,10 @@
-"""Request schemas every service shares."""
+"""Request schemas every service shares, and the base of schemas that load typed commands."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from typing import Any, ClassVar
+
+from marshmallow import RAISE, Schema, fields, post_load, validate
 
 
 class Request(Schema):
@@ -10,6 +12,17 @@ class Request(Schema):
 
     class Meta:
         unknown = RAISE
+
+
+class CommandRequest(Request):
+    """A request schema that loads into its use case's typed command (a dataclass of the
+    service's ``commands`` module), so no dict travels from the edge into the application."""
+
+    command: ClassVar[type[Any]]
+
+    @post_load
+    def _to_command(self, data: dict[str, Any], **_: Any) -> Any:
+        return self.command(**data)
 
 
 class FeedQuery(Request):
