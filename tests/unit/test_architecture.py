@@ -10,6 +10,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "service.py").exists())
 DOMAIN_MAY_IMPORT = {"__future__", "eventsourcing.domain", "shared.domain"}
+LAYERS = ("domain", "application", "commands")
+
+
+def layer_files(service: str, layer: str) -> list[Path]:
+    """The files of one layer: ``<layer>.py`` or the modules of the package ``<layer>/``."""
+    folder = ROOT / "services" / service
+    single = folder / f"{layer}.py"
+    return [single] if single.exists() else sorted((folder / layer).rglob("*.py"))
 FRAMEWORKS = {"nameko", "kombu", "amqp", "marshmallow", "werkzeug", "eventlet", "requests"}
 
 
@@ -28,23 +36,35 @@ def test_there_is_a_service_to_check() -> None:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-@pytest.mark.parametrize("layer", ["domain.py", "application.py"])
-def test_domain_and_application_import_no_framework(service: str, layer: str) -> None:
-    found = {
-        m for m in imported_modules(ROOT / "services" / service / layer) if m.split(".")[0] in FRAMEWORKS
-    }
-    assert not found, f"{service}/{layer} imports {sorted(found)}"
+@pytest.mark.parametrize("layer", LAYERS)
+def test_domain_application_and_commands_import_no_framework(service: str, layer: str) -> None:
+    for path in layer_files(service, layer):
+        found = {m for m in imported_modules(path) if m.split(".")[0] in FRAMEWORKS}
+        assert not found, f"{path.relative_to(ROOT)} imports {sorted(found)}"
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_domain_imports_only_the_standard_library_and_eventsourcing_domain(service: str) -> None:
     import sys
 
-    for module in imported_modules(ROOT / "services" / service / "domain.py"):
-        top = module.split(".")[0]
-        assert top in sys.stdlib_module_names or module in DOMAIN_MAY_IMPORT, (
-            f"{service}/domain.py imports {module}"
-        )
+    own = {f"services.{service}.domain", f"shared.vocabulary.{service}"}
+    assert layer_files(service, "domain"), f"{service} has no domain"
+    for path in layer_files(service, "domain"):
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            assert (
+                top in sys.stdlib_module_names
+                or module in DOMAIN_MAY_IMPORT
+                or any(module == o or module.startswith(o + ".") for o in own)
+            ), f"{path.relative_to(ROOT)} imports {module}"
+
+
+def test_the_vocabulary_imports_only_the_standard_library() -> None:
+    import sys
+
+    for path in (ROOT / "shared" / "vocabulary").rglob("*.py"):
+        for module in imported_modules(path):
+            assert module.split(".")[0] in sys.stdlib_module_names, f"{path.relative_to(ROOT)}: {module}"
 
 
 def test_the_shared_domain_errors_import_only_the_standard_library() -> None:
@@ -63,12 +83,18 @@ def test_a_service_imports_no_other_service(service: str) -> None:
                 assert parts[1] == service, f"{path.relative_to(ROOT)} imports {module}"
 
 
-def test_the_kit_imports_no_service() -> None:
+def test_the_kit_imports_no_service_and_not_the_tools_above_it() -> None:
     for path in (ROOT / "shared").rglob("*.py"):
-        if path.name == "launcher.py":
-            continue  # it loads services by name at run time, never by import statement
         for module in imported_modules(path):
-            assert not module.startswith("services"), f"{path.relative_to(ROOT)} imports {module}"
+            top = module.split(".")[0]
+            assert top not in ("services", "reform"), f"{path.relative_to(ROOT)} imports {module}"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_does_not_import_the_operators_tools(service: str) -> None:
+    for path in (ROOT / "services" / service).rglob("*.py"):
+        for module in imported_modules(path):
+            assert module.split(".")[0] != "reform", f"{path.relative_to(ROOT)} imports {module}"
 
 
 def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:

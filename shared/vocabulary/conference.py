@@ -1,0 +1,14 @@
+"""The conference's published vocabulary."""
+
+from __future__ import annotations
+
+BODY_KINDS = ("leadership_group", "joint_conference")
+MEETING_KINDS = ("plenary", "special_topic", "liaison_preparatory")
+DECISION_KINDS = ("adopt_catalogue", "designate_pilot", "approve_plan", "issue_policy_document", "general")
+DOCUMENT_KINDS = ("opinion", "plan", "notice", "catalogue")
+
+BODY_STATUSES = ("proposed", "active", "dissolved")
+MEETING_STATUSES = ("proposed", "scheduled", "held", "minutes_issued", "cancelled")
+TASK_STATUSES = ("assigned", "in_progress", "reported", "closed", "archived")
+OPEN_TASK = ("assigned", "in_progress")  # a task still to be done by its lead unit
+DOCUMENT_STATUSES = ("draft", "issued", "revised", "repealed")

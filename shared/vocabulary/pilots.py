@@ -1,0 +1,32 @@
+"""The pilots' published vocabulary."""
+
+from __future__ import annotations
+
+UNIT_TYPES = ("administrative", "public_welfare_1", "public_welfare_2", "business")
+UNDERTAKER_TYPES = (
+    "enterprise",
+    "social_organisation",
+    "public_welfare_2",
+    "production_business_institution",
+    "rural_collective",
+    "grassroots_self_governing",
+    "individual",
+    "public_welfare_1",
+    "appropriation_funded_mass_organisation",
+)
+# Order No. 102 (2020), Art. 8: neither purchaser nor undertaker.
+INELIGIBLE_UNDERTAKERS = ("public_welfare_1", "appropriation_funded_mass_organisation")
+EVALUATION_KINDS = ("self", "panel", "third_party")
+CLOSURE_DECISIONS = ("promote", "extend", "adjust", "terminate")
+
+MATTER_FLOW = (
+    "identified",
+    "assessed",
+    "approved_for_conversion",
+    "budgeted",
+    "contracted",
+    "in_delivery",
+    "evaluated",
+)
+MATTER_STATUSES = (*MATTER_FLOW, "rejected")
+CONVERTED = ("contracted", "in_delivery", "evaluated")  # a matter now bought, not provided directly
