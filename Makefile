@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/reform up
 
-test: $(STAMP)
-	$(BIN)/ruff check shared reform services tests scripts bench
+test: lint
 	$(BIN)/python -m scripts.ensure_broker
 	$(BIN)/python -m scripts.ensure_browser
 	$(BIN)/pytest -q -p no:cacheprovider
@@ -31,6 +30,7 @@ test-slow: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared reform services tests bench scripts
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/catalogue_bench.py

@@ -15,8 +15,6 @@ from shared.config import settings_from_env
 from shared.persistence.audit import read_postgres, read_sqlite, verify_store
 from shared.persistence.audit_digest import load_public_key
 
-SERVICES = ("catalogue", "conference", "pilots", "reporting")
-
 
 def _store(service: str) -> str:
     settings = settings_from_env(service)

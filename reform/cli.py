@@ -7,13 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-KNOWN_SERVICES = ("catalogue", "conference", "pilots", "reporting")
-
-
-def available_services() -> list[str]:
-    """The services of KNOWN_SERVICES that exist in this checkout, in start order."""
-    root = Path(__file__).resolve().parent.parent / "services"
-    return [name for name in KNOWN_SERVICES if (root / name / "service.py").exists()]
+from shared.registry import REGISTRY
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -28,22 +22,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_up(args: argparse.Namespace) -> int:
     from reform.launcher import up
 
-    return up(available_services())
+    return up()
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from reform.launcher import status
 
-    return status(available_services())
+    return status()
 
 
 def _cmd_parked(args: argparse.Namespace) -> int:
     from shared.config import DEFAULT_AMQP_URI
-    from shared.messaging.broker import SUBSCRIPTIONS
     from shared.messaging.consumer import list_parked, replay_parked
 
     amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
-    consumers = [args.consumer] if args.consumer else sorted(SUBSCRIPTIONS)
+    consumers = [args.consumer] if args.consumer else sorted(REGISTRY.subscriptions())
     if args.action == "list":
         for consumer in consumers:
             rows = list_parked(amqp_uri, consumer)
@@ -80,7 +73,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if args.action == "verify":
         if not args.all and not args.service:
             raise SystemExit("reform audit verify: name a service or pass --all")
-        return audit_cli.verify(available_services() if args.all else [args.service], args.public_key)
+        return audit_cli.verify(REGISTRY.names() if args.all else [args.service], args.public_key)
     if not args.service:
         raise SystemExit(f"reform audit {args.action}: name a service")
     if args.action == "history":
@@ -110,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(func=_cmd_up)
 
     run = sub.add_parser("run", help="run one service in the foreground (what a container runs)")
-    run.add_argument("service", choices=KNOWN_SERVICES)
+    run.add_argument("service", choices=REGISTRY.names())
     run.set_defaults(func=_cmd_run)
 
     st = sub.add_parser("status", help="per service: health, last stored and last published position")
@@ -130,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = sub.add_parser(
         "rebuild", help="rebuild a read side from nothing by replaying the producers' feeds"
     )
-    rebuild.add_argument("service", choices=("reporting",))
+    rebuild.add_argument("service", choices=[spec.name for spec in REGISTRY.consumers()])
     rebuild.add_argument(
         "--data-dir", help="where to build the new log (default: $DATA_DIR); stop the service first"
     )
@@ -143,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         "audit", help="verify the tamper-evident logs; history and replay from the log alone"
     )
     audit.add_argument("action", choices=("verify", "history", "replay"))
-    audit.add_argument("service", nargs="?", choices=KNOWN_SERVICES)
+    audit.add_argument("service", nargs="?", choices=REGISTRY.names())
     audit.add_argument("aggregate", nargs="?", help="aggregate id (history)")
     audit.add_argument("--all", action="store_true", help="verify every service")
     audit.add_argument("--public-key", help="PEM public key (default: $DATA_DIR/audit-<service>.pub.pem)")

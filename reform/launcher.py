@@ -8,17 +8,22 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
+import shared
 from shared.config import load_yaml_config, service_port, settings_from_env
 from shared.messaging.broker import BrokerUnavailable, check_broker
+from shared.registry import REGISTRY, Registry
 from shared.runtime import SETTINGS_KEY
 from shared.web.auth import add_token
 
 BROKER_CHECK_SECONDS = 4.0
+NAMEKO_CONFIG = Path(shared.__file__).with_name("nameko.yaml")
 
 
 def _fail(message: str) -> int:
@@ -26,13 +31,13 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run_service(service: str) -> int:
+def run_service(service: str, registry: Registry = REGISTRY) -> int:
     """Run one service until SIGTERM/SIGINT (eventlet must already be monkey-patched)."""
     import eventlet
     from nameko.runners import ServiceRunner
 
     try:
-        settings = settings_from_env(service)
+        settings = settings_from_env(service, registry=registry)
     except ValueError as exc:
         return _fail(f"{service}: bad configuration: {exc}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -40,8 +45,10 @@ def run_service(service: str) -> int:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
     except BrokerUnavailable as exc:
         return _fail(str(exc))
-    module = importlib.import_module(f"services.{service}.service")
-    config = load_yaml_config(Path(module.__file__).with_name("config.yaml"))
+    module = importlib.import_module(registry.get(service).module)
+    config = load_yaml_config(
+        NAMEKO_CONFIG, dict(os.environ, SERVICE=service, HTTP_PORT=str(settings.http_port))
+    )
     config[SETTINGS_KEY] = settings
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
@@ -88,10 +95,32 @@ def _ensure_tokens(data_dir: Path, tokens_file: Path) -> dict[str, str]:
     return made
 
 
-def up(services: list[str]) -> int:
+def process_plan(
+    registry: Registry, data_dir: Path, tokens_file: Path, feed_token: str, environ: dict[str, str]
+) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """What `reform up` starts: per service of the registry, in start order, its command and
+    environment (every service learns every other's URL, so consumers can read the feeds)."""
+    base_env = dict(environ)
+    base_env.setdefault("DATA_DIR", str(data_dir))
+    base_env.setdefault("TOKENS_FILE", str(tokens_file))
+    base_env.setdefault("FEED_TOKEN", feed_token)
+    for spec in registry:
+        base_env.setdefault(
+            f"{spec.env_prefix}_URL", f"http://127.0.0.1:{service_port(spec.name, environ, registry)}"
+        )
+    return {
+        spec.name: (
+            [sys.executable, "-m", "reform.cli", "run", spec.name],
+            dict(base_env, HTTP_PORT=str(service_port(spec.name, environ, registry))),
+        )
+        for spec in registry
+    }
+
+
+def up(registry: Registry = REGISTRY) -> int:
     """Start every service as its own process; stop them all on Ctrl-C or SIGTERM."""
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    settings = settings_from_env("reform")
+    settings = settings_from_env("reform", registry=registry)
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
     except BrokerUnavailable as exc:
@@ -100,78 +129,82 @@ def up(services: list[str]) -> int:
     if "admin-token" in made:
         print(f"reform: wrote an admin token to {made['admin-token']} (keep it secret)")
     service_token = (settings.data_dir / "service-token").read_text(encoding="utf-8").strip()
-    base_env = dict(os.environ)
-    base_env.setdefault("DATA_DIR", str(settings.data_dir))
-    base_env.setdefault("TOKENS_FILE", str(settings.tokens_file))
-    base_env.setdefault("FEED_TOKEN", service_token)
-    for name in services:
-        base_env.setdefault(f"{name.upper()}_URL", f"http://127.0.0.1:{service_port(name)}")
-
-    children: dict[str, subprocess.Popen] = {}
-    stopping = False
-
-    def stop_all(signum: int | None = None, frame: object = None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop_all)
-    signal.signal(signal.SIGINT, stop_all)
-    for name in services:
-        env = dict(base_env, HTTP_PORT=str(service_port(name)))
-        children[name] = subprocess.Popen([sys.executable, "-m", "reform.cli", "run", name], env=env)
+    plan = process_plan(registry, settings.data_dir, settings.tokens_file, service_token, dict(os.environ))
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+    signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
+    children = {name: subprocess.Popen(argv, env=env) for name, (argv, env) in plan.items()}
     code = 0
     try:
-        pending = set(services)
-        deadline = time.monotonic() + 60
-        while pending and not stopping and time.monotonic() < deadline:
-            for name in sorted(pending):
-                if children[name].poll() is not None:
-                    print(f"reform: {name} exited with {children[name].returncode}", file=sys.stderr)
-                    stopping, code = True, 1
-                    break
-                try:
-                    requests.get(f"http://127.0.0.1:{service_port(name)}/health", timeout=1)
-                    pending.discard(name)
-                except requests.RequestException:
-                    pass
-            time.sleep(0.2)
-        if pending and not stopping:
-            print(f"reform: {', '.join(sorted(pending))} did not answer in time", file=sys.stderr)
-            stopping, code = True, 1
-        if not stopping and _stores_empty(services, service_token):
-            _load_demo(services, settings.data_dir)
-        if not stopping:
-            for name in services:
-                print(f"reform: {name:<11} http://127.0.0.1:{service_port(name)}  (API: /openapi.json)")
-            if "reporting" in services:
-                print(f"reform: dashboard   http://127.0.0.1:{service_port('reporting')}/")
+        code = _wait_healthy(children, registry, stopping)
+        if code == 0 and _stores_empty(registry, service_token):
+            _load_demo(registry, settings.data_dir)
+        if code == 0:
+            for name in children:
+                print(f"reform: {name:<11} {_urls(registry)[name]}  (API: /openapi.json)")
+            if "reporting" in registry:
+                print(f"reform: dashboard   {_urls(registry)['reporting']}/")
             print("reform: all services up; Ctrl-C stops them")
-        while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    print(f"reform: {name} exited with {child.returncode}; stopping", file=sys.stderr)
-                    stopping, code = True, 1
-            time.sleep(0.5)
+            code = _supervise(children, stopping)
     finally:
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children.values():
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop_children(children)
         print("reform: stopped")
     return code
 
 
-def status(services: list[str]) -> int:
+def _wait_healthy(
+    children: dict[str, subprocess.Popen[bytes]], registry: Registry, stopping: threading.Event
+) -> int:
+    pending = set(children)
+    deadline = time.monotonic() + 60
+    urls = _urls(registry)
+    while pending and not stopping.is_set() and time.monotonic() < deadline:
+        for name in sorted(pending):
+            if children[name].poll() is not None:
+                print(f"reform: {name} exited with {children[name].returncode}", file=sys.stderr)
+                return 1
+            try:
+                requests.get(f"{urls[name]}/health", timeout=1)
+                pending.discard(name)
+            except requests.RequestException:
+                pass
+        time.sleep(0.2)
+    if stopping.is_set():
+        return 0
+    if pending:
+        print(f"reform: {', '.join(sorted(pending))} did not answer in time", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _supervise(children: dict[str, subprocess.Popen[bytes]], stopping: threading.Event) -> int:
+    """Until asked to stop; one service dying stops them all."""
+    while not stopping.is_set():
+        for name, child in children.items():
+            if child.poll() is not None:
+                print(f"reform: {name} exited with {child.returncode}; stopping", file=sys.stderr)
+                return 1
+        stopping.wait(0.5)
+    return 0
+
+
+def _stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children.values():
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def status(registry: Registry = REGISTRY) -> int:
     code = 0
     print(f"{'service':<12}{'health':<10}{'stored':>8}{'published':>11}")
-    for name in services:
-        port = service_port(name)
+    for name, url in _urls(registry).items():
         try:
-            reply = requests.get(f"http://127.0.0.1:{port}/health", timeout=3).json()
+            reply = requests.get(f"{url}/health", timeout=3).json()
             print(
                 f"{name:<12}{reply['status']:<10}{reply['last_position']:>8}"
                 f"{reply['published_position'] if reply['published_position'] is not None else '-':>11}"
@@ -183,47 +216,52 @@ def status(services: list[str]) -> int:
     return code
 
 
-def _urls(services: list[str]) -> dict[str, str]:
+def _urls(registry: Registry) -> dict[str, str]:
+    """Each service's base URL: ``<SERVICE>_URL`` if set, else its port on this machine."""
     return {
-        name: os.environ.get(f"{name.upper()}_URL", f"http://127.0.0.1:{service_port(name)}")
-        for name in services
+        spec.name: os.environ.get(
+            f"{spec.env_prefix}_URL", f"http://127.0.0.1:{service_port(spec.name, registry=registry)}"
+        )
+        for spec in registry
     }
 
 
-def _stores_empty(services: list[str], token: str) -> bool:
-    """True on a first start: no catalogue, no coordination body, no pilot unit yet."""
-    if not {"catalogue", "conference", "pilots", "reporting"} <= set(services):
+# What the scenario's first stages create, one list per service: all empty means a first start.
+FIRST_START_LISTS = {"catalogue": "/catalogues", "conference": "/bodies", "pilots": "/units"}
+
+
+def _stores_empty(registry: Registry, token: str) -> bool:
+    """True on a first start: none of the scenario's first records exist yet."""
+    if not set(FIRST_START_LISTS) <= set(registry.names()):
         return False
-    urls = _urls(services)
+    urls = _urls(registry)
     headers = {"Authorization": f"Bearer {token}"}
     try:
-        return (
-            not requests.get(f"{urls['catalogue']}/catalogues", headers=headers, timeout=10).json()[
-                "catalogues"
-            ]
-            and not requests.get(f"{urls['conference']}/bodies", headers=headers, timeout=10).json()["bodies"]
-            and not requests.get(f"{urls['pilots']}/units", headers=headers, timeout=10).json()["units"]
-        )
+        for name, path in FIRST_START_LISTS.items():
+            reply = requests.get(f"{urls[name]}{path}", headers=headers, timeout=10).json()
+            if reply[path.strip("/")]:
+                return False
     except (requests.RequestException, ValueError, KeyError):
         return False
+    return True
 
 
-def _load_demo(services: list[str], data_dir: Path) -> None:
-    from reform.demo import DemoError, load
+def _load_demo(registry: Registry, data_dir: Path) -> None:
+    from reform.scenario import DemoError, load
 
     print("reform: every store is empty: loading the Xishuangbanna 2019 scenario (reform demo)")
     token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
     try:
-        load(_urls(services), token, say=lambda line: print(f"reform demo: {line}"))
+        load(_urls(registry), token, say=lambda line: print(f"reform demo: {line}"))
     except (DemoError, requests.RequestException) as exc:
         print(f"reform: the scenario did not load: {exc}", file=sys.stderr)
 
 
-def demo(token_file: str | None) -> int:
+def demo(token_file: str | None, registry: Registry = REGISTRY) -> int:
     """`reform demo` against running services."""
-    from reform.demo import DemoError, load
+    from reform.scenario import DemoError, load
 
-    settings = settings_from_env("reform")
+    settings = settings_from_env("reform", registry=registry)
     path = Path(token_file) if token_file else settings.data_dir / "admin-token"
     try:
         token = path.read_text(encoding="utf-8").strip()
@@ -231,29 +269,33 @@ def demo(token_file: str | None) -> int:
         return _fail(
             f"no admin token at {path}: start the platform once with `make run`, or pass --token-file"
         )
+    urls = _urls(registry)
     try:
-        ids = load(
-            _urls(["catalogue", "conference", "pilots"]),
-            token,
-            say=lambda line: print(f"reform demo: {line}"),
-        )
+        ids = load(urls, token, say=lambda line: print(f"reform demo: {line}"))
     except (DemoError, requests.RequestException) as exc:
         return _fail(f"the scenario did not load: {exc}")
-    print(
-        f"reform demo: done (catalogue {ids['catalogue']}); dashboard http://127.0.0.1:{service_port('reporting')}/"
-    )
+    print(f"reform demo: done (catalogue {ids['catalogue']}); dashboard {urls.get('reporting', '')}/")
     return 0
 
 
-def rebuild(service: str, data_dir: Path | None, force: bool) -> int:
-    """Rebuild reporting's log from nothing by replaying every producer's feed."""
-    from tqdm import tqdm
+def rebuild_sources(service: str, registry: Registry = REGISTRY) -> dict[str, str]:
+    """The feeds a rebuild of ``service`` replays: every source it consumes, by URL."""
+    spec = registry.get(service)
+    if not spec.consumes:
+        raise ValueError(f"{service} consumes no other service: it has nothing to rebuild from")
+    urls = _urls(registry)
+    return {source: urls[source] for source in spec.consumes}
 
-    from services.reporting.application import ReportingApplication
-    from services.reporting.service import INBOX_HANDLERS
+
+def rebuild(service: str, data_dir: Path | None, force: bool, registry: Registry = REGISTRY) -> int:
+    """Rebuild a consumer's log from nothing by replaying every feed it consumes."""
     from shared.messaging.consumer import EventConsumer
 
-    settings = settings_from_env(service)
+    settings = settings_from_env(service, registry=registry)
+    try:
+        feeds = rebuild_sources(service, registry)
+    except ValueError as exc:
+        return _fail(str(exc))
     target = (data_dir or settings.data_dir).resolve()
     target.mkdir(parents=True, exist_ok=True)
     db = target / f"{service}.sqlite3"
@@ -266,33 +308,43 @@ def rebuild(service: str, data_dir: Path | None, force: bool) -> int:
         if "SQLITE_DBNAME" in settings.persistence_env
         else settings.persistence_env
     )
-    app = ReportingApplication(env)
+    service_cls = importlib.import_module(registry.get(service).module).Service
+    app = service_cls.app.app_cls(env)
     token = settings.feed_token or _read_token(settings.data_dir)
-    feeds = _urls(["catalogue", "conference", "pilots"])
-    consumer = EventConsumer(app, service, INBOX_HANDLERS, feeds=feeds, feed_token=token)
+    consumer = EventConsumer(app, service, service_cls.inbox.handlers, feeds=feeds, feed_token=token)
     started = time.monotonic()
     for source, url in feeds.items():
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        try:
-            last = requests.get(f"{url}/events", params={"limit": 1}, headers=headers, timeout=10).json()
-        except (requests.RequestException, ValueError) as exc:
-            return _fail(f"the {source} feed at {url} does not answer: {exc}")
-        with tqdm(total=last["last_position"], desc=f"{source:<10}", unit="pos") as bar:
-            # Steps along the feed to its end (its cursor passes private events too).
-            while consumer.position(source) < last["last_position"]:
-                before = consumer.position(source)
-                if consumer.catch_up(source, until=min(before + 500, last["last_position"])) == 0:
-                    consumer.catch_up(source)  # a long private stretch: take the rest at once
-                    bar.update(consumer.position(source) - before)
-                    break
-                bar.update(consumer.position(source) - before)
+        failure = _replay_feed(consumer, source, url, token)
+        if failure:
+            return _fail(failure)
     elapsed = time.monotonic() - started
     print(
-        f"reform rebuild: {app.received_count()} events from {len(feeds)} feeds into {db} "
+        f"reform rebuild: {app.last_position()} entries from {len(feeds)} feeds into {db} "
         f"in {elapsed:.1f} s; start `reform run {service}` on it"
     )
     app.close()
     return 0
+
+
+def _replay_feed(consumer: Any, source: str, url: str, token: str | None) -> str | None:
+    """Step along one feed to its end; the reason when it cannot be read."""
+    from tqdm import tqdm
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        last = requests.get(f"{url}/events", params={"limit": 1}, headers=headers, timeout=10).json()
+    except (requests.RequestException, ValueError) as exc:
+        return f"the {source} feed at {url} does not answer: {exc}"
+    with tqdm(total=last["last_position"], desc=f"{source:<10}", unit="pos") as bar:
+        # Steps along the feed to its end (its cursor passes private events too).
+        while consumer.position(source) < last["last_position"]:
+            before = consumer.position(source)
+            if consumer.catch_up(source, until=min(before + 500, last["last_position"])) == 0:
+                consumer.catch_up(source)  # a long private stretch: take the rest at once
+                bar.update(consumer.position(source) - before)
+                break
+            bar.update(consumer.position(source) - before)
+    return None
 
 
 def _read_token(data_dir: Path) -> str | None:

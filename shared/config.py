@@ -10,14 +10,16 @@ from typing import Any
 
 import yaml
 
+from shared.registry import REGISTRY, Registry
+
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
-SERVICE_PORTS = {"catalogue": 8101, "conference": 8102, "pilots": 8103, "reporting": 8104}
 
 
-def service_port(service: str, environ: dict[str, str] | None = None) -> int:
-    """A service's HTTP port: ``<SERVICE>_PORT`` if set, else its fixed default."""
+def service_port(service: str, environ: dict[str, str] | None = None, registry: Registry = REGISTRY) -> int:
+    """A service's HTTP port: ``<SERVICE>_PORT`` if set, else its port in the registry."""
     env = os.environ if environ is None else environ
-    return int(env.get(f"{service.upper()}_PORT", SERVICE_PORTS[service]))
+    spec = registry.get(service)
+    return int(env.get(f"{spec.env_prefix}_PORT", spec.port))
 
 
 _ENV_PATTERN = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<default>[^}]*))?\}")
@@ -75,7 +77,9 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "y", "on")
 
 
-def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Settings:
+def settings_from_env(
+    service: str, environ: dict[str, str] | None = None, registry: Registry = REGISTRY
+) -> Settings:
     """Build the settings of ``service`` from environment variables.
 
     Persistence follows eventsourcing's own variables: SQLite under DATA_DIR by
@@ -103,16 +107,12 @@ def settings_from_env(service: str, environ: dict[str, str] | None = None) -> Se
         persistence["PROCESS_RECORDER_TOPIC"] = "shared.persistence.audit:AuditedPostgresProcessRecorder"
     elif module != "eventsourcing.popo":
         raise ValueError(f"unsupported PERSISTENCE_MODULE {module!r}")
-    feeds = {
-        key[: -len("_URL")].lower(): value
-        for key, value in env.items()
-        if key.endswith("_URL") and key[: -len("_URL")].lower() in SERVICE_PORTS
-    }
+    feeds = {spec.name: env[f"{spec.env_prefix}_URL"] for spec in registry if f"{spec.env_prefix}_URL" in env}
     return Settings(
         service=service,
         amqp_uri=env.get("AMQP_URI", DEFAULT_AMQP_URI),
         http_host=env.get("HTTP_HOST", "127.0.0.1"),
-        http_port=int(env.get("HTTP_PORT", SERVICE_PORTS.get(service, 8100))),
+        http_port=int(env.get("HTTP_PORT", registry.port(service) if service in registry else 8100)),
         data_dir=data_dir,
         tokens_file=Path(env.get("TOKENS_FILE", str(data_dir / "tokens.json"))).resolve(),
         relay_enabled=_truthy(env.get("RELAY_ENABLED", "1")),

@@ -17,7 +17,7 @@ from shared.messaging.broker import ConfirmingPublisher, inbox_queue
 from shared.messaging.consumer import EventConsumer, Handler, HoleNotFilled
 from shared.messaging.feed import IntegrationMapper
 from shared.messaging.relay import Relay
-from shared.persistence.audit_digest import DigestSchedule, Signer
+from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
 from shared.persistence.eventlog import ServiceApplication
 from shared.web.auth import TokenStore
 
@@ -27,7 +27,8 @@ SETTINGS_KEY = "REFORM_SETTINGS"
 
 
 def settings_of(container: Any) -> Settings:
-    return container.config[SETTINGS_KEY]
+    settings: Settings = container.config[SETTINGS_KEY]
+    return settings
 
 
 class ApplicationProvider(DependencyProvider):
@@ -48,26 +49,32 @@ class ApplicationProvider(DependencyProvider):
 
     def setup(self) -> None:
         settings = settings_of(self.container)
-        self.app = self.app_cls(env=settings.persistence_env)
-        self.app.clock = file_clock(settings.clock_file) if settings.clock_file else system_clock
-        self.app.zone = settings.timezone
-        self.app.integration_mapper = self.mapper
-        self.app.signer = Signer(
-            settings.audit_signing_key or settings.data_dir / f"audit-{self.container.service_name}.pem"
+        service = self.container.service_name
+        app = self.app_cls(
+            env=settings.persistence_env,
+            clock=file_clock(settings.clock_file) if settings.clock_file else system_clock,
+            zone=settings.timezone,
         )
-        self.app.digest_schedule = DigestSchedule(settings.audit_digest_events, settings.audit_digest_seconds)
+        notary = Notary(
+            service,
+            Signer(settings.audit_signing_key or settings.data_dir / f"audit-{service}.pem"),
+            DigestSchedule(settings.audit_digest_events, settings.audit_digest_seconds),
+        )
+        app.notary = notary
+        app.integration_mapper = self.mapper
         if self.mapper is not None:
-            self.relay = Relay(
-                self.app,
-                source=self.container.service_name,
+            relay = Relay(
+                app,
+                source=service,
                 mapper=self.mapper,
                 publisher=ConfirmingPublisher(settings.amqp_uri),
                 batch=settings.relay_batch,
             )
-            self.app.on_save(self.relay.wake)
-            self.app.relay = self.relay
-            service = self.container.service_name
-            self.relay.after_drain = lambda: self.app.record_digest_if_due(service)
+            app.on_save(relay.wake)
+            app.relay = relay
+            relay.after_drain = lambda: notary.record_if_due(app)
+            self.relay = relay
+        self.app = app
 
     def start(self) -> None:
         assert self.app is not None

@@ -9,17 +9,7 @@ from typing import Any
 import amqp
 from kombu import Connection, Exchange, Queue
 
-# consumer service -> source service -> routing keys. Every service declares the
-# whole topology at startup, so a consumer's queue holds events published before
-# that consumer first ran: start order never loses an event.
-SUBSCRIPTIONS: dict[str, dict[str, list[str]]] = {
-    # Every event of a source, even those a consumer ignores: positions then have no
-    # holes but the producer's own, so a consumer never mistakes a filtered event for a loss.
-    "pilots": {"catalogue": ["#"], "conference": ["#"]},
-    "reporting": {"catalogue": ["#"], "conference": ["#"], "pilots": ["#"]},
-    # Copies of every service's signed audit digests, outside the service that signed them.
-    "audit": {source: ["AuditDigest"] for source in ("catalogue", "conference", "pilots", "reporting")},
-}
+from shared.registry import REGISTRY, Registry
 
 
 class BrokerUnavailable(Exception):
@@ -73,12 +63,16 @@ def _redact(uri: str) -> str:
     return uri
 
 
-def declare_topology(conn: Connection, sources: Iterable[str]) -> None:
-    """Declare the event exchanges of ``sources`` and every known consumer queue."""
+def declare_topology(conn: Connection, sources: Iterable[str], registry: Registry = REGISTRY) -> None:
+    """Declare the event exchanges of ``sources`` and every consumer queue of the registry.
+
+    Every service declares the whole topology at startup, so a consumer's queue holds events
+    published before that consumer first ran: start order never loses an event.
+    """
     channel = conn.default_channel
     for source in sources:
         events_exchange(source)(channel).declare()
-    for consumer, subscriptions in SUBSCRIPTIONS.items():
+    for consumer, subscriptions in registry.subscriptions().items():
         for source, keys in subscriptions.items():
             events_exchange(source)(channel).declare()
             inbox_queue(consumer, source, keys)(channel).declare()
@@ -175,6 +169,7 @@ class ConfirmingPublisher:
                 return all(t <= acked_upto[0] or t in acked for t in range(first, last + 1))
 
             while not all_confirmed() and not nacked:
+                assert self._conn is not None
                 self._conn.connection.drain_events(timeout=self.confirm_timeout)
         finally:
             channel.events["basic_ack"].discard(on_ack)

@@ -140,7 +140,7 @@ class EventConsumer:
     def _replay_if_parked(self, envelope: dict[str, Any]) -> str:
         parked_id = ParkedMessage.create_id(self.consumer, envelope["source"], envelope["position"])
         try:
-            parked = self.app.repository.get(parked_id)
+            parked: ParkedMessage = self.app.repository.get(parked_id)
         except AggregateNotFoundError:
             return DUPLICATE
         if parked.resolved:
@@ -227,7 +227,7 @@ class EventConsumer:
         source, position = body["source"], body["position"]
         parked_id = ParkedMessage.create_id(self.consumer, source, position)
         try:
-            parked = self.app.repository.get(parked_id)
+            parked: ParkedMessage = self.app.repository.get(parked_id)
             if parked.resolved:
                 return
             parked.park_again(reason=reason[:2000])

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from shared.contracts import payload_schema
 from shared.persistence.audit_digest import AuditDigest
+from shared.persistence.eventlog import IntegrationMapper as IntegrationMapper  # re-exported
 from shared.persistence.eventlog import ServiceApplication
-
-# (application, domain event) -> (event type, payload) or None for private events
-IntegrationMapper = Callable[[ServiceApplication, Any], tuple[str, dict[str, Any]] | None]
 
 
 def audit_digest_event(domain_event: Any) -> tuple[str, dict[str, Any]] | None:

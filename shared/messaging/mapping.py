@@ -7,10 +7,11 @@ Events not listed are private and never leave the service.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from shared.persistence.eventlog import event_fields
+from shared.persistence.eventlog import ENVELOPE_FIELDS, event_fields
 
 Payload = dict[str, Any]
 # (application, domain event) -> payload
@@ -22,6 +23,7 @@ class IntegrationMap:
 
     def __init__(self) -> None:
         self._entries: dict[type, tuple[str, PayloadBuilder]] = {}
+        self._id_fields: dict[type, str | None] = {}  # events published as their own fields
 
     def publish(
         self,
@@ -37,10 +39,20 @@ class IntegrationMap:
             raise ValueError(f"{domain_event.__qualname__} is already published")
         if build is None:
             build = _fields_with_id(id_field)
+            self._id_fields[domain_event] = id_field
         self._entries[domain_event] = (event_type, build)
 
     def event_types(self) -> set[str]:
         return {event_type for event_type, _ in self._entries.values()}
+
+    def payload_fields(self, domain_event: type) -> set[str] | None:
+        """The payload's field names when the event is published as its own fields (None when a
+        builder makes the payload): what a test compares with the published contract."""
+        if domain_event not in self._id_fields:
+            return None
+        id_field = self._id_fields[domain_event]
+        names = {f.name for f in dataclasses.fields(domain_event)} - ENVELOPE_FIELDS
+        return names | {id_field} if id_field else names
 
     def published(self) -> dict[type, str]:
         return {cls: event_type for cls, (event_type, _) in self._entries.items()}

@@ -127,6 +127,34 @@ def signature_valid(public_key: Ed25519PublicKey, digest: dict[str, Any]) -> boo
     return True
 
 
+class Notary:
+    """Signs digests of a service's audit chain into its own log when the schedule says so:
+    the application's collaborator for tamper evidence, run by the relay's loop."""
+
+    def __init__(self, service: str, signer: Signer, schedule: DigestSchedule) -> None:
+        self.service = service
+        self.signer = signer
+        self.schedule = schedule
+
+    @property
+    def public_key_pem(self) -> str:
+        return public_pem(self.signer.public_key)
+
+    @property
+    def key_id(self) -> str:
+        return self.signer.key_id
+
+    def record_if_due(self, app: Any) -> AuditDigest | None:
+        """Sign and store a digest of ``app``'s chain head when one is due."""
+        head = app.chain_head()
+        if head is None or not self.schedule.due(head[0]):
+            return None
+        digest = self.signer.sign(self.service, head[0], head[1])
+        app.save(digest)
+        self.schedule.done(head[0] + 1)  # the digest itself is the next link
+        return digest
+
+
 class DigestSchedule:
     """Records a digest when enough events or enough time passed since the last one."""
 

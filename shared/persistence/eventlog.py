@@ -1,12 +1,13 @@
 """What every service application shares: a process recorder (so the relay and consumers
 can keep positions in the same store), a save hook for the relay, as-of and history reads."""
+# The application itself never publishes, signs or creates schemas: those are collaborators.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -14,6 +15,18 @@ from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
 
 from shared.clock import Clock, local_date, system_clock
 from shared.persistence.topics import topics_of
+
+# (application, domain event) -> (integration event type, payload), or None for a private event
+IntegrationMapper = Callable[[Any, Any], "tuple[str, dict[str, Any]] | None"]
+
+
+A = TypeVar("A")
+
+
+def _timestamp(domain_event: Any) -> datetime:
+    """When the log recorded an event (every aggregate event carries it)."""
+    moment: datetime = domain_event.timestamp
+    return moment
 
 
 def to_plain(value: Any) -> Any:
@@ -29,14 +42,17 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+# What eventsourcing records on every event: the envelope's business, never a payload field.
+ENVELOPE_FIELDS = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
+
+
 def event_fields(domain_event: Any) -> dict[str, Any]:
     """The recorded attributes of a domain event, without the envelope ones."""
-    skip = {"originator_id", "originator_version", "timestamp", "originator_topic"}
     data = {f.name: getattr(domain_event, f.name) for f in dataclass_fields(domain_event)}
-    return {k: to_plain(v) for k, v in data.items() if k not in skip}
+    return {k: to_plain(v) for k, v in data.items() if k not in ENVELOPE_FIELDS}
 
 
-def ensure_postgres_schema(env: dict[str, str]) -> None:
+def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     """Create the service's PostgreSQL schema if missing (eventsourcing creates only tables)."""
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or not env.get("POSTGRES_SCHEMA"):
         return
@@ -55,37 +71,59 @@ def ensure_postgres_schema(env: dict[str, str]) -> None:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"])))
 
 
-class ServiceApplication(Application):
-    """Base of every service's eventsourcing Application."""
+class Relaying(Protocol):
+    """What the application's readers need of the relay that publishes its log."""
+
+    last_error: str | None
+
+    def published_position(self) -> int: ...
+
+
+class Notarising(Protocol):
+    """What signs digests of the log's audit chain (shared.persistence.audit_digest.Notary)."""
+
+    @property
+    def public_key_pem(self) -> str: ...
+
+    @property
+    def key_id(self) -> str: ...
+
+
+class ServiceApplication(Application[UUID]):
+    """Base of every service's eventsourcing Application: the log, reads as of a moment and
+    history. Its collaborators are given to it by the runtime and declared here."""
 
     # One process writes each service's log, so cached aggregates, fast-forwarded
     # from the store on every get, stay exact. Override with the environment.
     env = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        ensure_postgres_schema(env or {})
+    clock: Clock  # what "now" is (tests and drills set a fixed moment)
+    zone: str  # where "today" is judged (deadlines are calendar dates)
+    relay: Relaying | None  # the relay publishing this log, when one runs
+    notary: Notarising | None  # signs digests of the audit chain, when the runtime gave one
+    integration_mapper: IntegrationMapper | None  # the service's domain → integration event map
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        clock: Clock = system_clock,
+        zone: str = "Asia/Shanghai",
+        prepare_store: Callable[[Mapping[str, str]], None] = ensure_postgres_schema,
+    ) -> None:
+        prepare_store(env or {})
         super().__init__(env)
         self._save_listeners: list[Callable[[], None]] = []
-        self.relay: Any = None  # set by the runtime when a relay publishes this log
-        self.clock: Clock = system_clock  # the runtime injects the configured clock
-        self.zone = "Asia/Shanghai"
-        self.integration_mapper: Any = None  # the service's integration.to_integration
+        self.clock = clock
+        self.zone = zone
+        self.relay = None
+        self.notary = None
+        self.integration_mapper = None
 
     def chain_head(self) -> tuple[int, str] | None:
         """The last (position, hash) of the audit chain, when the store keeps one."""
         head = getattr(self.recorder, "chain_head", None)
         return head() if head is not None else None
-
-    def record_digest_if_due(self, service: str) -> Any:
-        """Sign and store a digest of the chain head when the schedule says so."""
-        signer, schedule = getattr(self, "signer", None), getattr(self, "digest_schedule", None)
-        head = self.chain_head()
-        if signer is None or schedule is None or head is None or not schedule.due(head[0]):
-            return None
-        digest = signer.sign(service, head[0], head[1])
-        self.save(digest)
-        schedule.done(head[0] + 1)  # the digest itself is the next link
-        return digest
 
     def today(self) -> date:
         return local_date(self.clock, self.zone)
@@ -103,17 +141,27 @@ class ServiceApplication(Application):
     def on_save(self, listener: Callable[[], None]) -> None:
         self._save_listeners.append(listener)
 
-    def _notify(self, recordings: list[Recording]) -> None:
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        recordings = super().save(*objs, **kwargs)
+        self._saved(recordings)
+        return recordings
+
+    def _saved(self, recordings: list[Recording[UUID]]) -> None:
         if recordings:
             for listener in self._save_listeners:
                 listener()
 
     def record_processed(self, tracking: Tracking | None, *aggregates: Any) -> None:
-        """Save aggregates' new events and the consumed position in one transaction."""
-        processing_event = ProcessingEvent(tracking)
+        """Save aggregates' new events and the consumed position in one transaction.
+
+        ``save`` cannot carry a tracking record (eventsourcing passes ``tracking`` to the
+        recorder itself), so this puts the events through the public event store; with
+        fast-forwarding repositories (the default) nothing else of ``save`` applies here.
+        """
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         processing_event.collect_events(*aggregates)
-        recordings = self._record(processing_event)
-        self._notify(recordings)
+        recordings = self.events.put(processing_event.events, tracking=tracking)
+        self._saved(recordings)
 
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -122,7 +170,7 @@ class ServiceApplication(Application):
         """The aggregate's version at ``as_of`` (None if it did not exist yet)."""
         version = None
         for domain_event in self.repository.event_store.get(aggregate_id):
-            if domain_event.timestamp > as_of:
+            if _timestamp(domain_event) > as_of:
                 break
             version = domain_event.originator_version
         return version
@@ -136,7 +184,7 @@ class ServiceApplication(Application):
                 {
                     "event": type(domain_event).__qualname__,
                     "version": domain_event.originator_version,
-                    "recorded_at": domain_event.timestamp.isoformat(),
+                    "recorded_at": _timestamp(domain_event).isoformat(),
                     "actor": data.pop("actor", None),
                     "data": data,
                 }
@@ -156,8 +204,8 @@ class ServiceApplication(Application):
             start = page[-1].id + 1
 
     def get_aggregate(
-        self, cls: type, aggregate_id: UUID, not_found: type[Exception], as_of: datetime | None = None
-    ) -> Any:
+        self, cls: type[A], aggregate_id: UUID, not_found: type[Exception], as_of: datetime | None = None
+    ) -> A:
         """The ``cls`` aggregate now, or as it stood at ``as_of``; ``not_found`` when there is none."""
         version = None
         if as_of is not None:
@@ -165,7 +213,7 @@ class ServiceApplication(Application):
             if version is None:
                 raise not_found(f"{aggregate_id} did not exist at {as_of.isoformat()}")
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise not_found(f"no {cls.__name__} {aggregate_id}") from None
         if not isinstance(aggregate, cls):

@@ -9,6 +9,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ADMIN = "admin"
 AUDITOR = "auditor"
@@ -55,7 +56,7 @@ def add_token(tokens_file: Path, subject: str, roles: list[str]) -> str:
     return token
 
 
-def _read(tokens_file: Path) -> dict:
+def _read(tokens_file: Path) -> dict[str, Any]:
     if not tokens_file.exists():
         return {"tokens": []}
     data = json.loads(tokens_file.read_text(encoding="utf-8"))

@@ -19,13 +19,15 @@ class StrictBoolean(fields.Boolean):
 class IsoDate(fields.Date):
     """A calendar date kept as its ISO text (YYYY-MM-DD): validated on load, dumped from text."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+    # The loaded value is text on purpose (events carry dates as ISO text), hence the override.
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:  # type: ignore[override]
         return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if isinstance(value, str):
             return fields.Date().deserialize(value).isoformat()
-        return super()._serialize(value, attr, obj, **kwargs)
+        text = super()._serialize(value, attr, obj, **kwargs)
+        return None if text is None else str(text)
 
 
 class Money(fields.Decimal):
@@ -36,7 +38,8 @@ class Money(fields.Decimal):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(places=2, as_string=True, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+    # Loaded as text on purpose (no float may ever round an amount), hence the override.
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:  # type: ignore[override]
         if isinstance(value, bool | float):
             raise self.make_error("invalid")  # send amounts as strings or integers
         amount = super()._deserialize(value, attr, data, **kwargs)

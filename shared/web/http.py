@@ -25,6 +25,7 @@ PUBLIC = "public"  # anyone; a token, if given, must be valid
 READ = "read"  # any valid token (auditors included)
 WRITE = "write"  # admin or this service's editor
 ADMIN = "admin"
+AUTH_LEVELS = (PUBLIC, READ, WRITE, ADMIN)
 
 
 class NotFoundError(NotFound):
@@ -64,12 +65,12 @@ def error_response(exc: BaseException, table: list[tuple[type[BaseException], in
                     error_body(code or "validation_failed", "the request is not valid", details),
                 )
             message = getattr(exc, "message", None) or str(exc) or cls.__name__
-            details = getattr(exc, "details", None)
+            rule_details: Any = getattr(exc, "details", None)
             if code is None:  # a rule of the domain: answer with the rule's name
                 code = getattr(exc, "rule", type(exc).__name__)
             if isinstance(exc, IntegrityError):
                 message = "the thing was changed by someone else meanwhile; read it again and retry"
-            return json_response(status, error_body(code, message, details))
+            return json_response(status, error_body(code, message, rule_details))
     log.exception("unhandled error", exc_info=exc)
     return json_response(500, error_body("internal_error", "the service failed; see its log"))
 
@@ -105,6 +106,9 @@ def endpoint(
     The wrapped method is called as ``fn(self, caller, data, **path_args)`` where
     ``data`` is the loaded body (or query) and returns JSON-able data.
     """
+
+    if auth not in AUTH_LEVELS:  # a misspelt level must not quietly let every token through
+        raise ValueError(f"unknown auth level {auth!r}; one of {', '.join(AUTH_LEVELS)}")
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -168,6 +172,8 @@ def authorize(caller: Caller | None, auth: str, service: str) -> None:
         raise Forbidden(f"{caller.subject} may not change {service}")
     if auth == ADMIN and "admin" not in caller.roles:
         raise Forbidden(f"{caller.subject} is not an admin")
+    if auth not in AUTH_LEVELS:
+        raise Forbidden(f"unknown auth level {auth!r}: refused")
 
 
 def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]:
@@ -206,11 +212,12 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
                     "application/json": {"schema": api["response"]}
                 }
             params = [
-                {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-                for name in _path_names(url)
+                {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
+                for name, kind in _path_names(url)
             ]
             if api["query"] is not None:
                 operation["parameters"] = params + [{"in": "query", "schema": api["query"]}]
+                operation["responses"]["422"] = {"description": "invalid query", **error_ref}
             elif params:
                 operation["parameters"] = params
             if api["body"] is not None:
@@ -231,10 +238,19 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
     return spec.to_dict()
 
 
-def _path_names(url: str) -> list[str]:
+# werkzeug converters -> OpenAPI types
+_CONVERTER_TYPES = {"int": "integer", "float": "number"}
+
+
+def _path_names(url: str) -> list[tuple[str, str]]:
+    """(name, OpenAPI type) of each ``<converter:name>`` in a werkzeug rule."""
     import re
 
-    return [m.split(":")[-1] for m in re.findall(r"<([^>]+)>", url)]
+    names = []
+    for match in re.findall(r"<([^>]+)>", url):
+        converter, _, name = match.rpartition(":")
+        names.append((name, _CONVERTER_TYPES.get(converter, "string")))
+    return names
 
 
 def _openapi_path(url: str) -> str:

@@ -9,7 +9,7 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request
 
 from shared.messaging.feed import read_feed
-from shared.persistence.audit_digest import AuditDigest, public_pem
+from shared.persistence.audit_digest import AuditDigest
 from shared.web.auth import Caller, Forbidden
 from shared.web.http import (
     BASE_ERROR_TABLE,
@@ -35,7 +35,7 @@ class EventSourcedService:
 
     @http("GET", "/health")
     @endpoint(auth=PUBLIC, summary="Liveness and the relay's progress")
-    def health(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+    def health(self, caller: Caller | None, data: dict[str, Any]) -> dict[str, Any]:
         relay = self.app.relay
         return {
             "status": "ok",
@@ -51,7 +51,7 @@ class EventSourcedService:
 
     @http("GET", "/events")
     @endpoint(auth=READ, query=FeedQuery, summary="Integration events after a position (the feed)")
-    def events(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+    def events(self, caller: Caller | None, data: dict[str, Any]) -> dict[str, Any]:
         if caller is None or not caller.can_read_private(self.name):
             # The feed carries drafts and other unpublished changes.
             raise Forbidden(f"{caller.subject if caller else 'anonymous'} may not read the {self.name} feed")
@@ -59,7 +59,7 @@ class EventSourcedService:
 
     @http("GET", "/audit/digests")
     @endpoint(auth=READ, summary="The signed digests of this service's audit chain")
-    def audit_digests(self, caller: Caller | None, data: dict) -> dict[str, Any]:
+    def audit_digests(self, caller: Caller | None, data: dict[str, Any]) -> dict[str, Any]:
         digests = [self.app.repository.get(i) for i in self.app.ids_of(AuditDigest.Signed)]
         return {
             "digests": [
@@ -80,18 +80,20 @@ class EventSourcedService:
     def audit_public_key(self, request: Request) -> Any:
         from werkzeug.wrappers import Response
 
+        notary = self.app.notary
+        if notary is None:
+            raise NotFoundError(f"{self.name} signs no digests")
         return Response(
-            public_pem(self.app.signer.public_key),
-            mimetype="application/x-pem-file",
-            headers={"X-Key-Id": self.app.signer.key_id},
+            notary.public_key_pem, mimetype="application/x-pem-file", headers={"X-Key-Id": notary.key_id}
         )
 
     @rpc
     def events_rpc(self, token: str, after: int = 0, limit: int = 100) -> dict[str, Any]:
-        return call_use_case(self, "events", token, {"after": after, "limit": limit})
+        page: dict[str, Any] = call_use_case(self, "events", token, {"after": after, "limit": limit})
+        return page
 
     @rpc
-    def call(self, token: str | None, operation: str, data: dict | None = None, **path: Any) -> Any:
+    def call(self, token: str | None, operation: str, data: dict[str, Any] | None = None, **path: Any) -> Any:
         """Any HTTP use case of this service over RPC, by its operation id (see /openapi.json)."""
         method = getattr(type(self), operation, None)
         if method is None or not hasattr(method, "api"):

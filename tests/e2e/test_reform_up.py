@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from reform.cli import available_services
+from shared.registry import REGISTRY
 from tests.support.api import CatalogueClient
 from tests.support.processes import REPO, Tap, bearer, free_port
 
@@ -119,10 +119,10 @@ def test_every_service_runs_as_its_own_process_and_the_admin_token_is_written(
     assert any("admin token" in line for line in up.output)
     assert up.proc is not None
     commands = [cmd for _, cmd in children_of(up.proc.pid)]
-    for service in available_services():
+    for service in REGISTRY.names():
         assert any(f"reform.cli run {service}" in cmd for cmd in commands), commands
         assert (up.cwd / "var" / f"{service}.sqlite3").exists()
-    assert len(available_services()) >= 2
+    assert len(REGISTRY.names()) >= 2
 
 
 def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(

@@ -15,7 +15,7 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from shared.config import settings_from_env
 from shared.persistence.audit import content_digest, link, read_sqlite, verify_store
-from shared.persistence.audit_digest import DigestSchedule, Signer, load_public_key
+from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
 from tests.support.processes import REPO
 
 
@@ -27,16 +27,19 @@ def data_dir(tmp_path: Path) -> Path:
 def build(data_dir: Path, key: Path | None = None) -> UUID:
     settings = settings_from_env("catalogue", {"DATA_DIR": str(data_dir)})
     app = CatalogueApplication(settings.persistence_env)
-    app.signer = Signer(key or data_dir / "audit-catalogue.pem")
-    app.digest_schedule = DigestSchedule(every_events=3, every_seconds=3600)
+    notary = Notary(
+        "catalogue",
+        Signer(key or data_dir / "audit-catalogue.pem"),
+        DigestSchedule(every_events=3, every_seconds=3600),
+    )
     app.ensure_national_negative_list()
-    app.record_digest_if_due("catalogue")  # a digest after position 8
+    notary.record_if_due(app)  # a digest after position 8
     cid = app.draft_catalogue(
         actor="alice", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
     )
     app.add_node(cid, actor="bob", code="A", name="Public services")
     app.change_node(cid, "A", actor="bob", name="Public services (2020)")
-    app.record_digest_if_due("catalogue")
+    notary.record_if_due(app)
     app.close()
     return cid
 

@@ -13,7 +13,7 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from shared.config import settings_from_env
 from shared.persistence.audit import read_postgres, verify_store
-from shared.persistence.audit_digest import DigestSchedule, Signer, load_public_key
+from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
 
 DSN = {"dbname": "test", "host": "127.0.0.1", "port": "5432", "user": "postgres", "password": ""}
 
@@ -33,10 +33,13 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
         },
     ).persistence_env
     app = CatalogueApplication(env)
-    app.signer = Signer(tmp_path / "audit-catalogue.pem")
-    app.digest_schedule = DigestSchedule(every_events=3, every_seconds=3600)
+    notary = Notary(
+        "catalogue",
+        Signer(tmp_path / "audit-catalogue.pem"),
+        DigestSchedule(every_events=3, every_seconds=3600),
+    )
     app.ensure_national_negative_list()  # 1..8
-    app.record_digest_if_due("catalogue")  # 9
+    notary.record_if_due(app)  # 9
     cid = app.draft_catalogue(
         actor="e", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
     )

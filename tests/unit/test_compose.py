@@ -9,8 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from reform.cli import available_services
-from shared.config import SERVICE_PORTS
+from shared.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -98,7 +97,7 @@ def test_rabbitmq_image_includes_the_management_plugin(compose: dict[str, Any]) 
 
 
 def test_every_service_of_the_platform_is_in_the_compose_file(compose: dict[str, Any]) -> None:
-    assert set(available_services()) == set(application_services(compose))
+    assert set(REGISTRY.names()) == set(application_services(compose))
 
 
 def test_each_application_service_waits_for_healthy_rabbitmq_and_postgres(
@@ -119,7 +118,7 @@ def test_every_service_has_a_healthcheck(compose: dict[str, Any]) -> None:
         assert not healthcheck.get("disable", False), name
 
 
-@pytest.mark.parametrize("service", available_services())
+@pytest.mark.parametrize("service", REGISTRY.names())
 def test_each_service_persists_to_postgres_in_its_own_schema(compose: dict[str, Any], service: str) -> None:
     environment = compose["services"][service]["environment"]
     assert environment["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
@@ -127,16 +126,18 @@ def test_each_service_persists_to_postgres_in_its_own_schema(compose: dict[str, 
     assert environment["POSTGRES_SCHEMA"] == service
 
 
-@pytest.mark.parametrize("service", available_services())
-def test_each_service_is_built_from_its_own_dockerfile_and_runs_itself(
+@pytest.mark.parametrize("service", REGISTRY.names())
+def test_each_service_is_built_from_the_one_dockerfile_with_its_name_and_port(
     compose: dict[str, Any], service: str
 ) -> None:
     build = compose["services"][service]["build"]
     assert build["context"] == "."
-    assert build["dockerfile"] == f"services/{service}/Dockerfile"
-    dockerfile = (ROOT / "services" / service / "Dockerfile").read_text()
-    assert f'CMD ["reform", "run", "{service}"]' in dockerfile
-    port = str(SERVICE_PORTS[service])
+    assert build["dockerfile"] == "Dockerfile"
+    port = str(REGISTRY.port(service))
+    assert build["args"] == {"SERVICE": service, "PORT": port}
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ARG SERVICE" in dockerfile and "ARG PORT" in dockerfile
+    assert 'exec reform run \\"$SERVICE\\"' in dockerfile
     assert compose["services"][service]["environment"]["HTTP_PORT"] == port
     assert f"{port}/health" in " ".join(compose["services"][service]["healthcheck"]["test"])
 
@@ -148,4 +149,4 @@ def test_every_dockerfile_referenced_by_the_compose_file_exists(compose: dict[st
             context = ROOT / build.get("context", ".")
             dockerfile = context / build.get("dockerfile", "Dockerfile")
             assert dockerfile.is_file(), (name, dockerfile)
-    assert (ROOT / "services" / "catalogue" / "Dockerfile").is_file()
+    assert (ROOT / "Dockerfile").is_file()
