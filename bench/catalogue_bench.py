@@ -29,6 +29,7 @@ from kombu import Connection, Exchange, Producer, Queue
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.catalogue.application import CatalogueApplication  # noqa: E402
+from services.catalogue.commands import DraftCatalogue  # noqa: E402
 from shared.config import settings_from_env  # noqa: E402
 from shared.messaging.broker import ConfirmingPublisher  # noqa: E402
 from tests.support.processes import (  # noqa: E402
@@ -130,14 +131,13 @@ def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict
     app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(workdir)}).persistence_env)
     app.ensure_national_negative_list()
     while app.last_position() < events:
-        cid = app.draft_catalogue(
+        view = app.draft_catalogue(
+            DraftCatalogue(
+                title="Prefilled", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
+            ),
             actor="bench",
-            title="Prefilled",
-            jurisdiction="J",
-            level="prefecture",
-            issuer="I",
-            fiscal_year=2019,
         )
+        cid = uuid.UUID(view["id"])
         catalogue = app.repository.get(cid)
         for i in range(min(99, events - app.last_position())):
             catalogue.add_node(code=f"A{i:03d}", name=f"Item {i}", actor="bench", negative_list={})
@@ -163,9 +163,11 @@ def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict
 def bench_raw_save(workdir: Path, n: int) -> float:
     # The same audited recorder the service uses, so the ratio compares like with like.
     app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(workdir)}).persistence_env)
-    cid = app.draft_catalogue(
-        actor="bench", title="Raw", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
+    view = app.draft_catalogue(
+        DraftCatalogue(title="Raw", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019),
+        actor="bench",
     )
+    cid = uuid.UUID(view["id"])
     catalogue = app.repository.get(cid)
     started = time.perf_counter()
     for i in range(n):

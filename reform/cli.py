@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from shared.registry import REGISTRY
 
@@ -132,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild.set_defaults(func=_cmd_rebuild)
 
+    _add_audit_parser(sub)
+    _add_token_parser(sub)
+    return parser
+
+
+def _add_audit_parser(sub: Any) -> None:
     audit = sub.add_parser(
         "audit", help="verify the tamper-evident logs; history and replay from the log alone"
     )
@@ -144,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--aggregate", dest="aggregate_opt", help="one aggregate (replay)")
     audit.set_defaults(func=_cmd_audit)
 
+
+def _add_token_parser(sub: Any) -> None:
     token = sub.add_parser("token", help="create a token (printed once, stored hashed)")
     token.add_argument("action", choices=("add",))
     token.add_argument("--subject", required=True)
@@ -155,7 +164,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--file", help="tokens file (default: $TOKENS_FILE or var/tokens.json)")
     token.set_defaults(func=_cmd_token)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

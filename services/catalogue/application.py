@@ -8,14 +8,30 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from services.catalogue.commands import (
+    AddNegativeListEntry,
+    AddNode,
+    ChangeNode,
+    DraftCatalogue,
+    Publish,
+    RecordConsultation,
+    RemoveNode,
+    Revise,
+    Revoke,
+)
 from services.catalogue.domain import (
     NATIONAL_NEGATIVE_LIST,
     Catalogue,
     DuplicateNegativeListEntry,
     NegativeList,
-    NotFound,
 )
+from shared.domain import NotFound
 from shared.persistence.eventlog import ServiceApplication, to_plain
+from shared.persistence.topics import moved
+
+# The aggregates lived in the module services.catalogue.domain before it became a package:
+# stored events and snapshots name that module.
+moved("services.catalogue.domain", Catalogue, NegativeList)
 
 SYSTEM_ACTOR = "system"
 
@@ -33,10 +49,7 @@ class CatalogueApplication(ServiceApplication):
 
     def ensure_national_negative_list(self) -> int:
         """Open the negative list with the national entries on first start; returns entries added."""
-        try:
-            negative_list = self.repository.get(NegativeList.ID)
-        except AggregateNotFoundError:
-            negative_list = NegativeList(actor=SYSTEM_ACTOR)
+        negative_list = self._negative_list()
         added = 0
         for entry in NATIONAL_NEGATIVE_LIST:
             if entry["code"] not in negative_list.entries:
@@ -48,77 +61,108 @@ class CatalogueApplication(ServiceApplication):
 
     def _negative_list(self) -> NegativeList:
         try:
-            return self.repository.get(NegativeList.ID)
+            negative_list: NegativeList = self.repository.get(NegativeList.ID)
         except AggregateNotFoundError:
             return NegativeList(actor=SYSTEM_ACTOR)
+        return negative_list
 
     def negative_list(self) -> list[dict[str, str]]:
         return sorted(self._negative_list().entries.values(), key=lambda e: e["code"])
 
-    def add_negative_list_entry(self, *, code: str, text: str, legal_basis: str, actor: str) -> None:
+    def add_negative_list_entry(self, command: AddNegativeListEntry, *, actor: str) -> list[dict[str, str]]:
         negative_list = self._negative_list()
-        negative_list.add_entry(code=code, text=text, legal_basis=legal_basis, actor=actor)
+        negative_list.add_entry(
+            code=command.code, text=command.text, legal_basis=command.legal_basis, actor=actor
+        )
         self.save(negative_list)
+        return self.negative_list()
 
     # --- catalogues ------------------------------------------------------
 
     def _get(self, catalogue_id: UUID, as_of: datetime | None = None) -> Catalogue:
-        return self.get_aggregate(Catalogue, catalogue_id, CatalogueNotFound, as_of)
+        catalogue: Catalogue = self.get_aggregate(Catalogue, catalogue_id, CatalogueNotFound, as_of)
+        return catalogue
 
-    def draft_catalogue(self, *, actor: str, **fields: Any) -> UUID:
-        if fields.get("parent_catalogue_id") is not None:
-            self._get(UUID(str(fields["parent_catalogue_id"])))
-            fields["parent_catalogue_id"] = str(fields["parent_catalogue_id"])
-        catalogue = Catalogue.draft(actor=actor, **fields)
-        self.save(catalogue)
-        return catalogue.id
+    def _save_and_view(self, catalogue: Catalogue, *also: Catalogue | None) -> dict[str, Any]:
+        """Save, and answer the plain view of ``catalogue`` (what its query returns)."""
+        self.save(catalogue, *also)
+        return self._describe(catalogue, with_nodes=True)
 
-    def add_node(self, catalogue_id: UUID, *, actor: str, **node: Any) -> dict[str, Any]:
+    def draft_catalogue(self, command: DraftCatalogue, *, actor: str) -> dict[str, Any]:
+        parent_id = command.parent_catalogue_id
+        if parent_id is not None:
+            self._get(parent_id)
+        catalogue = Catalogue.draft(
+            title=command.title,
+            jurisdiction=command.jurisdiction,
+            level=command.level,
+            issuer=command.issuer,
+            fiscal_year=command.fiscal_year,
+            actor=actor,
+            document_number=command.document_number,
+            parent_catalogue_id=str(parent_id) if parent_id is not None else None,
+        )
+        return self._save_and_view(catalogue)
+
+    def add_node(self, catalogue_id: UUID, command: AddNode, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
-        catalogue.add_node(actor=actor, negative_list=self._negative_list().entries, **node)
-        self.save(catalogue)
-        return dict(catalogue.nodes[node["code"]])
+        catalogue.add_node(
+            code=command.code,
+            name=command.name,
+            actor=actor,
+            negative_list=self._negative_list().entries,
+            parent_code=command.parent_code,
+            kind=command.kind,
+            description=command.description,
+            nature=command.nature,
+            suitable_for_social_forces=command.suitable_for_social_forces,
+            basic_public_service=command.basic_public_service,
+            procurement_item_code=command.procurement_item_code,
+        )
+        return self._save_and_view(catalogue)
 
-    def change_node(self, catalogue_id: UUID, code: str, *, actor: str, **changes: Any) -> dict[str, Any]:
+    def change_node(
+        self, catalogue_id: UUID, code: str, command: ChangeNode, *, actor: str
+    ) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
-        catalogue.change_node(code, actor=actor, negative_list=self._negative_list().entries, **changes)
-        self.save(catalogue)
-        return dict(catalogue.nodes[code])
+        catalogue.change_node(
+            code, actor=actor, negative_list=self._negative_list().entries, **command.changes()
+        )
+        return self._save_and_view(catalogue)
 
-    def remove_node(self, catalogue_id: UUID, code: str, *, actor: str) -> None:
+    def remove_node(self, catalogue_id: UUID, command: RemoveNode, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
-        catalogue.remove_node(code, actor=actor)
-        self.save(catalogue)
+        catalogue.remove_node(command.code, actor=actor)
+        return self._save_and_view(catalogue)
 
     def record_consultation(
-        self, catalogue_id: UUID, *, departments: list[str], expert_review: bool, actor: str
-    ) -> None:
+        self, catalogue_id: UUID, command: RecordConsultation, *, actor: str
+    ) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
-        catalogue.record_consultation(departments=departments, expert_review=expert_review, actor=actor)
-        self.save(catalogue)
+        catalogue.record_consultation(
+            departments=list(command.departments), expert_review=command.expert_review, actor=actor
+        )
+        return self._save_and_view(catalogue)
 
-    def publish(self, catalogue_id: UUID, *, decision_ref: str, actor: str) -> dict[str, Any]:
+    def publish(self, catalogue_id: UUID, command: Publish, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
         previous = self._get(UUID(catalogue.supersedes)) if catalogue.supersedes else None
         catalogue.publish(
-            decision_ref=decision_ref,
+            decision_ref=command.decision_ref,
             actor=actor,
             previous=previous,
             negative_list=self._negative_list().entries,
         )
         # One save of both versions: the new one is never in force beside the old.
-        self.save(catalogue, previous)
-        return self.catalogue(catalogue_id)
+        return self._save_and_view(catalogue, previous)
 
-    def revise(self, catalogue_id: UUID, *, actor: str) -> UUID:
-        draft = self._get(catalogue_id).revise(actor=actor)
-        self.save(draft)
-        return draft.id
+    def revise(self, catalogue_id: UUID, command: Revise, *, actor: str) -> dict[str, Any]:
+        return self._save_and_view(self._get(catalogue_id).revise(actor=actor))
 
-    def revoke(self, catalogue_id: UUID, *, reason: str, actor: str) -> None:
+    def revoke(self, catalogue_id: UUID, command: Revoke, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
-        catalogue.revoke(reason=reason, actor=actor)
-        self.save(catalogue)
+        catalogue.revoke(reason=command.reason, actor=actor)
+        return self._save_and_view(catalogue)
 
     # --- queries ---------------------------------------------------------
 
@@ -161,7 +205,8 @@ class CatalogueApplication(ServiceApplication):
         }
         if with_nodes:
             row["nodes"] = [catalogue.nodes[c] for c in sorted(catalogue.nodes)]
-        return to_plain(row)
+        plain: dict[str, Any] = to_plain(row)
+        return plain
 
 
 __all__ = ["CatalogueApplication", "CatalogueNotFound", "DuplicateNegativeListEntry"]

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from shared.contracts.catalogue import LEVELS, NODE_KINDS, NodeSchema, RevisionCountsSchema
+from services.catalogue import commands
+from shared.contracts.catalogue import NodeSchema, RevisionCountsSchema
+from shared.vocabulary.catalogue import CATALOGUE_STATUSES, DEFAULT_NATURE, LEVELS, NODE_KINDS
 from shared.web.fields import StrictBoolean
-from shared.web.schemas import Request
+from shared.web.schemas import CommandRequest, Request
 
 CODE = validate.Regexp(
     r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits"
 )
 TEXT = validate.Length(min=1, max=500)
+NATURE = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$")
 
 
-_Request = Request
+class DraftCatalogueRequest(CommandRequest):
+    command = commands.DraftCatalogue
 
-
-class DraftCatalogueRequest(_Request):
     title = fields.String(required=True, validate=TEXT)
     jurisdiction = fields.String(required=True, validate=validate.Length(min=1, max=200))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
@@ -27,13 +31,15 @@ class DraftCatalogueRequest(_Request):
     parent_catalogue_id = fields.UUID(load_default=None, allow_none=True)
 
 
-class AddNodeRequest(_Request):
+class AddNodeRequest(CommandRequest):
+    command = commands.AddNode
+
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=TEXT)
     parent_code = fields.String(load_default=None, allow_none=True, validate=CODE)
     kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(NODE_KINDS))
     description = fields.String(load_default="", validate=validate.Length(max=4000))
-    nature = fields.String(load_default="service", validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    nature = fields.String(load_default=DEFAULT_NATURE, validate=NATURE)
     suitable_for_social_forces = StrictBoolean(load_default=True)
     basic_public_service = StrictBoolean(load_default=False)
     procurement_item_code = fields.String(
@@ -41,23 +47,27 @@ class AddNodeRequest(_Request):
     )
 
 
-class ChangeNodeRequest(_Request):
+class ChangeNodeRequest(CommandRequest):
+    command = commands.ChangeNode
+
     name = fields.String(validate=TEXT)
     parent_code = fields.String(allow_none=True, validate=CODE)
     kind = fields.String(validate=validate.OneOf(NODE_KINDS))
     description = fields.String(validate=validate.Length(max=4000))
-    nature = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    nature = fields.String(validate=NATURE)
     suitable_for_social_forces = StrictBoolean()
     basic_public_service = StrictBoolean()
     procurement_item_code = fields.String(allow_none=True, validate=validate.Length(min=1, max=50))
 
     @validates_schema
-    def _not_empty(self, data: dict, **_: object) -> None:
+    def _not_empty(self, data: dict[str, Any], **_: object) -> None:
         if not data:
             raise ValidationError("give at least one field to change", "_schema")
 
 
-class ConsultationRequest(_Request):
+class ConsultationRequest(CommandRequest):
+    command = commands.RecordConsultation
+
     departments = fields.List(
         fields.String(validate=validate.Length(min=1, max=200)),
         required=True,
@@ -66,24 +76,30 @@ class ConsultationRequest(_Request):
     expert_review = StrictBoolean(load_default=False)
 
 
-class PublishRequest(_Request):
+class PublishRequest(CommandRequest):
+    command = commands.Publish
+
     decision_ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-class RevokeRequest(_Request):
+class RevokeRequest(CommandRequest):
+    command = commands.Revoke
+
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
-class NegativeListEntryRequest(_Request):
+class NegativeListEntryRequest(CommandRequest):
+    command = commands.AddNegativeListEntry
+
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
     text = fields.String(required=True, validate=TEXT)
     legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class CatalogueListQuery(_Request):
+class CatalogueListQuery(Request):
     status = fields.String(
         load_default=None,
-        validate=validate.OneOf(("draft", "in_consultation", "published", "superseded", "revoked")),
+        validate=validate.OneOf(CATALOGUE_STATUSES),
     )
 
 

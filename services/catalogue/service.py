@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from services.catalogue import integration
 from services.catalogue.application import CatalogueApplication
-from services.catalogue.domain import DRAFT, IN_CONSULTATION
+from services.catalogue.commands import (
+    AddNegativeListEntry,
+    AddNode,
+    ChangeNode,
+    DraftCatalogue,
+    Publish,
+    RecordConsultation,
+    RemoveNode,
+    Revise,
+    Revoke,
+)
 from services.catalogue.schemas import (
     AddNodeRequest,
     CatalogueListQuery,
@@ -22,14 +31,15 @@ from services.catalogue.schemas import (
     PublishRequest,
     RevokeRequest,
 )
+from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Tokens
+from shared.vocabulary.catalogue import DRAFT, IN_CONSULTATION
 from shared.web.auth import Caller, Forbidden, Unauthenticated
 from shared.web.http import (
     ADMIN,
     PUBLIC,
     READ,
     WRITE,
-    call_use_case,
     endpoint,
     parse_uuid,
 )
@@ -39,7 +49,14 @@ from shared.web.service import EventSourcedService
 PRIVATE_STATUSES = {DRAFT, IN_CONSULTATION}
 
 
-def _seed(app: CatalogueApplication) -> None:
+def _node(view: dict[str, Any], code: str) -> dict[str, Any]:
+    """One node of a catalogue's plain view."""
+    node: dict[str, Any] = next(n for n in view["nodes"] if n["code"] == code)
+    return node
+
+
+def _seed(app: ServiceApplication) -> None:
+    assert isinstance(app, CatalogueApplication)  # the provider below builds one
     app.ensure_national_negative_list()
 
 
@@ -61,8 +78,9 @@ class CatalogueService(EventSourcedService):
         response=CreatedReply,
         summary="Draft a new catalogue version",
     )
-    def draft_catalogue(self, caller: Caller, data: dict) -> dict[str, Any]:
-        return {"id": str(self.app.draft_catalogue(actor=caller.subject, **data))}
+    def draft_catalogue(self, caller: Caller, command: DraftCatalogue) -> dict[str, Any]:
+        view = self.app.draft_catalogue(command, actor=caller.subject)
+        return {"id": view["id"]}
 
     @http("GET", "/catalogues")
     @endpoint(auth=PUBLIC, query=CatalogueListQuery, summary="List catalogue versions")
@@ -94,27 +112,33 @@ class CatalogueService(EventSourcedService):
 
     @http("POST", "/catalogues/<catalogue_id>/nodes")
     @endpoint(auth=WRITE, body=AddNodeRequest, status=201, summary="Add a node to a draft")
-    def add_node(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        return self.app.add_node(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data)
+    def add_node(self, caller: Caller, command: AddNode, catalogue_id: str) -> dict[str, Any]:
+        view = self.app.add_node(parse_uuid(catalogue_id, "catalogue"), command, actor=caller.subject)
+        return _node(view, command.code)
 
     @http("PATCH", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, body=ChangeNodeRequest, summary="Change a node of a draft")
-    def change_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
-        return self.app.change_node(parse_uuid(catalogue_id, "catalogue"), code, actor=caller.subject, **data)
+    def change_node(
+        self, caller: Caller, command: ChangeNode, catalogue_id: str, code: str
+    ) -> dict[str, Any]:
+        cid = parse_uuid(catalogue_id, "catalogue")
+        return _node(self.app.change_node(cid, code, command, actor=caller.subject), code)
 
     @http("DELETE", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, summary="Remove a leaf node from a draft")
     def remove_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
-        self.app.remove_node(cid, code, actor=caller.subject)
+        self.app.remove_node(cid, RemoveNode(code=code), actor=caller.subject)
         return {"removed": code}
 
     @http("POST", "/catalogues/<catalogue_id>/consultation")
     @endpoint(auth=WRITE, body=ConsultationRequest, summary="Record the consultation of departments")
-    def record_consultation(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        cid = parse_uuid(catalogue_id, "catalogue")
-        self.app.record_consultation(cid, actor=caller.subject, **data)
-        return self.app.catalogue(cid)
+    def record_consultation(
+        self, caller: Caller, command: RecordConsultation, catalogue_id: str
+    ) -> dict[str, Any]:
+        return self.app.record_consultation(
+            parse_uuid(catalogue_id, "catalogue"), command, actor=caller.subject
+        )
 
     @http("POST", "/catalogues/<catalogue_id>/publish")
     @endpoint(
@@ -123,8 +147,8 @@ class CatalogueService(EventSourcedService):
         response=CatalogueReply,
         summary="Publish, superseding the version it revises",
     )
-    def publish(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        return self.app.publish(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject, **data)
+    def publish(self, caller: Caller, command: Publish, catalogue_id: str) -> dict[str, Any]:
+        return self.app.publish(parse_uuid(catalogue_id, "catalogue"), command, actor=caller.subject)
 
     @http("POST", "/catalogues/<catalogue_id>/revise")
     @endpoint(
@@ -134,14 +158,13 @@ class CatalogueService(EventSourcedService):
         summary="Open a new draft copying a published version",
     )
     def revise(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        return {"id": str(self.app.revise(parse_uuid(catalogue_id, "catalogue"), actor=caller.subject))}
+        view = self.app.revise(parse_uuid(catalogue_id, "catalogue"), Revise(), actor=caller.subject)
+        return {"id": view["id"]}
 
     @http("POST", "/catalogues/<catalogue_id>/revoke")
     @endpoint(auth=WRITE, body=RevokeRequest, summary="Revoke a published version")
-    def revoke(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        cid = parse_uuid(catalogue_id, "catalogue")
-        self.app.revoke(cid, actor=caller.subject, **data)
-        return self.app.catalogue(cid)
+    def revoke(self, caller: Caller, command: Revoke, catalogue_id: str) -> dict[str, Any]:
+        return self.app.revoke(parse_uuid(catalogue_id, "catalogue"), command, actor=caller.subject)
 
     # --- negative list ---------------------------------------------------
 
@@ -157,9 +180,8 @@ class CatalogueService(EventSourcedService):
         status=201,
         summary="Add a negative-list entry (admin)",
     )
-    def add_negative_list_entry(self, caller: Caller, data: dict) -> dict[str, Any]:
-        self.app.add_negative_list_entry(actor=caller.subject, **data)
-        return {"entries": self.app.negative_list()}
+    def add_negative_list_entry(self, caller: Caller, command: AddNegativeListEntry) -> dict[str, Any]:
+        return {"entries": self.app.add_negative_list_entry(command, actor=caller.subject)}
 
     def _check_visible(self, caller: Caller | None, status: str) -> None:
         if status not in PRIVATE_STATUSES:
@@ -168,63 +190,6 @@ class CatalogueService(EventSourcedService):
             raise Unauthenticated("a catalogue that is not yet published needs a token")
         if not caller.can_read_private(self.name):
             raise Forbidden(f"{caller.subject} may not read unpublished catalogues")
-
-    # --- the same use cases over RPC (same token check, schemas and code) ----
-
-    @rpc
-    def draft_catalogue_rpc(self, token: str, data: dict) -> dict[str, Any]:
-        return call_use_case(self, "draft_catalogue", token, data)
-
-    @rpc
-    def list_catalogues_rpc(self, token: str | None = None, status: str | None = None) -> dict:
-        return call_use_case(self, "list_catalogues", token, {"status": status} if status else {})
-
-    @rpc
-    def get_catalogue_rpc(
-        self, catalogue_id: str, as_of: str | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        query = {"as_of": as_of} if as_of else {}
-        return call_use_case(self, "get_catalogue", token, query, catalogue_id=catalogue_id)
-
-    @rpc
-    def catalogue_history_rpc(self, token: str, catalogue_id: str) -> dict[str, Any]:
-        return call_use_case(self, "catalogue_history", token, {}, catalogue_id=catalogue_id)
-
-    @rpc
-    def add_node_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
-        return call_use_case(self, "add_node", token, data, catalogue_id=catalogue_id)
-
-    @rpc
-    def change_node_rpc(self, token: str, catalogue_id: str, code: str, data: dict) -> dict:
-        return call_use_case(self, "change_node", token, data, catalogue_id=catalogue_id, code=code)
-
-    @rpc
-    def remove_node_rpc(self, token: str, catalogue_id: str, code: str) -> dict[str, Any]:
-        return call_use_case(self, "remove_node", token, {}, catalogue_id=catalogue_id, code=code)
-
-    @rpc
-    def record_consultation_rpc(self, token: str, catalogue_id: str, data: dict) -> dict:
-        return call_use_case(self, "record_consultation", token, data, catalogue_id=catalogue_id)
-
-    @rpc
-    def publish_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
-        return call_use_case(self, "publish", token, data, catalogue_id=catalogue_id)
-
-    @rpc
-    def revise_rpc(self, token: str, catalogue_id: str) -> dict[str, Any]:
-        return call_use_case(self, "revise", token, {}, catalogue_id=catalogue_id)
-
-    @rpc
-    def revoke_rpc(self, token: str, catalogue_id: str, data: dict) -> dict[str, Any]:
-        return call_use_case(self, "revoke", token, data, catalogue_id=catalogue_id)
-
-    @rpc
-    def negative_list_rpc(self) -> dict[str, Any]:
-        return call_use_case(self, "get_negative_list", None, {})
-
-    @rpc
-    def add_negative_list_entry_rpc(self, token: str, data: dict) -> dict[str, Any]:
-        return call_use_case(self, "add_negative_list_entry", token, data)
 
 
 Service = CatalogueService

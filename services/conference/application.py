@@ -1,25 +1,68 @@
-"""Conference use cases: one method each; queries return plain data."""
+"""Conference use cases: one method each, taking its typed command; queries return plain data.
+
+A command that creates answers the plain view of the new aggregate, one that changes answers the
+plain view of the changed aggregate: the same dict its query returns."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TypeVar, cast
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
+from services.conference.commands import (
+    AddMember,
+    CancelMeeting,
+    ChaseTask,
+    CloseTask,
+    DissolveBody,
+    EstablishBody,
+    ExtendTask,
+    HoldMeeting,
+    IssueDocument,
+    IssueMinutes,
+    ProposeBody,
+    ProposeMeeting,
+    RegisterDocument,
+    RemoveMember,
+    RepealDocument,
+    ReportTask,
+    ReturnTask,
+    ReviseDocument,
+    ScheduleMeeting,
+)
 from services.conference.domain import (
     CoordinationBody,
     Decision,
+    DecisionItem,
     DecisionNotFound,
     DuplicateTaskNumber,
     Meeting,
     PolicyDocument,
     Task,
+    TaskItem,
     task_id,
 )
+from services.conference.views import (
+    View,
+    body_view,
+    decision_view,
+    document_view,
+    meeting_view,
+    task_view,
+)
 from shared.domain import NotFound
-from shared.persistence.eventlog import ServiceApplication, to_plain
+from shared.persistence.eventlog import ServiceApplication
+from shared.persistence.topics import moved
+
+# Stored events name the classes of services/conference/domain.py, before it became a package.
+moved("services.conference.domain", CoordinationBody, Meeting, Decision, Task, PolicyDocument)
 
 SYSTEM_ACTOR = "system"
+
+A = TypeVar("A", bound=Aggregate)
 
 
 class BodyNotFound(NotFound):
@@ -38,7 +81,7 @@ class DocumentNotFound(NotFound):
     pass
 
 
-KINDS: dict[type, type[NotFound]] = {
+KINDS: dict[type[Aggregate], type[NotFound]] = {
     CoordinationBody: BodyNotFound,
     Meeting: MeetingNotFound,
     Decision: DecisionNotFound,
@@ -47,141 +90,208 @@ KINDS: dict[type, type[NotFound]] = {
 }
 
 
+def decision_items(command: IssueMinutes) -> list[DecisionItem]:
+    """The minutes' decisions as the domain takes them."""
+    return [
+        DecisionItem(
+            number=d.number,
+            kind=d.kind,
+            title=d.title,
+            subject=d.subject,
+            tasks=[
+                TaskItem(
+                    number=t.number,
+                    content=t.content,
+                    lead_unit=t.lead_unit,
+                    co_units=list(t.co_units),
+                    deadline=t.deadline,
+                )
+                for t in d.tasks
+            ],
+        )
+        for d in command.decisions
+    ]
+
+
 class ConferenceApplication(ServiceApplication):
     name = "conference"
 
-    def _get(self, cls: type, aggregate_id: UUID, as_of: datetime | None = None) -> Any:
-        return self.get_aggregate(cls, aggregate_id, KINDS[cls], as_of)
+    def _get(self, cls: type[A], aggregate_id: UUID, as_of: datetime | None = None) -> A:
+        # get_aggregate checks the class, so the cast states what it made sure of
+        return cast(A, self.get_aggregate(cls, aggregate_id, KINDS[cls], as_of))
+
+    def _on_or_today(self, day: str | None) -> str:
+        return day or self.today().isoformat()
 
     # --- coordination bodies ---------------------------------------------
 
-    def propose_body(self, *, actor: str, **fields: Any) -> UUID:
-        body = CoordinationBody(actor=actor, **fields)
+    def propose_body(self, command: ProposeBody, *, actor: str) -> View:
+        body = CoordinationBody(
+            kind=command.kind,
+            name=command.name,
+            chief_convener=command.chief_convener,
+            conveners=command.conveners,
+            lead_unit=command.lead_unit,
+            office=command.office,
+            duties=command.duties,
+            actor=actor,
+        )
         self.save(body)
-        return body.id
+        return body_view(body)
 
-    def establish_body(self, body_id: UUID, *, actor: str, **fields: Any) -> None:
+    def establish_body(self, body_id: UUID, command: EstablishBody, *, actor: str) -> View:
         body = self._get(CoordinationBody, body_id)
-        body.establish(actor=actor, **fields)
+        body.establish(
+            establishing_document=command.establishing_document,
+            established_on=command.established_on,
+            actor=actor,
+        )
         self.save(body)
+        return body_view(body)
 
-    def add_member(self, body_id: UUID, *, actor: str, **fields: Any) -> None:
+    def add_member(self, body_id: UUID, command: AddMember, *, actor: str) -> View:
         body = self._get(CoordinationBody, body_id)
-        body.add_member(actor=actor, **fields)
+        body.add_member(
+            unit=command.unit,
+            representative=command.representative,
+            liaison_officer=command.liaison_officer,
+            joined_on=command.joined_on,
+            actor=actor,
+        )
         self.save(body)
+        return body_view(body)
 
-    def remove_member(self, body_id: UUID, unit: str, *, actor: str, left_on: str) -> None:
+    def remove_member(self, body_id: UUID, unit: str, command: RemoveMember, *, actor: str) -> View:
         body = self._get(CoordinationBody, body_id)
-        body.remove_member(unit=unit, left_on=left_on, actor=actor)
+        body.remove_member(unit=unit, left_on=command.left_on, actor=actor)
         self.save(body)
+        return body_view(body)
 
-    def dissolve_body(self, body_id: UUID, *, actor: str, **fields: Any) -> None:
+    def dissolve_body(self, body_id: UUID, command: DissolveBody, *, actor: str) -> View:
         body = self._get(CoordinationBody, body_id)
-        body.dissolve(actor=actor, **fields)
+        body.dissolve(reason=command.reason, dissolved_on=command.dissolved_on, actor=actor)
         self.save(body)
+        return body_view(body)
 
     # --- meetings, minutes, decisions ------------------------------------
 
-    def propose_meeting(
-        self, *, actor: str, body_id: UUID, prepared_by: UUID | None = None, **fields: Any
-    ) -> UUID:
-        body = self._get(CoordinationBody, body_id)
-        preparing = self._get(Meeting, prepared_by) if prepared_by else None
-        meeting = Meeting.propose(body=body, prepared_by=preparing, actor=actor, **fields)
-        self.save(meeting)
-        return meeting.id
-
-    def schedule_meeting(self, meeting_id: UUID, *, approved_by: str, actor: str) -> None:
-        meeting = self._get(Meeting, meeting_id)
-        meeting.schedule(
-            body=self._get(CoordinationBody, UUID(meeting.body_id)), approved_by=approved_by, actor=actor
+    def propose_meeting(self, command: ProposeMeeting, *, actor: str) -> View:
+        body = self._get(CoordinationBody, command.body_id)
+        preparing = self._get(Meeting, command.prepared_by) if command.prepared_by else None
+        meeting = Meeting.propose(
+            body=body,
+            number=command.number,
+            kind=command.kind,
+            date=command.date,
+            chair=command.chair,
+            agenda=[asdict(item) for item in command.agenda],
+            invitees=command.invitees,
+            prepared_by=preparing,
+            actor=actor,
         )
         self.save(meeting)
+        return meeting_view(meeting)
 
-    def hold_meeting(self, meeting_id: UUID, *, held_on: str, attendees: list[str], actor: str) -> None:
+    def schedule_meeting(self, meeting_id: UUID, command: ScheduleMeeting, *, actor: str) -> View:
         meeting = self._get(Meeting, meeting_id)
         body = self._get(CoordinationBody, UUID(meeting.body_id))
-        meeting.hold(body=body, held_on=held_on, attendees=attendees, today=self.today(), actor=actor)
+        meeting.schedule(body=body, approved_by=command.approved_by, actor=actor)
         self.save(meeting)
+        return meeting_view(meeting)
 
-    def cancel_meeting(self, meeting_id: UUID, *, reason: str, actor: str) -> None:
+    def hold_meeting(self, meeting_id: UUID, command: HoldMeeting, *, actor: str) -> View:
         meeting = self._get(Meeting, meeting_id)
-        meeting.cancel(reason=reason, actor=actor)
+        body = self._get(CoordinationBody, UUID(meeting.body_id))
+        meeting.hold(
+            body=body, held_on=command.held_on, attendees=command.attendees, today=self.today(), actor=actor
+        )
         self.save(meeting)
+        return meeting_view(meeting)
 
-    def issue_minutes(self, meeting_id: UUID, *, actor: str, **fields: Any) -> list[str]:
+    def cancel_meeting(self, meeting_id: UUID, command: CancelMeeting, *, actor: str) -> View:
         meeting = self._get(Meeting, meeting_id)
-        decisions, tasks = meeting.issue_minutes(today=self.today(), actor=actor, **fields)
+        meeting.cancel(reason=command.reason, actor=actor)
+        self.save(meeting)
+        return meeting_view(meeting)
+
+    def issue_minutes(self, meeting_id: UUID, command: IssueMinutes, *, actor: str) -> View:
+        """The meeting with its minutes; ``minutes.decision_ids`` names the decisions adopted."""
+        meeting = self._get(Meeting, meeting_id)
+        decisions, tasks = meeting.issue_minutes(
+            document_number=command.document_number,
+            issued_on=command.issued_on,
+            decisions=decision_items(command),
+            today=self.today(),
+            actor=actor,
+        )
         taken = [t.number for t in tasks if task_id(t.number) in self.repository]
         if taken:
             raise DuplicateTaskNumber(f"task numbers already registered: {', '.join(taken)}", numbers=taken)
         # The minutes, every decision and every task in one atomic write.
         self.save(meeting, *decisions, *tasks)
-        return [str(d.id) for d in decisions]
+        return meeting_view(meeting)
 
     # --- tasks -----------------------------------------------------------
 
-    def _task_command(self, task_uuid: UUID, command: str, **kwargs: Any) -> dict[str, Any]:
+    def start_task(self, task_uuid: UUID, *, actor: str) -> View:
         task = self._get(Task, task_uuid)
-        getattr(task, command)(**kwargs)
+        task.start(actor=actor)
         self.save(task)
-        return self._describe_task(task)
+        return task_view(task)
 
-    def start_task(self, task_uuid: UUID, *, actor: str) -> dict[str, Any]:
-        return self._task_command(task_uuid, "start", actor=actor)
-
-    def report_task(
-        self, task_uuid: UUID, *, actor: str, summary: str, reported_on: str | None
-    ) -> dict[str, Any]:
-        return self._task_command(
-            task_uuid,
-            "report",
-            summary=summary,
-            reported_on=reported_on or self.today().isoformat(),
+    def report_task(self, task_uuid: UUID, command: ReportTask, *, actor: str) -> View:
+        task = self._get(Task, task_uuid)
+        task.report(
+            summary=command.summary,
+            reported_on=self._on_or_today(command.reported_on),
             today=self.today(),
             actor=actor,
         )
+        self.save(task)
+        return task_view(task)
 
-    def return_task(self, task_uuid: UUID, *, actor: str, reason: str) -> dict[str, Any]:
-        return self._task_command(task_uuid, "return_for_rework", reason=reason, actor=actor)
+    def return_task(self, task_uuid: UUID, command: ReturnTask, *, actor: str) -> View:
+        task = self._get(Task, task_uuid)
+        task.return_for_rework(reason=command.reason, actor=actor)
+        self.save(task)
+        return task_view(task)
 
-    def close_task(
-        self, task_uuid: UUID, *, actor: str, review: str, closed_on: str | None
-    ) -> dict[str, Any]:
-        return self._task_command(
-            task_uuid,
-            "close",
-            review=review,
-            closed_on=closed_on or self.today().isoformat(),
+    def close_task(self, task_uuid: UUID, command: CloseTask, *, actor: str) -> View:
+        task = self._get(Task, task_uuid)
+        task.close(
+            review=command.review,
+            closed_on=self._on_or_today(command.closed_on),
             today=self.today(),
             actor=actor,
         )
+        self.save(task)
+        return task_view(task)
 
-    def archive_task(self, task_uuid: UUID, *, actor: str) -> dict[str, Any]:
-        return self._task_command(task_uuid, "archive", actor=actor)
+    def archive_task(self, task_uuid: UUID, *, actor: str) -> View:
+        task = self._get(Task, task_uuid)
+        task.archive(actor=actor)
+        self.save(task)
+        return task_view(task)
 
-    def extend_task(
-        self, task_uuid: UUID, *, actor: str, new_deadline: str, reason: str, requested_on: str | None
-    ) -> dict[str, Any]:
-        return self._task_command(
-            task_uuid,
-            "request_extension",
-            new_deadline=new_deadline,
-            reason=reason,
-            requested_on=requested_on or self.today().isoformat(),
+    def extend_task(self, task_uuid: UUID, command: ExtendTask, *, actor: str) -> View:
+        task = self._get(Task, task_uuid)
+        task.request_extension(
+            new_deadline=command.new_deadline,
+            reason=command.reason,
+            requested_on=self._on_or_today(command.requested_on),
             today=self.today(),
             actor=actor,
         )
+        self.save(task)
+        return task_view(task)
 
-    def chase_task(self, task_uuid: UUID, *, actor: str, note: str, chased_on: str | None) -> dict[str, Any]:
-        return self._task_command(
-            task_uuid,
-            "chase",
-            note=note,
-            chased_on=chased_on or self.today().isoformat(),
-            today=self.today(),
-            actor=actor,
+    def chase_task(self, task_uuid: UUID, command: ChaseTask, *, actor: str) -> View:
+        task = self._get(Task, task_uuid)
+        task.chase(
+            note=command.note, chased_on=self._on_or_today(command.chased_on), today=self.today(), actor=actor
         )
+        self.save(task)
+        return task_view(task)
 
     def detect_overdue(self) -> list[str]:
         """Mark every open task whose deadline has passed unreported; each only once."""
@@ -196,62 +306,75 @@ class ConferenceApplication(ServiceApplication):
 
     # --- policy documents ------------------------------------------------
 
-    def register_document(self, *, actor: str, decision_id: UUID | None = None, **fields: Any) -> UUID:
-        if decision_id is not None:
-            self._get(Decision, decision_id)
+    def register_document(self, command: RegisterDocument, *, actor: str) -> View:
+        if command.decision_id is not None:
+            self._get(Decision, command.decision_id)
         document = PolicyDocument(
-            actor=actor, decision_id=str(decision_id) if decision_id else None, **fields
+            title=command.title,
+            document_number=command.document_number,
+            issuer=command.issuer,
+            kind=command.kind,
+            decision_id=str(command.decision_id) if command.decision_id else None,
+            actor=actor,
         )
         self.save(document)
-        return document.id
+        return document_view(document)
 
-    def issue_document(self, document_id: UUID, *, actor: str, issued_on: str) -> None:
+    def issue_document(self, document_id: UUID, command: IssueDocument, *, actor: str) -> View:
         document = self._get(PolicyDocument, document_id)
-        document.issue(issued_on=issued_on, today=self.today(), actor=actor)
+        document.issue(issued_on=command.issued_on, today=self.today(), actor=actor)
         self.save(document)
+        return document_view(document)
 
-    def revise_document(self, document_id: UUID, *, actor: str, **fields: Any) -> None:
+    def revise_document(self, document_id: UUID, command: ReviseDocument, *, actor: str) -> View:
         document = self._get(PolicyDocument, document_id)
-        document.revise(today=self.today(), actor=actor, **fields)
+        document.revise(
+            revision_note=command.revision_note,
+            revised_on=command.revised_on,
+            new_document_number=command.new_document_number,
+            today=self.today(),
+            actor=actor,
+        )
         self.save(document)
+        return document_view(document)
 
-    def repeal_document(self, document_id: UUID, *, actor: str, **fields: Any) -> None:
+    def repeal_document(self, document_id: UUID, command: RepealDocument, *, actor: str) -> View:
         document = self._get(PolicyDocument, document_id)
-        document.repeal_document(today=self.today(), actor=actor, **fields)
+        document.repeal_document(
+            reason=command.reason, repealed_on=command.repealed_on, today=self.today(), actor=actor
+        )
         self.save(document)
+        return document_view(document)
 
     # --- queries ---------------------------------------------------------
 
-    def body(self, body_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        return self._describe_body(self._get(CoordinationBody, body_id, as_of))
+    def body(self, body_id: UUID, as_of: datetime | None = None) -> View:
+        return body_view(self._get(CoordinationBody, body_id, as_of))
 
-    def bodies(self) -> list[dict[str, Any]]:
-        return [
-            self._describe_body(self._get(CoordinationBody, i))
-            for i in self.ids_of(CoordinationBody.Proposed)
-        ]
+    def bodies(self) -> list[View]:
+        return [body_view(self._get(CoordinationBody, i)) for i in self.ids_of(CoordinationBody.Proposed)]
 
-    def meeting(self, meeting_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        return self._describe_meeting(self._get(Meeting, meeting_id, as_of))
+    def meeting(self, meeting_id: UUID, as_of: datetime | None = None) -> View:
+        return meeting_view(self._get(Meeting, meeting_id, as_of))
 
-    def meetings(self, body_id: UUID | None = None) -> list[dict[str, Any]]:
-        rows = [self._describe_meeting(self._get(Meeting, i)) for i in self.ids_of(Meeting.Proposed)]
+    def meetings(self, body_id: UUID | None = None) -> list[View]:
+        rows = [meeting_view(self._get(Meeting, i)) for i in self.ids_of(Meeting.Proposed)]
         return [r for r in rows if body_id is None or r["body_id"] == str(body_id)]
 
-    def decision(self, decision_uuid: UUID) -> dict[str, Any]:
-        return self._describe_decision(self._get(Decision, decision_uuid))
+    def decision(self, decision_uuid: UUID) -> View:
+        return decision_view(self._get(Decision, decision_uuid))
 
-    def decisions(self, kind: str | None = None) -> list[dict[str, Any]]:
-        rows = [self._describe_decision(self._get(Decision, i)) for i in self.ids_of(Decision.Adopted)]
+    def decisions(self, kind: str | None = None) -> list[View]:
+        rows = [decision_view(self._get(Decision, i)) for i in self.ids_of(Decision.Adopted)]
         return [r for r in rows if kind is None or r["kind"] == kind]
 
-    def task(self, task_uuid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        return self._describe_task(self._get(Task, task_uuid, as_of))
+    def task(self, task_uuid: UUID, as_of: datetime | None = None) -> View:
+        return task_view(self._get(Task, task_uuid, as_of))
 
     def tasks(
         self, status: str | None = None, lead_unit: str | None = None, overdue: bool | None = None
-    ) -> list[dict[str, Any]]:
-        rows = [self._describe_task(self._get(Task, i)) for i in self.ids_of(Task.Assigned)]
+    ) -> list[View]:
+        rows = [task_view(self._get(Task, i)) for i in self.ids_of(Task.Assigned)]
         return [
             r
             for r in rows
@@ -260,120 +383,12 @@ class ConferenceApplication(ServiceApplication):
             and (overdue is None or r["overdue"] == overdue)
         ]
 
-    def document(self, document_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        return self._describe_document(self._get(PolicyDocument, document_id, as_of))
+    def document(self, document_id: UUID, as_of: datetime | None = None) -> View:
+        return document_view(self._get(PolicyDocument, document_id, as_of))
 
-    def documents(self) -> list[dict[str, Any]]:
-        return [
-            self._describe_document(self._get(PolicyDocument, i))
-            for i in self.ids_of(PolicyDocument.Registered)
-        ]
+    def documents(self) -> list[View]:
+        return [document_view(self._get(PolicyDocument, i)) for i in self.ids_of(PolicyDocument.Registered)]
 
-    def history_of(self, cls: type, aggregate_id: UUID) -> list[dict[str, Any]]:
+    def history_of(self, cls: type[Aggregate], aggregate_id: UUID) -> list[View]:
         self._get(cls, aggregate_id)
         return self.history(aggregate_id)
-
-    @staticmethod
-    def _base(aggregate: Any) -> dict[str, Any]:
-        return {
-            "id": str(aggregate.id),
-            "version": aggregate.version,
-            "created_at": aggregate.created_on.isoformat(),
-            "modified_at": aggregate.modified_on.isoformat(),
-        }
-
-    def _describe_body(self, b: CoordinationBody) -> dict[str, Any]:
-        return to_plain(
-            {
-                **self._base(b),
-                "kind": b.kind,
-                "name": b.name,
-                "status": b.status,
-                "chief_convener": b.chief_convener,
-                "conveners": b.conveners,
-                "lead_unit": b.lead_unit,
-                "office": b.office,
-                "duties": b.duties,
-                "establishing_document": b.establishing_document,
-                "established_on": b.established_on,
-                "members": sorted(b.members.values(), key=lambda m: m["unit"]),
-                "former_members": b.former_members,
-                "dissolution": b.dissolution,
-            }
-        )
-
-    def _describe_meeting(self, m: Meeting) -> dict[str, Any]:
-        return to_plain(
-            {
-                **self._base(m),
-                "body_id": m.body_id,
-                "number": m.number,
-                "kind": m.kind,
-                "date": m.date,
-                "chair": m.chair,
-                "agenda": m.agenda,
-                "invitees": m.invitees,
-                "prepared_by": m.prepared_by,
-                "status": m.status,
-                "approved_by": m.approved_by,
-                "held_on": m.held_on,
-                "attendees": m.attendees,
-                "cancel_reason": m.cancel_reason,
-                "minutes": m.minutes,
-            }
-        )
-
-    def _describe_decision(self, d: Decision) -> dict[str, Any]:
-        return to_plain(
-            {
-                **self._base(d),
-                "meeting_id": d.meeting_id,
-                "body_id": d.body_id,
-                "meeting_number": d.meeting_number,
-                "minutes_document": d.minutes_document,
-                "number": d.number,
-                "kind": d.kind,
-                "title": d.title,
-                "subject": d.subject,
-                "task_ids": d.task_ids,
-                "adopted_on": d.adopted_on,
-            }
-        )
-
-    def _describe_task(self, t: Task) -> dict[str, Any]:
-        return to_plain(
-            {
-                **self._base(t),
-                "number": t.number,
-                "decision_id": t.decision_id,
-                "content": t.content,
-                "lead_unit": t.lead_unit,
-                "co_units": t.co_units,
-                "deadline": t.deadline,
-                "status": t.status,
-                "overdue": t.overdue,
-                "on_time": t.on_time,
-                "reports": t.reports,
-                "returns": t.returns,
-                "extensions": t.extensions,
-                "chases": t.chases,
-                "closed_on": t.closed_on,
-                "review": t.review,
-            }
-        )
-
-    def _describe_document(self, d: PolicyDocument) -> dict[str, Any]:
-        return to_plain(
-            {
-                **self._base(d),
-                "title": d.title,
-                "document_number": d.document_number,
-                "issuer": d.issuer,
-                "kind": d.kind,
-                "decision_id": d.decision_id,
-                "status": d.status,
-                "issued_on": d.issued_on,
-                "revisions": d.revisions,
-                "repeal": d.repeal,
-            }
-        )

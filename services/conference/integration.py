@@ -2,44 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from services.conference.application import ConferenceApplication
 from services.conference.domain import CoordinationBody, Decision, Meeting, PolicyDocument, Task
-from shared.persistence.eventlog import event_fields
+from shared.messaging.mapping import IntegrationMap
 
-# domain event class -> (integration event type, the payload's name for the aggregate id)
-MAPPING: dict[type, tuple[str, str]] = {
-    CoordinationBody.Proposed: ("BodyProposed", "body_id"),
-    CoordinationBody.Established: ("BodyEstablished", "body_id"),
-    CoordinationBody.MemberAdded: ("MemberAdded", "body_id"),
-    CoordinationBody.MemberRemoved: ("MemberRemoved", "body_id"),
-    CoordinationBody.Dissolved: ("BodyDissolved", "body_id"),
-    Meeting.Proposed: ("MeetingProposed", "meeting_id"),
-    Meeting.Scheduled: ("MeetingScheduled", "meeting_id"),
-    Meeting.Held: ("MeetingHeld", "meeting_id"),
-    Meeting.Cancelled: ("MeetingCancelled", "meeting_id"),
-    Meeting.MinutesIssued: ("MinutesIssued", "meeting_id"),
-    Decision.Adopted: ("DecisionAdopted", "decision_id"),
-    Task.Assigned: ("TaskAssigned", "task_id"),
-    Task.Started: ("TaskStarted", "task_id"),
-    Task.Reported: ("TaskReported", "task_id"),
-    Task.Returned: ("TaskReturned", "task_id"),
-    Task.Closed: ("TaskClosed", "task_id"),
-    Task.Archived: ("TaskArchived", "task_id"),
-    Task.ExtensionGranted: ("TaskExtended", "task_id"),
-    Task.Overdue: ("TaskOverdue", "task_id"),
-    Task.Chased: ("TaskChased", "task_id"),
-    PolicyDocument.Registered: ("PolicyDocumentRegistered", "document_id"),
-    PolicyDocument.Issued: ("PolicyDocumentIssued", "document_id"),
-    PolicyDocument.Revised: ("PolicyDocumentRevised", "document_id"),
-    PolicyDocument.Repealed: ("PolicyDocumentRepealed", "document_id"),
-}
+m = IntegrationMap()
+# domain event class, integration event type, the payload's name for the aggregate id
+m.publish(CoordinationBody.Proposed, "BodyProposed", id_field="body_id")
+m.publish(CoordinationBody.Established, "BodyEstablished", id_field="body_id")
+m.publish(CoordinationBody.MemberAdded, "MemberAdded", id_field="body_id")
+m.publish(CoordinationBody.MemberRemoved, "MemberRemoved", id_field="body_id")
+m.publish(CoordinationBody.Dissolved, "BodyDissolved", id_field="body_id")
+m.publish(Meeting.Proposed, "MeetingProposed", id_field="meeting_id")
+m.publish(Meeting.Scheduled, "MeetingScheduled", id_field="meeting_id")
+m.publish(Meeting.Held, "MeetingHeld", id_field="meeting_id")
+m.publish(Meeting.Cancelled, "MeetingCancelled", id_field="meeting_id")
+m.publish(Meeting.MinutesIssued, "MinutesIssued", id_field="meeting_id")
+m.publish(Decision.Adopted, "DecisionAdopted", id_field="decision_id")
+m.publish(Task.Assigned, "TaskAssigned", id_field="task_id")
+m.publish(Task.Started, "TaskStarted", id_field="task_id")
+m.publish(Task.Reported, "TaskReported", id_field="task_id")
+m.publish(Task.Returned, "TaskReturned", id_field="task_id")
+m.publish(Task.Closed, "TaskClosed", id_field="task_id")
+m.publish(Task.Archived, "TaskArchived", id_field="task_id")
+m.publish(Task.ExtensionGranted, "TaskExtended", id_field="task_id")
+m.publish(Task.Overdue, "TaskOverdue", id_field="task_id")
+m.publish(Task.Chased, "TaskChased", id_field="task_id")
+m.publish(PolicyDocument.Registered, "PolicyDocumentRegistered", id_field="document_id")
+m.publish(PolicyDocument.Issued, "PolicyDocumentIssued", id_field="document_id")
+m.publish(PolicyDocument.Revised, "PolicyDocumentRevised", id_field="document_id")
+m.publish(PolicyDocument.Repealed, "PolicyDocumentRepealed", id_field="document_id")
 
-
-def to_integration(app: ConferenceApplication, event: Any) -> tuple[str, dict[str, Any]] | None:
-    mapped = MAPPING.get(type(event))
-    if mapped is None:
-        return None
-    event_type, id_field = mapped
-    return event_type, {id_field: str(event.originator_id), **event_fields(event)}
+to_integration = m

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from shared.contracts.conference import BODY_KINDS, DECISION_KINDS, DOCUMENT_KINDS, MEETING_KINDS
+from services.conference import commands
+from shared.vocabulary.conference import (
+    BODY_KINDS,
+    DECISION_KINDS,
+    DOCUMENT_KINDS,
+    MEETING_KINDS,
+    TASK_STATUSES,
+)
 from shared.web.fields import IsoDate
-from shared.web.schemas import Request
+from shared.web.schemas import CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(min=1, max=4000)
 NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9\-/\[\]〔〕()号第年.]{0,63}$", error="not a valid number")
 
 
-class ProposeBodyRequest(Request):
+class ProposeBodyRequest(CommandRequest):
+    command = commands.ProposeBody
+
     kind = fields.String(required=True, validate=validate.OneOf(BODY_KINDS))
     name = fields.String(required=True, validate=NAME)
     chief_convener = fields.String(required=True, validate=NAME)
@@ -23,34 +32,46 @@ class ProposeBodyRequest(Request):
     duties = fields.List(fields.String(validate=TEXT), load_default=list, validate=validate.Length(max=50))
 
 
-class EstablishBodyRequest(Request):
+class EstablishBodyRequest(CommandRequest):
+    command = commands.EstablishBody
+
     establishing_document = fields.String(required=True, validate=NAME)
     established_on = IsoDate(required=True)
 
 
-class AddMemberRequest(Request):
+class AddMemberRequest(CommandRequest):
+    command = commands.AddMember
+
     unit = fields.String(required=True, validate=NAME)
     representative = fields.String(required=True, validate=NAME)
     liaison_officer = fields.String(required=True, validate=NAME)
     joined_on = IsoDate(required=True)
 
 
-class RemoveMemberRequest(Request):
+class RemoveMemberRequest(CommandRequest):
+    command = commands.RemoveMember
+
     left_on = IsoDate(required=True)
 
 
-class DissolveBodyRequest(Request):
+class DissolveBodyRequest(CommandRequest):
+    command = commands.DissolveBody
+
     reason = fields.String(required=True, validate=TEXT)
     dissolved_on = IsoDate(required=True)
 
 
-class AgendaItemRequest(Request):
+class AgendaItemRequest(CommandRequest):
+    command = commands.AgendaItem
+
     proposing_unit = fields.String(required=True, validate=NAME)
     title = fields.String(required=True, validate=NAME)
     materials = fields.List(fields.String(validate=NAME), load_default=list)
 
 
-class ProposeMeetingRequest(Request):
+class ProposeMeetingRequest(CommandRequest):
+    command = commands.ProposeMeeting
+
     body_id = fields.UUID(required=True)
     number = fields.String(required=True, validate=NUMBER)
     kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
@@ -63,20 +84,28 @@ class ProposeMeetingRequest(Request):
     prepared_by = fields.UUID(load_default=None, allow_none=True)
 
 
-class ScheduleMeetingRequest(Request):
+class ScheduleMeetingRequest(CommandRequest):
+    command = commands.ScheduleMeeting
+
     approved_by = fields.String(required=True, validate=NAME)
 
 
-class HoldMeetingRequest(Request):
+class HoldMeetingRequest(CommandRequest):
+    command = commands.HoldMeeting
+
     held_on = IsoDate(required=True)
     attendees = fields.List(fields.String(validate=NAME), required=True, validate=validate.Length(min=1))
 
 
-class CancelRequest(Request):
+class CancelRequest(CommandRequest):
+    command = commands.CancelMeeting
+
     reason = fields.String(required=True, validate=TEXT)
 
 
-class TaskSpec(Request):
+class TaskSpec(CommandRequest):
+    command = commands.TaskSpec
+
     number = fields.String(required=True, validate=NUMBER)
     content = fields.String(required=True, validate=TEXT)
     lead_unit = fields.String(required=True, validate=NAME)
@@ -84,7 +113,9 @@ class TaskSpec(Request):
     deadline = IsoDate(required=True)
 
 
-class DecisionSpec(Request):
+class DecisionSpec(CommandRequest):
+    command = commands.DecisionSpec
+
     number = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     kind = fields.String(required=True, validate=validate.OneOf(DECISION_KINDS))
     title = fields.String(required=True, validate=TEXT)
@@ -92,7 +123,9 @@ class DecisionSpec(Request):
     tasks = fields.List(fields.Nested(TaskSpec), load_default=list)
 
 
-class IssueMinutesRequest(Request):
+class IssueMinutesRequest(CommandRequest):
+    command = commands.IssueMinutes
+
     document_number = fields.String(required=True, validate=NAME)
     issued_on = IsoDate(required=True)
     decisions = fields.List(
@@ -100,32 +133,44 @@ class IssueMinutesRequest(Request):
     )
 
 
-class ReportTaskRequest(Request):
+class ReportTaskRequest(CommandRequest):
+    command = commands.ReportTask
+
     summary = fields.String(required=True, validate=TEXT)
     reported_on = IsoDate(load_default=None, allow_none=True)
 
 
-class ReturnTaskRequest(Request):
+class ReturnTaskRequest(CommandRequest):
+    command = commands.ReturnTask
+
     reason = fields.String(required=True, validate=TEXT)
 
 
-class CloseTaskRequest(Request):
+class CloseTaskRequest(CommandRequest):
+    command = commands.CloseTask
+
     review = fields.String(required=True, validate=TEXT)
     closed_on = IsoDate(load_default=None, allow_none=True)
 
 
-class ExtendTaskRequest(Request):
+class ExtendTaskRequest(CommandRequest):
+    command = commands.ExtendTask
+
     new_deadline = IsoDate(required=True)
     reason = fields.String(required=True, validate=TEXT)
     requested_on = IsoDate(load_default=None, allow_none=True)
 
 
-class ChaseTaskRequest(Request):
+class ChaseTaskRequest(CommandRequest):
+    command = commands.ChaseTask
+
     note = fields.String(required=True, validate=TEXT)
     chased_on = IsoDate(load_default=None, allow_none=True)
 
 
-class RegisterDocumentRequest(Request):
+class RegisterDocumentRequest(CommandRequest):
+    command = commands.RegisterDocument
+
     title = fields.String(required=True, validate=TEXT)
     document_number = fields.String(required=True, validate=NAME)
     issuer = fields.String(required=True, validate=NAME)
@@ -133,17 +178,23 @@ class RegisterDocumentRequest(Request):
     decision_id = fields.UUID(load_default=None, allow_none=True)
 
 
-class IssueDocumentRequest(Request):
+class IssueDocumentRequest(CommandRequest):
+    command = commands.IssueDocument
+
     issued_on = IsoDate(required=True)
 
 
-class ReviseDocumentRequest(Request):
+class ReviseDocumentRequest(CommandRequest):
+    command = commands.ReviseDocument
+
     revision_note = fields.String(required=True, validate=TEXT)
     revised_on = IsoDate(required=True)
     new_document_number = fields.String(load_default=None, allow_none=True, validate=NAME)
 
 
-class RepealDocumentRequest(Request):
+class RepealDocumentRequest(CommandRequest):
+    command = commands.RepealDocument
+
     reason = fields.String(required=True, validate=TEXT)
     repealed_on = IsoDate(required=True)
 
@@ -151,7 +202,7 @@ class RepealDocumentRequest(Request):
 class TaskListQuery(Request):
     status = fields.String(
         load_default=None,
-        validate=validate.OneOf(("assigned", "in_progress", "reported", "closed", "archived")),
+        validate=validate.OneOf(TASK_STATUSES),
     )
     lead_unit = fields.String(load_default=None, validate=NAME)
     overdue = fields.Boolean(load_default=None, allow_none=True)  # query strings: true/false

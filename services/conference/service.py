@@ -9,6 +9,27 @@ from nameko.web.handlers import http
 
 from services.conference import integration
 from services.conference.application import ConferenceApplication
+from services.conference.commands import (
+    AddMember,
+    CancelMeeting,
+    ChaseTask,
+    CloseTask,
+    DissolveBody,
+    EstablishBody,
+    ExtendTask,
+    HoldMeeting,
+    IssueDocument,
+    IssueMinutes,
+    ProposeBody,
+    ProposeMeeting,
+    RegisterDocument,
+    RemoveMember,
+    RepealDocument,
+    ReportTask,
+    ReturnTask,
+    ReviseDocument,
+    ScheduleMeeting,
+)
 from services.conference.domain import CoordinationBody, Meeting, PolicyDocument, Task
 from services.conference.schemas import (
     AddMemberRequest,
@@ -61,51 +82,43 @@ class ConferenceService(EventSourcedService):
         status=201,
         summary="Propose a leadership group or joint conference",
     )
-    def propose_body(self, caller: Caller, data: dict) -> dict[str, Any]:
-        return {"id": str(self.app.propose_body(actor=caller.subject, **data))}
+    def propose_body(self, caller: Caller, data: ProposeBody) -> dict[str, Any]:
+        return {"id": self.app.propose_body(data, actor=caller.subject)["id"]}
 
     @http("GET", "/bodies")
     @endpoint(auth=READ, summary="Coordination bodies")
-    def list_bodies(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def list_bodies(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {"bodies": self.app.bodies()}
 
     @http("GET", "/bodies/<body_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One body with its members, now or as of a past moment")
-    def get_body(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
+    def get_body(self, caller: Caller, data: dict[str, Any], body_id: str) -> dict[str, Any]:
         return self.app.body(parse_uuid(body_id, "body"), as_of=data["as_of"])
 
     @http("GET", "/bodies/<body_id>/history")
     @endpoint(auth=READ, summary="Every event of a body")
-    def body_history(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
+    def body_history(self, caller: Caller, data: dict[str, Any], body_id: str) -> dict[str, Any]:
         return {"events": self.app.history_of(CoordinationBody, parse_uuid(body_id, "body"))}
 
     @http("POST", "/bodies/<body_id>/establish")
     @endpoint(auth=WRITE, body=EstablishBodyRequest, summary="Establish a proposed body (by its document)")
-    def establish_body(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
-        bid = parse_uuid(body_id, "body")
-        self.app.establish_body(bid, actor=caller.subject, **data)
-        return self.app.body(bid)
+    def establish_body(self, caller: Caller, data: EstablishBody, body_id: str) -> dict[str, Any]:
+        return self.app.establish_body(parse_uuid(body_id, "body"), data, actor=caller.subject)
 
     @http("POST", "/bodies/<body_id>/members")
     @endpoint(auth=WRITE, body=AddMemberRequest, status=201, summary="Add a member unit")
-    def add_member(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
-        bid = parse_uuid(body_id, "body")
-        self.app.add_member(bid, actor=caller.subject, **data)
-        return self.app.body(bid)
+    def add_member(self, caller: Caller, data: AddMember, body_id: str) -> dict[str, Any]:
+        return self.app.add_member(parse_uuid(body_id, "body"), data, actor=caller.subject)
 
     @http("POST", "/bodies/<body_id>/members/<unit>/remove")
     @endpoint(auth=WRITE, body=RemoveMemberRequest, summary="Remove a member unit")
-    def remove_member(self, caller: Caller, data: dict, body_id: str, unit: str) -> dict[str, Any]:
-        bid = parse_uuid(body_id, "body")
-        self.app.remove_member(bid, unit, actor=caller.subject, **data)
-        return self.app.body(bid)
+    def remove_member(self, caller: Caller, data: RemoveMember, body_id: str, unit: str) -> dict[str, Any]:
+        return self.app.remove_member(parse_uuid(body_id, "body"), unit, data, actor=caller.subject)
 
     @http("POST", "/bodies/<body_id>/dissolve")
     @endpoint(auth=WRITE, body=DissolveBodyRequest, summary="Dissolve a body, with the reason")
-    def dissolve_body(self, caller: Caller, data: dict, body_id: str) -> dict[str, Any]:
-        bid = parse_uuid(body_id, "body")
-        self.app.dissolve_body(bid, actor=caller.subject, **data)
-        return self.app.body(bid)
+    def dissolve_body(self, caller: Caller, data: DissolveBody, body_id: str) -> dict[str, Any]:
+        return self.app.dissolve_body(parse_uuid(body_id, "body"), data, actor=caller.subject)
 
     # --- meetings ------------------------------------------------------------
 
@@ -113,64 +126,57 @@ class ConferenceService(EventSourcedService):
     @endpoint(
         auth=WRITE, body=ProposeMeetingRequest, status=201, summary="Propose a meeting of an active body"
     )
-    def propose_meeting(self, caller: Caller, data: dict) -> dict[str, Any]:
-        return {"id": str(self.app.propose_meeting(actor=caller.subject, **data))}
+    def propose_meeting(self, caller: Caller, data: ProposeMeeting) -> dict[str, Any]:
+        return {"id": self.app.propose_meeting(data, actor=caller.subject)["id"]}
 
     @http("GET", "/meetings")
     @endpoint(auth=READ, query=MeetingListQuery, summary="Meetings, optionally of one body")
-    def list_meetings(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def list_meetings(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {"meetings": self.app.meetings(data["body_id"])}
 
     @http("GET", "/meetings/<meeting_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One meeting, now or as of a past moment")
-    def get_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+    def get_meeting(self, caller: Caller, data: dict[str, Any], meeting_id: str) -> dict[str, Any]:
         return self.app.meeting(parse_uuid(meeting_id, "meeting"), as_of=data["as_of"])
 
     @http("GET", "/meetings/<meeting_id>/history")
     @endpoint(auth=READ, summary="Every event of a meeting")
-    def meeting_history(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
+    def meeting_history(self, caller: Caller, data: dict[str, Any], meeting_id: str) -> dict[str, Any]:
         return {"events": self.app.history_of(Meeting, parse_uuid(meeting_id, "meeting"))}
 
     @http("POST", "/meetings/<meeting_id>/schedule")
     @endpoint(auth=WRITE, body=ScheduleMeetingRequest, summary="Schedule, approved by a convener")
-    def schedule_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
-        mid = parse_uuid(meeting_id, "meeting")
-        self.app.schedule_meeting(mid, actor=caller.subject, **data)
-        return self.app.meeting(mid)
+    def schedule_meeting(self, caller: Caller, data: ScheduleMeeting, meeting_id: str) -> dict[str, Any]:
+        return self.app.schedule_meeting(parse_uuid(meeting_id, "meeting"), data, actor=caller.subject)
 
     @http("POST", "/meetings/<meeting_id>/hold")
     @endpoint(auth=WRITE, body=HoldMeetingRequest, summary="Record that the meeting was held, with attendees")
-    def hold_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
-        mid = parse_uuid(meeting_id, "meeting")
-        self.app.hold_meeting(mid, actor=caller.subject, **data)
-        return self.app.meeting(mid)
+    def hold_meeting(self, caller: Caller, data: HoldMeeting, meeting_id: str) -> dict[str, Any]:
+        return self.app.hold_meeting(parse_uuid(meeting_id, "meeting"), data, actor=caller.subject)
 
     @http("POST", "/meetings/<meeting_id>/cancel")
     @endpoint(auth=WRITE, body=CancelRequest, summary="Cancel a meeting not yet held")
-    def cancel_meeting(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
-        mid = parse_uuid(meeting_id, "meeting")
-        self.app.cancel_meeting(mid, actor=caller.subject, **data)
-        return self.app.meeting(mid)
+    def cancel_meeting(self, caller: Caller, data: CancelMeeting, meeting_id: str) -> dict[str, Any]:
+        return self.app.cancel_meeting(parse_uuid(meeting_id, "meeting"), data, actor=caller.subject)
 
     @http("POST", "/meetings/<meeting_id>/minutes")
     @endpoint(
         auth=WRITE, body=IssueMinutesRequest, status=201, summary="Issue minutes with numbered decisions"
     )
-    def issue_minutes(self, caller: Caller, data: dict, meeting_id: str) -> dict[str, Any]:
-        mid = parse_uuid(meeting_id, "meeting")
-        decision_ids = self.app.issue_minutes(mid, actor=caller.subject, **data)
-        return {"meeting": self.app.meeting(mid), "decision_ids": decision_ids}
+    def issue_minutes(self, caller: Caller, data: IssueMinutes, meeting_id: str) -> dict[str, Any]:
+        meeting = self.app.issue_minutes(parse_uuid(meeting_id, "meeting"), data, actor=caller.subject)
+        return {"meeting": meeting, "decision_ids": meeting["minutes"]["decision_ids"]}
 
     # --- decisions -----------------------------------------------------------
 
     @http("GET", "/decisions")
     @endpoint(auth=READ, query=DecisionListQuery, summary="Adopted decisions, optionally of one kind")
-    def list_decisions(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def list_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {"decisions": self.app.decisions(data["kind"])}
 
     @http("GET", "/decisions/<decision_id>")
     @endpoint(auth=READ, summary="Resolve a decision by its id")
-    def get_decision(self, caller: Caller, data: dict, decision_id: str) -> dict[str, Any]:
+    def get_decision(self, caller: Caller, data: dict[str, Any], decision_id: str) -> dict[str, Any]:
         return self.app.decision(parse_uuid(decision_id, "decision"))
 
     @rpc
@@ -181,96 +187,90 @@ class ConferenceService(EventSourcedService):
 
     @http("GET", "/tasks")
     @endpoint(auth=READ, query=TaskListQuery, summary="Tasks by status, lead unit or overdue")
-    def list_tasks(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def list_tasks(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {"tasks": self.app.tasks(**data)}
 
     @http("GET", "/tasks/<task_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One task, now or as of a past moment")
-    def get_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+    def get_task(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
         return self.app.task(parse_uuid(task_id, "task"), as_of=data["as_of"])
 
     @http("GET", "/tasks/<task_id>/history")
     @endpoint(auth=READ, summary="Every event of a task")
-    def task_history(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+    def task_history(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
         return {"events": self.app.history_of(Task, parse_uuid(task_id, "task"))}
 
     @http("POST", "/tasks/<task_id>/start")
     @endpoint(auth=WRITE, summary="The lead unit starts the task")
-    def start_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+    def start_task(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
         return self.app.start_task(parse_uuid(task_id, "task"), actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/report")
     @endpoint(auth=WRITE, body=ReportTaskRequest, summary="The lead unit reports in writing")
-    def report_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
-        return self.app.report_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+    def report_task(self, caller: Caller, data: ReportTask, task_id: str) -> dict[str, Any]:
+        return self.app.report_task(parse_uuid(task_id, "task"), data, actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/return")
     @endpoint(auth=WRITE, body=ReturnTaskRequest, summary="The office returns a substandard report")
-    def return_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
-        return self.app.return_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+    def return_task(self, caller: Caller, data: ReturnTask, task_id: str) -> dict[str, Any]:
+        return self.app.return_task(parse_uuid(task_id, "task"), data, actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/close")
     @endpoint(auth=WRITE, body=CloseTaskRequest, summary="The office closes a reported task")
-    def close_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
-        return self.app.close_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+    def close_task(self, caller: Caller, data: CloseTask, task_id: str) -> dict[str, Any]:
+        return self.app.close_task(parse_uuid(task_id, "task"), data, actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/archive")
     @endpoint(auth=WRITE, summary="Archive a closed task")
-    def archive_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
+    def archive_task(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
         return self.app.archive_task(parse_uuid(task_id, "task"), actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/extensions")
     @endpoint(auth=WRITE, body=ExtendTaskRequest, summary="Request an extension (only before the deadline)")
-    def extend_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
-        return self.app.extend_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+    def extend_task(self, caller: Caller, data: ExtendTask, task_id: str) -> dict[str, Any]:
+        return self.app.extend_task(parse_uuid(task_id, "task"), data, actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/chases")
     @endpoint(auth=WRITE, body=ChaseTaskRequest, summary="Record a chase notice")
-    def chase_task(self, caller: Caller, data: dict, task_id: str) -> dict[str, Any]:
-        return self.app.chase_task(parse_uuid(task_id, "task"), actor=caller.subject, **data)
+    def chase_task(self, caller: Caller, data: ChaseTask, task_id: str) -> dict[str, Any]:
+        return self.app.chase_task(parse_uuid(task_id, "task"), data, actor=caller.subject)
 
     # --- policy documents ------------------------------------------------------
 
     @http("POST", "/documents")
     @endpoint(auth=WRITE, body=RegisterDocumentRequest, status=201, summary="Register a policy document")
-    def register_document(self, caller: Caller, data: dict) -> dict[str, Any]:
-        return {"id": str(self.app.register_document(actor=caller.subject, **data))}
+    def register_document(self, caller: Caller, data: RegisterDocument) -> dict[str, Any]:
+        return {"id": self.app.register_document(data, actor=caller.subject)["id"]}
 
     @http("GET", "/documents")
     @endpoint(auth=READ, summary="Policy documents")
-    def list_documents(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def list_documents(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {"documents": self.app.documents()}
 
     @http("GET", "/documents/<document_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One policy document, now or as of a past moment")
-    def get_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
+    def get_document(self, caller: Caller, data: dict[str, Any], document_id: str) -> dict[str, Any]:
         return self.app.document(parse_uuid(document_id, "document"), as_of=data["as_of"])
 
     @http("GET", "/documents/<document_id>/history")
     @endpoint(auth=READ, summary="Every event of a policy document")
-    def document_history(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
+    def document_history(self, caller: Caller, data: dict[str, Any], document_id: str) -> dict[str, Any]:
         return {"events": self.app.history_of(PolicyDocument, parse_uuid(document_id, "document"))}
 
     @http("POST", "/documents/<document_id>/issue")
     @endpoint(auth=WRITE, body=IssueDocumentRequest, summary="Issue a registered document")
-    def issue_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
-        did = parse_uuid(document_id, "document")
-        self.app.issue_document(did, actor=caller.subject, **data)
-        return self.app.document(did)
+    def issue_document(self, caller: Caller, data: IssueDocument, document_id: str) -> dict[str, Any]:
+        return self.app.issue_document(parse_uuid(document_id, "document"), data, actor=caller.subject)
 
     @http("POST", "/documents/<document_id>/revise")
     @endpoint(auth=WRITE, body=ReviseDocumentRequest, summary="Revise an issued document")
-    def revise_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
-        did = parse_uuid(document_id, "document")
-        self.app.revise_document(did, actor=caller.subject, **data)
-        return self.app.document(did)
+    def revise_document(self, caller: Caller, data: ReviseDocument, document_id: str) -> dict[str, Any]:
+        return self.app.revise_document(parse_uuid(document_id, "document"), data, actor=caller.subject)
 
     @http("POST", "/documents/<document_id>/repeal")
     @endpoint(auth=WRITE, body=RepealDocumentRequest, summary="Repeal a document")
-    def repeal_document(self, caller: Caller, data: dict, document_id: str) -> dict[str, Any]:
-        did = parse_uuid(document_id, "document")
-        self.app.repeal_document(did, actor=caller.subject, **data)
-        return self.app.document(did)
+    def repeal_document(self, caller: Caller, data: RepealDocument, document_id: str) -> dict[str, Any]:
+        return self.app.repeal_document(parse_uuid(document_id, "document"), data, actor=caller.subject)
 
 
 Service = ConferenceService

@@ -3,40 +3,30 @@ Views of other services' facts (DecisionView, CatalogueView) stay private."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from services.pilots.application import PilotsApplication
 from services.pilots.domain import ImplementationPlan, PilotUnit, ServiceMatter
-from shared.persistence.eventlog import event_fields
+from shared.messaging.mapping import IntegrationMap
 
-MAPPING: dict[type, tuple[str, str]] = {
-    PilotUnit.Designated: ("PilotUnitDesignated", "unit_id"),
-    PilotUnit.BudgetLineAdded: ("BudgetLineAdded", "unit_id"),
-    PilotUnit.BudgetLineUpdated: ("BudgetLineUpdated", "unit_id"),
-    PilotUnit.StaffingAdjusted: ("StaffingAdjusted", "unit_id"),
-    PilotUnit.Closed: ("PilotClosed", "unit_id"),
-    ImplementationPlan.Drafted: ("PlanDrafted", "plan_id"),
-    ImplementationPlan.Submitted: ("PlanSubmitted", "plan_id"),
-    ImplementationPlan.Approved: ("PlanApproved", "plan_id"),
-    ImplementationPlan.PutInForce: ("PlanInForce", "plan_id"),
-    ImplementationPlan.Ended: ("PlanEnded", "plan_id"),
-    ImplementationPlan.MilestoneMet: ("MilestoneMet", "plan_id"),
-    ImplementationPlan.MilestoneMissed: ("MilestoneMissed", "plan_id"),
-    ServiceMatter.Identified: ("ServiceMatterIdentified", "matter_id"),
-    ServiceMatter.Assessed: ("ServiceMatterAssessed", "matter_id"),
-    ServiceMatter.ApprovedForConversion: ("ServiceMatterApproved", "matter_id"),
-    ServiceMatter.Rejected: ("ServiceMatterRejected", "matter_id"),
-    ServiceMatter.Budgeted: ("ServiceMatterBudgeted", "matter_id"),
-    ServiceMatter.Contracted: ("ServiceMatterContracted", "matter_id"),
-    ServiceMatter.DeliveryStarted: ("ServiceDeliveryStarted", "matter_id"),
-    ServiceMatter.Evaluated: ("ServiceMatterEvaluated", "matter_id"),
-    ServiceMatter.FlaggedForReview: ("ServiceMatterFlaggedForReview", "matter_id"),
-}
+m = IntegrationMap()
+m.publish(PilotUnit.Designated, "PilotUnitDesignated", id_field="unit_id")
+m.publish(PilotUnit.BudgetLineAdded, "BudgetLineAdded", id_field="unit_id")
+m.publish(PilotUnit.BudgetLineUpdated, "BudgetLineUpdated", id_field="unit_id")
+m.publish(PilotUnit.StaffingAdjusted, "StaffingAdjusted", id_field="unit_id")
+m.publish(PilotUnit.Closed, "PilotClosed", id_field="unit_id")
+m.publish(ImplementationPlan.Drafted, "PlanDrafted", id_field="plan_id")
+m.publish(ImplementationPlan.Submitted, "PlanSubmitted", id_field="plan_id")
+m.publish(ImplementationPlan.Approved, "PlanApproved", id_field="plan_id")
+m.publish(ImplementationPlan.PutInForce, "PlanInForce", id_field="plan_id")
+m.publish(ImplementationPlan.Ended, "PlanEnded", id_field="plan_id")
+m.publish(ImplementationPlan.MilestoneMet, "MilestoneMet", id_field="plan_id")
+m.publish(ImplementationPlan.MilestoneMissed, "MilestoneMissed", id_field="plan_id")
+m.publish(ServiceMatter.Identified, "ServiceMatterIdentified", id_field="matter_id")
+m.publish(ServiceMatter.Assessed, "ServiceMatterAssessed", id_field="matter_id")
+m.publish(ServiceMatter.ApprovedForConversion, "ServiceMatterApproved", id_field="matter_id")
+m.publish(ServiceMatter.Rejected, "ServiceMatterRejected", id_field="matter_id")
+m.publish(ServiceMatter.Budgeted, "ServiceMatterBudgeted", id_field="matter_id")
+m.publish(ServiceMatter.Contracted, "ServiceMatterContracted", id_field="matter_id")
+m.publish(ServiceMatter.DeliveryStarted, "ServiceDeliveryStarted", id_field="matter_id")
+m.publish(ServiceMatter.Evaluated, "ServiceMatterEvaluated", id_field="matter_id")
+m.publish(ServiceMatter.FlaggedForReview, "ServiceMatterFlaggedForReview", id_field="matter_id")
 
-
-def to_integration(app: PilotsApplication, event: Any) -> tuple[str, dict[str, Any]] | None:
-    mapped = MAPPING.get(type(event))
-    if mapped is None:
-        return None
-    event_type, id_field = mapped
-    return event_type, {id_field: str(event.originator_id), **event_fields(event)}
+to_integration = m

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.contracts.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
+from services.pilots import commands
+from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
 from shared.web.fields import IsoDate, Money
-from shared.web.schemas import Request
+from shared.web.schemas import CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(min=1, max=4000)
 YEAR = validate.Range(min=2000, max=2100)
 
 
-class DesignateUnitRequest(Request):
+class DesignateUnitRequest(CommandRequest):
+    command = commands.DesignateUnit
+
     decision_id = fields.UUID(required=True)
     name = fields.String(required=True, validate=NAME)
     unit_type = fields.String(required=True, validate=validate.OneOf(UNIT_TYPES))
@@ -22,7 +27,9 @@ class DesignateUnitRequest(Request):
     funding_type = fields.String(required=True, validate=NAME)
 
 
-class BudgetLineRequest(Request):
+class BudgetLineRequest(CommandRequest):
+    command = commands.AddBudgetLine
+
     fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
     appropriation_before = Money(required=True)
     purchase_budget = Money(required=True)
@@ -30,19 +37,23 @@ class BudgetLineRequest(Request):
     final_accounts = Money(load_default=None, allow_none=True)
 
 
-class UpdateBudgetLineRequest(Request):
+class UpdateBudgetLineRequest(CommandRequest):
+    command = commands.UpdateBudgetLine
+
     appropriation_before = Money()
     purchase_budget = Money()
     executed = Money()
     final_accounts = Money(allow_none=True)
 
     @validates_schema
-    def _not_empty(self, data: dict, **_: object) -> None:
+    def _not_empty(self, data: dict[str, Any], **_: object) -> None:
         if not data:
             raise ValidationError("give at least one figure to change", "_schema")
 
 
-class StaffingAdjustmentRequest(Request):
+class StaffingAdjustmentRequest(CommandRequest):
+    command = commands.AdjustStaffing
+
     before = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     after = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     approving_body = fields.String(required=True, validate=NAME)
@@ -50,7 +61,9 @@ class StaffingAdjustmentRequest(Request):
     adjusted_on = IsoDate(required=True)
 
 
-class CloseUnitRequest(Request):
+class CloseUnitRequest(CommandRequest):
+    command = commands.CloseUnit
+
     summary = fields.String(required=True, validate=TEXT)
     decision = fields.String(required=True, validate=validate.OneOf(CLOSURE_DECISIONS))
     closed_on = IsoDate(required=True)
@@ -66,7 +79,9 @@ class PhaseSpec(Request):
     milestones = fields.List(fields.Nested(MilestoneSpec), load_default=list)
 
 
-class DraftPlanRequest(Request):
+class DraftPlanRequest(CommandRequest):
+    command = commands.DraftPlan
+
     targets = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
     phases = fields.List(fields.Nested(PhaseSpec), required=True, validate=validate.Length(min=1))
     funding_plan = fields.String(required=True, validate=TEXT)
@@ -75,23 +90,33 @@ class DraftPlanRequest(Request):
     document_number = fields.String(load_default=None, allow_none=True, validate=NAME)
 
 
-class ApprovePlanRequest(Request):
+class ApprovePlanRequest(CommandRequest):
+    command = commands.ApprovePlan
+
     decision_id = fields.UUID(required=True)
 
 
-class InForceRequest(Request):
+class InForceRequest(CommandRequest):
+    command = commands.PutPlanInForce
+
     in_force_on = IsoDate(required=True)
 
 
-class EndPlanRequest(Request):
+class EndPlanRequest(CommandRequest):
+    command = commands.EndPlan
+
     reason = fields.String(required=True, validate=TEXT)
 
 
-class MilestoneMetRequest(Request):
+class MilestoneMetRequest(CommandRequest):
+    command = commands.MeetMilestone
+
     met_on = IsoDate(required=True)
 
 
-class IdentifyMatterRequest(Request):
+class IdentifyMatterRequest(CommandRequest):
+    command = commands.IdentifyMatter
+
     unit_id = fields.UUID(required=True)
     catalogue_id = fields.UUID(required=True)
     item_code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$"))
@@ -99,20 +124,28 @@ class IdentifyMatterRequest(Request):
     description = fields.String(load_default="", validate=validate.Length(max=4000))
 
 
-class AssessRequest(Request):
+class AssessRequest(CommandRequest):
+    command = commands.AssessMatter
+
     rationale = fields.String(required=True, validate=TEXT)
 
 
-class RejectRequest(Request):
+class RejectRequest(CommandRequest):
+    command = commands.RejectMatter
+
     reason = fields.String(required=True, validate=TEXT)
 
 
-class BudgetRequest(Request):
+class BudgetRequest(CommandRequest):
+    command = commands.BudgetMatter
+
     fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
     amount = Money(required=True)
 
 
-class ContractRequest(Request):
+class ContractRequest(CommandRequest):
+    command = commands.ContractMatter
+
     undertaker = fields.String(required=True, validate=NAME)
     undertaker_type = fields.String(required=True, validate=validate.OneOf(UNDERTAKER_TYPES))
     amount = Money(required=True)
@@ -124,11 +157,15 @@ class ContractRequest(Request):
     announced_on = IsoDate(load_default=None, allow_none=True)
 
 
-class DeliveryRequest(Request):
+class DeliveryRequest(CommandRequest):
+    command = commands.StartDelivery
+
     started_on = IsoDate(required=True)
 
 
-class EvaluationRequest(Request):
+class EvaluationRequest(CommandRequest):
+    command = commands.EvaluateMatter
+
     kind = fields.String(required=True, validate=validate.OneOf(EVALUATION_KINDS))
     evaluator = fields.String(required=True, validate=NAME)
     score = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100))

@@ -7,7 +7,7 @@ from typing import Any
 
 from nameko.web.handlers import http
 
-from services.pilots import integration
+from services.pilots import commands, integration
 from services.pilots.application import MatterNotFound, PilotsApplication
 from services.pilots.domain import UnitNotFound
 from services.pilots.schemas import (
@@ -30,7 +30,7 @@ from services.pilots.schemas import (
     StaffingAdjustmentRequest,
     UpdateBudgetLineRequest,
 )
-from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events, periodic
+from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, endpoint, parse_uuid
 from shared.web.schemas import AsOfQuery
@@ -49,7 +49,7 @@ class PilotsService(EventSourcedService):
 
     app: PilotsApplication = ApplicationProvider(PilotsApplication, mapper=integration.to_integration)
     tokens = Tokens()
-    inbox = Inbox("app", INBOX_HANDLERS)
+    inbox: InboxHandle = Inbox("app", INBOX_HANDLERS)
 
     # --- what pilots knows of the other services ---------------------------------
 
@@ -68,7 +68,7 @@ class PilotsService(EventSourcedService):
 
     @http("GET", "/views/decisions")
     @endpoint(auth=READ, summary="Conference decisions known to pilots")
-    def known_decisions(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def known_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {
             "decisions": self.app.known_decisions(),
             "position": self.inbox.consumer.position("conference"),
@@ -76,7 +76,7 @@ class PilotsService(EventSourcedService):
 
     @http("GET", "/views/catalogues")
     @endpoint(auth=READ, summary="Published catalogues known to pilots")
-    def known_catalogues(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def known_catalogues(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {
             "catalogues": self.app.known_catalogues(),
             "position": self.inbox.consumer.position("catalogue"),
@@ -91,103 +91,95 @@ class PilotsService(EventSourcedService):
         status=201,
         summary="Designate a pilot unit by an adopted designate_pilot decision",
     )
-    def designate_unit(self, caller: Caller, data: dict) -> dict[str, Any]:
-        return {"id": str(self.app.designate_unit(actor=caller.subject, **data))}
+    def designate_unit(self, caller: Caller, data: commands.DesignateUnit) -> dict[str, Any]:
+        return {"id": self.app.designate_unit(data, actor=caller.subject)["id"]}
 
     @http("GET", "/units")
     @endpoint(auth=READ, summary="Pilot units")
-    def list_units(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def list_units(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {"units": self.app.units()}
 
     @http("GET", "/units/<unit_id>")
     @endpoint(
         auth=READ, query=AsOfQuery, summary="One unit with budget lines and staffing, now or as of a moment"
     )
-    def get_unit(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
+    def get_unit(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         return self.app.unit(parse_uuid(unit_id, "unit"), as_of=data["as_of"])
 
     @http("GET", "/units/<unit_id>/history")
     @endpoint(auth=READ, summary="Every event of a unit")
-    def unit_history(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
+    def unit_history(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         return {"events": self.app.history_of(parse_uuid(unit_id, "unit"), UnitNotFound)}
 
     @http("POST", "/units/<unit_id>/budget-lines")
     @endpoint(auth=WRITE, body=BudgetLineRequest, status=201, summary="Add the budget line of a fiscal year")
-    def add_budget_line(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.add_budget_line(parse_uuid(unit_id, "unit"), actor=caller.subject, **data)
+    def add_budget_line(self, caller: Caller, data: commands.AddBudgetLine, unit_id: str) -> dict[str, Any]:
+        return self.app.add_budget_line(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("PATCH", "/units/<unit_id>/budget-lines/<int:fiscal_year>")
     @endpoint(auth=WRITE, body=UpdateBudgetLineRequest, summary="Record executed amounts or final accounts")
     def update_budget_line(
-        self, caller: Caller, data: dict, unit_id: str, fiscal_year: int
+        self, caller: Caller, data: commands.UpdateBudgetLine, unit_id: str, fiscal_year: int
     ) -> dict[str, Any]:
         return self.app.update_budget_line(
-            parse_uuid(unit_id, "unit"), fiscal_year, actor=caller.subject, **data
+            parse_uuid(unit_id, "unit"), fiscal_year, data, actor=caller.subject
         )
 
     @http("POST", "/units/<unit_id>/staffing-adjustments")
     @endpoint(auth=WRITE, body=StaffingAdjustmentRequest, status=201, summary="Record a staffing adjustment")
-    def adjust_staffing(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.adjust_staffing(parse_uuid(unit_id, "unit"), actor=caller.subject, **data)
+    def adjust_staffing(self, caller: Caller, data: commands.AdjustStaffing, unit_id: str) -> dict[str, Any]:
+        return self.app.adjust_staffing(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/closure")
     @endpoint(
         auth=WRITE, body=CloseUnitRequest, summary="Close the pilot: promote, extend, adjust or terminate"
     )
-    def close_unit(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.close_unit(parse_uuid(unit_id, "unit"), actor=caller.subject, **data)
+    def close_unit(self, caller: Caller, data: commands.CloseUnit, unit_id: str) -> dict[str, Any]:
+        return self.app.close_unit(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     # --- implementation plan ----------------------------------------------------------
 
     @http("POST", "/units/<unit_id>/plan")
     @endpoint(auth=WRITE, body=DraftPlanRequest, status=201, summary="Draft the unit's implementation plan")
-    def draft_plan(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        uid = parse_uuid(unit_id, "unit")
-        self.app.draft_plan(uid, actor=caller.subject, **data)
-        return self.app.plan(uid)
+    def draft_plan(self, caller: Caller, data: commands.DraftPlan, unit_id: str) -> dict[str, Any]:
+        return self.app.draft_plan(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("GET", "/units/<unit_id>/plan")
     @endpoint(auth=READ, query=AsOfQuery, summary="The unit's plan with its milestones")
-    def get_plan(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
+    def get_plan(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         return self.app.plan(parse_uuid(unit_id, "unit"), as_of=data["as_of"])
 
     @http("POST", "/units/<unit_id>/plan/submit")
     @endpoint(auth=WRITE, summary="Submit the plan")
-    def submit_plan(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.plan_command(parse_uuid(unit_id, "unit"), "submit", actor=caller.subject)
+    def submit_plan(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
+        return self.app.submit_plan(parse_uuid(unit_id, "unit"), commands.SubmitPlan(), actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/plan/approve")
     @endpoint(auth=WRITE, body=ApprovePlanRequest, summary="Approve the plan by an approve_plan decision")
-    def approve_plan(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.plan_command(parse_uuid(unit_id, "unit"), "approve", actor=caller.subject, **data)
+    def approve_plan(self, caller: Caller, data: commands.ApprovePlan, unit_id: str) -> dict[str, Any]:
+        return self.app.approve_plan(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/plan/in-force")
     @endpoint(auth=WRITE, body=InForceRequest, summary="Put the approved plan in force")
-    def plan_in_force(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.plan_command(
-            parse_uuid(unit_id, "unit"), "put_in_force", actor=caller.subject, **data
-        )
+    def plan_in_force(self, caller: Caller, data: commands.PutPlanInForce, unit_id: str) -> dict[str, Any]:
+        return self.app.put_plan_in_force(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/plan/complete")
     @endpoint(auth=WRITE, body=EndPlanRequest, summary="Complete the plan")
-    def complete_plan(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.plan_command(
-            parse_uuid(unit_id, "unit"), "end", status="completed", actor=caller.subject, **data
-        )
+    def complete_plan(self, caller: Caller, data: commands.EndPlan, unit_id: str) -> dict[str, Any]:
+        return self.app.complete_plan(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/plan/terminate")
     @endpoint(auth=WRITE, body=EndPlanRequest, summary="Terminate the plan")
-    def terminate_plan(self, caller: Caller, data: dict, unit_id: str) -> dict[str, Any]:
-        return self.app.plan_command(
-            parse_uuid(unit_id, "unit"), "end", status="terminated", actor=caller.subject, **data
-        )
+    def terminate_plan(self, caller: Caller, data: commands.EndPlan, unit_id: str) -> dict[str, Any]:
+        return self.app.terminate_plan(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/plan/milestones/<key>/met")
     @endpoint(auth=WRITE, body=MilestoneMetRequest, summary="Record a milestone met")
-    def meet_milestone(self, caller: Caller, data: dict, unit_id: str, key: str) -> dict[str, Any]:
-        return self.app.plan_command(
-            parse_uuid(unit_id, "unit"), "meet_milestone", key=key, actor=caller.subject, **data
-        )
+    def meet_milestone(
+        self, caller: Caller, data: commands.MeetMilestone, unit_id: str, key: str
+    ) -> dict[str, Any]:
+        return self.app.meet_milestone(parse_uuid(unit_id, "unit"), key, data, actor=caller.subject)
 
     # --- service matters ------------------------------------------------------------
 
@@ -198,13 +190,12 @@ class PilotsService(EventSourcedService):
         status=201,
         summary="Identify a service matter under a published, suitable catalogue item",
     )
-    def identify_matter(self, caller: Caller, data: dict) -> dict[str, Any]:
-        uid = data.pop("unit_id")
-        return {"id": str(self.app.identify_matter(uid, actor=caller.subject, **data))}
+    def identify_matter(self, caller: Caller, data: commands.IdentifyMatter) -> dict[str, Any]:
+        return {"id": self.app.identify_matter(data, actor=caller.subject)["id"]}
 
     @http("GET", "/matters")
     @endpoint(auth=READ, query=MatterListQuery, summary="Service matters by unit, status or review flag")
-    def list_matters(self, caller: Caller, data: dict) -> dict[str, Any]:
+    def list_matters(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {
             "matters": self.app.matters(
                 unit=data["unit_id"], status=data["status"], needs_review=data["needs_review"]
@@ -213,53 +204,53 @@ class PilotsService(EventSourcedService):
 
     @http("GET", "/matters/<matter_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One service matter, now or as of a past moment")
-    def get_matter(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
+    def get_matter(self, caller: Caller, data: dict[str, Any], matter_id: str) -> dict[str, Any]:
         return self.app.matter(parse_uuid(matter_id, "service matter"), as_of=data["as_of"])
 
     @http("GET", "/matters/<matter_id>/history")
     @endpoint(auth=READ, summary="Every event of a service matter")
-    def matter_history(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
+    def matter_history(self, caller: Caller, data: dict[str, Any], matter_id: str) -> dict[str, Any]:
         return {"events": self.app.history_of(parse_uuid(matter_id, "service matter"), MatterNotFound)}
-
-    def _matter(self, caller: Caller, matter_id: str, command: str, **kwargs: Any) -> dict[str, Any]:
-        return self.app.matter_command(
-            parse_uuid(matter_id, "service matter"), command, actor=caller.subject, **kwargs
-        )
 
     @http("POST", "/matters/<matter_id>/assess")
     @endpoint(auth=WRITE, body=AssessRequest, summary="Assess, with the rationale")
-    def assess_matter(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
-        return self._matter(caller, matter_id, "assess", **data)
+    def assess_matter(self, caller: Caller, data: commands.AssessMatter, matter_id: str) -> dict[str, Any]:
+        return self.app.assess_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/approve")
     @endpoint(auth=WRITE, summary="Approve for conversion to purchase")
-    def approve_matter(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
-        return self._matter(caller, matter_id, "approve_for_conversion")
+    def approve_matter(self, caller: Caller, data: dict[str, Any], matter_id: str) -> dict[str, Any]:
+        mid = parse_uuid(matter_id, "service matter")
+        return self.app.approve_matter(mid, commands.ApproveMatter(), actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/reject")
     @endpoint(auth=WRITE, body=RejectRequest, summary="Reject, with the reason")
-    def reject_matter(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
-        return self._matter(caller, matter_id, "reject", **data)
+    def reject_matter(self, caller: Caller, data: commands.RejectMatter, matter_id: str) -> dict[str, Any]:
+        return self.app.reject_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/budget")
     @endpoint(auth=WRITE, body=BudgetRequest, summary="Budget it under the unit's line for the year")
-    def budget_matter(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
-        return self._matter(caller, matter_id, "allocate_budget", **data)
+    def budget_matter(self, caller: Caller, data: commands.BudgetMatter, matter_id: str) -> dict[str, Any]:
+        return self.app.budget_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/contract")
     @endpoint(auth=WRITE, body=ContractRequest, summary="Record the purchase contract")
-    def contract_matter(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
-        return self._matter(caller, matter_id, "contract_with", **data)
+    def contract_matter(
+        self, caller: Caller, data: commands.ContractMatter, matter_id: str
+    ) -> dict[str, Any]:
+        return self.app.contract_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/delivery")
     @endpoint(auth=WRITE, body=DeliveryRequest, summary="Record that delivery started")
-    def start_delivery(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
-        return self._matter(caller, matter_id, "start_delivery", **data)
+    def start_delivery(self, caller: Caller, data: commands.StartDelivery, matter_id: str) -> dict[str, Any]:
+        return self.app.start_delivery(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/evaluations")
     @endpoint(auth=WRITE, body=EvaluationRequest, status=201, summary="Record a performance evaluation")
-    def evaluate_matter(self, caller: Caller, data: dict, matter_id: str) -> dict[str, Any]:
-        return self._matter(caller, matter_id, "evaluate", **data)
+    def evaluate_matter(
+        self, caller: Caller, data: commands.EvaluateMatter, matter_id: str
+    ) -> dict[str, Any]:
+        return self.app.evaluate_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
 
 Service = PilotsService

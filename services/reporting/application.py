@@ -3,18 +3,23 @@ live or as of any past moment."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from services.reporting.domain import Figures, Received, received_id
 from shared.persistence.eventlog import ServiceApplication
+from shared.persistence.topics import moved
+
+moved("services.reporting.domain", Received)  # stored before the domain became a package (issue 9)
 
 
 class ReportingApplication(ServiceApplication):
     name = "reporting"
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        super().__init__(env)
+    def __init__(self, env: Mapping[str, str] | None = None, **options: Any) -> None:
+        """``options`` are the kit's (clock, zone, store preparation), passed on unchanged."""
+        super().__init__(env, **options)
         self._live = Figures()
         self._live_position = 0
 

@@ -17,7 +17,7 @@ from services.reporting import integration
 from services.reporting.application import ReportingApplication
 from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
 from shared.contracts import PRODUCERS
-from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events
+from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
 from shared.web.auth import Caller
 from shared.web.http import PUBLIC, NotFoundError, endpoint
 from shared.web.service import EventSourcedService
@@ -85,7 +85,7 @@ class ReportingService(EventSourcedService):
 
     app: ReportingApplication = ApplicationProvider(ReportingApplication, mapper=integration.to_integration)
     tokens = Tokens()
-    inbox = Inbox("app", INBOX_HANDLERS)
+    inbox: InboxHandle = Inbox("app", INBOX_HANDLERS)
 
     @consume_events("catalogue")
     def on_catalogue_event(self, body: Any) -> str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
-
-LEVELS = ("central", "provincial", "prefecture", "county", "departmental")
-NODE_KINDS = ("public_service", "auxiliary_service")
+from shared.vocabulary.catalogue import LEVELS, NODE_KINDS
 
 
 class _Contract(Schema):
@@ -116,7 +114,7 @@ class NegativeListEntryAdded(_Contract):
     actor = fields.String(required=True)
 
 
-EVENTS: dict[str, type[_Contract]] = {
+EVENTS: dict[str, type[Schema]] = {
     cls.__name__: cls
     for cls in (
         CatalogueDrafted,

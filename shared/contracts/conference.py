@@ -5,12 +5,8 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
+from shared.vocabulary.conference import BODY_KINDS, DECISION_KINDS, DOCUMENT_KINDS, MEETING_KINDS
 from shared.web.fields import IsoDate
-
-BODY_KINDS = ("leadership_group", "joint_conference")
-MEETING_KINDS = ("plenary", "special_topic", "liaison_preparatory")
-DECISION_KINDS = ("adopt_catalogue", "designate_pilot", "approve_plan", "issue_policy_document", "general")
-DOCUMENT_KINDS = ("opinion", "plan", "notice", "catalogue")
 
 DATE = IsoDate  # calendar dates as ISO strings (YYYY-MM-DD)
 
@@ -195,7 +191,7 @@ class PolicyDocumentRepealed(_Document):
     repealed_on = DATE(required=True)
 
 
-EVENTS: dict[str, type[_Contract]] = {
+EVENTS: dict[str, type[Schema]] = {
     cls.__name__: cls
     for cls in (
         BodyProposed, BodyEstablished, MemberAdded, MemberRemoved, BodyDissolved,

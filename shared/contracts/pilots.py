@@ -5,16 +5,9 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
+from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
 from shared.web.fields import IsoDate
 
-UNIT_TYPES = ("administrative", "public_welfare_1", "public_welfare_2", "business")
-UNDERTAKER_TYPES = (
-    "enterprise", "social_organisation", "public_welfare_2", "production_business_institution",
-    "rural_collective", "grassroots_self_governing", "individual", "public_welfare_1",
-    "appropriation_funded_mass_organisation",
-)  # fmt: skip
-EVALUATION_KINDS = ("self", "panel", "third_party")
-CLOSURE_DECISIONS = ("promote", "extend", "adjust", "terminate")
 MONEY = fields.String  # yuan as decimal text, e.g. "300000.00"
 
 
@@ -197,7 +190,7 @@ class ServiceMatterFlaggedForReview(_Matter):
     catalogue_id = fields.UUID(required=True)
 
 
-EVENTS: dict[str, type[_Contract]] = {
+EVENTS: dict[str, type[Schema]] = {
     cls.__name__: cls
     for cls in (
         PilotUnitDesignated, BudgetLineAdded, BudgetLineUpdated, StaffingAdjusted, PilotClosed,

@@ -192,7 +192,6 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
             "required": ["error", "message", "details"],
         },
     )
-    error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     paths: dict[str, dict[str, Any]] = {}
     for attr in sorted(dir(service_cls)):
         fn = getattr(service_cls, attr)
@@ -201,41 +200,48 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
             url = getattr(entrypoint, "url", None)
             if url is None or api is None:
                 continue
-            path = _openapi_path(url)
-            operation: dict[str, Any] = {
-                "operationId": attr,
-                "summary": api["summary"] or attr,
-                "responses": {str(api["status"]): {"description": "success"}},
-            }
-            if api["response"] is not None:
-                operation["responses"][str(api["status"])]["content"] = {
-                    "application/json": {"schema": api["response"]}
-                }
-            params = [
-                {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
-                for name, kind in _path_names(url)
-            ]
-            if api["query"] is not None:
-                operation["parameters"] = params + [{"in": "query", "schema": api["query"]}]
-                operation["responses"]["422"] = {"description": "invalid query", **error_ref}
-            elif params:
-                operation["parameters"] = params
-            if api["body"] is not None:
-                operation["requestBody"] = {
-                    "required": True,
-                    "content": {"application/json": {"schema": api["body"]}},
-                }
-                operation["responses"]["422"] = {"description": "invalid input", **error_ref}
-            if api["auth"] != PUBLIC:
-                operation["security"] = [{"bearer": []}]
-                operation["responses"]["401"] = {"description": "no valid token", **error_ref}
-            if api["auth"] in (WRITE, ADMIN):
-                operation["responses"]["403"] = {"description": "role not allowed", **error_ref}
-                operation["responses"]["409"] = {"description": "a rule refused it", **error_ref}
-            paths.setdefault(path, {})[entrypoint.method.lower()] = operation
+            operation = _operation(attr, api, url)
+            paths.setdefault(_openapi_path(url), {})[entrypoint.method.lower()] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+_ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _operation(operation_id: str, api: dict[str, Any], url: str) -> dict[str, Any]:
+    """One OpenAPI operation from an ``@endpoint``'s declaration."""
+    responses: dict[str, Any] = {str(api["status"]): {"description": "success"}}
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": api["summary"] or operation_id,
+        "responses": responses,
+    }
+    if api["response"] is not None:
+        responses[str(api["status"])]["content"] = {"application/json": {"schema": api["response"]}}
+    params = [
+        {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
+        for name, kind in _path_names(url)
+    ]
+    if api["query"] is not None:
+        params.append({"in": "query", "schema": api["query"]})
+        responses["422"] = {"description": "invalid query", **_ERROR_REF}
+    if params:
+        operation["parameters"] = params
+    if api["body"] is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": api["body"]}},
+        }
+        responses["422"] = {"description": "invalid input", **_ERROR_REF}
+    if api["auth"] != PUBLIC:
+        operation["security"] = [{"bearer": []}]
+        responses["401"] = {"description": "no valid token", **_ERROR_REF}
+    if api["auth"] in (WRITE, ADMIN):
+        responses["403"] = {"description": "role not allowed", **_ERROR_REF}
+        responses["409"] = {"description": "a rule refused it", **_ERROR_REF}
+    return operation
 
 
 # werkzeug converters -> OpenAPI types

@@ -71,7 +71,7 @@ def answer_paths(get: Any, as_of: str) -> dict[str, list[str]]:
 
 
 def main() -> int:
-    from reform.demo import load
+    from reform.scenario import load
 
     work = Path(tempfile.mkdtemp(prefix="legacy-store-"))
     vhost = create_vhost()

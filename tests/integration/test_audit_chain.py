@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
 from services.catalogue.application import CatalogueApplication
+from services.catalogue.commands import AddNode, DraftCatalogue
 from shared.config import settings_from_env
 from shared.persistence.audit import read_sqlite, verify_rows
 
@@ -18,11 +20,14 @@ def store(tmp_path: Path) -> Path:
     settings = settings_from_env("catalogue", {"DATA_DIR": str(tmp_path)})
     app = CatalogueApplication(settings.persistence_env)
     app.ensure_national_negative_list()  # positions 1..8
-    cid = app.draft_catalogue(
-        actor="e", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
+    cid = UUID(
+        app.draft_catalogue(
+            DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
+            actor="e",
+        )["id"]
     )
     for code in ("A", "B", "C"):
-        app.add_node(cid, actor="e", code=code, name=f"Item {code}")  # positions 10..12
+        app.add_node(cid, AddNode(code=code, name=f"Item {code}"), actor="e")  # positions 10..12
     app.close()
     return tmp_path / "catalogue.sqlite3"
 

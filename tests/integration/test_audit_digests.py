@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 
 from services.catalogue.application import CatalogueApplication
+from services.catalogue.commands import AddNode, ChangeNode, DraftCatalogue
 from shared.config import settings_from_env
 from shared.persistence.audit import content_digest, link, read_sqlite, verify_store
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
@@ -34,11 +35,14 @@ def build(data_dir: Path, key: Path | None = None) -> UUID:
     )
     app.ensure_national_negative_list()
     notary.record_if_due(app)  # a digest after position 8
-    cid = app.draft_catalogue(
-        actor="alice", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
+    cid = UUID(
+        app.draft_catalogue(
+            DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
+            actor="alice",
+        )["id"]
     )
-    app.add_node(cid, actor="bob", code="A", name="Public services")
-    app.change_node(cid, "A", actor="bob", name="Public services (2020)")
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="bob")
+    app.change_node(cid, "A", ChangeNode(name="Public services (2020)"), actor="bob")
     notary.record_if_due(app)
     app.close()
     return cid

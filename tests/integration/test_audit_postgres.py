@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import UUID
 
 import psycopg
 import pytest
 
 from services.catalogue.application import CatalogueApplication
+from services.catalogue.commands import AddNode, DraftCatalogue
 from shared.config import settings_from_env
 from shared.persistence.audit import read_postgres, verify_store
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
@@ -40,11 +42,14 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
     )
     app.ensure_national_negative_list()  # 1..8
     notary.record_if_due(app)  # 9
-    cid = app.draft_catalogue(
-        actor="e", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
+    cid = UUID(
+        app.draft_catalogue(
+            DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
+            actor="e",
+        )["id"]
     )
     for code in ("A", "B"):
-        app.add_node(cid, actor="e", code=code, name=f"Item {code}")  # 10..12
+        app.add_node(cid, AddNode(code=code, name=f"Item {code}"), actor="e")  # 10..12
     app.close()
     yield env
     with psycopg.connect(**DSN, autocommit=True) as conn:

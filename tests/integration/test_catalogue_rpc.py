@@ -32,19 +32,19 @@ def test_a_catalogue_is_drafted_and_published_over_rpc(
     rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess
 ) -> None:
     token = tokens["editor"]
-    cid = rpc.draft_catalogue_rpc(token, DRAFT)["id"]
-    rpc.add_node_rpc(token, cid, {"code": "A", "name": "Public services"})
-    rpc.add_node_rpc(token, cid, {"code": "A01", "name": "Culture", "parent_code": "A"})
-    rpc.change_node_rpc(token, cid, "A01", {"name": "Cultural services"})
-    rpc.record_consultation_rpc(token, cid, {"departments": ["Finance"]})
-    published = rpc.publish_rpc(token, cid, {"decision_ref": "JC-2020-1/D2"})
+    cid = rpc.call(token, "draft_catalogue", DRAFT)["id"]
+    rpc.call(token, "add_node", {"code": "A", "name": "Public services"}, catalogue_id=cid)
+    rpc.call(token, "add_node", {"code": "A01", "name": "Culture", "parent_code": "A"}, catalogue_id=cid)
+    rpc.call(token, "change_node", {"name": "Cultural services"}, catalogue_id=cid, code="A01")
+    rpc.call(token, "record_consultation", {"departments": ["Finance"]}, catalogue_id=cid)
+    published = rpc.call(token, "publish", {"decision_ref": "JC-2020-1/D2"}, catalogue_id=cid)
     assert published["status"] == "published"
     over_http = CatalogueClient(catalogue.url, token).get(cid)
-    assert rpc.get_catalogue_rpc(cid) == over_http
-    history = rpc.catalogue_history_rpc(tokens["auditor"], cid)["events"]
+    assert rpc.call(None, "get_catalogue", {}, catalogue_id=cid) == over_http
+    history = rpc.call(tokens["auditor"], "catalogue_history", {}, catalogue_id=cid)["events"]
     assert [h["event"] for h in history][-1] == "Catalogue.Published"
-    revision = rpc.revise_rpc(token, cid)["id"]
-    assert rpc.get_catalogue_rpc(revision, token=token)["supersedes"] == cid
+    revision = rpc.call(token, "revise", {}, catalogue_id=cid)["id"]
+    assert rpc.call(token, "get_catalogue", {}, catalogue_id=revision)["supersedes"] == cid
 
 
 @pytest.mark.parametrize(
@@ -52,16 +52,20 @@ def test_a_catalogue_is_drafted_and_published_over_rpc(
     [
         (
             "editor",
-            lambda rpc, t: rpc.draft_catalogue_rpc(t, {**DRAFT, "level": "galactic"}),
+            lambda rpc, t: rpc.call(t, "draft_catalogue", {**DRAFT, "level": "galactic"}),
             "ValidationError",
         ),
-        (None, lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Unauthenticated"),
-        ("auditor", lambda rpc, t: rpc.draft_catalogue_rpc(t, DRAFT), "Forbidden"),
-        ("editor", lambda rpc, t: rpc.get_catalogue_rpc("not-a-uuid", token=t), "NotFoundError"),
+        (None, lambda rpc, t: rpc.call(t, "draft_catalogue", DRAFT), "Unauthenticated"),
+        ("auditor", lambda rpc, t: rpc.call(t, "draft_catalogue", DRAFT), "Forbidden"),
         (
             "editor",
-            lambda rpc, t: rpc.add_negative_list_entry_rpc(
-                t, {"code": "x_y", "text": "t", "legal_basis": "b"}
+            lambda rpc, t: rpc.call(t, "get_catalogue", {}, catalogue_id="not-a-uuid"),
+            "NotFoundError",
+        ),
+        (
+            "editor",
+            lambda rpc, t: rpc.call(
+                t, "add_negative_list_entry", {"code": "x_y", "text": "t", "legal_basis": "b"}
             ),
             "Forbidden",
         ),
@@ -85,10 +89,15 @@ def test_rpc_refusals_name_the_reason_and_store_nothing(
 def test_a_domain_rule_over_rpc_names_the_rule(
     rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess
 ) -> None:
-    cid = rpc.draft_catalogue_rpc(tokens["editor"], DRAFT)["id"]
+    cid = rpc.call(tokens["editor"], "draft_catalogue", DRAFT)["id"]
     before = catalogue.health()["last_position"]
     with pytest.raises(RemoteError) as refused:
-        rpc.add_node_rpc(tokens["editor"], cid, {"code": "A", "name": "Loans", "nature": "financing"})
+        rpc.call(
+            tokens["editor"],
+            "add_node",
+            {"code": "A", "name": "Loans", "nature": "financing"},
+            catalogue_id=cid,
+        )
     assert refused.value.exc_type == "OnNegativeList"
     assert catalogue.health()["last_position"] == before
 
@@ -96,7 +105,7 @@ def test_a_domain_rule_over_rpc_names_the_rule(
 def test_tokens_never_appear_in_the_service_log(
     catalogue: ServiceProcess, tokens: dict[str, str], rpc: Any
 ) -> None:
-    rpc.draft_catalogue_rpc(tokens["editor"], DRAFT)
+    rpc.call(tokens["editor"], "draft_catalogue", DRAFT)
     CatalogueClient(catalogue.url, tokens["admin"]).draft()
     log = catalogue.log_path.read_text(errors="replace")
     assert log  # the service does log

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from uuid import UUID
 
 import psycopg
 import pytest
 
 from services.catalogue.application import CatalogueApplication
+from services.catalogue.commands import AddNode, DraftCatalogue, Publish, RecordConsultation
 from services.catalogue.integration import to_integration
 from shared.messaging.feed import read_feed
 
@@ -34,12 +36,15 @@ def env() -> Iterator[dict[str, str]]:
 def test_the_catalogue_runs_on_postgres_and_rebuilds_the_same_state(env: dict[str, str]) -> None:
     app = CatalogueApplication(env)
     app.ensure_national_negative_list()
-    cid = app.draft_catalogue(
-        actor="e", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
+    cid = UUID(
+        app.draft_catalogue(
+            DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
+            actor="e",
+        )["id"]
     )
-    app.add_node(cid, actor="e", code="A", name="Public services")
-    app.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
-    app.publish(cid, decision_ref="D1", actor="e")
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.publish(cid, Publish(decision_ref="D1"), actor="e")
     state, feed = app.catalogue(cid), read_feed(app, "catalogue", to_integration, 0, 1000)
     app.close()
     again = CatalogueApplication(env)

@@ -6,10 +6,30 @@ from typing import Any
 from uuid import UUID
 
 from services.catalogue.application import CatalogueApplication
+from services.catalogue.commands import (
+    AddNode,
+    DraftCatalogue,
+    Publish,
+    RecordConsultation,
+    RemoveNode,
+    Revise,
+)
 from services.catalogue.integration import to_integration as catalogue_events
 from services.conference.application import ConferenceApplication
+from services.conference.commands import (
+    AgendaItem,
+    DecisionSpec,
+    EstablishBody,
+    HoldMeeting,
+    IssueMinutes,
+    ProposeBody,
+    ProposeMeeting,
+    ScheduleMeeting,
+    TaskSpec,
+)
 from services.conference.integration import to_integration as conference_events
 from services.pilots.application import PilotsApplication
+from services.pilots.commands import DesignateUnit
 from services.pilots.service import INBOX_HANDLERS
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.feed import read_feed
@@ -46,75 +66,80 @@ class World:
         self, *codes: str, supersedes: UUID | None = None, unsuitable: tuple[str, ...] = ()
     ) -> UUID:
         if supersedes is None:
-            cid = self.catalogue.draft_catalogue(
-                actor="e",
-                title="Guidance catalogue",
-                jurisdiction="J",
-                level="prefecture",
-                issuer="I",
-                fiscal_year=2019,
+            draft = DraftCatalogue(
+                title="Guidance catalogue", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
             )
-            self.catalogue.add_node(cid, actor="e", code="A", name="Public services")
+            cid = UUID(self.catalogue.draft_catalogue(draft, actor="e")["id"])
+            self.catalogue.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
         else:
-            cid = self.catalogue.revise(supersedes, actor="e")
+            cid = UUID(self.catalogue.revise(supersedes, Revise(), actor="e")["id"])
             for code in list(self.catalogue.catalogue(cid)["nodes"])[::-1]:
                 if code["code"] != "A":
-                    self.catalogue.remove_node(cid, code["code"], actor="e")
+                    self.catalogue.remove_node(cid, RemoveNode(code=code["code"]), actor="e")
         for code in codes:
-            self.catalogue.add_node(
-                cid,
-                actor="e",
+            node = AddNode(
                 code=code,
                 name=f"Item {code}",
                 parent_code="A",
                 suitable_for_social_forces=code not in unsuitable,
             )
-        self.catalogue.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
-        self.catalogue.publish(cid, decision_ref="D", actor="e")
+            self.catalogue.add_node(cid, node, actor="e")
+        self.catalogue.record_consultation(
+            cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e"
+        )
+        self.catalogue.publish(cid, Publish(decision_ref="D"), actor="e")
         return cid
 
     def decision(self, kind: str, subject: str, tasks: list[dict[str, Any]] | None = None) -> UUID:
-        body = self.conference.propose_body(
+        c = self.conference
+        body = c.propose_body(
+            ProposeBody(
+                kind="joint_conference",
+                name="JC",
+                chief_convener="C",
+                conveners=[],
+                lead_unit="F",
+                office="O",
+                duties=[],
+            ),
             actor="o",
-            kind="joint_conference",
-            name="JC",
-            chief_convener="C",
-            conveners=[],
-            lead_unit="F",
-            office="O",
-            duties=[],
         )
-        self.conference.establish_body(
-            body, actor="o", establishing_document="D", established_on="2019-12-01"
+        body_id = UUID(body["id"])
+        c.establish_body(
+            body_id, EstablishBody(establishing_document="D", established_on="2019-12-01"), actor="o"
         )
-        meeting = self.conference.propose_meeting(
+        meeting = c.propose_meeting(
+            ProposeMeeting(
+                body_id=body_id,
+                number="1",
+                kind="plenary",
+                date="2019-12-20",
+                chair="C",
+                invitees=[],
+                agenda=[AgendaItem(proposing_unit="F", title="T", materials=[])],
+            ),
             actor="o",
-            body_id=body,
-            number="1",
-            kind="plenary",
-            date="2019-12-20",
-            chair="C",
-            invitees=[],
-            agenda=[{"proposing_unit": "F", "title": "T", "materials": []}],
         )
-        self.conference.schedule_meeting(meeting, approved_by="C", actor="o")
-        self.conference.hold_meeting(meeting, held_on="2019-12-20", attendees=[], actor="o")
-        ids = self.conference.issue_minutes(
-            meeting,
+        meeting_id = UUID(meeting["id"])
+        c.schedule_meeting(meeting_id, ScheduleMeeting(approved_by="C"), actor="o")
+        c.hold_meeting(meeting_id, HoldMeeting(held_on="2019-12-20", attendees=[]), actor="o")
+        spec = DecisionSpec(
+            number=1, kind=kind, title="T", subject=subject, tasks=[TaskSpec(**t) for t in tasks or []]
+        )
+        minutes = c.issue_minutes(
+            meeting_id,
+            IssueMinutes(document_number="JY", issued_on="2019-12-25", decisions=[spec]),
             actor="o",
-            document_number="JY",
-            issued_on="2019-12-25",
-            decisions=[{"number": 1, "kind": kind, "title": "T", "subject": subject, "tasks": tasks or []}],
         )
-        return UUID(ids[0])
+        return UUID(minutes["minutes"]["decision_ids"][0])
 
     def unit(self, decision: UUID) -> UUID:
-        return self.pilots.designate_unit(
+        command = DesignateUnit(
             decision_id=decision,
             name=UNIT,
-            actor="p",
             unit_type="public_welfare_2",
             competent_department="Propaganda Department",
             staffing_baseline=120,
             funding_type="full appropriation",
         )
+        return UUID(self.pilots.designate_unit(command, actor="p")["id"])

@@ -18,6 +18,8 @@ def layer_files(service: str, layer: str) -> list[Path]:
     folder = ROOT / "services" / service
     single = folder / f"{layer}.py"
     return [single] if single.exists() else sorted((folder / layer).rglob("*.py"))
+
+
 FRAMEWORKS = {"nameko", "kombu", "amqp", "marshmallow", "werkzeug", "eventlet", "requests"}
 
 
@@ -47,7 +49,8 @@ def test_domain_application_and_commands_import_no_framework(service: str, layer
 def test_the_domain_imports_only_the_standard_library_and_eventsourcing_domain(service: str) -> None:
     import sys
 
-    own = {f"services.{service}.domain", f"shared.vocabulary.{service}"}
+    # its own package, and the published vocabulary of any producer (reporting folds them all)
+    own = {f"services.{service}.domain", "shared.vocabulary"}
     assert layer_files(service, "domain"), f"{service} has no domain"
     for path in layer_files(service, "domain"):
         for module in imported_modules(path):

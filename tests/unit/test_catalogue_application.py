@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
 
 from services.catalogue.application import CatalogueApplication, CatalogueNotFound
+from services.catalogue.commands import (
+    AddNegativeListEntry,
+    AddNode,
+    ChangeNode,
+    DraftCatalogue,
+    Publish,
+    RecordConsultation,
+    RemoveNode,
+    Revise,
+    Revoke,
+)
 from services.catalogue.domain import OnNegativeList
 from services.catalogue.integration import to_integration
 from shared.contracts import validate_envelope
@@ -22,9 +35,11 @@ def app() -> CatalogueApplication:
 
 
 def new_catalogue(app: CatalogueApplication) -> UUID:
-    return app.draft_catalogue(
-        actor="editor", title="T", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
+    view = app.draft_catalogue(
+        DraftCatalogue(title="T", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019),
+        actor="editor",
     )
+    return UUID(view["id"])
 
 
 def test_the_national_negative_list_is_seeded_once(app: CatalogueApplication) -> None:
@@ -38,7 +53,7 @@ def test_a_refused_command_stores_nothing(app: CatalogueApplication) -> None:
     cid = new_catalogue(app)
     before = app.last_position()
     with pytest.raises(OnNegativeList):
-        app.add_node(cid, actor="e", code="A", name="Loan", nature="financing")
+        app.add_node(cid, AddNode(code="A", name="Loan", nature="financing"), actor="e")
     assert app.last_position() == before
 
 
@@ -48,16 +63,18 @@ def test_an_unknown_catalogue_is_not_found(app: CatalogueApplication) -> None:
 
 
 def test_an_entry_added_to_the_negative_list_refuses_later_nodes(app: CatalogueApplication) -> None:
-    app.add_negative_list_entry(code="lottery", text="Lotteries", legal_basis="local", actor="admin")
+    app.add_negative_list_entry(
+        AddNegativeListEntry(code="lottery", text="Lotteries", legal_basis="local"), actor="admin"
+    )
     with pytest.raises(OnNegativeList):
-        app.add_node(new_catalogue(app), actor="e", code="A", name="Lottery", nature="lottery")
+        app.add_node(new_catalogue(app), AddNode(code="A", name="Lottery", nature="lottery"), actor="e")
 
 
 def test_as_of_reads_the_state_at_a_past_moment(app: CatalogueApplication) -> None:
     cid = new_catalogue(app)
-    app.add_node(cid, actor="e", code="A", name="Public services")
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
     moment = datetime.now(UTC)
-    app.add_node(cid, actor="e", code="B", name="Auxiliary", kind="auxiliary_service")
+    app.add_node(cid, AddNode(code="B", name="Auxiliary", kind="auxiliary_service"), actor="e")
     assert [n["code"] for n in app.catalogue(cid, as_of=moment)["nodes"]] == ["A"]
     assert [n["code"] for n in app.catalogue(cid)["nodes"]] == ["A", "B"]
     with pytest.raises(CatalogueNotFound):
@@ -66,14 +83,14 @@ def test_as_of_reads_the_state_at_a_past_moment(app: CatalogueApplication) -> No
 
 def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplication) -> None:
     cid = new_catalogue(app)
-    app.add_node(cid, actor="e", code="A", name="Public services")
-    app.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
-    app.publish(cid, decision_ref="D1", actor="e")
-    rid = app.revise(cid, actor="e")
-    app.remove_node(rid, "A", actor="e")
-    app.add_node(rid, actor="e", code="B", name="Auxiliary", kind="auxiliary_service")
-    app.record_consultation(rid, departments=["Finance"], expert_review=False, actor="e")
-    app.publish(rid, decision_ref="D2", actor="e")
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.publish(cid, Publish("D1"), actor="e")
+    rid = UUID(app.revise(cid, Revise(), actor="e")["id"])
+    app.remove_node(rid, RemoveNode("A"), actor="e")
+    app.add_node(rid, AddNode(code="B", name="Auxiliary", kind="auxiliary_service"), actor="e")
+    app.record_consultation(rid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.publish(rid, Publish("D2"), actor="e")
     old, new = app.catalogue(cid), app.catalogue(rid)
     assert old["status"] == "superseded" and new["status"] == "published"
     assert old["revision"] == new["revision"] == {"added": 1, "removed": 1, "reworded": 0, "moved": 0}
@@ -82,7 +99,7 @@ def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplica
 
 def test_history_names_the_actor_of_every_event(app: CatalogueApplication) -> None:
     cid = new_catalogue(app)
-    app.add_node(cid, actor="someone-else", code="A", name="Public services")
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="someone-else")
     history = app.history(cid)
     assert [(h["event"], h["actor"]) for h in history] == [
         ("Catalogue.Drafted", "editor"),
@@ -92,16 +109,16 @@ def test_history_names_the_actor_of_every_event(app: CatalogueApplication) -> No
 
 def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: CatalogueApplication) -> None:
     cid = new_catalogue(app)
-    app.add_node(cid, actor="e", code="A", name="Public services")
-    app.change_node(cid, "A", actor="e", name="Public services (revised)")
-    app.add_node(cid, actor="e", code="A01", name="x", parent_code="A")
-    app.remove_node(cid, "A01", actor="e")
-    app.record_consultation(cid, departments=["Finance"], expert_review=True, actor="e")
-    app.publish(cid, decision_ref="D1", actor="e")
-    rid = app.revise(cid, actor="e")
-    app.record_consultation(rid, departments=["Finance"], expert_review=False, actor="e")
-    app.publish(rid, decision_ref="D2", actor="e")
-    app.revoke(rid, reason="annulled", actor="e")
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
+    app.change_node(cid, "A", ChangeNode(name="Public services (revised)"), actor="e")
+    app.add_node(cid, AddNode(code="A01", name="x", parent_code="A"), actor="e")
+    app.remove_node(cid, RemoveNode("A01"), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=True), actor="e")
+    app.publish(cid, Publish("D1"), actor="e")
+    rid = UUID(app.revise(cid, Revise(), actor="e")["id"])
+    app.record_consultation(rid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.publish(rid, Publish("D2"), actor="e")
+    app.revoke(rid, Revoke("annulled"), actor="e")
     page = read_feed(app, "catalogue", to_integration, 0, 1000)
     for envelope in page["events"]:
         validate_envelope(envelope)
@@ -127,3 +144,27 @@ def test_the_feed_cursor_moves_past_private_events(app: CatalogueApplication) ->
     rest = read_feed(app, "catalogue", to_integration, first["next_after"], 1000)
     assert [e["position"] for e in rest["events"]] == list(range(3, app.last_position() + 1))
     assert rest["has_more"] is False
+
+
+def test_a_snapshot_stored_under_the_old_topic_still_loads(tmp_path: Path) -> None:
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.sqlite3")}
+    writer = CatalogueApplication(env)
+    cid = new_catalogue(writer)
+    for i in range(55):  # a snapshot at version 50
+        writer.add_node(cid, AddNode(code=f"A{i:02d}", name=f"Item {i}"), actor="e")
+    expected = writer.catalogue(cid)
+    writer.close()
+    with sqlite3.connect(tmp_path / "c.sqlite3") as db:
+        (state,) = db.execute("SELECT state FROM stored_snapshots").fetchone()
+        new, old = (
+            b'"services.catalogue.domain.catalogue:Catalogue"',
+            b'"services.catalogue.domain:Catalogue"',
+        )
+        assert new in state
+        db.execute("UPDATE stored_snapshots SET state = ?", (state.replace(new, old),))
+    reader = CatalogueApplication(env)
+    assert reader.snapshots is not None
+    (snapshot,) = reader.snapshots.get(cid)
+    assert snapshot.topic == "services.catalogue.domain:Catalogue"
+    assert reader.catalogue(cid) == expected
+    reader.close()

@@ -9,8 +9,29 @@ import pytest
 
 from services.conference import domain
 from services.conference.application import ConferenceApplication
+from services.conference.commands import (
+    AddMember,
+    AgendaItem,
+    ChaseTask,
+    CloseTask,
+    DecisionSpec,
+    EstablishBody,
+    ExtendTask,
+    HoldMeeting,
+    IssueDocument,
+    IssueMinutes,
+    ProposeBody,
+    ProposeMeeting,
+    RegisterDocument,
+    RepealDocument,
+    ReportTask,
+    ReturnTask,
+    ReviseDocument,
+    ScheduleMeeting,
+    TaskSpec,
+)
 from services.conference.domain import DuplicateTaskNumber
-from services.conference.integration import MAPPING, to_integration
+from services.conference.integration import to_integration
 from shared.contracts import validate_envelope
 from shared.messaging.feed import read_feed
 
@@ -37,60 +58,62 @@ def app(clock: Clock) -> ConferenceApplication:
     return application
 
 
+def member(unit: str, joined_on: str) -> AddMember:
+    return AddMember(unit=unit, representative="r", liaison_officer="l", joined_on=joined_on)
+
+
 def held_meeting(app: ConferenceApplication) -> UUID:
-    body = app.propose_body(
-        actor="o",
-        kind="leadership_group",
-        name="Leading group",
-        chief_convener=CHIEF,
-        conveners=[],
-        lead_unit="Finance",
-        office="Finance office",
-        duties=[],
+    body = UUID(
+        app.propose_body(
+            ProposeBody(
+                kind="leadership_group",
+                name="Leading group",
+                chief_convener=CHIEF,
+                conveners=[],
+                lead_unit="Finance",
+                office="Finance office",
+                duties=[],
+            ),
+            actor="o",
+        )["id"]
     )
-    app.establish_body(body, actor="o", establishing_document="Doc 1", established_on="2019-12-01")
-    app.add_member(
-        body, actor="o", unit="Finance", representative="r", liaison_officer="l", joined_on="2019-12-01"
+    app.establish_body(
+        body, EstablishBody(establishing_document="Doc 1", established_on="2019-12-01"), actor="o"
     )
-    meeting = app.propose_meeting(
-        actor="o",
-        body_id=body,
-        number="1",
-        kind="plenary",
-        date="2019-12-20",
-        chair=CHIEF,
-        agenda=[{"proposing_unit": "Finance", "title": "T", "materials": []}],
-        invitees=[],
+    app.add_member(body, member("Finance", "2019-12-01"), actor="o")
+    meeting = UUID(
+        app.propose_meeting(
+            ProposeMeeting(
+                body_id=body,
+                number="1",
+                kind="plenary",
+                date="2019-12-20",
+                chair=CHIEF,
+                agenda=[AgendaItem(proposing_unit="Finance", title="T", materials=[])],
+                invitees=[],
+            ),
+            actor="o",
+        )["id"]
     )
-    app.schedule_meeting(meeting, approved_by=CHIEF, actor="o")
-    app.hold_meeting(meeting, held_on="2019-12-20", attendees=["Finance"], actor="o")
+    app.schedule_meeting(meeting, ScheduleMeeting(approved_by=CHIEF), actor="o")
+    app.hold_meeting(meeting, HoldMeeting(held_on="2019-12-20", attendees=["Finance"]), actor="o")
     return meeting
 
 
-def minutes_with_task(app: ConferenceApplication, number: str, deadline: str) -> list[str]:
-    return app.issue_minutes(
-        held_meeting(app),
-        actor="o",
-        document_number="JY",
-        issued_on="2019-12-25",
-        decisions=[
-            {
-                "number": 1,
-                "kind": "general",
-                "title": "T",
-                "subject": None,
-                "tasks": [
-                    {
-                        "number": number,
-                        "content": "c",
-                        "lead_unit": "Finance",
-                        "co_units": [],
-                        "deadline": deadline,
-                    }
-                ],
-            }
-        ],
+def minutes(
+    number: str, deadline: str, document_number: str = "JY", issued_on: str = "2019-12-25"
+) -> IssueMinutes:
+    task = TaskSpec(number=number, content="c", lead_unit="Finance", co_units=[], deadline=deadline)
+    return IssueMinutes(
+        document_number=document_number,
+        issued_on=issued_on,
+        decisions=[DecisionSpec(number=1, kind="general", title="T", subject=None, tasks=[task])],
     )
+
+
+def minutes_with_task(app: ConferenceApplication, number: str, deadline: str) -> list[str]:
+    meeting = app.issue_minutes(held_meeting(app), minutes(number, deadline), actor="o")
+    return list(meeting["minutes"]["decision_ids"])
 
 
 def test_overdue_is_detected_once_by_the_clock(app: ConferenceApplication, clock: Clock) -> None:
@@ -109,29 +132,7 @@ def test_a_task_number_already_registered_refuses_the_whole_minutes(app: Confere
     meeting = held_meeting(app)
     before = app.last_position()
     with pytest.raises(DuplicateTaskNumber):
-        app.issue_minutes(
-            meeting,
-            actor="o",
-            document_number="JY2",
-            issued_on="2019-12-26",
-            decisions=[
-                {
-                    "number": 1,
-                    "kind": "general",
-                    "title": "T",
-                    "subject": None,
-                    "tasks": [
-                        {
-                            "number": "DB-7",
-                            "content": "c",
-                            "lead_unit": "Finance",
-                            "co_units": [],
-                            "deadline": "2020-03-01",
-                        }
-                    ],
-                }
-            ],
-        )
+        app.issue_minutes(meeting, minutes("DB-7", "2020-03-01", "JY2", "2019-12-26"), actor="o")
     assert app.last_position() == before
     assert app.meeting(meeting)["status"] == "held"
 
@@ -146,23 +147,23 @@ def test_minutes_decisions_and_tasks_are_saved_in_one_write(app: ConferenceAppli
 
 
 def test_the_body_as_of_a_past_moment_has_its_members_then(app: ConferenceApplication) -> None:
-    body = app.propose_body(
-        actor="o",
-        kind="joint_conference",
-        name="JC",
-        chief_convener=CHIEF,
-        conveners=[],
-        lead_unit="Finance",
-        office="Office",
-        duties=[],
+    body = UUID(
+        app.propose_body(
+            ProposeBody(
+                kind="joint_conference",
+                name="JC",
+                chief_convener=CHIEF,
+                conveners=[],
+                lead_unit="Finance",
+                office="Office",
+                duties=[],
+            ),
+            actor="o",
+        )["id"]
     )
-    app.add_member(
-        body, actor="o", unit="Finance", representative="r", liaison_officer="l", joined_on="2019-12-01"
-    )
+    app.add_member(body, member("Finance", "2019-12-01"), actor="o")
     moment = datetime.now(UTC)
-    app.add_member(
-        body, actor="o", unit="Audit", representative="r", liaison_officer="l", joined_on="2019-12-02"
-    )
+    app.add_member(body, member("Audit", "2019-12-02"), actor="o")
     assert [m["unit"] for m in app.body(body, as_of=moment)["members"]] == ["Finance"]
     assert [m["unit"] for m in app.body(body)["members"]] == ["Audit", "Finance"]
 
@@ -180,7 +181,7 @@ def test_every_domain_event_is_published_under_a_contract() -> None:
         for cls in vars(agg).values()
         if isinstance(cls, type) and issubclass(cls, agg.Event) and cls.__name__ not in ("Event", "Created")
     }
-    assert events == set(MAPPING)
+    assert events == set(to_integration.published())
 
 
 def test_the_feed_of_a_whole_story_validates_against_the_contracts(
@@ -189,21 +190,28 @@ def test_the_feed_of_a_whole_story_validates_against_the_contracts(
     decision = minutes_with_task(app, "DB-2", "2020-01-31")[0]
     task = UUID(app.decision(UUID(decision))["task_ids"][0])
     app.start_task(task, actor="o")
-    app.extend_task(task, actor="o", new_deadline="2020-02-29", reason="r", requested_on=None)
-    app.chase_task(task, actor="o", note="n", chased_on=None)
+    app.extend_task(task, ExtendTask(new_deadline="2020-02-29", reason="r", requested_on=None), actor="o")
+    app.chase_task(task, ChaseTask(note="n", chased_on=None), actor="o")
     clock.moment = datetime.fromisoformat("2020-03-02T12:00:00+08:00")
     app.detect_overdue()
-    app.report_task(task, actor="o", summary="s", reported_on=None)
-    app.return_task(task, actor="o", reason="r")
-    app.report_task(task, actor="o", summary="s2", reported_on=None)
-    app.close_task(task, actor="o", review="ok", closed_on=None)
+    app.report_task(task, ReportTask(summary="s", reported_on=None), actor="o")
+    app.return_task(task, ReturnTask(reason="r"), actor="o")
+    app.report_task(task, ReportTask(summary="s2", reported_on=None), actor="o")
+    app.close_task(task, CloseTask(review="ok", closed_on=None), actor="o")
     app.archive_task(task, actor="o")
-    doc = app.register_document(
-        actor="o", title="T", document_number="N", issuer="I", kind="plan", decision_id=UUID(decision)
+    doc = UUID(
+        app.register_document(
+            RegisterDocument(
+                title="T", document_number="N", issuer="I", kind="plan", decision_id=UUID(decision)
+            ),
+            actor="o",
+        )["id"]
     )
-    app.issue_document(doc, actor="o", issued_on="2020-01-01")
-    app.revise_document(doc, actor="o", revision_note="n", revised_on="2020-01-02", new_document_number=None)
-    app.repeal_document(doc, actor="o", reason="r", repealed_on="2020-01-03")
+    app.issue_document(doc, IssueDocument(issued_on="2020-01-01"), actor="o")
+    app.revise_document(
+        doc, ReviseDocument(revision_note="n", revised_on="2020-01-02", new_document_number=None), actor="o"
+    )
+    app.repeal_document(doc, RepealDocument(reason="r", repealed_on="2020-01-03"), actor="o")
     page = read_feed(app, "conference", to_integration, 0, 1000)
     for envelope in page["events"]:
         validate_envelope(envelope)

@@ -4,9 +4,12 @@ catalogue and conference applications: repeats and out-of-date events change not
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 import pytest
 
+from services.catalogue.commands import DraftCatalogue, Revoke
+from services.pilots import commands as c
 from services.pilots.application import CatalogueNotPublished
 from services.pilots.domain import DecisionDoesNotApply, DecisionUnknown, NotOnCatalogue
 from services.pilots.integration import to_integration as pilots_events
@@ -21,19 +24,38 @@ def world() -> World:
     return World()
 
 
+def designate(world: World, decision: UUID) -> UUID:
+    unit = c.DesignateUnit(
+        decision_id=decision,
+        name=UNIT,
+        unit_type="public_welfare_2",
+        competent_department="Propaganda Department",
+        staffing_baseline=120,
+        funding_type="full appropriation",
+    )
+    return UUID(world.pilots.designate_unit(unit, actor="p")["id"])
+
+
+def identify(world: World, unit: UUID, catalogue: UUID, item_code: str, name: str = "n") -> UUID:
+    matter = c.IdentifyMatter(
+        unit_id=unit, catalogue_id=catalogue, item_code=item_code, name=name, description=""
+    )
+    return UUID(world.pilots.identify_matter(matter, actor="p")["id"])
+
+
 def test_a_designation_waits_for_its_decision_to_arrive(world: World) -> None:
     decision = world.decision("designate_pilot", UNIT)
     with pytest.raises(DecisionUnknown):
-        world.unit(decision)
+        designate(world, decision)
     assert APPLIED in world.deliver("conference")
-    assert world.pilots.unit(world.unit(decision))["decision_id"] == str(decision)
+    assert world.pilots.unit(designate(world, decision))["decision_id"] == str(decision)
 
 
 def test_a_decision_about_another_unit_designates_nothing(world: World) -> None:
     decision = world.decision("designate_pilot", "Prefecture Culture and Tourism Bureau")
     world.deliver("conference")
     with pytest.raises(DecisionDoesNotApply):
-        world.unit(decision)
+        designate(world, decision)
 
 
 def test_a_repeated_event_changes_nothing(world: World) -> None:
@@ -67,44 +89,32 @@ def test_events_pilots_does_not_use_are_passed_without_storing_anything(world: W
 def test_a_matter_needs_a_published_catalogue_item(world: World) -> None:
     decision = world.decision("designate_pilot", UNIT)
     world.deliver("conference")
-    unit = world.unit(decision)
-    draft = world.catalogue.draft_catalogue(
-        actor="e", title="Draft", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019
+    unit = designate(world, decision)
+    draft = UUID(
+        world.catalogue.draft_catalogue(
+            DraftCatalogue(title="Draft", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019),
+            actor="e",
+        )["id"]
     )
     world.deliver("catalogue")
     with pytest.raises(CatalogueNotPublished):
-        world.pilots.identify_matter(
-            unit, catalogue_id=draft, item_code="A", actor="p", name="n", description=""
-        )
+        identify(world, unit, draft, "A")
     published = world.published_catalogue("A08")
     world.deliver("catalogue")
     with pytest.raises(NotOnCatalogue):
-        world.pilots.identify_matter(
-            unit, catalogue_id=published, item_code="A99", actor="p", name="n", description=""
-        )
-    matter = world.pilots.identify_matter(
-        unit,
-        catalogue_id=published,
-        item_code="A08",
-        actor="p",
-        name="Minority-language broadcasts",
-        description="",
-    )
+        identify(world, unit, published, "A99")
+    matter = identify(world, unit, published, "A08", name="Minority-language broadcasts")
     assert world.pilots.matter(matter)["item_name"] == "Item A08"
 
 
 def test_a_revision_without_the_item_flags_the_matter_and_keeps_the_others(world: World) -> None:
     decision = world.decision("designate_pilot", UNIT)
     world.deliver("conference")
-    unit = world.unit(decision)
+    unit = designate(world, decision)
     old = world.published_catalogue("A08", "A09")
     world.deliver("catalogue")
-    dropped = world.pilots.identify_matter(
-        unit, catalogue_id=old, item_code="A08", actor="p", name="a", description=""
-    )
-    kept = world.pilots.identify_matter(
-        unit, catalogue_id=old, item_code="A09", actor="p", name="b", description=""
-    )
+    dropped = identify(world, unit, old, "A08", name="a")
+    kept = identify(world, unit, old, "A09", name="b")
     world.published_catalogue("A09", supersedes=old)
     world.deliver("catalogue")
     assert world.pilots.matter(dropped)["needs_review"] is True
@@ -115,13 +125,11 @@ def test_a_revision_without_the_item_flags_the_matter_and_keeps_the_others(world
 def test_a_revoked_catalogue_flags_every_matter_under_it(world: World) -> None:
     decision = world.decision("designate_pilot", UNIT)
     world.deliver("conference")
-    unit = world.unit(decision)
+    unit = designate(world, decision)
     cid = world.published_catalogue("A08")
     world.deliver("catalogue")
-    matter = world.pilots.identify_matter(
-        unit, catalogue_id=cid, item_code="A08", actor="p", name="a", description=""
-    )
-    world.catalogue.revoke(cid, reason="annulled", actor="e")
+    matter = identify(world, unit, cid, "A08", name="a")
+    world.catalogue.revoke(cid, Revoke(reason="annulled"), actor="e")
     world.deliver("catalogue")
     assert world.pilots.matter(matter)["needs_review"] is True
     assert "revoked" in world.pilots.matter(matter)["review_reasons"][0]
@@ -131,79 +139,86 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
     decision = world.decision("designate_pilot", UNIT)
     plan_decision = world.decision("approve_plan", UNIT)
     world.deliver("conference")
-    unit = world.unit(decision)
+    unit = designate(world, decision)
     world.pilots.clock = lambda: datetime(2021, 6, 1, tzinfo=UTC)
-    world.pilots.add_budget_line(
-        unit, actor="p", fiscal_year=2020, appropriation_before="1000000.00", purchase_budget="300000.00"
-    )
-    world.pilots.update_budget_line(unit, 2020, actor="p", executed="250000.00")
-    world.pilots.adjust_staffing(
+    p = world.pilots
+    p.add_budget_line(
         unit,
+        c.AddBudgetLine(fiscal_year=2020, appropriation_before="1000000.00", purchase_budget="300000.00"),
         actor="p",
-        before=120,
-        after=100,
-        approving_body="Staffing Office",
-        document="XBB [2020] 3",
-        adjusted_on="2020-03-01",
     )
-    world.pilots.draft_plan(
+    p.update_budget_line(unit, 2020, c.UpdateBudgetLine(executed="250000.00"), actor="p")
+    p.adjust_staffing(
         unit,
+        c.AdjustStaffing(
+            before=120,
+            after=100,
+            approving_body="Staffing Office",
+            document="XBB [2020] 3",
+            adjusted_on="2020-03-01",
+        ),
         actor="p",
-        targets=["t"],
-        funding_plan="f",
-        staffing_plan="s",
-        evaluation_plan="e",
-        document_number="XPL-1",
-        phases=[
-            {
-                "name": "P1",
-                "milestones": [{"title": "m1", "due": "2020-06-30"}, {"title": "m2", "due": "2020-09-30"}],
-            }
-        ],
     )
-    world.pilots.plan_command(unit, "submit", actor="p")
-    world.pilots.plan_command(unit, "approve", decision_id=plan_decision, actor="p")
-    world.pilots.plan_command(unit, "put_in_force", in_force_on="2020-01-01", actor="p")
-    world.pilots.plan_command(unit, "meet_milestone", key="1.1", met_on="2020-06-20", actor="p")
+    p.draft_plan(
+        unit,
+        c.DraftPlan(
+            targets=["t"],
+            funding_plan="f",
+            staffing_plan="s",
+            evaluation_plan="e",
+            document_number="XPL-1",
+            phases=[
+                {
+                    "name": "P1",
+                    "milestones": [
+                        {"title": "m1", "due": "2020-06-30"},
+                        {"title": "m2", "due": "2020-09-30"},
+                    ],
+                }
+            ],
+        ),
+        actor="p",
+    )
+    p.submit_plan(unit, c.SubmitPlan(), actor="p")
+    p.approve_plan(unit, c.ApprovePlan(decision_id=plan_decision), actor="p")
+    p.put_plan_in_force(unit, c.PutPlanInForce(in_force_on="2020-01-01"), actor="p")
+    p.meet_milestone(unit, "1.1", c.MeetMilestone(met_on="2020-06-20"), actor="p")
     assert world.pilots.detect_missed_milestones() == [f"{unit}:1.2"]
     cid = world.published_catalogue("A08")
     world.deliver("catalogue")
-    matter = world.pilots.identify_matter(
-        unit, catalogue_id=cid, item_code="A08", actor="p", name="n", description=""
+    matter = identify(world, unit, cid, "A08")
+    p.assess_matter(matter, c.AssessMatter(rationale="r"), actor="p")
+    p.approve_matter(matter, c.ApproveMatter(), actor="p")
+    p.budget_matter(matter, c.BudgetMatter(fiscal_year=2020, amount="200000.00"), actor="p")
+    p.contract_matter(
+        matter,
+        c.ContractMatter(
+            undertaker="Media Co.",
+            undertaker_type="enterprise",
+            amount="200000.00",
+            fiscal_year=2020,
+            term_start="2020-01-01",
+            term_end="2020-12-31",
+            justification=None,
+            announcement_ref="ANN-1",
+            announced_on="2019-12-30",
+        ),
+        actor="p",
     )
-    for command, kwargs in [
-        ("assess", {"rationale": "r"}),
-        ("approve_for_conversion", {}),
-        ("allocate_budget", {"fiscal_year": 2020, "amount": "200000.00"}),
-        (
-            "contract_with",
-            {
-                "undertaker": "Media Co.",
-                "undertaker_type": "enterprise",
-                "amount": "200000.00",
-                "fiscal_year": 2020,
-                "term_start": "2020-01-01",
-                "term_end": "2020-12-31",
-                "justification": None,
-                "announcement_ref": "ANN-1",
-                "announced_on": "2019-12-30",
-            },
+    p.start_delivery(matter, c.StartDelivery(started_on="2020-01-02"), actor="p")
+    p.evaluate_matter(
+        matter,
+        c.EvaluateMatter(
+            kind="third_party",
+            evaluator="Yunnan Evaluation Centre",
+            score=88,
+            findings="f",
+            use_of_result="next year's budget",
+            evaluated_on="2021-01-15",
         ),
-        ("start_delivery", {"started_on": "2020-01-02"}),
-        (
-            "evaluate",
-            {
-                "kind": "third_party",
-                "evaluator": "Yunnan Evaluation Centre",
-                "score": 88,
-                "findings": "f",
-                "use_of_result": "next year's budget",
-                "evaluated_on": "2021-01-15",
-            },
-        ),
-    ]:
-        world.pilots.matter_command(matter, command, actor="p", **kwargs)
-    world.pilots.close_unit(unit, actor="p", summary="s", decision="promote", closed_on="2021-05-01")
+        actor="p",
+    )
+    p.close_unit(unit, c.CloseUnit(summary="s", decision="promote", closed_on="2021-05-01"), actor="p")
     page = read_feed(world.pilots, "pilots", pilots_events, 0, 1000)
     for envelope in page["events"]:
         validate_envelope(envelope)

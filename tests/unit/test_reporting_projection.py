@@ -10,7 +10,9 @@ from uuid import UUID
 import pytest
 
 from services.catalogue.integration import to_integration as catalogue_events
+from services.conference.commands import CloseTask, ExtendTask, ReportTask
 from services.conference.integration import to_integration as conference_events
+from services.pilots import commands as pc
 from services.pilots.integration import to_integration as pilots_events
 from services.reporting.application import ReportingApplication
 from services.reporting.domain import Figures
@@ -32,6 +34,23 @@ CONTRACT = {
 }
 
 
+def to_budget(p: Any, matter: UUID, amount: str) -> None:
+    """The matter from identified to budgeted for 2020."""
+    p.assess_matter(matter, pc.AssessMatter(rationale="r"), actor="p")
+    p.approve_matter(matter, pc.ApproveMatter(), actor="p")
+    p.budget_matter(matter, pc.BudgetMatter(fiscal_year=2020, amount=amount), actor="p")
+
+
+def contracted_and_evaluated(p: Any, matter: UUID) -> None:
+    p.contract_matter(matter, pc.ContractMatter(**CONTRACT), actor="p")
+    p.start_delivery(matter, pc.StartDelivery(started_on="2020-02-01"), actor="p")
+    for kind, score, on in (("panel", 80, "2020-12-01"), ("third_party", 91, "2020-12-20")):
+        evaluation = pc.EvaluateMatter(
+            kind=kind, evaluator="e", score=score, findings="f", use_of_result="u", evaluated_on=on
+        )
+        p.evaluate_matter(matter, evaluation, actor="p")
+
+
 def task(number: str, lead: str, deadline: str) -> dict[str, Any]:
     return {"number": number, "content": "c", "lead_unit": lead, "co_units": [], "deadline": deadline}
 
@@ -49,7 +68,18 @@ class Story:
         self.catalogue = w.published_catalogue("A08", "A09", supersedes=old)
         designate = w.decision("designate_pilot", UNIT)
         approve = w.decision("approve_plan", UNIT)
-        tasks = w.decision(
+        self.follow_up_tasks()
+        w.deliver("conference")
+        w.deliver("catalogue")
+        unit = w.unit(designate)
+        self.budget_and_staffing(unit)
+        self.plan(unit, approve)
+        self.matters(unit)
+
+    def follow_up_tasks(self) -> None:
+        """T-1 reported and closed on time, T-2 extended, T-3 left to run overdue."""
+        c = self.world.conference
+        tasks = self.world.decision(
             "general",
             "follow-up",
             tasks=[
@@ -58,100 +88,87 @@ class Story:
                 task("T-3", "Radio", "2020-06-30"),
             ],
         )
-        c = w.conference
         t1, t2, _ = (c.task(UUID(t)) for t in c.decision(tasks)["task_ids"])
-        c.report_task(UUID(t1["id"]), actor="o", summary="s", reported_on="2020-03-20")
-        c.close_task(UUID(t1["id"]), actor="o", review="ok", closed_on="2020-03-25")
+        c.report_task(UUID(t1["id"]), ReportTask(summary="s", reported_on="2020-03-20"), actor="o")
+        c.close_task(UUID(t1["id"]), CloseTask(review="ok", closed_on="2020-03-25"), actor="o")
         c.extend_task(
             UUID(t2["id"]),
+            ExtendTask(new_deadline="2021-03-31", reason="r", requested_on="2020-04-20"),
             actor="o",
-            new_deadline="2021-03-31",
-            reason="r",
-            requested_on="2020-04-20",
         )
         c.detect_overdue()
-        w.deliver("conference")
-        w.deliver("catalogue")
-        p, unit = w.pilots, w.unit(designate)
+
+    def budget_and_staffing(self, unit: UUID) -> None:
+        p = self.world.pilots
         p.add_budget_line(
-            unit, actor="p", fiscal_year=2020, appropriation_before="1000000.00", purchase_budget="300000.00"
+            unit,
+            pc.AddBudgetLine(
+                fiscal_year=2020, appropriation_before="1000000.00", purchase_budget="300000.00"
+            ),
+            actor="p",
         )
-        p.update_budget_line(unit, 2020, actor="p", executed="250000.00", final_accounts="260000.00")
+        p.update_budget_line(
+            unit, 2020, pc.UpdateBudgetLine(executed="250000.00", final_accounts="260000.00"), actor="p"
+        )
         p.adjust_staffing(
             unit,
+            pc.AdjustStaffing(
+                before=120,
+                after=100,
+                approving_body="Staffing Office",
+                document="D",
+                adjusted_on="2020-03-01",
+            ),
             actor="p",
-            before=120,
-            after=100,
-            approving_body="Staffing Office",
-            document="D",
-            adjusted_on="2020-03-01",
         )
+
+    def plan(self, unit: UUID, approve: Any) -> None:
+        """Three milestones: one met, one missed, one still ahead."""
+        p = self.world.pilots
         p.draft_plan(
             unit,
+            pc.DraftPlan(
+                targets=["t"],
+                funding_plan="f",
+                staffing_plan="s",
+                evaluation_plan="e",
+                document_number=None,
+                phases=[
+                    {
+                        "name": "P",
+                        "milestones": [
+                            {"title": "m1", "due": "2020-03-31"},
+                            {"title": "m2", "due": "2020-06-30"},
+                            {"title": "m3", "due": "2021-06-30"},
+                        ],
+                    }
+                ],
+            ),
             actor="p",
-            targets=["t"],
-            funding_plan="f",
-            staffing_plan="s",
-            evaluation_plan="e",
-            document_number=None,
-            phases=[
-                {
-                    "name": "P",
-                    "milestones": [
-                        {"title": "m1", "due": "2020-03-31"},
-                        {"title": "m2", "due": "2020-06-30"},
-                        {"title": "m3", "due": "2021-06-30"},
-                    ],
-                }
-            ],
         )
-        p.plan_command(unit, "meet_milestone", key="1.1", met_on="2020-03-20", actor="p")
-        p.plan_command(unit, "submit", actor="p")
-        p.plan_command(unit, "approve", decision_id=approve, actor="p")
+        p.meet_milestone(unit, "1.1", pc.MeetMilestone(met_on="2020-03-20"), actor="p")
+        p.submit_plan(unit, pc.SubmitPlan(), actor="p")
+        p.approve_plan(unit, pc.ApprovePlan(decision_id=approve), actor="p")
         p.detect_missed_milestones()
+
+    def matters(self, unit: UUID) -> None:
+        """One matter contracted and evaluated twice, one budgeted, one rejected."""
+        p = self.world.pilots
         contracted, budgeted, rejected = (
-            p.identify_matter(
-                unit, catalogue_id=self.catalogue, item_code=code, actor="p", name=name, description=""
+            UUID(
+                p.identify_matter(
+                    pc.IdentifyMatter(
+                        unit_id=unit, catalogue_id=self.catalogue, item_code=code, name=name, description=""
+                    ),
+                    actor="p",
+                )["id"]
             )
             for code, name in (("A08", "News translation"), ("A09", "Short videos"), ("A08", "Upkeep"))
         )
-        for command, kwargs in (
-            ("assess", {"rationale": "r"}),
-            ("approve_for_conversion", {}),
-            ("allocate_budget", {"fiscal_year": 2020, "amount": "220000.00"}),
-            ("contract_with", CONTRACT),
-            ("start_delivery", {"started_on": "2020-02-01"}),
-            (
-                "evaluate",
-                {
-                    "kind": "panel",
-                    "evaluator": "e",
-                    "score": 80,
-                    "findings": "f",
-                    "use_of_result": "u",
-                    "evaluated_on": "2020-12-01",
-                },
-            ),
-            (
-                "evaluate",
-                {
-                    "kind": "third_party",
-                    "evaluator": "e",
-                    "score": 91,
-                    "findings": "f",
-                    "use_of_result": "u",
-                    "evaluated_on": "2020-12-20",
-                },
-            ),
-        ):
-            p.matter_command(contracted, command, actor="p", **kwargs)
-        for command, kwargs in (
-            ("assess", {"rationale": "r"}),
-            ("approve_for_conversion", {}),
-            ("allocate_budget", {"fiscal_year": 2020, "amount": "80000.00"}),
-        ):
-            p.matter_command(budgeted, command, actor="p", **kwargs)
-        p.matter_command(rejected, "reject", reason="works bundled with services", actor="p")
+        to_budget(p, contracted, "220000.00")
+        contracted_and_evaluated(p, contracted)
+        to_budget(p, budgeted, "80000.00")
+        p.reject_matter(rejected, pc.RejectMatter(reason="works bundled with services"), actor="p")
 
     def envelopes(self) -> dict[str, list[dict[str, Any]]]:
         w = self.world

@@ -4,10 +4,20 @@ overdue in reporting."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
 from services.catalogue.application import CatalogueApplication
+from services.catalogue.commands import (
+    AddNegativeListEntry,
+    AddNode,
+    DraftCatalogue,
+    Publish,
+    RecordConsultation,
+)
 from services.catalogue.domain import OnNegativeList
+from services.pilots.commands import IdentifyMatter
 from services.reporting.domain import Figures
 from shared.messaging.consumer import EventConsumer, HoleNotFilled, _is_valid_envelope
 from tests.support.world import POPO, UNIT, World
@@ -45,9 +55,8 @@ def test_a_matter_is_flagged_when_a_later_revision_drops_its_item() -> None:
     unit = w.unit(decision)
     v1 = w.published_catalogue("A08", "A09")
     w.deliver("catalogue")
-    matter = w.pilots.identify_matter(
-        unit, catalogue_id=v1, item_code="A08", actor="p", name="n", description=""
-    )
+    command = IdentifyMatter(unit_id=unit, catalogue_id=v1, item_code="A08", name="n", description="")
+    matter = UUID(w.pilots.identify_matter(command, actor="p")["id"])
     v2 = w.published_catalogue("A08", "A09", supersedes=v1)  # keeps A08
     w.deliver("catalogue")
     assert w.pilots.matter(matter)["needs_review"] is False
@@ -59,17 +68,20 @@ def test_a_matter_is_flagged_when_a_later_revision_drops_its_item() -> None:
 def test_publication_refuses_an_item_whose_nature_joined_the_negative_list_since() -> None:
     app = CatalogueApplication(POPO)
     app.ensure_national_negative_list()
-    cid = app.draft_catalogue(
-        actor="e", title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020
+    cid = UUID(
+        app.draft_catalogue(
+            DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
+            actor="e",
+        )["id"]
     )
-    app.add_node(cid, actor="e", code="A", name="Venues", nature="venue_operation")
-    app.record_consultation(cid, departments=["Finance"], expert_review=False, actor="e")
+    app.add_node(cid, AddNode(code="A", name="Venues", nature="venue_operation"), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
     app.add_negative_list_entry(
-        code="venue_operation", text="Operating venues", legal_basis="local", actor="a"
+        AddNegativeListEntry(code="venue_operation", text="Operating venues", legal_basis="local"), actor="a"
     )
     before = app.last_position()
     with pytest.raises(OnNegativeList) as refused:
-        app.publish(cid, decision_ref="D1", actor="e")
+        app.publish(cid, Publish(decision_ref="D1"), actor="e")
     assert refused.value.details["code"] == "A"
     assert app.last_position() == before
 
@@ -82,5 +94,7 @@ def test_reporting_stops_counting_a_task_overdue_once_it_is_extended() -> None:
         ("TaskOverdue", {}),
         ("TaskExtended", {"new_deadline": "2020-03-31"}),
     ):
-        figures.apply({"event_type": event_type, "aggregate_id": task, "payload": payload})
+        figures.apply(
+            {"source": "conference", "event_type": event_type, "aggregate_id": task, "payload": payload}
+        )
     assert figures.conference_indicators()["overdue_tasks"] == 0

@@ -1,95 +1,45 @@
-"""Catalogue aggregates: guidance-catalogue versions, their nodes, and the negative list."""
+"""One version of a guidance catalogue and its nodes."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from shared.domain import DomainRuleViolation, NotFound
-
-LEVELS = ("central", "provincial", "prefecture", "county", "departmental")
-NODE_KINDS = ("public_service", "auxiliary_service")
-DEFAULT_NATURE = "service"
-
-DRAFT = "draft"
-IN_CONSULTATION = "in_consultation"
-PUBLISHED = "published"
-SUPERSEDED = "superseded"
-REVOKED = "revoked"
-
-NODE_FIELDS = (
-    "name",
-    "description",
-    "kind",
-    "nature",
-    "suitable_for_social_forces",
-    "basic_public_service",
-    "procurement_item_code",
-    "parent_code",
+from services.catalogue.domain.errors import (
+    ConsultationMissing,
+    DecisionMissing,
+    DepthExceeded,
+    DuplicateCode,
+    NodeHasChildren,
+    NodeNotFound,
+    NoItems,
+    NotADraft,
+    NotInConsultation,
+    NotPublished,
+    OnNegativeList,
+    SourceNoLongerInForce,
 )
-
-
-class NotADraft(DomainRuleViolation):
-    pass
-
-
-class DuplicateCode(DomainRuleViolation):
-    pass
-
-
-class ParentMissing(DomainRuleViolation):
-    pass
-
-
-class CodeNotUnderParent(DomainRuleViolation):
-    pass
-
-
-class DepthExceeded(DomainRuleViolation):
-    pass
-
-
-class OnNegativeList(DomainRuleViolation):
-    pass
-
-
-class NodeHasChildren(DomainRuleViolation):
-    pass
-
-
-class NoItems(DomainRuleViolation):
-    pass
-
-
-class ConsultationMissing(DomainRuleViolation):
-    pass
-
-
-class DecisionMissing(DomainRuleViolation):
-    pass
-
-
-class NotInConsultation(DomainRuleViolation):
-    pass
-
-
-class NotPublished(DomainRuleViolation):
-    pass
-
-
-class SourceNoLongerInForce(DomainRuleViolation):
-    pass
-
-
-class DuplicateNegativeListEntry(DomainRuleViolation):
-    pass
-
-
-class NodeNotFound(NotFound):
-    pass
+from services.catalogue.domain.nodes import (
+    NODE_FIELDS,
+    NegativeEntries,
+    check_nature,
+    children,
+    placement_level,
+    shift_levels,
+    subtree_depth,
+)
+from shared.vocabulary.catalogue import (
+    DEFAULT_NATURE,
+    DRAFT,
+    IN_CONSULTATION,
+    LEVELS,
+    NODE_KINDS,
+    PUBLISHED,
+    REVOKED,
+    SUPERSEDED,
+)
 
 
 def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, int]:
@@ -239,39 +189,6 @@ class Catalogue(Aggregate):
         except KeyError:
             raise NodeNotFound(f"no node {code!r} in this catalogue") from None
 
-    def _check_placement(self, code: str, parent_code: str | None) -> int:
-        if parent_code is None:
-            return 1
-        parent = self.nodes.get(parent_code)
-        if parent is None:
-            raise ParentMissing(f"parent {parent_code!r} does not exist", parent_code=parent_code)
-        if not code.startswith(parent_code) or code == parent_code:
-            raise CodeNotUnderParent(
-                f"code {code!r} must extend its parent's code {parent_code!r}",
-                code=code,
-                parent_code=parent_code,
-            )
-        level = parent["level"] + 1
-        if level > self.max_depth:
-            raise DepthExceeded(
-                f"level {level} exceeds the {self.max_depth} levels of a {self.level} catalogue",
-                level=level,
-                max_depth=self.max_depth,
-            )
-        return level
-
-    @staticmethod
-    def _check_nature(nature: str, negative_list: dict[str, dict[str, str]]) -> None:
-        entry = negative_list.get(nature)
-        if entry is not None:
-            raise OnNegativeList(
-                f"nature {nature!r} is on the negative list: {entry['text']}",
-                entry=entry,
-            )
-
-    def _children(self, code: str) -> list[str]:
-        return sorted(c for c, n in self.nodes.items() if n["parent_code"] == code)
-
     # --- commands --------------------------------------------------------
 
     def add_node(
@@ -280,7 +197,7 @@ class Catalogue(Aggregate):
         code: str,
         name: str,
         actor: str,
-        negative_list: dict[str, dict[str, str]],
+        negative_list: NegativeEntries,
         parent_code: str | None = None,
         kind: str | None = None,
         description: str = "",
@@ -292,12 +209,12 @@ class Catalogue(Aggregate):
         self._require_draft()
         if code in self.nodes:
             raise DuplicateCode(f"code {code!r} is already used in this catalogue", code=code)
-        level = self._check_placement(code, parent_code)
+        level = placement_level(self.nodes, code, parent_code, self.max_depth, self.level)
         if kind is None:
             kind = self.nodes[parent_code]["kind"] if parent_code else "public_service"
         if kind not in NODE_KINDS:
             raise ValueError(f"unknown kind {kind!r}")
-        self._check_nature(nature, negative_list)
+        check_nature(nature, negative_list)
         self._add_node(
             node={
                 "code": code,
@@ -323,7 +240,7 @@ class Catalogue(Aggregate):
         code: str,
         *,
         actor: str,
-        negative_list: dict[str, dict[str, str]],
+        negative_list: NegativeEntries,
         **changes: Any,
     ) -> None:
         self._require_draft()
@@ -336,8 +253,8 @@ class Catalogue(Aggregate):
             return
         level = node["level"]
         if "parent_code" in changes:
-            level = self._check_placement(code, changes["parent_code"])
-            depth_below = self._subtree_depth(code) - node["level"]
+            level = placement_level(self.nodes, code, changes["parent_code"], self.max_depth, self.level)
+            depth_below = subtree_depth(self.nodes, code) - node["level"]
             if level + depth_below > self.max_depth:
                 raise DepthExceeded(
                     f"moving {code!r} would put its items below level {self.max_depth}",
@@ -347,33 +264,24 @@ class Catalogue(Aggregate):
         if "kind" in changes and changes["kind"] not in NODE_KINDS:
             raise ValueError(f"unknown kind {changes['kind']!r}")
         if "nature" in changes:
-            self._check_nature(changes["nature"], negative_list)
+            check_nature(changes["nature"], negative_list)
         if level != node["level"]:
             changes["level"] = level
         self._change_node(code=code, changes=changes, actor=actor)
-
-    def _subtree_depth(self, code: str) -> int:
-        return max([self.nodes[code]["level"]] + [self._subtree_depth(c) for c in self._children(code)])
 
     @event(NodeChanged)
     def _change_node(self, code: str, changes: dict[str, Any], actor: str) -> None:
         shift = changes.get("level", self.nodes[code]["level"]) - self.nodes[code]["level"]
         self.nodes[code].update(changes)
         if shift:
-            stack = self._children(code)
-            while stack:
-                child = stack.pop()
-                self.nodes[child]["level"] += shift
-                stack.extend(self._children(child))
+            shift_levels(self.nodes, code, shift)
 
     def remove_node(self, code: str, *, actor: str) -> None:
         self._require_draft()
         self._node(code)
-        children = self._children(code)
-        if children:
-            raise NodeHasChildren(
-                f"node {code!r} still has items {children}; remove them first", children=children
-            )
+        below = children(self.nodes, code)
+        if below:
+            raise NodeHasChildren(f"node {code!r} still has items {below}; remove them first", children=below)
         self._remove_node(code=code, actor=actor)
 
     @event(NodeRemoved)
@@ -408,7 +316,7 @@ class Catalogue(Aggregate):
         decision_ref: str,
         actor: str,
         previous: Catalogue | None = None,
-        negative_list: dict[str, dict[str, str]] | None = None,
+        negative_list: NegativeEntries | None = None,
     ) -> None:
         """Publish; ``previous`` is the version this one revises, superseded in the same save.
         Every item's nature is checked again: the negative list may have grown since it was added
@@ -416,7 +324,7 @@ class Catalogue(Aggregate):
         self.check_publishable(decision_ref)
         for code in sorted(self.nodes):
             try:
-                self._check_nature(self.nodes[code]["nature"], negative_list or {})
+                check_nature(self.nodes[code]["nature"], negative_list or {})
             except OnNegativeList as refused:
                 refused.details["code"] = code
                 raise
@@ -477,74 +385,3 @@ class Catalogue(Aggregate):
     def _revoke(self, reason: str, actor: str) -> None:
         self.revoked_reason = reason
         self.status = REVOKED
-
-
-NATIONAL_NEGATIVE_LIST: tuple[dict[str, str], ...] = (
-    {
-        "code": "outside_government_duties",
-        "text": "Matters outside the scope of government duties",
-        "legal_basis": "MOF Order No. 102 (2020), Art. 10(1)",
-    },
-    {
-        "code": "direct_government_duty",
-        "text": "Matters the government must perform directly itself",
-        "legal_basis": "MOF Order No. 102 (2020), Art. 10(2)",
-    },
-    {
-        "code": "goods_and_works",
-        "text": "Goods and works under the procurement laws, and projects bundling works with services",
-        "legal_basis": "MOF Order No. 102 (2020), Art. 10(3)",
-    },
-    {
-        "code": "financing",
-        "text": "Financing",
-        "legal_basis": "MOF Order No. 102 (2020), Art. 10(4)",
-    },
-    {
-        "code": "purchaser_staffing",
-        "text": "The purchaser's own staffing, labour dispatch, or public-welfare posts",
-        "legal_basis": "MOF Order No. 102 (2020), Art. 10(5)",
-    },
-    {
-        "code": "excluded_by_law",
-        "text": "Other matters excluded by laws, administrative regulations or the State Council",
-        "legal_basis": "MOF Order No. 102 (2020), Art. 10(6)",
-    },
-    {
-        "code": "infrastructure_construction",
-        "text": "Infrastructure construction",
-        "legal_basis": "MOF notice Cai Yu [2017] No. 87",
-    },
-)
-
-
-class NegativeList(Aggregate):
-    """The single negative list (负面清单): natures of matters that may never be purchased."""
-
-    ID = uuid5(NAMESPACE_URL, "reform:catalogue:negative-list")
-
-    class Opened(Aggregate.Created):
-        actor: str
-
-    class EntryAdded(Aggregate.Event):
-        code: str
-        text: str
-        legal_basis: str
-        actor: str
-
-    @staticmethod
-    def create_id(**_: Any) -> UUID:
-        return NegativeList.ID
-
-    @event(Opened)
-    def __init__(self, *, actor: str) -> None:
-        self.entries: dict[str, dict[str, str]] = {}
-
-    def add_entry(self, *, code: str, text: str, legal_basis: str, actor: str) -> None:
-        if code in self.entries:
-            raise DuplicateNegativeListEntry(f"negative-list entry {code!r} already exists", code=code)
-        self._add_entry(code=code, text=text, legal_basis=legal_basis, actor=actor)
-
-    @event(EntryAdded)
-    def _add_entry(self, code: str, text: str, legal_basis: str, actor: str) -> None:
-        self.entries[code] = {"code": code, "text": text, "legal_basis": legal_basis}

@@ -1,0 +1,47 @@
+"""The scenario's only way in: each service's public HTTP API, with the admin's bearer token."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+Say = Callable[[str], None]
+
+
+class DemoError(Exception):
+    """A service refused a request, or never caught up with another's feed."""
+
+
+class Api:
+    def __init__(self, base: str, token: str) -> None:
+        self.base = base.rstrip("/")
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: dict[str, Any] | None = None,
+        ok: tuple[int, ...] = (200, 201),
+    ) -> Any:
+        reply = self.session.request(method, self.base + path, json=body, params=params, timeout=30)
+        if reply.status_code not in ok:
+            raise DemoError(f"{method} {self.base}{path} answered {reply.status_code}: {reply.text[:400]}")
+        return reply.json()
+
+    def status(self, path: str) -> int:
+        """GET `path` and only say how it answered (200, 404...)."""
+        return self.session.get(self.base + path, timeout=30).status_code
+
+
+def wait(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise DemoError(f"timed out waiting for {what}")
+        time.sleep(0.2)

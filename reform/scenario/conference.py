@@ -1,0 +1,177 @@
+"""Stages 2 to 5: the bodies, their meetings and minutes, the policy documents, the follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reform.scenario.api import Api, Say
+from reform.scenario.data import CHIEF
+from reform.scenario.data.conference import (
+    AGENDA,
+    BODIES,
+    CHARTER,
+    CLOSED_TASK,
+    CLOSURE,
+    DECISIONS,
+    DOCUMENT_ISSUER,
+    DOCUMENTS,
+    ESTABLISHMENT,
+    EXTENDED_REPORT,
+    EXTENDED_TASK,
+    EXTENSION,
+    INVITEES,
+    MEETINGS,
+    MEMBERS,
+    MEMBERS_JOINED_ON,
+    MINUTES,
+    PLENARY,
+    Meeting,
+)
+
+# --- the leadership group and the joint conference ----------------------------------------------
+
+
+def establish_bodies(conference: Api, say: Say) -> dict[str, str]:
+    """Find or propose each body, establish it, seat its members; their ids by kind."""
+    bodies = {b["name"]: b for b in conference.call("GET", "/bodies")["bodies"]}
+    ids: dict[str, str] = {}
+    for kind, name in BODIES:
+        body = bodies.get(name)
+        if body is None:
+            bid = conference.call("POST", "/bodies", {"kind": kind, "name": name, **CHARTER})["id"]
+            body = conference.call("GET", f"/bodies/{bid}")
+            say(f"{kind.replace('_', ' ')} proposed: {bid}")
+        if body["status"] == "proposed":
+            conference.call("POST", f"/bodies/{body['id']}/establish", ESTABLISHMENT)
+        _seat_members(conference, body["id"])
+        ids[kind] = body["id"]
+    return ids
+
+
+def _seat_members(conference: Api, body_id: str) -> None:
+    members = {m["unit"] for m in conference.call("GET", f"/bodies/{body_id}")["members"]}
+    for unit, representative, liaison in MEMBERS:
+        if unit not in members:
+            conference.call(
+                "POST",
+                f"/bodies/{body_id}/members",
+                {
+                    "unit": unit,
+                    "representative": f"{representative}, {unit}",
+                    "liaison_officer": f"{liaison}, {unit}",
+                    "joined_on": MEMBERS_JOINED_ON,
+                },
+            )
+
+
+# --- the preparatory meeting, the first plenary and its minutes -----------------------------------
+
+
+def hold_meetings(conference: Api, body_id: str) -> dict[str, str]:
+    """Find or propose each meeting of the body, schedule and hold it; their ids by number."""
+    listed = conference.call("GET", "/meetings", params={"body_id": body_id})["meetings"]
+    found = {m["number"]: m for m in listed}
+    held: dict[str, str] = {}
+    for meeting in MEETINGS:
+        state = found.get(meeting.number)
+        if state is None:
+            prepared_by = held[meeting.prepared_by] if meeting.prepared_by else None
+            state = _propose_meeting(conference, body_id, meeting, prepared_by)
+        _hold(conference, state, meeting.date)
+        held[meeting.number] = state["id"]
+    return held
+
+
+def _propose_meeting(conference: Api, body_id: str, meeting: Meeting, prepared_by: str | None) -> Any:
+    mid = conference.call(
+        "POST",
+        "/meetings",
+        {
+            "body_id": body_id,
+            "number": meeting.number,
+            "kind": meeting.kind,
+            "date": meeting.date,
+            "chair": meeting.chair,
+            "agenda": AGENDA,
+            "invitees": INVITEES,
+            "prepared_by": prepared_by,
+        },
+    )["id"]
+    return conference.call("GET", f"/meetings/{mid}")
+
+
+def _hold(conference: Api, meeting: dict[str, Any], date: str) -> None:
+    if meeting["status"] == "proposed":
+        conference.call("POST", f"/meetings/{meeting['id']}/schedule", {"approved_by": CHIEF})
+        meeting["status"] = "scheduled"
+    if meeting["status"] == "scheduled":
+        conference.call(
+            "POST",
+            f"/meetings/{meeting['id']}/hold",
+            {"held_on": date, "attendees": [m[0] for m in MEMBERS]},
+        )
+
+
+def issue_minutes(conference: Api, meetings: dict[str, str], cid: str, say: Say) -> list[str]:
+    """Minute the plenary's decisions (the catalogue's adoption names `cid`); their ids, in order."""
+    plenary = meetings[PLENARY]
+    state = conference.call("GET", f"/meetings/{plenary}")
+    if state["status"] == "held":
+        decisions = [
+            dict(d, subject=cid if d["kind"] == "adopt_catalogue" else d["subject"]) for d in DECISIONS
+        ]
+        conference.call("POST", f"/meetings/{plenary}/minutes", {**MINUTES, "decisions": decisions})
+        state = conference.call("GET", f"/meetings/{plenary}")
+        say(f"first plenary held; minutes issued with {len(DECISIONS)} decisions")
+    decision_ids: list[str] = state["minutes"]["decision_ids"]
+    return decision_ids
+
+
+# --- policy documents and the follow-up of decided tasks ------------------------------------------
+
+
+def issue_documents(conference: Api, decisions: dict[int, str]) -> None:
+    """Find or draft each policy document under the decision it carries out, and issue it."""
+    documents = {d["document_number"]: d for d in conference.call("GET", "/documents")["documents"]}
+    for title, number, kind, decision, issued in DOCUMENTS:
+        document = documents.get(number)
+        if document is None:
+            doc_id = conference.call(
+                "POST",
+                "/documents",
+                {
+                    "title": title,
+                    "document_number": number,
+                    "issuer": DOCUMENT_ISSUER,
+                    "kind": kind,
+                    "decision_id": decisions[decision],
+                },
+            )["id"]
+            document = conference.call("GET", f"/documents/{doc_id}")
+        if document["status"] == "draft":
+            conference.call("POST", f"/documents/{document['id']}/issue", {"issued_on": issued})
+
+
+def follow_up_tasks(conference: Api) -> dict[str, str]:
+    """Close one task, extend another, leave the rest to become overdue; the task ids by number."""
+    tasks = {t["number"]: t for t in conference.call("GET", "/tasks")["tasks"]}
+    _close(conference, tasks[CLOSED_TASK])
+    _extend(conference, tasks[EXTENDED_TASK])
+    return {number: t["id"] for number, t in tasks.items()}
+
+
+def _close(conference: Api, task: dict[str, Any]) -> None:
+    if task["status"] == "assigned":
+        conference.call("POST", f"/tasks/{task['id']}/start")
+        conference.call("POST", f"/tasks/{task['id']}/report", CLOSURE["report"])
+        conference.call("POST", f"/tasks/{task['id']}/close", CLOSURE["close"])
+        conference.call("POST", f"/tasks/{task['id']}/archive")
+
+
+def _extend(conference: Api, task: dict[str, Any]) -> None:
+    if not task["extensions"]:
+        conference.call("POST", f"/tasks/{task['id']}/start")
+        conference.call("POST", f"/tasks/{task['id']}/extensions", EXTENSION)
+        task = conference.call("GET", f"/tasks/{task['id']}")
+    if task["status"] == "in_progress" and not task["reports"]:
+        conference.call("POST", f"/tasks/{task['id']}/report", EXTENDED_REPORT)

@@ -1,0 +1,55 @@
+"""The guidance catalogue: drafted, consulted on, and published once the conference adopts it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reform.scenario.data import CATALOGUE_TITLE, CIVIL, CULTURE, FINANCE, PREFECTURE, RADIO, STAFFING
+
+CATALOGUE: dict[str, Any] = {
+    "title": CATALOGUE_TITLE,
+    "jurisdiction": PREFECTURE,
+    "level": "prefecture",
+    "issuer": FINANCE,
+    "fiscal_year": 2020,
+    "document_number": "XSBN Finance [2019] 112",
+}
+CONSULTATION: dict[str, Any] = {
+    "departments": [FINANCE, STAFFING, CULTURE, RADIO, CIVIL],
+    "expert_review": True,
+}
+# the decision (its number in DECISIONS) that adopts the catalogue and publishes it
+CATALOGUE_ADOPTED_BY = 5
+
+# code, parent code, name, kind, suitable for social forces
+NODES: list[tuple[str, str | None, str, str, bool]] = [
+    ("A", None, "Public services", "public_service", True),
+    ("A08", "A", "Public cultural services", "public_service", True),
+    (
+        "A0801",
+        "A08",
+        "Production and dissemination of public-welfare radio, film, TV and new-media works",
+        "public_service",
+        True,
+    ),
+    (
+        "A0802",
+        "A08",
+        "Protection and transmission of traditional culture and intangible cultural heritage",
+        "public_service",
+        True,
+    ),
+    ("A0803", "A08", "Cultural exchange and cooperation", "public_service", True),
+    ("A09", "A", "Public information and publicity services", "public_service", True),
+    (
+        "A0901",
+        "A09",
+        "Minority-language broadcasts, films and works: creation, translation and dissemination",
+        "public_service",
+        True,
+    ),
+    ("A0902", "A09", "Emergency broadcasting to border villages", "public_service", False),
+    ("B", None, "Auxiliary services for government duties", "auxiliary_service", True),
+    ("B01", "B", "Research, consultancy and evaluation", "auxiliary_service", True),
+    ("B0101", "B01", "Performance evaluation of purchased services", "auxiliary_service", True),
+]

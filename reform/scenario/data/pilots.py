@@ -1,0 +1,206 @@
+"""The pilot units: their budget lines, staffing, implementation plans and service matters."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from reform.scenario.data import CULTURE, RADIO, STAFFING
+
+
+class BudgetLine(TypedDict):
+    fiscal_year: int
+    appropriation_before: str
+    purchase_budget: str
+    executed: str
+
+
+class StaffingAdjustment(TypedDict):
+    before: int
+    after: int
+    approving_body: str
+    document: str
+    adjusted_on: str
+
+
+class Unit(TypedDict):
+    designated_by: int  # the decision (number) designating the unit a pilot
+    plan_approved_by: int  # the decision (number) approving its implementation plan
+    unit_type: str
+    competent_department: str
+    staffing_baseline: int
+    funding_type: str
+    budget: BudgetLine
+    staffing: StaffingAdjustment | None
+
+
+UNITS: dict[str, Unit] = {
+    CULTURE: {
+        "designated_by": 3,
+        "plan_approved_by": 6,
+        "unit_type": "administrative",
+        "competent_department": "Prefecture People's Government",
+        "staffing_baseline": 46,
+        "funding_type": "full appropriation",
+        "budget": {
+            "fiscal_year": 2020,
+            "appropriation_before": "2600000.00",
+            "purchase_budget": "780000.00",
+            "executed": "640000.00",
+        },
+        "staffing": None,
+    },
+    RADIO: {
+        "designated_by": 4,
+        "plan_approved_by": 7,
+        "unit_type": "public_welfare_2",
+        "competent_department": "Prefecture Party Committee Propaganda Department",
+        "staffing_baseline": 120,
+        "funding_type": "differential appropriation",
+        "budget": {
+            "fiscal_year": 2020,
+            "appropriation_before": "5400000.00",
+            "purchase_budget": "1350000.00",
+            "executed": "910000.00",
+        },
+        "staffing": {
+            "before": 120,
+            "after": 96,
+            "approving_body": STAFFING,
+            "document": "XSBN Staffing [2020] 7",
+            "adjusted_on": "2020-03-16",
+        },
+    },
+}
+
+
+class Plan(TypedDict):
+    document_number: str
+    in_force_on: str
+    milestones: list[tuple[str, str, str | None]]  # title, due, met on
+
+
+PLANS: dict[str, Plan] = {
+    CULTURE: {
+        "document_number": "XSBN Culture [2020] 3",
+        "in_force_on": "2020-02-10",
+        "milestones": [
+            ("Heritage classes contracted", "2020-04-30", "2020-04-20"),
+            ("Mid-term self-evaluation", "2020-09-30", None),
+        ],
+    },
+    RADIO: {
+        "document_number": "XSBN Radio [2020] 2",
+        "in_force_on": "2020-02-01",
+        "milestones": [
+            ("Translation services contracted", "2020-03-31", "2020-03-25"),
+            ("First-year third-party evaluation", "2020-12-31", "2020-12-20"),
+            ("Short-video service contracted", "2020-06-30", None),
+        ],
+    },
+}
+
+
+# what every unit's implementation plan says besides its own milestones and document number
+PLAN_TARGETS = [
+    "Convert the suitable services of the {unit} to government purchase",
+    "Tie funding to staffing: reduce staffing as services are purchased",
+]
+PLAN_PHASE = "Pilot year 2020"
+PLAN_MEANS: dict[str, Any] = {
+    "funding_plan": "Purchase budget carved out of the unit's 2020 appropriation",
+    "staffing_plan": "Staffing reduced in step with converted services",
+    "evaluation_plan": "Self-evaluation mid-year, third-party evaluation at year end",
+}
+
+# a matter's steps: the action posted to /matters/{id}/{action}, and its body
+Step = tuple[str, dict[str, Any] | None]
+
+MATTERS: list[tuple[str, str, str, list[Step]]] = [
+    # unit, name, item, steps
+    (
+        RADIO,
+        "Dai and Hani language news translation and dubbing",
+        "A0901",
+        [
+            ("assess", {"rationale": "Recurring, standardised work that qualified studios can deliver"}),
+            ("approve", None),
+            ("budget", {"fiscal_year": 2020, "amount": "680000.00"}),
+            (
+                "contract",
+                {
+                    "undertaker": "Banna Dai Culture Media Co., Ltd.",
+                    "undertaker_type": "enterprise",
+                    "amount": "650000.00",
+                    "fiscal_year": 2020,
+                    "term_start": "2020-03-01",
+                    "term_end": "2021-02-28",
+                    "announcement_ref": "XSBN-GP-2020-011",
+                    "announced_on": "2020-02-20",
+                },
+            ),
+            ("delivery", {"started_on": "2020-03-01"}),
+            (
+                "evaluations",
+                {
+                    "kind": "third_party",
+                    "evaluator": "Yunnan Performance Evaluation Centre",
+                    "score": 86,
+                    "findings": "Broadcast hours and accuracy targets met; audience survey positive",
+                    "use_of_result": "Basis of the 2021 budget and of renewing the undertaker",
+                    "evaluated_on": "2020-12-20",
+                },
+            ),
+        ],
+    ),
+    (
+        RADIO,
+        "Public-welfare short-video production",
+        "A0801",
+        [
+            ("assess", {"rationale": "Market of local producers exists"}),
+            ("approve", None),
+            ("budget", {"fiscal_year": 2020, "amount": "300000.00"}),
+        ],
+    ),
+    (
+        RADIO,
+        "Transmitter station upkeep",
+        "A0801",
+        [
+            ("reject", {"reason": "Upkeep of transmitters is works bundled with services (negative list)"}),
+        ],
+    ),
+    (
+        CULTURE,
+        "Intangible cultural heritage transmission classes",
+        "A0802",
+        [
+            ("assess", {"rationale": "Inheritors' associations can run the classes under contract"}),
+            ("approve", None),
+            ("budget", {"fiscal_year": 2020, "amount": "420000.00"}),
+            (
+                "contract",
+                {
+                    "undertaker": "Xishuangbanna Intangible Heritage Protection Association",
+                    "undertaker_type": "social_organisation",
+                    "amount": "400000.00",
+                    "fiscal_year": 2020,
+                    "term_start": "2020-04-01",
+                    "term_end": "2022-03-31",
+                    "justification": "Stable, continuous teaching cycle with budget secured for two years",
+                    "announcement_ref": "XSBN-GP-2020-019",
+                    "announced_on": "2020-03-20",
+                },
+            ),
+            ("delivery", {"started_on": "2020-04-08"}),
+        ],
+    ),
+    (
+        CULTURE,
+        "Cultural exchange programme with Mekong neighbours",
+        "A0803",
+        [
+            ("assess", {"rationale": "Needs foreign-affairs clearance before purchase"}),
+        ],
+    ),
+]

@@ -1,0 +1,76 @@
+"""Rules on the tree of a catalogue's nodes (code -> node dict), shared by its commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.catalogue.domain.errors import (
+    CodeNotUnderParent,
+    DepthExceeded,
+    OnNegativeList,
+    ParentMissing,
+)
+
+Nodes = dict[str, dict[str, Any]]
+NegativeEntries = dict[str, dict[str, str]]
+
+NODE_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "nature",
+    "suitable_for_social_forces",
+    "basic_public_service",
+    "procurement_item_code",
+    "parent_code",
+)
+
+
+def placement_level(nodes: Nodes, code: str, parent_code: str | None, max_depth: int, level_name: str) -> int:
+    """The level of ``code`` placed under ``parent_code``; refused when the placement breaks a rule."""
+    if parent_code is None:
+        return 1
+    parent = nodes.get(parent_code)
+    if parent is None:
+        raise ParentMissing(f"parent {parent_code!r} does not exist", parent_code=parent_code)
+    if not code.startswith(parent_code) or code == parent_code:
+        raise CodeNotUnderParent(
+            f"code {code!r} must extend its parent's code {parent_code!r}",
+            code=code,
+            parent_code=parent_code,
+        )
+    level: int = parent["level"] + 1
+    if level > max_depth:
+        raise DepthExceeded(
+            f"level {level} exceeds the {max_depth} levels of a {level_name} catalogue",
+            level=level,
+            max_depth=max_depth,
+        )
+    return level
+
+
+def check_nature(nature: str, negative_list: NegativeEntries) -> None:
+    entry = negative_list.get(nature)
+    if entry is not None:
+        raise OnNegativeList(
+            f"nature {nature!r} is on the negative list: {entry['text']}",
+            entry=entry,
+        )
+
+
+def children(nodes: Nodes, code: str) -> list[str]:
+    return sorted(c for c, n in nodes.items() if n["parent_code"] == code)
+
+
+def subtree_depth(nodes: Nodes, code: str) -> int:
+    level: int = nodes[code]["level"]
+    return max([level] + [subtree_depth(nodes, c) for c in children(nodes, code)])
+
+
+def shift_levels(nodes: Nodes, code: str, shift: int) -> None:
+    """Move every node below ``code`` by ``shift`` levels."""
+    stack = children(nodes, code)
+    while stack:
+        child = stack.pop()
+        nodes[child]["level"] += shift
+        stack.extend(children(nodes, child))

@@ -1,0 +1,63 @@
+"""The rules the conference's aggregates enforce, each one error a caller can name."""
+
+from __future__ import annotations
+
+from shared.domain import DateInFuture as DateInFuture  # re-exported: a rule this domain raises
+from shared.domain import DomainRuleViolation, NotFound
+from shared.domain import InvalidTransition as InvalidTransition  # re-exported: a rule this domain raises
+
+
+class BodyNotActive(DomainRuleViolation):
+    pass
+
+
+class AlreadyMember(DomainRuleViolation):
+    pass
+
+
+class NotAMember(DomainRuleViolation):
+    pass
+
+
+class ChairNotConvener(DomainRuleViolation):
+    pass
+
+
+class ApproverNotConvener(DomainRuleViolation):
+    pass
+
+
+class AttendeeNotMember(DomainRuleViolation):
+    pass
+
+
+class PreparatoryMeetingInvalid(DomainRuleViolation):
+    pass
+
+
+class DecisionNumbering(DomainRuleViolation):
+    pass
+
+
+class SubjectMissing(DomainRuleViolation):
+    pass
+
+
+class DuplicateTaskNumber(DomainRuleViolation):
+    pass
+
+
+class DeadlineBeforeDecision(DomainRuleViolation):
+    pass
+
+
+class ExtensionTooLate(DomainRuleViolation):
+    pass
+
+
+class ExtensionNotLater(DomainRuleViolation):
+    pass
+
+
+class DecisionNotFound(NotFound):
+    pass

@@ -1,0 +1,215 @@
+"""Follow-up tasks (督办事项): decided matters a lead unit carries out and reports on."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from services.conference.domain.errors import ExtensionNotLater, ExtensionTooLate
+from shared.domain import require_not_future, require_transition
+from shared.vocabulary.conference import OPEN_TASK
+
+
+def task_id(number: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"reform:task:{number}")
+
+
+class Task(Aggregate):
+    """A decided matter under follow-up (督办): ``assigned → in_progress → reported → closed →
+    archived``, returned back to in_progress, overdue once when the deadline passes unreported."""
+
+    class Assigned(Aggregate.Created):
+        number: str
+        decision_id: str
+        content: str
+        lead_unit: str
+        co_units: list[str]
+        deadline: str
+        actor: str
+
+    class Started(Aggregate.Event):
+        actor: str
+
+    class Reported(Aggregate.Event):
+        summary: str
+        reported_on: str
+        actor: str
+
+    class Returned(Aggregate.Event):
+        reason: str
+        actor: str
+
+    class Closed(Aggregate.Event):
+        review: str
+        closed_on: str
+        actor: str
+
+    class Archived(Aggregate.Event):
+        actor: str
+
+    class ExtensionGranted(Aggregate.Event):
+        previous_deadline: str
+        new_deadline: str
+        reason: str
+        requested_on: str
+        actor: str
+
+    class Overdue(Aggregate.Event):
+        deadline: str
+        detected_on: str
+        actor: str
+
+    class Chased(Aggregate.Event):
+        note: str
+        chased_on: str
+        actor: str
+
+    @staticmethod
+    def create_id(number: str, **_: Any) -> UUID:
+        return task_id(number)
+
+    @event(Assigned)
+    def __init__(
+        self,
+        *,
+        number: str,
+        decision_id: str,
+        content: str,
+        lead_unit: str,
+        co_units: list[str],
+        deadline: str,
+        actor: str,
+    ) -> None:
+        self.number = number
+        self.decision_id = decision_id
+        self.content = content
+        self.lead_unit = lead_unit
+        self.co_units = list(co_units)
+        self.deadline = deadline
+        self.status = "assigned"
+        self.overdue = False
+        self.reports: list[dict[str, str]] = []
+        self.returns: list[str] = []
+        self.extensions: list[dict[str, str]] = []
+        self.chases: list[dict[str, str]] = []
+        self.closed_on: str | None = None
+        self.review: str | None = None
+
+    def start(self, *, actor: str) -> None:
+        require_transition(self.status, ("assigned",), "start", "task")
+        self._start(actor=actor)
+
+    @event(Started)
+    def _start(self, actor: str) -> None:
+        self.status = "in_progress"
+
+    def report(self, *, summary: str, reported_on: str, today: date, actor: str) -> None:
+        require_transition(self.status, OPEN_TASK, "report on", "task")
+        require_not_future(reported_on, today, "reported_on")
+        self._report(summary=summary, reported_on=reported_on, actor=actor)
+
+    @event(Reported)
+    def _report(self, summary: str, reported_on: str, actor: str) -> None:
+        self.reports.append({"summary": summary, "reported_on": reported_on})
+        self.status = "reported"
+
+    def return_for_rework(self, *, reason: str, actor: str) -> None:
+        require_transition(self.status, ("reported",), "return", "task")
+        self._return(reason=reason, actor=actor)
+
+    @event(Returned)
+    def _return(self, reason: str, actor: str) -> None:
+        self.returns.append(reason)
+        self.status = "in_progress"
+
+    def close(self, *, review: str, closed_on: str, today: date, actor: str) -> None:
+        require_transition(self.status, ("reported",), "close", "task")
+        require_not_future(closed_on, today, "closed_on")
+        self._close(review=review, closed_on=closed_on, actor=actor)
+
+    @event(Closed)
+    def _close(self, review: str, closed_on: str, actor: str) -> None:
+        self.review = review
+        self.closed_on = closed_on
+        self.status = "closed"
+
+    @property
+    def on_time(self) -> bool | None:
+        """Closed with its last report on or before the (extended) deadline."""
+        if self.status not in ("closed", "archived") or not self.reports:
+            return None
+        return self.reports[-1]["reported_on"] <= self.deadline
+
+    def archive(self, *, actor: str) -> None:
+        require_transition(self.status, ("closed",), "archive", "task")
+        self._archive(actor=actor)
+
+    @event(Archived)
+    def _archive(self, actor: str) -> None:
+        self.status = "archived"
+
+    def request_extension(
+        self, *, new_deadline: str, reason: str, requested_on: str, today: date, actor: str
+    ) -> None:
+        """Granted only when asked no later than the deadline day (judged by the date it was asked,
+        so a request made on paper in time and recorded later still counts)."""
+        require_transition(self.status, OPEN_TASK, "extend", "task")
+        require_not_future(requested_on, today, "requested_on")
+        if requested_on > self.deadline:
+            raise ExtensionTooLate(
+                f"an extension must be requested before the deadline {self.deadline}",
+                deadline=self.deadline,
+                requested_on=requested_on,
+            )
+        if new_deadline <= self.deadline:
+            raise ExtensionNotLater(
+                f"the new deadline {new_deadline} must be after {self.deadline}", deadline=self.deadline
+            )
+        self._extend(
+            previous_deadline=self.deadline,
+            new_deadline=new_deadline,
+            reason=reason,
+            requested_on=requested_on,
+            actor=actor,
+        )
+
+    @event(ExtensionGranted)
+    def _extend(
+        self, previous_deadline: str, new_deadline: str, reason: str, requested_on: str, actor: str
+    ) -> None:
+        self.extensions.append(
+            {
+                "previous_deadline": previous_deadline,
+                "new_deadline": new_deadline,
+                "reason": reason,
+                "requested_on": requested_on,
+            }
+        )
+        self.deadline = new_deadline
+        self.overdue = False  # a new deadline is watched afresh
+
+    def is_due_for_overdue(self, today: date) -> bool:
+        return self.status in OPEN_TASK and not self.overdue and today.isoformat() > self.deadline
+
+    def mark_overdue(self, *, today: date, actor: str) -> bool:
+        """Record once that the deadline passed unreported; False when there is nothing to record."""
+        if not self.is_due_for_overdue(today):
+            return False
+        self._overdue(deadline=self.deadline, detected_on=today.isoformat(), actor=actor)
+        return True
+
+    @event(Overdue)
+    def _overdue(self, deadline: str, detected_on: str, actor: str) -> None:
+        self.overdue = True
+
+    def chase(self, *, note: str, chased_on: str, today: date, actor: str) -> None:
+        require_transition(self.status, (*OPEN_TASK, "reported"), "chase", "task")
+        require_not_future(chased_on, today, "chased_on")
+        self._chase(note=note, chased_on=chased_on, actor=actor)
+
+    @event(Chased)
+    def _chase(self, note: str, chased_on: str, actor: str) -> None:
+        self.chases.append({"note": note, "chased_on": chased_on})

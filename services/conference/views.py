@@ -1,0 +1,127 @@
+"""The plain views (JSON-ready dicts) of the conference's aggregates, as queries answer them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from services.conference.domain import CoordinationBody, Decision, Meeting, PolicyDocument, Task
+from shared.persistence.eventlog import to_plain
+
+View = dict[str, Any]
+
+
+def _plain(view: View) -> View:
+    plain: View = to_plain(view)
+    return plain
+
+
+def _base(aggregate: Aggregate) -> View:
+    return {
+        "id": str(aggregate.id),
+        "version": aggregate.version,
+        "created_at": aggregate.created_on.isoformat(),
+        "modified_at": aggregate.modified_on.isoformat(),
+    }
+
+
+def body_view(b: CoordinationBody) -> View:
+    return _plain(
+        {
+            **_base(b),
+            "kind": b.kind,
+            "name": b.name,
+            "status": b.status,
+            "chief_convener": b.chief_convener,
+            "conveners": b.conveners,
+            "lead_unit": b.lead_unit,
+            "office": b.office,
+            "duties": b.duties,
+            "establishing_document": b.establishing_document,
+            "established_on": b.established_on,
+            "members": sorted(b.members.values(), key=lambda m: m["unit"]),
+            "former_members": b.former_members,
+            "dissolution": b.dissolution,
+        }
+    )
+
+
+def meeting_view(m: Meeting) -> View:
+    return _plain(
+        {
+            **_base(m),
+            "body_id": m.body_id,
+            "number": m.number,
+            "kind": m.kind,
+            "date": m.date,
+            "chair": m.chair,
+            "agenda": m.agenda,
+            "invitees": m.invitees,
+            "prepared_by": m.prepared_by,
+            "status": m.status,
+            "approved_by": m.approved_by,
+            "held_on": m.held_on,
+            "attendees": m.attendees,
+            "cancel_reason": m.cancel_reason,
+            "minutes": m.minutes,
+        }
+    )
+
+
+def decision_view(d: Decision) -> View:
+    return _plain(
+        {
+            **_base(d),
+            "meeting_id": d.meeting_id,
+            "body_id": d.body_id,
+            "meeting_number": d.meeting_number,
+            "minutes_document": d.minutes_document,
+            "number": d.number,
+            "kind": d.kind,
+            "title": d.title,
+            "subject": d.subject,
+            "task_ids": d.task_ids,
+            "adopted_on": d.adopted_on,
+        }
+    )
+
+
+def task_view(t: Task) -> View:
+    return _plain(
+        {
+            **_base(t),
+            "number": t.number,
+            "decision_id": t.decision_id,
+            "content": t.content,
+            "lead_unit": t.lead_unit,
+            "co_units": t.co_units,
+            "deadline": t.deadline,
+            "status": t.status,
+            "overdue": t.overdue,
+            "on_time": t.on_time,
+            "reports": t.reports,
+            "returns": t.returns,
+            "extensions": t.extensions,
+            "chases": t.chases,
+            "closed_on": t.closed_on,
+            "review": t.review,
+        }
+    )
+
+
+def document_view(d: PolicyDocument) -> View:
+    return _plain(
+        {
+            **_base(d),
+            "title": d.title,
+            "document_number": d.document_number,
+            "issuer": d.issuer,
+            "kind": d.kind,
+            "decision_id": d.decision_id,
+            "status": d.status,
+            "issued_on": d.issued_on,
+            "revisions": d.revisions,
+            "repeal": d.repeal,
+        }
+    )

@@ -1,0 +1,156 @@
+"""The pilots' write use cases as typed commands, one frozen dataclass each: what the request
+schema loads (ids named in the path travel beside the command, not in it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+# --- pilot units -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DesignateUnit:
+    decision_id: UUID
+    name: str
+    unit_type: str
+    competent_department: str
+    staffing_baseline: int
+    funding_type: str
+
+
+@dataclass(frozen=True)
+class AddBudgetLine:
+    fiscal_year: int
+    appropriation_before: str
+    purchase_budget: str
+    executed: str = "0"
+    final_accounts: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateBudgetLine:
+    """Figures to change; None keeps the line's figure."""
+
+    appropriation_before: str | None = None
+    purchase_budget: str | None = None
+    executed: str | None = None
+    final_accounts: str | None = None
+
+
+@dataclass(frozen=True)
+class AdjustStaffing:
+    before: int
+    after: int
+    approving_body: str
+    document: str
+    adjusted_on: str
+
+
+@dataclass(frozen=True)
+class CloseUnit:
+    summary: str
+    decision: str
+    closed_on: str
+
+
+# --- implementation plans ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftPlan:
+    targets: list[str]
+    phases: list[dict[str, Any]]  # {"name": str, "milestones": [{"title": str, "due": "YYYY-MM-DD"}]}
+    funding_plan: str
+    staffing_plan: str
+    evaluation_plan: str
+    document_number: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmitPlan:
+    pass
+
+
+@dataclass(frozen=True)
+class ApprovePlan:
+    decision_id: UUID
+
+
+@dataclass(frozen=True)
+class PutPlanInForce:
+    in_force_on: str
+
+
+@dataclass(frozen=True)
+class EndPlan:
+    """Complete or terminate the plan, with the reason."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class MeetMilestone:
+    met_on: str
+
+
+# --- service matters -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentifyMatter:
+    unit_id: UUID
+    catalogue_id: UUID
+    item_code: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AssessMatter:
+    rationale: str
+
+
+@dataclass(frozen=True)
+class ApproveMatter:
+    pass
+
+
+@dataclass(frozen=True)
+class RejectMatter:
+    reason: str
+
+
+@dataclass(frozen=True)
+class BudgetMatter:
+    fiscal_year: int
+    amount: str
+
+
+@dataclass(frozen=True)
+class ContractMatter:
+    undertaker: str
+    undertaker_type: str
+    amount: str
+    fiscal_year: int
+    term_start: str
+    term_end: str
+    justification: str | None = None
+    announcement_ref: str | None = None
+    announced_on: str | None = None
+
+
+@dataclass(frozen=True)
+class StartDelivery:
+    started_on: str
+
+
+@dataclass(frozen=True)
+class EvaluateMatter:
+    kind: str
+    evaluator: str
+    score: int
+    findings: str
+    use_of_result: str
+    evaluated_on: str

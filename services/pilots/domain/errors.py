@@ -1,0 +1,71 @@
+"""The rules the pilots' domain enforces, each an error named for callers."""
+
+from __future__ import annotations
+
+from shared.domain import DateInFuture as DateInFuture  # re-exported: a rule this domain raises
+from shared.domain import DomainRuleViolation, NotFound
+from shared.domain import InvalidTransition as InvalidTransition  # re-exported: a rule this domain raises
+
+
+class DecisionUnknown(DomainRuleViolation):
+    """No adopted decision with that id has reached pilots (yet)."""
+
+
+class DecisionDoesNotApply(DomainRuleViolation):
+    pass
+
+
+class NotOnCatalogue(DomainRuleViolation):
+    pass
+
+
+class CatalogueNotInForce(DomainRuleViolation):
+    pass
+
+
+class ItemNotSuitable(DomainRuleViolation):
+    pass
+
+
+class BudgetMissing(DomainRuleViolation):
+    pass
+
+
+class DuplicateBudgetLine(DomainRuleViolation):
+    pass
+
+
+class UndertakerIneligible(DomainRuleViolation):
+    pass
+
+
+class OverBudget(DomainRuleViolation):
+    """An amount beyond what the budget behind it allows."""
+
+
+class MatterUnderReview(DomainRuleViolation):
+    """The matter's catalogue item was withdrawn: it is reviewed before money is committed."""
+
+
+class TermTooLong(DomainRuleViolation):
+    pass
+
+
+class DuplicateUnit(DomainRuleViolation):
+    pass
+
+
+class PlanExists(DomainRuleViolation):
+    pass
+
+
+class MilestoneUnknown(DomainRuleViolation):
+    pass
+
+
+class UnitClosed(DomainRuleViolation):
+    pass
+
+
+class UnitNotFound(NotFound):
+    pass

@@ -1,0 +1,296 @@
+"""Service matters: what a unit provides today, converted to purchase step by step."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from services.pilots.domain.errors import MatterUnderReview, OverBudget, TermTooLong, UndertakerIneligible
+from services.pilots.domain.unit import PilotUnit
+from services.pilots.domain.views import CatalogueView
+from shared.domain import require_not_future, require_transition
+from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
+
+
+def require_eligible(undertaker_type: str) -> None:
+    """Order No. 102 (2020), Art. 8: some bodies may not undertake purchased services."""
+    if undertaker_type in INELIGIBLE_UNDERTAKERS:
+        raise UndertakerIneligible(
+            f"a {undertaker_type.replace('_', ' ')} may not undertake government-purchased services "
+            "(MOF Order No. 102, Art. 8)",
+            undertaker_type=undertaker_type,
+        )
+
+
+def term_months(term_start: str, term_end: str, justification: str | None) -> int:
+    """The term in (started) months: ≤ 12, or ≤ 36 with the recorded justification."""
+    start, end = date.fromisoformat(term_start), date.fromisoformat(term_end)
+    if end <= start:
+        raise TermTooLong("the term must end after it starts", term_start=term_start, term_end=term_end)
+    months = (end.year - start.year) * 12 + (end.month - start.month) + (1 if end.day >= start.day else 0)
+    if months > 36:
+        raise TermTooLong("a contract term may not exceed 3 years", months=months)
+    if months > 12 and not (justification or "").strip():
+        raise TermTooLong(
+            "a term over 1 year needs the recorded justification (stable, continuous, budget-secured)",
+            months=months,
+        )
+    return months
+
+
+class ServiceMatter(Aggregate):
+    """What a unit provides today, converted to purchase step by step:
+    ``identified → assessed → approved_for_conversion → budgeted → contracted → in_delivery →
+    evaluated``, or ``rejected`` with its reason."""
+
+    class Identified(Aggregate.Created):
+        unit_id: str
+        name: str
+        description: str
+        catalogue_id: str
+        item_code: str
+        item_name: str
+        actor: str
+
+    class Assessed(Aggregate.Event):
+        rationale: str
+        actor: str
+
+    class ApprovedForConversion(Aggregate.Event):
+        actor: str
+
+    class Rejected(Aggregate.Event):
+        reason: str
+        actor: str
+
+    class Budgeted(Aggregate.Event):
+        fiscal_year: int
+        amount: str
+        actor: str
+
+    class Contracted(Aggregate.Event):
+        contract: dict[str, Any]
+        actor: str
+
+    class DeliveryStarted(Aggregate.Event):
+        started_on: str
+        actor: str
+
+    class Evaluated(Aggregate.Event):
+        evaluation: dict[str, Any]
+        actor: str
+
+    class FlaggedForReview(Aggregate.Event):
+        reason: str
+        catalogue_id: str
+        actor: str
+
+    @event(Identified)
+    def __init__(
+        self,
+        *,
+        unit_id: str,
+        name: str,
+        description: str,
+        catalogue_id: str,
+        item_code: str,
+        item_name: str,
+        actor: str,
+    ) -> None:
+        self.unit_id = unit_id
+        self.name = name
+        self.description = description
+        self.catalogue_id = catalogue_id
+        self.item_code = item_code
+        self.item_name = item_name
+        self.status = "identified"
+        self.rationale: str | None = None
+        self.rejection: str | None = None
+        self.budget: dict[str, Any] | None = None
+        self.contract: dict[str, Any] | None = None
+        self.delivery_started_on: str | None = None
+        self.evaluations: list[dict[str, Any]] = []
+        self.needs_review = False
+        self.review_reasons: list[str] = []
+
+    @classmethod
+    def identify(
+        cls,
+        *,
+        unit: PilotUnit,
+        catalogue: CatalogueView,
+        item_code: str,
+        name: str,
+        description: str,
+        actor: str,
+    ) -> ServiceMatter:
+        unit.require_open()
+        item = catalogue.require_item(item_code)
+        return cls(
+            unit_id=str(unit.id),
+            name=name,
+            description=description,
+            catalogue_id=str(catalogue.id),
+            item_code=item_code,
+            item_name=item["name"],
+            actor=actor,
+        )
+
+    def assess(self, *, rationale: str, actor: str) -> None:
+        require_transition(self.status, ("identified",), "assess", "service matter")
+        self._assess(rationale=rationale, actor=actor)
+
+    @event(Assessed)
+    def _assess(self, rationale: str, actor: str) -> None:
+        self.rationale = rationale
+        self.status = "assessed"
+
+    def approve_for_conversion(self, *, actor: str) -> None:
+        require_transition(self.status, ("assessed",), "approve", "service matter")
+        self._approve(actor=actor)
+
+    @event(ApprovedForConversion)
+    def _approve(self, actor: str) -> None:
+        self.status = "approved_for_conversion"
+
+    def reject(self, *, reason: str, actor: str) -> None:
+        require_transition(self.status, ("identified", "assessed"), "reject", "service matter")
+        self._reject(reason=reason, actor=actor)
+
+    @event(Rejected)
+    def _reject(self, reason: str, actor: str) -> None:
+        self.rejection = reason
+        self.status = "rejected"
+
+    def allocate_budget(self, *, unit: PilotUnit, fiscal_year: int, amount: str, actor: str) -> None:
+        require_transition(self.status, ("approved_for_conversion",), "budget", "service matter")
+        self._require_not_under_review()
+        line = unit.budget_line(fiscal_year)
+        if Decimal(amount) > Decimal(line["purchase_budget"]):
+            raise OverBudget(
+                f"{amount} exceeds the {fiscal_year} purchase budget of {unit.name} "
+                f"({line['purchase_budget']})",
+                amount=amount,
+                purchase_budget=line["purchase_budget"],
+            )
+        self._budget(fiscal_year=fiscal_year, amount=amount, actor=actor)
+
+    @event(Budgeted)
+    def _budget(self, fiscal_year: int, amount: str, actor: str) -> None:
+        self.budget = {"fiscal_year": fiscal_year, "amount": amount}
+        self.status = "budgeted"
+
+    def contract_with(
+        self,
+        *,
+        unit: PilotUnit,
+        undertaker: str,
+        undertaker_type: str,
+        amount: str,
+        fiscal_year: int,
+        term_start: str,
+        term_end: str,
+        justification: str | None,
+        announcement_ref: str | None,
+        announced_on: str | None,
+        actor: str,
+    ) -> None:
+        """Budget first, an eligible undertaker (Order 102 Art. 8), a term of ≤ 1 year or ≤ 3 justified."""
+        require_transition(self.status, ("budgeted",), "contract", "service matter")
+        self._require_not_under_review()
+        unit.budget_line(fiscal_year)
+        self._require_within_budget(amount, fiscal_year)
+        require_eligible(undertaker_type)
+        months = term_months(term_start, term_end, justification)
+        self._contract(
+            contract={
+                "undertaker": undertaker,
+                "undertaker_type": undertaker_type,
+                "amount": amount,
+                "fiscal_year": fiscal_year,
+                "term_start": term_start,
+                "term_end": term_end,
+                "term_months": months,
+                "justification": justification,
+                "announcement_ref": announcement_ref,
+                "announced_on": announced_on,
+            },
+            actor=actor,
+        )
+
+    def _require_within_budget(self, amount: str, fiscal_year: int) -> None:
+        assert self.budget is not None
+        if fiscal_year != self.budget["fiscal_year"] or Decimal(amount) > Decimal(self.budget["amount"]):
+            raise OverBudget(
+                f"the contract ({amount}, {fiscal_year}) must fit the matter's budget "
+                f"({self.budget['amount']}, {self.budget['fiscal_year']})",
+                amount=amount,
+                budget=self.budget,
+            )
+
+    @event(Contracted)
+    def _contract(self, contract: dict[str, Any], actor: str) -> None:
+        self.contract = dict(contract)
+        self.status = "contracted"
+
+    def start_delivery(self, *, started_on: str, today: date, actor: str) -> None:
+        require_transition(self.status, ("contracted",), "start delivery of", "service matter")
+        require_not_future(started_on, today, "started_on")
+        self._deliver(started_on=started_on, actor=actor)
+
+    @event(DeliveryStarted)
+    def _deliver(self, started_on: str, actor: str) -> None:
+        self.delivery_started_on = started_on
+        self.status = "in_delivery"
+
+    def evaluate(
+        self,
+        *,
+        kind: str,
+        evaluator: str,
+        score: int,
+        findings: str,
+        use_of_result: str,
+        evaluated_on: str,
+        today: date,
+        actor: str,
+    ) -> None:
+        require_transition(self.status, ("in_delivery", "evaluated"), "evaluate", "service matter")
+        require_not_future(evaluated_on, today, "evaluated_on")
+        self._evaluate(
+            evaluation={
+                "kind": kind,
+                "evaluator": evaluator,
+                "score": score,
+                "findings": findings,
+                "use_of_result": use_of_result,
+                "evaluated_on": evaluated_on,
+            },
+            actor=actor,
+        )
+
+    @event(Evaluated)
+    def _evaluate(self, evaluation: dict[str, Any], actor: str) -> None:
+        self.evaluations.append(dict(evaluation))
+        self.status = "evaluated"
+
+    def _require_not_under_review(self) -> None:
+        if self.needs_review:
+            raise MatterUnderReview(
+                f"{self.name} is flagged for review: {'; '.join(self.review_reasons)}",
+                reasons=self.review_reasons,
+            )
+
+    def flag_for_review(self, *, reason: str, catalogue_id: str, actor: str) -> bool:
+        if self.status == "rejected" or reason in self.review_reasons:
+            return False
+        self._flag(reason=reason, catalogue_id=catalogue_id, actor=actor)
+        return True
+
+    @event(FlaggedForReview)
+    def _flag(self, reason: str, catalogue_id: str, actor: str) -> None:
+        self.needs_review = True
+        self.review_reasons.append(reason)

@@ -1,0 +1,189 @@
+"""Implementation plans, one per pilot unit, with their milestones."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from services.pilots.domain.errors import DecisionDoesNotApply, MilestoneUnknown
+from services.pilots.domain.unit import PilotUnit
+from services.pilots.domain.views import DecisionView
+from shared.domain import require_not_future, require_transition
+
+
+def plan_id(unit: UUID) -> UUID:
+    return uuid5(NAMESPACE_URL, f"reform:plan:{unit}")
+
+
+def _milestones(phases: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The plan's milestones keyed ``<phase>.<milestone>``, numbered from 1, all scheduled."""
+    milestones: dict[str, dict[str, Any]] = {}
+    for p, phase in enumerate(phases, start=1):
+        for m, milestone in enumerate(phase.get("milestones", []), start=1):
+            key = f"{p}.{m}"
+            milestones[key] = {
+                "key": key,
+                "phase": phase["name"],
+                "title": milestone["title"],
+                "due": milestone["due"],
+                "status": "scheduled",
+                "on": None,
+            }
+    return milestones
+
+
+class ImplementationPlan(Aggregate):
+    """One per unit: ``draft → submitted → approved → in_force → completed | terminated``;
+    its milestones ``scheduled → met | missed``."""
+
+    class Drafted(Aggregate.Created):
+        unit_id: str
+        targets: list[str]
+        phases: list[dict[str, Any]]
+        funding_plan: str
+        staffing_plan: str
+        evaluation_plan: str
+        document_number: str | None
+        actor: str
+
+    class Submitted(Aggregate.Event):
+        actor: str
+
+    class Approved(Aggregate.Event):
+        decision_id: str
+        actor: str
+
+    class PutInForce(Aggregate.Event):
+        in_force_on: str
+        actor: str
+
+    class Ended(Aggregate.Event):
+        status: str
+        reason: str
+        actor: str
+
+    class MilestoneMet(Aggregate.Event):
+        key: str
+        met_on: str
+        actor: str
+
+    class MilestoneMissed(Aggregate.Event):
+        key: str
+        due: str
+        detected_on: str
+        actor: str
+
+    @staticmethod
+    def create_id(unit_id: str, **_: Any) -> UUID:
+        return plan_id(UUID(unit_id))
+
+    @event(Drafted)
+    def __init__(
+        self,
+        *,
+        unit_id: str,
+        targets: list[str],
+        phases: list[dict[str, Any]],
+        funding_plan: str,
+        staffing_plan: str,
+        evaluation_plan: str,
+        document_number: str | None,
+        actor: str,
+    ) -> None:
+        self.unit_id = unit_id
+        self.targets = list(targets)
+        self.phases = [dict(p) for p in phases]
+        self.funding_plan = funding_plan
+        self.staffing_plan = staffing_plan
+        self.evaluation_plan = evaluation_plan
+        self.document_number = document_number
+        self.status = "draft"
+        self.decision_id: str | None = None
+        self.in_force_on: str | None = None
+        self.end_reason: str | None = None
+        self.milestones = _milestones(phases)
+
+    def submit(self, *, actor: str) -> None:
+        require_transition(self.status, ("draft",), "submit", "plan")
+        self._submit(actor=actor)
+
+    @event(Submitted)
+    def _submit(self, actor: str) -> None:
+        self.status = "submitted"
+
+    def approve(self, *, decision: DecisionView, unit: PilotUnit, actor: str) -> None:
+        require_transition(self.status, ("submitted",), "approve", "plan")
+        if str(unit.id) != self.unit_id:
+            raise DecisionDoesNotApply(f"this plan belongs to unit {self.unit_id}, not to {unit.name}")
+        decision.require("approve_plan", {unit.name, str(self.id), self.document_number or unit.name})
+        self._approve(decision_id=str(decision.id), actor=actor)
+
+    @event(Approved)
+    def _approve(self, decision_id: str, actor: str) -> None:
+        self.decision_id = decision_id
+        self.status = "approved"
+
+    def put_in_force(self, *, in_force_on: str, today: date, actor: str) -> None:
+        require_transition(self.status, ("approved",), "put in force", "plan")
+        require_not_future(in_force_on, today, "in_force_on")
+        self._in_force(in_force_on=in_force_on, actor=actor)
+
+    @event(PutInForce)
+    def _in_force(self, in_force_on: str, actor: str) -> None:
+        self.in_force_on = in_force_on
+        self.status = "in_force"
+
+    def end(self, *, status: str, reason: str, actor: str) -> None:
+        if status not in ("completed", "terminated"):
+            raise ValueError(f"a plan ends completed or terminated, not {status}")
+        require_transition(
+            self.status,
+            ("in_force",) if status == "completed" else ("approved", "in_force"),
+            "complete" if status == "completed" else "terminate",
+            "plan",
+        )
+        self._end(status=status, reason=reason, actor=actor)
+
+    def complete(self, *, reason: str, actor: str) -> None:
+        self.end(status="completed", reason=reason, actor=actor)
+
+    def terminate(self, *, reason: str, actor: str) -> None:
+        self.end(status="terminated", reason=reason, actor=actor)
+
+    @event(Ended)
+    def _end(self, status: str, reason: str, actor: str) -> None:
+        self.status = status
+        self.end_reason = reason
+
+    def _milestone(self, key: str) -> dict[str, Any]:
+        if key not in self.milestones:
+            raise MilestoneUnknown(f"the plan has no milestone {key}", key=key)
+        return self.milestones[key]
+
+    def meet_milestone(self, *, key: str, met_on: str, today: date, actor: str) -> None:
+        milestone = self._milestone(key)
+        require_transition(milestone["status"], ("scheduled",), "meet", "milestone")
+        require_not_future(met_on, today, "met_on")
+        self._met(key=key, met_on=met_on, actor=actor)
+
+    @event(MilestoneMet)
+    def _met(self, key: str, met_on: str, actor: str) -> None:
+        self.milestones[key].update(status="met", on=met_on)
+
+    def detect_missed(self, *, today: date, actor: str) -> list[str]:
+        """Milestones past due and not met become missed, each once."""
+        if self.status not in ("approved", "in_force"):
+            return []
+        missed = []
+        for key, milestone in sorted(self.milestones.items()):
+            if milestone["status"] == "scheduled" and today.isoformat() > milestone["due"]:
+                self._missed(key=key, due=milestone["due"], detected_on=today.isoformat(), actor=actor)
+                missed.append(key)
+        return missed
+
+    @event(MilestoneMissed)
+    def _missed(self, key: str, due: str, detected_on: str, actor: str) -> None:
+        self.milestones[key].update(status="missed", on=detected_on)

@@ -1,0 +1,216 @@
+"""Pilot units: designated by a conference decision; their budget lines, staffing adjustments
+and closure."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, UnitClosed
+from services.pilots.domain.views import DecisionView
+from shared.domain import require_not_future
+
+
+def unit_id(name: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"reform:pilot-unit:{name.strip()}")
+
+
+class PilotUnit(Aggregate):
+    """A pilot unit designated by a conference decision; its budget lines, staffing
+    adjustments and closure."""
+
+    class Designated(Aggregate.Created):
+        name: str
+        unit_type: str
+        competent_department: str
+        staffing_baseline: int
+        funding_type: str
+        decision_id: str
+        actor: str
+
+    class BudgetLineAdded(Aggregate.Event):
+        line: dict[str, Any]
+        actor: str
+
+    class BudgetLineUpdated(Aggregate.Event):
+        fiscal_year: int
+        changes: dict[str, Any]
+        actor: str
+
+    class StaffingAdjusted(Aggregate.Event):
+        adjustment: dict[str, Any]
+        actor: str
+
+    class Closed(Aggregate.Event):
+        summary: str
+        decision: str
+        closed_on: str
+        actor: str
+
+    @staticmethod
+    def create_id(name: str, **_: Any) -> UUID:
+        return unit_id(name)
+
+    @event(Designated)
+    def __init__(
+        self,
+        *,
+        name: str,
+        unit_type: str,
+        competent_department: str,
+        staffing_baseline: int,
+        funding_type: str,
+        decision_id: str,
+        actor: str,
+    ) -> None:
+        self.name = name
+        self.unit_type = unit_type
+        self.competent_department = competent_department
+        self.staffing_baseline = staffing_baseline
+        self.staffing = staffing_baseline
+        self.funding_type = funding_type
+        self.decision_id = decision_id
+        self.budget_lines: dict[str, dict[str, Any]] = {}
+        self.staffing_adjustments: list[dict[str, Any]] = []
+        self.closure: dict[str, str] | None = None
+
+    @classmethod
+    def designate(
+        cls,
+        *,
+        decision: DecisionView,
+        name: str,
+        unit_type: str,
+        competent_department: str,
+        staffing_baseline: int,
+        funding_type: str,
+        actor: str,
+    ) -> PilotUnit:
+        decision.require("designate_pilot", {name.strip()})
+        return cls(
+            name=name.strip(),
+            decision_id=str(decision.id),
+            actor=actor,
+            unit_type=unit_type,
+            competent_department=competent_department,
+            staffing_baseline=staffing_baseline,
+            funding_type=funding_type,
+        )
+
+    @property
+    def status(self) -> str:
+        return "closed" if self.closure else "designated"
+
+    def require_open(self) -> None:
+        """The rule every act on a unit (and on its plan and matters) keeps: the pilot is not closed."""
+        if self.closure:
+            raise UnitClosed(f"{self.name} closed its pilot ({self.closure['decision']})")
+
+    def add_budget_line(
+        self,
+        *,
+        fiscal_year: int,
+        appropriation_before: str,
+        purchase_budget: str,
+        actor: str,
+        executed: str = "0",
+        final_accounts: str | None = None,
+    ) -> None:
+        self.require_open()
+        if str(fiscal_year) in self.budget_lines:
+            raise DuplicateBudgetLine(
+                f"{self.name} already has a budget line for {fiscal_year}", fiscal_year=fiscal_year
+            )
+        self._add_budget_line(
+            line={
+                "fiscal_year": fiscal_year,
+                "appropriation_before": appropriation_before,
+                "purchase_budget": purchase_budget,
+                "executed": executed,
+                "final_accounts": final_accounts,
+            },
+            actor=actor,
+        )
+
+    @event(BudgetLineAdded)
+    def _add_budget_line(self, line: dict[str, Any], actor: str) -> None:
+        self.budget_lines[str(line["fiscal_year"])] = dict(line)
+
+    def budget_line(self, fiscal_year: int) -> dict[str, Any]:
+        line = self.budget_lines.get(str(fiscal_year))
+        if line is None:
+            raise BudgetMissing(
+                f"{self.name} has no budget line for {fiscal_year}: budget first (Order 102)",
+                fiscal_year=fiscal_year,
+            )
+        return line
+
+    def update_budget_line(
+        self,
+        *,
+        fiscal_year: int,
+        actor: str,
+        appropriation_before: str | None = None,
+        purchase_budget: str | None = None,
+        executed: str | None = None,
+        final_accounts: str | None = None,
+    ) -> None:
+        """Figures given (not None) and different from the line's are changed; None keeps a figure.
+
+        Allowed after closure too: executed amounts and final accounts (决算) of a year
+        arrive after the year ends, often after the pilot itself closed."""
+        line = self.budget_line(fiscal_year)
+        given = {
+            "appropriation_before": appropriation_before,
+            "purchase_budget": purchase_budget,
+            "executed": executed,
+            "final_accounts": final_accounts,
+        }
+        changes = {k: v for k, v in given.items() if v is not None and line.get(k) != v}
+        if changes:
+            self._update_budget_line(fiscal_year=fiscal_year, changes=changes, actor=actor)
+
+    @event(BudgetLineUpdated)
+    def _update_budget_line(self, fiscal_year: int, changes: dict[str, Any], actor: str) -> None:
+        self.budget_lines[str(fiscal_year)].update(changes)
+
+    def adjust_staffing(
+        self,
+        *,
+        before: int,
+        after: int,
+        approving_body: str,
+        document: str,
+        adjusted_on: str,
+        today: date,
+        actor: str,
+    ) -> None:
+        self.require_open()
+        require_not_future(adjusted_on, today, "adjusted_on")
+        self._adjust(
+            adjustment={
+                "before": before,
+                "after": after,
+                "approving_body": approving_body,
+                "document": document,
+                "adjusted_on": adjusted_on,
+            },
+            actor=actor,
+        )
+
+    @event(StaffingAdjusted)
+    def _adjust(self, adjustment: dict[str, Any], actor: str) -> None:
+        self.staffing_adjustments.append(dict(adjustment))
+        self.staffing = adjustment["after"]
+
+    def close(self, *, summary: str, decision: str, closed_on: str, today: date, actor: str) -> None:
+        self.require_open()
+        require_not_future(closed_on, today, "closed_on")
+        self._close(summary=summary, decision=decision, closed_on=closed_on, actor=actor)
+
+    @event(Closed)
+    def _close(self, summary: str, decision: str, closed_on: str, actor: str) -> None:
+        self.closure = {"summary": summary, "decision": decision, "closed_on": closed_on}

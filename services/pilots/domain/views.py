@@ -1,0 +1,108 @@
+"""The views pilots keeps of other services' facts, built from their integration events."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from services.pilots.domain.errors import (
+    CatalogueNotInForce,
+    DecisionDoesNotApply,
+    ItemNotSuitable,
+    NotOnCatalogue,
+)
+
+
+class DecisionView(Aggregate):
+    """A conference decision as pilots knows it (from DecisionAdopted)."""
+
+    class Known(Aggregate.Created):
+        decision_id: str
+        kind: str
+        subject: str | None
+        title: str
+        adopted_on: str
+
+    @staticmethod
+    def create_id(decision_id: str, **_: Any) -> UUID:
+        return UUID(decision_id)
+
+    @event(Known)
+    def __init__(
+        self, *, decision_id: str, kind: str, subject: str | None, title: str, adopted_on: str
+    ) -> None:
+        self.kind = kind
+        self.subject = subject
+        self.title = title
+        self.adopted_on = adopted_on
+
+    def require(self, kind: str, subjects: set[str]) -> None:
+        if self.kind != kind:
+            raise DecisionDoesNotApply(
+                f"decision {self.id} is a {self.kind} decision, not {kind}", kind=self.kind
+            )
+        if (self.subject or "").strip() not in subjects:
+            raise DecisionDoesNotApply(
+                f"decision {self.id} is about {self.subject!r}, not {' / '.join(sorted(subjects))}",
+                subject=self.subject,
+            )
+
+
+class CatalogueView(Aggregate):
+    """A published catalogue version and its items (from catalogue events)."""
+
+    class Published(Aggregate.Created):
+        catalogue_id: str
+        title: str
+        fiscal_year: int
+        items: list[dict[str, Any]]
+        supersedes: str | None
+
+    class Superseded(Aggregate.Event):
+        superseded_by: str
+
+    class Revoked(Aggregate.Event):
+        reason: str
+
+    @staticmethod
+    def create_id(catalogue_id: str, **_: Any) -> UUID:
+        return UUID(catalogue_id)
+
+    @event(Published)
+    def __init__(
+        self,
+        *,
+        catalogue_id: str,
+        title: str,
+        fiscal_year: int,
+        items: list[dict[str, Any]],
+        supersedes: str | None,
+    ) -> None:
+        self.title = title
+        self.fiscal_year = fiscal_year
+        self.items = {i["code"]: dict(i) for i in items}
+        self.supersedes = supersedes
+        self.status = "published"
+        self.superseded_by: str | None = None
+
+    @event(Superseded)
+    def supersede(self, superseded_by: str) -> None:
+        self.superseded_by = superseded_by
+        self.status = "superseded"
+
+    @event(Revoked)
+    def revoke(self, reason: str) -> None:
+        self.status = "revoked"
+
+    def require_item(self, code: str) -> dict[str, Any]:
+        """The item a service matter may be converted under: in force, present, suitable."""
+        if self.status != "published":
+            raise CatalogueNotInForce(f"catalogue {self.id} is {self.status}", status=self.status)
+        item = self.items.get(code)
+        if item is None:
+            raise NotOnCatalogue(f"catalogue {self.id} has no item {code!r}", code=code)
+        if not item["suitable_for_social_forces"]:
+            raise ItemNotSuitable(f"item {code} is not suitable for social forces", code=code)
+        return item

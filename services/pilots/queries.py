@@ -1,0 +1,202 @@
+"""The pilots' reads: every aggregate as plain data (the same dict a command returns), now or
+as of a past moment, and the lookups the use cases share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from services.pilots.domain import (
+    CatalogueView,
+    DecisionUnknown,
+    DecisionView,
+    ImplementationPlan,
+    PilotUnit,
+    ServiceMatter,
+    UnitNotFound,
+    plan_id,
+)
+from shared.domain import NotFound
+from shared.persistence.eventlog import ServiceApplication, to_plain
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class PlanNotFound(NotFound):
+    pass
+
+
+class MatterNotFound(NotFound):
+    pass
+
+
+class PilotsQueries(ServiceApplication):
+    """Lookups of aggregates, and the plain views the HTTP/RPC answers are made of."""
+
+    # --- aggregates -----------------------------------------------------------------
+
+    def _unit(self, uid: UUID, as_of: datetime | None = None) -> PilotUnit:
+        unit: PilotUnit = self.get_aggregate(PilotUnit, uid, UnitNotFound, as_of)
+        return unit
+
+    def _plan(self, uid: UUID, as_of: datetime | None = None) -> ImplementationPlan:
+        self._unit(uid)
+        plan: ImplementationPlan = self.get_aggregate(ImplementationPlan, plan_id(uid), PlanNotFound, as_of)
+        return plan
+
+    def _matter(self, mid: UUID, as_of: datetime | None = None) -> ServiceMatter:
+        matter: ServiceMatter = self.get_aggregate(ServiceMatter, mid, MatterNotFound, as_of)
+        return matter
+
+    def _decision(self, decision_id: UUID) -> DecisionView:
+        try:
+            view: object = self.repository.get(decision_id)
+        except AggregateNotFoundError:
+            view = None
+        if not isinstance(view, DecisionView):
+            raise DecisionUnknown(
+                f"no adopted conference decision {decision_id} has reached pilots",
+                decision_id=str(decision_id),
+            )
+        return view
+
+    def _catalogue_view(self, catalogue_id: UUID) -> CatalogueView | None:
+        try:
+            view: object = self.repository.get(catalogue_id)
+        except AggregateNotFoundError:
+            return None
+        return view if isinstance(view, CatalogueView) else None
+
+    def _every(self, cls: type[A], created: type[Aggregate.Created]) -> list[A]:
+        """Every ``cls`` aggregate, in creation order."""
+        found: list[A] = []
+        for aggregate_id in self.ids_of(created):
+            aggregate: object = self.repository.get(aggregate_id)
+            if isinstance(aggregate, cls):
+                found.append(aggregate)
+        return found
+
+    # --- plain views ------------------------------------------------------------------
+
+    def unit(self, uid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
+        u = self._unit(uid, as_of)
+        view: dict[str, Any] = to_plain(
+            {
+                "id": u.id,
+                "version": u.version,
+                "name": u.name,
+                "unit_type": u.unit_type,
+                "competent_department": u.competent_department,
+                "staffing_baseline": u.staffing_baseline,
+                "staffing": u.staffing,
+                "funding_type": u.funding_type,
+                "decision_id": u.decision_id,
+                "status": u.status,
+                "budget_lines": [u.budget_lines[k] for k in sorted(u.budget_lines)],
+                "staffing_adjustments": u.staffing_adjustments,
+                "closure": u.closure,
+                "created_at": u.created_on,
+                "modified_at": u.modified_on,
+            }
+        )
+        return view
+
+    def units(self) -> list[dict[str, Any]]:
+        return [self.unit(i) for i in self.ids_of(PilotUnit.Designated)]
+
+    def plan(self, uid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
+        p = self._plan(uid, as_of)
+        view: dict[str, Any] = to_plain(
+            {
+                "id": p.id,
+                "version": p.version,
+                "unit_id": p.unit_id,
+                "targets": p.targets,
+                "phases": p.phases,
+                "funding_plan": p.funding_plan,
+                "staffing_plan": p.staffing_plan,
+                "evaluation_plan": p.evaluation_plan,
+                "document_number": p.document_number,
+                "status": p.status,
+                "decision_id": p.decision_id,
+                "in_force_on": p.in_force_on,
+                "end_reason": p.end_reason,
+                "milestones": [p.milestones[k] for k in sorted(p.milestones)],
+                "created_at": p.created_on,
+                "modified_at": p.modified_on,
+            }
+        )
+        return view
+
+    def matter(self, mid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
+        m = self._matter(mid, as_of)
+        view: dict[str, Any] = to_plain(
+            {
+                "id": m.id,
+                "version": m.version,
+                "unit_id": m.unit_id,
+                "name": m.name,
+                "description": m.description,
+                "catalogue_id": m.catalogue_id,
+                "item_code": m.item_code,
+                "item_name": m.item_name,
+                "status": m.status,
+                "rationale": m.rationale,
+                "rejection": m.rejection,
+                "budget": m.budget,
+                "contract": m.contract,
+                "delivery_started_on": m.delivery_started_on,
+                "evaluations": m.evaluations,
+                "needs_review": m.needs_review,
+                "review_reasons": m.review_reasons,
+                "created_at": m.created_on,
+                "modified_at": m.modified_on,
+            }
+        )
+        return view
+
+    def matters(
+        self, unit: UUID | None = None, status: str | None = None, needs_review: bool | None = None
+    ) -> list[dict[str, Any]]:
+        rows = [self.matter(i) for i in self.ids_of(ServiceMatter.Identified)]
+        return [
+            r
+            for r in rows
+            if (unit is None or r["unit_id"] == str(unit))
+            and (status is None or r["status"] == status)
+            and (needs_review is None or r["needs_review"] == needs_review)
+        ]
+
+    def known_decisions(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": str(d.id),
+                "kind": d.kind,
+                "subject": d.subject,
+                "title": d.title,
+                "adopted_on": d.adopted_on,
+            }
+            for d in self._every(DecisionView, DecisionView.Known)
+        ]
+
+    def known_catalogues(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": str(c.id),
+                "title": c.title,
+                "fiscal_year": c.fiscal_year,
+                "status": c.status,
+                "superseded_by": c.superseded_by,
+                "items": sorted(c.items),
+            }
+            for c in self._every(CatalogueView, CatalogueView.Published)
+        ]
+
+    def history_of(self, aggregate_id: UUID, not_found: type[Exception]) -> list[dict[str, Any]]:
+        if aggregate_id not in self.repository:
+            raise not_found(f"no {aggregate_id}")
+        return self.history(aggregate_id)

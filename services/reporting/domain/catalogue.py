@@ -1,0 +1,80 @@
+"""Folds of the catalogue's events: catalogue versions (status, items, revision) and the negative list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.reporting.domain.folding import FoldTable, Payload
+
+
+@dataclass
+class CatalogueState:
+    catalogues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    negative_list: set[str] = field(default_factory=set)
+
+
+def drafted(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid] = {
+        "title": p["title"],
+        "level": p["level"],
+        "fiscal_year": p["fiscal_year"],
+        "status": "draft",
+        "items": {n["code"]: n for n in p["nodes"]},
+        "revision": None,
+    }
+
+
+def node_added(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["items"][p["node"]["code"]] = p["node"]
+
+
+def node_changed(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["items"][p["code"]].update(p["changes"])
+
+
+def node_removed(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["items"].pop(p["code"], None)
+
+
+def consultation_recorded(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["status"] = "in_consultation"
+
+
+def published(s: CatalogueState, aid: str, p: Payload) -> None:
+    catalogue = s.catalogues.setdefault(
+        aid, {"title": p["title"], "level": p["level"], "fiscal_year": p["fiscal_year"], "revision": None}
+    )
+    catalogue.update(status="published", items={n["code"]: n for n in p["items"]}, revision=p["revision"])
+
+
+def superseded(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["status"] = "superseded"
+
+
+def revoked(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["status"] = "revoked"
+
+
+def negative_list_entry_added(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.negative_list.add(p["code"])
+
+
+FOLDS = {
+    "CatalogueDrafted": drafted,
+    "NodeAdded": node_added,
+    "NodeChanged": node_changed,
+    "NodeRemoved": node_removed,
+    "ConsultationRecorded": consultation_recorded,
+    "CataloguePublished": published,
+    "CatalogueSuperseded": superseded,
+    "CatalogueRevoked": revoked,
+    "NegativeListEntryAdded": negative_list_entry_added,
+}
+
+IGNORED = (
+    # The digest of the catalogue's own audit chain: about its store's integrity, not the reform.
+    "AuditDigest",
+)
+
+TABLE = FoldTable[CatalogueState]("catalogue", FOLDS, IGNORED)

@@ -1,0 +1,208 @@
+"""The reform's indicators, read from the folded state of each source (pure queries)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+from services.reporting.domain.catalogue import CatalogueState
+from services.reporting.domain.conference import ConferenceState
+from services.reporting.domain.pilots import PilotsState
+from shared.vocabulary.conference import OPEN_TASK
+from shared.vocabulary.pilots import CONVERTED
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal("0")
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _total(values: Any) -> Decimal:
+    return sum((_money(v) for v in values), Decimal(0))
+
+
+def _mean(scores: list[Any]) -> Any:
+    return round(sum(scores) / len(scores), 2) if scores else None
+
+
+def catalogue_indicators(catalogue: CatalogueState) -> dict[str, Any]:
+    in_force = {cid: c for cid, c in catalogue.catalogues.items() if c["status"] == "published"}
+    levels = Counter(str(item["level"]) for c in in_force.values() for item in c["items"].values())
+    revisions = [c["revision"] for c in catalogue.catalogues.values() if c.get("revision")]
+    return {
+        "versions_in_force": len(in_force),
+        "versions_in_force_titles": sorted(c["title"] for c in in_force.values()),
+        "versions_total": len(catalogue.catalogues),
+        "items_in_force": sum(levels.values()),
+        "items_by_level": {k: levels[k] for k in sorted(levels)},
+        "revisions": {k: sum(r[k] for r in revisions) for k in ("added", "removed", "reworded", "moved")},
+        "negative_list_size": len(catalogue.negative_list),
+    }
+
+
+def unit_funnel(pilots: PilotsState, unit_id: str | None) -> dict[str, Any]:
+    """From identified to converted, for one unit (or every unit with ``None``)."""
+    matters = [m for m in pilots.matters.values() if unit_id is None or m["unit_id"] == unit_id]
+    identified = len(matters)
+    converted = sum(1 for m in matters if m["status"] in CONVERTED)
+    statuses = Counter(m["status"] for m in matters)
+    return {
+        "identified": identified,
+        "converted": converted,
+        "rejected": statuses["rejected"],
+        "share_converted": round(converted / identified, 4) if identified else None,
+        "by_status": dict(sorted(statuses.items())),
+        "needs_review": sum(1 for m in matters if m["needs_review"]),
+    }
+
+
+def _milestones(pilots: PilotsState, unit_id: str, today: str) -> dict[str, int]:
+    milestones = [
+        m for plan in pilots.plans.values() if plan["unit_id"] == unit_id for m in plan["milestones"].values()
+    ]
+    return {
+        "met": sum(1 for m in milestones if m["status"] == "met"),
+        "missed": sum(1 for m in milestones if m["status"] == "missed"),
+        "overdue": sum(1 for m in milestones if m["status"] == "scheduled" and m["due"] < today),
+        "scheduled": sum(1 for m in milestones if m["status"] == "scheduled" and m["due"] >= today),
+    }
+
+
+def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
+    unit = pilots.units[unit_id]
+    lines = unit["budget_lines"]
+    scores = [s for m in pilots.matters.values() if m["unit_id"] == unit_id for s in m["evaluations"]]
+    return {
+        "unit_id": unit_id,
+        "name": unit["name"],
+        "funnel": unit_funnel(pilots, unit_id),
+        "appropriation_before": _fmt(_total(line["appropriation_before"] for line in lines.values())),
+        "purchase_budget": _fmt(_total(line["purchase_budget"] for line in lines.values())),
+        "budget_by_year": {
+            y: {
+                "appropriation_before": lines[y]["appropriation_before"],
+                "purchase_budget": lines[y]["purchase_budget"],
+                "executed": lines[y]["executed"],
+            }
+            for y in sorted(lines)
+        },
+        "staffing_before": unit["staffing_before"],
+        "staffing_after": unit["staffing_after"],
+        "milestones": _milestones(pilots, unit_id, today),
+        "evaluations": len(scores),
+        "mean_score": _mean(scores),
+        "closure": unit["closure"],
+    }
+
+
+def _units_by_name(pilots: PilotsState) -> list[tuple[str, dict[str, Any]]]:
+    return sorted(pilots.units.items(), key=lambda kv: kv[1]["name"])
+
+
+def pilots_indicators(pilots: PilotsState, today: str) -> dict[str, Any]:
+    scores = [s for m in pilots.matters.values() for s in m["evaluations"]]
+    return {
+        "overall": unit_funnel(pilots, None),
+        "units": [_unit_row(pilots, uid, today) for uid, _ in _units_by_name(pilots)],
+        "evaluations": len(scores),
+        "mean_score": _mean(scores),
+    }
+
+
+def purchase_indicators(pilots: PilotsState) -> dict[str, Any]:
+    contracts = [m["contract"] for m in pilots.matters.values() if m["contract"]]
+    by_type: dict[str, dict[str, Any]] = defaultdict(lambda: {"contracts": 0, "amount": Decimal(0)})
+    for c in contracts:
+        by_type[c["undertaker_type"]]["contracts"] += 1
+        by_type[c["undertaker_type"]]["amount"] += _money(c["amount"])
+    executed = _total(line["executed"] for u in pilots.units.values() for line in u["budget_lines"].values())
+    return {
+        "contracts": len(contracts),
+        "by_undertaker_type": {
+            k: {"contracts": v["contracts"], "amount": _fmt(v["amount"])} for k, v in sorted(by_type.items())
+        },
+        "budgeted_amount": _fmt(
+            _total(m["budget"]["amount"] for m in pilots.matters.values() if m["budget"])
+        ),
+        "contract_amount": _fmt(_total(c["amount"] for c in contracts)),
+        "executed_amount": _fmt(executed),
+        "term_exceptions": sum(1 for c in contracts if c["term_months"] > 12),
+        "announced": sum(1 for c in contracts if c["announcement_ref"]),
+        "not_announced": sum(1 for c in contracts if not c["announcement_ref"]),
+    }
+
+
+def _sorted_counts(values: Any) -> dict[str, int]:
+    return dict(sorted(Counter(values).items()))
+
+
+def conference_indicators(conference: ConferenceState) -> dict[str, Any]:
+    tasks, meetings, decisions = conference.tasks, conference.meetings, conference.decisions
+    closed = [t for t in tasks.values() if t["status"] in ("closed", "archived")]
+    on_time = [t for t in closed if t["last_report"] and t["last_report"] <= t["deadline"]]
+    overdue = [t for t in tasks.values() if t["overdue"] and t["status"] in OPEN_TASK]
+    by_lead: dict[str, list[str]] = defaultdict(list)
+    for t in sorted(overdue, key=lambda t: t["number"]):
+        by_lead[t["lead_unit"]].append(t["number"])
+    tasks_by_lead: dict[str, Counter[str]] = defaultdict(Counter)
+    for t in tasks.values():
+        tasks_by_lead[t["lead_unit"]][t["status"]] += 1
+    return {
+        "meetings_by_kind": _sorted_counts(m["kind"] for m in meetings.values()),
+        "meetings_held": sum(1 for m in meetings.values() if m["status"] in ("held", "minutes_issued")),
+        "decisions": len(decisions),
+        "decisions_by_kind": _sorted_counts(d["kind"] for d in decisions.values()),
+        "tasks": len(tasks),
+        "tasks_by_status": _sorted_counts(t["status"] for t in tasks.values()),
+        "tasks_by_lead_unit": {u: dict(sorted(c.items())) for u, c in sorted(tasks_by_lead.items())},
+        "on_time_closure_rate": round(len(on_time) / len(closed), 4) if closed else None,
+        "overdue_tasks": len(overdue),
+        "overdue_by_lead_unit": dict(sorted(by_lead.items())),
+        "extensions": sum(t["extensions"] for t in tasks.values()),
+        "returns": sum(t["returns"] for t in tasks.values()),
+    }
+
+
+def _ministry_row(
+    catalogue: CatalogueState, pilots: PilotsState, matter_id: str, m: dict[str, Any]
+) -> dict[str, Any]:
+    contract = m["contract"]
+    unit = pilots.units.get(m["unit_id"], {"name": "?", "budget_lines": {}})
+    line = unit["budget_lines"].get(str(contract["fiscal_year"]), {})
+    version = catalogue.catalogues.get(m["catalogue_id"], {"items": {}})
+    category_code = m["item_code"][:1]
+    return {
+        "year": contract["fiscal_year"],
+        "category": version["items"].get(category_code, {}).get("name", category_code),
+        "project": m["name"],
+        "purchaser": unit["name"],
+        "undertaker": contract["undertaker"],
+        "service_matter": m["item_name"],
+        "budget": m["budget"]["amount"] if m["budget"] else None,
+        "contract_amount": contract["amount"],
+        "executed": line.get("executed"),
+        "final_accounts": line.get("final_accounts"),
+        "matter_id": matter_id,
+    }
+
+
+def ministry_rows(catalogue: CatalogueState, pilots: PilotsState) -> list[dict[str, Any]]:
+    """The Ministry's reporting row per purchase, by year and catalogue category."""
+    rows = [_ministry_row(catalogue, pilots, mid, m) for mid, m in pilots.matters.items() if m["contract"]]
+    return sorted(rows, key=lambda r: (r["year"], r["category"], r["purchaser"], r["project"]))
+
+
+def headline(pilots: PilotsState) -> dict[str, Any]:
+    overall = unit_funnel(pilots, None)
+    return {
+        "share_converted": overall["share_converted"],
+        "identified": overall["identified"],
+        "converted": overall["converted"],
+        "by_unit": {
+            u["name"]: unit_funnel(pilots, uid)["share_converted"] for uid, u in _units_by_name(pilots)
+        },
+    }

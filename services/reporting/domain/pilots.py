@@ -1,0 +1,153 @@
+"""Folds of the pilots' events: pilot units (budget lines, staffing, closure), their plans'
+milestones and the service matters converted (or not) into purchases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.reporting.domain.folding import FoldTable, Payload
+
+
+@dataclass
+class PilotsState:
+    units: dict[str, dict[str, Any]] = field(default_factory=dict)
+    plans: dict[str, dict[str, Any]] = field(default_factory=dict)
+    matters: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def unit_designated(s: PilotsState, aid: str, p: Payload) -> None:
+    s.units[aid] = {
+        "name": p["name"],
+        "unit_type": p["unit_type"],
+        "staffing_before": p["staffing_baseline"],
+        "staffing_after": p["staffing_baseline"],
+        "budget_lines": {},
+        "closure": None,
+    }
+
+
+def budget_line_added(s: PilotsState, aid: str, p: Payload) -> None:
+    s.units[aid]["budget_lines"][str(p["line"]["fiscal_year"])] = dict(p["line"])
+
+
+def budget_line_updated(s: PilotsState, aid: str, p: Payload) -> None:
+    s.units[aid]["budget_lines"][str(p["fiscal_year"])].update(p["changes"])
+
+
+def staffing_adjusted(s: PilotsState, aid: str, p: Payload) -> None:
+    s.units[aid]["staffing_after"] = p["adjustment"]["after"]
+
+
+def pilot_closed(s: PilotsState, aid: str, p: Payload) -> None:
+    s.units[aid]["closure"] = p["decision"]
+
+
+def plan_drafted(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid] = {
+        "unit_id": p["unit_id"],
+        "status": "draft",
+        "milestones": {
+            f"{i}.{j}": {"due": m["due"], "status": "scheduled"}
+            for i, phase in enumerate(p["phases"], start=1)
+            for j, m in enumerate(phase["milestones"], start=1)
+        },
+    }
+
+
+def plan_approved(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid]["status"] = "approved"
+
+
+def plan_in_force(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid]["status"] = "in_force"
+
+
+def milestone_met(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid]["milestones"][p["key"]]["status"] = "met"
+
+
+def milestone_missed(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid]["milestones"][p["key"]]["status"] = "missed"
+
+
+def matter_identified(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid] = {
+        "unit_id": p["unit_id"],
+        "name": p["name"],
+        "item_code": p["item_code"],
+        "item_name": p["item_name"],
+        "catalogue_id": p["catalogue_id"],
+        "status": "identified",
+        "budget": None,
+        "contract": None,
+        "evaluations": [],
+        "needs_review": False,
+    }
+
+
+def matter_assessed(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["status"] = "assessed"
+
+
+def matter_approved(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["status"] = "approved_for_conversion"
+
+
+def matter_rejected(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["status"] = "rejected"
+
+
+def delivery_started(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["status"] = "in_delivery"
+
+
+def matter_budgeted(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid].update(status="budgeted", budget={"fiscal_year": p["fiscal_year"], "amount": p["amount"]})
+
+
+def matter_contracted(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid].update(status="contracted", contract=dict(p["contract"]))
+
+
+def matter_evaluated(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["status"] = "evaluated"
+    s.matters[aid]["evaluations"].append(p["evaluation"]["score"])
+
+
+def matter_flagged_for_review(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["needs_review"] = True
+
+
+FOLDS = {
+    "PilotUnitDesignated": unit_designated,
+    "BudgetLineAdded": budget_line_added,
+    "BudgetLineUpdated": budget_line_updated,
+    "StaffingAdjusted": staffing_adjusted,
+    "PilotClosed": pilot_closed,
+    "PlanDrafted": plan_drafted,
+    "PlanApproved": plan_approved,
+    "PlanInForce": plan_in_force,
+    "MilestoneMet": milestone_met,
+    "MilestoneMissed": milestone_missed,
+    "ServiceMatterIdentified": matter_identified,
+    "ServiceMatterAssessed": matter_assessed,
+    "ServiceMatterApproved": matter_approved,
+    "ServiceMatterRejected": matter_rejected,
+    "ServiceDeliveryStarted": delivery_started,
+    "ServiceMatterBudgeted": matter_budgeted,
+    "ServiceMatterContracted": matter_contracted,
+    "ServiceMatterEvaluated": matter_evaluated,
+    "ServiceMatterFlaggedForReview": matter_flagged_for_review,
+}
+
+IGNORED = (
+    # The digest of the pilots' own audit chain: about its store's integrity, not the reform.
+    "AuditDigest",
+    # A plan's own status reaches no indicator (only its milestones do): submission and the end of
+    # a plan move no milestone, so folding them would change no answer.
+    "PlanSubmitted",
+    "PlanEnded",
+)
+
+TABLE = FoldTable[PilotsState]("pilots", FOLDS, IGNORED)
