@@ -128,11 +128,3 @@ class CatalogueReply(Schema):
     created_at = fields.String()
     modified_at = fields.String()
     nodes = fields.List(fields.Nested(NodeSchema))
-
-
-class HistoryEntry(Schema):
-    event = fields.String()
-    version = fields.Integer()
-    recorded_at = fields.String()
-    actor = fields.String(allow_none=True)
-    data = fields.Dict()

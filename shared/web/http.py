@@ -144,6 +144,26 @@ def endpoint(
     return decorate
 
 
+_OPERATIONS: dict[type, dict[str, Callable[..., Any]]] = {}
+
+
+def operations(service_cls: type) -> dict[str, Callable[..., Any]]:
+    """The table of a service class's use cases: operation id -> its ``@endpoint`` method.
+
+    The generic RPC ``call`` and the OpenAPI document both read it, so an operation id names
+    exactly what /openapi.json lists, and nothing else on the class can be reached by name.
+    """
+    table = _OPERATIONS.get(service_cls)
+    if table is None:
+        table = {}
+        for attr in sorted(dir(service_cls)):
+            fn = getattr(service_cls, attr)
+            if callable(fn) and isinstance(getattr(fn, "api", None), dict):
+                table[attr] = fn
+        _OPERATIONS[service_cls] = table
+    return table
+
+
 def call_use_case(
     service: Any, name: str, token: str | None, data: dict[str, Any] | None, **path: Any
 ) -> Any:
@@ -152,13 +172,16 @@ def call_use_case(
     Same token check, same schema and same code as over HTTP; errors are raised
     (nameko hands them to the caller as a RemoteError naming the exception).
     """
-    method = getattr(type(service), name)
-    api = method.api
+    method = operations(type(service)).get(name)
+    if method is None:
+        raise NotFoundError(f"{service.name} has no operation {name!r}")
+    api: dict[str, Any] = method.api  # type: ignore[attr-defined]
     caller = service.tokens.verify(token) if token else None
     authorize(caller, api["auth"], service.name)
     schema = api["body"] or api["query"]
     loaded = schema().load(data or {}) if schema is not None else {}
-    return json.loads(json.dumps(method.__wrapped__(service, caller, loaded, **path), default=str))
+    result = method.__wrapped__(service, caller, loaded, **path)  # type: ignore[attr-defined]
+    return json.loads(json.dumps(result, default=str))
 
 
 def authorize(caller: Caller | None, auth: str, service: str) -> None:
@@ -193,17 +216,15 @@ def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]
         },
     )
     paths: dict[str, dict[str, Any]] = {}
-    for attr in sorted(dir(service_cls)):
-        fn = getattr(service_cls, attr)
-        api = getattr(fn, "api", None)
+    for attr, fn in operations(service_cls).items():
         for entrypoint in getattr(fn, "nameko_entrypoints", ()):
             url = getattr(entrypoint, "url", None)
-            if url is None or api is None:
+            if url is None:
                 continue
-            operation = _operation(attr, api, url)
+            operation = _operation(attr, fn.api, url)  # type: ignore[attr-defined]
             paths.setdefault(_openapi_path(url), {})[entrypoint.method.lower()] = operation
-    for path, operations in paths.items():
-        spec.path(path=path, operations=operations)
+    for path, by_method in paths.items():
+        spec.path(path=path, operations=by_method)
     return spec.to_dict()
 
 

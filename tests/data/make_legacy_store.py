@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from shared.registry import REGISTRY
 from tests.support.processes import (
     REPO,
     bearer,
@@ -30,7 +31,6 @@ from tests.support.processes import (
 TARGET = REPO / "tests" / "data" / "legacy-store"
 # Every run reads time from this moment, so overdue tasks and missed milestones stay as recorded.
 CLOCK = "2026-11-30T12:00:00+08:00"
-SERVICES = ("catalogue", "conference", "pilots", "reporting")
 
 
 def answer_paths(get: Any, as_of: str) -> dict[str, list[str]]:
@@ -130,7 +130,7 @@ def main() -> int:
     if TARGET.exists():
         shutil.rmtree(TARGET)
     TARGET.mkdir(parents=True)
-    for name in SERVICES:
+    for name in REGISTRY.names():
         shutil.copy(work / f"{name}.sqlite3", TARGET / f"{name}.sqlite3")
         shutil.copy(work / f"audit-{name}.pem", TARGET / f"audit-{name}.pem")
         shutil.copy(work / f"audit-{name}.pub.pem", TARGET / f"audit-{name}.pub.pem")

@@ -339,13 +339,25 @@ class Catalogue(Aggregate):
             revision = revision_counts(previous.nodes, self.nodes)
         self._publish(decision_ref=decision_ref, revision=revision, actor=actor)
         if previous is not None and revision is not None:
-            previous._supersede(superseded_by=str(self.id), revision=revision, actor=actor)
+            previous.supersede(successor=self, revision=revision, actor=actor)
 
     @event(Published)
     def _publish(self, decision_ref: str, revision: dict[str, int] | None, actor: str) -> None:
         self.decision_ref = decision_ref
         self.revision = revision
         self.status = PUBLISHED
+
+    def supersede(self, *, successor: Catalogue, revision: dict[str, int], actor: str) -> None:
+        """Give way to ``successor``, a revision of this version published in the same save."""
+        if self.status != PUBLISHED:
+            raise SourceNoLongerInForce(
+                f"catalogue is {self.status}; only a published catalogue is superseded",
+                supersedes=str(self.id),
+                status=self.status,
+            )
+        if successor.supersedes != str(self.id) or successor.status != PUBLISHED:
+            raise ValueError(f"{successor.id} is not a published revision of {self.id}")
+        self._supersede(superseded_by=str(successor.id), revision=revision, actor=actor)
 
     @event(Superseded)
     def _supersede(self, superseded_by: str, revision: dict[str, int], actor: str) -> None:
