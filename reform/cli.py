@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = sub.add_parser(
         "rebuild", help="rebuild a read side from nothing by replaying the producers' feeds"
     )
-    rebuild.add_argument("service", choices=[spec.name for spec in REGISTRY.consumers()])
+    rebuild.add_argument("service", choices=[spec.name for spec in REGISTRY.rebuildable()])
     rebuild.add_argument(
         "--data-dir", help="where to build the new log (default: $DATA_DIR); stop the service first"
     )

@@ -137,9 +137,9 @@ def up(registry: Registry = REGISTRY) -> int:
     code = 0
     try:
         code = _wait_healthy(children, registry, stopping)
-        if code == 0 and _stores_empty(registry, service_token):
+        if code == 0 and not stopping.is_set() and _stores_empty(registry, service_token):
             _load_demo(registry, settings.data_dir)
-        if code == 0:
+        if code == 0 and not stopping.is_set():
             for name in children:
                 print(f"reform: {name:<11} {_urls(registry)[name]}  (API: /openapi.json)")
             if "reporting" in registry:
@@ -281,8 +281,10 @@ def demo(token_file: str | None, registry: Registry = REGISTRY) -> int:
 def rebuild_sources(service: str, registry: Registry = REGISTRY) -> dict[str, str]:
     """The feeds a rebuild of ``service`` replays: every source it consumes, by URL."""
     spec = registry.get(service)
-    if not spec.consumes:
-        raise ValueError(f"{service} consumes no other service: it has nothing to rebuild from")
+    if not spec.rebuildable or not spec.consumes:
+        raise ValueError(
+            f"{service} is not a read side rebuilt from feeds: a rebuild would lose what it records itself"
+        )
     urls = _urls(registry)
     return {source: urls[source] for source in spec.consumes}
 
@@ -313,21 +315,23 @@ def rebuild(service: str, data_dir: Path | None, force: bool, registry: Registry
     token = settings.feed_token or _read_token(settings.data_dir)
     consumer = EventConsumer(app, service, service_cls.inbox.handlers, feeds=feeds, feed_token=token)
     started = time.monotonic()
+    applied = 0
     for source, url in feeds.items():
-        failure = _replay_feed(consumer, source, url, token)
-        if failure:
-            return _fail(failure)
+        outcome = _replay_feed(consumer, source, url, token)
+        if isinstance(outcome, str):
+            return _fail(outcome)
+        applied += outcome
     elapsed = time.monotonic() - started
     print(
-        f"reform rebuild: {app.last_position()} entries from {len(feeds)} feeds into {db} "
+        f"reform rebuild: {applied} events from {len(feeds)} feeds into {db} "
         f"in {elapsed:.1f} s; start `reform run {service}` on it"
     )
     app.close()
     return 0
 
 
-def _replay_feed(consumer: Any, source: str, url: str, token: str | None) -> str | None:
-    """Step along one feed to its end; the reason when it cannot be read."""
+def _replay_feed(consumer: Any, source: str, url: str, token: str | None) -> int | str:
+    """Step along one feed to its end: how many events were applied, or why it cannot be read."""
     from tqdm import tqdm
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -335,16 +339,19 @@ def _replay_feed(consumer: Any, source: str, url: str, token: str | None) -> str
         last = requests.get(f"{url}/events", params={"limit": 1}, headers=headers, timeout=10).json()
     except (requests.RequestException, ValueError) as exc:
         return f"the {source} feed at {url} does not answer: {exc}"
+    applied = 0
     with tqdm(total=last["last_position"], desc=f"{source:<10}", unit="pos") as bar:
         # Steps along the feed to its end (its cursor passes private events too).
         while consumer.position(source) < last["last_position"]:
             before = consumer.position(source)
-            if consumer.catch_up(source, until=min(before + 500, last["last_position"])) == 0:
-                consumer.catch_up(source)  # a long private stretch: take the rest at once
+            step = consumer.catch_up(source, until=min(before + 500, last["last_position"]))
+            if step == 0:
+                applied += consumer.catch_up(source)  # a long private stretch: take the rest at once
                 bar.update(consumer.position(source) - before)
                 break
+            applied += step
             bar.update(consumer.position(source) - before)
-    return None
+    return applied
 
 
 def _read_token(data_dir: Path) -> str | None:

@@ -18,6 +18,9 @@ class ServiceSpec:
     consumes: tuple[str, ...] = ()  # the producers whose every event it takes in, in start order
     contracts: str | None = None  # the module of its published contracts (shared/contracts/<name>.py)
     package: str = ""  # its Python package; services.<name> unless given
+    # A read side whose whole log can be rebuilt from the feeds it consumes (`reform rebuild`);
+    # a service that also takes commands of its own (pilots) never is: a rebuild would lose them.
+    rebuildable: bool = False
 
     @property
     def module(self) -> str:
@@ -60,6 +63,9 @@ class Registry:
     def port(self, name: str) -> int:
         return self.get(name).port
 
+    def rebuildable(self) -> list[ServiceSpec]:
+        return [spec for spec in self if spec.rebuildable and spec.consumes]
+
     def consumers(self) -> list[ServiceSpec]:
         return [spec for spec in self if spec.consumes]
 
@@ -94,6 +100,7 @@ REGISTRY = Registry(
             8104,
             consumes=("catalogue", "conference", "pilots"),
             contracts="shared.contracts.reporting",
+            rebuildable=True,
         ),
     ]
 )

@@ -83,6 +83,12 @@ class CatalogueApplication(ServiceApplication):
         catalogue: Catalogue = self.get_aggregate(Catalogue, catalogue_id, CatalogueNotFound, as_of)
         return catalogue
 
+    def _save_and_view_node(self, catalogue: Catalogue, code: str) -> dict[str, Any]:
+        """Save, and answer the view of the one node the command changed: a catalogue holds up
+        to thousands of nodes, and the view of them all would cost every write its size."""
+        self.save(catalogue)
+        return dict(catalogue.nodes[code])
+
     def _save_and_view(self, catalogue: Catalogue, *also: Catalogue | None) -> dict[str, Any]:
         """Save, and answer the plain view of ``catalogue`` (what its query returns)."""
         self.save(catalogue, *also)
@@ -119,7 +125,7 @@ class CatalogueApplication(ServiceApplication):
             basic_public_service=command.basic_public_service,
             procurement_item_code=command.procurement_item_code,
         )
-        return self._save_and_view(catalogue)
+        return self._save_and_view_node(catalogue, command.code)
 
     def change_node(
         self, catalogue_id: UUID, code: str, command: ChangeNode, *, actor: str
@@ -128,12 +134,14 @@ class CatalogueApplication(ServiceApplication):
         catalogue.change_node(
             code, actor=actor, negative_list=self._negative_list().entries, **command.changes()
         )
-        return self._save_and_view(catalogue)
+        return self._save_and_view_node(catalogue, code)
 
     def remove_node(self, catalogue_id: UUID, command: RemoveNode, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
+        removed = dict(catalogue.nodes.get(command.code) or {})
         catalogue.remove_node(command.code, actor=actor)
-        return self._save_and_view(catalogue)
+        self.save(catalogue)
+        return removed  # the node as it stood when removed
 
     def record_consultation(
         self, catalogue_id: UUID, command: RecordConsultation, *, actor: str

@@ -49,12 +49,6 @@ from shared.web.service import EventSourcedService
 PRIVATE_STATUSES = {DRAFT, IN_CONSULTATION}
 
 
-def _node(view: dict[str, Any], code: str) -> dict[str, Any]:
-    """One node of a catalogue's plain view."""
-    node: dict[str, Any] = next(n for n in view["nodes"] if n["code"] == code)
-    return node
-
-
 def _seed(app: ServiceApplication) -> None:
     assert isinstance(app, CatalogueApplication)  # the provider below builds one
     app.ensure_national_negative_list()
@@ -114,7 +108,7 @@ class CatalogueService(EventSourcedService):
     @endpoint(auth=WRITE, body=AddNodeRequest, status=201, summary="Add a node to a draft")
     def add_node(self, caller: Caller, command: AddNode, catalogue_id: str) -> dict[str, Any]:
         view = self.app.add_node(parse_uuid(catalogue_id, "catalogue"), command, actor=caller.subject)
-        return _node(view, command.code)
+        return view
 
     @http("PATCH", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, body=ChangeNodeRequest, summary="Change a node of a draft")
@@ -122,7 +116,7 @@ class CatalogueService(EventSourcedService):
         self, caller: Caller, command: ChangeNode, catalogue_id: str, code: str
     ) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
-        return _node(self.app.change_node(cid, code, command, actor=caller.subject), code)
+        return self.app.change_node(cid, code, command, actor=caller.subject)
 
     @http("DELETE", "/catalogues/<catalogue_id>/nodes/<code>")
     @endpoint(auth=WRITE, summary="Remove a leaf node from a draft")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -117,8 +117,7 @@ class ConferenceApplication(ServiceApplication):
     name = "conference"
 
     def _get(self, cls: type[A], aggregate_id: UUID, as_of: datetime | None = None) -> A:
-        # get_aggregate checks the class, so the cast states what it made sure of
-        return cast(A, self.get_aggregate(cls, aggregate_id, KINDS[cls], as_of))
+        return self.get_aggregate(cls, aggregate_id, KINDS[cls], as_of)
 
     def _on_or_today(self, day: str | None) -> str:
         return day or self.today().isoformat()

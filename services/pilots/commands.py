@@ -25,7 +25,7 @@ class AddBudgetLine:
     fiscal_year: int
     appropriation_before: str
     purchase_budget: str
-    executed: str = "0"
+    executed: str = "0.00"
     final_accounts: str | None = None
 
 

@@ -91,7 +91,13 @@ class Notarising(Protocol):
 
 class ServiceApplication(Application[UUID]):
     """Base of every service's eventsourcing Application: the log, reads as of a moment and
-    history. Its collaborators are given to it by the runtime and declared here."""
+    history. Its collaborators are given to it by the runtime and declared here.
+
+    Every service's use cases follow one convention: a command is a method taking its typed
+    command (a dataclass of the service's ``commands`` module) and ``actor``; it returns the plain
+    view of what it created or changed (the aggregate's view, as its query returns it; for a part
+    of a large aggregate, a catalogue's node, the view of that part); a query returns plain data.
+    """
 
     # One process writes each service's log, so cached aggregates, fast-forwarded
     # from the store on every get, stay exact. Override with the environment.

@@ -15,7 +15,6 @@ from shared.web.http import (
     BASE_ERROR_TABLE,
     PUBLIC,
     READ,
-    NotFoundError,
     call_use_case,
     endpoint,
     error_body,
@@ -82,7 +81,7 @@ class EventSourcedService:
 
         notary = self.app.notary
         if notary is None:
-            raise NotFoundError(f"{self.name} signs no digests")
+            return json_response(404, error_body("not_found", f"{self.name} signs no digests"))
         return Response(
             notary.public_key_pem, mimetype="application/x-pem-file", headers={"X-Key-Id": notary.key_id}
         )

@@ -15,7 +15,9 @@ from shared.registry import REGISTRY, Registry, ServiceSpec
 from tests.support.archive.service import ArchiveApplication
 from tests.support.processes import AUTH, MANAGEMENT, ServiceProcess, amqp_uri_for
 
-ARCHIVE = ServiceSpec("archive", 8199, consumes=("catalogue",), package="tests.support.archive")
+ARCHIVE = ServiceSpec(
+    "archive", 8199, consumes=("catalogue",), package="tests.support.archive", rebuildable=True
+)
 
 
 @pytest.fixture

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from reform.cli import build_parser
 from reform.launcher import process_plan, rebuild_sources
 from shared.config import service_port, settings_from_env
 from shared.contracts import PRODUCERS
 from shared.registry import REGISTRY, Registry, ServiceSpec
 
-ARCHIVE = ServiceSpec("archive", 8199, consumes=("catalogue",), package="tests.support.archive")
+ARCHIVE = ServiceSpec(
+    "archive", 8199, consumes=("catalogue",), package="tests.support.archive", rebuildable=True
+)
 
 
 @pytest.fixture
@@ -85,8 +88,15 @@ def test_the_topology_gives_the_new_consumer_a_queue_per_source_and_copies_its_d
 
 def test_the_rebuild_replays_the_feeds_the_new_service_consumes(registry: Registry) -> None:
     assert rebuild_sources("archive", registry) == {"catalogue": "http://127.0.0.1:8101"}
-    with pytest.raises(ValueError, match="nothing to rebuild"):
-        rebuild_sources("catalogue", registry)
+
+
+@pytest.mark.parametrize("service", ["catalogue", "pilots"])
+def test_a_service_that_records_its_own_commands_is_never_rebuilt_from_feeds(service: str) -> None:
+    with pytest.raises(ValueError, match="a rebuild would lose what it records itself"):
+        rebuild_sources(service)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["rebuild", service])
+    assert build_parser().parse_args(["rebuild", "reporting"]).service == "reporting"
 
 
 def test_the_contracts_know_every_registered_producer() -> None:
