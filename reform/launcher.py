@@ -142,8 +142,9 @@ def up(registry: Registry = REGISTRY) -> int:
         if code == 0 and not stopping.is_set():
             for name in children:
                 print(f"reform: {name:<11} {_urls(registry)[name]}  (API: /openapi.json)")
-            if "reporting" in registry:
-                print(f"reform: dashboard   {_urls(registry)['reporting']}/")
+            for spec in registry:
+                if spec.dashboard is not None:
+                    print(f"reform: dashboard   {_urls(registry)[spec.name]}{spec.dashboard}")
             print("reform: all services up; Ctrl-C stops them")
             code = _supervise(children, stopping)
     finally:
@@ -226,18 +227,16 @@ def _urls(registry: Registry) -> dict[str, str]:
     }
 
 
-# What the scenario's first stages create, one list per service: all empty means a first start.
-FIRST_START_LISTS = {"catalogue": "/catalogues", "conference": "/bodies", "pilots": "/units"}
-
-
 def _stores_empty(registry: Registry, token: str) -> bool:
     """True on a first start: none of the scenario's first records exist yet."""
-    if not set(FIRST_START_LISTS) <= set(registry.names()):
+    from reform.scenario import FIRST_RECORDS
+
+    if not set(FIRST_RECORDS) <= set(registry.names()):
         return False
     urls = _urls(registry)
     headers = {"Authorization": f"Bearer {token}"}
     try:
-        for name, path in FIRST_START_LISTS.items():
+        for name, path in FIRST_RECORDS.items():
             reply = requests.get(f"{urls[name]}{path}", headers=headers, timeout=10).json()
             if reply[path.strip("/")]:
                 return False
@@ -274,7 +273,8 @@ def demo(token_file: str | None, registry: Registry = REGISTRY) -> int:
         ids = load(urls, token, say=lambda line: print(f"reform demo: {line}"))
     except (DemoError, requests.RequestException) as exc:
         return _fail(f"the scenario did not load: {exc}")
-    print(f"reform demo: done (catalogue {ids['catalogue']}); dashboard {urls.get('reporting', '')}/")
+    dashboards = [f"{urls[spec.name]}{spec.dashboard}" for spec in registry if spec.dashboard is not None]
+    print(f"reform demo: done (catalogue {ids['catalogue']}); dashboard {' '.join(dashboards)}")
     return 0
 
 

@@ -21,6 +21,7 @@ class ServiceSpec:
     # A read side whose whole log can be rebuilt from the feeds it consumes (`reform rebuild`);
     # a service that also takes commands of its own (pilots) never is: a rebuild would lose them.
     rebuildable: bool = False
+    dashboard: str | None = None  # the path of a page for people, announced by `reform up`
 
     @property
     def module(self) -> str:
@@ -101,6 +102,7 @@ REGISTRY = Registry(
             consumes=("catalogue", "conference", "pilots"),
             contracts="shared.contracts.reporting",
             rebuildable=True,
+            dashboard="/",
         ),
     ]
 )

@@ -19,7 +19,10 @@ from reform.scenario.api import Api, DemoError
 from reform.scenario.data.catalogue import CATALOGUE_ADOPTED_BY
 from reform.scenario.data.conference import MEETING_BODY
 
-__all__ = ["DemoError", "load"]
+__all__ = ["FIRST_RECORDS", "DemoError", "load"]
+
+# Where the scenario's first records appear, per service: all empty means a first start.
+FIRST_RECORDS = {"catalogue": "/catalogues", "conference": "/bodies", "pilots": "/units"}
 
 
 def load(urls: dict[str, str], token: str, say: Callable[[str], None] = print) -> dict[str, Any]:
