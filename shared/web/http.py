@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 
 from shared.domain import DomainRuleViolation, NotFound
 from shared.web.auth import Caller, Forbidden, Unauthenticated
+from shared.web.fields import Money
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,9 @@ def authorize(caller: Caller | None, auth: str, service: str) -> None:
 
 def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]:
     """The OpenAPI 3 document of a service class's ``@http`` + ``@endpoint`` methods."""
-    spec = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[plugin])
+    plugin.map_to_openapi_type(Money, "string", "decimal")  # amounts travel as decimal text
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema(
         "Error",
