@@ -59,6 +59,7 @@ class Settings:
     relay_batch: int = 500
     persistence_env: dict[str, str] = field(default_factory=dict)
     feeds: dict[str, str] = field(default_factory=dict)
+    public_keys: dict[str, Path] = field(default_factory=dict)  # producers' keys given, not fetched
     feed_token: str | None = None
     clock_file: Path | None = None
     timezone: str = "Asia/Shanghai"
@@ -120,6 +121,11 @@ def settings_from_env(
         relay_batch=int(env.get("RELAY_BATCH", "500")),
         persistence_env=persistence,
         feeds=feeds,
+        public_keys={
+            spec.name: Path(env[f"{spec.env_prefix}_PUBLIC_KEY"]).resolve()
+            for spec in registry
+            if env.get(f"{spec.env_prefix}_PUBLIC_KEY")
+        },
         feed_token=env.get("FEED_TOKEN") or None,
         clock_file=Path(env["CLOCK_FILE"]).resolve() if env.get("CLOCK_FILE") else None,
         timezone=env.get("TIMEZONE", "Asia/Shanghai"),

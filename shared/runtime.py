@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.timer import Timer
@@ -14,9 +16,10 @@ from nameko.timer import Timer
 from shared.clock import file_clock, system_clock
 from shared.config import Settings
 from shared.messaging.broker import ConfirmingPublisher, inbox_queue
-from shared.messaging.consumer import EventConsumer, Handler, HoleNotFilled
+from shared.messaging.consumer import ApplyFailed, EventConsumer, Handler, HoleNotFilled
 from shared.messaging.feed import IntegrationMapper
 from shared.messaging.relay import Relay
+from shared.messaging.trust import Delivery, KeyRing, KeyUnavailable, Untrusted
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
 from shared.persistence.eventlog import ServiceApplication
 from shared.web.auth import TokenStore
@@ -130,6 +133,13 @@ class Inbox(DependencyProvider):
         provider = next(
             d for d in self.container.dependencies if getattr(d, "attr_name", None) == self.app_provider
         )
+        keys = KeyRing(
+            provider.app,
+            configured={source: path.read_bytes() for source, path in settings.public_keys.items()},
+            feeds=settings.feeds,
+            feed_token=settings.feed_token,
+        )
+        keys.pin_configured()  # a configured key that is not the pinned one stops the start
         self.consumer = EventConsumer(
             provider.app,
             consumer=self.container.service_name,
@@ -137,6 +147,7 @@ class Inbox(DependencyProvider):
             feeds=settings.feeds,
             amqp_uri=settings.amqp_uri,
             feed_token=settings.feed_token,
+            keys=keys,
         )
         for source in self.consumer.sources & set(settings.feeds):
             self.container.spawn_managed_thread(
@@ -168,22 +179,38 @@ class InboxHandle:
     def __init__(self, consumer: EventConsumer) -> None:
         self.consumer = consumer
 
-    def handle(self, body: Any) -> str:
-        """Apply one delivered message; a failure parks it with the reason."""
+    def handle(self, body: Any, delivery: Delivery | None = None) -> str:
+        """Apply one delivered message; a failure parks it with the reason.
+
+        Only a verified envelope that failed is parked under its position; anything not shown
+        to be its producer's is parked without one, so it can neither take nor hold one.
+        """
+        routing = (delivery.exchange, delivery.routing_key) if delivery is not None else None
+        inbox = f"{self.consumer.consumer}.{delivery.source}.events" if delivery is not None else None
         try:
-            return self.consumer.receive(body)
-        except HoleNotFilled:
-            time.sleep(1.0)  # requeued: applied once the missing positions can be fetched
+            return self.consumer.receive(body, delivery)
+        except (HoleNotFilled, KeyUnavailable) as exc:
+            log.warning("%s: %s; the message goes back to the queue", self.consumer.consumer, exc)
+            time.sleep(1.0)  # requeued: applied once the feed or the key can be read
             raise
-        except Exception as exc:  # noqa: BLE001 - parked, never looped nor dropped
-            reason = f"{type(exc).__name__}: {exc}"
+        except ApplyFailed as failed:
+            envelope, reason = failed.envelope, str(failed)
             log.warning("%s: parking a message: %s", self.consumer.consumer, reason)
-            try:
-                self.consumer.park(body, reason, routing=None)
-            except Exception:
-                time.sleep(1.0)  # broker trouble: requeue, slowly
-                raise
-            return "parked"
+            return self._park(lambda: self.consumer.park(envelope, reason, routing=routing, inbox=inbox))
+        except Exception as exc:  # noqa: BLE001 - parked, never looped nor dropped
+            reason = str(exc) if isinstance(exc, Untrusted) else f"unverified: {type(exc).__name__}: {exc}"
+            return self._park(
+                lambda: self.consumer.park_untrusted(body, reason, routing=routing, inbox=inbox)
+            )
+
+    @staticmethod
+    def _park(park: Any) -> str:
+        try:
+            park()
+        except Exception:
+            time.sleep(1.0)  # broker trouble: requeue, slowly
+            raise
+        return "parked"
 
 
 class InboxConsumer(Consumer):
@@ -200,6 +227,30 @@ class InboxConsumer(Consumer):
     def setup(self) -> None:
         self.queue = inbox_queue(self.container.service_name, self.source)
         super().setup()
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        """As nameko's, with what the broker says of the delivery passed to the handler beside
+        the body: the entrypoint is ``handler(self, body, delivery)``."""
+        info = message.delivery_info
+        headers = message.headers or {}
+        delivery = Delivery(
+            source=self.source,
+            exchange=info.get("exchange", ""),
+            routing_key=info.get("routing_key", ""),
+            replayed=bool(headers.get("x-replayed")) and info.get("exchange", "") == "",
+            user_id=message.properties.get("user_id"),
+        )
+        handle_result = partial(self.handle_result, message)
+        try:
+            self.container.spawn_worker(
+                self,
+                (body, delivery),
+                {},
+                context_data=self.unpack_message_headers(message),
+                handle_result=handle_result,
+            )
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
 
 
 consume_events = InboxConsumer.decorator

@@ -30,6 +30,7 @@ from services.pilots.schemas import (
     StaffingAdjustmentRequest,
     UpdateBudgetLineRequest,
 )
+from shared.messaging.trust import Delivery
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, endpoint, parse_uuid
@@ -54,12 +55,12 @@ class PilotsService(EventSourcedService):
     # --- what pilots knows of the other services ---------------------------------
 
     @consume_events("conference")
-    def on_conference_event(self, body: Any) -> str:
-        return self.inbox.handle(body)
+    def on_conference_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
 
     @consume_events("catalogue")
-    def on_catalogue_event(self, body: Any) -> str:
-        return self.inbox.handle(body)
+    def on_catalogue_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
 
     @periodic()
     def detect_missed_milestones(self) -> list[str]:

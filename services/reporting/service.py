@@ -17,6 +17,7 @@ from services.reporting import integration
 from services.reporting.application import ReportingApplication
 from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
 from shared.contracts import PRODUCERS
+from shared.messaging.trust import Delivery
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
 from shared.web.auth import Caller
 from shared.web.http import PUBLIC, NotFoundError, endpoint
@@ -88,16 +89,16 @@ class ReportingService(EventSourcedService):
     inbox: InboxHandle = Inbox("app", INBOX_HANDLERS)
 
     @consume_events("catalogue")
-    def on_catalogue_event(self, body: Any) -> str:
-        return self.inbox.handle(body)
+    def on_catalogue_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
 
     @consume_events("conference")
-    def on_conference_event(self, body: Any) -> str:
-        return self.inbox.handle(body)
+    def on_conference_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
 
     @consume_events("pilots")
-    def on_pilots_event(self, body: Any) -> str:
-        return self.inbox.handle(body)
+    def on_pilots_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
 
     @http("GET", "/indicators")
     @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="Every indicator, live or as of a past moment")

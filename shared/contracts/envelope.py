@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
@@ -20,6 +22,22 @@ class EnvelopeSchema(Schema):
     aggregate_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     occurred_at = fields.AwareDateTime(required=True)
     payload = fields.Dict(required=True)
+    signature = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{128}$"))
+    key_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{16}$"))
+
+
+# What the producer signs: the envelope without its signature, as canonical JSON, behind a
+# context that no other signed message of the platform (an audit digest) starts with.
+SIGNATURE_FIELDS = ("signature", "key_id")
+SIGNING_CONTEXT = b"reform:envelope:v1\n"
+
+
+def signed_bytes(envelope: Mapping[str, Any]) -> bytes:
+    """The canonical bytes a producer signs and a consumer verifies."""
+    unsigned = {key: value for key, value in envelope.items() if key not in SIGNATURE_FIELDS}
+    return SIGNING_CONTEXT + json.dumps(
+        unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
 
 
 def validate_envelope(body: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from kombu import Connection
 
 from shared.contracts import EnvelopeSchema, validate_envelope
 from shared.messaging.broker import parked_queue
+from shared.messaging.trust import FORGED, UNKNOWN_POSITION, Delivery, KeyRing, Untrusted, check_delivery
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,16 @@ class HoleNotFilled(Exception):
     """Earlier positions of a source are missing and cannot be fetched now: try again later."""
 
 
+class ApplyFailed(Exception):
+    """A genuine envelope (verified) whose processing failed: parked under its position, so
+    later events go on and an operator's replay applies it once."""
+
+    def __init__(self, envelope: Any, cause: Exception) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.envelope = envelope
+        self.cause = cause
+
+
 class EventConsumer:
     """Applies integration events through handlers, recording ``(source, position)``
     in the same transaction as the effect.
@@ -92,14 +103,17 @@ class EventConsumer:
         feeds: dict[str, str] | None = None,
         amqp_uri: str | None = None,
         feed_token: str | None = None,
+        keys: KeyRing | None = None,
     ) -> None:
         self.app = app
         self.consumer = consumer
         self.handlers = handlers
         self.feeds = feeds or {}
         self.amqp_uri = amqp_uri
+        self.keys = keys or KeyRing(app, feeds=self.feeds, feed_token=feed_token)
         self._locks: dict[str, threading.Lock] = {}
         self._feed_headers = {"Authorization": f"Bearer {feed_token}"} if feed_token else {}
+        self._feed_last: dict[str, int] = {}  # the last position each producer's feed holds
 
     @property
     def sources(self) -> set[str]:
@@ -113,12 +127,22 @@ class EventConsumer:
 
     # --- applying --------------------------------------------------------
 
-    def receive(self, body: Any) -> str:
-        """Validate and apply one delivered envelope. Raises on failure (caller parks)."""
-        envelope = validate_envelope(body)
-        with self._lock(envelope["source"]):
-            self._fill_hole(envelope["source"], envelope["position"])
-            return self._apply(envelope)
+    def receive(self, body: Any, delivery: Delivery | None = None) -> str:
+        """Verify, validate and apply one delivered envelope.
+
+        Raises ``Untrusted`` (park it; it takes no position), ``ApplyFailed`` (a genuine envelope
+        that failed: park it under its position), or ``HoleNotFilled``/``KeyUnavailable`` (retry).
+        Without ``delivery`` (an in-process caller) the envelope's own source is checked.
+        """
+        source = delivery.source if delivery is not None else _claimed_source(body)
+        envelope = check_delivery(body, source, delivery, self.keys)
+        with self._lock(source):
+            if isinstance(envelope.get("position"), int):
+                self._fill_hole(source, envelope["position"])
+            try:
+                return self._apply(validate_envelope(envelope))
+            except Exception as exc:  # noqa: BLE001 - verified: parked under its position
+                raise ApplyFailed(envelope, exc) from exc
 
     def _apply(self, envelope: dict[str, Any]) -> str:
         source, position = envelope["source"], envelope["position"]
@@ -158,6 +182,12 @@ class EventConsumer:
             return
         try:
             self._catch_up(source, url, until=position - 1)
+            if position > self._feed_last.get(source, position):
+                # Signed, yet the producer's log never held it: never let it take a position.
+                raise Untrusted(
+                    UNKNOWN_POSITION,
+                    f"{source} position {position} is past the end of its feed ({self._feed_last[source]})",
+                )
         except requests.RequestException as exc:
             log.error(
                 "%s: cannot fill %s positions %d..%d from feed: %s",
@@ -192,12 +222,17 @@ class EventConsumer:
             )
             reply.raise_for_status()
             page = reply.json()
+            self._feed_last[source] = page["last_position"]
             for envelope in page["events"]:
                 if until is not None and envelope["position"] > until:
                     return applied
                 try:
-                    envelope = validate_envelope(envelope)
-                    if self._apply(envelope) in (APPLIED, IGNORED):
+                    check_delivery(envelope, source, None, self.keys)
+                except Untrusted as exc:  # a feed is believed no more than the broker
+                    self.park_untrusted(envelope, str(exc), routing=None)
+                    continue
+                try:
+                    if self._apply(validate_envelope(envelope)) in (APPLIED, IGNORED):
                         applied += 1
                 except Exception as exc:  # noqa: BLE001 - one bad event must not stop the rest
                     self.park(envelope, f"{type(exc).__name__}: {exc}", routing=None)
@@ -208,7 +243,28 @@ class EventConsumer:
 
     # --- parking ---------------------------------------------------------
 
-    def park(self, body: Any, reason: str, routing: tuple[str, str] | None) -> None:
+    def park_untrusted(
+        self, body: Any, reason: str, routing: tuple[str, str] | None, inbox: str | None = None
+    ) -> None:
+        """Put a message that is not what it claims on ``<consumer>.parked`` with the reason.
+
+        Nothing is recorded in the store: it takes no position (the real event at that position
+        is still applied once) and a replay verifies it again, so parks it again.
+        """
+        headers = {
+            "x-parked-reason": reason[:2000],
+            "x-parked-at": datetime.now(UTC).isoformat(),
+            "x-consumer": self.consumer,
+            "x-untrusted": True,
+        }
+        if routing is not None:
+            headers["x-original-exchange"], headers["x-original-routing-key"] = routing
+        if inbox is not None:  # where a replay puts it back (not where its claims would send it)
+            headers["x-original-inbox"] = inbox
+        log.warning("%s: parked a message that is not what it claims: %s", self.consumer, reason[:300])
+        publish_parked(self.amqp_uri, self.consumer, body, headers)
+
+    def park(self, body: Any, reason: str, routing: tuple[str, str] | None, inbox: str | None = None) -> None:
         """Put a message on ``<consumer>.parked`` with the reason, then pass its position.
 
         The copy is confirmed by the broker before the position is passed, so a
@@ -221,6 +277,8 @@ class EventConsumer:
         }
         if routing is not None:
             headers["x-original-exchange"], headers["x-original-routing-key"] = routing
+        if inbox is not None:
+            headers["x-original-inbox"] = inbox
         publish_parked(self.amqp_uri, self.consumer, body, headers)
         if not _is_valid_envelope(body):
             return
@@ -245,6 +303,13 @@ class EventConsumer:
                 self.app.record_processed(tracking, parked)
             except IntegrityError:
                 pass  # parked concurrently: the first record stands
+
+
+def _claimed_source(body: Any) -> str:
+    source = body.get("source") if isinstance(body, dict) else None
+    if not isinstance(source, str):
+        raise Untrusted(FORGED, "names no source")
+    return source
 
 
 def _is_valid_envelope(body: Any) -> bool:
@@ -302,17 +367,21 @@ def replay_parked(amqp_uri: str, consumer: str) -> int:
             if target is None:
                 continue  # left un-acked: it stays parked when the channel closes
             headers["x-replayed"] = True
-            channel.basic_publish_confirm(
-                amqp.Message(
-                    message.body,
-                    content_type="application/json",
-                    delivery_mode=2,
-                    application_headers=headers,
-                ),
-                exchange="",
-                routing_key=target,
-                mandatory=True,
-            )
+            try:
+                channel.basic_publish_confirm(
+                    amqp.Message(
+                        message.body,
+                        content_type="application/json",
+                        delivery_mode=2,
+                        application_headers=headers,
+                    ),
+                    exchange="",
+                    routing_key=target,
+                    mandatory=True,
+                )
+            except amqp.exceptions.ChannelError as exc:  # no such inbox: it stays parked
+                log.warning("%s: cannot replay a parked message to %s: %s", consumer, target, exc)
+                continue
             channel.basic_ack(message.delivery_tag)
             count += 1
         channel.close()

@@ -50,12 +50,16 @@ def envelope(
 def envelopes_from(
     app: ServiceApplication, source: str, mapper: IntegrationMapper, notifications: list[Any]
 ) -> list[dict[str, Any]]:
+    """Signed envelopes of the published events among ``notifications`` (private ones skipped)."""
+    notary = app.notary
+    if notary is None:
+        raise RuntimeError(f"{source} has no signing key: it never publishes an unsigned envelope")
     out = []
     for notification in notifications:
         domain_event = app.mapper.to_domain_event(notification)
         mapped = audit_digest_event(domain_event) or mapper(app, domain_event)
         if mapped is not None:
-            out.append(envelope(source, notification.id, domain_event, *mapped))
+            out.append(notary.sign_envelope(envelope(source, notification.id, domain_event, *mapped)))
     return out
 
 

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.domain import Aggregate, event
 
+from shared.contracts.envelope import signed_bytes
 from shared.persistence.topics import moved
 
 DIGEST_TOPIC_SUFFIX = "AuditDigest.Signed"
@@ -79,6 +80,18 @@ class Signer:
     """The service's signing key: read from ``path``, or created there (0600) on first start,
     with the public key written beside it as ``<name>.pub.pem``."""
 
+    @classmethod
+    def in_memory(cls) -> Signer:
+        """A key that lives only in this process (in-memory producers of tests and drills)."""
+        signer = cls.__new__(cls)
+        signer._use(Ed25519PrivateKey.generate())
+        return signer
+
+    def _use(self, key: Ed25519PrivateKey) -> None:
+        self.key = key
+        self.public_key = key.public_key()
+        self.key_id = key_id(self.public_key)
+
     def __init__(self, path: Path) -> None:
         if path.exists():
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
@@ -96,12 +109,14 @@ class Signer:
                         serialization.NoEncryption(),
                     )
                 )
-        self.key = key
-        self.public_key = key.public_key()
-        self.key_id = key_id(self.public_key)
+        self._use(key)
         public_path = path.with_name(path.name.replace(".pem", "") + ".pub.pem")
         if not public_path.exists():
             public_path.write_text(public_pem(self.public_key))
+
+    def sign_bytes(self, data: bytes) -> str:
+        """An Ed25519 signature (hex) of ``data``; callers prefix a context of their own."""
+        return self.key.sign(data).hex()
 
     def sign(self, service: str, position: int, chain_hash: str) -> AuditDigest:
         signed_at = datetime.now(UTC).isoformat()
@@ -143,6 +158,15 @@ class Notary:
     @property
     def key_id(self) -> str:
         return self.signer.key_id
+
+    def sign_envelope(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """The envelope with its producer's signature over its canonical bytes (one service key
+        signs both what it publishes and its audit digests: consumers and the witness pin one key)."""
+        return {
+            **envelope,
+            "signature": self.signer.sign_bytes(signed_bytes(envelope)),
+            "key_id": self.signer.key_id,
+        }
 
     def record_if_due(self, app: Any) -> AuditDigest | None:
         """Sign and store a digest of ``app``'s chain head when one is due."""

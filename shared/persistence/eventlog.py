@@ -88,6 +88,8 @@ class Notarising(Protocol):
     @property
     def key_id(self) -> str: ...
 
+    def sign_envelope(self, envelope: dict[str, Any]) -> dict[str, Any]: ...
+
 
 class ServiceApplication(Application[UUID]):
     """Base of every service's eventsourcing Application: the log, reads as of a moment and

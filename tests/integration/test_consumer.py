@@ -23,6 +23,7 @@ from tests.support.processes import (
     ServiceProcess,
     bearer,
     free_port,
+    producer_key,
     reform_service,
     service_env,
     wait_for,
@@ -42,7 +43,8 @@ def consumer_process(workdir: Path, vhost: str, **extra: str) -> ServiceProcess:
 @pytest.fixture(scope="module")
 def consumer(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[ServiceProcess]:
     (workdir / "consumer").mkdir(exist_ok=True)
-    process = consumer_process(workdir, vhost).start()  # declares its queue first
+    keys = producer_key(workdir, "catalogue")  # the consumer starts first: it is given the key
+    process = consumer_process(workdir, vhost, **keys).start()  # declares its queue first
     yield process
     process.stop()
 
@@ -146,7 +148,8 @@ def test_a_message_that_breaks_the_contract_is_parked_not_looped(
     consumer: ServiceProcess, producer: ServiceProcess, api: CatalogueClient, amqp_uri: str
 ) -> None:
     marker = uuid.uuid4().hex
-    publish_raw(amqp_uri, {"event_type": "CatalogueDrafted", "marker": marker}, "CatalogueDrafted")
+    body = {"source": "catalogue", "event_type": "CatalogueDrafted", "marker": marker}
+    publish_raw(amqp_uri, body, "CatalogueDrafted")
     parked = wait_for(
         lambda: [
             p
@@ -154,7 +157,7 @@ def test_a_message_that_breaks_the_contract_is_parked_not_looped(
             if isinstance(p["body"], dict) and p["body"].get("marker") == marker
         ]
     )
-    assert "ValidationError" in parked[0]["headers"]["x-parked-reason"]
+    assert parked[0]["headers"]["x-parked-reason"].startswith("forged: unsigned")
     api.draft(title="Still consuming")
     assert wait_consumed(consumer, producer)["seen"][-1]["event_type"] == "CatalogueDrafted"
 

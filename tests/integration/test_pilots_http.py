@@ -14,6 +14,7 @@ import requests
 from kombu import Connection, Exchange, Producer
 
 from tests.support.api import CatalogueClient
+from tests.support.keys import public_key_env
 from tests.support.processes import ServiceProcess, Tap, bearer, reform_service, wait_for
 from tests.support.world import UNIT, World
 
@@ -51,18 +52,21 @@ def tap(amqp_uri: str) -> Iterator[Tap]:
 
 
 @pytest.fixture(scope="module")
-def pilots(workdir: Path, vhost: str, tokens: dict[str, str], tap: Tap) -> Iterator[ServiceProcess]:
-    (workdir / "clock").write_text("2020-01-15T10:00:00+08:00")
-    service = reform_service(
-        "pilots", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2"
-    ).start()
-    yield service
-    service.stop()
+def world() -> World:
+    return World()
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return World()
+def pilots(
+    workdir: Path, vhost: str, tokens: dict[str, str], tap: Tap, world: World
+) -> Iterator[ServiceProcess]:
+    (workdir / "clock").write_text("2020-01-15T10:00:00+08:00")
+    keys = public_key_env(workdir, catalogue=world.catalogue, conference=world.conference)
+    service = reform_service(
+        "pilots", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2", **keys
+    ).start()
+    yield service
+    service.stop()
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import AddNode, DraftCatalogue, Publish, RecordConsultation
 from services.catalogue.integration import to_integration
 from shared.messaging.feed import read_feed
+from tests.support.keys import notarise
 
 DSN = dict(dbname="test", host="127.0.0.1", port="5432", user="postgres", password="")
 
@@ -35,6 +36,7 @@ def env() -> Iterator[dict[str, str]]:
 
 def test_the_catalogue_runs_on_postgres_and_rebuilds_the_same_state(env: dict[str, str]) -> None:
     app = CatalogueApplication(env)
+    notarise(app, "catalogue")
     app.ensure_national_negative_list()
     cid = UUID(
         app.draft_catalogue(
@@ -48,6 +50,7 @@ def test_the_catalogue_runs_on_postgres_and_rebuilds_the_same_state(env: dict[st
     state, feed = app.catalogue(cid), read_feed(app, "catalogue", to_integration, 0, 1000)
     app.close()
     again = CatalogueApplication(env)
+    again.notary = app.notary  # the same service key signs the same feed
     assert again.catalogue(cid) == state
     assert read_feed(again, "catalogue", to_integration, 0, 1000) == feed
     assert again.ensure_national_negative_list() == 0

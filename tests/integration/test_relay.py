@@ -15,6 +15,7 @@ from services.catalogue.integration import to_integration
 from shared.messaging.broker import ConfirmingPublisher, Unroutable, events_exchange
 from shared.messaging.relay import Relay
 from tests.support.api import CatalogueClient
+from tests.support.keys import notarise
 from tests.support.processes import (
     ServiceProcess,
     Tap,
@@ -114,6 +115,7 @@ def test_an_unroutable_event_is_not_counted_as_published(tmp_path: Path) -> None
     app = CatalogueApplication(
         {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.sqlite3")}
     )
+    notarise(app, "catalogue")
     app.ensure_national_negative_list()
     relay = Relay(app, "catalogue", to_integration, ConfirmingPublisher(amqp_uri))
     try:

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate, event
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
+from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events
 
@@ -77,8 +78,8 @@ class TestConsumerService:
     inbox = Inbox("app", HANDLERS)
 
     @consume_events("catalogue")
-    def on_catalogue_event(self, body: Any) -> str:
-        return self.inbox.handle(body)
+    def on_catalogue_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:

@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 from shared.config import Settings, settings_from_env
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import SETTINGS_KEY
+from tests.support.keys import notarise
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
@@ -37,7 +38,9 @@ class NotesApplication(ServiceApplication):
 
 
 def notes_app() -> NotesApplication:
-    return NotesApplication(env=dict(POPO))
+    app = NotesApplication(env=dict(POPO))
+    notarise(app, "notes")  # a producer never publishes unsigned
+    return app
 
 
 def note_mapper(app: Any, domain_event: Any) -> tuple[str, dict[str, Any]] | None:

@@ -129,6 +129,15 @@ def service_env(tmp: Path, vhost: str, port: int, **extra: str) -> dict[str, str
     return env
 
 
+def producer_key(data_dir: Path, service: str) -> dict[str, str]:
+    """Make ``service``'s signing key in ``data_dir`` (where it will find it when it starts) and
+    give its public key to a consumer started before it: ``<SERVICE>_PUBLIC_KEY``."""
+    from shared.persistence.audit_digest import Signer
+
+    Signer(data_dir / f"audit-{service}.pem")
+    return {f"{service.upper()}_PUBLIC_KEY": str(data_dir / f"audit-{service}.pub.pem")}
+
+
 def reform_service(name: str, tmp: Path, vhost: str, **extra: str) -> ServiceProcess:
     port = free_port()
     return ServiceProcess(

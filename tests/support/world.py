@@ -33,6 +33,7 @@ from services.pilots.commands import DesignateUnit
 from services.pilots.service import INBOX_HANDLERS
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.feed import read_feed
+from tests.support.keys import key_ring, notarise
 
 UNIT = "Xishuangbanna Radio and TV Station"
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -43,10 +44,14 @@ class World:
 
     def __init__(self) -> None:
         self.catalogue = CatalogueApplication(POPO)
+        notarise(self.catalogue, "catalogue")
         self.catalogue.ensure_national_negative_list()
         self.conference = ConferenceApplication(POPO)
+        notarise(self.conference, "conference")
         self.pilots = PilotsApplication(POPO)
-        self.inbox = EventConsumer(self.pilots, "pilots", INBOX_HANDLERS)
+        notarise(self.pilots, "pilots")
+        self.keys = key_ring(self.pilots, catalogue=self.catalogue, conference=self.conference)
+        self.inbox = EventConsumer(self.pilots, "pilots", INBOX_HANDLERS, keys=self.keys)
         self.cursor = {"catalogue": 0, "conference": 0}
 
     def envelopes(self, source: str) -> list[dict[str, Any]]:

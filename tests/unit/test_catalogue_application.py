@@ -25,11 +25,13 @@ from services.catalogue.domain import OnNegativeList
 from services.catalogue.integration import to_integration
 from shared.contracts import validate_envelope
 from shared.messaging.feed import read_feed
+from tests.support.keys import notarise
 
 
 @pytest.fixture
 def app() -> CatalogueApplication:
     application = CatalogueApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    notarise(application, "catalogue")
     application.ensure_national_negative_list()
     return application
 

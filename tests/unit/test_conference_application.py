@@ -34,6 +34,7 @@ from services.conference.domain import DuplicateTaskNumber
 from services.conference.integration import to_integration
 from shared.contracts import validate_envelope
 from shared.messaging.feed import read_feed
+from tests.support.keys import notarise
 
 CHIEF = "Vice Prefect"
 
@@ -54,6 +55,7 @@ def clock() -> Clock:
 @pytest.fixture
 def app(clock: Clock) -> ConferenceApplication:
     application = ConferenceApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    notarise(application, "conference")
     application.clock = clock
     return application
 

@@ -22,6 +22,8 @@ GOOD = {
     "aggregate_version": 3,
     "occurred_at": "2019-12-25T09:10:00+00:00",
     "payload": {"catalogue_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22", "reason": "r", "actor": "a"},
+    "signature": "ab" * 64,  # the shape only: the signature itself is checked by the consumer
+    "key_id": "0123456789abcdef",
 }
 
 

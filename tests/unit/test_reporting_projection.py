@@ -19,6 +19,7 @@ from services.reporting.domain import Figures
 from services.reporting.service import INBOX_HANDLERS
 from shared.messaging.consumer import APPLIED, DUPLICATE, EventConsumer
 from shared.messaging.feed import read_feed
+from tests.support.keys import key_ring
 from tests.support.world import POPO, UNIT, World
 
 CONTRACT = {
@@ -263,7 +264,9 @@ def test_the_headline_is_the_share_converted_overall_and_per_unit(figures: dict)
 
 def reporting_with(story: Story) -> tuple[ReportingApplication, EventConsumer]:
     app = ReportingApplication(POPO)
-    return app, EventConsumer(app, "reporting", INBOX_HANDLERS)
+    w = story.world
+    keys = key_ring(app, catalogue=w.catalogue, conference=w.conference, pilots=w.pilots)
+    return app, EventConsumer(app, "reporting", INBOX_HANDLERS, keys=keys)
 
 
 def test_repeated_and_stale_deliveries_change_nothing(story: Story) -> None:

@@ -4,6 +4,7 @@ overdue in reporting."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -37,15 +38,24 @@ ENVELOPE = {
 
 def test_a_hole_the_feed_cannot_fill_is_not_skipped() -> None:
     world = World()
-    inbox = EventConsumer(world.pilots, "pilots", {}, feeds={"catalogue": "http://127.0.0.1:1"})
+    inbox = EventConsumer(
+        world.pilots, "pilots", {}, feeds={"catalogue": "http://127.0.0.1:1"}, keys=world.keys
+    )
     with pytest.raises(HoleNotFilled):
-        inbox.receive(ENVELOPE)
+        inbox.receive(signed(world, ENVELOPE))
     assert inbox.position("catalogue") == 0
 
 
 def test_a_payload_that_breaks_the_contract_is_still_parked_under_its_position() -> None:
-    assert _is_valid_envelope({**ENVELOPE, "payload": {"unexpected": True}})
-    assert not _is_valid_envelope({**ENVELOPE, "position": "5"})
+    world = World()
+    assert _is_valid_envelope(signed(world, {**ENVELOPE, "payload": {"unexpected": True}}))
+    assert not _is_valid_envelope(signed(world, {**ENVELOPE, "position": "5"}))
+
+
+def signed(world: World, envelope: dict[str, Any]) -> dict[str, Any]:
+    """As the catalogue would publish it."""
+    assert world.catalogue.notary is not None
+    return world.catalogue.notary.sign_envelope(envelope)
 
 
 def test_a_matter_is_flagged_when_a_later_revision_drops_its_item() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events
 from shared.web.service import EventSourcedService
@@ -42,8 +43,8 @@ class ArchiveService(EventSourcedService):
     inbox = Inbox("app", HANDLERS)
 
     @consume_events("catalogue")
-    def on_catalogue_event(self, body: Any) -> str:
-        return self.inbox.handle(body)
+    def on_catalogue_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
 
 
 Service = ArchiveService
