@@ -22,6 +22,7 @@ import time
 import uuid
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import requests
 from kombu import Connection, Exchange, Producer, Queue
@@ -29,9 +30,16 @@ from kombu import Connection, Exchange, Producer, Queue
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.catalogue.application import CatalogueApplication  # noqa: E402
-from services.catalogue.commands import DraftCatalogue  # noqa: E402
+from services.catalogue.commands import AddNode, DraftCatalogue  # noqa: E402
+from services.catalogue.integration import to_integration  # noqa: E402
 from shared.config import settings_from_env  # noqa: E402
+from shared.contracts import validate_envelope  # noqa: E402
 from shared.messaging.broker import ConfirmingPublisher  # noqa: E402
+from shared.messaging.consumer import EventConsumer  # noqa: E402
+from shared.messaging.feed import envelopes_from  # noqa: E402
+from shared.messaging.trust import KeyRing  # noqa: E402
+from shared.persistence.audit_digest import DigestSchedule, Notary, Signer  # noqa: E402
+from shared.persistence.eventlog import ServiceApplication  # noqa: E402
 from tests.support.processes import (  # noqa: E402
     amqp_uri_for,
     bearer,
@@ -178,6 +186,47 @@ def bench_raw_save(workdir: Path, n: int) -> float:
     return n / elapsed
 
 
+class Unsigned:
+    """The baseline: envelopes as they were before they were signed."""
+
+    @staticmethod
+    def sign_envelope(envelope: dict[str, Any]) -> dict[str, Any]:
+        return envelope
+
+
+def bench_signing(n: int) -> dict[str, float]:
+    """Envelopes built with and without their signature, and taken in by a consumer with and
+    without verifying it (the same events, the same in-memory stores)."""
+    popo = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    app = CatalogueApplication(popo)
+    notary = Notary("catalogue", Signer.in_memory(), DigestSchedule(10**12, 10**12))
+    view = app.draft_catalogue(
+        DraftCatalogue(title="Signing", jurisdiction="J", level="prefecture", issuer="I", fiscal_year=2019),
+        actor="bench",
+    )
+    for i in range(n):
+        app.add_node(uuid.UUID(view["id"]), AddNode(code=f"A{i:05d}", name=f"Item {i}"), actor="bench")
+    page = app.select_notifications_after(0, n + 10)
+    figures: dict[str, float] = {}
+    for label, signer in (("unsigned", Unsigned()), ("signed", notary)):
+        app.notary = signer  # type: ignore[assignment]
+        started = time.perf_counter()
+        envelopes = envelopes_from(app, "catalogue", to_integration, page)
+        figures[f"build_{label}_per_s"] = len(envelopes) / (time.perf_counter() - started)
+    for label in ("unverified", "verified"):
+        consumer_app = ServiceApplication(popo)
+        keys = KeyRing(consumer_app, configured={"catalogue": notary.public_key_pem.encode()})
+        inbox = EventConsumer(consumer_app, "bench", {}, keys=keys)
+        started = time.perf_counter()
+        for envelope in envelopes:
+            if label == "verified":
+                inbox.receive(envelope)
+            else:  # what taking an event in cost before envelopes were signed
+                inbox._apply(validate_envelope(envelope))
+        figures[f"take_{label}_per_s"] = len(envelopes) / (time.perf_counter() - started)
+    return figures
+
+
 def bench_raw_publish(amqp_uri: str, n: int) -> dict[str, float]:
     exchange = Exchange("raw.bench", type="topic", durable=True)
     body = {"event_id": str(uuid.uuid4()), "payload": {"x": "y" * 200}}
@@ -218,6 +267,7 @@ def main() -> int:
             startup = bench_startup(amqp_uri, Path(b), vhost, args.log_events)
             raw_save = bench_raw_save(Path(c), args.writes)
             raw_pub = bench_raw_publish(amqp_uri, args.writes)
+            signing = bench_signing(args.writes)
     finally:
         delete_vhost(vhost)
     print("catalogue benchmark (one client, sequential requests, SQLite log, local RabbitMQ)")
@@ -239,6 +289,14 @@ def main() -> int:
     print(
         f"  ... and relay publishing that backlog: {startup['start_to_backlog_published_s']:.2f} s "
         f"({startup['backlog_events_per_s']:.0f} events/s)"
+    )
+    print(
+        f"  envelopes built, signed        {signing['build_signed_per_s']:10.0f} /s   unsigned "
+        f"{signing['build_unsigned_per_s']:.0f} /s (same run)"
+    )
+    print(
+        f"  envelopes taken in, verified   {signing['take_verified_per_s']:10.0f} /s   unverified "
+        f"{signing['take_unverified_per_s']:.0f} /s (same run)"
     )
     return 0
 
