@@ -12,8 +12,9 @@ from typing import Any
 from uuid import UUID
 
 from shared.config import settings_from_env
-from shared.persistence.audit import read_postgres, read_sqlite, verify_store
+from shared.persistence.audit import read_postgres, read_postgres_tracking, read_sqlite, read_sqlite_tracking
 from shared.persistence.audit_digest import load_public_key
+from shared.persistence.verify import verify_store
 
 
 def _store(service: str) -> str:
@@ -34,6 +35,14 @@ def _read(service: str) -> tuple[list[Any], list[Any]]:
     return read_sqlite(_store(service))
 
 
+def _read_tracking(service: str) -> tuple[list[Any], list[Any]]:
+    """The recorded positions (relay, consumers) and their chain, from the same store."""
+    env = settings_from_env(service).persistence_env
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        return read_postgres_tracking(env, service)
+    return read_sqlite_tracking(_store(service))
+
+
 def verify(services: list[str], public_key_file: str | None) -> int:
     from tqdm import tqdm
 
@@ -45,9 +54,12 @@ def verify(services: list[str], public_key_file: str | None) -> int:
         )
         started = time.monotonic()
         events, chain = _read(service)
+        tracking, tracking_chain = _read_tracking(service)
         public_key = load_public_key(key_path.read_bytes())
         with tqdm(total=len(events), desc=f"{service:<10}", unit="ev", file=sys.stderr, leave=False) as bar:
-            finding, verified, digests = verify_store(events, chain, public_key, progress=bar.update)
+            finding, verified, digests = verify_store(
+                events, chain, public_key, bar.update, tracking=tracking, tracking_chain=tracking_chain
+            )
         elapsed = max(time.monotonic() - started, 1e-9)
         rate = f"{len(events) / elapsed:,.0f} events/s"
         if finding is None:

@@ -65,8 +65,8 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     timer_seconds: float = 60.0
     audit_signing_key: Path | None = None
-    audit_digest_events: int = 100
-    audit_digest_seconds: float = 300.0
+    audit_digest_events: int = 50
+    audit_digest_seconds: float = 20.0
 
     @property
     def base_url(self) -> str:
@@ -131,6 +131,7 @@ def settings_from_env(
         timezone=env.get("TIMEZONE", "Asia/Shanghai"),
         timer_seconds=float(env.get("TIMER_SECONDS", "60")),
         audit_signing_key=Path(env["AUDIT_SIGNING_KEY"]).resolve() if env.get("AUDIT_SIGNING_KEY") else None,
-        audit_digest_events=int(env.get("AUDIT_DIGEST_EVENTS", "100")),
-        audit_digest_seconds=float(env.get("AUDIT_DIGEST_SECONDS", "300")),
+        # Low enough that a scenario's logs are sealed within a minute of being written.
+        audit_digest_events=int(env.get("AUDIT_DIGEST_EVENTS", "50")),
+        audit_digest_seconds=float(env.get("AUDIT_DIGEST_SECONDS", "20")),
     )

@@ -49,6 +49,7 @@ class ApplicationProvider(DependencyProvider):
         self.on_start = on_start
         self.app: ServiceApplication | None = None
         self.relay: Relay | None = None
+        self.notary: Notary | None = None
 
     def setup(self) -> None:
         settings = settings_of(self.container)
@@ -64,6 +65,7 @@ class ApplicationProvider(DependencyProvider):
             DigestSchedule(settings.audit_digest_events, settings.audit_digest_seconds),
         )
         app.notary = notary
+        self.notary = notary
         app.integration_mapper = self.mapper
         if self.mapper is not None:
             relay = Relay(
@@ -83,6 +85,7 @@ class ApplicationProvider(DependencyProvider):
         assert self.app is not None
         if self.on_start is not None:
             self.on_start(self.app)
+        self._seal()  # whatever was written before this start is sealed now
         settings = settings_of(self.container)
         if self.relay is not None and settings.relay_enabled:
             self.container.spawn_managed_thread(
@@ -96,7 +99,15 @@ class ApplicationProvider(DependencyProvider):
             self.relay.wake()
             self.relay.publisher.close()
         if self.app is not None:
+            self._seal()  # a clean stop leaves no unsealed history
             self.app.close()
+
+    def _seal(self) -> None:
+        if self.app is not None and self.notary is not None:
+            try:
+                self.notary.record_if_due(self.app, now=True)
+            except Exception:  # noqa: BLE001 - a store that cannot be written is reported, not fatal here
+                log.exception("could not seal the log with a signed digest")
 
     def kill(self) -> None:
         self.stop()

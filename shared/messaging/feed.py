@@ -21,6 +21,10 @@ def audit_digest_event(domain_event: Any) -> tuple[str, dict[str, Any]] | None:
             "signed_at": domain_event.signed_at,
             "signature": domain_event.signature,
             "key_id": domain_event.key_id,
+            "version": domain_event.version,
+            "previous": domain_event.previous,
+            "tracking_seq": domain_event.tracking_seq,
+            "tracking_hash": domain_event.tracking_hash,
         }
     return None
 

@@ -3,7 +3,14 @@
 ``hash(n) = sha256(hash(n-1) ‖ canonical JSON of event n)`` where the canonical JSON holds
 the event's position, aggregate id, version, topic and stored state (the state carries the
 event's timestamp). The chain lives in the table ``audit_chain`` beside the events, so an
-auditor needs only read access to the store to recompute it (see ``verify_rows``).
+auditor needs only read access to the store to recompute it (``shared.persistence.verify``).
+
+Positions recorded by the relay and by consumers (the ``tracking`` table) get a chain of their own,
+``audit_tracking_chain``, extended in the transaction of each tracking write: a changed position
+breaks it, and signed digests seal its head as they seal the events'.
+
+eventsourcing offers no public hook that runs inside the write transaction, so the recorders
+extend its ``_insert_events`` / ``_insert_tracking`` (and PostgreSQL's id fetch).
 """
 
 from __future__ import annotations
@@ -11,12 +18,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import StoredEvent, Tracking
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 from psycopg.sql import SQL, Identifier
@@ -50,6 +56,20 @@ def content_digest(aggregate_id: Any, version: int, topic: str, state: bytes) ->
     return hashlib.sha256(canonical(None, aggregate_id, version, topic, state)).hexdigest()
 
 
+def tracking_link(previous: str, seq: int, application_name: str, notification_id: int) -> str:
+    """The tracking chain's hash after one recorded position."""
+    entry = json.dumps(
+        {"seq": seq, "application_name": application_name, "notification_id": notification_id},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return hashlib.sha256(bytes.fromhex(previous) + entry).hexdigest()
+
+
+TrackingRow = tuple[str, int]  # (application name, position)
+TrackingChainRow = tuple[int, str, int, str]  # (seq, application name, position, hash)
+
+
 class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
     """SQLite process recorder that extends the hash chain in the transaction of each write."""
 
@@ -58,7 +78,39 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
             *super().construct_create_table_statements(),
             "CREATE TABLE IF NOT EXISTS audit_chain ("
             "position INTEGER PRIMARY KEY, content_digest TEXT NOT NULL, hash TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS audit_tracking_chain (seq INTEGER PRIMARY KEY, "
+            "application_name TEXT NOT NULL, notification_id INTEGER NOT NULL, hash TEXT NOT NULL)",
         ]
+
+    def create_table(self) -> None:
+        super().create_table()
+        with self.datastore.transaction(commit=True) as c:
+            # A store from before the tracking chain: its positions become the chain's first links.
+            c.execute("SELECT COUNT(*) FROM audit_tracking_chain")
+            if c.fetchone()[0] == 0:
+                c.execute("SELECT application_name, notification_id FROM tracking ORDER BY application_name")
+                for name, position in c.fetchall():
+                    self._link_tracking(c, name, position)
+
+    def tracking_head(self) -> tuple[int, str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT seq, hash FROM audit_tracking_chain ORDER BY seq DESC LIMIT 1")
+            row = c.fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def _insert_tracking(self, c: SQLiteCursor, tracking: Tracking) -> None:
+        super()._insert_tracking(c, tracking)
+        self._link_tracking(c, tracking.application_name, tracking.notification_id)
+
+    def _link_tracking(self, c: SQLiteCursor, name: str, position: int) -> None:
+        c.execute("SELECT seq, hash FROM audit_tracking_chain ORDER BY seq DESC LIMIT 1")
+        row = c.fetchone()
+        seq, previous = (row[0] + 1, row[1]) if row else (1, GENESIS)
+        c.execute(
+            "INSERT INTO audit_tracking_chain (seq, application_name, notification_id, hash) "
+            "VALUES (?, ?, ?, ?)",
+            (seq, name, position, tracking_link(previous, seq, name, position)),
+        )
 
     def chain_head(self) -> tuple[int, str]:
         with self.datastore.transaction(commit=False) as c:
@@ -86,112 +138,6 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
         return ids
 
 
-@dataclass(frozen=True)
-class Finding:
-    position: int
-    problem: str
-
-    def __str__(self) -> str:
-        return f"position {self.position}: {self.problem}"
-
-
-def verify_rows(
-    events: Iterable[tuple[int, Any, int, str, bytes]],
-    chain: Iterable[tuple[int, str, str]],
-    progress: Callable[[int], None] | None = None,
-) -> tuple[Finding | None, int, str]:
-    """Walk the stored events ``(position, aggregate id, version, topic, state)`` and the chain
-    ``(position, content digest, hash)`` together, in position order.
-
-    Returns the first finding (None when intact), how many events verified, and the chain head.
-    """
-    by_position = {row[0]: row for row in events}
-    chain_rows = {position: (digest, hash_) for position, digest, hash_ in chain}
-    recorded_at = {digest: position for position, (digest, _) in chain_rows.items()}
-    previous = GENESIS
-    verified = 0
-    for position in sorted(by_position.keys() | chain_rows.keys()):
-        if position not in by_position:
-            return (
-                Finding(position, "an event recorded in the chain is missing (deleted)"),
-                verified,
-                previous,
-            )
-        if position not in chain_rows:
-            return (
-                Finding(position, "an event that is not in the chain was added (inserted)"),
-                verified,
-                previous,
-            )
-        _, *event = by_position[position]
-        expected_digest, expected_hash = chain_rows[position]
-        digest = content_digest(*event)
-        if digest != expected_digest:
-            moved_from = recorded_at.get(digest)
-            problem = (
-                f"the event stored here was recorded at position {moved_from} (reordered)"
-                if moved_from is not None
-                else "the stored event differs from what was recorded (changed)"
-            )
-            return Finding(position, problem), verified, previous
-        if link(previous, position, *event) != expected_hash:
-            return Finding(position, "the chain does not link here (chain entry altered)"), verified, previous
-        previous = expected_hash
-        verified += 1
-        if progress is not None:
-            progress(1)
-    return None, verified, previous
-
-
-def recompute(events: Iterable[tuple[int, Any, int, str, bytes]]) -> dict[int, str]:
-    """The chain as it should be, from the events alone: position -> hash after it."""
-    hashes = {0: GENESIS}
-    previous = GENESIS
-    for position, *event in sorted(events, key=lambda row: row[0]):
-        previous = link(previous, position, *event)
-        hashes[position] = previous
-    return hashes
-
-
-def verify_digests(
-    events: list[tuple[int, Any, int, str, bytes]], public_key: Any
-) -> tuple[Finding | None, int]:
-    """Check every stored digest: signed by ``public_key``, and naming the hash that the events
-    themselves give at its position (so a chain rewritten to match altered events is caught)."""
-    from shared.persistence.audit_digest import DIGEST_TOPIC_SUFFIX, signature_valid
-
-    hashes = recompute(events)
-    checked = 0
-    for position, _, _, topic, state in events:
-        if not topic.endswith(DIGEST_TOPIC_SUFFIX):
-            continue
-        digest = json.loads(state)
-        if not signature_valid(public_key, digest):
-            return Finding(
-                position, "digest signature is invalid (forged, altered or signed with another key)"
-            ), checked
-        if hashes.get(digest["position"]) != digest["chain_hash"]:
-            return Finding(
-                digest["position"],
-                f"the log up to here differs from what the digest stored at position {position} signed",
-            ), checked
-        checked += 1
-    return None, checked
-
-
-def verify_store(
-    events: list[tuple[int, Any, int, str, bytes]],
-    chain: list[tuple[int, str, str]],
-    public_key: Any,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[Finding | None, int, int]:
-    """The chain walk and the digest checks; the first finding by position wins."""
-    chain_finding, verified, _ = verify_rows(events, chain, progress)
-    digest_finding, digests = verify_digests(events, public_key)
-    findings = [f for f in (chain_finding, digest_finding) if f is not None]
-    return (min(findings, key=lambda f: f.position) if findings else None), verified, digests
-
-
 def read_sqlite(path: str) -> tuple[list[tuple[int, Any, int, str, bytes]], list[tuple[int, str, str]]]:
     """The events and the chain, read straight from a service's SQLite file (read-only)."""
     import sqlite3
@@ -211,6 +157,23 @@ def read_sqlite(path: str) -> tuple[list[tuple[int, Any, int, str, bytes]], list
     return events, chain
 
 
+def read_sqlite_tracking(path: str) -> tuple[list[TrackingRow], list[TrackingChainRow]]:
+    """The recorded positions and their chain, straight from a SQLite store (read-only)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tracking = list(conn.execute("SELECT application_name, notification_id FROM tracking"))
+        chain = list(
+            conn.execute(
+                "SELECT seq, application_name, notification_id, hash FROM audit_tracking_chain ORDER BY seq"
+            )
+        )
+    finally:
+        conn.close()
+    return tracking, chain
+
+
 class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
     """PostgreSQL process recorder extending the hash chain in the transaction of each write
     (the events table is locked while ids are issued, so links are made in commit order)."""
@@ -218,11 +181,66 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self.chain_table = f"{self.events_table_name}_audit_chain"
+        self.tracking_chain_table = f"{self.events_table_name}_audit_tracking_chain"
+        schema = Identifier(self.datastore.schema)
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {schema}.{table} (position bigint PRIMARY KEY, "
                 "content_digest text NOT NULL, hash text NOT NULL)"
-            ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.chain_table))
+            ).format(schema=schema, table=Identifier(self.chain_table))
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{table} (seq bigint PRIMARY KEY, "
+                "application_name text NOT NULL, notification_id bigint NOT NULL, hash text NOT NULL)"
+            ).format(schema=schema, table=Identifier(self.tracking_chain_table))
+        )
+
+    def _table(self, name: str) -> Any:
+        return SQL("{s}.{t}").format(s=Identifier(self.datastore.schema), t=Identifier(name))
+
+    def create_table(self) -> None:
+        super().create_table()
+        with self.datastore.transaction(commit=True) as curs:
+            # A store from before the tracking chain: its positions become the chain's first links.
+            curs.execute(
+                SQL("SELECT COUNT(*) AS n FROM {t}").format(t=self._table(self.tracking_chain_table))
+            )
+            counted = curs.fetchone()
+            if counted is not None and counted["n"] == 0:
+                curs.execute(
+                    SQL("SELECT application_name, notification_id FROM {t} ORDER BY application_name").format(
+                        t=self._table(self.tracking_table_name)
+                    )
+                )
+                for row in curs.fetchall():
+                    self._link_tracking(curs, row["application_name"], row["notification_id"])
+
+    def tracking_head(self) -> tuple[int, str]:
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                SQL("SELECT seq, hash FROM {t} ORDER BY seq DESC LIMIT 1").format(
+                    t=self._table(self.tracking_chain_table)
+                )
+            ).fetchone()
+        return (row["seq"], row["hash"]) if row else (0, GENESIS)
+
+    def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
+        super()._insert_tracking(curs, tracking)
+        self._link_tracking(curs, tracking.application_name, tracking.notification_id)
+
+    def _link_tracking(self, curs: Any, name: str, position: int) -> None:
+        table = self._table(self.tracking_chain_table)
+        # Writers on other connections (relay, consumers) take turns: links are made in commit order.
+        curs.execute(SQL("LOCK TABLE {t} IN EXCLUSIVE MODE").format(t=table))
+        curs.execute(SQL("SELECT seq, hash FROM {t} ORDER BY seq DESC LIMIT 1").format(t=table))
+        row = curs.fetchone()
+        seq, previous = (row["seq"] + 1, row["hash"]) if row else (1, GENESIS)
+        curs.execute(
+            SQL(
+                "INSERT INTO {t} (seq, application_name, notification_id, hash) VALUES (%s, %s, %s, %s)"
+            ).format(t=table),
+            (seq, name, position, tracking_link(previous, seq, name, position)),
         )
 
     def chain_head(self) -> tuple[int, str]:
@@ -255,6 +273,39 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
             SQL("INSERT INTO {t} (position, content_digest, hash) VALUES (%s, %s, %s)").format(t=table), rows
         )
         return ids
+
+
+def read_postgres_tracking(
+    env: dict[str, str], service: str
+) -> tuple[list[TrackingRow], list[TrackingChainRow]]:
+    """The recorded positions and their chain, straight from a service's PostgreSQL schema."""
+    import psycopg
+
+    schema = Identifier(env.get("POSTGRES_SCHEMA") or "public")
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env.get("POSTGRES_PORT", "5432"),
+        user=env["POSTGRES_USER"],
+        password=env.get("POSTGRES_PASSWORD", ""),
+    ) as conn:
+        tracking = [
+            (r[0], r[1])
+            for r in conn.execute(
+                SQL("SELECT application_name, notification_id FROM {s}.{t}").format(
+                    s=schema, t=Identifier(f"{service}_tracking")
+                )
+            )
+        ]
+        chain = [
+            (r[0], r[1], r[2], r[3])
+            for r in conn.execute(
+                SQL("SELECT seq, application_name, notification_id, hash FROM {s}.{t} ORDER BY seq").format(
+                    s=schema, t=Identifier(f"{service}_events_audit_tracking_chain")
+                )
+            )
+        ]
+    return tracking, chain
 
 
 def read_postgres(env: dict[str, str], service: str) -> tuple[list[Any], list[Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,12 +24,16 @@ from shared.persistence.topics import moved
 DIGEST_TOPIC_SUFFIX = "AuditDigest.Signed"
 
 
-def digest_message(service: str, position: int, chain_hash: str, signed_at: str) -> bytes:
-    return json.dumps(
-        {"service": service, "position": position, "chain_hash": chain_hash, "signed_at": signed_at},
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode()
+SEALS = ("version", "previous", "tracking_seq", "tracking_hash")  # what a second-version digest adds
+
+
+def digest_message(digest: dict[str, Any]) -> bytes:
+    """What a digest's signature covers. A first-version digest (before digests named the one
+    before them) signs four fields; later ones also the previous digest and the tracking chain."""
+    fields = ["service", "position", "chain_hash", "signed_at"]
+    if digest.get("version", 1) >= 2:
+        fields += list(SEALS)
+    return json.dumps({k: digest[k] for k in fields}, sort_keys=True, separators=(",", ":")).encode()
 
 
 class AuditDigest(Aggregate):
@@ -41,6 +46,17 @@ class AuditDigest(Aggregate):
         signed_at: str
         signature: str
         key_id: str
+        previous: str | None  # the signature of the digest before it (None for the first)
+        tracking_seq: int | None  # the head of the chain of recorded positions it seals
+        tracking_hash: str | None
+        version: int  # 1: signed four fields; 2: also the previous digest and the tracking chain
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # Digests signed before they named each other (their signature covers four fields).
+            state.update(version=1, previous=None, tracking_seq=None, tracking_hash=None)
 
     @staticmethod
     def create_id(service: str, position: int, **_: Any) -> UUID:
@@ -48,7 +64,18 @@ class AuditDigest(Aggregate):
 
     @event(Signed)
     def __init__(
-        self, *, service: str, position: int, chain_hash: str, signed_at: str, signature: str, key_id: str
+        self,
+        *,
+        service: str,
+        position: int,
+        chain_hash: str,
+        signed_at: str,
+        signature: str,
+        key_id: str,
+        previous: str | None,
+        tracking_seq: int | None,
+        tracking_hash: str | None,
+        version: int,
     ) -> None:
         self.service = service
         self.position = position
@@ -56,6 +83,10 @@ class AuditDigest(Aggregate):
         self.signed_at = signed_at
         self.signature = signature
         self.key_id = key_id
+        self.previous = previous
+        self.tracking_seq = tracking_seq
+        self.tracking_hash = tracking_hash
+        self.version = version
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
@@ -118,25 +149,31 @@ class Signer:
         """An Ed25519 signature (hex) of ``data``; callers prefix a context of their own."""
         return self.key.sign(data).hex()
 
-    def sign(self, service: str, position: int, chain_hash: str) -> AuditDigest:
-        signed_at = datetime.now(UTC).isoformat()
-        signature = self.key.sign(digest_message(service, position, chain_hash, signed_at)).hex()
-        return AuditDigest(
-            service=service,
-            position=position,
-            chain_hash=chain_hash,
-            signed_at=signed_at,
-            signature=signature,
-            key_id=self.key_id,
-        )
+    def sign(
+        self,
+        service: str,
+        position: int,
+        chain_hash: str,
+        previous: str | None = None,
+        tracking: tuple[int, str] | None = None,
+    ) -> AuditDigest:
+        fields: dict[str, Any] = {
+            "service": service,
+            "position": position,
+            "chain_hash": chain_hash,
+            "signed_at": datetime.now(UTC).isoformat(),
+            "previous": previous,
+            "tracking_seq": tracking[0] if tracking else None,
+            "tracking_hash": tracking[1] if tracking else None,
+            "version": 2,
+        }
+        signature = self.key.sign(digest_message(fields)).hex()
+        return AuditDigest(**fields, signature=signature, key_id=self.key_id)
 
 
 def signature_valid(public_key: Ed25519PublicKey, digest: dict[str, Any]) -> bool:
     try:
-        public_key.verify(
-            bytes.fromhex(digest["signature"]),
-            digest_message(digest["service"], digest["position"], digest["chain_hash"], digest["signed_at"]),
-        )
+        public_key.verify(bytes.fromhex(digest["signature"]), digest_message(digest))
     except (InvalidSignature, ValueError, KeyError):
         return False
     return True
@@ -150,6 +187,10 @@ class Notary:
         self.service = service
         self.signer = signer
         self.schedule = schedule
+        self._previous: str | None = None  # the signature of the last digest in the log
+        self._sealed_tracking = 0  # the entry of the recorded positions the last digest sealed
+        self._loaded = False
+        self._lock = threading.Lock()  # the relay's loop, start and stop may all seal
 
     @property
     def public_key_pem(self) -> str:
@@ -168,15 +209,45 @@ class Notary:
             "key_id": self.signer.key_id,
         }
 
-    def record_if_due(self, app: Any) -> AuditDigest | None:
-        """Sign and store a digest of ``app``'s chain head when one is due."""
-        head = app.chain_head()
-        if head is None or not self.schedule.due(head[0]):
-            return None
-        digest = self.signer.sign(self.service, head[0], head[1])
-        app.save(digest)
-        self.schedule.done(head[0] + 1)  # the digest itself is the next link
-        return digest
+    def _load(self, app: Any) -> None:
+        """Pick up where the log's last digest left off (after a restart)."""
+        if self._loaded:
+            return
+        ids = app.ids_of(AuditDigest.Signed)
+        if ids:
+            last: AuditDigest = app.repository.get(ids[-1])
+            self._previous = last.signature
+            self._sealed_tracking = last.tracking_seq or 0
+            self.schedule.done(last.position + 1)
+        self._loaded = True
+
+    def record_if_due(self, app: Any, *, now: bool = False) -> AuditDigest | None:
+        """Sign and store a digest of ``app``'s chain head when one is due, or ``now`` (start and
+        clean stop) whenever the log or the recorded positions moved since the last one.
+
+        Between those, digests follow the events; positions a consumer records without storing
+        anything are sealed by the next digest (a clean stop at the latest)."""
+        with self._lock:
+            head = app.chain_head()
+            if head is None:
+                return None
+            self._load(app)
+            tracking = app.tracking_head()
+            if now:
+                moved = tracking is not None and tracking[0] > self._sealed_tracking
+                due = head[0] > self.schedule.last_position or moved
+            else:
+                due = self.schedule.due(head[0])
+            if not due:
+                return None
+            digest = self.signer.sign(
+                self.service, head[0], head[1], previous=self._previous, tracking=tracking
+            )
+            app.save(digest)
+            self._previous = digest.signature
+            self._sealed_tracking = tracking[0] if tracking else 0
+            self.schedule.done(head[0] + 1)  # the digest itself is the next link
+            return digest
 
 
 class DigestSchedule:

@@ -133,6 +133,11 @@ class ServiceApplication(Application[UUID]):
         head = getattr(self.recorder, "chain_head", None)
         return head() if head is not None else None
 
+    def tracking_head(self) -> tuple[int, str] | None:
+        """The last (entry, hash) of the chain of recorded positions, when the store keeps one."""
+        head = getattr(self.recorder, "tracking_head", None)
+        return head() if head is not None else None
+
     def today(self) -> date:
         return local_date(self.clock, self.zone)
 

@@ -12,7 +12,8 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import AddNode, DraftCatalogue
 from shared.config import settings_from_env
-from shared.persistence.audit import read_sqlite, verify_rows
+from shared.persistence.audit import read_sqlite
+from shared.persistence.verify import verify_rows
 
 
 @pytest.fixture

@@ -99,7 +99,8 @@ def test_a_restart_rebuilds_exactly_the_same_state(service: ServiceProcess, toke
         return {
             "catalogues": {c["id"]: api.get(c["id"]) for c in listing},
             "negative_list": api.call("GET", "/negative-list", 200).json(),
-            "feed": feed(service, tokens["auditor"]),
+            # A stop and a start each seal the log with a digest; everything else is the same.
+            "feed": [e for e in feed(service, tokens["auditor"]) if e["event_type"] != "AuditDigest"],
         }
 
     before = snapshot()
