@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from reform.witness import WitnessStore
 from shared.config import settings_from_env
 from shared.persistence.audit import read_postgres, read_postgres_tracking, read_sqlite, read_sqlite_tracking
-from shared.persistence.audit_digest import load_public_key
-from shared.persistence.verify import verify_store
+from shared.persistence.audit_digest import DIGEST_TOPIC_SUFFIX, key_id, load_public_key
+from shared.persistence.verify import Finding, verify_store
 
 
 def _store(service: str) -> str:
@@ -43,10 +44,16 @@ def _read_tracking(service: str) -> tuple[list[Any], list[Any]]:
     return read_sqlite_tracking(_store(service))
 
 
-def verify(services: list[str], public_key_file: str | None) -> int:
+def verify(services: list[str], public_key_file: str | None, witness_dir: str | None = None) -> int:
     from tqdm import tqdm
 
     code = 0
+    witness = _witness(witness_dir)
+    if witness is None:
+        print(
+            "reform audit: no witness store: a log cut after its last digest, or re-signed with a new "
+            "key, cannot be detected (run `reform audit witness`; see --witness)"
+        )
     for service in services:
         settings = settings_from_env(service)
         key_path = (
@@ -62,12 +69,50 @@ def verify(services: list[str], public_key_file: str | None) -> int:
             )
         elapsed = max(time.monotonic() - started, 1e-9)
         rate = f"{len(events) / elapsed:,.0f} events/s"
+        if witness is not None:  # what the witness holds outranks what the store says of itself
+            finding = against_witness(witness, service, events, public_key) or finding
         if finding is None:
-            print(f"{service}: intact — {verified} events, {digests} signed digest(s) verified ({rate})")
+            witnessed = f", {len(witness.digests(service))} witnessed" if witness is not None else ""
+            checked = f"{verified} events, {digests} signed digest(s) verified{witnessed}"
+            print(f"{service}: intact — {checked} ({rate})")
         else:
             print(f"{service}: TAMPERED — first bad {finding} ({verified} events verified before it; {rate})")
             code = 1
     return code
+
+
+def _witness(witness_dir: str | None) -> WitnessStore | None:
+    """The witness store: ``--witness DIR``, else ``$DATA_DIR/witness`` when it exists."""
+    folder = Path(witness_dir) if witness_dir else settings_from_env("reform").data_dir / "witness"
+    if not (folder / "witness.sqlite3").exists():
+        if witness_dir:
+            raise SystemExit(f"reform audit verify: no witness store in {folder}")
+        return None
+    return WitnessStore(folder)
+
+
+def against_witness(
+    witness: WitnessStore, service: str, events: list[Any], public_key: Any
+) -> Finding | None:
+    """What the witness holds must be in the log as it was witnessed, signed by the pinned key."""
+    pinned = witness.pinned(service)
+    if pinned is not None and pinned[1] != key_id(public_key):
+        return Finding(
+            0, f"the store's signing key {key_id(public_key)} is not the one the witness pinned ({pinned[1]})"
+        )
+    in_log = {
+        json.loads(state)["signature"]: position
+        for position, _, _, topic, state in events
+        if topic.endswith(DIGEST_TOPIC_SUFFIX)
+    }
+    for digest in witness.digests(service):
+        if digest["signature"] not in in_log:
+            return Finding(
+                digest["position"],
+                f"the log lacks the digest the witness holds sealing position {digest['position']} "
+                "(cut or rewritten after it)",
+            )
+    return None
 
 
 def _decode(state: Any) -> dict[str, Any]:
@@ -121,3 +166,27 @@ def replay(service: str, as_of: str, aggregate_id: str | None) -> int:
     app.close()
     print(json.dumps(states, ensure_ascii=False, indent=2, default=str))
     return 0 if states or not aggregate_id else 1
+
+
+def run_witness(folder: str | None) -> int:
+    """`reform audit witness`: keep every service's digests until SIGTERM or Ctrl-C."""
+    import logging
+    import os
+    import signal
+    import threading
+
+    from reform.witness import http_key_source, run
+    from shared.registry import REGISTRY
+
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s witness %(message)s")
+    settings = settings_from_env("reform")
+    target = Path(folder) if folder else settings.data_dir / "witness"
+    urls = {
+        spec.name: os.environ.get(f"{spec.env_prefix}_URL", f"http://127.0.0.1:{spec.port}")
+        for spec in REGISTRY
+    }
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    run(target, settings.amqp_uri, http_key_source(urls, settings.public_keys), stop)
+    return 0

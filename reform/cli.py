@@ -74,7 +74,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if args.action == "verify":
         if not args.all and not args.service:
             raise SystemExit("reform audit verify: name a service or pass --all")
-        return audit_cli.verify(REGISTRY.names() if args.all else [args.service], args.public_key)
+        services = REGISTRY.names() if args.all else [args.service]
+        return audit_cli.verify(services, args.public_key, args.witness)
+    if args.action == "witness":
+        return audit_cli.run_witness(args.dir)
     if not args.service:
         raise SystemExit(f"reform audit {args.action}: name a service")
     if args.action == "history":
@@ -142,13 +145,15 @@ def _add_audit_parser(sub: Any) -> None:
     audit = sub.add_parser(
         "audit", help="verify the tamper-evident logs; history and replay from the log alone"
     )
-    audit.add_argument("action", choices=("verify", "history", "replay"))
+    audit.add_argument("action", choices=("verify", "history", "replay", "witness"))
     audit.add_argument("service", nargs="?", choices=REGISTRY.names())
     audit.add_argument("aggregate", nargs="?", help="aggregate id (history)")
     audit.add_argument("--all", action="store_true", help="verify every service")
     audit.add_argument("--public-key", help="PEM public key (default: $DATA_DIR/audit-<service>.pub.pem)")
     audit.add_argument("--as-of", help="ISO-8601 moment with a time zone (replay)")
     audit.add_argument("--aggregate", dest="aggregate_opt", help="one aggregate (replay)")
+    audit.add_argument("--witness", help="witness store to check against (verify; default $DATA_DIR/witness)")
+    audit.add_argument("--dir", help="the witness's own folder (witness; default $DATA_DIR/witness)")
     audit.set_defaults(func=_cmd_audit)
 
 

@@ -23,6 +23,7 @@ from shared.runtime import SETTINGS_KEY
 from shared.web.auth import add_token
 
 BROKER_CHECK_SECONDS = 4.0
+WITNESS = "witness"
 NAMEKO_CONFIG = Path(shared.__file__).with_name("nameko.yaml")
 
 
@@ -134,14 +135,20 @@ def up(registry: Registry = REGISTRY) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
     signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
     children = {name: subprocess.Popen(argv, env=env) for name, (argv, env) in plan.items()}
+    # The auditor's witness: its own process and folder, keeping every service's signed digests.
+    witness_env = dict(next(iter(plan.values()))[1]) if plan else dict(os.environ)
+    children[WITNESS] = subprocess.Popen(
+        [sys.executable, "-m", "reform.cli", "audit", "witness"], env=witness_env
+    )
     code = 0
     try:
-        code = _wait_healthy(children, registry, stopping)
+        code = _wait_healthy({n: c for n, c in children.items() if n in plan}, registry, stopping)
         if code == 0 and not stopping.is_set() and _stores_empty(registry, service_token):
             _load_demo(registry, settings.data_dir)
         if code == 0 and not stopping.is_set():
-            for name in children:
+            for name in plan:
                 print(f"reform: {name:<11} {_urls(registry)[name]}  (API: /openapi.json)")
+            print(f"reform: witness     {settings.data_dir / 'witness'} (reform audit verify --all reads it)")
             for spec in registry:
                 if spec.dashboard is not None:
                     print(f"reform: dashboard   {_urls(registry)[spec.name]}{spec.dashboard}")

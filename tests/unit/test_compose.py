@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 SCHEMA_FILE = ROOT / "tests" / "data" / "compose-spec.json"
 INFRASTRUCTURE = ("rabbitmq", "postgres")
+TOOLS = ("witness",)  # the auditor's witness runs beside the services, not as one of them
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def validator() -> jsonschema.protocols.Validator:
 
 
 def application_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: svc for name, svc in compose["services"].items() if name not in INFRASTRUCTURE}
+    return {name: svc for name, svc in compose["services"].items() if name not in INFRASTRUCTURE + TOOLS}
 
 
 def test_the_schema_is_checked_with_the_draft_it_declares() -> None:
@@ -150,3 +151,19 @@ def test_every_dockerfile_referenced_by_the_compose_file_exists(compose: dict[st
             dockerfile = context / build.get("dockerfile", "Dockerfile")
             assert dockerfile.is_file(), (name, dockerfile)
     assert (ROOT / "Dockerfile").is_file()
+
+
+@pytest.mark.parametrize("service", REGISTRY.names())
+def test_each_signing_key_is_a_secret_outside_the_services_data(
+    compose: dict[str, Any], service: str
+) -> None:
+    svc = compose["services"][service]
+    assert svc["environment"]["AUDIT_SIGNING_KEY"] == f"/run/secrets/{service}-signing-key"
+    assert f"{service}-signing-key" in svc["secrets"]
+    assert compose["secrets"][f"{service}-signing-key"]["file"].startswith("./secrets/")
+
+
+def test_the_witness_runs_with_a_volume_of_its_own(compose: dict[str, Any]) -> None:
+    witness = compose["services"]["witness"]
+    assert witness["command"][:3] == ["reform", "audit", "witness"]
+    assert witness["volumes"] == ["witness-data:/var/lib/witness"]

@@ -1,0 +1,203 @@
+"""`reform audit witness`: the auditor's witness, a process of its own with its own store. It takes
+every service's signed digests from the broker (the ``audit.<service>.events`` queues), pins each
+service's key on first sight, checks each digest's signature and its link to the one before, and
+keeps what it accepted. `reform audit verify` then finds a log cut after its last digest, a digest
+rewritten, or a store re-signed with another key."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+from kombu import Connection
+
+from shared.messaging.broker import inbox_queue
+from shared.messaging.trust import Untrusted, verify_signature
+from shared.persistence.audit_digest import key_id, load_public_key, public_pem, signature_valid
+from shared.registry import REGISTRY, Registry
+
+log = logging.getLogger(__name__)
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS keys (service TEXT PRIMARY KEY, public_key_pem TEXT NOT NULL, "
+    "key_id TEXT NOT NULL, pinned_at TEXT NOT NULL, pinned_from TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS digests (service TEXT NOT NULL, position INTEGER NOT NULL, "
+    "chain_hash TEXT NOT NULL, signature TEXT NOT NULL, digest TEXT NOT NULL, received_at TEXT NOT NULL, "
+    "PRIMARY KEY (service, signature))",
+    "CREATE TABLE IF NOT EXISTS rejected (service TEXT, reason TEXT NOT NULL, body TEXT NOT NULL, "
+    "received_at TEXT NOT NULL)",
+)
+
+
+class WitnessStore:
+    """The witness's own SQLite file: pinned keys, accepted digests, rejected messages."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "witness.sqlite3"
+        self._conn = sqlite3.connect(self.path, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock, self._conn:
+            for statement in SCHEMA:
+                self._conn.execute(statement)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def pinned(self, service: str) -> tuple[str, str] | None:
+        """(public key PEM, key id) pinned for ``service``."""
+        row = self._conn.execute(
+            "SELECT public_key_pem, key_id FROM keys WHERE service = ?", (service,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def pin(self, service: str, pem: str, origin: str) -> None:
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO keys VALUES (?, ?, ?, ?, ?)",
+                (service, pem, key_id(load_public_key(pem.encode())), _now(), origin),
+            )
+
+    def last(self, service: str) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            "SELECT digest FROM digests WHERE service = ? ORDER BY position DESC LIMIT 1", (service,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def digests(self, service: str) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
+            "SELECT digest FROM digests WHERE service = ? ORDER BY position", (service,)
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def accept(self, service: str, digest: dict[str, Any]) -> None:
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO digests VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    service,
+                    digest["position"],
+                    digest["chain_hash"],
+                    digest["signature"],
+                    json.dumps(digest),
+                    _now(),
+                ),
+            )
+
+    def reject(self, service: str | None, reason: str, body: Any) -> None:
+        with self._lock, self._conn:
+            self._conn.execute(
+                "INSERT INTO rejected VALUES (?, ?, ?, ?)",
+                (service, reason, json.dumps(body, default=str), _now()),
+            )
+
+    def rejected(self) -> list[tuple[str | None, str]]:
+        return [
+            (r[0], r[1]) for r in self._conn.execute("SELECT service, reason FROM rejected ORDER BY rowid")
+        ]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+KeySource = Callable[[str], str]  # service -> PEM of its public key (configured or read once)
+
+
+def http_key_source(urls: dict[str, str], configured: dict[str, Path]) -> KeySource:
+    def fetch(service: str) -> str:
+        if service in configured:
+            return configured[service].read_text(encoding="utf-8")
+        reply = requests.get(f"{urls[service].rstrip('/')}/audit/public-key", timeout=10)
+        reply.raise_for_status()
+        return public_pem(load_public_key(reply.content))
+
+    return fetch
+
+
+class Witness:
+    """Checks and keeps one service's digests after another, as they arrive."""
+
+    def __init__(self, store: WitnessStore, keys: KeySource) -> None:
+        self.store = store
+        self.keys = keys
+
+    def _key(self, service: str) -> Any:
+        pinned = self.store.pinned(service)
+        if pinned is None:
+            self.store.pin(service, self.keys(service), "first sight")
+            pinned = self.store.pinned(service)
+            assert pinned is not None
+        return load_public_key(pinned[0].encode())
+
+    def take(self, service: str, envelope: Any) -> str:
+        """``accepted``, ``repeat`` or the reason it was rejected (kept in the store)."""
+        reason = self._check(service, envelope)
+        if reason is not None:
+            log.error("witness: rejected a digest of %s: %s", service, reason)
+            self.store.reject(service, reason, envelope)
+            return reason
+        digest = envelope["payload"]
+        if any(d["signature"] == digest["signature"] for d in self.store.digests(service)):
+            return "repeat"
+        self.store.accept(service, digest)
+        return "accepted"
+
+    def _check(self, service: str, envelope: Any) -> str | None:
+        if not isinstance(envelope, dict) or envelope.get("source") != service:
+            return f"wrong_source: not an envelope of {service}"
+        key = self._key(service)
+        try:
+            verify_signature(envelope, service, key)
+        except Untrusted as exc:
+            return str(exc)
+        digest = envelope.get("payload") or {}
+        if digest.get("service") != service or not signature_valid(key, digest):
+            return f"forged: the digest is not signed by {service}'s pinned key {key_id(key)}"
+        last = self.store.last(service)
+        if digest.get("version", 1) >= 2 and last is not None and digest["position"] > last["position"]:
+            if digest.get("previous") != last["signature"]:
+                return (
+                    f"broken: the digest sealing position {digest['position']} does not name the one "
+                    f"the witness holds for position {last['position']}"
+                )
+        return None
+
+
+def run(
+    folder: Path, amqp_uri: str, keys: KeySource, stop: threading.Event, registry: Registry = REGISTRY
+) -> None:
+    """Consume every service's digests until ``stop`` is set (what `reform audit witness` runs)."""
+    store = WitnessStore(folder)
+    witness = Witness(store, keys)
+
+    def on_message(body: Any, message: Any) -> None:
+        service = str(message.delivery_info.get("exchange", "")).removesuffix(".events")
+        try:
+            witness.take(service, body)
+        except Exception as exc:  # noqa: BLE001 - e.g. the key cannot be read yet: try again later
+            log.warning("witness: cannot check a digest of %s now (%s); it stays queued", service, exc)
+            message.requeue()
+            stop.wait(2.0)
+            return
+        message.ack()
+
+    try:
+        with Connection(amqp_uri, heartbeat=0) as conn:
+            queues = [inbox_queue("audit", spec.name, ["AuditDigest"]) for spec in registry]
+            with conn.Consumer(queues, callbacks=[on_message], accept=["json"]):
+                log.info("witness: keeping the digests of %s in %s", ", ".join(registry.names()), store.path)
+                while not stop.is_set():
+                    try:
+                        conn.drain_events(timeout=1.0)
+                    except TimeoutError:
+                        continue
+    finally:
+        store.close()
