@@ -3,23 +3,42 @@ own process, writes the admin token, serves the README's tour, and stops on SIGT
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from reform.witness import WitnessStore
 from shared.registry import REGISTRY
 from tests.support.api import CatalogueClient
-from tests.support.processes import REPO, Tap, bearer, free_port
+from tests.support.processes import REPO, Tap, bearer, free_port, wait_for
 
 REFORM = [sys.executable, "-m", "reform.cli"]
+
+
+def raw_publish(amqp_uri: str, exchange: str, routing_key: str, body: object) -> None:
+    """As any holder of the broker's guest credentials could: plain AMQP, no project code."""
+    import amqp
+
+    vhost = amqp_uri.rsplit("/", 1)[1]
+    conn = amqp.Connection(host="127.0.0.1:5672", userid="guest", password="guest", virtual_host=vhost)
+    conn.connect()
+    conn.channel().basic_publish(
+        amqp.Message(json.dumps(body).encode(), content_type="application/json", delivery_mode=2),
+        exchange=exchange,
+        routing_key=routing_key,
+    )
+    conn.close()
 
 
 def children_of(pid: int) -> list[tuple[int, str]]:
@@ -155,6 +174,64 @@ def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(
     assert any(e["event_type"] == "CataloguePublished" and e["aggregate_id"] != cid for e in feed)
 
 
+def test_a_forged_decision_on_the_conference_exchange_changes_nothing_and_is_parked(
+    platform: tuple[Up, str], amqp_uri: str
+) -> None:
+    up, _ = platform
+    token = (up.cwd / "var" / "admin-token").read_text().strip()
+    urls = {name: f"http://127.0.0.1:{up.env[f'{name.upper()}_PORT']}" for name in REGISTRY.names()}
+    headers = bearer(token)
+    views = lambda: requests.get(f"{urls['pilots']}/views/decisions", headers=headers, timeout=5).json()  # noqa: E731
+    figures = lambda: requests.get(f"{urls['reporting']}/indicators/conference", timeout=5).json()  # noqa: E731
+    feed = requests.get(f"{urls['conference']}/events", params={"limit": 1000}, headers=headers, timeout=5)
+    adopted = next(e for e in feed.json()["events"] if e["event_type"] == "DecisionAdopted")
+    before_views, before_figures = views(), figures()
+    forged = dict(adopted, event_id=str(uuid.uuid4()), position=adopted["position"] + 10_000)
+    forged["payload"] = dict(adopted["payload"], decision_id=str(uuid.uuid4()), kind="designate_pilot")
+    raw_publish(
+        amqp_uri, "conference.events", "DecisionAdopted", forged
+    )  # guest credentials, no project code
+
+    def parked() -> str:
+        done = subprocess.run(
+            REFORM + ["parked", "list"], cwd=up.cwd, env=up.env, capture_output=True, text=True, timeout=30
+        )
+        return done.stdout if "forged" in done.stdout else ""
+
+    listing = wait_for(parked, timeout=20)
+    assert f"conference#{forged['position']} DecisionAdopted" in listing
+    assert views()["decisions"] == before_views["decisions"]
+    assert figures()["conference"] == before_figures["conference"]
+    # A real conference event published after the forgery is applied.
+    body = requests.post(
+        f"{urls['conference']}/bodies",
+        json={
+            "kind": "joint_conference",
+            "name": "After the forgery",
+            "chief_convener": "C",
+            "conveners": ["C"],
+            "lead_unit": "Finance",
+            "office": "Office",
+            "duties": ["Coordinate"],
+        },
+        headers=headers,
+        timeout=10,
+    )
+    assert body.status_code == 201, body.text
+    last = requests.get(f"{urls['conference']}/health", timeout=5).json()["last_position"]
+    wait_for(lambda: views()["position"] >= last, timeout=20)
+
+
+def test_every_service_holds_a_signed_digest_within_a_minute(platform: tuple[Up, str]) -> None:
+    up, _ = platform
+    token = (up.cwd / "var" / "admin-token").read_text().strip()
+    for name in REGISTRY.names():
+        url = f"http://127.0.0.1:{up.env[f'{name.upper()}_PORT']}/audit/digests"
+        wait_for(
+            lambda url=url: requests.get(url, headers=bearer(token), timeout=5).json()["digests"], timeout=60
+        )
+
+
 def test_sigterm_stops_every_service_and_a_restart_keeps_everything(platform: tuple[Up, str]) -> None:
     up, url = platform
     token = (up.cwd / "var" / "admin-token").read_text().strip()
@@ -169,3 +246,35 @@ def test_sigterm_stops_every_service_and_a_restart_keeps_everything(platform: tu
     up.start()
     assert (up.cwd / "var" / "admin-token").read_text().strip() == token
     assert CatalogueClient(url, token).call("GET", "/catalogues", 200).json() == before
+
+
+def test_a_store_cut_with_its_last_digests_makes_verify_fail_naming_the_service(
+    platform: tuple[Up, str],
+) -> None:
+    up, _ = platform
+    witness = WitnessStore(up.cwd / "var" / "witness")
+    wait_for(lambda: witness.digests("catalogue"), timeout=60)
+    assert up.stop() == 0
+    intact = subprocess.run(
+        REFORM + ["audit", "verify", "--all"],
+        cwd=up.cwd,
+        env=up.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    last = witness.digests("catalogue")[-1]["position"]
+    with sqlite3.connect(up.cwd / "var" / "catalogue.sqlite3") as conn:
+        conn.execute("DELETE FROM stored_events WHERE rowid > ?", (last - 2,))
+        conn.execute("DELETE FROM audit_chain WHERE position > ?", (last - 2,))
+    cut = subprocess.run(
+        REFORM + ["audit", "verify", "--all"],
+        cwd=up.cwd,
+        env=up.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert cut.returncode == 1
+    assert "catalogue: TAMPERED" in cut.stdout and "witness" in cut.stdout, cut.stdout
