@@ -17,6 +17,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Request, Response
 
 from shared.domain import DomainRuleViolation, NotFound
+from shared.web import rpc_tokens
 from shared.web.auth import Caller, Forbidden, Unauthenticated
 from shared.web.fields import Money
 
@@ -146,6 +147,7 @@ def endpoint(
 
 
 _OPERATIONS: dict[type, dict[str, Callable[..., Any]]] = {}
+HTTP_ONLY = frozenset({"mint_rpc_token"})  # a token is minted with a bearer token, over HTTP
 
 
 def operations(service_cls: type) -> dict[str, Callable[..., Any]]:
@@ -170,14 +172,20 @@ def call_use_case(
 ) -> Any:
     """Run the use case behind the ``@endpoint`` method ``name`` for an RPC caller.
 
-    Same token check, same schema and same code as over HTTP; errors are raised
+    Same roles, same schema and same code as over HTTP; the caller proves its role with a
+    one-operation token (``shared.web.rpc_tokens``), never its bearer token. Errors are raised
     (nameko hands them to the caller as a RemoteError naming the exception).
     """
     method = operations(type(service)).get(name)
-    if method is None:
-        raise NotFoundError(f"{service.name} has no operation {name!r}")
+    if method is None or name in HTTP_ONLY:
+        raise NotFoundError(f"{service.name} has no operation {name!r} over RPC")
     api: dict[str, Any] = method.api  # type: ignore[attr-defined]
-    caller = service.tokens.verify(token) if token else None
+    caller = None
+    if token:
+        notary = service.app.notary
+        if notary is None:
+            raise Unauthenticated(f"{service.name} issues no RPC tokens")
+        caller = rpc_tokens.verify(notary.signer.public_key, token, service.name, name)
     authorize(caller, api["auth"], service.name)
     schema = api["body"] or api["query"]
     loaded = schema().load(data or {}) if schema is not None else {}

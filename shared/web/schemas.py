@@ -32,3 +32,7 @@ class FeedQuery(Request):
 
 class AsOfQuery(Request):
     as_of = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class RpcTokenRequest(Request):
+    operation = fields.String(required=True, validate=validate.Length(min=1, max=100))

@@ -10,18 +10,22 @@ from werkzeug.wrappers import Request
 
 from shared.messaging.feed import read_feed
 from shared.persistence.audit_digest import AuditDigest
+from shared.web import rpc_tokens
 from shared.web.auth import Caller, Forbidden
 from shared.web.http import (
     BASE_ERROR_TABLE,
+    HTTP_ONLY,
     PUBLIC,
     READ,
+    NotFoundError,
     call_use_case,
     endpoint,
     error_body,
     json_response,
     openapi,
+    operations,
 )
-from shared.web.schemas import FeedQuery
+from shared.web.schemas import FeedQuery, RpcTokenRequest
 
 
 class EventSourcedService:
@@ -85,6 +89,22 @@ class EventSourcedService:
         return Response(
             notary.public_key_pem, mimetype="application/x-pem-file", headers={"X-Key-Id": notary.key_id}
         )
+
+    @http("POST", "/rpc-tokens")
+    @endpoint(
+        auth=READ,
+        body=RpcTokenRequest,
+        status=201,
+        summary="A token for one RPC operation of this service, valid for a minute",
+    )
+    def mint_rpc_token(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        operation = data["operation"]
+        if operation not in operations(type(self)) or operation in HTTP_ONLY:
+            raise NotFoundError(f"{self.name} has no operation {operation!r} over RPC")
+        notary = self.app.notary
+        if notary is None:
+            raise NotFoundError(f"{self.name} issues no RPC tokens")
+        return rpc_tokens.mint(notary.signer, self.name, operation, caller)
 
     @rpc
     def events_rpc(self, token: str, after: int = 0, limit: int = 100) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from tests.support.api import CatalogueClient
 from tests.support.conference_api import ConferenceClient
 from tests.support.processes import ServiceProcess, reform_service
+from tests.support.rpc import rpc_token
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,8 @@ def test_a_catalogue_is_published_with_the_id_of_a_real_adopt_catalogue_decision
     decision = conference.call("GET", f"/decisions/{published['decision_ref']}", 200).json()
     assert decision["kind"] == "adopt_catalogue" and decision["subject"] == cid
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=15) as rpc:
-        assert rpc.conference.get_decision_rpc(tokens["auditor"], decision_id)["subject"] == cid
+        token = rpc_token(services["conference"].url, tokens["auditor"], "get_decision")  # one operation
+        assert rpc.conference.get_decision_rpc(token, decision_id)["subject"] == cid
 
     # Both services' events reached the deploy's consumer queues.
     conference_events = drain(

@@ -11,12 +11,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.support.api import CatalogueClient
 from tests.support.processes import ServiceProcess
+from tests.support.rpc import RpcCaller, rpc_token
 
 
 @pytest.fixture(scope="module")
 def rpc(catalogue: ServiceProcess, amqp_uri: str) -> Iterator[Any]:
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=15) as proxy:
-        yield proxy.catalogue
+        yield RpcCaller(proxy.catalogue, catalogue.url)
 
 
 DRAFT = {
@@ -109,4 +110,21 @@ def test_tokens_never_appear_in_the_service_log(
     CatalogueClient(catalogue.url, tokens["admin"]).draft()
     log = catalogue.log_path.read_text(errors="replace")
     assert log  # the service does log
-    assert not any(token in log for token in tokens.values())
+    assert rpc.minted and not any(token in log for token in [*tokens.values(), *rpc.minted])
+
+
+def test_a_bearer_token_sent_over_rpc_is_refused_and_stores_nothing(
+    rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess
+) -> None:
+    before = catalogue.health()["last_position"]
+    with pytest.raises(RemoteError) as refused:
+        rpc.proxy.call(tokens["admin"], "draft_catalogue", DRAFT)
+    assert refused.value.exc_type == "Unauthenticated" and "no bearer token" in str(refused.value)
+    assert catalogue.health()["last_position"] == before
+
+
+def test_a_token_minted_for_one_operation_does_not_run_another(rpc: Any, tokens: dict[str, str]) -> None:
+    token = rpc_token(rpc.url, tokens["admin"], "get_negative_list")
+    with pytest.raises(RemoteError) as refused:
+        rpc.proxy.call(token, "draft_catalogue", DRAFT)
+    assert refused.value.exc_type == "Unauthenticated"

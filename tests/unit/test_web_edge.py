@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from shared.domain import DomainRuleViolation
 from shared.runtime import ApplicationProvider, Tokens
+from shared.web import rpc_tokens
 from shared.web.auth import ADMIN as ADMIN_ROLE
 from shared.web.auth import AUDITOR, Forbidden, TokenStore, Unauthenticated, add_token, editor_role
 from shared.web.http import (
@@ -36,6 +37,13 @@ from shared.web.service import EventSourcedService
 from tests.support.kit_doubles import Note, NotesApplication, notes_app
 
 # --- a throwaway service -------------------------------------------------------------
+
+
+def rpc(service: Any, bearer: str, operation: str) -> str:
+    """A one-operation RPC token, as POST /rpc-tokens mints it for the bearer's caller."""
+    return rpc_tokens.mint(service.app.notary.signer, service.name, operation, service.tokens.verify(bearer))[
+        "token"
+    ]
 
 
 class NoteBody(Request):
@@ -346,7 +354,9 @@ def test_an_unknown_auth_level_is_refused_when_the_endpoint_is_declared() -> Non
 
 
 def test_call_use_case_runs_the_same_use_case_and_answers_plain_json(service, tokens) -> None:
-    result = call_use_case(service, "write_note", tokens["editor"], {"text": "over rpc"})
+    result = call_use_case(
+        service, "write_note", rpc(service, tokens["editor"], "write_note"), {"text": "over rpc"}
+    )
 
     assert result["text"] == "over rpc" and result["by"] == "ed"
     assert isinstance(result["id"], str)
@@ -366,18 +376,20 @@ def test_call_use_case_with_a_wrong_token_raises_unauthenticated(service) -> Non
 
 def test_call_use_case_refuses_an_auditor_on_a_write_use_case(service, tokens) -> None:
     with pytest.raises(Forbidden):
-        call_use_case(service, "write_note", tokens["auditor"], {"text": "hi"})
+        call_use_case(service, "write_note", rpc(service, tokens["auditor"], "write_note"), {"text": "hi"})
     assert service.seen == []
 
 
 def test_call_use_case_refuses_an_editor_on_an_admin_use_case(service, tokens) -> None:
     with pytest.raises(Forbidden):
-        call_use_case(service, "purge", tokens["editor"], None)
+        call_use_case(service, "purge", rpc(service, tokens["editor"], "purge"), None)
 
 
 def test_call_use_case_validates_with_the_same_schema(service, tokens) -> None:
     with pytest.raises(ValidationError) as raised:
-        call_use_case(service, "write_note", tokens["editor"], {"text": "", "colour": "red"})
+        call_use_case(
+            service, "write_note", rpc(service, tokens["editor"], "write_note"), {"text": "", "colour": "red"}
+        )
 
     assert set(raised.value.messages) == {"text", "colour"}
     assert service.seen == []
@@ -385,29 +397,29 @@ def test_call_use_case_validates_with_the_same_schema(service, tokens) -> None:
 
 def test_call_use_case_raises_the_rule(service, tokens) -> None:
     with pytest.raises(NoteTooShouty):
-        call_use_case(service, "write_note", tokens["editor"], {"text": "LOUD"})
+        call_use_case(service, "write_note", rpc(service, tokens["editor"], "write_note"), {"text": "LOUD"})
 
 
 def test_call_use_case_passes_path_arguments(service, tokens) -> None:
     note = service.app.write("by path")
 
-    assert call_use_case(service, "read_note", tokens["auditor"], None, note_id=str(note.id))["text"] == (
-        "by path"
-    )
+    assert call_use_case(
+        service, "read_note", rpc(service, tokens["auditor"], "read_note"), None, note_id=str(note.id)
+    )["text"] == ("by path")
 
 
 def test_the_generic_rpc_call_reaches_an_operation_by_its_id(service, tokens) -> None:
-    assert service.call(tokens["admin"], "purge") == {"purged_by": "ada"}
+    assert service.call(rpc(service, tokens["admin"], "purge"), "purge") == {"purged_by": "ada"}
 
 
 def test_the_generic_rpc_call_refuses_an_unknown_operation(service, tokens) -> None:
     with pytest.raises(NotFoundError):
-        service.call(tokens["admin"], "drop_everything")
+        service.call(rpc(service, tokens["admin"], "drop_everything"), "drop_everything")
 
 
 def test_the_generic_rpc_call_refuses_a_method_that_is_not_an_endpoint(service, tokens) -> None:
     with pytest.raises(NotFoundError):
-        service.call(tokens["admin"], "openapi_document")
+        service.call(rpc(service, tokens["admin"], "openapi_document"), "openapi_document")
 
 
 # --- what every service serves ---------------------------------------------------------
@@ -543,3 +555,50 @@ def test_the_document_validates_as_openapi_3_0(document) -> None:
     validator = pytest.importorskip("openapi_spec_validator")
 
     validator.validate(document)
+
+
+# --- RPC callers prove their role with a one-operation token, never a bearer token -------------
+
+
+def test_a_one_operation_token_is_minted_over_http_for_the_bearers_caller(service, tokens) -> None:
+    status, body = answer(
+        service.mint_rpc_token(request("POST", "/rpc-tokens", tokens["editor"], {"operation": "write_note"}))
+    )
+    assert status == 201 and body["operation"] == "write_note"
+    assert call_use_case(service, "write_note", body["token"], {"text": "by rpc"})["by"] == "ed"
+
+
+def test_no_token_is_minted_for_an_operation_the_service_does_not_have(service, tokens) -> None:
+    for operation in ("drop_everything", "mint_rpc_token"):
+        status, body = answer(
+            service.mint_rpc_token(request("POST", "/rpc-tokens", tokens["editor"], {"operation": operation}))
+        )
+        assert (status, body["error"]) == (404, "not_found")
+
+
+def test_a_bearer_token_is_refused_over_rpc(service, tokens) -> None:
+    with pytest.raises(Unauthenticated, match="RPC takes no bearer token"):
+        call_use_case(service, "write_note", tokens["admin"], {"text": "hi"})
+    assert service.seen == []
+
+
+def test_a_token_for_another_operation_is_refused(service, tokens) -> None:
+    with pytest.raises(Unauthenticated, match="not notes.purge"):
+        call_use_case(service, "purge", rpc(service, tokens["admin"], "write_note"), None)
+
+
+def test_an_expired_token_is_refused(service, tokens) -> None:
+    stale = rpc_tokens.mint(
+        service.app.notary.signer, "notes", "write_note", service.tokens.verify(tokens["editor"]), now=0.0
+    )["token"]
+    with pytest.raises(Unauthenticated, match="expired"):
+        call_use_case(service, "write_note", stale, {"text": "hi"})
+
+
+def test_a_token_signed_by_another_key_is_refused(service, tokens) -> None:
+    from shared.persistence.audit_digest import Signer
+
+    caller = service.tokens.verify(tokens["admin"])
+    foreign = rpc_tokens.mint(Signer.in_memory(), "notes", "purge", caller)["token"]
+    with pytest.raises(Unauthenticated, match="not one this service issued"):
+        call_use_case(service, "purge", foreign, None)
