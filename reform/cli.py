@@ -89,6 +89,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return audit_cli.replay(args.service, args.as_of, args.aggregate_opt or args.aggregate)
 
 
+def _cmd_broker(args: argparse.Namespace) -> int:
+    from reform.broker_cli import write_definitions
+
+    return write_definitions(Path(args.out), args.host)
+
+
 def _cmd_token(args: argparse.Namespace) -> int:
     from shared.config import settings_from_env
     from shared.web.auth import add_token
@@ -138,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_audit_parser(sub)
     _add_token_parser(sub)
+    broker = sub.add_parser(
+        "broker",
+        help="write the broker's definitions (users, grants, topology) and each process's credentials",
+    )
+    broker.add_argument("action", choices=("definitions",))
+    broker.add_argument("--out", default="secrets", help="folder for the files (default: ./secrets)")
+    broker.add_argument("--host", default="rabbitmq", help="the broker's host name as services see it")
+    broker.set_defaults(func=_cmd_broker)
     return parser
 
 

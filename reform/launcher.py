@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 import shared
+from reform.broker import deploy_broker
 from shared.config import load_yaml_config, service_port, settings_from_env
 from shared.messaging.broker import BrokerUnavailable, check_broker
 from shared.registry import REGISTRY, Registry
@@ -131,12 +132,13 @@ def up(registry: Registry = REGISTRY) -> int:
         print(f"reform: wrote an admin token to {made['admin-token']} (keep it secret)")
     service_token = (settings.data_dir / "service-token").read_text(encoding="utf-8").strip()
     plan = process_plan(registry, settings.data_dir, settings.tokens_file, service_token, dict(os.environ))
+    witness_env = dict(next(iter(plan.values()))[1]) if plan else dict(os.environ)
+    deploy_broker(settings.amqp_uri, registry, plan, witness_env)
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
     signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
     children = {name: subprocess.Popen(argv, env=env) for name, (argv, env) in plan.items()}
     # The auditor's witness: its own process and folder, keeping every service's signed digests.
-    witness_env = dict(next(iter(plan.values()))[1]) if plan else dict(os.environ)
     children[WITNESS] = subprocess.Popen(
         [sys.executable, "-m", "reform.cli", "audit", "witness"], env=witness_env
     )

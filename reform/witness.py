@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -191,7 +192,12 @@ def run(
 
     try:
         with Connection(amqp_uri, heartbeat=0) as conn:
-            queues = [inbox_queue("audit", spec.name, ["AuditDigest"]) for spec in registry]
+            # As its own broker user it may not declare the services' exchanges: the deploy did.
+            declare = os.environ.get("BROKER_USERS", "0") != "1"
+            queues = [
+                inbox_queue("audit", spec.name, ["AuditDigest"], declare_exchange=declare)
+                for spec in registry
+            ]
             with conn.Consumer(queues, callbacks=[on_message], accept=["json"]):
                 log.info("witness: keeping the digests of %s in %s", ", ".join(registry.names()), store.path)
                 while not stop.is_set():

@@ -18,6 +18,7 @@ from shared.config import Settings
 from shared.messaging.broker import ConfirmingPublisher, inbox_queue
 from shared.messaging.consumer import ApplyFailed, EventConsumer, Handler, HoleNotFilled
 from shared.messaging.feed import IntegrationMapper
+from shared.messaging.permissions import broker_user, vhost_of
 from shared.messaging.relay import Relay
 from shared.messaging.trust import Delivery, KeyRing, KeyUnavailable, Untrusted
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
@@ -72,7 +73,9 @@ class ApplicationProvider(DependencyProvider):
                 app,
                 source=service,
                 mapper=self.mapper,
-                publisher=ConfirmingPublisher(settings.amqp_uri),
+                publisher=ConfirmingPublisher(
+                    settings.amqp_uri, own_only=service if settings.broker_users else None
+                ),
                 batch=settings.relay_batch,
             )
             app.on_save(relay.wake)
@@ -151,6 +154,7 @@ class Inbox(DependencyProvider):
             feed_token=settings.feed_token,
         )
         keys.pin_configured()  # a configured key that is not the pinned one stops the start
+        vhost = vhost_of(settings.amqp_uri)
         self.consumer = EventConsumer(
             provider.app,
             consumer=self.container.service_name,
@@ -159,6 +163,10 @@ class Inbox(DependencyProvider):
             amqp_uri=settings.amqp_uri,
             feed_token=settings.feed_token,
             keys=keys,
+            # Each producer publishes as its own broker user, which RabbitMQ vouches for.
+            publishers={s: broker_user(s, vhost) for s, _ in self.handlers}
+            if settings.broker_users
+            else None,
         )
         for source in self.consumer.sources & set(settings.feeds):
             self.container.spawn_managed_thread(
@@ -236,7 +244,8 @@ class InboxConsumer(Consumer):
         super().__init__(queue=None, requeue_on_error=True, **kwargs)
 
     def setup(self) -> None:
-        self.queue = inbox_queue(self.container.service_name, self.source)
+        own_user = settings_of(self.container).broker_users
+        self.queue = inbox_queue(self.container.service_name, self.source, declare_exchange=not own_user)
         super().setup()
 
     def handle_message(self, body: Any, message: Any) -> None:

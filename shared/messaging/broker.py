@@ -29,10 +29,15 @@ def events_exchange(source: str) -> Exchange:
     return Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
 
 
-def inbox_queue(consumer: str, source: str, routing_keys: Iterable[str] = ("#",)) -> Queue:
+def inbox_queue(
+    consumer: str, source: str, routing_keys: Iterable[str] = ("#",), declare_exchange: bool = True
+) -> Queue:
+    """``<consumer>.<source>.events``; with ``declare_exchange`` off the binding leaves the
+    producer's exchange alone (a service's own broker user may not declare another's)."""
     from kombu import binding
 
     exchange = events_exchange(source)
+    exchange.no_declare = not declare_exchange
     return Queue(
         f"{consumer}.{source}.events",
         bindings=[binding(exchange, routing_key=key) for key in routing_keys],
@@ -41,8 +46,20 @@ def inbox_queue(consumer: str, source: str, routing_keys: Iterable[str] = ("#",)
     )
 
 
+def parking_exchange(consumer: str) -> Exchange:
+    """Where a consumer parks what it cannot apply: its own exchange, so it needs no right to
+    the default exchange (which reaches every queue)."""
+    return Exchange(f"{consumer}.parking", type="direct", durable=True, auto_delete=False)
+
+
 def parked_queue(consumer: str) -> Queue:
-    return Queue(f"{consumer}.parked", durable=True, auto_delete=False)
+    return Queue(
+        f"{consumer}.parked",
+        exchange=parking_exchange(consumer),
+        routing_key="parked",
+        durable=True,
+        auto_delete=False,
+    )
 
 
 def check_broker(amqp_uri: str, timeout: float = 4.0) -> None:
@@ -63,13 +80,24 @@ def _redact(uri: str) -> str:
     return uri
 
 
-def declare_topology(conn: Connection, sources: Iterable[str], registry: Registry = REGISTRY) -> None:
+def declare_topology(
+    conn: Connection, sources: Iterable[str], registry: Registry = REGISTRY, own_only: str | None = None
+) -> None:
     """Declare the event exchanges of ``sources`` and every consumer queue of the registry.
 
-    Every service declares the whole topology at startup, so a consumer's queue holds events
-    published before that consumer first ran: start order never loses an event.
+    The deploy step declares the whole topology before any service runs, so a consumer's queue
+    holds events published before that consumer first ran: start order never loses an event.
+    With ``own_only`` (a service running as its own broker user) only that service's exchange,
+    inbox queues and parked queue are declared. Without per-service users (a development broker
+    with one shared user) every service declares the whole topology itself.
     """
     channel = conn.default_channel
+    if own_only is not None:
+        events_exchange(own_only)(channel).declare()
+        for source, keys in registry.subscriptions().get(own_only, {}).items():
+            inbox_queue(own_only, source, keys, declare_exchange=False)(channel).declare()
+        parked_queue(own_only)(channel).declare()
+        return
     for source in sources:
         events_exchange(source)(channel).declare()
     for consumer, subscriptions in registry.subscriptions().items():
@@ -86,9 +114,11 @@ class ConfirmingPublisher:
     ``publish_batch`` returned, so a failure anywhere means re-publishing, never loss.
     """
 
-    def __init__(self, amqp_uri: str, confirm_timeout: float = 30.0) -> None:
+    def __init__(self, amqp_uri: str, confirm_timeout: float = 30.0, own_only: str | None = None) -> None:
         self.amqp_uri = amqp_uri
         self.confirm_timeout = confirm_timeout
+        self.own_only = own_only  # declare only this service's own exchange and queues
+        self.user_id = Connection(amqp_uri).userid  # stamped on each message; RabbitMQ checks it
         self._conn: Connection | None = None
         self._channel: Any = None
         self._tag = 0
@@ -113,7 +143,7 @@ class ConfirmingPublisher:
     def declare(self, sources: Iterable[str]) -> None:
         self._ensure()
         assert self._conn is not None
-        declare_topology(self._conn, sources)
+        declare_topology(self._conn, sources, own_only=self.own_only)
 
     def publish_batch(self, exchange: str, messages: list[tuple[str, dict[str, Any]]]) -> None:
         """Publish (routing key, body) pairs; returns once every one is confirmed."""
@@ -158,6 +188,7 @@ class ConfirmingPublisher:
                         content_encoding="utf-8",
                         delivery_mode=2,
                         message_id=str(body.get("event_id", "")),
+                        user_id=self.user_id,
                     ),
                     exchange=exchange,
                     routing_key=routing_key,

@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from kombu import Connection
 
 from shared.contracts import EnvelopeSchema, validate_envelope
-from shared.messaging.broker import parked_queue
+from shared.messaging.broker import parked_queue, parking_exchange
 from shared.messaging.trust import FORGED, UNKNOWN_POSITION, Delivery, KeyRing, Untrusted, check_delivery
 from shared.persistence.eventlog import ServiceApplication
 
@@ -104,6 +104,7 @@ class EventConsumer:
         amqp_uri: str | None = None,
         feed_token: str | None = None,
         keys: KeyRing | None = None,
+        publishers: dict[str, str] | None = None,
     ) -> None:
         self.app = app
         self.consumer = consumer
@@ -111,6 +112,7 @@ class EventConsumer:
         self.feeds = feeds or {}
         self.amqp_uri = amqp_uri
         self.keys = keys or KeyRing(app, feeds=self.feeds, feed_token=feed_token)
+        self.publishers = publishers or {}  # source -> the broker user its messages must carry
         self._locks: dict[str, threading.Lock] = {}
         self._feed_headers = {"Authorization": f"Bearer {feed_token}"} if feed_token else {}
         self._feed_last: dict[str, int] = {}  # the last position each producer's feed holds
@@ -135,7 +137,7 @@ class EventConsumer:
         Without ``delivery`` (an in-process caller) the envelope's own source is checked.
         """
         source = delivery.source if delivery is not None else _claimed_source(body)
-        envelope = check_delivery(body, source, delivery, self.keys)
+        envelope = check_delivery(body, source, delivery, self.keys, self.publishers.get(source))
         with self._lock(source):
             if isinstance(envelope.get("position"), int):
                 self._fill_hole(source, envelope["position"])
@@ -327,8 +329,8 @@ def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict
         parked_queue(consumer)(conn.default_channel).declare()
         channel.basic_publish_confirm(
             amqp.Message(raw, content_type="application/json", delivery_mode=2, application_headers=headers),
-            exchange="",
-            routing_key=f"{consumer}.parked",
+            exchange=parking_exchange(consumer).name,
+            routing_key="parked",
             mandatory=True,
         )
         channel.close()

@@ -156,15 +156,25 @@ class KeyRing:
         return key
 
 
-def check_delivery(body: Any, source: str, delivery: Delivery | None, keys: KeyRing) -> dict[str, Any]:
+def check_delivery(
+    body: Any, source: str, delivery: Delivery | None, keys: KeyRing, publisher: str | None = None
+) -> dict[str, Any]:
     """The envelope, if it is what it claims: from ``source``, through ``source``'s exchange
-    (or an operator's replay), signed with ``source``'s pinned key. Raises ``Untrusted``."""
+    (or an operator's replay), published by ``source``'s broker user when one is expected,
+    signed with ``source``'s pinned key. Raises ``Untrusted``."""
     if not isinstance(body, dict):
         raise Untrusted(FORGED, "not a JSON object, so not a signed envelope")
     if not isinstance(body.get("source"), str) or body.get("source") != source:
         raise Untrusted(WRONG_SOURCE, f"claims source {body.get('source')!r} on the {source} queue")
     if delivery is not None and not delivery.replayed and delivery.exchange != f"{source}.events":
         raise Untrusted(WRONG_SOURCE, f"came through exchange {delivery.exchange!r}, not {source}.events")
+    if (
+        publisher is not None
+        and delivery is not None
+        and not delivery.replayed
+        and delivery.user_id != publisher
+    ):
+        raise Untrusted(WRONG_SOURCE, f"published by broker user {delivery.user_id!r}, not {publisher!r}")
     verify_signature(body, source, keys.public_key(source))
     return body
 

@@ -21,7 +21,7 @@ import requests
 from reform.witness import WitnessStore
 from shared.registry import REGISTRY
 from tests.support.api import CatalogueClient
-from tests.support.processes import REPO, Tap, bearer, free_port, wait_for
+from tests.support.processes import AUTH, MANAGEMENT, REPO, Tap, bearer, free_port, wait_for
 
 REFORM = [sys.executable, "-m", "reform.cli"]
 
@@ -136,6 +136,15 @@ def test_every_service_runs_as_its_own_process_and_the_admin_token_is_written(
     token_file = up.cwd / "var" / "admin-token"
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert any("admin token" in line for line in up.output)
+    assert any("each service runs as its own broker user" in line for line in up.output)
+    vhost = up.env["AMQP_URI"].rsplit("/", 1)[1]
+    expected = {f"reform-{name}@{vhost}" for name in REGISTRY.names()}
+
+    def connected_users() -> set[str]:  # the management API lists connections a few seconds late
+        connections = requests.get(f"{MANAGEMENT}/api/connections", auth=AUTH, timeout=10).json()
+        return {c["user"] for c in connections if c["vhost"] == vhost}
+
+    wait_for(lambda: expected <= connected_users(), timeout=30)
     assert up.proc is not None
     commands = [cmd for _, cmd in children_of(up.proc.pid)]
     for service in REGISTRY.names():
@@ -196,7 +205,8 @@ def test_a_forged_decision_on_the_conference_exchange_changes_nothing_and_is_par
         done = subprocess.run(
             REFORM + ["parked", "list"], cwd=up.cwd, env=up.env, capture_output=True, text=True, timeout=30
         )
-        return done.stdout if "forged" in done.stdout else ""
+        # As its own broker user conference never sent it (wrong_source); unsigned too (forged).
+        return done.stdout if ("wrong_source" in done.stdout or "forged" in done.stdout) else ""
 
     listing = wait_for(parked, timeout=20)
     assert f"conference#{forged['position']} DecisionAdopted" in listing

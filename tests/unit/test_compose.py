@@ -167,3 +167,17 @@ def test_the_witness_runs_with_a_volume_of_its_own(compose: dict[str, Any]) -> N
     witness = compose["services"]["witness"]
     assert witness["command"][:3] == ["reform", "audit", "witness"]
     assert witness["volumes"] == ["witness-data:/var/lib/witness"]
+
+
+@pytest.mark.parametrize("service", [*REGISTRY.names(), "witness"])
+def test_each_process_runs_as_its_own_broker_user(compose: dict[str, Any], service: str) -> None:
+    svc = compose["services"][service]
+    assert svc["env_file"] == f"./secrets/broker-{service}.env"
+    assert svc["environment"]["BROKER_USERS"] == "1"
+    assert "AMQP_URI" not in svc["environment"]  # never the shared guest credentials
+
+
+def test_the_broker_loads_the_users_grants_and_topology_at_boot(compose: dict[str, Any]) -> None:
+    rabbitmq = compose["services"]["rabbitmq"]
+    assert "./secrets/rabbitmq-definitions.json:/etc/rabbitmq/definitions.json:ro" in rabbitmq["volumes"]
+    assert "load_definitions" in rabbitmq["environment"]["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"]
