@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from eventsourcing.persistence import Tracking
 
 from services.catalogue.application import CatalogueApplication
@@ -126,3 +127,31 @@ def test_a_service_seals_its_log_when_it_starts_and_when_it_stops_cleanly(
         timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_edit_of_the_last_events_of_a_cleanly_stopped_store_is_found(
+    tmp_path_factory: pytest.TempPathFactory, vhost: str
+) -> None:
+    workdir = tmp_path_factory.mktemp("edited")
+    service = reform_service("catalogue", workdir, vhost, AUDIT_DIGEST_EVENTS="100000").start()
+    service.stop()  # the stop seals everything written
+    with sqlite3.connect(workdir / "catalogue.sqlite3") as conn:
+        last_event = conn.execute(
+            "SELECT MAX(rowid) FROM stored_events WHERE topic NOT LIKE '%AuditDigest.Signed'"
+        ).fetchone()[0]
+        conn.execute(
+            "UPDATE stored_events SET state = replace(state, 'Infrastructure', 'Roads') WHERE rowid = ?",
+            (last_event,),
+        )
+        rewrite_chain(conn)
+    env = dict(os.environ, DATA_DIR=str(workdir), PYTHONWARNINGS="ignore")
+    done = subprocess.run(
+        [sys.executable, "-m", "reform.cli", "audit", "verify", "catalogue"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stdout
+    assert f"first bad position {last_event}: the log up to here differs" in done.stdout

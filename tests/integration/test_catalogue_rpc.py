@@ -128,3 +128,26 @@ def test_a_token_minted_for_one_operation_does_not_run_another(rpc: Any, tokens:
     with pytest.raises(RemoteError) as refused:
         rpc.proxy.call(token, "draft_catalogue", DRAFT)
     assert refused.value.exc_type == "Unauthenticated"
+
+
+def test_no_token_appears_in_the_log_even_at_debug_level(
+    tmp_path_factory: pytest.TempPathFactory, vhost: str, amqp_uri: str
+) -> None:
+    from tests.support.processes import reform_service, write_tokens
+
+    workdir = tmp_path_factory.mktemp("debug")
+    tokens = write_tokens(workdir / "tokens.json")
+    service = reform_service("catalogue", workdir, vhost, LOG_LEVEL="DEBUG").start()
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=15) as proxy:
+            caller = RpcCaller(proxy.catalogue, service.url)
+            cid = caller.call(tokens["editor"], "draft_catalogue", DRAFT)["id"]
+            caller.call(tokens["auditor"], "catalogue_history", {}, catalogue_id=cid)
+            with pytest.raises(RemoteError):
+                proxy.catalogue.call(tokens["admin"], "draft_catalogue", DRAFT)  # a bearer token, refused
+        CatalogueClient(service.url, tokens["admin"]).draft()
+    finally:
+        service.stop()
+    log = service.log_path.read_text(errors="replace")
+    assert "DEBUG" in log  # it did log at debug level
+    assert caller.minted and not [t for t in [*tokens.values(), *caller.minted] if t in log]

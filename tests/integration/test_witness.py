@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -165,6 +166,28 @@ def test_a_digest_that_does_not_name_the_last_witnessed_one_is_refused(
     raw_publish(vhost, envelope)
     wait_for(lambda: any(r[1].startswith("broken") for r in witness.rejected()))
     assert all(d["signature"] != payload["signature"] for d in witness.digests("catalogue"))
+
+
+def test_verify_against_the_witness_finds_every_digest_deleted_after_an_early_edit(
+    workdir: Path, catalogue: ServiceProcess, witness: WitnessStore, tmp_path: Path
+) -> None:
+    witnessed(witness, 2)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    with (
+        sqlite3.connect(workdir / "catalogue.sqlite3") as live,
+        sqlite3.connect(copy / "catalogue.sqlite3") as dst,
+    ):
+        live.backup(dst)  # a consistent copy of the running service's store
+    shutil.copy(workdir / "audit-catalogue.pub.pem", copy / "audit-catalogue.pub.pem")
+    shutil.copytree(workdir / "witness", copy / "witness")
+    assert verify(copy).returncode == 0
+    with sqlite3.connect(copy / "catalogue.sqlite3") as conn:
+        conn.execute("UPDATE stored_events SET state = replace(state, 'Financing', 'Loans') WHERE rowid = 5")
+        conn.execute("DELETE FROM stored_events WHERE topic LIKE '%AuditDigest.Signed'")
+        rewrite_chain(conn)
+    result = verify(copy)
+    assert result.returncode == 1 and "the log lacks the digest the witness holds" in result.stdout
 
 
 def test_verify_against_the_witness_finds_a_log_cut_with_its_last_digests(
