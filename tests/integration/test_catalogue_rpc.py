@@ -130,13 +130,13 @@ def test_a_token_minted_for_one_operation_does_not_run_another(rpc: Any, tokens:
     assert refused.value.exc_type == "Unauthenticated"
 
 
-def test_no_token_appears_in_the_log_even_at_debug_level(
-    tmp_path_factory: pytest.TempPathFactory, vhost: str, amqp_uri: str
-) -> None:
-    from tests.support.processes import reform_service, write_tokens
+def test_no_token_appears_in_the_log_even_at_debug_level(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from tests.support.processes import amqp_uri_for, create_vhost, delete_vhost, reform_service, write_tokens
 
     workdir = tmp_path_factory.mktemp("debug")
     tokens = write_tokens(workdir / "tokens.json")
+    vhost = create_vhost()  # its own: no other catalogue answers these RPCs
+    amqp_uri = amqp_uri_for(vhost)
     service = reform_service("catalogue", workdir, vhost, LOG_LEVEL="DEBUG").start()
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=15) as proxy:
@@ -148,6 +148,7 @@ def test_no_token_appears_in_the_log_even_at_debug_level(
         CatalogueClient(service.url, tokens["admin"]).draft()
     finally:
         service.stop()
+        delete_vhost(vhost)
     log = service.log_path.read_text(errors="replace")
     assert "DEBUG" in log  # it did log at debug level
     assert caller.minted and not [t for t in [*tokens.values(), *caller.minted] if t in log]
