@@ -1,9 +1,12 @@
-"""The deploy step on the broker, run by `reform up` before any service starts."""
+"""The deploy step, run by `reform up` before any service starts: broker users and topology,
+the services' keys given to every consumer, nameko's RPC exchange left to the deploy."""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 from kombu import Connection
 
@@ -41,3 +44,30 @@ def deploy_broker(
         env.update(AMQP_URI=uri_for(amqp_uri, *users[name]), BROKER_USERS="1")
     witness_env.update(AMQP_URI=uri_for(amqp_uri, *users[WITNESS_USER]), BROKER_USERS="1")
     print("reform: each service runs as its own broker user (write to its exchange, read its queues)")
+
+
+def give_public_keys(data_dir: Path, registry: Registry, envs: list[dict[str, str]]) -> None:
+    """Every service's key is made before any starts, and each consumer (and the witness) is
+    given the producers' public keys: nothing is learnt on first contact over the network."""
+    from shared.persistence.audit_digest import Signer
+
+    for spec in registry:
+        Signer(data_dir / f"audit-{spec.name}.pem")  # what the service itself reads at start
+        for env in envs:
+            env.setdefault(f"{spec.env_prefix}_PUBLIC_KEY", str(data_dir / f"audit-{spec.name}.pub.pem"))
+
+
+def declare_rpc_exchange_passively() -> None:
+    """A service running as its own broker user may not configure nameko's RPC exchange (it could
+    delete or retype it and so read every call); the deploy declared it. nameko offers no setting
+    for this, so its exchange factory is wrapped to mark the exchange as not to be declared."""
+    import nameko.rpc
+
+    declared_by_nameko = nameko.rpc.get_rpc_exchange
+
+    def passive(config: Any) -> Any:
+        exchange = declared_by_nameko(config)
+        exchange.no_declare = True
+        return exchange
+
+    nameko.rpc.get_rpc_exchange = passive

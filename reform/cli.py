@@ -34,7 +34,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 def _cmd_parked(args: argparse.Namespace) -> int:
     from shared.config import DEFAULT_AMQP_URI
-    from shared.messaging.consumer import list_parked, replay_parked
+    from shared.messaging.parking import list_parked, replay_parked
 
     amqp_uri = os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
     consumers = [args.consumer] if args.consumer else sorted(REGISTRY.subscriptions())

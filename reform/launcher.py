@@ -16,7 +16,7 @@ from typing import Any
 import requests
 
 import shared
-from reform.broker import deploy_broker
+from reform.broker import declare_rpc_exchange_passively, deploy_broker, give_public_keys
 from shared.config import load_yaml_config, service_port, settings_from_env
 from shared.messaging.broker import BrokerUnavailable, check_broker
 from shared.registry import REGISTRY, Registry
@@ -47,6 +47,8 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
     except BrokerUnavailable as exc:
         return _fail(str(exc))
+    if settings.broker_users:
+        declare_rpc_exchange_passively()
     module = importlib.import_module(registry.get(service).module)
     config = load_yaml_config(
         NAMEKO_CONFIG, dict(os.environ, SERVICE=service, HTTP_PORT=str(settings.http_port))
@@ -132,6 +134,7 @@ def up(registry: Registry = REGISTRY) -> int:
         print(f"reform: wrote an admin token to {made['admin-token']} (keep it secret)")
     service_token = (settings.data_dir / "service-token").read_text(encoding="utf-8").strip()
     plan = process_plan(registry, settings.data_dir, settings.tokens_file, service_token, dict(os.environ))
+    give_public_keys(settings.data_dir, registry, [env for _, env in plan.values()])
     witness_env = dict(next(iter(plan.values()))[1]) if plan else dict(os.environ)
     deploy_broker(settings.amqp_uri, registry, plan, witness_env)
     stopping = threading.Event()

@@ -20,7 +20,8 @@ import requests
 from kombu import Connection
 
 from shared.messaging.broker import inbox_queue
-from shared.messaging.trust import Untrusted, verify_signature
+from shared.messaging.permissions import broker_user, vhost_of
+from shared.messaging.trust import KeyUnavailable, Untrusted, plain_body, verify_signature
 from shared.persistence.audit_digest import key_id, load_public_key, public_pem, signature_valid
 from shared.registry import REGISTRY, Registry
 
@@ -116,9 +117,12 @@ def http_key_source(urls: dict[str, str], configured: dict[str, Path]) -> KeySou
     def fetch(service: str) -> str:
         if service in configured:
             return configured[service].read_text(encoding="utf-8")
-        reply = requests.get(f"{urls[service].rstrip('/')}/audit/public-key", timeout=10)
-        reply.raise_for_status()
-        return public_pem(load_public_key(reply.content))
+        try:
+            reply = requests.get(f"{urls[service].rstrip('/')}/audit/public-key", timeout=10)
+            reply.raise_for_status()
+            return public_pem(load_public_key(reply.content))
+        except (requests.RequestException, ValueError, KeyError) as exc:
+            raise KeyUnavailable(f"cannot read the key of {service}: {exc}") from exc
 
     return fetch
 
@@ -126,9 +130,12 @@ def http_key_source(urls: dict[str, str], configured: dict[str, Path]) -> KeySou
 class Witness:
     """Checks and keeps one service's digests after another, as they arrive."""
 
-    def __init__(self, store: WitnessStore, keys: KeySource) -> None:
+    def __init__(
+        self, store: WitnessStore, keys: KeySource, publishers: dict[str, str] | None = None
+    ) -> None:
         self.store = store
         self.keys = keys
+        self.publishers = publishers or {}  # service -> its broker user, when each has one
 
     def _key(self, service: str) -> Any:
         pinned = self.store.pinned(service)
@@ -138,37 +145,56 @@ class Witness:
             assert pinned is not None
         return load_public_key(pinned[0].encode())
 
-    def take(self, service: str, envelope: Any) -> str:
+    def take(self, service: str, envelope: Any, user_id: str | None = None) -> str:
         """``accepted``, ``repeat`` or the reason it was rejected (kept in the store)."""
-        reason = self._check(service, envelope)
+        reason = self._check(service, envelope, user_id)
         if reason is not None:
             log.error("witness: rejected a digest of %s: %s", service, reason)
             self.store.reject(service, reason, envelope)
             return reason
         digest = envelope["payload"]
-        if any(d["signature"] == digest["signature"] for d in self.store.digests(service)):
+        held = self.store.digests(service)
+        if any(d["signature"] == digest["signature"] for d in held):
             return "repeat"
+        previous = digest.get("previous")
+        if (
+            digest.get("version", 1) >= 2
+            and previous is not None
+            and all(d["signature"] != previous for d in held)
+        ):
+            # Missed (an outage, a purged queue): kept, and the gap noted; it never blocks what follows.
+            self.store.reject(
+                service,
+                f"gap: the digest before position {digest['position']} never reached the witness",
+                digest,
+            )
         self.store.accept(service, digest)
         return "accepted"
 
-    def _check(self, service: str, envelope: Any) -> str | None:
+    def _check(self, service: str, envelope: Any, user_id: str | None) -> str | None:
         if not isinstance(envelope, dict) or envelope.get("source") != service:
             return f"wrong_source: not an envelope of {service}"
+        expected = self.publishers.get(service)
+        if expected is not None and user_id != expected:
+            return f"wrong_source: published by broker user {user_id!r}, not {expected!r}"
         key = self._key(service)
         try:
             verify_signature(envelope, service, key)
         except Untrusted as exc:
             return str(exc)
-        digest = envelope.get("payload") or {}
-        if digest.get("service") != service or not signature_valid(key, digest):
+        digest = envelope.get("payload")
+        if (
+            not isinstance(digest, dict)
+            or digest.get("service") != service
+            or not signature_valid(key, digest)
+        ):
             return f"forged: the digest is not signed by {service}'s pinned key {key_id(key)}"
-        last = self.store.last(service)
-        if digest.get("version", 1) >= 2 and last is not None and digest["position"] > last["position"]:
-            if digest.get("previous") != last["signature"]:
-                return (
-                    f"broken: the digest sealing position {digest['position']} does not name the one "
-                    f"the witness holds for position {last['position']}"
-                )
+        if not isinstance(digest.get("position"), int):
+            return "forged: a digest without a position"
+        for held in self.store.digests(service):
+            if held["position"] == digest["position"] and held["signature"] != digest["signature"]:
+                # Two signed histories for one position: the log was replaced (a restored or rewritten store).
+                return f"fork: a second digest sealing position {digest['position']}, unlike the one held"
         return None
 
 
@@ -177,17 +203,24 @@ def run(
 ) -> None:
     """Consume every service's digests until ``stop`` is set (what `reform audit witness` runs)."""
     store = WitnessStore(folder)
-    witness = Witness(store, keys)
+    vhost = vhost_of(amqp_uri)
+    own_users = os.environ.get("BROKER_USERS", "0") == "1"
+    witness = Witness(
+        store, keys, {spec.name: broker_user(spec.name, vhost) for spec in registry} if own_users else None
+    )
 
-    def on_message(body: Any, message: Any) -> None:
+    def on_message(_: Any, message: Any) -> None:
         service = str(message.delivery_info.get("exchange", "")).removesuffix(".events")
+        body = plain_body(message.body)  # the signed bytes, not kombu's decoding of them
         try:
-            witness.take(service, body)
-        except Exception as exc:  # noqa: BLE001 - e.g. the key cannot be read yet: try again later
-            log.warning("witness: cannot check a digest of %s now (%s); it stays queued", service, exc)
+            witness.take(service, body, message.properties.get("user_id"))
+        except KeyUnavailable as exc:  # the service is not up yet: try again later
+            log.warning("witness: cannot read the key of %s now (%s); the digest stays queued", service, exc)
             message.requeue()
             stop.wait(2.0)
             return
+        except Exception as exc:  # noqa: BLE001 - a message the witness cannot read is refused, never looped
+            store.reject(service, f"unreadable: {type(exc).__name__}: {exc}", body)
         message.ack()
 
     try:

@@ -20,7 +20,7 @@ from shared.messaging.consumer import ApplyFailed, EventConsumer, Handler, HoleN
 from shared.messaging.feed import IntegrationMapper
 from shared.messaging.permissions import broker_user, vhost_of
 from shared.messaging.relay import Relay
-from shared.messaging.trust import Delivery, KeyRing, KeyUnavailable, Untrusted
+from shared.messaging.trust import Delivery, KeyRing, KeyUnavailable, Untrusted, plain_body
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
 from shared.persistence.eventlog import ServiceApplication
 from shared.web.auth import TokenStore
@@ -264,7 +264,7 @@ class InboxConsumer(Consumer):
         try:
             self.container.spawn_worker(
                 self,
-                (body, delivery),
+                (plain_body(message.body), delivery),
                 {},
                 context_data=self.unpack_message_headers(message),
                 handle_result=handle_result,

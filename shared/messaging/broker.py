@@ -46,6 +46,11 @@ def inbox_queue(
     )
 
 
+def rpc_exchange() -> Exchange:
+    """nameko's RPC exchange, as nameko declares it."""
+    return Exchange("nameko-rpc", type="topic", durable=True)
+
+
 def parking_exchange(consumer: str) -> Exchange:
     """Where a consumer parks what it cannot apply: its own exchange, so it needs no right to
     the default exchange (which reaches every queue)."""
@@ -100,6 +105,7 @@ def declare_topology(
         return
     for source in sources:
         events_exchange(source)(channel).declare()
+    rpc_exchange()(channel).declare()  # nameko's, declared here so that no service needs to
     for consumer, subscriptions in registry.subscriptions().items():
         for source, keys in subscriptions.items():
             events_exchange(source)(channel).declare()

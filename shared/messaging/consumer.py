@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -10,15 +9,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-import amqp
 import requests
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, Tracking
-from kombu import Connection
 
 from shared.contracts import EnvelopeSchema, validate_envelope
-from shared.messaging.broker import parked_queue, parking_exchange
+from shared.messaging.parking import publish_parked
 from shared.messaging.trust import FORGED, UNKNOWN_POSITION, Delivery, KeyRing, Untrusted, check_delivery
 from shared.persistence.eventlog import ServiceApplication
 
@@ -318,82 +315,3 @@ def _is_valid_envelope(body: Any) -> bool:
     """Only the header matters for parking: a payload that breaks the contract is exactly
     what gets parked, and its (source, position) must be recorded so a replay applies it."""
     return isinstance(body, dict) and not EnvelopeSchema().validate(body)
-
-
-def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict[str, Any]) -> None:
-    if amqp_uri is None:
-        raise RuntimeError("parking needs the broker's AMQP_URI")
-    raw = body if isinstance(body, bytes | bytearray) else json.dumps(body, ensure_ascii=False).encode()
-    with Connection(amqp_uri, connect_timeout=5) as conn:
-        channel = conn.connection.channel()
-        parked_queue(consumer)(conn.default_channel).declare()
-        channel.basic_publish_confirm(
-            amqp.Message(raw, content_type="application/json", delivery_mode=2, application_headers=headers),
-            exchange=parking_exchange(consumer).name,
-            routing_key="parked",
-            mandatory=True,
-        )
-        channel.close()
-
-
-def list_parked(amqp_uri: str, consumer: str) -> list[dict[str, Any]]:
-    """Read parked messages without taking them off the queue."""
-    rows = []
-    with Connection(amqp_uri, connect_timeout=5) as conn:
-        channel = conn.connection.channel()
-        parked_queue(consumer)(conn.default_channel).declare()
-        while True:
-            message = channel.basic_get(queue=f"{consumer}.parked", no_ack=False)
-            if message is None:
-                break
-            headers = dict(message.properties.get("application_headers") or {})
-            rows.append({"headers": headers, "body": _decode(message.body)})
-        channel.close()  # un-acked messages go back to the queue, in order
-    return rows
-
-
-def replay_parked(amqp_uri: str, consumer: str) -> int:
-    """Send every parked message back to the consumer's inbox; returns how many."""
-    count = 0
-    with Connection(amqp_uri, connect_timeout=5) as conn:
-        channel = conn.connection.channel()
-        parked_queue(consumer)(conn.default_channel).declare()
-        while True:
-            message = channel.basic_get(queue=f"{consumer}.parked", no_ack=False)
-            if message is None:
-                break
-            headers = dict(message.properties.get("application_headers") or {})
-            body = _decode(message.body)
-            source = body.get("source") if isinstance(body, dict) else None
-            target = headers.get("x-original-inbox") or (f"{consumer}.{source}.events" if source else None)
-            if target is None:
-                continue  # left un-acked: it stays parked when the channel closes
-            headers["x-replayed"] = True
-            try:
-                channel.basic_publish_confirm(
-                    amqp.Message(
-                        message.body,
-                        content_type="application/json",
-                        delivery_mode=2,
-                        application_headers=headers,
-                    ),
-                    exchange="",
-                    routing_key=target,
-                    mandatory=True,
-                )
-            except amqp.exceptions.ChannelError as exc:  # no such inbox: it stays parked
-                log.warning("%s: cannot replay a parked message to %s: %s", consumer, target, exc)
-                continue
-            channel.basic_ack(message.delivery_tag)
-            count += 1
-        channel.close()
-    return count
-
-
-def _decode(raw: Any) -> Any:
-    if isinstance(raw, bytes | bytearray):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw.decode("utf-8", "replace")
-    return raw

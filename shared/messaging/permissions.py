@@ -57,13 +57,16 @@ def _any_of(names: list[str]) -> str:
 
 def service_grant(name: str, registry: Registry = REGISTRY) -> Grant:
     """A service's own: its exchange, its queues (``<name>.*``), its RPC queue; it reads the
-    exchanges of the sources it consumes, to bind its queues to them."""
-    own = f"^({re.escape(name)}\\..*|rpc-{re.escape(name)}|{RPC_EXCHANGE})$"
+    exchanges of the sources it consumes, to bind its queues to them. The RPC exchange it may
+    read (to bind its own requests) and write (to answer) but never configure: the deploy
+    declares it, so no service can delete or retype it."""
+    own = f"^({re.escape(name)}\\..*|rpc-{re.escape(name)})$"
+    with_rpc = f"^({re.escape(name)}\\..*|rpc-{re.escape(name)}|{RPC_EXCHANGE})$"
     sources = [f"{s}.events" for s in registry.get(name).consumes]
-    read = own if not sources else f"{own}|{_any_of(sources)}"
+    read = with_rpc if not sources else f"{with_rpc}|{_any_of(sources)}"
     return Grant(
         configure=own,
-        write=own,
+        write=with_rpc,
         read=read,
         topic={RPC_EXCHANGE: (REPLY_KEY, f"^{re.escape(name)}\\.")},
     )
@@ -175,9 +178,15 @@ def definitions(
 
 def _topology(vhost: str, registry: Registry) -> dict[str, list[dict[str, Any]]]:
     """Exchanges, queues and bindings of the registry, as definitions list them."""
-    from shared.messaging.broker import events_exchange, inbox_queue, parked_queue, parking_exchange
+    from shared.messaging.broker import (
+        events_exchange,
+        inbox_queue,
+        parked_queue,
+        parking_exchange,
+        rpc_exchange,
+    )
 
-    exchanges = [events_exchange(spec.name) for spec in registry]
+    exchanges = [*(events_exchange(spec.name) for spec in registry), rpc_exchange()]
     queues: list[str] = []
     bindings: list[tuple[str, str, str]] = []
     for consumer, subscriptions in registry.subscriptions().items():

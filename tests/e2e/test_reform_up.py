@@ -232,6 +232,18 @@ def test_a_forged_decision_on_the_conference_exchange_changes_nothing_and_is_par
     wait_for(lambda: views()["position"] >= last, timeout=20)
 
 
+def test_rpc_works_with_each_service_as_its_own_broker_user(platform: tuple[Up, str], amqp_uri: str) -> None:
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from tests.support.rpc import rpc_token
+
+    up, url = platform
+    token = (up.cwd / "var" / "admin-token").read_text().strip()
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=15) as proxy:
+        entries = proxy.catalogue.call(rpc_token(url, token, "get_negative_list"), "get_negative_list", {})
+    assert len(entries["entries"]) == 7
+
+
 def test_every_service_holds_a_signed_digest_within_a_minute(platform: tuple[Up, str]) -> None:
     up, _ = platform
     token = (up.cwd / "var" / "admin-token").read_text().strip()

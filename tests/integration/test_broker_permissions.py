@@ -95,6 +95,13 @@ def test_a_service_can_answer_an_rpc_but_not_make_one(users: Users, vhost: str) 
         publish(channel_as(users, "pilots", vhost), "nameko-rpc", "catalogue.call")
 
 
+def test_a_service_cannot_delete_or_retype_the_rpc_exchange(users: Users, vhost: str) -> None:
+    with pytest.raises(AccessRefused):
+        channel_as(users, "pilots", vhost).exchange_delete("nameko-rpc")
+    with pytest.raises(AccessRefused):
+        channel_as(users, "pilots", vhost).exchange_declare("nameko-rpc", "fanout", durable=True)
+
+
 def test_the_witness_reads_digests_and_writes_nothing(users: Users, vhost: str) -> None:
     witness = channel_as(users, "witness", vhost)
     witness.basic_consume("audit.catalogue.events")

@@ -16,7 +16,7 @@ import pytest
 import requests
 from kombu import Connection, Exchange, Producer
 
-from shared.messaging.consumer import list_parked
+from shared.messaging.parking import list_parked
 from tests.support.api import CatalogueClient
 from tests.support.processes import (
     REPO,

@@ -16,7 +16,7 @@ import amqp
 import pytest
 import requests
 
-from shared.messaging.consumer import list_parked
+from shared.messaging.parking import list_parked
 from shared.persistence.audit_digest import Notary, Signer
 from tests.support.api import CatalogueClient
 from tests.support.processes import (
@@ -228,3 +228,36 @@ def test_an_operators_replay_of_forgeries_parks_them_again(
         )
     )
     assert tally(consumer)["position"] == position
+
+
+@pytest.mark.parametrize("route", ["exchange", "replay"])
+def test_a_body_that_kombu_would_decode_into_objects_is_parked_and_the_consumer_goes_on(
+    consumer: ServiceProcess,
+    producer: ServiceProcess,
+    api: CatalogueClient,
+    vhost: str,
+    amqp_uri: str,
+    tokens: dict[str, str],
+    route: str,
+) -> None:
+    poison = forged_like(
+        real_envelope(producer, tokens["auditor"]), payload={"x": {"__type__": "decimal", "__value__": "1"}}
+    )
+    if route == "exchange":
+        raw_publish(vhost, "catalogue.events", "NodeAdded", poison)
+    else:  # straight into the queue, dressed as an operator's replay
+        conn = amqp.Connection(host="127.0.0.1:5672", userid="guest", password="guest", virtual_host=vhost)
+        conn.connect()
+        conn.channel().basic_publish(
+            amqp.Message(
+                json.dumps(poison).encode(),
+                content_type="application/json",
+                application_headers={"x-replayed": True},
+            ),
+            exchange="",
+            routing_key=f"{CONSUMER}.catalogue.events",
+        )
+        conn.close()
+    assert parked_reason(amqp_uri, poison["event_id"]).startswith("forged:")
+    api.draft(title=f"After the poison ({route})")
+    settled(consumer, producer)

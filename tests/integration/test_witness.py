@@ -131,29 +131,15 @@ def test_a_forged_digest_is_refused_by_the_witness(
     assert len(witness.digests("catalogue")) == before
 
 
-def test_a_digest_that_does_not_name_the_last_witnessed_one_is_refused(
+def test_a_second_digest_for_a_position_already_witnessed_is_refused_as_a_fork(
     workdir: Path, catalogue: ServiceProcess, witness: WitnessStore, vhost: str
 ) -> None:
-    last = witnessed(witness, 1)[-1]
+    held = witnessed(witness, 1)[-1]
     signer = Signer(workdir / "audit-catalogue.pem")  # even with the service's own key
-    unlinked = signer.sign("catalogue", last["position"] + 500, "0" * 64, previous=None, tracking=None)
-    payload = {
-        k: getattr(unlinked, k)
-        for k in (
-            "service",
-            "position",
-            "chain_hash",
-            "signed_at",
-            "signature",
-            "key_id",
-            "version",
-            "previous",
-            "tracking_seq",
-            "tracking_hash",
-        )
-    }
-    notary = Notary("catalogue", signer, None)  # type: ignore[arg-type]
-    envelope = notary.sign_envelope(
+    fork = signer.sign("catalogue", held["position"], "0" * 64, previous=held["previous"], tracking=None)
+    fields = ("service", "position", "chain_hash", "signed_at", "signature", "key_id", "version", "previous")
+    payload = {k: getattr(fork, k) for k in (*fields, "tracking_seq", "tracking_hash")}
+    envelope = Notary("catalogue", signer, None).sign_envelope(  # type: ignore[arg-type]
         {
             "source": "catalogue",
             "event_type": "AuditDigest",
@@ -164,8 +150,25 @@ def test_a_digest_that_does_not_name_the_last_witnessed_one_is_refused(
         }
     )
     raw_publish(vhost, envelope)
-    wait_for(lambda: any(r[1].startswith("broken") for r in witness.rejected()))
+    wait_for(lambda: any(r[1].startswith("fork") for r in witness.rejected()))
     assert all(d["signature"] != payload["signature"] for d in witness.digests("catalogue"))
+
+
+def test_a_message_the_witness_cannot_read_is_refused_and_the_witness_goes_on(
+    catalogue: ServiceProcess, witness: WitnessStore, vhost: str, tokens: dict[str, str]
+) -> None:
+    before = len(witnessed(witness, 1))
+    poison = {
+        "source": "catalogue",
+        "signature": "ab" * 64,
+        "payload": {"x": {"__type__": "decimal", "__value__": "1"}},
+    }
+    raw_publish(vhost, poison)
+    wait_for(lambda: any("__type__" in str(r) or r[1].startswith("forged") for r in witness.rejected()))
+    api = CatalogueClient(catalogue.url, tokens["editor"])
+    for i in range(6):
+        api.draft(title=f"After the poison {i}")
+    witnessed(witness, before + 1)
 
 
 def test_verify_against_the_witness_finds_every_digest_deleted_after_an_early_edit(
