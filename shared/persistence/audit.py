@@ -279,16 +279,10 @@ def read_postgres_tracking(
     env: dict[str, str], service: str
 ) -> tuple[list[TrackingRow], list[TrackingChainRow]]:
     """The recorded positions and their chain, straight from a service's PostgreSQL schema."""
-    import psycopg
+    from shared.persistence.eventlog import postgres_connection
 
     schema = Identifier(env.get("POSTGRES_SCHEMA") or "public")
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env.get("POSTGRES_PORT", "5432"),
-        user=env["POSTGRES_USER"],
-        password=env.get("POSTGRES_PASSWORD", ""),
-    ) as conn:
+    with postgres_connection(env) as conn:
         tracking = [
             (r[0], r[1])
             for r in conn.execute(
@@ -310,16 +304,10 @@ def read_postgres_tracking(
 
 def read_postgres(env: dict[str, str], service: str) -> tuple[list[Any], list[Any]]:
     """The events and the chain, read straight from a service's PostgreSQL schema."""
-    import psycopg
+    from shared.persistence.eventlog import postgres_connection
 
     schema, events_table = env.get("POSTGRES_SCHEMA") or "public", f"{service}_events"
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env.get("POSTGRES_PORT", "5432"),
-        user=env["POSTGRES_USER"],
-        password=env.get("POSTGRES_PASSWORD", ""),
-    ) as conn:
+    with postgres_connection(env) as conn:
         events = [
             (r[0], r[1], r[2], r[3], bytes(r[4]))
             for r in conn.execute(

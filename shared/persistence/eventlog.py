@@ -52,22 +52,28 @@ def event_fields(domain_event: Any) -> dict[str, Any]:
     return {k: to_plain(v) for k, v in data.items() if k not in ENVELOPE_FIELDS}
 
 
-def ensure_postgres_schema(env: Mapping[str, str]) -> None:
-    """Create the service's PostgreSQL schema if missing (eventsourcing creates only tables)."""
-    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or not env.get("POSTGRES_SCHEMA"):
-        return
+def postgres_connection(env: Mapping[str, str], autocommit: bool = False) -> Any:
+    """A direct connection to the service's PostgreSQL database, from eventsourcing's settings."""
     import psycopg
-    from psycopg import sql
 
-    with psycopg.connect(
+    return psycopg.connect(
         dbname=env["POSTGRES_DBNAME"],
         host=env["POSTGRES_HOST"],
         port=env.get("POSTGRES_PORT", "5432"),
         user=env["POSTGRES_USER"],
         password=env.get("POSTGRES_PASSWORD", ""),
         connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
-        autocommit=True,
-    ) as conn:
+        autocommit=autocommit,
+    )
+
+
+def ensure_postgres_schema(env: Mapping[str, str]) -> None:
+    """Create the service's PostgreSQL schema if missing (eventsourcing creates only tables)."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" or not env.get("POSTGRES_SCHEMA"):
+        return
+    from psycopg import sql
+
+    with postgres_connection(env, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"])))
 
 

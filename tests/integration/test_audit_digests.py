@@ -15,10 +15,11 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import AddNode, ChangeNode, DraftCatalogue
 from shared.config import settings_from_env
-from shared.persistence.audit import content_digest, link, read_sqlite
+from shared.persistence.audit import read_sqlite
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
 from shared.persistence.verify import verify_store
 from tests.support.processes import REPO
+from tests.support.tamper import rewrite_chain
 
 
 @pytest.fixture
@@ -84,17 +85,6 @@ def test_a_forged_digest_is_rejected(data_dir: Path) -> None:
     assert (
         str(finding) == "position 9: digest signature is invalid (forged, altered or signed with another key)"
     )
-
-
-def rewrite_chain(conn: sqlite3.Connection) -> None:
-    previous = "0" * 64
-    rows = conn.execute(
-        "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
-    ).fetchall()
-    conn.execute("DELETE FROM audit_chain")
-    for position, *event in rows:
-        previous = link(previous, position, *event)
-        conn.execute("INSERT INTO audit_chain VALUES (?, ?, ?)", (position, content_digest(*event), previous))
 
 
 def test_an_altered_event_hidden_by_a_rewritten_chain_is_caught_by_the_digest(data_dir: Path) -> None:

@@ -16,10 +16,11 @@ from eventsourcing.persistence import Tracking
 
 from services.catalogue.application import CatalogueApplication
 from shared.config import settings_from_env
-from shared.persistence.audit import content_digest, link, read_sqlite, read_sqlite_tracking, tracking_link
+from shared.persistence.audit import read_sqlite, read_sqlite_tracking, tracking_link
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
 from shared.persistence.verify import verify_store
 from tests.support.processes import REPO, reform_service
+from tests.support.tamper import rewrite_chain
 
 SCHEDULE = {"every_events": 3, "every_seconds": 3600}
 
@@ -45,17 +46,6 @@ def verify(data_dir: Path) -> str:
     key = load_public_key((data_dir / "audit-catalogue.pub.pem").read_bytes())
     finding, _, _ = verify_store(events, chain, key, tracking=tracking, tracking_chain=tracking_chain)
     return str(finding) if finding else "intact"
-
-
-def rewrite_chain(conn: sqlite3.Connection) -> None:
-    previous = "0" * 64
-    rows = conn.execute(
-        "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
-    ).fetchall()
-    conn.execute("DELETE FROM audit_chain")
-    for position, *event in rows:
-        previous = link(previous, position, *event)
-        conn.execute("INSERT INTO audit_chain VALUES (?, ?, ?)", (position, content_digest(*event), previous))
 
 
 def rewrite_tracking_chain(conn: sqlite3.Connection) -> None:

@@ -20,10 +20,10 @@ import amqp
 import pytest
 
 from reform.witness import WitnessStore, http_key_source, run
-from shared.persistence.audit import content_digest, link
 from shared.persistence.audit_digest import Notary, Signer, digest_message
 from tests.support.api import CatalogueClient
 from tests.support.processes import REPO, ServiceProcess, reform_service, wait_for
+from tests.support.tamper import rewrite_chain
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +63,6 @@ def raw_publish(vhost: str, body: Any) -> None:
         routing_key="AuditDigest",
     )
     conn.close()
-
-
-def rewrite_chain(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM audit_chain")
-    previous = "0" * 64
-    for position, *event in conn.execute(
-        "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
-    ).fetchall():
-        previous = link(previous, position, *event)
-        conn.execute("INSERT INTO audit_chain VALUES (?, ?, ?)", (position, content_digest(*event), previous))
 
 
 def verify(workdir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
