@@ -22,6 +22,7 @@ from shared.messaging.broker import BrokerUnavailable, check_broker
 from shared.registry import REGISTRY, Registry
 from shared.runtime import SETTINGS_KEY
 from shared.web.auth import add_token
+from shared.web.http import configure_limits
 
 BROKER_CHECK_SECONDS = 4.0
 WITNESS = "witness"
@@ -42,7 +43,8 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         settings = settings_from_env(service, registry=registry)
     except ValueError as exc:
         return _fail(f"{service}: bad configuration: {exc}")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_data_dir(settings.data_dir)
+    configure_limits(settings.http_max_body_bytes)
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
     except BrokerUnavailable as exc:
@@ -79,6 +81,16 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         except KeyboardInterrupt:
             runner.kill()
     return 0
+
+
+def private_data_dir(data_dir: Path) -> None:
+    """Stores, keys and tokens readable by this user alone: every file made from now on is 0600
+    (umask), the folder 0700, and stores an earlier version left readable are closed too."""
+    os.umask(0o077)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for path in data_dir.glob("*.sqlite3*"):
+        path.chmod(0o600)
 
 
 def _ensure_tokens(data_dir: Path, tokens_file: Path) -> dict[str, str]:
@@ -125,6 +137,7 @@ def up(registry: Registry = REGISTRY) -> int:
     """Start every service as its own process; stop them all on Ctrl-C or SIGTERM."""
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     settings = settings_from_env("reform", registry=registry)
+    private_data_dir(settings.data_dir)
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
     except BrokerUnavailable as exc:

@@ -55,6 +55,7 @@ class Settings:
     data_dir: Path
     tokens_file: Path
     relay_enabled: bool = True
+    http_max_body_bytes: int = 1024 * 1024  # a longer request body answers 413 unread
     # Running as its own broker user (the deploy step made one per service): declare only its
     # own exchange and queues, and check that each producer's messages carry that producer's user.
     broker_users: bool = False
@@ -120,6 +121,7 @@ def settings_from_env(
         data_dir=data_dir,
         tokens_file=Path(env.get("TOKENS_FILE", str(data_dir / "tokens.json"))).resolve(),
         relay_enabled=_truthy(env.get("RELAY_ENABLED", "1")),
+        http_max_body_bytes=int(env.get("HTTP_MAX_BODY_BYTES", str(1024 * 1024))),
         broker_users=_truthy(env.get("BROKER_USERS", "0")),
         relay_poll_seconds=float(env.get("RELAY_POLL_SECONDS", "1.0")),
         relay_batch=int(env.get("RELAY_BATCH", "500")),

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from shared.contracts import PRODUCERS
 from shared.messaging.trust import Delivery
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
 from shared.web.auth import Caller
+from shared.web.exports import csv_text
 from shared.web.http import PUBLIC, NotFoundError, endpoint
 from shared.web.service import EventSourcedService
 
@@ -52,8 +51,7 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def to_csv(group: str, data: Any) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
+    rows: list[list[Any]]
     if group == "ministry":
         columns = [
             "year",
@@ -67,15 +65,11 @@ def to_csv(group: str, data: Any) -> Response:
             "executed",
             "final_accounts",
         ]
-        writer.writerow(columns)
-        for row in data:
-            writer.writerow([row[c] for c in columns])
+        rows = [columns, *([row[c] for c in columns] for row in data)]
     else:
-        writer.writerow(["indicator", "value"])
-        for path, value in flatten(data, group if group != "all" else ""):
-            writer.writerow([path, "" if value is None else value])
+        rows = [["indicator", "value"], *([p, v] for p, v in flatten(data, group if group != "all" else ""))]
     return Response(
-        out.getvalue(),
+        csv_text(rows),  # every cell a spreadsheet would run as a formula is written as text
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="reform-{group}.csv"'},
     )
@@ -122,7 +116,7 @@ class ReportingService(EventSourcedService):
     def dashboard(self, caller: Caller | None, data: dict) -> Response:
         as_of = None
         if data["as_of"] is not None:
-            as_of = datetime.combine(data["as_of"], time(23, 59, 59), tzinfo=UTC)
+            as_of = datetime.combine(date.fromisoformat(data["as_of"]), time(23, 59, 59), tzinfo=UTC)
         figures = self.app.indicators(as_of)
         page = DASHBOARD.read_text(encoding="utf-8").replace(
             "__FIGURES__", json.dumps(figures, ensure_ascii=False).replace("</", "<\\/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from marshmallow import fields
@@ -16,12 +17,42 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+# The span any act of the reform, or any moment asked about, can fall in: a date outside it is
+# a typing slip, and far outside it would overflow the arithmetic of time zones (a 500).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def _in_span(year: int) -> bool:
+    return EARLIEST_YEAR <= year <= LATEST_YEAR
+
+
+class Moment(fields.AwareDateTime):
+    """A moment with its time zone, between 1900 and 2999 (in UTC too)."""
+
+    default_error_messages = {"span": f"A moment between {EARLIEST_YEAR} and {LATEST_YEAR} is needed."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            in_utc = moment.astimezone(UTC)
+        except OverflowError:
+            raise self.make_error("span") from None
+        if not (_in_span(moment.year) and _in_span(in_utc.year)):
+            raise self.make_error("span")
+        return moment
+
+
 class IsoDate(fields.Date):
     """A calendar date kept as its ISO text (YYYY-MM-DD): validated on load, dumped from text."""
 
     # The loaded value is text on purpose (events carry dates as ISO text), hence the override.
+    default_error_messages = {"span": f"A date between {EARLIEST_YEAR} and {LATEST_YEAR} is needed."}
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:  # type: ignore[override]
-        return super()._deserialize(value, attr, data, **kwargs).isoformat()
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not _in_span(day.year):
+            raise self.make_error("span")
+        return day.isoformat()
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if isinstance(value, str):

@@ -14,6 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from eventsourcing.persistence import IntegrityError
 from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from shared.domain import DomainRuleViolation, NotFound
@@ -46,8 +47,25 @@ def error_body(error: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": error, "message": message, "details": details or {}}
 
 
+class Limits:
+    """What a request body may be; set once at start from the settings (``configure_limits``)."""
+
+    max_body_bytes = 1024 * 1024
+    max_depth = 32
+
+
+def configure_limits(max_body_bytes: int) -> None:
+    Limits.max_body_bytes = max_body_bytes
+
+
+class UnsupportedMediaType(Exception):
+    """A body that is not JSON in UTF-8."""
+
+
 # (exception class, status, error code or None for "use the class name")
 BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
+    (RequestEntityTooLarge, 413, "payload_too_large"),
+    (UnsupportedMediaType, 415, "unsupported_media_type"),
     (ValidationError, 422, "validation_failed"),
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
@@ -85,13 +103,54 @@ def parse_uuid(value: str, what: str = "resource") -> UUID:
 
 
 def _load_json(request: Request) -> Any:
+    """The JSON body: too large answers 413 before it is read, not JSON in UTF-8 answers 415,
+    nesting past a fixed depth or text a store cannot keep (lone surrogates, control characters)
+    answers 422."""
+    request.max_content_length = Limits.max_body_bytes  # werkzeug refuses a longer body unread
+    if request.content_length is not None and request.content_length > Limits.max_body_bytes:
+        raise RequestEntityTooLarge()
     raw = request.get_data(cache=True)
     if not raw:
         return {}
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if request.mimetype != "application/json" or charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(
+            f"send the body as Content-Type: application/json in UTF-8, not {request.content_type!r}"
+        )
     try:
-        return json.loads(raw)
-    except ValueError:
-        raise ValidationError({"_body": ["the body is not valid JSON"]}) from None
+        payload = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError({"_body": ["the body is not valid JSON in UTF-8"]}) from None
+    except RecursionError:
+        raise ValidationError({"_body": [f"the body nests deeper than {Limits.max_depth} levels"]}) from None
+    problem = _unkeepable(payload, Limits.max_depth)
+    if problem:
+        raise ValidationError({"_body": [problem]})
+    return payload
+
+
+def _unkeepable(value: Any, max_depth: int) -> str | None:
+    """Why a parsed body cannot be stored as it is, or None (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            return f"the body nests deeper than {max_depth} levels"
+        if isinstance(item, dict):
+            stack.extend((k, depth) for k in item)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, str) and _bad_text(item):
+            return "text holds a lone surrogate or a control character"
+    return None
+
+
+def _bad_text(text: str) -> bool:
+    return any(
+        0xD800 <= ord(ch) <= 0xDFFF or (ord(ch) < 0x20 and ch not in "\t\n\r") or ord(ch) == 0x7F
+        for ch in text
+    )
 
 
 def endpoint(
@@ -181,6 +240,8 @@ def call_use_case(
         raise NotFoundError(f"{service.name} has no operation {name!r} over RPC")
     api: dict[str, Any] = method.api  # type: ignore[attr-defined]
     caller = None
+    if token is not None and not isinstance(token, str):
+        raise Unauthenticated("an RPC token is text")
     if token:
         notary = service.app.notary
         if notary is None:

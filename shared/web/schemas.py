@@ -6,6 +6,8 @@ from typing import Any, ClassVar
 
 from marshmallow import RAISE, Schema, fields, post_load, validate
 
+from shared.web.fields import Moment
+
 
 class Request(Schema):
     """A request schema: unknown fields are refused, not ignored."""
@@ -31,7 +33,7 @@ class FeedQuery(Request):
 
 
 class AsOfQuery(Request):
-    as_of = fields.AwareDateTime(load_default=None, allow_none=True)
+    as_of = Moment(load_default=None, allow_none=True)
 
 
 class RpcTokenRequest(Request):

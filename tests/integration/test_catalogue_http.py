@@ -4,6 +4,7 @@ and that nothing is stored when a request is refused."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -187,11 +188,37 @@ def test_a_body_that_is_not_a_json_object_answers_422(
     catalogue: ServiceProcess, tokens: dict[str, str], raw: bytes
 ) -> None:
     before = stored(catalogue)
-    reply = requests.post(
-        f"{catalogue.url}/catalogues", data=raw, headers=bearer(tokens["admin"]), timeout=10
-    )
+    headers = {**bearer(tokens["admin"]), "Content-Type": "application/json"}
+    reply = requests.post(f"{catalogue.url}/catalogues", data=raw, headers=headers, timeout=10)
     assert reply.status_code == 422
     assert "_body" in reply.json()["details"]
+    assert stored(catalogue) == before
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "status"),
+    [
+        (b'{"title": "T"}', "text/plain", 415),
+        ('{"title": "T"}'.encode("utf-16"), "application/json; charset=utf-16", 415),
+        (b'{"title": "' + b"x" * (2 * 1024 * 1024) + b'"}', "application/json", 413),
+        (b"[" * 3000 + b"]" * 3000, "application/json", 422),
+        (
+            b'{"title": "\\ud800", "jurisdiction": "J", "level": "county", "issuer": "I", '
+            b'"fiscal_year": 2020}',
+            "application/json",
+            422,
+        ),
+    ],
+    ids=["text-plain", "utf-16", "2-mb", "nested", "surrogate"],
+)
+def test_a_body_no_store_should_take_answers_4xx_json_and_stores_nothing(
+    catalogue: ServiceProcess, tokens: dict[str, str], raw: bytes, content_type: str, status: int
+) -> None:
+    before = stored(catalogue)
+    headers = {**bearer(tokens["admin"]), "Content-Type": content_type}
+    reply = requests.post(f"{catalogue.url}/catalogues", data=raw, headers=headers, timeout=30)
+    assert reply.status_code == status, reply.text[:300]
+    assert reply.headers["Content-Type"].startswith("application/json")
     assert stored(catalogue) == before
 
 
@@ -555,3 +582,14 @@ def test_openapi_document_describes_the_api_from_the_schemas(catalogue: ServiceP
     assert "fiscal_year" in doc["components"]["schemas"][name]["properties"]
     assert {"201", "401", "403", "409", "422"} <= set(post["responses"])
     assert "/catalogues/{catalogue_id}/publish" in doc["paths"]
+
+
+def test_the_store_and_its_folder_are_readable_by_the_service_user_alone(
+    catalogue: ServiceProcess, workdir: Path
+) -> None:
+    import stat
+
+    assert stat.S_IMODE(workdir.stat().st_mode) == 0o700
+    files = list(workdir.glob("catalogue.sqlite3*"))
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE((workdir / "audit-catalogue.pem").stat().st_mode) == 0o600

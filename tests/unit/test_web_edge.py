@@ -148,10 +148,17 @@ def request(
     json_body: Any = None,
     data: str | bytes | None = None,
     query: dict[str, str] | None = None,
+    content_type: str | None = None,
 ) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     builder = EnvironBuilder(
-        method=method, path=path, headers=headers, json=json_body, data=data, query_string=query
+        method=method,
+        path=path,
+        headers=headers,
+        json=json_body,
+        data=data,
+        query_string=query,
+        content_type=content_type,
     )
     return builder.get_request()
 
@@ -194,7 +201,11 @@ def test_a_missing_required_field_is_named_in_the_details(service, tokens) -> No
 
 def test_a_non_json_body_answers_422(service, tokens) -> None:
     status, body = answer(
-        service.write_note(request("POST", "/notes", tokens["editor"], data="text=hi&not=json"))
+        service.write_note(
+            request(
+                "POST", "/notes", tokens["editor"], data="text=hi&not=json", content_type="application/json"
+            )
+        )
     )
 
     assert status == 422
@@ -602,3 +613,58 @@ def test_a_token_signed_by_another_key_is_refused(service, tokens) -> None:
     foreign = rpc_tokens.mint(Signer.in_memory(), "notes", "purge", caller)["token"]
     with pytest.raises(Unauthenticated, match="not one this service issued"):
         call_use_case(service, "purge", foreign, None)
+
+
+# --- bodies the edge refuses before any use case sees them -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data"),
+    [
+        ("text/plain", b'{"text": "hi"}'),
+        ("application/json; charset=utf-16", '{"text": "hi"}'.encode("utf-16")),
+    ],
+)
+def test_a_body_that_is_not_json_in_utf8_answers_415(service, tokens, content_type: str, data: bytes) -> None:
+    status, body = answer(
+        service.write_note(request("POST", "/notes", tokens["editor"], data=data, content_type=content_type))
+    )
+    assert (status, body["error"]) == (415, "unsupported_media_type")
+    assert service.seen == []
+
+
+def test_a_body_over_the_limit_answers_413_unread(service, tokens) -> None:
+    big = b'{"text": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    status, body = answer(
+        service.write_note(
+            request("POST", "/notes", tokens["editor"], data=big, content_type="application/json")
+        )
+    )
+    assert (status, body["error"]) == (413, "payload_too_large")
+    assert service.seen == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 5000 + "]" * 5000,  # past the parser's own recursion limit
+        '{"text": ' + "[" * 40 + "]" * 40 + "}",  # past the edge's fixed depth
+        '{"text": "\\ud800"}',  # a lone surrogate: no store can encode it
+        '{"text": "a\\u0000b"}',  # a control character in a name
+    ],
+    ids=["deep", "nested", "surrogate", "nul"],
+)
+def test_a_body_no_store_can_keep_answers_422(service, tokens, raw: str) -> None:
+    status, body = answer(
+        service.write_note(
+            request("POST", "/notes", tokens["editor"], data=raw, content_type="application/json")
+        )
+    )
+    assert (status, body["error"]) == (422, "validation_failed")
+    assert service.seen == []
+
+
+def test_an_rpc_token_that_is_not_text_is_refused(service) -> None:
+    with pytest.raises(Unauthenticated, match="an RPC token is text"):
+        call_use_case(service, "write_note", 12345, {"text": "hi"})
+    assert service.seen == []
