@@ -40,6 +40,7 @@ def json_response(status: int, body: Any) -> Response:
         json.dumps(body, ensure_ascii=False, default=str),
         status=status,
         mimetype="application/json",
+        headers={"X-Content-Type-Options": "nosniff"},
     )
 
 

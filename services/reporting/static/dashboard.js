@@ -1,0 +1,86 @@
+"use strict";
+// The figures come as JSON data in the page (never as code) and every value goes in as text.
+const FIGURES = JSON.parse(document.getElementById("figures").textContent);
+if (window.Chart) { Chart.defaults.animation = false; }
+const pct = v => v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%";
+const text = (id, v) => { document.getElementById(id).textContent = v; };
+const cell = (row, v, num) => { const td = row.insertCell(); td.textContent = v === null || v === undefined ? "–" : v; if (num) td.className = "num"; };
+const params = new URLSearchParams(location.search);
+if (params.get("as_of")) { document.getElementById("as-of-input").value = params.get("as_of"); text("as-of", params.get("as_of")); }
+
+const h = FIGURES.headline;
+text("headline-share", pct(h.share_converted));
+text("headline-converted", h.converted);
+text("headline-identified", h.identified);
+const el = (tag, textValue, className) => {
+  const node = document.createElement(tag);
+  node.textContent = textValue;
+  if (className) node.className = className;
+  return node;
+};
+const units = document.getElementById("headline-units");
+for (const [name, share] of Object.entries(h.by_unit)) {
+  units.appendChild(el("div", name, "muted"));
+  const value = el("div", pct(share), "unit-share");
+  value.dataset.unitShare = name;
+  units.appendChild(value);
+}
+
+const c = FIGURES.catalogue;
+text("catalogue-versions", c.versions_in_force);
+text("catalogue-items", c.items_in_force);
+text("catalogue-revisions", [c.revisions.added, c.revisions.removed, c.revisions.reworded, c.revisions.moved].join(" / "));
+text("catalogue-negative", c.negative_list_size);
+
+const p = FIGURES.pilots;
+const funnel = document.getElementById("funnel-table");
+const staffing = document.getElementById("staffing-table");
+for (const u of p.units) {
+  const r = funnel.insertRow(); cell(r, u.name); cell(r, u.funnel.identified, 1); cell(r, u.funnel.converted, 1); cell(r, u.funnel.rejected, 1); cell(r, pct(u.funnel.share_converted), 1);
+  const s = staffing.insertRow(); cell(s, u.name); cell(s, u.staffing_before, 1); cell(s, u.staffing_after, 1);
+  cell(s, `${u.milestones.met} / ${u.milestones.missed} / ${u.milestones.overdue}`, 1); cell(s, u.mean_score, 1);
+}
+
+const t = FIGURES.conference;
+text("tasks-on-time", pct(t.on_time_closure_rate));
+text("tasks-extensions", t.extensions);
+text("tasks-returns", t.returns);
+const overdue = document.getElementById("overdue-list");
+const late = Object.entries(t.overdue_by_lead_unit);
+if (late.length) {
+  overdue.appendChild(el("p", "Overdue:"));
+  const list = document.createElement("ul");
+  for (const [unit, numbers] of late) list.appendChild(el("li", `${unit}: ${numbers.join(", ")}`, "overdue"));
+  overdue.appendChild(list);
+} else {
+  overdue.appendChild(el("p", "No overdue tasks."));
+}
+
+const b = FIGURES.purchases;
+text("purchases-contracts", b.contracts); text("purchases-amount", b.contract_amount); text("purchases-budgeted", b.budgeted_amount);
+text("purchases-executed", b.executed_amount); text("purchases-exceptions", b.term_exceptions);
+text("purchases-announced", b.announced); text("purchases-unannounced", b.not_announced);
+const ministry = document.getElementById("ministry-table");
+for (const r of FIGURES.ministry) {
+  const row = ministry.insertRow();
+  [r.year, r.category, r.project, r.purchaser, r.undertaker, r.service_matter].forEach(v => cell(row, v));
+  [r.budget, r.contract_amount, r.executed, r.final_accounts].forEach(v => cell(row, v, 1));
+}
+
+if (window.Chart) {
+  const levels = Object.keys(c.items_by_level);
+  new Chart(document.getElementById("chart-levels"), { type: "bar", data: { labels: levels.map(l => "level " + l),
+    datasets: [{ label: "items in force", data: levels.map(l => c.items_by_level[l]), backgroundColor: "#8b1a1a" }] } });
+  new Chart(document.getElementById("chart-funnel"), { type: "bar", data: { labels: p.units.map(u => u.name), datasets: [
+    { label: "identified", data: p.units.map(u => u.funnel.identified), backgroundColor: "#c9a227" },
+    { label: "converted", data: p.units.map(u => u.funnel.converted), backgroundColor: "#2e7d32" },
+    { label: "rejected", data: p.units.map(u => u.funnel.rejected), backgroundColor: "#9e9e9e" }] } });
+  new Chart(document.getElementById("chart-budget"), { type: "bar", data: { labels: p.units.map(u => u.name), datasets: [
+    { label: "appropriation before", data: p.units.map(u => Number(u.appropriation_before)), backgroundColor: "#607d8b" },
+    { label: "purchase budget", data: p.units.map(u => Number(u.purchase_budget)), backgroundColor: "#8b1a1a" }] } });
+  const leads = Object.keys(t.tasks_by_lead_unit);
+  const statuses = ["assigned", "in_progress", "reported", "closed", "archived"];
+  const colours = { assigned: "#c9a227", in_progress: "#1565c0", reported: "#6a1b9a", closed: "#2e7d32", archived: "#9e9e9e" };
+  new Chart(document.getElementById("chart-tasks"), { type: "bar", options: { indexAxis: "y", scales: { x: { stacked: true }, y: { stacked: true } } },
+    data: { labels: leads, datasets: statuses.map(s => ({ label: s, data: leads.map(l => t.tasks_by_lead_unit[l][s] || 0), backgroundColor: colours[s] })) } });
+}
