@@ -116,6 +116,11 @@ def platform(tmp_path_factory: pytest.TempPathFactory, amqp_uri: str, tap: Tap) 
     yield up, f"http://127.0.0.1:{port}"
     if up.proc is not None:
         up.stop()
+    from shared.messaging.permissions import WITNESS, Management, broker_user
+
+    vhost = amqp_uri.rsplit("/", 1)[1]
+    for name in [*REGISTRY.names(), WITNESS]:  # the broker users the deploy step made for this vhost
+        Management(MANAGEMENT, AUTH).delete_user(broker_user(name, vhost))
 
 
 def test_without_a_broker_it_exits_within_five_seconds_saying_why(tmp_path: Path) -> None:
