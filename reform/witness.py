@@ -67,11 +67,19 @@ class WitnessStore:
                 (service, pem, key_id(load_public_key(pem.encode())), _now(), origin),
             )
 
-    def last(self, service: str) -> dict[str, Any] | None:
+    def holds(self, service: str, signature: str) -> bool:
         row = self._conn.execute(
-            "SELECT digest FROM digests WHERE service = ? ORDER BY position DESC LIMIT 1", (service,)
+            "SELECT 1 FROM digests WHERE service = ? AND signature = ?", (service, signature)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return row is not None
+
+    def other_at(self, service: str, position: int, signature: str) -> bool:
+        """Whether the witness holds another digest sealing the same position (a fork)."""
+        row = self._conn.execute(
+            "SELECT 1 FROM digests WHERE service = ? AND position = ? AND signature != ?",
+            (service, position, signature),
+        ).fetchone()
+        return row is not None
 
     def digests(self, service: str) -> list[dict[str, Any]]:
         rows = self._conn.execute(
@@ -153,15 +161,10 @@ class Witness:
             self.store.reject(service, reason, envelope)
             return reason
         digest = envelope["payload"]
-        held = self.store.digests(service)
-        if any(d["signature"] == digest["signature"] for d in held):
+        if self.store.holds(service, digest["signature"]):
             return "repeat"
         previous = digest.get("previous")
-        if (
-            digest.get("version", 1) >= 2
-            and previous is not None
-            and all(d["signature"] != previous for d in held)
-        ):
+        if digest.get("version", 1) >= 2 and previous is not None and not self.store.holds(service, previous):
             # Missed (an outage, a purged queue): kept, and the gap noted; it never blocks what follows.
             self.store.reject(
                 service,
@@ -191,10 +194,9 @@ class Witness:
             return f"forged: the digest is not signed by {service}'s pinned key {key_id(key)}"
         if not isinstance(digest.get("position"), int):
             return "forged: a digest without a position"
-        for held in self.store.digests(service):
-            if held["position"] == digest["position"] and held["signature"] != digest["signature"]:
-                # Two signed histories for one position: the log was replaced (a restored or rewritten store).
-                return f"fork: a second digest sealing position {digest['position']}, unlike the one held"
+        if self.store.other_at(service, digest["position"], digest["signature"]):
+            # Two signed histories for one position: the log was replaced (a restored or rewritten store).
+            return f"fork: a second digest sealing position {digest['position']}, unlike the one held"
         return None
 
 

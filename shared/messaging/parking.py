@@ -10,6 +10,7 @@ import amqp
 from kombu import Connection
 
 from shared.messaging.broker import parked_queue, parking_exchange
+from shared.messaging.trust import plain_body
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def list_parked(amqp_uri: str, consumer: str) -> list[dict[str, Any]]:
             if message is None:
                 break
             headers = dict(message.properties.get("application_headers") or {})
-            rows.append({"headers": headers, "body": _decode(message.body)})
+            rows.append({"headers": headers, "body": plain_body(message.body)})
         channel.close()  # un-acked messages go back to the queue, in order
     return rows
 
@@ -62,7 +63,7 @@ def replay_parked(amqp_uri: str, consumer: str) -> int:
             if message is None:
                 break
             headers = dict(message.properties.get("application_headers") or {})
-            body = _decode(message.body)
+            body = plain_body(message.body)
             source = body.get("source") if isinstance(body, dict) else None
             target = headers.get("x-original-inbox") or (f"{consumer}.{source}.events" if source else None)
             if target is None:
@@ -87,12 +88,3 @@ def replay_parked(amqp_uri: str, consumer: str) -> int:
             count += 1
         channel.close()
     return count
-
-
-def _decode(raw: Any) -> Any:
-    if isinstance(raw, bytes | bytearray):
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return raw.decode("utf-8", "replace")
-    return raw
