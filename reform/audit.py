@@ -13,8 +13,13 @@ from uuid import UUID
 
 from reform.witness import WitnessStore
 from shared.config import settings_from_env
-from shared.persistence.audit import read_postgres, read_postgres_tracking, read_sqlite, read_sqlite_tracking
 from shared.persistence.audit_digest import DIGEST_TOPIC_SUFFIX, key_id, load_public_key
+from shared.persistence.audit_read import (
+    read_postgres,
+    read_postgres_tracking,
+    read_sqlite,
+    read_sqlite_tracking,
+)
 from shared.persistence.verify import Finding, verify_store
 
 

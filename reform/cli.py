@@ -68,6 +68,12 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return rebuild(args.service, Path(args.data_dir) if args.data_dir else None, args.force)
 
 
+def _cmd_resync(args: argparse.Namespace) -> int:
+    from reform.resync import resync
+
+    return resync(args.service, args.source, Path(args.data_dir) if args.data_dir else None)
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from reform import audit as audit_cli
 
@@ -141,6 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="move an existing log aside instead of refusing"
     )
     rebuild.set_defaults(func=_cmd_rebuild)
+
+    resync = sub.add_parser(
+        "resync",
+        help="follow a producer's new or restored log: rebuild what a consumer derived from it",
+    )
+    resync.add_argument("service", choices=[spec.name for spec in REGISTRY if spec.consumes])
+    resync.add_argument("--source", required=True, choices=REGISTRY.names())
+    resync.add_argument("--data-dir", help="the consumer's DATA_DIR (default: the configured one)")
+    resync.set_defaults(func=_cmd_resync)
 
     _add_audit_parser(sub)
     _add_token_parser(sub)

@@ -236,6 +236,13 @@ def status(registry: Registry = REGISTRY) -> int:
                 f"{reply['published_position'] if reply['published_position'] is not None else '-':>11}"
                 + (f"  relay: {reply['relay_error']}" if reply.get("relay_error") else "")
             )
+            for held in reply.get("held") or []:
+                code = 1
+                print(
+                    f"  holds {held['source']}: follows log {held['following']}, the producer has "
+                    f"{held['observed']}: {held['reason']}\n"
+                    f"  -> stop {name}, then `reform resync {name} --source {held['source']}`"
+                )
         except (requests.RequestException, ValueError, KeyError):
             print(f"{name:<12}{'down':<10}{'-':>8}{'-':>11}")
             code = 1
@@ -317,6 +324,7 @@ def rebuild_sources(service: str, registry: Registry = REGISTRY) -> dict[str, st
 def rebuild(service: str, data_dir: Path | None, force: bool, registry: Registry = REGISTRY) -> int:
     """Rebuild a consumer's log from nothing by replaying every feed it consumes."""
     from shared.messaging.consumer import EventConsumer
+    from shared.messaging.upstream import HttpUpstream
 
     settings = settings_from_env(service, registry=registry)
     try:
@@ -338,7 +346,7 @@ def rebuild(service: str, data_dir: Path | None, force: bool, registry: Registry
     service_cls = importlib.import_module(registry.get(service).module).Service
     app = service_cls.app.app_cls(env)
     token = settings.feed_token or _read_token(settings.data_dir)
-    consumer = EventConsumer(app, service, service_cls.inbox.handlers, feeds=feeds, feed_token=token)
+    consumer = EventConsumer(app, service, service_cls.inbox.handlers, upstream=HttpUpstream(feeds, token))
     started = time.monotonic()
     applied = 0
     for source, url in feeds.items():

@@ -16,11 +16,13 @@ from nameko.timer import Timer
 from shared.clock import file_clock, system_clock
 from shared.config import Settings
 from shared.messaging.broker import ConfirmingPublisher, inbox_queue
-from shared.messaging.consumer import ApplyFailed, EventConsumer, Handler, HoleNotFilled
+from shared.messaging.consumer import ApplyFailed, EventConsumer, Forget, Handler
 from shared.messaging.feed import IntegrationMapper
+from shared.messaging.history import SourceHeld
 from shared.messaging.permissions import broker_user, vhost_of
 from shared.messaging.relay import Relay
 from shared.messaging.trust import Delivery, KeyRing, KeyUnavailable, Untrusted, plain_body
+from shared.messaging.upstream import HttpUpstream, UpstreamUnavailable
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
 from shared.persistence.eventlog import ServiceApplication
 from shared.web.auth import TokenStore
@@ -137,9 +139,15 @@ class Inbox(DependencyProvider):
     returning the aggregates whose new events are the effect.
     """
 
-    def __init__(self, app_provider: str, handlers: dict[tuple[str, str], Handler]) -> None:
+    def __init__(
+        self,
+        app_provider: str,
+        handlers: dict[tuple[str, str], Handler],
+        forget: dict[str, Forget] | None = None,
+    ) -> None:
         self.app_provider = app_provider
         self.handlers = handlers
+        self.forget = forget or {}  # source -> what a resync withdraws of what was derived from it
         self.consumer: EventConsumer | None = None
 
     def start(self) -> None:
@@ -147,11 +155,11 @@ class Inbox(DependencyProvider):
         provider = next(
             d for d in self.container.dependencies if getattr(d, "attr_name", None) == self.app_provider
         )
+        upstream = HttpUpstream(settings.feeds, settings.feed_token)
         keys = KeyRing(
             provider.app,
             configured={source: path.read_bytes() for source, path in settings.public_keys.items()},
-            feeds=settings.feeds,
-            feed_token=settings.feed_token,
+            upstream=upstream,
         )
         keys.pin_configured()  # a configured key that is not the pinned one stops the start
         vhost = vhost_of(settings.amqp_uri)
@@ -159,9 +167,8 @@ class Inbox(DependencyProvider):
             provider.app,
             consumer=self.container.service_name,
             handlers=self.handlers,
-            feeds=settings.feeds,
+            upstream=upstream,
             amqp_uri=settings.amqp_uri,
-            feed_token=settings.feed_token,
             keys=keys,
             # Each producer publishes as its own broker user, which RabbitMQ vouches for.
             publishers={s: broker_user(s, vhost) for s, _ in self.handlers}
@@ -181,6 +188,9 @@ class Inbox(DependencyProvider):
             try:
                 applied = self.consumer.catch_up(source)
                 log.info("caught up %d event(s) from the %s feed", applied, source)
+                return
+            except SourceHeld as exc:
+                log.error("%s: not catching up: %s", self.container.service_name, exc)
                 return
             except Exception as exc:  # noqa: BLE001 - the producer may be down; push still works
                 log.warning(
@@ -208,7 +218,7 @@ class InboxHandle:
         inbox = f"{self.consumer.consumer}.{delivery.source}.events" if delivery is not None else None
         try:
             return self.consumer.receive(body, delivery)
-        except (HoleNotFilled, KeyUnavailable) as exc:
+        except (UpstreamUnavailable, KeyUnavailable) as exc:
             log.warning("%s: %s; the message goes back to the queue", self.consumer.consumer, exc)
             time.sleep(1.0)  # requeued: applied once the feed or the key can be read
             raise
@@ -217,7 +227,8 @@ class InboxHandle:
             log.warning("%s: parking a message: %s", self.consumer.consumer, reason)
             return self._park(lambda: self.consumer.park(envelope, reason, routing=routing, inbox=inbox))
         except Exception as exc:  # noqa: BLE001 - parked, never looped nor dropped
-            reason = str(exc) if isinstance(exc, Untrusted) else f"unverified: {type(exc).__name__}: {exc}"
+            known = isinstance(exc, Untrusted | SourceHeld)
+            reason = str(exc) if known else f"unverified: {type(exc).__name__}: {exc}"
             return self._park(
                 lambda: self.consumer.park_untrusted(body, reason, routing=routing, inbox=inbox)
             )

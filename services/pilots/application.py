@@ -66,7 +66,13 @@ class PilotsApplication(PilotsQueries):
     def on_decision_adopted(self, envelope: dict[str, Any]) -> list[Aggregate]:
         p = envelope["payload"]
         if p["decision_id"] and UUID(p["decision_id"]) in self.repository:
-            return []
+            known: DecisionView = self.repository.get(UUID(p["decision_id"]))
+            if not known.withdrawn:
+                return []
+            known.reinstate(
+                kind=p["kind"], subject=p["subject"], title=p["title"], adopted_on=p["adopted_on"]
+            )
+            return [known]
         return [
             DecisionView(
                 decision_id=p["decision_id"],
@@ -80,7 +86,13 @@ class PilotsApplication(PilotsQueries):
     def on_catalogue_published(self, envelope: dict[str, Any]) -> list[Aggregate]:
         p = envelope["payload"]
         if UUID(p["catalogue_id"]) in self.repository:
-            return []
+            view = self._catalogue_view(UUID(p["catalogue_id"]))
+            if view is None or view.status != "withdrawn":
+                return []
+            view.reinstate(
+                title=p["title"], fiscal_year=p["fiscal_year"], items=p["items"], supersedes=p["supersedes"]
+            )
+            return [view]
         return [
             CatalogueView(
                 catalogue_id=p["catalogue_id"],
@@ -126,6 +138,21 @@ class PilotsApplication(PilotsQueries):
             )
         ]
         return [view, *flagged]
+
+    def forget_views(self, source: str, reason: str) -> list[Aggregate]:
+        """Withdraw every view built from ``source``'s log (an operator's resync to a new log):
+        what the new log holds comes back as it holds it; pilots' own records stay as they are."""
+        if source == "conference":
+            decisions = [d for d in self._every(DecisionView, DecisionView.Known) if not d.withdrawn]
+            for decision in decisions:
+                decision.withdraw(reason=reason)
+            return list(decisions)
+        catalogues = [
+            c for c in self._every(CatalogueView, CatalogueView.Published) if c.status != "withdrawn"
+        ]
+        for catalogue in catalogues:
+            catalogue.withdraw(reason=reason)
+        return list(catalogues)
 
     def _matters_on(self, catalogue_id: UUID) -> list[ServiceMatter]:
         """Matters identified under this version or under any earlier version it carried on."""

@@ -57,7 +57,7 @@ class PilotsQueries(ServiceApplication):
             view: object = self.repository.get(decision_id)
         except AggregateNotFoundError:
             view = None
-        if not isinstance(view, DecisionView):
+        if not isinstance(view, DecisionView) or view.withdrawn:
             raise DecisionUnknown(
                 f"no adopted conference decision {decision_id} has reached pilots",
                 decision_id=str(decision_id),
@@ -181,6 +181,7 @@ class PilotsQueries(ServiceApplication):
                 "adopted_on": d.adopted_on,
             }
             for d in self._every(DecisionView, DecisionView.Known)
+            if not d.withdrawn
         ]
 
     def known_catalogues(self) -> list[dict[str, Any]]:
@@ -194,6 +195,7 @@ class PilotsQueries(ServiceApplication):
                 "items": sorted(c.items),
             }
             for c in self._every(CatalogueView, CatalogueView.Published)
+            if c.status != "withdrawn"
         ]
 
     def history_of(self, aggregate_id: UUID, not_found: type[Exception]) -> list[dict[str, Any]]:

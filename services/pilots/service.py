@@ -30,7 +30,9 @@ from services.pilots.schemas import (
     StaffingAdjustmentRequest,
     UpdateBudgetLineRequest,
 )
+from shared.messaging.consumer import Forget
 from shared.messaging.trust import Delivery
+from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, endpoint, parse_uuid
@@ -45,12 +47,25 @@ INBOX_HANDLERS = {
 }
 
 
+
+def _forget(source: str) -> Forget:
+    def forget(app: ServiceApplication, reason: str) -> list[Any]:
+        assert isinstance(app, PilotsApplication)
+        return app.forget_views(source, reason)
+
+    return forget
+
+
+# What a resync of one source withdraws before the source's new log is applied (`reform resync`).
+FORGET = {source: _forget(source) for source in ("catalogue", "conference")}
+
+
 class PilotsService(EventSourcedService):
     name = "pilots"
 
     app: PilotsApplication = ApplicationProvider(PilotsApplication, mapper=integration.to_integration)
     tokens = Tokens()
-    inbox: InboxHandle = Inbox("app", INBOX_HANDLERS)
+    inbox: InboxHandle = Inbox("app", INBOX_HANDLERS, forget=FORGET)
 
     # --- what pilots knows of the other services ---------------------------------
 

@@ -22,6 +22,12 @@ class EnvelopeSchema(Schema):
     aggregate_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     occurred_at = fields.AwareDateTime(required=True)
     payload = fields.Dict(required=True)
+    # Which history it belongs to: the producer's log incarnation, and the log's audit-chain hash
+    # after this position and before it (DESIGN.md, "Trust"), so a consumer tells a reset or a
+    # restored log from the one it follows.
+    incarnation = fields.UUID(required=True)
+    chain_hash = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    prior_hash = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
     signature = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{128}$"))
     key_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{16}$"))
 

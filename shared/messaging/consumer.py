@@ -9,20 +9,33 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-import requests
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import IntegrityError
+from marshmallow import ValidationError
 
 from shared.contracts import EnvelopeSchema, validate_envelope
+from shared.messaging.history import Following, Histories, SourceHeld
 from shared.messaging.parking import publish_parked
-from shared.messaging.trust import FORGED, UNKNOWN_POSITION, Delivery, KeyRing, Untrusted, check_delivery
+from shared.messaging.trust import (
+    FORGED,
+    STALE_INCARNATION,
+    Delivery,
+    KeyRing,
+    Untrusted,
+    check_route,
+    verify_signature,
+)
+from shared.messaging.upstream import NoUpstream, Upstream, UpstreamUnavailable
+from shared.persistence.audit import ChainedTracking
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
 
 # handler(app, envelope) -> aggregates whose pending events are the effect
 Handler = Callable[[ServiceApplication, dict[str, Any]], list[Any]]
+# forget(app, reason) -> aggregates withdrawing what was derived from one source's replaced log
+Forget = Callable[[ServiceApplication, str], list[Any]]
 
 APPLIED = "applied"
 DUPLICATE = "duplicate"
@@ -36,7 +49,7 @@ class ParkedMessage(Aggregate):
 
     class Parked(Aggregate.Created):
         consumer: str
-        source: str
+        source: str  # the tracking name of the history it is of (the source's name for the first)
         position: int
         event_id: str
         reason: str
@@ -69,10 +82,6 @@ class ParkedMessage(Aggregate):
         self.resolved = True
 
 
-class HoleNotFilled(Exception):
-    """Earlier positions of a source are missing and cannot be fetched now: try again later."""
-
-
 class ApplyFailed(Exception):
     """A genuine envelope (verified) whose processing failed: parked under its position, so
     later events go on and an operator's replay applies it once."""
@@ -84,12 +93,12 @@ class ApplyFailed(Exception):
 
 
 class EventConsumer:
-    """Applies integration events through handlers, recording ``(source, position)``
-    in the same transaction as the effect.
+    """Applies integration events through handlers, recording the position (with the producer's
+    chain hash there) in the same transaction as the effect, per history of each producer.
 
-    A repeat (position already passed) changes nothing; events of one source are
-    applied one at a time in arrival order, and a hole before a position is first
-    filled from the producer's feed when its URL is known.
+    A repeat (position already passed) changes nothing; events of one source are applied one at
+    a time in arrival order; a hole before a position is first filled from the producer's feed;
+    a message of another history is parked, and a changed history holds the source.
     """
 
     def __init__(
@@ -97,29 +106,31 @@ class EventConsumer:
         app: ServiceApplication,
         consumer: str,
         handlers: dict[tuple[str, str], Handler],
-        feeds: dict[str, str] | None = None,
+        upstream: Upstream | None = None,
         amqp_uri: str | None = None,
-        feed_token: str | None = None,
         keys: KeyRing | None = None,
         publishers: dict[str, str] | None = None,
     ) -> None:
         self.app = app
         self.consumer = consumer
         self.handlers = handlers
-        self.feeds = feeds or {}
+        self.upstream: Upstream = upstream or NoUpstream()
         self.amqp_uri = amqp_uri
-        self.keys = keys or KeyRing(app, feeds=self.feeds, feed_token=feed_token)
+        self.keys = keys or KeyRing(app, upstream=self.upstream)
+        self.histories = Histories(app, consumer, self.upstream, self.keys)
         self.publishers = publishers or {}  # source -> the broker user its messages must carry
         self._locks: dict[str, threading.Lock] = {}
-        self._feed_headers = {"Authorization": f"Bearer {feed_token}"} if feed_token else {}
-        self._feed_last: dict[str, int] = {}  # the last position each producer's feed holds
 
     @property
     def sources(self) -> set[str]:
         return {source for source, _ in self.handlers}
 
     def position(self, source: str) -> int:
-        return self.app.process_recorder.max_tracking_id(source) or 0
+        """How far this consumer went in the history of ``source`` it follows."""
+        return self.histories.position(source)
+
+    def held(self) -> list[dict[str, str]]:
+        return self.histories.held(self.sources)
 
     def _lock(self, source: str) -> threading.Lock:
         return self._locks.setdefault(source, threading.Lock())
@@ -129,27 +140,35 @@ class EventConsumer:
     def receive(self, body: Any, delivery: Delivery | None = None) -> str:
         """Verify, validate and apply one delivered envelope.
 
-        Raises ``Untrusted`` (park it; it takes no position), ``ApplyFailed`` (a genuine envelope
-        that failed: park it under its position), or ``HoleNotFilled``/``KeyUnavailable`` (retry).
-        Without ``delivery`` (an in-process caller) the envelope's own source is checked.
+        Raises ``Untrusted`` or ``SourceHeld`` (park it; it takes no position), ``ApplyFailed``
+        (a genuine envelope that failed: park it under its position), or ``UpstreamUnavailable``
+        / ``KeyUnavailable`` (retry). Without ``delivery`` (an in-process caller) the envelope's
+        own source is checked.
         """
         source = delivery.source if delivery is not None else _claimed_source(body)
-        envelope = check_delivery(body, source, delivery, self.keys, self.publishers.get(source))
+        check_route(body, source, delivery, self.publishers.get(source))
         with self._lock(source):
-            if isinstance(envelope.get("position"), int):
-                self._fill_hole(source, envelope["position"])
+            following = self.histories.followed(source)
+            self.histories.admit(following, body)
+            verify_signature(body, source, self.keys.public_key(source))
+            if not _is_valid_envelope(body):
+                raise ApplyFailed(body, ValidationError(EnvelopeSchema().validate(body)))
+            self.histories.place(
+                following, body, lambda until: self._fill(following, until), self.position(source)
+            )
             try:
-                return self._apply(validate_envelope(envelope))
+                return self._apply(following, validate_envelope(body))
             except Exception as exc:  # noqa: BLE001 - verified: parked under its position
-                raise ApplyFailed(envelope, exc) from exc
+                raise ApplyFailed(body, exc) from exc
 
-    def _apply(self, envelope: dict[str, Any]) -> str:
-        source, position = envelope["source"], envelope["position"]
-        if position <= self.position(source):
-            return self._replay_if_parked(envelope)
+    def _apply(self, following: Following, envelope: dict[str, Any]) -> str:
+        position = envelope["position"]
+        if position <= self.position(following.source):
+            return self._replay_if_parked(following, envelope)
         aggregates = self._effect(envelope)
+        tracking = ChainedTracking(following.tracking, position, chain_hash=envelope["chain_hash"])
         try:
-            self.app.record_processed(Tracking(source, position), *aggregates)
+            self.app.record_processed(tracking, *aggregates)
         except IntegrityError:
             return DUPLICATE  # a concurrent delivery of the same position won
         return APPLIED if aggregates else IGNORED
@@ -160,8 +179,8 @@ class EventConsumer:
             return []
         return [a for a in handler(self.app, envelope) if a is not None]
 
-    def _replay_if_parked(self, envelope: dict[str, Any]) -> str:
-        parked_id = ParkedMessage.create_id(self.consumer, envelope["source"], envelope["position"])
+    def _replay_if_parked(self, following: Following, envelope: dict[str, Any]) -> str:
+        parked_id = ParkedMessage.create_id(self.consumer, following.tracking, envelope["position"])
         try:
             parked: ParkedMessage = self.app.repository.get(parked_id)
         except AggregateNotFoundError:
@@ -174,71 +193,96 @@ class EventConsumer:
         self.app.save(parked, *aggregates)
         return REPLAYED
 
-    def _fill_hole(self, source: str, position: int) -> None:
-        last = self.position(source)
-        url = self.feeds.get(source)
-        if url is None or position <= last + 1:
-            return
+    def _fill(self, following: Following, until: int) -> int:
+        """Apply the feed up to ``until`` (a hole before a delivered position); where we stand after."""
         try:
-            self._catch_up(source, url, until=position - 1)
-            if position > self._feed_last.get(source, position):
-                # Signed, yet the producer's log never held it: never let it take a position.
-                raise Untrusted(
-                    UNKNOWN_POSITION,
-                    f"{source} position {position} is past the end of its feed ({self._feed_last[source]})",
-                )
-        except requests.RequestException as exc:
+            self._catch_up(following.source, until=until)
+        except UpstreamUnavailable as exc:
             log.error(
-                "%s: cannot fill %s positions %d..%d from feed: %s",
-                self.consumer,
-                source,
-                last + 1,
-                position - 1,
-                exc,
+                "%s: cannot fill %s up to %d from its feed: %s", self.consumer, following.source, until, exc
             )
-            # Applying this position would pass the hole for good: wait for the feed instead.
-            raise HoleNotFilled(
-                f"{source} positions {last + 1}..{position - 1} are missing and the feed "
-                f"cannot be read: {exc}"
-            ) from exc
+            raise  # applying past the hole would pass it for good: wait for the feed instead
+        return self.position(following.source)
 
     def catch_up(self, source: str, until: int | None = None) -> int:
         """Apply what the producer's feed has after our position (up to ``until``); returns
         the number of events applied."""
-        url = self.feeds[source]
         with self._lock(source):
-            return self._catch_up(source, url, until=until)
+            return self._catch_up(source, until=until)
 
-    def _catch_up(self, source: str, url: str, until: int | None) -> int:
+    def _catch_up(self, source: str, until: int | None) -> int:
+        following = self.histories.followed(source)
+        if following.held is not None:
+            raise SourceHeld(f"{source} is held: {following.held['reason']}")
         applied = 0
         after = self.position(source)
         while until is None or after < until:
-            reply = requests.get(
-                f"{url.rstrip('/')}/events",
-                params={"after": after, "limit": 500},
-                headers=self._feed_headers,
-                timeout=10,
-            )
-            reply.raise_for_status()
-            page = reply.json()
-            self._feed_last[source] = page["last_position"]
+            page = self.upstream.page(source, after, 500)
+            self.histories.check_page(following, after, page)
             for envelope in page["events"]:
-                if until is not None and envelope["position"] > until:
+                if until is not None and isinstance(envelope, dict) and envelope.get("position", 0) > until:
                     return applied
-                try:
-                    check_delivery(envelope, source, None, self.keys)
-                except Untrusted as exc:  # a feed is believed no more than the broker
-                    self.park_untrusted(envelope, str(exc), routing=None)
-                    continue
-                try:
-                    if self._apply(validate_envelope(envelope)) in (APPLIED, IGNORED):
-                        applied += 1
-                except Exception as exc:  # noqa: BLE001 - one bad event must not stop the rest
-                    self.park(envelope, f"{type(exc).__name__}: {exc}", routing=None)
+                applied += self._take_from_feed(following, envelope)
             if not page["has_more"] or page["next_after"] <= after:
                 return applied
             after = page["next_after"]
         return applied
+
+    def _take_from_feed(self, following: Following, envelope: Any) -> int:
+        """One envelope of a feed page: checked as a delivery is (a feed is believed no more than
+        the broker), applied or parked; 1 when it was applied."""
+        source = following.source
+        try:
+            check_route(envelope, source, None)
+            if envelope.get("incarnation") != following.incarnation:
+                raise Untrusted(
+                    STALE_INCARNATION, f"a {source} feed entry of log {envelope.get('incarnation')!r}"
+                )
+            verify_signature(envelope, source, self.keys.public_key(source))
+        except Untrusted as exc:
+            self.park_untrusted(envelope, str(exc), routing=None)
+            return 0
+        try:
+            return 1 if self._apply(following, validate_envelope(envelope)) in (APPLIED, IGNORED) else 0
+        except Exception as exc:  # noqa: BLE001 - one bad event must not stop the rest
+            self.park(envelope, f"{type(exc).__name__}: {exc}", routing=None)
+            return 0
+
+    def resync(self, source: str, forget: Forget | None, actor: str) -> dict[str, Any]:
+        """An operator's act: follow the log ``source`` has now, pinning its key, after withdrawing
+        what was derived from the log followed before (kept in the log for audit); then apply the
+        new log from its start."""
+        with self._lock(source):
+            following = self.histories.current(source)
+            incarnation = str(self.upstream.page(source, 0, 1)["incarnation"])
+            pinned = self.keys.repin(
+                source, self.upstream.public_key_pem(source), f"{actor}: {self.upstream.describe(source)}"
+            )
+            before = (
+                None
+                if following is None
+                else {"incarnation": following.incarnation, "tracking": following.tracking}
+            )
+            if following is None:
+                following = self.histories.followed(source)
+            else:
+                reason = (
+                    f"resync of {source} by {actor}: log {following.incarnation} is replaced by {incarnation}"
+                )
+                withdrawn = forget(self.app, reason) if forget is not None else []
+                following.switch(
+                    incarnation=incarnation, tracking=following.next_tracking(incarnation), actor=actor
+                )
+                self.app.save(following, *withdrawn)
+            applied = self._catch_up(source, until=None)
+        return {
+            "source": source,
+            "before": before,
+            "incarnation": incarnation,
+            "tracking": following.tracking,
+            "key_id": pinned,
+            "applied": applied,
+        }
 
     # --- parking ---------------------------------------------------------
 
@@ -282,7 +326,9 @@ class EventConsumer:
         if not _is_valid_envelope(body):
             return
         source, position = body["source"], body["position"]
-        parked_id = ParkedMessage.create_id(self.consumer, source, position)
+        following = self.histories.current(source)
+        tracking_name = following.tracking if following is not None else source
+        parked_id = ParkedMessage.create_id(self.consumer, tracking_name, position)
         try:
             parked: ParkedMessage = self.app.repository.get(parked_id)
             if parked.resolved:
@@ -292,12 +338,16 @@ class EventConsumer:
         except AggregateNotFoundError:
             parked = ParkedMessage(
                 consumer=self.consumer,
-                source=source,
+                source=tracking_name,
                 position=position,
                 event_id=str(body["event_id"]),
                 reason=reason[:2000],
             )
-            tracking = Tracking(source, position) if position > self.position(source) else None
+            tracking = (
+                ChainedTracking(tracking_name, position, chain_hash=body["chain_hash"])
+                if position > self.position(source)
+                else None
+            )
             try:
                 self.app.record_processed(tracking, parked)
             except IntegrityError:

@@ -35,10 +35,17 @@ def event_id_for(source: str, aggregate_id: UUID, version: int) -> UUID:
 
 
 def envelope(
-    source: str, notification_id: int, domain_event: Any, event_type: str, payload: dict[str, Any]
+    source: str,
+    notification_id: int,
+    domain_event: Any,
+    event_type: str,
+    payload: dict[str, Any],
+    history: dict[str, str] | None = None,
 ) -> dict[str, Any]:
+    """The unsigned envelope; ``history`` names the log it is from (incarnation, chain hashes)."""
     schema = payload_schema(source, event_type)
     return {
+        **(history or {}),
         "event_id": str(event_id_for(source, domain_event.originator_id, domain_event.originator_version)),
         "event_type": event_type,
         "schema_version": schema.schema_version,
@@ -52,18 +59,31 @@ def envelope(
 
 
 def envelopes_from(
-    app: ServiceApplication, source: str, mapper: IntegrationMapper, notifications: list[Any]
+    app: ServiceApplication, source: str, mapper: IntegrationMapper | None, notifications: list[Any]
 ) -> list[dict[str, Any]]:
     """Signed envelopes of the published events among ``notifications`` (private ones skipped)."""
     notary = app.notary
     if notary is None:
         raise RuntimeError(f"{source} has no signing key: it never publishes an unsigned envelope")
-    out = []
+    out: list[dict[str, Any]] = []
+    if not notifications:
+        return out
+    incarnation = app.identity
+    hashes = app.chain_hashes(notifications[0].id - 1, notifications[-1].id)
     for notification in notifications:
         domain_event = app.mapper.to_domain_event(notification)
-        mapped = audit_digest_event(domain_event) or mapper(app, domain_event)
+        mapped = audit_digest_event(domain_event)
+        if mapped is None and mapper is not None:
+            mapped = mapper(app, domain_event)
         if mapped is not None:
-            out.append(notary.sign_envelope(envelope(source, notification.id, domain_event, *mapped)))
+            history = {
+                "incarnation": incarnation,
+                "chain_hash": hashes[notification.id],
+                "prior_hash": hashes[notification.id - 1],
+            }
+            out.append(
+                notary.sign_envelope(envelope(source, notification.id, domain_event, *mapped, history))
+            )
     return out
 
 
@@ -75,9 +95,13 @@ def read_feed(
     Private domain events leave gaps in positions; the cursor moves past them so a
     reader never asks for the same stretch twice.
     """
+    # Which log this is, and its chain hash at ``after``: a reader compares it with what it
+    # recorded there (none when the log does not reach so far: it was reset or restored).
+    incarnation = app.identity
     events: list[dict[str, Any]] = []
     cursor = after
     last = app.last_position()
+    after_hash = app.chain_hashes(after, after).get(after) if after <= last else None
     while len(events) < limit and cursor < last:
         page = app.select_notifications_after(cursor, limit - len(events))
         if not page:
@@ -85,6 +109,8 @@ def read_feed(
         events.extend(envelopes_from(app, source, mapper, page))
         cursor = page[-1].id
     return {
+        "incarnation": incarnation,
+        "after_chain_hash": after_hash,
         "events": events,
         "next_after": cursor,
         "last_position": last,

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
 from shared.contracts.envelope import signed_bytes
+from shared.messaging.upstream import NoUpstream, Upstream, UpstreamUnavailable
 from shared.persistence.audit_digest import key_id, load_public_key, public_pem
 from shared.persistence.eventlog import ServiceApplication
 
@@ -68,6 +68,13 @@ class PinnedKey(Aggregate):
         key_id: str
         pinned_from: str
 
+    class Repinned(Aggregate.Event):
+        """An operator's act (``reform resync``): the producer's log was replaced, with its key."""
+
+        public_key_pem: str
+        key_id: str
+        pinned_from: str
+
     @staticmethod
     def create_id(source: str, **_: Any) -> UUID:
         return uuid5(NAMESPACE_URL, f"reform:pinned-key:{source}")
@@ -79,24 +86,44 @@ class PinnedKey(Aggregate):
         self.key_id = key_id
         self.pinned_from = pinned_from
 
+    @event(Repinned)
+    def repin(self, *, public_key_pem: str, key_id: str, pinned_from: str) -> None:
+        self.public_key_pem = public_key_pem
+        self.key_id = key_id
+        self.pinned_from = pinned_from
+
 
 class KeyRing:
     """Producers' public keys: pinned in the consumer's log on first contact, from configuration
-    (``<SOURCE>_PUBLIC_KEY``) or else from the producer's ``/audit/public-key`` read with the
-    feed token."""
+    (``<SOURCE>_PUBLIC_KEY``) or else from the producer's ``/audit/public-key`` (its upstream)."""
 
     def __init__(
         self,
         app: ServiceApplication,
         configured: dict[str, bytes] | None = None,
-        feeds: dict[str, str] | None = None,
-        feed_token: str | None = None,
+        upstream: Upstream | None = None,
     ) -> None:
         self.app = app
         self.configured = {s: load_public_key(pem) for s, pem in (configured or {}).items()}
-        self.feeds = feeds or {}
-        self._headers = {"Authorization": f"Bearer {feed_token}"} if feed_token else {}
+        self.upstream: Upstream = upstream or NoUpstream()
         self._keys: dict[str, Ed25519PublicKey] = {}
+
+    def pinned_key_id(self, source: str) -> str | None:
+        pinned = self._pinned(source)
+        return pinned.key_id if pinned is not None else None
+
+    def repin(self, source: str, pem: bytes, origin: str) -> str:
+        """Pin ``source``'s key anew: only an operator's resync does this. Returns its key id."""
+        key = load_public_key(pem)
+        pinned = self._pinned(source)
+        if pinned is None:
+            self._pin(source, key, origin)
+        elif pinned.key_id != key_id(key):
+            pinned.repin(public_key_pem=public_pem(key), key_id=key_id(key), pinned_from=origin)
+            self.app.save(pinned)
+            log.warning("re-pinned the key of %s: %s (from %s)", source, key_id(key), origin)
+        self._keys[source] = key
+        return key_id(key)
 
     def _pinned(self, source: str) -> PinnedKey | None:
         try:
@@ -131,16 +158,13 @@ class KeyRing:
             return load_public_key(pinned.public_key_pem.encode())
         if source in self.configured:
             return self._pin(source, self.configured[source], "configuration")
-        url = self.feeds.get(source)
-        if url is None:
+        if not self.upstream.reaches(source):
             raise KeyUnavailable(f"no key for {source}: none pinned, none configured, no feed URL")
         try:
-            reply = requests.get(f"{url.rstrip('/')}/audit/public-key", headers=self._headers, timeout=10)
-            reply.raise_for_status()
-            key = load_public_key(reply.content)
-        except (requests.RequestException, ValueError) as exc:
-            raise KeyUnavailable(f"cannot read the key of {source} at {url}: {exc}") from exc
-        return self._pin(source, key, url)
+            key = load_public_key(self.upstream.public_key_pem(source))
+        except (UpstreamUnavailable, ValueError) as exc:
+            raise KeyUnavailable(f"cannot read the key of {source}: {exc}") from exc
+        return self._pin(source, key, self.upstream.describe(source))
 
     def _pin(self, source: str, key: Ed25519PublicKey, origin: str) -> Ed25519PublicKey:
         pinned = PinnedKey(
@@ -156,12 +180,8 @@ class KeyRing:
         return key
 
 
-def check_delivery(
-    body: Any, source: str, delivery: Delivery | None, keys: KeyRing, publisher: str | None = None
-) -> dict[str, Any]:
-    """The envelope, if it is what it claims: from ``source``, through ``source``'s exchange
-    (or an operator's replay), published by ``source``'s broker user when one is expected,
-    signed with ``source``'s pinned key. Raises ``Untrusted``."""
+def check_route(body: Any, source: str, delivery: Delivery | None, publisher: str | None = None) -> None:
+    """That a delivery came the way ``source``'s messages come; raises ``Untrusted``."""
     if not isinstance(body, dict):
         raise Untrusted(FORGED, "not a JSON object, so not a signed envelope")
     if not isinstance(body.get("source"), str) or body.get("source") != source:
@@ -175,8 +195,6 @@ def check_delivery(
         and delivery.user_id != publisher
     ):
         raise Untrusted(WRONG_SOURCE, f"published by broker user {delivery.user_id!r}, not {publisher!r}")
-    verify_signature(body, source, keys.public_key(source))
-    return body
 
 
 def plain_body(raw: Any) -> Any:

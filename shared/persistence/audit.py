@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -66,6 +67,21 @@ def tracking_link(previous: str, seq: int, application_name: str, notification_i
     return hashlib.sha256(bytes.fromhex(previous) + entry).hexdigest()
 
 
+@dataclass(frozen=True)
+class ChainedTracking(Tracking):
+    """A consumed position with the producer's audit-chain hash at it, which the recorder keeps
+    beside the position (``audit_source_chain``): a consumer can tell a changed history later."""
+
+    chain_hash: str | None = None
+
+
+def _with_genesis(first: int, rows: Any) -> dict[int, str]:
+    hashes = {int(position): str(value) for position, value in rows}
+    if first <= 0:
+        hashes[0] = GENESIS
+    return hashes
+
+
 TrackingRow = tuple[str, int]  # (application name, position)
 TrackingChainRow = tuple[int, str, int, str]  # (seq, application name, position, hash)
 
@@ -80,6 +96,9 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
             "position INTEGER PRIMARY KEY, content_digest TEXT NOT NULL, hash TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS audit_tracking_chain (seq INTEGER PRIMARY KEY, "
             "application_name TEXT NOT NULL, notification_id INTEGER NOT NULL, hash TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS audit_source_chain (application_name TEXT NOT NULL, "
+            "notification_id INTEGER NOT NULL, chain_hash TEXT NOT NULL, "
+            "PRIMARY KEY (application_name, notification_id))",
         ]
 
     def create_table(self) -> None:
@@ -101,6 +120,28 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
     def _insert_tracking(self, c: SQLiteCursor, tracking: Tracking) -> None:
         super()._insert_tracking(c, tracking)
         self._link_tracking(c, tracking.application_name, tracking.notification_id)
+        chain_hash = getattr(tracking, "chain_hash", None)
+        if chain_hash is not None:
+            c.execute(
+                "INSERT INTO audit_source_chain (application_name, notification_id, chain_hash) "
+                "VALUES (?, ?, ?)",
+                (tracking.application_name, tracking.notification_id, chain_hash),
+            )
+
+    def source_chain_hash(self, name: str, position: int) -> str | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT chain_hash FROM audit_source_chain"
+                " WHERE application_name = ? AND notification_id = ?",
+                (name, position),
+            )
+            row = c.fetchone()
+        return str(row[0]) if row else None
+
+    def chain_hashes(self, first: int, last: int) -> dict[int, str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position, hash FROM audit_chain WHERE position BETWEEN ? AND ?", (first, last))
+            return _with_genesis(first, c.fetchall())
 
     def _link_tracking(self, c: SQLiteCursor, name: str, position: int) -> None:
         c.execute("SELECT seq, hash FROM audit_tracking_chain ORDER BY seq DESC LIMIT 1")
@@ -138,42 +179,6 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
         return ids
 
 
-def read_sqlite(path: str) -> tuple[list[tuple[int, Any, int, str, bytes]], list[tuple[int, str, str]]]:
-    """The events and the chain, read straight from a service's SQLite file (read-only)."""
-    import sqlite3
-
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        events = [
-            (row[0], row[1], row[2], row[3], row[4])
-            for row in conn.execute(
-                "SELECT rowid, originator_id, originator_version, topic, state"
-                " FROM stored_events ORDER BY rowid"
-            )
-        ]
-        chain = list(conn.execute("SELECT position, content_digest, hash FROM audit_chain ORDER BY position"))
-    finally:
-        conn.close()
-    return events, chain
-
-
-def read_sqlite_tracking(path: str) -> tuple[list[TrackingRow], list[TrackingChainRow]]:
-    """The recorded positions and their chain, straight from a SQLite store (read-only)."""
-    import sqlite3
-
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        tracking = list(conn.execute("SELECT application_name, notification_id FROM tracking"))
-        chain = list(
-            conn.execute(
-                "SELECT seq, application_name, notification_id, hash FROM audit_tracking_chain ORDER BY seq"
-            )
-        )
-    finally:
-        conn.close()
-    return tracking, chain
-
-
 class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
     """PostgreSQL process recorder extending the hash chain in the transaction of each write
     (the events table is locked while ids are issued, so links are made in commit order)."""
@@ -182,6 +187,7 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
         super().__init__(datastore, **kwargs)
         self.chain_table = f"{self.events_table_name}_audit_chain"
         self.tracking_chain_table = f"{self.events_table_name}_audit_tracking_chain"
+        self.source_chain_table = f"{self.events_table_name}_source_chain"
         schema = Identifier(self.datastore.schema)
         self.sql_create_statements.append(
             SQL(
@@ -194,6 +200,13 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
                 "CREATE TABLE IF NOT EXISTS {schema}.{table} (seq bigint PRIMARY KEY, "
                 "application_name text NOT NULL, notification_id bigint NOT NULL, hash text NOT NULL)"
             ).format(schema=schema, table=Identifier(self.tracking_chain_table))
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {schema}.{table} (application_name text NOT NULL, "
+                "notification_id bigint NOT NULL, chain_hash text NOT NULL, "
+                "PRIMARY KEY (application_name, notification_id))"
+            ).format(schema=schema, table=Identifier(self.source_chain_table))
         )
 
     def _table(self, name: str) -> Any:
@@ -228,6 +241,34 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
     def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
         super()._insert_tracking(curs, tracking)
         self._link_tracking(curs, tracking.application_name, tracking.notification_id)
+        chain_hash = getattr(tracking, "chain_hash", None)
+        if chain_hash is not None:
+            curs.execute(
+                SQL(
+                    "INSERT INTO {t} (application_name, notification_id, chain_hash) VALUES (%s, %s, %s)"
+                ).format(t=self._table(self.source_chain_table)),
+                (tracking.application_name, tracking.notification_id, chain_hash),
+            )
+
+    def source_chain_hash(self, name: str, position: int) -> str | None:
+        with self.datastore.get_connection() as conn:
+            row = conn.execute(
+                SQL("SELECT chain_hash FROM {t} WHERE application_name = %s AND notification_id = %s").format(
+                    t=self._table(self.source_chain_table)
+                ),
+                (name, position),
+            ).fetchone()
+        return str(row["chain_hash"]) if row else None
+
+    def chain_hashes(self, first: int, last: int) -> dict[int, str]:
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(
+                SQL("SELECT position, hash FROM {t} WHERE position BETWEEN %s AND %s").format(
+                    t=self._table(self.chain_table)
+                ),
+                (first, last),
+            ).fetchall()
+        return _with_genesis(first, [(r["position"], r["hash"]) for r in rows])
 
     def _link_tracking(self, curs: Any, name: str, position: int) -> None:
         table = self._table(self.tracking_chain_table)
@@ -273,55 +314,3 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
             SQL("INSERT INTO {t} (position, content_digest, hash) VALUES (%s, %s, %s)").format(t=table), rows
         )
         return ids
-
-
-def read_postgres_tracking(
-    env: dict[str, str], service: str
-) -> tuple[list[TrackingRow], list[TrackingChainRow]]:
-    """The recorded positions and their chain, straight from a service's PostgreSQL schema."""
-    from shared.persistence.eventlog import postgres_connection
-
-    schema = Identifier(env.get("POSTGRES_SCHEMA") or "public")
-    with postgres_connection(env) as conn:
-        tracking = [
-            (r[0], r[1])
-            for r in conn.execute(
-                SQL("SELECT application_name, notification_id FROM {s}.{t}").format(
-                    s=schema, t=Identifier(f"{service}_tracking")
-                )
-            )
-        ]
-        chain = [
-            (r[0], r[1], r[2], r[3])
-            for r in conn.execute(
-                SQL("SELECT seq, application_name, notification_id, hash FROM {s}.{t} ORDER BY seq").format(
-                    s=schema, t=Identifier(f"{service}_events_audit_tracking_chain")
-                )
-            )
-        ]
-    return tracking, chain
-
-
-def read_postgres(env: dict[str, str], service: str) -> tuple[list[Any], list[Any]]:
-    """The events and the chain, read straight from a service's PostgreSQL schema."""
-    from shared.persistence.eventlog import postgres_connection
-
-    schema, events_table = env.get("POSTGRES_SCHEMA") or "public", f"{service}_events"
-    with postgres_connection(env) as conn:
-        events = [
-            (r[0], r[1], r[2], r[3], bytes(r[4]))
-            for r in conn.execute(
-                SQL(
-                    "SELECT notification_id, originator_id, originator_version, topic, state FROM {s}.{t} "
-                    "ORDER BY notification_id"
-                ).format(s=Identifier(schema), t=Identifier(events_table))
-            )
-        ]
-        chain = list(
-            conn.execute(
-                SQL("SELECT position, content_digest, hash FROM {s}.{t} ORDER BY position").format(
-                    s=Identifier(schema), t=Identifier(f"{events_table}_audit_chain")
-                )
-            )
-        )
-    return events, chain

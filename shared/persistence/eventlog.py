@@ -8,10 +8,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import IntegrityError, ProcessRecorder, Recording, Tracking
 
 from shared.clock import Clock, local_date, system_clock
 from shared.persistence.topics import topics_of
@@ -97,6 +98,26 @@ class Notarising(Protocol):
     def sign_envelope(self, envelope: dict[str, Any]) -> dict[str, Any]: ...
 
 
+class LogIdentity(Aggregate):
+    """The incarnation of a log: the first fact written into a new store (so the audit chain
+    covers it), never changed, named by every envelope and feed page. A store wiped and made
+    again has a new one; a store restored from a copy keeps it, which is why consumers also
+    compare chain hashes (shared.messaging.history)."""
+
+    class Created(Aggregate.Created):
+        service: str
+        incarnation: str
+
+    @staticmethod
+    def create_id(**_: Any) -> UUID:
+        return uuid5(NAMESPACE_URL, "reform:log-identity")
+
+    @event(Created)
+    def __init__(self, *, service: str, incarnation: str) -> None:
+        self.service = service
+        self.incarnation = incarnation
+
+
 class ServiceApplication(Application[UUID]):
     """Base of every service's eventsourcing Application: the log, reads as of a moment and
     history. Its collaborators are given to it by the runtime and declared here.
@@ -116,6 +137,7 @@ class ServiceApplication(Application[UUID]):
     relay: Relaying | None  # the relay publishing this log, when one runs
     notary: Notarising | None  # signs digests of the audit chain, when the runtime gave one
     integration_mapper: IntegrationMapper | None  # the service's domain → integration event map
+    identity: str  # the log's incarnation (LogIdentity)
 
     def __init__(
         self,
@@ -133,11 +155,39 @@ class ServiceApplication(Application[UUID]):
         self.relay = None
         self.notary = None
         self.integration_mapper = None
+        self.identity = self._establish_identity()
+
+    def _establish_identity(self) -> str:
+        """The log's incarnation id, written into the store when the store is new."""
+        try:
+            found: LogIdentity = self.repository.get(LogIdentity.create_id())
+        except AggregateNotFoundError:
+            created = LogIdentity(service=self.name, incarnation=str(uuid4()))
+            try:
+                super().save(created)
+            except IntegrityError:  # another process opened the new store first: its id stands
+                found = self.repository.get(LogIdentity.create_id())
+            else:
+                return created.incarnation
+        return found.incarnation
 
     def chain_head(self) -> tuple[int, str] | None:
         """The last (position, hash) of the audit chain, when the store keeps one."""
         head = getattr(self.recorder, "chain_head", None)
         return head() if head is not None else None
+
+    def chain_hashes(self, first: int, last: int) -> dict[int, str]:
+        """The audit chain's hash after each position from ``first`` to ``last`` (0 is the genesis)."""
+        read = getattr(self.recorder, "chain_hashes", None)
+        if read is None:
+            raise RuntimeError("this store keeps no audit chain, so it cannot publish")
+        hashes: dict[int, str] = read(first, last)
+        return hashes
+
+    def source_chain_hash(self, tracking_name: str, position: int) -> str | None:
+        """The producer's chain hash this consumer recorded with a position it passed, if any."""
+        read = getattr(self.recorder, "source_chain_hash", None)
+        return read(tracking_name, position) if read is not None else None
 
     def tracking_head(self) -> tuple[int, str] | None:
         """The last (entry, hash) of the chain of recorded positions, when the store keeps one."""

@@ -37,11 +37,16 @@ class EventSourcedService:
     error_table = BASE_ERROR_TABLE
 
     @http("GET", "/health")
-    @endpoint(auth=PUBLIC, summary="Liveness and the relay's progress")
+    @endpoint(auth=PUBLIC, summary="Liveness, the relay's progress, and the sources a consumer holds")
     def health(self, caller: Caller | None, data: dict[str, Any]) -> dict[str, Any]:
         relay = self.app.relay
+        inbox = getattr(self, "inbox", None)
+        # A source whose producer's log was replaced or changed is held: the service is up
+        # (200) but degraded until an operator resyncs it (`reform resync`).
+        held = inbox.consumer.held() if inbox is not None else []
         return {
-            "status": "ok",
+            "status": "degraded" if held else "ok",
+            "held": held,
             "service": self.name,
             "last_position": self.app.last_position(),
             "published_position": relay.published_position() if relay else None,

@@ -12,7 +12,7 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import AddNode, DraftCatalogue
 from shared.config import settings_from_env
-from shared.persistence.audit import read_sqlite
+from shared.persistence.audit_read import read_sqlite
 from shared.persistence.verify import verify_rows
 
 

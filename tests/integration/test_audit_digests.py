@@ -15,8 +15,8 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import AddNode, ChangeNode, DraftCatalogue
 from shared.config import settings_from_env
-from shared.persistence.audit import read_sqlite
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
+from shared.persistence.audit_read import read_sqlite
 from shared.persistence.verify import verify_store
 from tests.support.processes import REPO
 from tests.support.tamper import rewrite_chain

@@ -14,8 +14,8 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import AddNode, DraftCatalogue
 from shared.config import settings_from_env
-from shared.persistence.audit import read_postgres
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
+from shared.persistence.audit_read import read_postgres
 from shared.persistence.verify import verify_store
 
 DSN = {"dbname": "test", "host": "127.0.0.1", "port": "5432", "user": "postgres", "password": ""}

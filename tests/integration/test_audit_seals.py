@@ -16,8 +16,9 @@ from eventsourcing.persistence import Tracking
 
 from services.catalogue.application import CatalogueApplication
 from shared.config import settings_from_env
-from shared.persistence.audit import read_sqlite, read_sqlite_tracking, tracking_link
+from shared.persistence.audit import tracking_link
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
+from shared.persistence.audit_read import read_sqlite, read_sqlite_tracking
 from shared.persistence.verify import verify_store
 from tests.support.processes import REPO, reform_service
 from tests.support.tamper import rewrite_chain

@@ -14,8 +14,7 @@ from shared.config import Settings, settings_from_env
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import SETTINGS_KEY
 from tests.support.keys import notarise
-
-POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+from tests.support.upstream import memory_store
 
 
 class Note(Aggregate):
@@ -38,7 +37,7 @@ class NotesApplication(ServiceApplication):
 
 
 def notes_app() -> NotesApplication:
-    app = NotesApplication(env=dict(POPO))
+    app = NotesApplication(env=memory_store())
     notarise(app, "notes")  # a producer never publishes unsigned
     return app
 
@@ -113,5 +112,5 @@ class FakeContainer:
 
 def settings_for(tmp_path: Path, **env: str) -> Settings:
     """Settings of the throwaway service on the in-memory store, files under ``tmp_path``."""
-    base = {"DATA_DIR": str(tmp_path), **POPO}
+    base = {"DATA_DIR": str(tmp_path), **memory_store()}
     return settings_from_env("notes", {**base, **env})

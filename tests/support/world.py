@@ -30,10 +30,12 @@ from services.conference.commands import (
 from services.conference.integration import to_integration as conference_events
 from services.pilots.application import PilotsApplication
 from services.pilots.commands import DesignateUnit
+from services.pilots.integration import to_integration as pilots_events
 from services.pilots.service import INBOX_HANDLERS
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.feed import read_feed
 from tests.support.keys import key_ring, notarise
+from tests.support.upstream import InProcessUpstream, memory_store
 
 UNIT = "Xishuangbanna Radio and TV Station"
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -43,16 +45,26 @@ class World:
     """The two producers in memory, and pilots consuming their feeds."""
 
     def __init__(self) -> None:
-        self.catalogue = CatalogueApplication(POPO)
+        self.catalogue = CatalogueApplication(memory_store())
         notarise(self.catalogue, "catalogue")
         self.catalogue.ensure_national_negative_list()
-        self.conference = ConferenceApplication(POPO)
+        self.conference = ConferenceApplication(memory_store())
         notarise(self.conference, "conference")
-        self.pilots = PilotsApplication(POPO)
+        self.pilots = PilotsApplication(memory_store())
         notarise(self.pilots, "pilots")
+        self.upstream = InProcessUpstream(
+            catalogue=(self.catalogue, catalogue_events),
+            conference=(self.conference, conference_events),
+            pilots=(self.pilots, pilots_events),
+        )
         self.keys = key_ring(self.pilots, catalogue=self.catalogue, conference=self.conference)
-        self.inbox = EventConsumer(self.pilots, "pilots", INBOX_HANDLERS, keys=self.keys)
+        self.keys.upstream = self.upstream
+        self.inbox = EventConsumer(
+            self.pilots, "pilots", INBOX_HANDLERS, upstream=self.upstream, keys=self.keys
+        )
         self.cursor = {"catalogue": 0, "conference": 0}
+        for source in self.cursor:  # first contact, as a starting service makes it with each feed
+            self.inbox.histories.followed(source)
 
     def envelopes(self, source: str) -> list[dict[str, Any]]:
         app, mapper = (

@@ -26,11 +26,12 @@ from services.catalogue.integration import to_integration
 from shared.contracts import validate_envelope
 from shared.messaging.feed import read_feed
 from tests.support.keys import notarise
+from tests.support.upstream import memory_store
 
 
 @pytest.fixture
 def app() -> CatalogueApplication:
-    application = CatalogueApplication({"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    application = CatalogueApplication(memory_store())
     notarise(application, "catalogue")
     application.ensure_national_negative_list()
     return application
@@ -137,14 +138,15 @@ def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: Catalogu
         "CatalogueRevoked",
     }
     assert page["last_position"] == app.last_position()
-    assert len(page["events"]) == app.last_position() - 1  # only the list's opening is private
+    # only the log's identity (position 1) and the list's opening are private
+    assert len(page["events"]) == app.last_position() - 2
 
 
 def test_the_feed_cursor_moves_past_private_events(app: CatalogueApplication) -> None:
     first = read_feed(app, "catalogue", to_integration, 0, 1)
-    assert first["events"][0]["position"] == 2 and first["next_after"] == 2
+    assert first["events"][0]["position"] == 3 and first["next_after"] == 3
     rest = read_feed(app, "catalogue", to_integration, first["next_after"], 1000)
-    assert [e["position"] for e in rest["events"]] == list(range(3, app.last_position() + 1))
+    assert [e["position"] for e in rest["events"]] == list(range(4, app.last_position() + 1))
     assert rest["has_more"] is False
 
 

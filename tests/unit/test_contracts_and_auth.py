@@ -24,6 +24,9 @@ GOOD = {
     "payload": {"catalogue_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22", "reason": "r", "actor": "a"},
     "signature": "ab" * 64,  # the shape only: the signature itself is checked by the consumer
     "key_id": "0123456789abcdef",
+    "incarnation": "5d0c3a4e-2b1f-4c55-9a77-3e0f8b6d2c10",
+    "chain_hash": "c" * 64,
+    "prior_hash": "d" * 64,
 }
 
 
@@ -35,6 +38,9 @@ def test_a_good_envelope_passes() -> None:
     ("field", "value"),
     [
         ("event_id", "nope"),
+        ("incarnation", "not-a-uuid"),
+        ("chain_hash", "C" * 64),
+        ("prior_hash", "d" * 63),
         ("position", 0),
         ("source", "nobody"),
         ("event_type", "Unheard"),

@@ -31,6 +31,8 @@ def _throwaway_contract(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def app() -> Iterator[NotesApplication]:
     application = notes_app()
+    # The log's identity is its first, private event: published (as nothing) before each test.
+    relay_of(application, FakePublisher()).drain()
     yield application
     application.close()
 
@@ -69,7 +71,7 @@ def test_the_relay_publishes_stored_events_in_order(app) -> None:
     [(exchange, messages)] = publisher.batches
     assert exchange == "notes.events"
     assert [key for key, _ in messages] == ["NoteWritten"] * 3
-    assert [body["position"] for _, body in messages] == [1, 2, 3]
+    assert [body["position"] for _, body in messages] == [2, 3, 4]
     assert [body["payload"] for _, body in messages] == [{"text": "one"}, {"text": "two"}, {"text": "three"}]
     assert [body["aggregate_id"] for _, body in messages] == [str(n.id) for n in notes]
     assert messages[0][1]["event_id"] == str(event_id_for("notes", notes[0].id, 1))
@@ -84,9 +86,9 @@ def test_the_relay_records_its_position_only_after_publish_batch_returned(app) -
 
     relay.run_once()
 
-    assert seen_during_publish == [0]
-    assert relay.published_position() == 2
-    assert app.process_recorder.max_tracking_id(relay_tracking_name("notes")) == 2
+    assert seen_during_publish == [1]
+    assert relay.published_position() == 3
+    assert app.process_recorder.max_tracking_id(relay_tracking_name("notes")) == 3
 
 
 def test_a_failing_publish_records_nothing(app) -> None:
@@ -96,7 +98,7 @@ def test_a_failing_publish_records_nothing(app) -> None:
     with pytest.raises(PublishFailed):
         relay.run_once()
 
-    assert relay.published_position() == 0
+    assert relay.published_position() == 1
 
 
 def test_the_next_run_republishes_the_same_envelopes(app) -> None:
@@ -112,7 +114,7 @@ def test_the_next_run_republishes_the_same_envelopes(app) -> None:
     failed, confirmed = publisher.attempts
     assert confirmed == failed
     assert [body["event_id"] for _, body in confirmed] == [body["event_id"] for _, body in failed]
-    assert relay.published_position() == 2
+    assert relay.published_position() == 3
 
 
 def test_a_run_with_nothing_new_publishes_nothing(app) -> None:
@@ -134,8 +136,8 @@ def test_batches_are_limited_and_continue_where_the_last_one_ended(app) -> None:
     assert relay.run_once() == 2
     assert relay.run_once() == 2
 
-    assert [[b["position"] for _, b in messages] for _, messages in publisher.batches] == [[1, 2], [3, 4]]
-    assert relay.published_position() == 4
+    assert [[b["position"] for _, b in messages] for _, messages in publisher.batches] == [[2, 3], [4, 5]]
+    assert relay.published_position() == 5
 
 
 def test_drain_publishes_every_batch_and_stops_when_nothing_is_left(app) -> None:
@@ -147,7 +149,7 @@ def test_drain_publishes_every_batch_and_stops_when_nothing_is_left(app) -> None
     assert relay.drain() == 5
 
     assert len(publisher.attempts) == 3
-    assert [body["position"] for body in publisher.published] == [1, 2, 3, 4, 5]
+    assert [body["position"] for body in publisher.published] == [2, 3, 4, 5, 6]
     assert relay.drain() == 0
     assert len(publisher.attempts) == 3
 
@@ -163,8 +165,8 @@ def test_private_events_advance_the_position_but_publish_nothing(app) -> None:
 
     assert relay.drain() == 1
 
-    assert [body["position"] for body in publisher.published] == [1]
-    assert relay.published_position() == 3
+    assert [body["position"] for body in publisher.published] == [2]
+    assert relay.published_position() == 4
 
 
 def test_a_batch_of_only_private_events_advances_the_position(app) -> None:
@@ -177,8 +179,8 @@ def test_a_batch_of_only_private_events_advances_the_position(app) -> None:
 
     assert relay.drain() == 0
 
-    assert [body["position"] for body in publisher.published] == [1]
-    assert relay.published_position() == 2
+    assert [body["position"] for body in publisher.published] == [2]
+    assert relay.published_position() == 3
 
 
 def test_run_forever_declares_the_exchange_and_publishes(app) -> None:
@@ -187,7 +189,7 @@ def test_run_forever_declares_the_exchange_and_publishes(app) -> None:
     relay = relay_of(app, publisher)
     thread = run_in_thread(relay, poll_seconds=0.01)
     try:
-        eventually(lambda: relay.published_position() == 1)
+        eventually(lambda: relay.published_position() == 2)
     finally:
         stop(relay, thread)
 
@@ -203,14 +205,14 @@ def test_run_forever_recovers_after_a_publisher_error(app) -> None:
     publisher.on_publish = lambda: errors.append(relay.last_error)
     thread = run_in_thread(relay, poll_seconds=0.01)
     try:
-        eventually(lambda: relay.published_position() == 1 and relay.last_error is None)
+        eventually(lambda: relay.published_position() == 2 and relay.last_error is None)
     finally:
         stop(relay, thread)
 
     assert errors[1] == "PublishFailed: broker went away"  # seen while retrying
     assert publisher.closed >= 2  # a failed connection is never reused
     assert len(publisher.declared) >= 3  # declared again after each reconnect
-    assert [body["position"] for body in publisher.published] == [1]
+    assert [body["position"] for body in publisher.published] == [2]
 
 
 def test_a_save_wakes_the_relay_before_its_next_poll(app) -> None:
@@ -221,7 +223,7 @@ def test_a_save_wakes_the_relay_before_its_next_poll(app) -> None:
     try:
         eventually(lambda: len(publisher.declared) == 1)
         app.write("wake up")
-        eventually(lambda: relay.published_position() == 1, timeout=2.0)
+        eventually(lambda: relay.published_position() == 2, timeout=2.0)
     finally:
         stop(relay, thread)
 
@@ -236,7 +238,7 @@ def test_run_forever_stops_when_told_even_while_backing_off(app) -> None:
     stop(relay, thread)
 
     assert time.monotonic() - started < 2.0
-    assert relay.published_position() == 0
+    assert relay.published_position() == 1
 
 
 def test_after_drain_runs_and_what_it_stores_is_published_in_the_same_round(app) -> None:
@@ -254,9 +256,9 @@ def test_after_drain_runs_and_what_it_stores_is_published_in_the_same_round(app)
     relay.after_drain = after_drain
     thread = run_in_thread(relay, poll_seconds=30.0)
     try:
-        eventually(lambda: relay.published_position() == 2, timeout=2.0)
+        eventually(lambda: relay.published_position() == 3, timeout=2.0)
     finally:
         stop(relay, thread)
 
-    assert calls[0] == 1
+    assert calls[0] == 2
     assert [body["payload"]["text"] for body in publisher.published] == ["one", "stored by the hook"]

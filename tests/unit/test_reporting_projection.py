@@ -266,7 +266,8 @@ def reporting_with(story: Story) -> tuple[ReportingApplication, EventConsumer]:
     app = ReportingApplication(POPO)
     w = story.world
     keys = key_ring(app, catalogue=w.catalogue, conference=w.conference, pilots=w.pilots)
-    return app, EventConsumer(app, "reporting", INBOX_HANDLERS, keys=keys)
+    keys.upstream = w.upstream
+    return app, EventConsumer(app, "reporting", INBOX_HANDLERS, upstream=w.upstream, keys=keys)
 
 
 def test_repeated_and_stale_deliveries_change_nothing(story: Story) -> None:

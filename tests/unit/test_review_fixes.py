@@ -20,7 +20,8 @@ from services.catalogue.commands import (
 from services.catalogue.domain import OnNegativeList
 from services.pilots.commands import IdentifyMatter
 from services.reporting.domain import Figures
-from shared.messaging.consumer import EventConsumer, HoleNotFilled, _is_valid_envelope
+from shared.messaging.consumer import EventConsumer, _is_valid_envelope
+from shared.messaging.upstream import UpstreamUnavailable
 from tests.support.world import POPO, UNIT, World
 
 ENVELOPE = {
@@ -33,16 +34,21 @@ ENVELOPE = {
     "aggregate_version": 3,
     "occurred_at": "2019-12-25T09:10:00+00:00",
     "payload": {"catalogue_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22", "reason": "r", "actor": "a"},
+    "incarnation": "5d0c3a4e-2b1f-4c55-9a77-3e0f8b6d2c10",
+    "chain_hash": "a" * 64,
+    "prior_hash": "b" * 64,
 }
 
 
 def test_a_hole_the_feed_cannot_fill_is_not_skipped() -> None:
     world = World()
-    inbox = EventConsumer(
-        world.pilots, "pilots", {}, feeds={"catalogue": "http://127.0.0.1:1"}, keys=world.keys
-    )
-    with pytest.raises(HoleNotFilled):
-        inbox.receive(signed(world, ENVELOPE))
+    world.published_catalogue("A01")
+    later = world.envelopes("catalogue")[-1]
+    inbox = EventConsumer(world.pilots, "pilots", {}, upstream=world.upstream, keys=world.keys)
+    inbox.histories.followed("catalogue")  # first contact, then the feed goes away
+    world.upstream.down.add("catalogue")
+    with pytest.raises(UpstreamUnavailable):
+        inbox.receive(later)
     assert inbox.position("catalogue") == 0
 
 

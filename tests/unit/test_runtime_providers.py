@@ -40,9 +40,9 @@ def test_setup_builds_the_application_on_the_configured_store(container) -> None
     try:
         app = provider.get_dependency(worker_ctx=None)
         assert isinstance(app, NotesApplication)
-        assert type(app.recorder).__module__ == "eventsourcing.popo"
+        assert type(app.recorder).__name__ == "AuditedSQLiteProcessRecorder"
         app.write("stored")
-        assert app.last_position() == 1
+        assert app.last_position() == 2  # after the log's identity
     finally:
         provider.stop()
 

@@ -177,7 +177,7 @@ def test_an_endpoint_loads_a_valid_body_and_answers_its_status(service, tokens) 
     assert status == 201
     assert body["text"] == "hi" and body["by"] == "ed"
     assert service.seen == [{"text": "hi"}]
-    assert service.app.last_position() == 1
+    assert service.app.last_position() == 2  # after the log's identity at 1
 
 
 def test_an_invalid_body_answers_422_with_field_details_and_calls_nothing(service, tokens) -> None:
@@ -189,7 +189,7 @@ def test_an_invalid_body_answers_422_with_field_details_and_calls_nothing(servic
     assert body["error"] == "validation_failed"
     assert set(body["details"]) == {"text", "colour"}
     assert service.seen == []
-    assert service.app.last_position() == 0
+    assert service.app.last_position() == 1  # the log's identity only
 
 
 def test_a_missing_required_field_is_named_in_the_details(service, tokens) -> None:
@@ -234,7 +234,7 @@ def test_a_rule_answers_409_with_the_rules_class_name_and_details(service, token
 
     assert status == 409
     assert body == {"error": "NoteTooShouty", "message": "no shouting", "details": {"text": "HI"}}
-    assert service.app.last_position() == 0
+    assert service.app.last_position() == 1  # the log's identity only
 
 
 def test_not_found_answers_404(service, tokens) -> None:
@@ -371,7 +371,7 @@ def test_call_use_case_runs_the_same_use_case_and_answers_plain_json(service, to
 
     assert result["text"] == "over rpc" and result["by"] == "ed"
     assert isinstance(result["id"], str)
-    assert service.app.last_position() == 1
+    assert service.app.last_position() == 2  # after the log's identity at 1
 
 
 def test_call_use_case_without_a_token_raises_unauthenticated(service) -> None:
@@ -444,8 +444,9 @@ def test_health_answers_without_a_token_and_reports_positions(service) -> None:
     assert status == 200
     assert body == {
         "status": "ok",
+        "held": [],
         "service": "notes",
-        "last_position": 1,
+        "last_position": 2,
         "published_position": None,
         "relay_error": None,
     }
@@ -461,7 +462,8 @@ def test_the_feed_answers_an_auditor(service, tokens) -> None:
     status, body = answer(service.events(request("GET", "/events", tokens["auditor"])))
 
     assert status == 200
-    assert body["events"] == [] and body["next_after"] == 0
+    assert body["events"] == [] and body["next_after"] == 1  # past the log's private identity
+    assert body["incarnation"] == service.app.identity
 
 
 def test_the_served_openapi_document_is_json(service) -> None:

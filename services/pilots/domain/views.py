@@ -29,6 +29,19 @@ class DecisionView(Aggregate):
     def create_id(decision_id: str, **_: Any) -> UUID:
         return UUID(decision_id)
 
+    class Withdrawn(Aggregate.Event):
+        """The conference's log this view came from was replaced (an operator's resync)."""
+
+        reason: str
+
+    class Reinstated(Aggregate.Event):
+        """The conference's new log holds the decision too (as it holds it now)."""
+
+        kind: str
+        subject: str | None
+        title: str
+        adopted_on: str
+
     @event(Known)
     def __init__(
         self, *, decision_id: str, kind: str, subject: str | None, title: str, adopted_on: str
@@ -37,6 +50,19 @@ class DecisionView(Aggregate):
         self.subject = subject
         self.title = title
         self.adopted_on = adopted_on
+        self.withdrawn = False
+
+    @event(Withdrawn)
+    def withdraw(self, reason: str) -> None:
+        self.withdrawn = True
+
+    @event(Reinstated)
+    def reinstate(self, kind: str, subject: str | None, title: str, adopted_on: str) -> None:
+        self.kind = kind
+        self.subject = subject
+        self.title = title
+        self.adopted_on = adopted_on
+        self.withdrawn = False
 
     def require(self, kind: str, subjects: set[str]) -> None:
         if self.kind != kind:
@@ -65,6 +91,19 @@ class CatalogueView(Aggregate):
 
     class Revoked(Aggregate.Event):
         reason: str
+
+    class Withdrawn(Aggregate.Event):
+        """The catalogue's log this view came from was replaced (an operator's resync)."""
+
+        reason: str
+
+    class Reinstated(Aggregate.Event):
+        """The catalogue's new log published it too (as it holds it now)."""
+
+        title: str
+        fiscal_year: int
+        items: list[dict[str, Any]]
+        supersedes: str | None
 
     @staticmethod
     def create_id(catalogue_id: str, **_: Any) -> UUID:
@@ -95,6 +134,21 @@ class CatalogueView(Aggregate):
     @event(Revoked)
     def revoke(self, reason: str) -> None:
         self.status = "revoked"
+
+    @event(Withdrawn)
+    def withdraw(self, reason: str) -> None:
+        self.status = "withdrawn"
+
+    @event(Reinstated)
+    def reinstate(
+        self, title: str, fiscal_year: int, items: list[dict[str, Any]], supersedes: str | None
+    ) -> None:
+        self.title = title
+        self.fiscal_year = fiscal_year
+        self.items = {i["code"]: dict(i) for i in items}
+        self.supersedes = supersedes
+        self.status = "published"
+        self.superseded_by = None
 
     def require_item(self, code: str) -> dict[str, Any]:
         """The item a service matter may be converted under: in force, present, suitable."""
