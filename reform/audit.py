@@ -77,7 +77,7 @@ def verify(services: list[str], public_key_file: str | None, witness_dir: str | 
         if witness is not None:  # what the witness holds outranks what the store says of itself
             finding = against_witness(witness, service, events, public_key) or finding
         if finding is None:
-            witnessed = f", {len(witness.digests(service))} witnessed" if witness is not None else ""
+            witnessed = _witnessed(witness, service, events) if witness is not None else ""
             checked = f"{verified} events, {digests} signed digest(s) verified{witnessed}"
             print(f"{service}: intact — {checked} ({rate})")
         else:
@@ -96,11 +96,30 @@ def _witness(witness_dir: str | None) -> WitnessStore | None:
     return WitnessStore(folder)
 
 
+def log_incarnation(events: list[Any]) -> str | None:
+    """The incarnation a store's log names itself by (its LogIdentity), None before logs were named."""
+    for _, _, _, topic, state in events:
+        if topic.endswith("LogIdentity.Created"):
+            return str(json.loads(state)["incarnation"])
+    return None
+
+
+def _witnessed(witness: WitnessStore, service: str, events: list[Any]) -> str:
+    incarnation = log_incarnation(events)
+    others = [i for i in witness.incarnations(service) if i != incarnation]
+    held = f", {len(witness.digests(service, incarnation or ''))} witnessed"
+    if others:
+        held += f" (the witness also holds {len(others)} other log(s) of {service}, judged apart)"
+    return held
+
+
 def against_witness(
     witness: WitnessStore, service: str, events: list[Any], public_key: Any
 ) -> Finding | None:
-    """What the witness holds must be in the log as it was witnessed, signed by the pinned key."""
-    pinned = witness.pinned(service)
+    """What the witness holds of this log must be in it as it was witnessed, signed by the key it
+    pinned for this log; the other logs of the service it holds (replaced ones) are not this one's."""
+    incarnation = log_incarnation(events) or ""
+    pinned = witness.pinned(service, incarnation)
     if pinned is not None and pinned[1] != key_id(public_key):
         return Finding(
             0, f"the store's signing key {key_id(public_key)} is not the one the witness pinned ({pinned[1]})"
@@ -110,7 +129,7 @@ def against_witness(
         for position, _, _, topic, state in events
         if topic.endswith(DIGEST_TOPIC_SUFFIX)
     }
-    for digest in witness.digests(service):
+    for digest in witness.digests(service, incarnation):
         if digest["signature"] not in in_log:
             return Finding(
                 digest["position"],

@@ -27,15 +27,21 @@ from shared.registry import REGISTRY, Registry
 
 log = logging.getLogger(__name__)
 
+# Each log of a service (its incarnation: a store wiped and made again is another log) is a
+# history of its own: its own pinned key and its own chain of digests, judged on its own.
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS keys (service TEXT PRIMARY KEY, public_key_pem TEXT NOT NULL, "
     "key_id TEXT NOT NULL, pinned_at TEXT NOT NULL, pinned_from TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS log_keys (service TEXT NOT NULL, incarnation TEXT NOT NULL, "
+    "public_key_pem TEXT NOT NULL, key_id TEXT NOT NULL, pinned_at TEXT NOT NULL, pinned_from TEXT NOT NULL, "
+    "PRIMARY KEY (service, incarnation))",
     "CREATE TABLE IF NOT EXISTS digests (service TEXT NOT NULL, position INTEGER NOT NULL, "
     "chain_hash TEXT NOT NULL, signature TEXT NOT NULL, digest TEXT NOT NULL, received_at TEXT NOT NULL, "
     "PRIMARY KEY (service, signature))",
     "CREATE TABLE IF NOT EXISTS rejected (service TEXT, reason TEXT NOT NULL, body TEXT NOT NULL, "
     "received_at TEXT NOT NULL)",
 )
+UNNAMED = ""  # the log of digests witnessed before logs named their incarnation
 
 
 class WitnessStore:
@@ -49,22 +55,57 @@ class WitnessStore:
         with self._lock, self._conn:
             for statement in SCHEMA:
                 self._conn.execute(statement)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(digests)")}
+            if "incarnation" not in columns:  # a store from before logs were named
+                self._conn.execute(
+                    f"ALTER TABLE digests ADD COLUMN incarnation TEXT NOT NULL DEFAULT '{UNNAMED}'"
+                )
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO log_keys SELECT service, ?, public_key_pem, key_id, pinned_at, "
+                    "pinned_from FROM keys",
+                    (UNNAMED,),
+                )
 
     def close(self) -> None:
         self._conn.close()
 
-    def pinned(self, service: str) -> tuple[str, str] | None:
-        """(public key PEM, key id) pinned for ``service``."""
+    def incarnations(self, service: str) -> list[str]:
+        """The logs of ``service`` the witness holds a history of, in the order it first saw them."""
+        rows = self._conn.execute(
+            "SELECT incarnation FROM log_keys WHERE service = ? ORDER BY pinned_at", (service,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def latest(self, service: str) -> str | None:
+        seen = self.incarnations(service)
+        return seen[-1] if seen else None
+
+    def pinned(self, service: str, incarnation: str | None = None) -> tuple[str, str] | None:
+        """(public key PEM, key id) pinned for one log of ``service`` (by default the latest seen)."""
+        incarnation = self.latest(service) if incarnation is None else incarnation
         row = self._conn.execute(
-            "SELECT public_key_pem, key_id FROM keys WHERE service = ?", (service,)
+            "SELECT public_key_pem, key_id FROM log_keys WHERE service = ? AND incarnation = ?",
+            (service, incarnation),
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def pin(self, service: str, pem: str, origin: str) -> None:
+    def pin(self, service: str, incarnation: str, pem: str, origin: str) -> None:
         with self._lock, self._conn:
+            if incarnation not in self.incarnations(service) and self.incarnations(service) == [UNNAMED]:
+                # The first named log of a service witnessed before logs were named: the same one
+                # when it is signed with the same key (its digests are adopted into it).
+                row = self._conn.execute(
+                    "SELECT key_id FROM log_keys WHERE service = ? AND incarnation = ?", (service, UNNAMED)
+                ).fetchone()
+                if row is not None and row[0] == key_id(load_public_key(pem.encode())):
+                    for table in ("log_keys", "digests"):
+                        self._conn.execute(
+                            f"UPDATE {table} SET incarnation = ? WHERE service = ? AND incarnation = ?",
+                            (incarnation, service, UNNAMED),
+                        )
             self._conn.execute(
-                "INSERT OR IGNORE INTO keys VALUES (?, ?, ?, ?, ?)",
-                (service, pem, key_id(load_public_key(pem.encode())), _now(), origin),
+                "INSERT OR IGNORE INTO log_keys VALUES (?, ?, ?, ?, ?, ?)",
+                (service, incarnation, pem, key_id(load_public_key(pem.encode())), _now(), origin),
             )
 
     def holds(self, service: str, signature: str) -> bool:
@@ -73,24 +114,28 @@ class WitnessStore:
         ).fetchone()
         return row is not None
 
-    def other_at(self, service: str, position: int, signature: str) -> bool:
-        """Whether the witness holds another digest sealing the same position (a fork)."""
+    def other_at(self, service: str, incarnation: str, position: int, signature: str) -> bool:
+        """Whether the witness holds another digest sealing the same position of the same log (a fork)."""
         row = self._conn.execute(
-            "SELECT 1 FROM digests WHERE service = ? AND position = ? AND signature != ?",
-            (service, position, signature),
+            "SELECT 1 FROM digests WHERE service = ? AND incarnation = ? AND position = ? AND signature != ?",
+            (service, incarnation, position, signature),
         ).fetchone()
         return row is not None
 
-    def digests(self, service: str) -> list[dict[str, Any]]:
+    def digests(self, service: str, incarnation: str | None = None) -> list[dict[str, Any]]:
+        """The digests held of one log of ``service`` (by default the latest seen)."""
+        incarnation = self.latest(service) if incarnation is None else incarnation
         rows = self._conn.execute(
-            "SELECT digest FROM digests WHERE service = ? ORDER BY position", (service,)
+            "SELECT digest FROM digests WHERE service = ? AND incarnation = ? ORDER BY position",
+            (service, incarnation),
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def accept(self, service: str, digest: dict[str, Any]) -> None:
+    def accept(self, service: str, incarnation: str, digest: dict[str, Any]) -> None:
         with self._lock, self._conn:
             self._conn.execute(
-                "INSERT OR IGNORE INTO digests VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO digests (service, position, chain_hash, signature, digest, "
+                "received_at, incarnation) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     service,
                     digest["position"],
@@ -98,6 +143,7 @@ class WitnessStore:
                     digest["signature"],
                     json.dumps(digest),
                     _now(),
+                    incarnation,
                 ),
             )
 
@@ -145,11 +191,12 @@ class Witness:
         self.keys = keys
         self.publishers = publishers or {}  # service -> its broker user, when each has one
 
-    def _key(self, service: str) -> Any:
-        pinned = self.store.pinned(service)
+    def _key(self, service: str, incarnation: str) -> Any:
+        """The key pinned for this log: on first sight of a log, the key the service serves now."""
+        pinned = self.store.pinned(service, incarnation)
         if pinned is None:
-            self.store.pin(service, self.keys(service), "first sight")
-            pinned = self.store.pinned(service)
+            self.store.pin(service, incarnation, self.keys(service), "first sight")
+            pinned = self.store.pinned(service, incarnation)
             assert pinned is not None
         return load_public_key(pinned[0].encode())
 
@@ -160,7 +207,7 @@ class Witness:
             log.error("witness: rejected a digest of %s: %s", service, reason)
             self.store.reject(service, reason, envelope)
             return reason
-        digest = envelope["payload"]
+        digest, incarnation = envelope["payload"], envelope["incarnation"]
         if self.store.holds(service, digest["signature"]):
             return "repeat"
         previous = digest.get("previous")
@@ -171,7 +218,7 @@ class Witness:
                 f"gap: the digest before position {digest['position']} never reached the witness",
                 digest,
             )
-        self.store.accept(service, digest)
+        self.store.accept(service, incarnation, digest)
         return "accepted"
 
     def _check(self, service: str, envelope: Any, user_id: str | None) -> str | None:
@@ -180,7 +227,10 @@ class Witness:
         expected = self.publishers.get(service)
         if expected is not None and user_id != expected:
             return f"wrong_source: published by broker user {user_id!r}, not {expected!r}"
-        key = self._key(service)
+        incarnation = envelope.get("incarnation")
+        if not isinstance(incarnation, str) or not incarnation:
+            return "forged: a digest that names no log (incarnation)"
+        key = self._key(service, incarnation)
         try:
             verify_signature(envelope, service, key)
         except Untrusted as exc:
@@ -194,7 +244,7 @@ class Witness:
             return f"forged: the digest is not signed by {service}'s pinned key {key_id(key)}"
         if not isinstance(digest.get("position"), int):
             return "forged: a digest without a position"
-        if self.store.other_at(service, digest["position"], digest["signature"]):
+        if self.store.other_at(service, incarnation, digest["position"], digest["signature"]):
             # Two signed histories for one position: the log was replaced (a restored or rewritten store).
             return f"fork: a second digest sealing position {digest['position']}, unlike the one held"
         return None

@@ -141,9 +141,9 @@ class Histories:
 
     def position(self, source: str) -> int:
         following = self.current(source)
-        if following is None:
-            return 0
-        return self.app.process_recorder.max_tracking_id(following.tracking) or 0
+        # Before first contact, positions recorded before histories were kept (the first one's).
+        tracking = following.tracking if following is not None else source
+        return self.app.process_recorder.max_tracking_id(tracking) or 0
 
     def recorded(self, following: Following, position: int) -> str | None:
         """The producer's chain hash this consumer recorded at ``position`` (genesis at 0)."""

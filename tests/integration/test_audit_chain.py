@@ -15,12 +15,19 @@ from shared.config import settings_from_env
 from shared.persistence.audit_read import read_sqlite
 from shared.persistence.verify import verify_rows
 
+# Position 1 of every store is the log's identity (LogIdentity, written when the application first
+# opens it): the catalogue's own events follow it, so the positions below are counted after it.
+IDENTITY = 1
+LISTED = IDENTITY + 8  # the national negative list: positions 2..9
+DRAFTED = LISTED + 1  # the catalogue drafted: position 10
+NODE_A, NODE_B, NODE_C = DRAFTED + 1, DRAFTED + 2, DRAFTED + 3  # its nodes added: positions 11..13
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     settings = settings_from_env("catalogue", {"DATA_DIR": str(tmp_path)})
     app = CatalogueApplication(settings.persistence_env)
-    app.ensure_national_negative_list()  # positions 1..8
+    app.ensure_national_negative_list()  # positions IDENTITY + 1..LISTED
     cid = UUID(
         app.draft_catalogue(
             DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
@@ -28,7 +35,7 @@ def store(tmp_path: Path) -> Path:
         )["id"]
     )
     for code in ("A", "B", "C"):
-        app.add_node(cid, AddNode(code=code, name=f"Item {code}"), actor="e")  # positions 10..12
+        app.add_node(cid, AddNode(code=code, name=f"Item {code}"), actor="e")  # positions NODE_A..NODE_C
     app.close()
     return tmp_path / "catalogue.sqlite3"
 
@@ -44,36 +51,50 @@ def tamper(path: Path, sql: str, *params: object) -> None:
 
 
 def test_an_intact_log_verifies(store: Path) -> None:
-    assert verify(store) == (None, 12)
+    assert verify(store) == (None, NODE_C)
 
 
 def test_a_changed_event_is_found_at_its_position(store: Path) -> None:
-    tamper(store, "UPDATE stored_events SET state = replace(state, 'Item B', 'Item X') WHERE rowid = 11")
-    assert verify(store) == ("position 11: the stored event differs from what was recorded (changed)", 10)
+    tamper(
+        store, "UPDATE stored_events SET state = replace(state, 'Item B', 'Item X') WHERE rowid = ?", NODE_B
+    )
+    assert verify(store) == (
+        f"position {NODE_B}: the stored event differs from what was recorded (changed)",
+        NODE_B - 1,
+    )
 
 
 def test_a_deleted_event_is_found_at_its_position(store: Path) -> None:
-    tamper(store, "DELETE FROM stored_events WHERE rowid = 5")
-    assert verify(store)[0] == "position 5: an event recorded in the chain is missing (deleted)"
+    deleted = IDENTITY + 5  # an entry of the negative list
+    tamper(store, "DELETE FROM stored_events WHERE rowid = ?", deleted)
+    assert verify(store)[0] == f"position {deleted}: an event recorded in the chain is missing (deleted)"
 
 
 def test_an_inserted_event_is_found_at_its_position(store: Path) -> None:
     tamper(
         store,
         "INSERT INTO stored_events (originator_id, originator_version, topic, state) "
-        "SELECT originator_id, 99, topic, state FROM stored_events WHERE rowid = 12",
+        "SELECT originator_id, 99, topic, state FROM stored_events WHERE rowid = ?",
+        NODE_C,
     )
-    assert verify(store) == ("position 13: an event that is not in the chain was added (inserted)", 12)
+    assert verify(store) == (
+        f"position {NODE_C + 1}: an event that is not in the chain was added (inserted)",
+        NODE_C,
+    )
 
 
 def test_reordered_events_are_found_at_the_first_moved_position(store: Path) -> None:
     with sqlite3.connect(store) as conn:
-        conn.execute("UPDATE stored_events SET rowid = 1000 WHERE rowid = 10")
-        conn.execute("UPDATE stored_events SET rowid = 10 WHERE rowid = 11")
-        conn.execute("UPDATE stored_events SET rowid = 11 WHERE rowid = 1000")
-    assert verify(store)[0] == "position 10: the event stored here was recorded at position 11 (reordered)"
+        conn.execute("UPDATE stored_events SET rowid = 1000 WHERE rowid = ?", (NODE_A,))
+        conn.execute("UPDATE stored_events SET rowid = ? WHERE rowid = ?", (NODE_A, NODE_B))
+        conn.execute("UPDATE stored_events SET rowid = ? WHERE rowid = 1000", (NODE_B,))
+    assert (
+        verify(store)[0]
+        == f"position {NODE_A}: the event stored here was recorded at position {NODE_B} (reordered)"
+    )
 
 
 def test_an_altered_chain_entry_is_found(store: Path) -> None:
-    tamper(store, "UPDATE audit_chain SET hash = ? WHERE position = 7", "ab" * 32)
-    assert verify(store)[0] == "position 7: the chain does not link here (chain entry altered)"
+    altered = IDENTITY + 7  # the chain entry of an entry of the negative list
+    tamper(store, "UPDATE audit_chain SET hash = ? WHERE position = ?", "ab" * 32, altered)
+    assert verify(store)[0] == f"position {altered}: the chain does not link here (chain entry altered)"

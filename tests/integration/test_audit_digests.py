@@ -21,6 +21,14 @@ from shared.persistence.verify import verify_store
 from tests.support.processes import REPO
 from tests.support.tamper import rewrite_chain
 
+# Position 1 of every store is the log's identity (LogIdentity, written when the application first
+# opens it): the catalogue's own events follow it, so the positions below are counted after it.
+IDENTITY = 1
+LISTED = IDENTITY + 8  # the national negative list: positions 2..9
+FIRST_DIGEST = LISTED + 1  # signed over positions 1..9
+NODE_ADDED = FIRST_DIGEST + 2  # after the catalogue drafted
+LAST = NODE_ADDED + 2  # the node changed, then the second digest: the last position
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
@@ -36,7 +44,7 @@ def build(data_dir: Path, key: Path | None = None) -> UUID:
         DigestSchedule(every_events=3, every_seconds=3600),
     )
     app.ensure_national_negative_list()
-    notary.record_if_due(app)  # a digest after position 8
+    notary.record_if_due(app)  # a digest after position LISTED, at FIRST_DIGEST
     cid = UUID(
         app.draft_catalogue(
             DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
@@ -69,34 +77,45 @@ def test_a_digest_signed_with_another_key_is_rejected(
     Signer(data_dir / "audit-catalogue.pem")  # the key the auditor trusts
     events, chain = read_sqlite(str(data_dir / "catalogue.sqlite3"))
     finding, _, _ = verify_store(events, chain, public_key(data_dir))
-    assert finding is not None and finding.position == 9 and "signature is invalid" in finding.problem
+    assert (
+        finding is not None and finding.position == FIRST_DIGEST and "signature is invalid" in finding.problem
+    )
 
 
 def test_a_forged_digest_is_rejected(data_dir: Path) -> None:
     build(data_dir)
     with sqlite3.connect(data_dir / "catalogue.sqlite3") as conn:
-        state = json.loads(conn.execute("SELECT state FROM stored_events WHERE rowid = 9").fetchone()[0])
+        query = "SELECT state FROM stored_events WHERE rowid = ?"
+        state = json.loads(conn.execute(query, (FIRST_DIGEST,)).fetchone()[0])
         state["chain_hash"] = "0" * 64
-        conn.execute("UPDATE stored_events SET state = ? WHERE rowid = 9", (json.dumps(state).encode(),))
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (json.dumps(state).encode(), FIRST_DIGEST)
+        )
         # The forger also rewrites the chain so that the walk alone finds nothing.
         rewrite_chain(conn)
     events, chain = read_sqlite(str(data_dir / "catalogue.sqlite3"))
     finding, _, _ = verify_store(events, chain, public_key(data_dir))
     assert (
-        str(finding) == "position 9: digest signature is invalid (forged, altered or signed with another key)"
+        str(finding) == f"position {FIRST_DIGEST}: digest signature is invalid "
+        "(forged, altered or signed with another key)"
     )
 
 
 def test_an_altered_event_hidden_by_a_rewritten_chain_is_caught_by_the_digest(data_dir: Path) -> None:
     build(data_dir)
     with sqlite3.connect(data_dir / "catalogue.sqlite3") as conn:
-        conn.execute("UPDATE stored_events SET state = replace(state, 'Financing', 'Loans') WHERE rowid = 5")
+        altered = IDENTITY + 5  # the negative list's entry for financing
+        conn.execute(
+            "UPDATE stored_events SET state = replace(state, 'Financing', 'Loans') WHERE rowid = ?",
+            (altered,),
+        )
         rewrite_chain(conn)
     events, chain = read_sqlite(str(data_dir / "catalogue.sqlite3"))
     finding, _, _ = verify_store(events, chain, public_key(data_dir))
     assert (
         str(finding)
-        == "position 8: the log up to here differs from what the digest stored at position 9 signed"
+        == f"position {LISTED}: the log up to here differs from what the digest stored at position "
+        f"{FIRST_DIGEST} signed"
     )
 
 
@@ -115,13 +134,18 @@ def reform(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_reform_audit_verify_exits_0_when_intact_and_1_naming_the_first_bad_position(data_dir: Path) -> None:
     build(data_dir)
     intact = reform(data_dir, "verify", "catalogue")
-    assert intact.returncode == 0 and "catalogue: intact — 13 events, 2 signed digest(s)" in intact.stdout
+    assert (
+        intact.returncode == 0 and f"catalogue: intact — {LAST} events, 2 signed digest(s)" in intact.stdout
+    )
     assert "events/s" in intact.stdout
     with sqlite3.connect(data_dir / "catalogue.sqlite3") as conn:
-        conn.execute("DELETE FROM stored_events WHERE rowid = 11")
+        conn.execute("DELETE FROM stored_events WHERE rowid = ?", (NODE_ADDED,))
     tampered = reform(data_dir, "verify", "catalogue")
     assert tampered.returncode == 1
-    assert "first bad position 11: an event recorded in the chain is missing (deleted)" in tampered.stdout
+    assert (
+        f"first bad position {NODE_ADDED}: an event recorded in the chain is missing (deleted)"
+        in tampered.stdout
+    )
 
 
 def test_reform_audit_history_shows_each_event_with_time_subject_and_change(data_dir: Path) -> None:

@@ -20,6 +20,13 @@ from shared.persistence.verify import verify_store
 
 DSN = {"dbname": "test", "host": "127.0.0.1", "port": "5432", "user": "postgres", "password": ""}
 
+# Position 1 of every store is the log's identity (LogIdentity, written when the application first
+# opens it): the catalogue's own events follow it, so the positions below are counted after it.
+IDENTITY = 1
+LISTED = IDENTITY + 8  # the national negative list: positions 2..9
+DIGEST = LISTED + 1  # the first signed digest: position 10
+NODE_A, NODE_B = DIGEST + 2, DIGEST + 3  # after the catalogue drafted: positions 12, 13
+
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[dict[str, str]]:
@@ -41,8 +48,8 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
         Signer(tmp_path / "audit-catalogue.pem"),
         DigestSchedule(every_events=3, every_seconds=3600),
     )
-    app.ensure_national_negative_list()  # 1..8
-    notary.record_if_due(app)  # 9
+    app.ensure_national_negative_list()  # IDENTITY + 1..LISTED
+    notary.record_if_due(app)  # DIGEST
     cid = UUID(
         app.draft_catalogue(
             DraftCatalogue(title="T", jurisdiction="J", level="county", issuer="I", fiscal_year=2020),
@@ -50,7 +57,7 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
         )["id"]
     )
     for code in ("A", "B"):
-        app.add_node(cid, AddNode(code=code, name=f"Item {code}"), actor="e")  # 10..12
+        app.add_node(cid, AddNode(code=code, name=f"Item {code}"), actor="e")  # drafted, then NODE_A, NODE_B
     app.close()
     yield env
     with psycopg.connect(**DSN, autocommit=True) as conn:
@@ -82,37 +89,45 @@ def test_a_changed_event_is_found(env: dict[str, str], tmp_path: Path) -> None:
     tamper(
         env,
         "UPDATE {t} SET state = convert_to(replace(convert_from(state, 'UTF8'), 'Item B', 'Item X'), "
-        "'UTF8') WHERE notification_id = 12",
+        f"'UTF8') WHERE notification_id = {NODE_B}",
     )
     assert (
-        verify(env, key(tmp_path)) == "position 12: the stored event differs from what was recorded (changed)"
+        verify(env, key(tmp_path))
+        == f"position {NODE_B}: the stored event differs from what was recorded (changed)"
     )
 
 
 def test_a_deleted_event_is_found(env: dict[str, str], tmp_path: Path) -> None:
-    tamper(env, "DELETE FROM {t} WHERE notification_id = 4")
-    assert verify(env, key(tmp_path)) == "position 4: an event recorded in the chain is missing (deleted)"
+    deleted = IDENTITY + 4  # an entry of the negative list
+    tamper(env, f"DELETE FROM {{t}} WHERE notification_id = {deleted}")
+    assert (
+        verify(env, key(tmp_path))
+        == f"position {deleted}: an event recorded in the chain is missing (deleted)"
+    )
 
 
 def test_an_inserted_event_is_found(env: dict[str, str], tmp_path: Path) -> None:
     tamper(
         env,
         "INSERT INTO {t} (originator_id, originator_version, topic, state) "
-        "SELECT originator_id, 99, topic, state FROM {t} WHERE notification_id = 12",
+        f"SELECT originator_id, 99, topic, state FROM {{t}} WHERE notification_id = {NODE_B}",
     )
-    assert verify(env, key(tmp_path)) == "position 13: an event that is not in the chain was added (inserted)"
+    assert (
+        verify(env, key(tmp_path))
+        == f"position {NODE_B + 1}: an event that is not in the chain was added (inserted)"
+    )
 
 
 def test_reordered_events_are_found(env: dict[str, str], tmp_path: Path) -> None:
     tamper(
         env,
-        "UPDATE {t} SET notification_id = 1000 WHERE notification_id = 11",
-        "UPDATE {t} SET notification_id = 11 WHERE notification_id = 12",
-        "UPDATE {t} SET notification_id = 12 WHERE notification_id = 1000",
+        f"UPDATE {{t}} SET notification_id = 1000 WHERE notification_id = {NODE_A}",
+        f"UPDATE {{t}} SET notification_id = {NODE_A} WHERE notification_id = {NODE_B}",
+        f"UPDATE {{t}} SET notification_id = {NODE_B} WHERE notification_id = 1000",
     )
     assert (
         verify(env, key(tmp_path))
-        == "position 11: the event stored here was recorded at position 12 (reordered)"
+        == f"position {NODE_A}: the event stored here was recorded at position {NODE_B} (reordered)"
     )
 
 
@@ -122,4 +137,7 @@ def test_a_digest_signed_with_another_key_is_rejected(
     other = tmp_path_factory.mktemp("other") / "audit-catalogue.pem"
     Signer(other)
     finding = verify(env, other.with_name("audit-catalogue.pub.pem"))
-    assert finding == "position 9: digest signature is invalid (forged, altered or signed with another key)"
+    assert (
+        finding
+        == f"position {DIGEST}: digest signature is invalid (forged, altered or signed with another key)"
+    )

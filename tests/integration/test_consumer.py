@@ -41,17 +41,28 @@ def consumer_process(workdir: Path, vhost: str, **extra: str) -> ServiceProcess:
 
 
 @pytest.fixture(scope="module")
-def consumer(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[ServiceProcess]:
+def producer_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def consumer(
+    workdir: Path, vhost: str, tokens: dict[str, str], producer_port: int
+) -> Iterator[ServiceProcess]:
     (workdir / "consumer").mkdir(exist_ok=True)
     keys = producer_key(workdir, "catalogue")  # the consumer starts first: it is given the key
-    process = consumer_process(workdir, vhost, **keys).start()  # declares its queue first
+    # ... and where the producer's feed will be: it learns the producer's log there, not from its queue
+    feed = {"CATALOGUE_URL": f"http://127.0.0.1:{producer_port}", "FEED_TOKEN": tokens["auditor"]}
+    process = consumer_process(workdir, vhost, **keys, **feed).start()  # declares its queue first
     yield process
     process.stop()
 
 
 @pytest.fixture(scope="module")
-def producer(workdir: Path, vhost: str, consumer: ServiceProcess) -> Iterator[ServiceProcess]:
-    process = reform_service("catalogue", workdir, vhost).start()
+def producer(
+    workdir: Path, vhost: str, consumer: ServiceProcess, producer_port: int
+) -> Iterator[ServiceProcess]:
+    process = reform_service("catalogue", workdir, vhost, port=producer_port).start()
     yield process
     process.stop()
 

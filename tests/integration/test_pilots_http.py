@@ -14,6 +14,7 @@ import requests
 from kombu import Connection, Exchange, Producer
 
 from tests.support.api import CatalogueClient
+from tests.support.feed_server import serving
 from tests.support.keys import public_key_env
 from tests.support.processes import ServiceProcess, Tap, bearer, reform_service, wait_for
 from tests.support.world import UNIT, World
@@ -62,11 +63,12 @@ def pilots(
 ) -> Iterator[ServiceProcess]:
     (workdir / "clock").write_text("2020-01-15T10:00:00+08:00")
     keys = public_key_env(workdir, catalogue=world.catalogue, conference=world.conference)
-    service = reform_service(
-        "pilots", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2", **keys
-    ).start()
-    yield service
-    service.stop()
+    with serving(world.upstream, "catalogue", "conference") as feeds:
+        service = reform_service(
+            "pilots", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2", **keys, **feeds
+        ).start()
+        yield service
+        service.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import AddNode, DraftCatalogue, Publish, RecordConsultation
 from services.catalogue.integration import to_integration
+from shared.config import settings_from_env
 from shared.messaging.feed import read_feed
 from tests.support.keys import notarise
 
@@ -21,15 +22,19 @@ DSN = dict(dbname="test", host="127.0.0.1", port="5432", user="postgres", passwo
 @pytest.fixture
 def env() -> Iterator[dict[str, str]]:
     schema = f"test_{uuid.uuid4().hex[:10]}"
-    yield {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": DSN["dbname"],
-        "POSTGRES_HOST": DSN["host"],
-        "POSTGRES_PORT": DSN["port"],
-        "POSTGRES_USER": DSN["user"],
-        "POSTGRES_PASSWORD": DSN["password"],
-        "POSTGRES_SCHEMA": schema,
-    }
+    # The store the runtime gives a service: with the audit chain, whose hashes every envelope carries.
+    yield settings_from_env(
+        "catalogue",
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": DSN["dbname"],
+            "POSTGRES_HOST": DSN["host"],
+            "POSTGRES_PORT": DSN["port"],
+            "POSTGRES_USER": DSN["user"],
+            "POSTGRES_PASSWORD": DSN["password"],
+            "POSTGRES_SCHEMA": schema,
+        },
+    ).persistence_env
     with psycopg.connect(**DSN, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 

@@ -11,9 +11,10 @@ from kombu import Connection
 
 from reform.launcher import rebuild
 from shared.messaging.broker import declare_topology
+from shared.messaging.history import Following
 from shared.registry import REGISTRY, Registry, ServiceSpec
 from tests.support.archive.service import ArchiveApplication
-from tests.support.processes import AUTH, MANAGEMENT, ServiceProcess, amqp_uri_for
+from tests.support.processes import AUTH, MANAGEMENT, ServiceProcess, amqp_uri_for, bearer
 
 ARCHIVE = ServiceSpec(
     "archive", 8199, consumes=("catalogue",), package="tests.support.archive", rebuildable=True
@@ -51,7 +52,14 @@ def test_the_new_service_is_rebuilt_from_the_feed_it_consumes(
     )
     try:
         last = catalogue.health()["last_position"]
-        assert app.process_recorder.max_tracking_id("catalogue") == last
+        # The archive keeps its positions under the history it follows: the catalogue log's
+        # incarnation, learned from the catalogue's feed.
+        page = requests.get(
+            f"{catalogue.url}/events", params={"limit": 1}, headers=bearer(tokens["auditor"]), timeout=10
+        ).json()
+        following: Following = app.repository.get(Following.create_id("archive", "catalogue"))
+        assert following.incarnation == page["incarnation"]
+        assert app.process_recorder.max_tracking_id(following.tracking) == last
         assert app.last_position() > 0  # the national negative list, seen entry by entry
     finally:
         app.close()

@@ -12,6 +12,7 @@ from kombu import Connection, Queue
 
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.integration import to_integration
+from shared.config import settings_from_env
 from shared.messaging.broker import ConfirmingPublisher, Unroutable, events_exchange
 from shared.messaging.relay import Relay
 from tests.support.api import CatalogueClient
@@ -113,9 +114,8 @@ def test_a_restart_rebuilds_exactly_the_same_state(service: ServiceProcess, toke
 def test_an_unroutable_event_is_not_counted_as_published(tmp_path: Path) -> None:
     vhost = create_vhost()  # its own: no consumer queue is bound there yet
     amqp_uri = amqp_uri_for(vhost)
-    app = CatalogueApplication(
-        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.sqlite3")}
-    )
+    # The store the runtime gives a service: with the audit chain, whose hashes every envelope carries.
+    app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(tmp_path)}).persistence_env)
     notarise(app, "catalogue")
     app.ensure_national_negative_list()
     relay = Relay(app, "catalogue", to_integration, ConfirmingPublisher(amqp_uri))

@@ -138,8 +138,8 @@ def producer_key(data_dir: Path, service: str) -> dict[str, str]:
     return {f"{service.upper()}_PUBLIC_KEY": str(data_dir / f"audit-{service}.pub.pem")}
 
 
-def reform_service(name: str, tmp: Path, vhost: str, **extra: str) -> ServiceProcess:
-    port = free_port()
+def reform_service(name: str, tmp: Path, vhost: str, port: int | None = None, **extra: str) -> ServiceProcess:
+    port = port or free_port()
     return ServiceProcess(
         argv=[sys.executable, "-m", "reform.cli", "run", name],
         env=service_env(tmp, vhost, port, **extra),

@@ -25,10 +25,11 @@ FIELDS = (
 
 
 class Service:
-    def __init__(self) -> None:
+    def __init__(self, incarnation: str | None = None) -> None:
         self.signer = Signer.in_memory()
         self.notary = Notary("catalogue", self.signer, DigestSchedule(1, 1))
         self.previous: str | None = None
+        self.incarnation = incarnation or str(uuid.uuid4())
 
     def digest(
         self, position: int, previous: str | None = "chain", chain_hash: str = "0" * 64
@@ -42,15 +43,18 @@ class Service:
                 "source": "catalogue",
                 "event_type": "AuditDigest",
                 "event_id": str(uuid.uuid4()),
+                "incarnation": self.incarnation,
                 "payload": payload,
             }
         )
 
 
-def witness_of(service: Service, tmp_path: Path) -> Witness:
+def witness_of(service: Service, tmp_path: Path, serves: list[Service] | None = None) -> Witness:
+    """A witness reading the key the service serves now (the last of ``serves``)."""
     from shared.persistence.audit_digest import public_pem
 
-    return Witness(WitnessStore(tmp_path / "w"), lambda _: public_pem(service.signer.public_key))
+    serving = serves if serves is not None else [service]
+    return Witness(WitnessStore(tmp_path / "w"), lambda _: public_pem(serving[-1].signer.public_key))
 
 
 def test_linked_digests_are_kept_in_order(tmp_path: Path) -> None:
@@ -93,3 +97,66 @@ def test_a_digest_from_another_broker_user_is_refused(tmp_path: Path) -> None:
     witness = witness_of(service, tmp_path)
     witness.publishers = {"catalogue": "reform-catalogue"}
     assert witness.take("catalogue", service.digest(10), user_id="guest").startswith("wrong_source")
+
+
+def test_a_new_log_of_the_service_opens_a_history_of_its_own_beside_the_old_one(tmp_path: Path) -> None:
+    old = Service()
+    serves = [old]
+    witness = witness_of(old, tmp_path, serves)
+    assert [witness.take("catalogue", old.digest(p)) for p in (10, 20)] == ["accepted"] * 2
+    new = Service()  # the store wiped and made again: a new log, a new key, positions from 1 again
+    serves.append(new)  # the service serves its new key now
+    assert [witness.take("catalogue", new.digest(p)) for p in (10, 20)] == ["accepted"] * 2
+    assert witness.store.incarnations("catalogue") == [old.incarnation, new.incarnation]
+    assert len(witness.store.digests("catalogue", old.incarnation)) == 2
+    assert len(witness.store.digests("catalogue", new.incarnation)) == 2
+    assert witness.store.pinned("catalogue", old.incarnation) != witness.store.pinned(
+        "catalogue", new.incarnation
+    )
+    # the old log's digests still queued are still its own, verified with its own key
+    assert witness.take("catalogue", old.digest(30)) == "accepted"
+
+
+def test_a_digest_naming_no_log_is_refused(tmp_path: Path) -> None:
+    service = Service()
+    witness = witness_of(service, tmp_path)
+    envelope = service.digest(10)
+    del envelope["incarnation"]
+    assert witness.take("catalogue", envelope).startswith("forged: a digest that names no log")
+
+
+def test_a_witness_store_from_before_logs_were_named_adopts_the_first_named_log_with_its_key(
+    tmp_path: Path,
+) -> None:
+    import json
+    import sqlite3
+
+    from shared.persistence.audit_digest import key_id, public_pem
+
+    service = Service()
+    folder = tmp_path / "w"
+    folder.mkdir()
+    with sqlite3.connect(folder / "witness.sqlite3") as db:  # the layout of that day
+        db.execute(
+            "CREATE TABLE keys (service TEXT PRIMARY KEY, public_key_pem TEXT NOT NULL, "
+            "key_id TEXT NOT NULL, pinned_at TEXT NOT NULL, pinned_from TEXT NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE digests (service TEXT NOT NULL, position INTEGER NOT NULL, "
+            "chain_hash TEXT NOT NULL, signature TEXT NOT NULL, digest TEXT NOT NULL, "
+            "received_at TEXT NOT NULL, PRIMARY KEY (service, signature))"
+        )
+        pem = public_pem(service.signer.public_key)
+        db.execute(
+            "INSERT INTO keys VALUES ('catalogue', ?, ?, 't', 'first sight')",
+            (pem, key_id(service.signer.public_key)),
+        )
+        old = service.digest(10)["payload"]
+        db.execute(
+            "INSERT INTO digests VALUES ('catalogue', 10, ?, ?, ?, 't')",
+            (old["chain_hash"], old["signature"], json.dumps(old)),
+        )
+    witness = witness_of(service, tmp_path)
+    assert witness.take("catalogue", service.digest(20)) == "accepted"
+    assert witness.store.incarnations("catalogue") == [service.incarnation]
+    assert [d["position"] for d in witness.store.digests("catalogue", service.incarnation)] == [10, 20]

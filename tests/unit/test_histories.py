@@ -1,0 +1,252 @@
+"""A consumer follows one history of each producer: the log incarnation its feed names on first
+contact, and the chain hashes it recorded. An old log's message is parked, never applied; a log
+replaced or restored under what the consumer derived holds the source until an operator resyncs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.catalogue.application import CatalogueApplication
+from services.catalogue.integration import to_integration as catalogue_events
+from services.pilots.application import PilotsApplication
+from services.pilots.service import FORGET, INBOX_HANDLERS
+from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED, EventConsumer
+from shared.messaging.feed import read_feed
+from shared.messaging.history import Following, SourceHeld
+from shared.messaging.trust import STALE_INCARNATION, UNKNOWN_POSITION, KeyRing, PinnedKey, Untrusted
+from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
+from tests.support.keys import NEVER, notarise
+from tests.support.upstream import memory_store
+from tests.support.world import World
+
+TAKEN = {APPLIED, IGNORED}
+
+
+def replace_catalogue(world: World, app: CatalogueApplication | None = None) -> CatalogueApplication:
+    """The catalogue's store wiped and made again (a new log, a new key), or ``app`` put in its place."""
+    if app is None:
+        app = CatalogueApplication(memory_store())
+        notarise(app, "catalogue")
+        app.ensure_national_negative_list()
+    world.catalogue = app
+    world.upstream.producers["catalogue"] = (app, catalogue_events)
+    world.cursor["catalogue"] = 0
+    return app
+
+
+def following(world: World) -> Following:
+    current = world.inbox.histories.current("catalogue")
+    assert current is not None
+    return current
+
+
+def untrusted(world: World, envelope: dict[str, Any]) -> str:
+    before = (world.pilots.last_position(), world.inbox.position("catalogue"))
+    with pytest.raises(Untrusted) as caught:
+        world.inbox.receive(envelope)
+    assert (world.pilots.last_position(), world.inbox.position("catalogue")) == before
+    return str(caught.value)
+
+
+def test_the_log_followed_is_the_one_the_feed_names_not_the_first_message() -> None:
+    world = World()
+    old = world.catalogue
+    world.published_catalogue("A08")
+    stale = world.envelopes("catalogue")  # the old log's messages, still queued somewhere
+    replace_catalogue(world)
+    pilots = PilotsApplication(memory_store())  # a consumer that never contacted the catalogue
+    keys = KeyRing(pilots, upstream=world.upstream)
+    inbox = EventConsumer(pilots, "pilots", INBOX_HANDLERS, upstream=world.upstream, keys=keys)
+    with pytest.raises(Untrusted) as caught:
+        inbox.receive(stale[0])
+    assert str(caught.value).startswith(STALE_INCARNATION)
+    learnt = inbox.histories.current("catalogue")
+    assert learnt is not None and learnt.incarnation == world.catalogue.identity != old.identity
+    assert {inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+
+
+def test_a_message_of_a_log_the_producer_no_longer_has_is_parked_and_holds_back_nothing() -> None:
+    world = World()
+    world.published_catalogue("A08")
+    current = world.envelopes("catalogue")
+    elsewhere = CatalogueApplication(memory_store())  # another log signed with the same key
+    elsewhere.notary = world.catalogue.notary
+    elsewhere.ensure_national_negative_list()
+    foreign = read_feed(elsewhere, "catalogue", catalogue_events, 0, 100)["events"][0]
+    assert untrusted(world, foreign).startswith(STALE_INCARNATION)
+    assert {world.inbox.receive(e) for e in current} <= TAKEN
+    assert world.inbox.position("catalogue") == current[-1]["position"]
+
+
+def test_a_replaced_log_under_derived_state_holds_the_source_until_a_resync() -> None:
+    world = World()
+    first = world.published_catalogue("A08")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    old_log, old_tracking = following(world).incarnation, following(world).tracking
+    old_position = world.inbox.position("catalogue")
+    replace_catalogue(world)
+    second = world.published_catalogue("A09")
+    new = world.envelopes("catalogue")
+
+    with pytest.raises(SourceHeld):
+        world.inbox.receive(new[-1])
+    held = world.inbox.held()
+    assert held == [
+        {
+            "source": "catalogue",
+            "following": old_log,
+            "observed": world.catalogue.identity,
+            "reason": held[0]["reason"],
+        }
+    ]
+    assert "derived state" in held[0]["reason"]
+    with pytest.raises(SourceHeld):  # held: nothing more is applied from it, not even the next one
+        world.inbox.receive(new[0])
+    with pytest.raises(SourceHeld):
+        world.inbox.catch_up("catalogue")
+    assert [c["id"] for c in world.pilots.known_catalogues()] == [str(first)]
+
+    done = world.inbox.resync("catalogue", FORGET["catalogue"], actor="operator")
+
+    assert done["incarnation"] == world.catalogue.identity and done["before"]["incarnation"] == old_log
+    assert world.inbox.held() == []
+    assert [c["id"] for c in world.pilots.known_catalogues()] == [str(second)]
+    assert world.inbox.position("catalogue") == world.catalogue.last_position()
+    # the old log's positions stay in the consumer's log, under their own name
+    assert world.pilots.process_recorder.max_tracking_id(old_tracking) == old_position
+    pinned: PinnedKey = world.pilots.repository.get(PinnedKey.create_id("catalogue"))
+    assert world.catalogue.notary is not None and pinned.key_id == world.catalogue.notary.key_id
+    assert pinned.pinned_from.startswith("operator")
+    # and what the new log publishes next is applied as usual
+    world.published_catalogue("A10", supersedes=second)
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+
+
+def test_a_log_replaced_before_anything_was_derived_from_it_is_simply_followed() -> None:
+    world = World()  # has learnt the catalogue's log, applied nothing
+    old = following(world).incarnation
+    assert world.catalogue.notary is not None
+    same_key = CatalogueApplication(memory_store())
+    same_key.notary = world.catalogue.notary
+    same_key.ensure_national_negative_list()
+    replace_catalogue(world, same_key)
+    world.published_catalogue("A08")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    assert following(world).incarnation == world.catalogue.identity != old
+    assert world.inbox.held() == []
+
+
+def file_catalogue(path: Path, notary: Notary) -> CatalogueApplication:
+    app = CatalogueApplication(
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "PROCESS_RECORDER_TOPIC": "shared.persistence.audit:AuditedSQLiteProcessRecorder",
+        }
+    )
+    app.notary = notary
+    return app
+
+
+@pytest.fixture
+def restorable(tmp_path: Path) -> tuple[World, Path, Notary]:
+    """A world whose catalogue lives in a file, so its store can be copied and restored."""
+    world = World()
+    notary = Notary("catalogue", Signer.in_memory(), DigestSchedule(NEVER, NEVER))
+    app = file_catalogue(tmp_path / "catalogue.sqlite3", notary)
+    app.ensure_national_negative_list()
+    replace_catalogue(world, app)
+    world.keys.repin("catalogue", notary.public_key_pem.encode(), "test")
+    world.inbox.histories._incarnations.clear()  # noqa: SLF001 - the test swapped the producer
+    return world, tmp_path, notary
+
+
+def restore(world: World, tmp_path: Path, notary: Notary, backup: bytes) -> CatalogueApplication:
+    world.catalogue.close()
+    (tmp_path / "catalogue.sqlite3").write_bytes(backup)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"catalogue.sqlite3{suffix}").unlink(missing_ok=True)
+    app = file_catalogue(tmp_path / "catalogue.sqlite3", notary)
+    replace_catalogue(world, app)
+    return app
+
+
+def checkpointed(path: Path) -> bytes:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.read_bytes()
+
+
+def test_a_store_restored_from_an_older_copy_is_a_changed_history_that_holds_the_source(
+    restorable: tuple[World, Path, Notary],
+) -> None:
+    world, tmp_path, notary = restorable
+    world.published_catalogue("A08")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    backup = checkpointed(tmp_path / "catalogue.sqlite3")
+    world.published_catalogue("A09")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    incarnation = following(world).incarnation
+
+    restore(world, tmp_path, notary, backup)
+    assert world.catalogue.identity == incarnation  # a copy keeps the id: only the chain tells
+    world.published_catalogue("A10")  # new events at positions the consumer has passed
+    new = world.envelopes("catalogue")
+    rewritten = [e for e in new if e["position"] <= world.inbox.position("catalogue")]
+    assert rewritten
+
+    with pytest.raises(SourceHeld):
+        world.inbox.receive(rewritten[-1])
+    [held] = world.inbox.held()
+    assert held["following"] == held["observed"] == incarnation
+    assert "changed at position" in held["reason"]
+
+
+def test_a_restored_store_is_found_when_the_consumer_next_reads_the_feed(
+    restorable: tuple[World, Path, Notary],
+) -> None:
+    world, tmp_path, notary = restorable
+    backup = checkpointed(tmp_path / "catalogue.sqlite3")
+    world.published_catalogue("A08")
+    world.inbox.catch_up("catalogue")
+    restore(world, tmp_path, notary, backup)  # the log is shorter than where the consumer stands
+
+    with pytest.raises(SourceHeld):
+        world.inbox.catch_up("catalogue")
+    assert "no such position" in world.inbox.held()[0]["reason"]
+
+
+def test_after_a_resync_a_message_of_the_discarded_history_is_parked_not_applied(
+    restorable: tuple[World, Path, Notary],
+) -> None:
+    world, tmp_path, notary = restorable
+    world.published_catalogue("A08")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    backup = checkpointed(tmp_path / "catalogue.sqlite3")
+    world.published_catalogue("A09")
+    discarded = world.envelopes("catalogue")  # never delivered: still in a queue somewhere
+    restore(world, tmp_path, notary, backup)
+    world.published_catalogue("A10", "A11")
+    world.inbox.resync("catalogue", FORGET["catalogue"], actor="operator")
+    assert world.inbox.position("catalogue") == world.catalogue.last_position()
+
+    for envelope in discarded:
+        with pytest.raises(Untrusted) as caught:
+            world.inbox.receive(envelope)
+        assert str(caught.value).startswith((STALE_INCARNATION, UNKNOWN_POSITION))
+    # the view of A08's catalogue (in both histories) was withdrawn and reinstated; A09's is gone
+    assert [c["items"] for c in world.pilots.known_catalogues()] == [["A", "A08"], ["A", "A10", "A11"]]
+
+
+def test_a_genuine_repeat_of_the_history_followed_is_still_a_duplicate() -> None:
+    world = World()
+    world.published_catalogue("A08")
+    envelopes = world.envelopes("catalogue")
+    assert {world.inbox.receive(e) for e in envelopes} <= TAKEN
+    assert {world.inbox.receive(e) for e in envelopes} == {DUPLICATE}
+    assert world.inbox.held() == []
