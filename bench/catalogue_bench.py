@@ -36,7 +36,7 @@ from shared.config import settings_from_env  # noqa: E402
 from shared.contracts import validate_envelope  # noqa: E402
 from shared.messaging.broker import ConfirmingPublisher  # noqa: E402
 from shared.messaging.consumer import EventConsumer  # noqa: E402
-from shared.messaging.feed import envelopes_from  # noqa: E402
+from shared.messaging.feed import envelopes_from, read_feed  # noqa: E402
 from shared.messaging.trust import KeyRing  # noqa: E402
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer  # noqa: E402
 from shared.persistence.eventlog import ServiceApplication  # noqa: E402
@@ -186,6 +186,26 @@ def bench_raw_save(workdir: Path, n: int) -> float:
     return n / elapsed
 
 
+class FeedOf:
+    """The producer's feed read in this process (as its HTTP feed serves it): a consumer's upstream."""
+
+    def __init__(self, app: CatalogueApplication) -> None:
+        self.app = app
+
+    def reaches(self, source: str) -> bool:
+        return True
+
+    def describe(self, source: str) -> str:
+        return "in-process"
+
+    def page(self, source: str, after: int, limit: int) -> dict[str, Any]:
+        return read_feed(self.app, source, to_integration, after, limit)
+
+    def public_key_pem(self, source: str) -> bytes:
+        assert self.app.notary is not None
+        return self.app.notary.public_key_pem.encode()
+
+
 class Unsigned:
     """The baseline: envelopes as they were before they were signed."""
 
@@ -197,6 +217,7 @@ class Unsigned:
 def bench_signing(n: int) -> dict[str, float]:
     """Envelopes built with and without their signature, and taken in by a consumer with and
     without verifying it (the same events, the same in-memory stores)."""
+
     def memory() -> dict[str, str]:
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -222,10 +243,8 @@ def bench_signing(n: int) -> dict[str, float]:
     for label in ("unverified", "verified"):
         consumer_app = ServiceApplication(memory())
         keys = KeyRing(consumer_app, configured={"catalogue": notary.public_key_pem.encode()})
-        inbox = EventConsumer(consumer_app, "bench", {}, keys=keys)
-        following = inbox.histories.followed_as(  # the producer's feed is not served here
-            "catalogue", envelopes[0]["incarnation"]
-        )
+        inbox = EventConsumer(consumer_app, "bench", {}, upstream=FeedOf(app), keys=keys)
+        following = inbox.histories.followed("catalogue")  # first contact, before timing
         started = time.perf_counter()
         for envelope in envelopes:
             if label == "verified":
@@ -304,7 +323,8 @@ def main() -> int:
         f"{signing['build_unsigned_per_s']:.0f} /s (same run)"
     )
     print(
-        f"  envelopes taken in, verified   {signing['take_verified_per_s']:10.0f} /s   unverified "
+        f"  envelopes taken in, verified   {signing['take_verified_per_s']:10.0f} /s"
+        "   (signature, log incarnation and chain hash checked)   unverified "
         f"{signing['take_unverified_per_s']:.0f} /s (same run)"
     )
     return 0

@@ -32,6 +32,19 @@ class EnvelopeSchema(Schema):
     key_id = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{16}$"))
 
 
+# Schemas hold no state between loads: one instance each serves every message.
+ENVELOPE = EnvelopeSchema()
+_PAYLOADS: dict[type, Schema] = {}
+
+
+def envelope_errors(body: Any) -> dict[str, Any]:
+    """What is wrong with an envelope's header (its payload aside); empty when nothing is."""
+    if not isinstance(body, dict):
+        return {"_schema": ["envelope must be a JSON object"]}
+    errors: dict[str, Any] = ENVELOPE.validate(body)
+    return errors
+
+
 # What the producer signs: the envelope without its signature, as canonical JSON, behind a
 # context that no other signed message of the platform (an audit digest) starts with.
 SIGNATURE_FIELDS = ("signature", "key_id")
@@ -56,7 +69,7 @@ def validate_envelope(body: Any) -> dict[str, Any]:
 
     if not isinstance(body, dict):
         raise ValidationError("envelope must be a JSON object")
-    EnvelopeSchema().load(body)
+    ENVELOPE.load(body)
     producer = PRODUCERS.get(body["source"])
     if producer is None:
         raise ValidationError({"source": [f"unknown producer {body['source']!r}"]})
@@ -67,7 +80,10 @@ def validate_envelope(body: Any) -> dict[str, Any]:
         raise ValidationError(
             {"schema_version": [f"expected {schema_cls.schema_version}, got {body['schema_version']}"]}
         )
-    errors = schema_cls().validate(body["payload"])
+    schema = _PAYLOADS.get(schema_cls)
+    if schema is None:
+        schema = _PAYLOADS.setdefault(schema_cls, schema_cls())
+    errors = schema.validate(body["payload"])
     if errors:
         raise ValidationError({"payload": errors})
     return body

@@ -14,7 +14,8 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 from marshmallow import ValidationError
 
-from shared.contracts import EnvelopeSchema, validate_envelope
+from shared.contracts import validate_envelope
+from shared.contracts.envelope import envelope_errors
 from shared.messaging.history import Following, Histories, SourceHeld
 from shared.messaging.parking import publish_parked
 from shared.messaging.trust import (
@@ -160,7 +161,7 @@ class EventConsumer:
             if other_key:
                 verify_signature(body, source, key)
             if not _is_valid_envelope(body):
-                raise ApplyFailed(body, ValidationError(EnvelopeSchema().validate(body)))
+                raise ApplyFailed(body, ValidationError(envelope_errors(body)))
             self.histories.place(
                 following, body, lambda until: self._fill(following, until), self.position(source)
             )
@@ -281,7 +282,7 @@ class EventConsumer:
                 following.switch(
                     incarnation=incarnation, tracking=following.next_tracking(incarnation), actor=actor
                 )
-                self.app.save(following, *withdrawn)
+                self.histories.save(following, *withdrawn)
             applied = self._catch_up(source, until=None)
         return {
             "source": source,
@@ -372,4 +373,4 @@ def _claimed_source(body: Any) -> str:
 def _is_valid_envelope(body: Any) -> bool:
     """Only the header matters for parking: a payload that breaks the contract is exactly
     what gets parked, and its (source, position) must be recorded so a replay applies it."""
-    return isinstance(body, dict) and not EnvelopeSchema().validate(body)
+    return not envelope_errors(body)

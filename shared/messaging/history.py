@@ -92,6 +92,9 @@ class Histories:
         self.upstream = upstream
         self.keys = keys
         self._lock = threading.Lock()
+        # What this process follows, kept as read or as it changed it: it is the only writer of
+        # these records while it runs (`reform resync` runs with the consumer stopped).
+        self._following: dict[str, Following] = {}
         self._incarnations: dict[str, tuple[float, str]] = {}  # source -> (when asked, answer)
 
     def producer_incarnation(self, source: str, fresh_for: float = 2.0) -> str:
@@ -106,11 +109,25 @@ class Histories:
 
     def current(self, source: str) -> Following | None:
         """What this consumer follows of ``source``, without contacting it."""
+        cached = self._following.get(source)
+        if cached is not None:
+            return cached
         try:
             following: Following = self.app.repository.get(Following.create_id(self.consumer, source))
         except AggregateNotFoundError:
             return None
+        self._following[source] = following
         return following
+
+    def save(self, following: Following, *aggregates: Any) -> None:
+        """Save a change of what is followed (with what goes with it); on failure, forget the
+        unsaved change so the record is read again from the log."""
+        try:
+            self.app.save(following, *aggregates)
+        except Exception:
+            self._following.pop(following.source, None)
+            raise
+        self._following[following.source] = following
 
     def followed(self, source: str) -> Following:
         """What this consumer follows of ``source``; on first contact, the incarnation the
@@ -133,7 +150,7 @@ class Histories:
                 learned_from=self.upstream.describe(source),
             )
             try:
-                self.app.save(following)
+                self.save(following)
             except IntegrityError:  # learned concurrently: the first record stands
                 return self.followed(source)
             log.info("%s follows %s incarnation %s", self.consumer, source, incarnation)
@@ -154,7 +171,7 @@ class Histories:
     def hold(self, following: Following, observed: str, reason: str) -> None:
         if following.held is None:
             following.hold(observed=observed, reason=reason)
-            self.app.save(following)
+            self.save(following)
             log.error(
                 "%s holds %s: %s; run `reform resync %s --source %s` once the operator has decided",
                 self.consumer,
@@ -217,7 +234,7 @@ class Histories:
                 tracking=following.next_tracking(current),
                 actor="automatic: nothing was derived from the log it replaced",
             )
-            self.app.save(following)
+            self.save(following)
             log.warning(
                 "%s follows %s's new log %s (nothing derived from the old one)",
                 self.consumer,

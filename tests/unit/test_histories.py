@@ -165,11 +165,11 @@ def restorable(tmp_path: Path) -> tuple[World, Path, Notary]:
 
 
 def restore(world: World, tmp_path: Path, notary: Notary, backup: bytes) -> CatalogueApplication:
+    """The catalogue served from the copy, with its key (the operator moved the store back)."""
     world.catalogue.close()
-    (tmp_path / "catalogue.sqlite3").write_bytes(backup)
-    for suffix in ("-wal", "-shm"):
-        (tmp_path / f"catalogue.sqlite3{suffix}").unlink(missing_ok=True)
-    app = file_catalogue(tmp_path / "catalogue.sqlite3", notary)
+    restored = tmp_path / f"restored-{len(list(tmp_path.glob('restored-*')))}.sqlite3"
+    restored.write_bytes(backup)
+    app = file_catalogue(restored, notary)
     replace_catalogue(world, app)
     return app
 
