@@ -51,6 +51,26 @@ SIGNATURE_FIELDS = ("signature", "key_id")
 SIGNING_CONTEXT = b"reform:envelope:v1\n"
 
 
+# A feed page's own fields (which log, its chain hash where the reader stands, how far it goes) are
+# signed too, behind a context of their own: a reader believes them no more than a message.
+PAGE_FIELDS = (
+    "source",
+    "incarnation",
+    "after",
+    "after_chain_hash",
+    "last_position",
+    "next_after",
+    "has_more",
+)
+PAGE_CONTEXT = b"reform:feed-page:v1\n"
+
+
+def page_signed_bytes(page: Mapping[str, Any]) -> bytes:
+    """The canonical bytes a producer signs for a feed page's own fields."""
+    header = {key: page.get(key) for key in PAGE_FIELDS}
+    return PAGE_CONTEXT + json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
 def signed_bytes(envelope: Mapping[str, Any]) -> bytes:
     """The canonical bytes a producer signs and a consumer verifies."""
     unsigned = {key: value for key, value in envelope.items() if key not in SIGNATURE_FIELDS}

@@ -226,8 +226,8 @@ class EventConsumer:
         applied = 0
         after = self.position(source)
         while until is None or after < until:
-            page = self.upstream.page(source, after, 500)
-            self.histories.check_page(following, after, page)
+            page, verified = self.histories.read_page(source, after, 500)
+            self.histories.check_page(following, after, page, verified)
             for envelope in page["events"]:
                 if until is not None and isinstance(envelope, dict) and envelope.get("position", 0) > until:
                     return applied
@@ -263,10 +263,13 @@ class EventConsumer:
         new log from its start."""
         with self._lock(source):
             following = self.histories.current(source)
-            incarnation = str(self.upstream.page(source, 0, 1)["incarnation"])
             pinned = self.keys.repin(
                 source, self.upstream.public_key_pem(source), f"{actor}: {self.upstream.describe(source)}"
             )
+            page, verified = self.histories.read_page(source, 0, 1)
+            if not verified:  # the key served and the feed's signature disagree: do not follow it
+                raise UpstreamUnavailable(f"the {source} feed is not signed with the key it serves")
+            incarnation = str(page["incarnation"])
             before = (
                 None
                 if following is None

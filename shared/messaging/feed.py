@@ -95,6 +95,8 @@ def read_feed(
     Private domain events leave gaps in positions; the cursor moves past them so a
     reader never asks for the same stretch twice.
     """
+    if app.notary is None:
+        raise RuntimeError(f"{source} has no signing key: it never serves an unsigned feed")
     # Which log this is, and its chain hash at ``after``: a reader compares it with what it
     # recorded there (none when the log does not reach so far: it was reset or restored).
     incarnation = app.identity
@@ -108,11 +110,15 @@ def read_feed(
             break
         events.extend(envelopes_from(app, source, mapper, page))
         cursor = page[-1].id
-    return {
-        "incarnation": incarnation,
-        "after_chain_hash": after_hash,
-        "events": events,
-        "next_after": cursor,
-        "last_position": last,
-        "has_more": cursor < last,
-    }
+    return app.notary.sign_page(
+        {
+            "source": source,
+            "incarnation": incarnation,
+            "after": after,
+            "after_chain_hash": after_hash,
+            "events": events,
+            "next_after": cursor,
+            "last_position": last,
+            "has_more": cursor < last,
+        }
+    )

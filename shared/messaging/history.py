@@ -18,10 +18,11 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
+from shared.contracts.envelope import page_signed_bytes
 from shared.messaging.trust import STALE_INCARNATION, UNKNOWN_POSITION, KeyRing, Untrusted
-from shared.messaging.upstream import Upstream
+from shared.messaging.upstream import Upstream, UpstreamUnavailable
 from shared.persistence.audit import GENESIS
-from shared.persistence.audit_digest import key_id, load_public_key
+from shared.persistence.audit_digest import key_id
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -95,17 +96,42 @@ class Histories:
         # What this process follows, kept as read or as it changed it: it is the only writer of
         # these records while it runs (`reform resync` runs with the consumer stopped).
         self._following: dict[str, Following] = {}
-        self._incarnations: dict[str, tuple[float, str]] = {}  # source -> (when asked, answer)
+        self._incarnations: dict[str, tuple[float, str, bool]] = {}  # source -> (asked at, answer, signed)
 
-    def producer_incarnation(self, source: str, fresh_for: float = 2.0) -> str:
-        """The incarnation ``source``'s feed names now (asked again after ``fresh_for`` seconds:
-        a queue of old messages costs one request per stretch, not one each)."""
+    def read_page(self, source: str, after: int, limit: int) -> tuple[dict[str, Any], bool]:
+        """A page of ``source``'s feed, and whether it is signed with the key pinned for it. A page
+        signed with another key is a new log of the producer's (or a stranger's: either way only
+        an operator's resync follows it); one that does not verify with the pinned key it names,
+        or answers another question than the one asked, is refused (``UpstreamUnavailable``)."""
+        page = self.upstream.page(source, after, limit)
+        key = self.keys.public_key(source)
+        named = page.get("key_id")
+        if isinstance(named, str) and named != key_id(key):
+            return page, False
+        try:
+            if page.get("source") != source or page.get("after") != after:
+                raise ValueError("another page")
+            key.verify(bytes.fromhex(page["page_signature"]), page_signed_bytes(page))
+        except Exception:  # noqa: BLE001 - whatever was made of it (a bad signature, bad hex, no field)
+            log.error(
+                "%s: the %s feed answered a page that is not its own signed answer", self.consumer, source
+            )
+            raise UpstreamUnavailable(
+                f"the {source} feed answered a page not signed with its pinned key {key_id(key)}"
+            ) from None
+        return page, True
+
+    def producer_incarnation(self, source: str, fresh_for: float = 2.0) -> tuple[str, bool]:
+        """The incarnation ``source``'s feed names now and whether its answer is signed with the
+        pinned key (asked again after ``fresh_for`` seconds: a queue of old messages costs one
+        request per stretch, not one each)."""
         asked = self._incarnations.get(source)
         if asked is not None and time.monotonic() - asked[0] < fresh_for:
-            return asked[1]
-        current = str(self.upstream.page(source, 0, 1)["incarnation"])
-        self._incarnations[source] = (time.monotonic(), current)
-        return current
+            return asked[1], asked[2]
+        page, verified = self.read_page(source, 0, 1)
+        current = str(page["incarnation"])
+        self._incarnations[source] = (time.monotonic(), current, verified)
+        return current, verified
 
     def current(self, source: str) -> Following | None:
         """What this consumer follows of ``source``, without contacting it."""
@@ -139,7 +165,8 @@ class Histories:
             following = self.current(source)
             if following is not None:
                 return following
-            incarnation = str(self.upstream.page(source, 0, 1)["incarnation"])
+            page, verified = self.read_page(source, 0, 1)
+            incarnation = str(page["incarnation"])
             # Positions recorded before consumers kept them per history belong to the first one.
             legacy = (self.app.process_recorder.max_tracking_id(source) or 0) > 0
             following = Following(
@@ -154,7 +181,15 @@ class Histories:
             except IntegrityError:  # learned concurrently: the first record stands
                 return self.followed(source)
             log.info("%s follows %s incarnation %s", self.consumer, source, incarnation)
-            return following
+        if not verified:  # a key pinned before (from an earlier log) does not sign this one
+            self.hold(following, incarnation, self._other_key(source, page))
+        return following
+
+    def _other_key(self, source: str, page: dict[str, Any]) -> str:
+        return (
+            f"{source}'s feed is signed with key {page.get('key_id')!r}, not the pinned "
+            f"{self.keys.pinned_key_id(source)}: a new log of {source}'s, or not {source} at all"
+        )
 
     def position(self, source: str) -> int:
         following = self.current(source)
@@ -213,22 +248,21 @@ class Histories:
             return
         if not self.upstream.reaches(source):
             raise Untrusted(STALE_INCARNATION, f"from log {claimed!r}, not {following.incarnation} followed")
-        current = self.producer_incarnation(source)
+        current, verified = self.producer_incarnation(source)
         if claimed != current:
             raise Untrusted(
                 STALE_INCARNATION,
                 f"from log {claimed!r} of {source}; its log is {current} (followed: {following.incarnation})",
             )
-        self.changed_incarnation(following, current)
+        self.changed_incarnation(following, current, verified)
 
-    def changed_incarnation(self, following: Following, current: str) -> None:
+    def changed_incarnation(self, following: Following, current: str, verified: bool) -> None:
         """The producer's log is another one now: follow it when nothing was derived from the old
-        one and its key is the pinned one; otherwise hold the source (raises ``SourceHeld``)."""
+        one and its feed is signed with the pinned key; otherwise hold the source (raises
+        ``SourceHeld``)."""
         source = following.source
         derived = (self.app.process_recorder.max_tracking_id(following.tracking) or 0) > 0
-        pinned = self.keys.pinned_key_id(source)
-        same_key = pinned is None or pinned == key_id(load_public_key(self.upstream.public_key_pem(source)))
-        if not derived and same_key:
+        if not derived and verified:
             following.switch(
                 incarnation=current,
                 tracking=following.next_tracking(current),
@@ -242,12 +276,12 @@ class Histories:
                 current,
             )
             return
-        self.hold(
-            following,
-            current,
-            f"{source}'s log is now {current}; {self.consumer} derived state from {following.incarnation}"
-            + ("" if same_key else " and the log is signed with another key"),
-        )
+        reason = f"{source}'s log is now {current}"
+        if derived:
+            reason += f"; {self.consumer} derived state from {following.incarnation}"
+        if not verified:
+            reason += f", signed with another key than the pinned {self.keys.pinned_key_id(source)}"
+        self.hold(following, current, reason)
 
     def place(self, following: Following, envelope: dict[str, Any], fill: Any, position_now: int) -> None:
         """That ``envelope`` continues the history followed where this consumer stands. ``fill``
@@ -267,8 +301,8 @@ class Histories:
             return
         if not self.upstream.reaches(source):
             return  # nothing to ask: a gap of private positions is taken on the signature
-        page = self.upstream.page(source, p - 1, 1)
-        self.check_page(following, p - 1, page)
+        page, verified = self.read_page(source, p - 1, 1)
+        self.check_page(following, p - 1, page, verified)
         if page["after_chain_hash"] is None or p > page["last_position"]:
             raise Untrusted(
                 UNKNOWN_POSITION,
@@ -287,8 +321,8 @@ class Histories:
             raise Untrusted(
                 STALE_INCARNATION, f"{source} position {envelope['position']} disagrees with the chain"
             )
-        page = self.upstream.page(source, at, 1)
-        self.check_page(following, at, page, recorded_here=recorded)
+        page, verified = self.read_page(source, at, 1)
+        self.check_page(following, at, page, verified, recorded_here=recorded)
         raise Untrusted(
             STALE_INCARNATION,
             f"{source} position {envelope['position']} is of a discarded history: its chain disagrees "
@@ -296,13 +330,21 @@ class Histories:
         )
 
     def check_page(
-        self, following: Following, after: int, page: dict[str, Any], recorded_here: str | None = None
+        self,
+        following: Following,
+        after: int,
+        page: dict[str, Any],
+        verified: bool,
+        recorded_here: str | None = None,
     ) -> None:
-        """That a feed page is of the history followed and agrees with the chain hash recorded at
-        ``after``; otherwise the source is held (or followed anew when nothing was derived)."""
+        """That a feed page is of the history followed, signed with the pinned key and agrees with
+        the chain hash recorded at ``after``; otherwise the source is held (or followed anew when
+        nothing was derived from it)."""
         if page.get("incarnation") != following.incarnation:
-            self.changed_incarnation(following, str(page.get("incarnation")))
+            self.changed_incarnation(following, str(page.get("incarnation")), verified)
             return
+        if not verified:
+            self.hold(following, following.incarnation, self._other_key(following.source, page))
         recorded = recorded_here or self.recorded(following, after)
         theirs = page.get("after_chain_hash")
         if recorded is not None and theirs != recorded:

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from eventsourcing.domain import Aggregate, event
 
-from shared.contracts.envelope import signed_bytes
+from shared.contracts.envelope import page_signed_bytes, signed_bytes
 from shared.persistence.topics import moved
 
 DIGEST_TOPIC_SUFFIX = "AuditDigest.Signed"
@@ -206,6 +206,15 @@ class Notary:
         return {
             **envelope,
             "signature": self.signer.sign_bytes(signed_bytes(envelope)),
+            "key_id": self.signer.key_id,
+        }
+
+    def sign_page(self, page: dict[str, Any]) -> dict[str, Any]:
+        """A feed page with its producer's signature over its own fields (its events are signed
+        one by one)."""
+        return {
+            **page,
+            "page_signature": self.signer.sign_bytes(page_signed_bytes(page)),
             "key_id": self.signer.key_id,
         }
 

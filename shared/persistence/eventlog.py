@@ -97,6 +97,8 @@ class Notarising(Protocol):
 
     def sign_envelope(self, envelope: dict[str, Any]) -> dict[str, Any]: ...
 
+    def sign_page(self, page: dict[str, Any]) -> dict[str, Any]: ...
+
 
 class LogIdentity(Aggregate):
     """The incarnation of a log: the first fact written into a new store (so the audit chain

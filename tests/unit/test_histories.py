@@ -250,3 +250,53 @@ def test_a_genuine_repeat_of_the_history_followed_is_still_a_duplicate() -> None
     assert {world.inbox.receive(e) for e in envelopes} <= TAKEN
     assert {world.inbox.receive(e) for e in envelopes} == {DUPLICATE}
     assert world.inbox.held() == []
+
+
+class Tampering:
+    """An upstream between the consumer and the producer that rewrites the feed's answers."""
+
+    def __init__(self, inner: Any, change: Any) -> None:
+        self.inner, self.change = inner, change
+
+    def reaches(self, source: str) -> bool:
+        return bool(self.inner.reaches(source))
+
+    def describe(self, source: str) -> str:
+        return "tampered"
+
+    def page(self, source: str, after: int, limit: int) -> dict[str, Any]:
+        return dict(self.change(self.inner.page(source, after, limit)))
+
+    def public_key_pem(self, source: str) -> bytes:
+        return bytes(self.inner.public_key_pem(source))
+
+
+def test_a_feed_answer_that_is_not_the_producers_signed_one_is_refused_and_nothing_is_followed() -> None:
+    from shared.messaging.upstream import UpstreamUnavailable
+
+    world = World()
+    pilots = PilotsApplication(memory_store())
+    tampered = Tampering(
+        world.upstream, lambda page: {**page, "incarnation": "5d0c3a4e-2b1f-4c55-9a77-3e0f8b6d2c10"}
+    )
+    keys = KeyRing(pilots, upstream=world.upstream)  # the key itself as the producer serves it
+    inbox = EventConsumer(pilots, "pilots", INBOX_HANDLERS, upstream=tampered, keys=keys)
+    with pytest.raises(UpstreamUnavailable, match="not signed"):
+        inbox.catch_up("catalogue")
+    assert inbox.histories.current("catalogue") is None
+
+
+def test_a_feed_signed_with_another_key_is_never_followed_on_its_word_it_holds_the_source() -> None:
+    world = World()
+    world.published_catalogue("A08")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    stranger = Notary("catalogue", Signer.in_memory(), DigestSchedule(NEVER, NEVER))
+    forged_log = {"incarnation": "5d0c3a4e-2b1f-4c55-9a77-3e0f8b6d2c10", "after_chain_hash": None}
+    world.inbox.histories.upstream = Tampering(
+        world.upstream, lambda page: stranger.sign_page({**page, **forged_log})
+    )
+    with pytest.raises(SourceHeld):
+        world.inbox.catch_up("catalogue")
+    [held] = world.inbox.held()
+    assert "signed with another key" in held["reason"]
+    assert following(world).incarnation != forged_log["incarnation"]  # held, never followed
