@@ -15,6 +15,7 @@ import requests
 from kombu import Connection, Exchange, Producer
 
 from services.pilots.commands import DesignateUnit, IdentifyMatter
+from tests.support.feed_server import serving
 from tests.support.keys import public_key_env
 from tests.support.processes import ServiceProcess, reform_service, wait_for
 from tests.support.world import World
@@ -62,7 +63,14 @@ def reporting(workdir: Path, vhost: str, amqp_uri: str, world: World) -> Iterato
     keys = public_key_env(
         workdir, catalogue=world.catalogue, conference=world.conference, pilots=world.pilots
     )
-    service = reform_service("reporting", workdir, vhost, **keys).start()
+    with serving(world.upstream, "catalogue", "conference", "pilots") as feeds:
+        yield from _reporting(workdir, vhost, amqp_uri, world, keys, feeds)
+
+
+def _reporting(
+    workdir: Path, vhost: str, amqp_uri: str, world: World, keys: dict[str, str], feeds: dict[str, str]
+) -> Iterator[ServiceProcess]:
+    service = reform_service("reporting", workdir, vhost, **keys, **feeds).start()
     with Connection(amqp_uri) as conn:  # the producers' envelopes, as their relays publish them
         producer = Producer(conn.default_channel)
         for source, app in (

@@ -125,6 +125,7 @@ def test_a_second_digest_for_a_position_already_witnessed_is_refused_as_a_fork(
     workdir: Path, catalogue: ServiceProcess, witness: WitnessStore, vhost: str
 ) -> None:
     held = witnessed(witness, 1)[-1]
+    held_log = witness.latest("catalogue")  # the same log: a second history for one of its positions
     signer = Signer(workdir / "audit-catalogue.pem")  # even with the service's own key
     fork = signer.sign("catalogue", held["position"], "0" * 64, previous=held["previous"], tracking=None)
     fields = ("service", "position", "chain_hash", "signed_at", "signature", "key_id", "version", "previous")
@@ -136,6 +137,7 @@ def test_a_second_digest_for_a_position_already_witnessed_is_refused_as_a_fork(
             "event_id": str(uuid.uuid4()),
             "schema_version": 2,
             "position": 10**6,
+            "incarnation": held_log,
             "payload": payload,
         }
     )
