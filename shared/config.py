@@ -68,6 +68,7 @@ class Settings:
     clock_file: Path | None = None
     timezone: str = "Asia/Shanghai"
     timer_seconds: float = 60.0
+    history_check_seconds: float = 30.0  # how often a consumer asks each feed whether its log changed
     audit_signing_key: Path | None = None
     audit_digest_events: int = 50
     audit_digest_seconds: float = 20.0
@@ -136,6 +137,7 @@ def settings_from_env(
         clock_file=Path(env["CLOCK_FILE"]).resolve() if env.get("CLOCK_FILE") else None,
         timezone=env.get("TIMEZONE", "Asia/Shanghai"),
         timer_seconds=float(env.get("TIMER_SECONDS", "60")),
+        history_check_seconds=float(env.get("HISTORY_CHECK_SECONDS", "30")),
         audit_signing_key=Path(env["AUDIT_SIGNING_KEY"]).resolve() if env.get("AUDIT_SIGNING_KEY") else None,
         # Low enough that a scenario's logs are sealed within a minute of being written.
         audit_digest_events=int(env.get("AUDIT_DIGEST_EVENTS", "50")),

@@ -18,7 +18,7 @@ from shared.config import Settings
 from shared.messaging.broker import ConfirmingPublisher, inbox_queue
 from shared.messaging.consumer import ApplyFailed, EventConsumer, Forget, Handler
 from shared.messaging.feed import IntegrationMapper
-from shared.messaging.history import SourceHeld
+from shared.messaging.following import SourceHeld
 from shared.messaging.permissions import broker_user, vhost_of
 from shared.messaging.relay import Relay
 from shared.messaging.trust import Delivery, KeyRing, KeyUnavailable, Untrusted, plain_body
@@ -179,6 +179,30 @@ class Inbox(DependencyProvider):
             self.container.spawn_managed_thread(
                 lambda source=source: self._catch_up(source), identifier=f"catch-up:{source}"
             )
+        for source in sorted(self.consumer.sources - set(settings.feeds)):
+            log.error(
+                "%s: no feed URL for %s (%s_URL): it cannot learn %s's log, so it applies nothing of it",
+                self.container.service_name,
+                source,
+                source.upper(),
+                source,
+            )
+        self.container.spawn_managed_thread(
+            lambda: self._watch(settings.history_check_seconds), identifier="history-check"
+        )
+
+    def _watch(self, every: float) -> None:
+        """Now and then, ask each feed whether its log still holds what this consumer recorded."""
+        assert self.consumer is not None
+        while True:
+            time.sleep(every)
+            for source in sorted(self.consumer.sources):
+                try:
+                    self.consumer.check(source)
+                except SourceHeld:
+                    pass  # said in the log, /health and `reform status` by the hold itself
+                except Exception as exc:  # noqa: BLE001 - the producer may be down: ask again later
+                    log.debug("cannot check the %s feed now: %s", source, exc)
 
     def _catch_up(self, source: str) -> None:
         """Pull what was published before our queue existed; retry while the producer is down."""

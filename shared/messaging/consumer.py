@@ -16,7 +16,8 @@ from marshmallow import ValidationError
 
 from shared.contracts import validate_envelope
 from shared.contracts.envelope import envelope_errors
-from shared.messaging.history import Following, Histories, SourceHeld
+from shared.messaging.following import Following, SourceHeld
+from shared.messaging.history import Histories
 from shared.messaging.parking import publish_parked
 from shared.messaging.trust import (
     FORGED,
@@ -151,19 +152,22 @@ class EventConsumer:
         check_route(body, source, delivery, self.publishers.get(source))
         with self._lock(source):
             following = self.histories.followed(source)
+            if following.held is not None:
+                raise SourceHeld(f"{source} is held: {following.held['reason']}")
             key = self.keys.public_key(source)
-            # A message signed with another key than the pinned one cannot be verified here: it is
-            # judged by the log it names first (an old log's messages are stale, not forged).
-            other_key = isinstance(body.get("signature"), str) and body.get("key_id") != key_id(key)
-            if not other_key:
-                verify_signature(body, source, key)
+            if isinstance(body.get("signature"), str) and body.get("key_id") != key_id(key):
+                # Signed with another key than the pinned one: never applied, whatever it claims
+                # (only an operator's resync pins another key), so judged without asking anyone.
+                raise self.histories.other_key(following, body)
+            verify_signature(body, source, key)
             self.histories.admit(following, body)
-            if other_key:
-                verify_signature(body, source, key)
             if not _is_valid_envelope(body):
                 raise ApplyFailed(body, ValidationError(envelope_errors(body)))
             self.histories.place(
-                following, body, lambda until: self._fill(following, until), self.position(source)
+                following,
+                body,
+                take=lambda envelope: self._take_from_feed(following, envelope),
+                position=lambda: self.position(source),
             )
             try:
                 return self._apply(following, validate_envelope(body))
@@ -179,7 +183,9 @@ class EventConsumer:
         try:
             self.app.record_processed(tracking, *aggregates)
         except IntegrityError:
-            return DUPLICATE  # a concurrent delivery of the same position won
+            if self.position(following.source) >= position:
+                return DUPLICATE  # a concurrent delivery of the same position won
+            raise  # another write to the same aggregates won: parked under its position, replayed once
         return APPLIED if aggregates else IGNORED
 
     def _effect(self, envelope: dict[str, Any]) -> list[Any]:
@@ -202,16 +208,17 @@ class EventConsumer:
         self.app.save(parked, *aggregates)
         return REPLAYED
 
-    def _fill(self, following: Following, until: int) -> int:
-        """Apply the feed up to ``until`` (a hole before a delivered position); where we stand after."""
-        try:
-            self._catch_up(following.source, until=until)
-        except UpstreamUnavailable as exc:
-            log.error(
-                "%s: cannot fill %s up to %d from its feed: %s", self.consumer, following.source, until, exc
-            )
-            raise  # applying past the hole would pass it for good: wait for the feed instead
-        return self.position(following.source)
+    def check(self, source: str) -> None:
+        """Ask the producer's feed whether its log still holds what this consumer recorded where
+        it stands (run now and then): a log replaced or restored meanwhile holds the source
+        (``SourceHeld``) even when nothing new arrives."""
+        with self._lock(source):
+            following = self.histories.current(source)
+            if following is None or following.held is not None or not self.upstream.reaches(source):
+                return
+            after = self.position(source)
+            page, verified = self.histories.read_page(source, after, 1)
+            self.histories.check_page(following, after, page, verified)
 
     def catch_up(self, source: str, until: int | None = None) -> int:
         """Apply what the producer's feed has after our position (up to ``until``); returns

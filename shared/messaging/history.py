@@ -11,77 +11,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
 from shared.contracts.envelope import page_signed_bytes
-from shared.messaging.trust import STALE_INCARNATION, UNKNOWN_POSITION, KeyRing, Untrusted
+from shared.messaging.following import Following, SourceHeld, Window
+from shared.messaging.trust import FORGED, STALE_INCARNATION, UNKNOWN_POSITION, KeyRing, Untrusted
 from shared.messaging.upstream import Upstream, UpstreamUnavailable
 from shared.persistence.audit import GENESIS
 from shared.persistence.audit_digest import key_id
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
-
-
-class SourceHeld(Exception):
-    """The consumer holds this source: its producer's history changed under what it derived."""
-
-
-class Following(Aggregate):
-    """The history of one producer this consumer follows, and whether it holds it."""
-
-    class Started(Aggregate.Created):
-        consumer: str
-        source: str
-        incarnation: str
-        tracking: str
-        learned_from: str
-
-    class Held(Aggregate.Event):
-        observed: str  # the incarnation the producer has now (the same one when its chain changed)
-        reason: str
-
-    class Switched(Aggregate.Event):
-        """Follows another history: by an operator's resync, or on its own when nothing was derived."""
-
-        incarnation: str
-        tracking: str
-        actor: str
-
-    @staticmethod
-    def create_id(consumer: str, source: str, **_: Any) -> UUID:
-        return uuid5(NAMESPACE_URL, f"reform:following:{consumer}:{source}")
-
-    @event(Started)
-    def __init__(
-        self, *, consumer: str, source: str, incarnation: str, tracking: str, learned_from: str
-    ) -> None:
-        self.consumer = consumer
-        self.source = source
-        self.incarnation = incarnation
-        self.tracking = tracking
-        self.histories = [{"incarnation": incarnation, "tracking": tracking}]
-        self.held: dict[str, str] | None = None
-
-    @event(Held)
-    def hold(self, *, observed: str, reason: str) -> None:
-        self.held = {"observed": observed, "reason": reason}
-
-    @event(Switched)
-    def switch(self, *, incarnation: str, tracking: str, actor: str) -> None:
-        self.incarnation = incarnation
-        self.tracking = tracking
-        self.histories.append({"incarnation": incarnation, "tracking": tracking})
-        self.held = None
-
-    def next_tracking(self, incarnation: str) -> str:
-        """A tracking name no earlier history of this source used."""
-        return f"{self.source}@{incarnation}#{len(self.histories) + 1}"
 
 
 class Histories:
@@ -96,6 +40,7 @@ class Histories:
         # What this process follows, kept as read or as it changed it: it is the only writer of
         # these records while it runs (`reform resync` runs with the consumer stopped).
         self._following: dict[str, Following] = {}
+        self._windows: dict[str, Window] = {}  # source -> the last signed page read past a position
         self._incarnations: dict[str, tuple[float, str, bool]] = {}  # source -> (asked at, answer, signed)
 
     def read_page(self, source: str, after: int, limit: int) -> tuple[dict[str, Any], bool]:
@@ -220,9 +165,20 @@ class Histories:
         )
 
     def held(self, sources: set[str]) -> list[dict[str, str]]:
-        """The sources held now, with both incarnations and why (for ``/health``)."""
+        """The sources held now, with both incarnations and why (for ``/health``); a source whose
+        feed this consumer cannot ask is held from the start."""
         out = []
         for source in sorted(sources):
+            if not self.upstream.reaches(source):
+                out.append(
+                    {
+                        "source": source,
+                        "following": "",
+                        "observed": "",
+                        "reason": f"no feed URL for {source}: its log cannot be learnt, nothing is applied",
+                    }
+                )
+                continue
             following = self.current(source)
             if following is not None and following.held is not None:
                 out.append(
@@ -283,35 +239,65 @@ class Histories:
             reason += f", signed with another key than the pinned {self.keys.pinned_key_id(source)}"
         self.hold(following, current, reason)
 
-    def place(self, following: Following, envelope: dict[str, Any], fill: Any, position_now: int) -> None:
-        """That ``envelope`` continues the history followed where this consumer stands. ``fill``
-        applies the producer's feed up to a position (a hole before it)."""
+    def place(
+        self,
+        following: Following,
+        envelope: dict[str, Any],
+        take: Callable[[dict[str, Any]], int],
+        position: Callable[[], int],
+    ) -> None:
+        """That ``envelope`` is in the producer's log as the log stands, where this consumer is in
+        it. Past the consumer's position that is the feed's word (a signed page read from the
+        consumer's position, which also shows the log still holds what the consumer recorded there);
+        ``take`` applies the feed's events of a hole before it. A signed message alone never says
+        so: a log restored from an older copy still has its old messages on the broker."""
         source, p = following.source, envelope["position"]
-        if p <= position_now:
+        if p <= position():
             recorded = self.recorded(following, p)
             if recorded is not None and recorded != envelope["chain_hash"]:
                 self.arbitrate(following, p, recorded, envelope)
             return
-        if p > position_now + 1 and self.upstream.reaches(source):
-            position_now = fill(p - 1)
-        if position_now == p - 1:
-            recorded = self.recorded(following, p - 1)
-            if recorded is not None and recorded != envelope["prior_hash"]:
-                self.arbitrate(following, p - 1, recorded, envelope)
-            return
         if not self.upstream.reaches(source):
-            return  # nothing to ask: a gap of private positions is taken on the signature
-        page, verified = self.read_page(source, p - 1, 1)
-        self.check_page(following, p - 1, page, verified)
-        if page["after_chain_hash"] is None or p > page["last_position"]:
+            return  # nothing to ask (a consumer without the feed's URL says so in /health)
+        window = self._windows.get(source)
+        if window is None or not window.covers(following, p):
+            window = None
+        while window is None:
+            window = self._read_window(following, position(), p)
+            if p > window.last_position:
+                raise Untrusted(
+                    UNKNOWN_POSITION,
+                    f"{source} position {p} is past the end of its log ({window.last_position})",
+                )
+            if p > window.reach:  # the page stopped short of p: take it, then read on
+                window.take(position(), window.reach + 1, take)
+                window = None
+        window.take(position(), p, take)  # the hole before p, from the log itself
+        theirs = window.events.get(p)
+        if theirs is None or theirs.get("chain_hash") != envelope["chain_hash"]:
             raise Untrusted(
-                UNKNOWN_POSITION,
-                f"{source} position {p} is past the end of its feed ({page['last_position']})",
+                STALE_INCARNATION,
+                f"{source} position {p} is not in its log as the log stands: of a history it discarded",
             )
-        if page["after_chain_hash"] != envelope["prior_hash"]:
-            raise Untrusted(
-                STALE_INCARNATION, f"{source} position {p} does not continue its log's chain at {p - 1}"
-            )
+
+    def _read_window(self, following: Following, after: int, p: int) -> Window:
+        page, verified = self.read_page(following.source, after, min(500, max(100, p - after)))
+        self.check_page(following, after, page, verified)
+        window = Window.of(following, page)
+        self._windows[following.source] = window
+        return window
+
+    def other_key(self, following: Following, body: dict[str, Any]) -> Untrusted:
+        """Why a message signed with another key than the pinned one is not believed."""
+        named, claimed = body.get("key_id"), body.get("incarnation")
+        pinned = self.keys.pinned_key_id(following.source)
+        if claimed == following.incarnation:
+            return Untrusted(FORGED, f"signed with key {named!r}, not {following.source}'s pinned {pinned}")
+        return Untrusted(
+            STALE_INCARNATION,
+            f"of log {claimed!r} signed with key {named!r}: neither the log followed "
+            f"({following.incarnation}) nor its key ({pinned}); not verified",
+        )
 
     def arbitrate(self, following: Following, at: int, recorded: str, envelope: dict[str, Any]) -> None:
         """A message disagrees with the chain hash recorded at ``at``: the producer's feed decides

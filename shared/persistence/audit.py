@@ -75,10 +75,15 @@ class ChainedTracking(Tracking):
     chain_hash: str | None = None
 
 
-def _with_genesis(first: int, rows: Any) -> dict[int, str]:
-    hashes = {int(position): str(value) for position, value in rows}
-    if first <= 0:
-        hashes[0] = GENESIS
+def _carried(first: int, last: int, before: str | None, rows: Any) -> dict[int, str]:
+    """The chain hash after each position from ``first`` to ``last``: where a position holds no
+    event (PostgreSQL's ids skip a rolled-back insert) the hash of the last event before it."""
+    found = {int(position): str(value) for position, value in rows}
+    hashes: dict[int, str] = {}
+    current = before or GENESIS
+    for position in range(max(first, 0), last + 1):
+        current = found.get(position, current)
+        hashes[position] = current
     return hashes
 
 
@@ -140,8 +145,12 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
 
     def chain_hashes(self, first: int, last: int) -> dict[int, str]:
         with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT hash FROM audit_chain WHERE position < ? ORDER BY position DESC LIMIT 1", (first,)
+            )
+            row = c.fetchone()
             c.execute("SELECT position, hash FROM audit_chain WHERE position BETWEEN ? AND ?", (first, last))
-            return _with_genesis(first, c.fetchall())
+            return _carried(first, last, row[0] if row else None, c.fetchall())
 
     def _link_tracking(self, c: SQLiteCursor, name: str, position: int) -> None:
         c.execute("SELECT seq, hash FROM audit_tracking_chain ORDER BY seq DESC LIMIT 1")
@@ -261,14 +270,20 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
         return str(row["chain_hash"]) if row else None
 
     def chain_hashes(self, first: int, last: int) -> dict[int, str]:
+        table = self._table(self.chain_table)
         with self.datastore.get_connection() as conn:
-            rows = conn.execute(
-                SQL("SELECT position, hash FROM {t} WHERE position BETWEEN %s AND %s").format(
-                    t=self._table(self.chain_table)
+            before = conn.execute(
+                SQL("SELECT hash FROM {t} WHERE position < %s ORDER BY position DESC LIMIT 1").format(
+                    t=table
                 ),
+                (first,),
+            ).fetchone()
+            rows = conn.execute(
+                SQL("SELECT position, hash FROM {t} WHERE position BETWEEN %s AND %s").format(t=table),
                 (first, last),
             ).fetchall()
-        return _with_genesis(first, [(r["position"], r["hash"]) for r in rows])
+        previous = before["hash"] if before else None
+        return _carried(first, last, previous, [(r["position"], r["hash"]) for r in rows])
 
     def _link_tracking(self, curs: Any, name: str, position: int) -> None:
         table = self._table(self.tracking_chain_table)

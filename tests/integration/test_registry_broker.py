@@ -11,7 +11,7 @@ from kombu import Connection
 
 from reform.launcher import rebuild
 from shared.messaging.broker import declare_topology
-from shared.messaging.history import Following
+from shared.messaging.following import Following
 from shared.registry import REGISTRY, Registry, ServiceSpec
 from tests.support.archive.service import ArchiveApplication
 from tests.support.processes import AUTH, MANAGEMENT, ServiceProcess, amqp_uri_for, bearer

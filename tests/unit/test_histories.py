@@ -15,7 +15,7 @@ from services.pilots.application import PilotsApplication
 from services.pilots.service import FORGET, INBOX_HANDLERS
 from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED, EventConsumer
 from shared.messaging.feed import read_feed
-from shared.messaging.history import Following, SourceHeld
+from shared.messaging.following import Following, SourceHeld
 from shared.messaging.trust import STALE_INCARNATION, UNKNOWN_POSITION, KeyRing, PinnedKey, Untrusted
 from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
 from tests.support.keys import NEVER, notarise
@@ -91,8 +91,11 @@ def test_a_replaced_log_under_derived_state_holds_the_source_until_a_resync() ->
     second = world.published_catalogue("A09")
     new = world.envelopes("catalogue")
 
+    # its messages, signed with a key never pinned, are parked unread (no feed is asked for them)
+    assert untrusted(world, new[-1]).startswith(STALE_INCARNATION)
+    # and the consumer's next look at the feed finds the log replaced: it holds the source
     with pytest.raises(SourceHeld):
-        world.inbox.receive(new[-1])
+        world.inbox.check("catalogue")
     held = world.inbox.held()
     assert held == [
         {
@@ -300,3 +303,25 @@ def test_a_feed_signed_with_another_key_is_never_followed_on_its_word_it_holds_t
     [held] = world.inbox.held()
     assert "signed with another key" in held["reason"]
     assert following(world).incarnation != forged_log["incarnation"]  # held, never followed
+
+
+def test_at_the_fork_a_discarded_message_continuing_the_chain_is_not_applied(
+    restorable: tuple[World, Path, Notary],
+) -> None:
+    world, tmp_path, notary = restorable
+    world.published_catalogue("A08")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    backup = checkpointed(tmp_path / "catalogue.sqlite3")
+    world.published_catalogue("A09")
+    discarded = world.envelopes("catalogue")  # still queued when the store was restored
+    restore(world, tmp_path, notary, backup)
+    # it continues the chain the consumer recorded (the restored log shares it up to here) ...
+    assert discarded[0]["position"] == world.inbox.position("catalogue") + 1
+    # ... yet the log as it stands does not hold it
+    assert untrusted(world, discarded[0]).startswith(UNKNOWN_POSITION)
+    world.published_catalogue("A10")  # the restored log goes on past it, differently
+    assert untrusted(world, discarded[0]).startswith(STALE_INCARNATION)
+    # the log as it stands (from its start again: what the consumer had is a duplicate) applies
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN | {DUPLICATE}
+    assert [c["items"] for c in world.pilots.known_catalogues()] == [["A", "A08"], ["A", "A10"]]
+    assert world.inbox.held() == []

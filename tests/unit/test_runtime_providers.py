@@ -249,6 +249,6 @@ def test_inbox_consumes_over_the_named_providers_application(tmp_path: Path) -> 
         assert consumer.app is provider.app
         assert consumer.consumer == "notes"
         # a catch-up only for a handled source whose feed is known
-        assert [identifier for identifier, _ in container.spawned] == ["catch-up:catalogue"]
+        assert [identifier for identifier, _ in container.spawned] == ["catch-up:catalogue", "history-check"]
     finally:
         provider.stop()
