@@ -119,6 +119,14 @@ def against_witness(
     """What the witness holds of this log must be in it as it was witnessed, signed by the key it
     pinned for this log; the other logs of the service it holds (replaced ones) are not this one's."""
     incarnation = log_incarnation(events) or ""
+    known = witness.incarnations(service)
+    if known and incarnation not in known:
+        # The store says which log it is; the witness decides whether it ever saw that log.
+        return Finding(
+            0,
+            f"the witness holds no digest of this store's log ({incarnation or 'unnamed'}) but "
+            f"{len(known)} other log(s) of {service}: a replaced store, or a rewritten identity",
+        )
     pinned = witness.pinned(service, incarnation)
     if pinned is not None and pinned[1] != key_id(public_key):
         return Finding(

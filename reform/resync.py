@@ -51,7 +51,12 @@ def resync(service: str, source: str, data_dir: Path | None, registry: Registry 
     app = service_cls.app.app_cls(env)
     upstream = HttpUpstream({source: urls[source]}, settings.feed_token or _read_token(settings.data_dir))
     consumer = EventConsumer(
-        app, service, service_cls.inbox.handlers, upstream=upstream, keys=KeyRing(app, upstream=upstream)
+        app,
+        service,
+        service_cls.inbox.handlers,
+        upstream=upstream,
+        amqp_uri=settings.amqp_uri,  # what the new log holds that cannot be applied is parked
+        keys=KeyRing(app, upstream=upstream),
     )
     try:
         done = consumer.resync(source, service_cls.inbox.forget.get(source), actor="operator (reform resync)")

@@ -89,15 +89,18 @@ class WitnessStore:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def pin(self, service: str, incarnation: str, pem: str, origin: str) -> None:
+    def pin(self, service: str, incarnation: str, pem: str, origin: str, previous: str | None = None) -> None:
+        """Pin the key of one log of ``service``; ``previous`` is the digest before the first one seen
+        of it, which makes it the log witnessed before logs were named when that log holds it."""
         with self._lock, self._conn:
             if incarnation not in self.incarnations(service) and self.incarnations(service) == [UNNAMED]:
                 # The first named log of a service witnessed before logs were named: the same one
-                # when it is signed with the same key (its digests are adopted into it).
+                # when it is signed with the same key and continues its digests (adopted into it).
                 row = self._conn.execute(
                     "SELECT key_id FROM log_keys WHERE service = ? AND incarnation = ?", (service, UNNAMED)
                 ).fetchone()
-                if row is not None and row[0] == key_id(load_public_key(pem.encode())):
+                continues = previous is not None and self.holds(service, previous)
+                if row is not None and continues and row[0] == key_id(load_public_key(pem.encode())):
                     for table in ("log_keys", "digests"):
                         self._conn.execute(
                             f"UPDATE {table} SET incarnation = ? WHERE service = ? AND incarnation = ?",
@@ -191,14 +194,13 @@ class Witness:
         self.keys = keys
         self.publishers = publishers or {}  # service -> its broker user, when each has one
 
-    def _key(self, service: str, incarnation: str) -> Any:
-        """The key pinned for this log: on first sight of a log, the key the service serves now."""
+    def _key(self, service: str, incarnation: str) -> tuple[Any, bool]:
+        """The key pinned for this log, or on first sight of a log the key the service serves now
+        (pinned only once a digest of the log verifies with it: ``True`` says it is not yet)."""
         pinned = self.store.pinned(service, incarnation)
         if pinned is None:
-            self.store.pin(service, incarnation, self.keys(service), "first sight")
-            pinned = self.store.pinned(service, incarnation)
-            assert pinned is not None
-        return load_public_key(pinned[0].encode())
+            return load_public_key(self.keys(service).encode()), True
+        return load_public_key(pinned[0].encode()), False
 
     def take(self, service: str, envelope: Any, user_id: str | None = None) -> str:
         """``accepted``, ``repeat`` or the reason it was rejected (kept in the store)."""
@@ -230,7 +232,7 @@ class Witness:
         incarnation = envelope.get("incarnation")
         if not isinstance(incarnation, str) or not incarnation:
             return "forged: a digest that names no log (incarnation)"
-        key = self._key(service, incarnation)
+        key, first_sight = self._key(service, incarnation)
         try:
             verify_signature(envelope, service, key)
         except Untrusted as exc:
@@ -244,6 +246,8 @@ class Witness:
             return f"forged: the digest is not signed by {service}'s pinned key {key_id(key)}"
         if not isinstance(digest.get("position"), int):
             return "forged: a digest without a position"
+        if first_sight:  # a log seen for the first time, its first digest verified: pin its key
+            self.store.pin(service, incarnation, public_pem(key), "first sight", digest.get("previous"))
         if self.store.other_at(service, incarnation, digest["position"], digest["signature"]):
             # Two signed histories for one position: the log was replaced (a restored or rewritten store).
             return f"fork: a second digest sealing position {digest['position']}, unlike the one held"

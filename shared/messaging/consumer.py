@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from shared.contracts import validate_envelope
 from shared.contracts.envelope import envelope_errors
 from shared.messaging.following import Following, SourceHeld
-from shared.messaging.history import Histories
+from shared.messaging.history import Histories, page_verifies
 from shared.messaging.parking import publish_parked
 from shared.messaging.trust import (
     FORGED,
@@ -30,7 +30,7 @@ from shared.messaging.trust import (
 )
 from shared.messaging.upstream import NoUpstream, Upstream, UpstreamUnavailable
 from shared.persistence.audit import ChainedTracking
-from shared.persistence.audit_digest import key_id
+from shared.persistence.audit_digest import key_id, load_public_key
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -270,21 +270,18 @@ class EventConsumer:
         new log from its start."""
         with self._lock(source):
             following = self.histories.current(source)
-            pinned = self.keys.repin(
-                source, self.upstream.public_key_pem(source), f"{actor}: {self.upstream.describe(source)}"
-            )
-            page, verified = self.histories.read_page(source, 0, 1)
-            if not verified:  # the key served and the feed's signature disagree: do not follow it
+            key = load_public_key(self.upstream.public_key_pem(source))
+            page = self.upstream.page(source, 0, 1)
+            if not page_verifies(page, source, 0, key):  # the key served does not sign the feed
                 raise UpstreamUnavailable(f"the {source} feed is not signed with the key it serves")
             incarnation = str(page["incarnation"])
-            before = (
-                None
-                if following is None
-                else {"incarnation": following.incarnation, "tracking": following.tracking}
-            )
+            pin = self.keys.repinned(source, key, f"{actor}: {self.upstream.describe(source)}")
+            before = None
+            withdrawn: list[Any] = []
             if following is None:
-                following = self.histories.followed(source)
+                following = self.histories.first_contact(source, incarnation)
             else:
+                before = {"incarnation": following.incarnation, "tracking": following.tracking}
                 reason = (
                     f"resync of {source} by {actor}: log {following.incarnation} is replaced by {incarnation}"
                 )
@@ -292,14 +289,16 @@ class EventConsumer:
                 following.switch(
                     incarnation=incarnation, tracking=following.next_tracking(incarnation), actor=actor
                 )
-                self.histories.save(following, *withdrawn)
+            # The key, the withdrawals and the log followed: decided together, saved together.
+            self.histories.save(following, pin, *withdrawn)
+            self.keys.adopt(source, key)
             applied = self._catch_up(source, until=None)
         return {
             "source": source,
             "before": before,
             "incarnation": incarnation,
             "tracking": following.tracking,
-            "key_id": pinned,
+            "key_id": pin.key_id,
             "applied": applied,
         }
 

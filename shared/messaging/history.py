@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
@@ -26,6 +27,17 @@ from shared.persistence.audit_digest import key_id
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
+
+
+def page_verifies(page: dict[str, Any], source: str, after: int, key: Ed25519PublicKey) -> bool:
+    """Whether ``page`` is ``source``'s signed answer to the question "after ``after``"."""
+    try:
+        if page.get("source") != source or page.get("after") != after:
+            return False
+        key.verify(bytes.fromhex(page["page_signature"]), page_signed_bytes(page))
+    except Exception:  # noqa: BLE001 - whatever was made of it (a bad signature, bad hex, no field)
+        return False
+    return True
 
 
 class Histories:
@@ -53,17 +65,13 @@ class Histories:
         named = page.get("key_id")
         if isinstance(named, str) and named != key_id(key):
             return page, False
-        try:
-            if page.get("source") != source or page.get("after") != after:
-                raise ValueError("another page")
-            key.verify(bytes.fromhex(page["page_signature"]), page_signed_bytes(page))
-        except Exception:  # noqa: BLE001 - whatever was made of it (a bad signature, bad hex, no field)
+        if not page_verifies(page, source, after, key):
             log.error(
                 "%s: the %s feed answered a page that is not its own signed answer", self.consumer, source
             )
             raise UpstreamUnavailable(
                 f"the {source} feed answered a page not signed with its pinned key {key_id(key)}"
-            ) from None
+            )
         return page, True
 
     def producer_incarnation(self, source: str, fresh_for: float = 2.0) -> tuple[str, bool]:
@@ -111,24 +119,35 @@ class Histories:
             if following is not None:
                 return following
             page, verified = self.read_page(source, 0, 1)
-            incarnation = str(page["incarnation"])
-            # Positions recorded before consumers kept them per history belong to the first one.
-            legacy = (self.app.process_recorder.max_tracking_id(source) or 0) > 0
-            following = Following(
-                consumer=self.consumer,
-                source=source,
-                incarnation=incarnation,
-                tracking=source if legacy else f"{source}@{incarnation}",
-                learned_from=self.upstream.describe(source),
-            )
+            following = self.first_contact(source, str(page["incarnation"]))
             try:
                 self.save(following)
             except IntegrityError:  # learned concurrently: the first record stands
                 return self.followed(source)
-            log.info("%s follows %s incarnation %s", self.consumer, source, incarnation)
+            log.info("%s follows %s incarnation %s", self.consumer, source, following.incarnation)
         if not verified:  # a key pinned before (from an earlier log) does not sign this one
-            self.hold(following, incarnation, self._other_key(source, page))
+            self.hold(following, following.incarnation, self._other_key(source, page))
+        legacy = self.app.process_recorder.max_tracking_id(source) or 0
+        if following.tracking == source and legacy > page["last_position"]:
+            self.hold(
+                following,
+                following.incarnation,
+                f"{self.consumer} passed position {legacy} of {source}'s log before logs were named, "
+                f"and the log now ends at {page['last_position']}: replaced or restored meanwhile",
+            )
         return following
+
+    def first_contact(self, source: str, incarnation: str) -> Following:
+        """The record of following ``source``'s log ``incarnation`` from now on (unsaved). Positions
+        recorded before consumers kept them per log are taken as the first log's."""
+        legacy = (self.app.process_recorder.max_tracking_id(source) or 0) > 0
+        return Following(
+            consumer=self.consumer,
+            source=source,
+            incarnation=incarnation,
+            tracking=source if legacy else f"{source}@{incarnation}",
+            learned_from=self.upstream.describe(source),
+        )
 
     def _other_key(self, source: str, page: dict[str, Any]) -> str:
         return (

@@ -112,18 +112,22 @@ class KeyRing:
         pinned = self._pinned(source)
         return pinned.key_id if pinned is not None else None
 
-    def repin(self, source: str, pem: bytes, origin: str) -> str:
-        """Pin ``source``'s key anew: only an operator's resync does this. Returns its key id."""
-        key = load_public_key(pem)
+    def repinned(self, source: str, key: Ed25519PublicKey, origin: str) -> PinnedKey:
+        """``source``'s pin for ``key``, unsaved: only an operator's resync pins a key anew, saving
+        it with what else it decides (then ``adopt``)."""
         pinned = self._pinned(source)
         if pinned is None:
-            self._pin(source, key, origin)
-        elif pinned.key_id != key_id(key):
+            return PinnedKey(
+                source=source, public_key_pem=public_pem(key), key_id=key_id(key), pinned_from=origin
+            )
+        if pinned.key_id != key_id(key):
             pinned.repin(public_key_pem=public_pem(key), key_id=key_id(key), pinned_from=origin)
-            self.app.save(pinned)
-            log.warning("re-pinned the key of %s: %s (from %s)", source, key_id(key), origin)
+        return pinned
+
+    def adopt(self, source: str, key: Ed25519PublicKey) -> None:
+        """Use ``key`` for ``source`` from now on (its pin was saved)."""
+        log.warning("%s's key is now %s", source, key_id(key))
         self._keys[source] = key
-        return key_id(key)
 
     def _pinned(self, source: str) -> PinnedKey | None:
         try:

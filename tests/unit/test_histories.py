@@ -17,7 +17,7 @@ from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED, EventConsumer
 from shared.messaging.feed import read_feed
 from shared.messaging.following import Following, SourceHeld
 from shared.messaging.trust import STALE_INCARNATION, UNKNOWN_POSITION, KeyRing, PinnedKey, Untrusted
-from shared.persistence.audit_digest import DigestSchedule, Notary, Signer
+from shared.persistence.audit_digest import DigestSchedule, Notary, Signer, load_public_key
 from tests.support.keys import NEVER, notarise
 from tests.support.upstream import memory_store
 from tests.support.world import World
@@ -162,7 +162,9 @@ def restorable(tmp_path: Path) -> tuple[World, Path, Notary]:
     app = file_catalogue(tmp_path / "catalogue.sqlite3", notary)
     app.ensure_national_negative_list()
     replace_catalogue(world, app)
-    world.keys.repin("catalogue", notary.public_key_pem.encode(), "test")
+    key = load_public_key(notary.public_key_pem.encode())
+    world.pilots.save(world.keys.repinned("catalogue", key, "test"))  # as an operator's resync would
+    world.keys.adopt("catalogue", key)
     world.inbox.histories._incarnations.clear()  # noqa: SLF001 - the test swapped the producer
     return world, tmp_path, notary
 
@@ -325,3 +327,33 @@ def test_at_the_fork_a_discarded_message_continuing_the_chain_is_not_applied(
     assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN | {DUPLICATE}
     assert [c["items"] for c in world.pilots.known_catalogues()] == [["A", "A08"], ["A", "A10"]]
     assert world.inbox.held() == []
+
+
+def test_positions_from_before_logs_were_named_beyond_the_log_as_it_stands_hold_the_source() -> None:
+    from eventsourcing.persistence import Tracking
+
+    world = World()
+    pilots = PilotsApplication(memory_store())
+    pilots.process_recorder.insert_tracking(Tracking("catalogue", 999))  # recorded by the code of before
+    keys = KeyRing(pilots, upstream=world.upstream)
+    inbox = EventConsumer(pilots, "pilots", INBOX_HANDLERS, upstream=world.upstream, keys=keys)
+    with pytest.raises(SourceHeld):
+        inbox.histories.followed("catalogue")
+    [held] = inbox.held()
+    assert "before logs were named" in held["reason"]
+
+
+def test_a_resync_whose_feed_is_not_signed_with_the_key_it_serves_changes_nothing() -> None:
+    from shared.messaging.upstream import UpstreamUnavailable
+
+    world = World()
+    world.published_catalogue("A08")
+    assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN
+    before = (following(world).tracking, world.keys.pinned_key_id("catalogue"), world.pilots.last_position())
+    stranger = Notary("catalogue", Signer.in_memory(), DigestSchedule(NEVER, NEVER))
+    world.inbox.upstream = Tampering(world.upstream, lambda page: page)
+    world.inbox.upstream.public_key_pem = lambda source: stranger.public_key_pem.encode()  # type: ignore[method-assign]
+    with pytest.raises(UpstreamUnavailable):
+        world.inbox.resync("catalogue", FORGET["catalogue"], actor="operator")
+    after = (following(world).tracking, world.keys.pinned_key_id("catalogue"), world.pilots.last_position())
+    assert after == before

@@ -160,3 +160,31 @@ def test_a_witness_store_from_before_logs_were_named_adopts_the_first_named_log_
     assert witness.take("catalogue", service.digest(20)) == "accepted"
     assert witness.store.incarnations("catalogue") == [service.incarnation]
     assert [d["position"] for d in witness.store.digests("catalogue", service.incarnation)] == [10, 20]
+
+
+def test_a_forged_digest_of_an_invented_log_pins_nothing(tmp_path: Path) -> None:
+    service, impostor = Service(), Service()
+    witness = witness_of(service, tmp_path)
+    assert witness.take("catalogue", impostor.digest(10)).startswith("forged")
+    assert witness.store.pinned("catalogue", impostor.incarnation) is None
+    assert witness.store.incarnations("catalogue") == []
+
+
+def test_verify_judges_a_store_by_the_witnessed_history_of_the_log_it_holds(tmp_path: Path) -> None:
+    import json
+
+    from reform.audit import against_witness
+
+    service = Service()
+    witness = witness_of(service, tmp_path)
+    assert witness.take("catalogue", service.digest(10)) == "accepted"
+
+    def store_of(incarnation: str) -> list[Any]:
+        state = json.dumps({"service": "catalogue", "incarnation": incarnation}).encode()
+        return [(1, uuid.uuid4(), 1, "shared.persistence.eventlog:LogIdentity.Created", state)]
+
+    key = service.signer.public_key
+    invented = against_witness(witness.store, "catalogue", store_of(str(uuid.uuid4())), key)
+    assert invented is not None and "holds no digest of this store's log" in invented.problem
+    cut = against_witness(witness.store, "catalogue", store_of(service.incarnation), key)
+    assert cut is not None and "lacks the digest" in cut.problem
