@@ -126,7 +126,8 @@ class EventConsumer:
 
     @property
     def sources(self) -> set[str]:
-        return {source for source, _ in self.handlers}
+        """The producers it takes events of (never itself: a service does not consume its own log)."""
+        return {source for source, _ in self.handlers} - {self.consumer}
 
     def position(self, source: str) -> int:
         """How far this consumer went in the history of ``source`` it follows."""

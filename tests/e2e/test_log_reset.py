@@ -241,6 +241,7 @@ def test_a_producer_restored_from_an_older_copy_is_held_by_its_consumers_until_a
             health = wait_for(
                 lambda name=name: (h := stack[name].health())["status"] == "degraded" and h, timeout=60
             )
+            assert len(health["held"]) == 1, health["held"]
             [held] = health["held"]
             assert held["source"] == "catalogue" and held["following"] == held["observed"]
             assert "changed at position" in held["reason"]
