@@ -3,7 +3,7 @@ and that nothing is stored when a request is refused."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,14 @@ import pytest
 import requests
 
 from tests.support.api import CatalogueClient
-from tests.support.processes import ServiceProcess, bearer
+from tests.support.processes import NO_DIGESTS_WHILE_TESTING, ServiceProcess, bearer, reform_service
+
+
+@pytest.fixture(scope="module")
+def catalogue(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[ServiceProcess]:
+    service = reform_service("catalogue", workdir, vhost, **NO_DIGESTS_WHILE_TESTING).start()
+    yield service
+    service.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,14 @@ import pytest
 import requests
 
 from tests.support.conference_api import CHIEF, MEMBERS, ConferenceClient
-from tests.support.processes import ServiceProcess, Tap, bearer, reform_service, wait_for
+from tests.support.processes import (
+    NO_DIGESTS_WHILE_TESTING,
+    ServiceProcess,
+    Tap,
+    bearer,
+    reform_service,
+    wait_for,
+)
 
 
 def set_clock(workdir: Path, moment: str) -> None:
@@ -30,7 +37,12 @@ def tap(amqp_uri: str) -> Iterator[Tap]:
 def conference(workdir: Path, vhost: str, tokens: dict[str, str], tap: Tap) -> Iterator[ServiceProcess]:
     set_clock(workdir, "2019-12-31T10:00:00+08:00")
     service = reform_service(
-        "conference", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2"
+        "conference",
+        workdir,
+        vhost,
+        CLOCK_FILE=str(workdir / "clock"),
+        TIMER_SECONDS="0.2",
+        **NO_DIGESTS_WHILE_TESTING,
     ).start()
     yield service
     service.stop()

@@ -16,7 +16,14 @@ from kombu import Connection, Exchange, Producer
 from tests.support.api import CatalogueClient
 from tests.support.feed_server import serving
 from tests.support.keys import public_key_env
-from tests.support.processes import ServiceProcess, Tap, bearer, reform_service, wait_for
+from tests.support.processes import (
+    NO_DIGESTS_WHILE_TESTING,
+    ServiceProcess,
+    Tap,
+    bearer,
+    reform_service,
+    wait_for,
+)
 from tests.support.world import UNIT, World
 
 
@@ -65,7 +72,14 @@ def pilots(
     keys = public_key_env(workdir, catalogue=world.catalogue, conference=world.conference)
     with serving(world.upstream, "catalogue", "conference") as feeds:
         service = reform_service(
-            "pilots", workdir, vhost, CLOCK_FILE=str(workdir / "clock"), TIMER_SECONDS="0.2", **keys, **feeds
+            "pilots",
+            workdir,
+            vhost,
+            CLOCK_FILE=str(workdir / "clock"),
+            TIMER_SECONDS="0.2",
+            **keys,
+            **feeds,
+            **NO_DIGESTS_WHILE_TESTING,
         ).start()
         yield service
         service.stop()
