@@ -24,8 +24,8 @@ import requests
 from kombu import Connection
 
 from shared.messaging.parking import list_parked
-from tests.e2e.test_reform_up import Up, children_of
 from tests.support.api import CatalogueClient
+from tests.support.platform import Up, children_of
 from tests.support.processes import (
     REPO,
     ServiceProcess,
