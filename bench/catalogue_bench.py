@@ -135,6 +135,57 @@ def bench_http(amqp_uri: str, workdir: Path, vhost: str, n: int) -> dict[str, fl
     }
 
 
+def bench_slow_clients(workdir: Path, vhost: str, slow: int = 50, n: int = 200) -> dict[str, float]:
+    """/health and write latency, idle and with ``slow`` clients each holding a request whose
+    body never comes (the same process, one after the other)."""
+    import socket
+
+    tokens = write_tokens(workdir / "tokens.json")
+    service = reform_service("catalogue", workdir, vhost, HTTP_BODY_SECONDS="300").start()
+    session = requests.Session()
+    session.headers.update(bearer(tokens["editor"]))
+    body = {"title": "Bench", "jurisdiction": "J", "level": "prefecture", "issuer": "I", "fiscal_year": 2019}
+
+    def measure() -> tuple[list[float], list[float]]:
+        health, writes = [], []
+        for _ in range(n):
+            started = time.perf_counter()
+            session.get(f"{service.url}/health", timeout=10).raise_for_status()
+            health.append((time.perf_counter() - started) * 1000)
+        for _ in range(n // 4):
+            started = time.perf_counter()
+            session.post(f"{service.url}/catalogues", json=body, timeout=10).raise_for_status()
+            writes.append((time.perf_counter() - started) * 1000)
+        return health, writes
+
+    idle_health, idle_writes = measure()
+    held = []
+    for _ in range(slow):
+        client = socket.create_connection(("127.0.0.1", service.port), timeout=5)
+        client.sendall(
+            (
+                f"POST /catalogues HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {tokens['editor']}\r\n"
+                "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"
+            ).encode()
+        )
+        held.append(client)
+    try:
+        slow_health, slow_writes = measure()
+    finally:
+        for client in held:
+            client.close()
+        service.stop()
+    return {
+        "slow": slow,
+        "health_p50_idle": statistics.median(idle_health),
+        "health_p99_idle": pct(idle_health, 99),
+        "health_p50_slow": statistics.median(slow_health),
+        "health_p99_slow": pct(slow_health, 99),
+        "write_p50_idle": statistics.median(idle_writes),
+        "write_p50_slow": statistics.median(slow_writes),
+    }
+
+
 def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict[str, float]:
     app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(workdir)}).persistence_env)
     app.ensure_national_negative_list()
@@ -290,12 +341,14 @@ def main() -> int:
             tempfile.TemporaryDirectory() as a,
             tempfile.TemporaryDirectory() as b,
             tempfile.TemporaryDirectory() as c,
+            tempfile.TemporaryDirectory() as d,
         ):
             http = bench_http(amqp_uri, Path(a), vhost, args.writes)
             startup = bench_startup(amqp_uri, Path(b), vhost, args.log_events)
             raw_save = bench_raw_save(Path(c), args.writes)
             raw_pub = bench_raw_publish(amqp_uri, args.writes)
             signing = bench_signing(args.writes)
+            slow = bench_slow_clients(Path(d), vhost)
     finally:
         delete_vhost(vhost)
     print("catalogue benchmark (one client, sequential requests, SQLite log, local RabbitMQ)")
@@ -326,6 +379,15 @@ def main() -> int:
         f"  envelopes taken in, verified   {signing['take_verified_per_s']:10.0f} /s"
         "   (signature, log incarnation and chain hash checked)   unverified "
         f"{signing['take_unverified_per_s']:.0f} /s (same run)"
+    )
+    print(
+        f"  /health with {slow['slow']:.0f} slow bodies     p50 {slow['health_p50_slow']:.1f} ms  p99 "
+        f"{slow['health_p99_slow']:.1f} ms   idle p50 {slow['health_p50_idle']:.1f} ms  p99 "
+        f"{slow['health_p99_idle']:.1f} ms (same run)"
+    )
+    print(
+        f"  a write with {slow['slow']:.0f} slow bodies     p50 {slow['write_p50_slow']:.1f} ms"
+        f"   idle p50 {slow['write_p50_idle']:.1f} ms (same run)"
     )
     return 0
 

@@ -44,7 +44,12 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
     except ValueError as exc:
         return _fail(f"{service}: bad configuration: {exc}")
     private_data_dir(settings.data_dir)
-    configure_limits(settings.http_max_body_bytes)
+    configure_limits(
+        settings.http_max_body_bytes,
+        settings.http_socket_seconds,
+        settings.http_body_seconds,
+        settings.http_max_workers,
+    )
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
     except BrokerUnavailable as exc:

@@ -56,6 +56,9 @@ class Settings:
     tokens_file: Path
     relay_enabled: bool = True
     http_max_body_bytes: int = 1024 * 1024  # a longer request body answers 413 unread
+    http_socket_seconds: float = 30.0  # an HTTP connection silent this long is closed
+    http_body_seconds: float = 30.0  # a request body must arrive within this (else 408)
+    http_max_workers: int = 6  # HTTP requests in workers at once (of MAX_WORKERS, 10)
     # Running as its own broker user (the deploy step made one per service): declare only its
     # own exchange and queues, and check that each producer's messages carry that producer's user.
     broker_users: bool = False
@@ -83,16 +86,8 @@ def _truthy(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "y", "on")
 
 
-def settings_from_env(
-    service: str, environ: dict[str, str] | None = None, registry: Registry = REGISTRY
-) -> Settings:
-    """Build the settings of ``service`` from environment variables.
-
-    Persistence follows eventsourcing's own variables: SQLite under DATA_DIR by
-    default, PostgreSQL when ``PERSISTENCE_MODULE=eventsourcing.postgres``.
-    """
-    env = dict(os.environ if environ is None else environ)
-    data_dir = Path(env.get("DATA_DIR", "var")).resolve()
+def _persistence(service: str, env: dict[str, str], data_dir: Path) -> dict[str, str]:
+    """eventsourcing's settings of the service's store, always with the audit chain's recorder."""
     module = env.get("PERSISTENCE_MODULE", "eventsourcing.sqlite")
     persistence: dict[str, str] = {"PERSISTENCE_MODULE": module}
     if module == "eventsourcing.sqlite":
@@ -111,8 +106,22 @@ def settings_from_env(
         persistence.setdefault("POSTGRES_PORT", "5432")
         persistence.setdefault("POSTGRES_PASSWORD", "")
         persistence["PROCESS_RECORDER_TOPIC"] = "shared.persistence.audit:AuditedPostgresProcessRecorder"
-    elif module != "eventsourcing.popo":
-        raise ValueError(f"unsupported PERSISTENCE_MODULE {module!r}")
+    else:  # a store without the audit chain could not publish (envelopes carry its hashes)
+        raise ValueError(f"unsupported PERSISTENCE_MODULE {module!r} (eventsourcing.sqlite or .postgres)")
+    return persistence
+
+
+def settings_from_env(
+    service: str, environ: dict[str, str] | None = None, registry: Registry = REGISTRY
+) -> Settings:
+    """Build the settings of ``service`` from environment variables.
+
+    Persistence follows eventsourcing's own variables: SQLite under DATA_DIR by
+    default, PostgreSQL when ``PERSISTENCE_MODULE=eventsourcing.postgres``.
+    """
+    env = dict(os.environ if environ is None else environ)
+    data_dir = Path(env.get("DATA_DIR", "var")).resolve()
+    persistence = _persistence(service, env, data_dir)
     feeds = {spec.name: env[f"{spec.env_prefix}_URL"] for spec in registry if f"{spec.env_prefix}_URL" in env}
     return Settings(
         service=service,
@@ -123,6 +132,9 @@ def settings_from_env(
         tokens_file=Path(env.get("TOKENS_FILE", str(data_dir / "tokens.json"))).resolve(),
         relay_enabled=_truthy(env.get("RELAY_ENABLED", "1")),
         http_max_body_bytes=int(env.get("HTTP_MAX_BODY_BYTES", str(1024 * 1024))),
+        http_socket_seconds=float(env.get("HTTP_SOCKET_TIMEOUT", "30")),
+        http_body_seconds=float(env.get("HTTP_BODY_SECONDS", "30")),
+        http_max_workers=int(env.get("HTTP_MAX_WORKERS", "6")),
         broker_users=_truthy(env.get("BROKER_USERS", "0")),
         relay_poll_seconds=float(env.get("RELAY_POLL_SECONDS", "1.0")),
         relay_batch=int(env.get("RELAY_BATCH", "500")),

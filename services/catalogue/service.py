@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.web.handlers import http
-
 from services.catalogue import integration
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import (
@@ -44,6 +42,7 @@ from shared.web.http import (
     parse_uuid,
 )
 from shared.web.schemas import AsOfQuery
+from shared.web.server import http
 from shared.web.service import EventSourcedService
 
 PRIVATE_STATUSES = {DRAFT, IN_CONSULTATION}

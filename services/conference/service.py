@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 
 from services.conference import integration
 from services.conference.application import ConferenceApplication
@@ -59,6 +58,7 @@ from shared.runtime import ApplicationProvider, Tokens, periodic
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, call_use_case, endpoint, parse_uuid
 from shared.web.schemas import AsOfQuery
+from shared.web.server import http
 from shared.web.service import EventSourcedService
 
 

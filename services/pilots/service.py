@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.web.handlers import http
-
 from services.pilots import commands, integration
 from services.pilots.application import MatterNotFound, PilotsApplication
 from services.pilots.domain import UnitNotFound
@@ -37,6 +35,7 @@ from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, cons
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, endpoint, parse_uuid
 from shared.web.schemas import AsOfQuery
+from shared.web.server import http
 from shared.web.service import EventSourcedService
 
 INBOX_HANDLERS = {
@@ -45,7 +44,6 @@ INBOX_HANDLERS = {
     ("catalogue", "CatalogueSuperseded"): lambda app, envelope: app.on_catalogue_superseded(envelope),
     ("catalogue", "CatalogueRevoked"): lambda app, envelope: app.on_catalogue_revoked(envelope),
 }
-
 
 
 def _forget(source: str) -> Forget:

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from services.reporting import integration
@@ -20,6 +19,7 @@ from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, cons
 from shared.web.auth import Caller
 from shared.web.exports import csv_text
 from shared.web.http import PUBLIC, NotFoundError, endpoint
+from shared.web.server import http
 from shared.web.service import EventSourcedService
 
 STATIC = Path(__file__).with_name("static")

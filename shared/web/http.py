@@ -53,10 +53,21 @@ class Limits:
 
     max_body_bytes = 1024 * 1024
     max_depth = 32
+    socket_seconds = 30.0  # a connection silent this long is closed (headers or body)
+    body_seconds = 30.0  # the whole body must arrive within this
+    http_workers = 6  # requests in workers at once; the rest of the worker pool is RPC's and the inbox's
 
 
-def configure_limits(max_body_bytes: int) -> None:
+def configure_limits(
+    max_body_bytes: int,
+    socket_seconds: float = Limits.socket_seconds,
+    body_seconds: float = Limits.body_seconds,
+    http_workers: int = Limits.http_workers,
+) -> None:
     Limits.max_body_bytes = max_body_bytes
+    Limits.socket_seconds = socket_seconds
+    Limits.body_seconds = body_seconds
+    Limits.http_workers = http_workers
 
 
 class UnsupportedMediaType(Exception):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request
 
 from shared.messaging.feed import read_feed
@@ -26,6 +25,7 @@ from shared.web.http import (
     operations,
 )
 from shared.web.schemas import FeedQuery, RpcTokenRequest
+from shared.web.server import http
 
 
 class EventSourcedService:

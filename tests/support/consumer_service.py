@@ -13,12 +13,12 @@ from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, Tokens, consume_events
+from shared.web.server import http
 
 TALLY_ID = uuid5(NAMESPACE_URL, "reform:test:tally")
 

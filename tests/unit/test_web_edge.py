@@ -12,7 +12,6 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 from marshmallow import ValidationError, fields, validate
 from nameko.testing.services import worker_factory
-from nameko.web.handlers import http
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Response
 
@@ -33,6 +32,7 @@ from shared.web.http import (
     parse_uuid,
 )
 from shared.web.schemas import FeedQuery, Request
+from shared.web.server import http
 from shared.web.service import EventSourcedService
 from tests.support.kit_doubles import Note, NotesApplication, notes_app
 

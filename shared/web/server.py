@@ -1,0 +1,83 @@
+"""The HTTP entrypoint every service uses: nameko's, with the request body read in the connection's
+own green thread before a worker is taken (within the size limit and a deadline), sockets that
+time out, and a bound on the workers HTTP may hold at once. Slow or many HTTP clients so cost green
+threads, never the workers RPC and event consumption run on."""
+
+from __future__ import annotations
+
+from logging import getLogger
+from typing import Any
+
+import eventlet
+from eventlet import wsgi
+from eventlet.semaphore import Semaphore
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import HttpOnlyProtocol, WebServer
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request, Response
+
+from shared.web.http import Limits, error_body, json_response
+
+BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+
+
+class BoundedWebServer(WebServer):
+    """nameko's web server with a socket timeout and a count of the workers HTTP holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.http_workers: Semaphore | None = None
+
+    def get_wsgi_server(
+        self, sock: Any, wsgi_app: Any, protocol: Any = HttpOnlyProtocol, debug: bool = False
+    ) -> Any:
+        self.http_workers = Semaphore(Limits.http_workers)
+        return wsgi.Server(
+            sock,
+            sock.getsockname(),
+            wsgi_app,
+            protocol=protocol,
+            debug=debug,
+            log=getLogger("nameko.web.server"),
+            socket_timeout=Limits.socket_seconds,  # a client silent this long is dropped
+        )
+
+
+class BoundedHttpRequestHandler(HttpRequestHandler):
+    server = BoundedWebServer()
+
+    def handle_request(self, request: Request) -> Response:
+        request.shallow = False  # nameko's own handler lifts it too, later: the body is read here
+        refused = read_body(request)
+        if refused is not None:
+            return refused
+        workers = self.server.http_workers
+        if workers is None:  # not started through get_wsgi_server (a test's own server)
+            unbounded: Response = super().handle_request(request)
+            return unbounded
+        with workers:  # at most Limits.http_workers requests in workers at once; the rest wait here
+            response: Response = super().handle_request(request)
+            return response
+
+
+def read_body(request: Request) -> Response | None:
+    """Read the whole body now (kept for the endpoint), or the answer refusing it: 413 past the
+    size limit (unread when its length says so), 408 when it does not arrive in time."""
+    request.max_content_length = Limits.max_body_bytes  # werkzeug refuses a longer body unread
+    if request.method in BODYLESS and not request.content_length:
+        return None
+    try:
+        with eventlet.Timeout(Limits.body_seconds):
+            request.get_data(cache=True)
+    except eventlet.Timeout:
+        return json_response(
+            408, error_body("request_timeout", f"the body did not arrive within {Limits.body_seconds:g} s")
+        )
+    except RequestEntityTooLarge:
+        return json_response(
+            413, error_body("payload_too_large", f"the body is over {Limits.max_body_bytes} bytes")
+        )
+    return None
+
+
+http = BoundedHttpRequestHandler.decorator
