@@ -71,6 +71,9 @@ class Settings:
     clock_file: Path | None = None
     timezone: str = "Asia/Shanghai"
     timer_seconds: float = 60.0
+    max_event_bytes: int = 4 * 1024 * 1024  # an event heavier than this is refused (413), never stored
+    feed_page_bytes: int = 4 * 1024 * 1024  # a feed page stops at this many bytes of envelopes
+    relay_batch_bytes: int = 8 * 1024 * 1024  # a relay batch too
     history_check_seconds: float = 30.0  # how often a consumer asks each feed whether its log changed
     audit_signing_key: Path | None = None
     audit_digest_events: int = 50
@@ -150,6 +153,9 @@ def settings_from_env(
         timezone=env.get("TIMEZONE", "Asia/Shanghai"),
         timer_seconds=float(env.get("TIMER_SECONDS", "60")),
         history_check_seconds=float(env.get("HISTORY_CHECK_SECONDS", "30")),
+        max_event_bytes=int(env.get("EVENT_MAX_BYTES", str(4 * 1024 * 1024))),
+        feed_page_bytes=int(env.get("FEED_PAGE_BYTES", str(4 * 1024 * 1024))),
+        relay_batch_bytes=int(env.get("RELAY_BATCH_BYTES", str(8 * 1024 * 1024))),
         audit_signing_key=Path(env["AUDIT_SIGNING_KEY"]).resolve() if env.get("AUDIT_SIGNING_KEY") else None,
         # Low enough that a scenario's logs are sealed within a minute of being written.
         audit_digest_events=int(env.get("AUDIT_DIGEST_EVENTS", "50")),

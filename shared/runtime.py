@@ -68,6 +68,8 @@ class ApplicationProvider(DependencyProvider):
             DigestSchedule(settings.audit_digest_events, settings.audit_digest_seconds),
         )
         app.notary = notary
+        app.max_event_bytes = settings.max_event_bytes
+        app.feed_page_bytes = settings.feed_page_bytes
         self.notary = notary
         app.integration_mapper = self.mapper
         if self.mapper is not None:
@@ -79,6 +81,7 @@ class ApplicationProvider(DependencyProvider):
                     settings.amqp_uri, own_only=service if settings.broker_users else None
                 ),
                 batch=settings.relay_batch,
+                batch_bytes=settings.relay_batch_bytes,
             )
             app.on_save(relay.wake)
             app.relay = relay

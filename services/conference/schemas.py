@@ -17,6 +17,7 @@ from shared.web.schemas import CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(min=1, max=4000)
+PEOPLE = 300  # invitees or attendees of one meeting: a joint conference's members and their deputies
 NUMBER = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9\-/\[\]〔〕()号第年.]{0,63}$", error="not a valid number")
 
 
@@ -66,7 +67,9 @@ class AgendaItemRequest(CommandRequest):
 
     proposing_unit = fields.String(required=True, validate=NAME)
     title = fields.String(required=True, validate=NAME)
-    materials = fields.List(fields.String(validate=NAME), load_default=list)
+    materials = fields.List(
+        fields.String(validate=NAME), load_default=list, validate=validate.Length(max=100)
+    )
 
 
 class ProposeMeetingRequest(CommandRequest):
@@ -80,7 +83,9 @@ class ProposeMeetingRequest(CommandRequest):
     agenda = fields.List(
         fields.Nested(AgendaItemRequest), required=True, validate=validate.Length(min=1, max=50)
     )
-    invitees = fields.List(fields.String(validate=NAME), load_default=list)
+    invitees = fields.List(
+        fields.String(validate=NAME), load_default=list, validate=validate.Length(max=PEOPLE)
+    )
     prepared_by = fields.UUID(load_default=None, allow_none=True)
 
 
@@ -94,7 +99,9 @@ class HoldMeetingRequest(CommandRequest):
     command = commands.HoldMeeting
 
     held_on = IsoDate(required=True)
-    attendees = fields.List(fields.String(validate=NAME), required=True, validate=validate.Length(min=1))
+    attendees = fields.List(
+        fields.String(validate=NAME), required=True, validate=validate.Length(min=1, max=PEOPLE)
+    )
 
 
 class CancelRequest(CommandRequest):
@@ -109,7 +116,7 @@ class TaskSpec(CommandRequest):
     number = fields.String(required=True, validate=NUMBER)
     content = fields.String(required=True, validate=TEXT)
     lead_unit = fields.String(required=True, validate=NAME)
-    co_units = fields.List(fields.String(validate=NAME), load_default=list)
+    co_units = fields.List(fields.String(validate=NAME), load_default=list, validate=validate.Length(max=50))
     deadline = IsoDate(required=True)
 
 
@@ -120,7 +127,7 @@ class DecisionSpec(CommandRequest):
     kind = fields.String(required=True, validate=validate.OneOf(DECISION_KINDS))
     title = fields.String(required=True, validate=TEXT)
     subject = fields.String(load_default=None, allow_none=True, validate=NAME)
-    tasks = fields.List(fields.Nested(TaskSpec), load_default=list)
+    tasks = fields.List(fields.Nested(TaskSpec), load_default=list, validate=validate.Length(max=100))
 
 
 class IssueMinutesRequest(CommandRequest):

@@ -76,14 +76,18 @@ class MilestoneSpec(Request):
 
 class PhaseSpec(Request):
     name = fields.String(required=True, validate=NAME)
-    milestones = fields.List(fields.Nested(MilestoneSpec), load_default=list)
+    milestones = fields.List(
+        fields.Nested(MilestoneSpec), load_default=list, validate=validate.Length(max=50)
+    )
 
 
 class DraftPlanRequest(CommandRequest):
     command = commands.DraftPlan
 
-    targets = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
-    phases = fields.List(fields.Nested(PhaseSpec), required=True, validate=validate.Length(min=1))
+    targets = fields.List(
+        fields.String(validate=TEXT), required=True, validate=validate.Length(min=1, max=50)
+    )
+    phases = fields.List(fields.Nested(PhaseSpec), required=True, validate=validate.Length(min=1, max=20))
     funding_plan = fields.String(required=True, validate=TEXT)
     staffing_plan = fields.String(required=True, validate=TEXT)
     evaluation_plan = fields.String(required=True, validate=TEXT)

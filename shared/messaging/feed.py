@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -87,6 +88,25 @@ def envelopes_from(
     return out
 
 
+def weight(envelope: dict[str, Any]) -> int:
+    """What an envelope weighs as the JSON that travels."""
+    return len(json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def within_bytes(
+    envelopes: list[dict[str, Any]], budget: int, at_least_one: bool = True
+) -> list[dict[str, Any]]:
+    """The first envelopes that fit in ``budget`` bytes (the first one always, when asked: an event
+    is never heavier than EVENT_MAX_BYTES, so a page or batch always moves on)."""
+    kept: list[dict[str, Any]] = []
+    for envelope in envelopes:
+        budget -= weight(envelope)
+        if budget < 0 and (kept or not at_least_one):
+            break
+        kept.append(envelope)
+    return kept
+
+
 def read_feed(
     app: ServiceApplication, source: str, mapper: IntegrationMapper, after: int, limit: int
 ) -> dict[str, Any]:
@@ -103,12 +123,19 @@ def read_feed(
     events: list[dict[str, Any]] = []
     cursor = after
     last = app.last_position()
+    size = 0
     after_hash = app.chain_hashes(after, after).get(after) if after <= last else None
     while len(events) < limit and cursor < last:
         page = app.select_notifications_after(cursor, limit - len(events))
         if not page:
             break
-        events.extend(envelopes_from(app, source, mapper, page))
+        built = envelopes_from(app, source, mapper, page)
+        kept = within_bytes(built, app.feed_page_bytes - size, at_least_one=not events)
+        events.extend(kept)
+        size += sum(weight(e) for e in kept)
+        if len(kept) < len(built):  # the page is full in bytes: the reader asks again after the last one
+            cursor = kept[-1]["position"] if kept else cursor
+            break
         cursor = page[-1].id
     return app.notary.sign_page(
         {

@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from shared.messaging.broker import ConfirmingPublisher
-from shared.messaging.feed import IntegrationMapper, envelopes_from
+from shared.messaging.feed import IntegrationMapper, envelopes_from, within_bytes
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,14 @@ class Relay:
         mapper: IntegrationMapper,
         publisher: ConfirmingPublisher,
         batch: int = 500,
+        batch_bytes: int = 8 * 1024 * 1024,
     ) -> None:
         self.app = app
         self.source = source
         self.mapper = mapper
         self.publisher = publisher
         self.batch = batch
+        self.batch_bytes = batch_bytes
         self.exchange = f"{source}.events"
         self.tracking_name = relay_tracking_name(source)
         self.wake_event = threading.Event()
@@ -59,9 +61,12 @@ class Relay:
         notifications = self.app.select_notifications_after(after, self.batch)
         if not notifications:
             return 0
-        envelopes = envelopes_from(self.app, self.source, self.mapper, notifications)
+        built = envelopes_from(self.app, self.source, self.mapper, notifications)
+        envelopes = within_bytes(built, self.batch_bytes)
+        # A batch full in bytes ends at its last envelope; the rest goes in the next one.
+        published_to = envelopes[-1]["position"] if len(envelopes) < len(built) else notifications[-1].id
         self.publisher.publish_batch(self.exchange, [(e["event_type"], e) for e in envelopes])
-        self.app.process_recorder.insert_tracking(Tracking(self.tracking_name, notifications[-1].id))
+        self.app.process_recorder.insert_tracking(Tracking(self.tracking_name, published_to))
         return len(envelopes)
 
     def drain(self) -> int:

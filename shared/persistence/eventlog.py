@@ -120,6 +120,29 @@ class LogIdentity(Aggregate):
         self.incarnation = incarnation
 
 
+class EventTooLarge(Exception):
+    """An event larger than a message the broker takes: refused before anything is stored."""
+
+
+# What one event may weigh (its fields as JSON): an envelope must stay below the broker's
+# max_message_size (RabbitMQ 4: 16 MiB), and a feed page or relay batch holds at least one.
+DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024
+
+
+def check_sizes(objs: Any, limit: int) -> None:
+    """Refuse (``EventTooLarge``) when a pending event of ``objs`` weighs more than ``limit``."""
+    import json
+
+    for obj in objs:
+        for pending in getattr(obj, "pending_events", ()):
+            size = len(json.dumps(event_fields(pending), ensure_ascii=False, default=str).encode("utf-8"))
+            if size > limit:
+                raise EventTooLarge(
+                    f"{type(pending).__qualname__} would weigh {size} bytes, over the {limit} an event "
+                    "may (EVENT_MAX_BYTES): nothing was stored; split what it records"
+                )
+
+
 class ServiceApplication(Application[UUID]):
     """Base of every service's eventsourcing Application: the log, reads as of a moment and
     history. Its collaborators are given to it by the runtime and declared here.
@@ -140,6 +163,8 @@ class ServiceApplication(Application[UUID]):
     notary: Notarising | None  # signs digests of the audit chain, when the runtime gave one
     integration_mapper: IntegrationMapper | None  # the service's domain → integration event map
     identity: str  # the log's incarnation (LogIdentity)
+    max_event_bytes: int  # what one event may weigh (EventTooLarge past it)
+    feed_page_bytes: int  # where a feed page stops
 
     def __init__(
         self,
@@ -157,6 +182,8 @@ class ServiceApplication(Application[UUID]):
         self.relay = None
         self.notary = None
         self.integration_mapper = None
+        self.max_event_bytes = DEFAULT_MAX_EVENT_BYTES  # set from EVENT_MAX_BYTES by the runtime
+        self.feed_page_bytes = DEFAULT_MAX_EVENT_BYTES  # a feed page stops at this (FEED_PAGE_BYTES)
         self.identity = self._establish_identity()
 
     def _establish_identity(self) -> str:
@@ -213,6 +240,7 @@ class ServiceApplication(Application[UUID]):
         self._save_listeners.append(listener)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        check_sizes(objs, self.max_event_bytes)
         recordings = super().save(*objs, **kwargs)
         self._saved(recordings)
         return recordings
@@ -229,6 +257,7 @@ class ServiceApplication(Application[UUID]):
         recorder itself), so this puts the events through the public event store; with
         fast-forwarding repositories (the default) nothing else of ``save`` applies here.
         """
+        check_sizes(aggregates, self.max_event_bytes)
         processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         processing_event.collect_events(*aggregates)
         recordings = self.events.put(processing_event.events, tracking=tracking)

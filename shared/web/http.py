@@ -18,6 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from shared.domain import DomainRuleViolation, NotFound
+from shared.persistence.eventlog import EventTooLarge
 from shared.web import rpc_tokens
 from shared.web.auth import Caller, Forbidden, Unauthenticated
 from shared.web.fields import Money
@@ -77,6 +78,7 @@ class UnsupportedMediaType(Exception):
 # (exception class, status, error code or None for "use the class name")
 BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
     (RequestEntityTooLarge, 413, "payload_too_large"),
+    (EventTooLarge, 413, "event_too_large"),
     (UnsupportedMediaType, 415, "unsupported_media_type"),
     (ValidationError, 422, "validation_failed"),
     (Unauthenticated, 401, "unauthenticated"),

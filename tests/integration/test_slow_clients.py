@@ -70,19 +70,3 @@ def test_fifty_slow_bodies_starve_neither_health_nor_writes_nor_event_consumptio
     finally:
         for client in held:
             client.close()
-
-
-def test_a_body_that_does_not_arrive_in_time_answers_408(
-    workdir: Path, vhost: str, tokens: dict[str, str]
-) -> None:
-    (workdir / "impatient").mkdir(exist_ok=True)
-    service = reform_service("catalogue", workdir / "impatient", vhost, HTTP_BODY_SECONDS="1").start()
-    try:
-        [client] = hold(service, "/catalogues", tokens["editor"], count=1)
-        client.settimeout(10)
-        answer = client.recv(4096).decode()
-        assert answer.startswith("HTTP/1.1 408"), answer
-        assert "request_timeout" in answer
-        client.close()
-    finally:
-        service.stop()
