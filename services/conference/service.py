@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from services.conference import integration
 from services.conference.application import ConferenceApplication
 from services.conference.commands import (
@@ -58,7 +56,7 @@ from shared.runtime import ApplicationProvider, Tokens, periodic
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, call_use_case, endpoint, parse_uuid
 from shared.web.schemas import AsOfQuery
-from shared.web.server import http
+from shared.web.server import http, rpc
 from shared.web.service import EventSourcedService
 
 

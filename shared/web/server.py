@@ -11,12 +11,13 @@ from typing import Any
 import eventlet
 from eventlet import wsgi
 from eventlet.semaphore import Semaphore
+from nameko.rpc import rpc as nameko_rpc
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from shared.web.http import Limits, error_body, json_response
+from shared.web.http import BASE_ERROR_TABLE, Limits, error_body, json_response
 
 BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
@@ -81,3 +82,13 @@ def read_body(request: Request) -> Response | None:
 
 
 http = BoundedHttpRequestHandler.decorator
+
+
+# What a caller's request can be refused for: logged as one warning line, never a traceback.
+REFUSALS = tuple(cls for cls, _, _ in BASE_ERROR_TABLE)
+
+
+def rpc(fn: Any) -> Any:
+    """nameko's RPC entrypoint, with a caller's refused request (bad token, bad data, a rule)
+    counted as expected: a warning in the log, not an error with a traceback."""
+    return nameko_rpc(expected_exceptions=REFUSALS)(fn)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
 from werkzeug.wrappers import Request
 
 from shared.messaging.feed import read_feed
@@ -25,7 +24,7 @@ from shared.web.http import (
     operations,
 )
 from shared.web.schemas import FeedQuery, RpcTokenRequest
-from shared.web.server import http
+from shared.web.server import http, rpc
 
 
 class EventSourcedService:
