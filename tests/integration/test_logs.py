@@ -4,7 +4,6 @@ no token in any line, and a refused call is one warning line, not a traceback.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -47,7 +46,7 @@ def test_no_token_reaches_the_log_and_a_refused_call_is_a_warning_line(
                 routing_key="catalogue.call",
                 content_type="application/json",
             )
-        wait_for(lambda: "decode" in service.log().lower() or "error" in service.log().lower(), timeout=10)
+        wait_for(lambda: "decode message body" in service.log_path.read_text(errors="replace"), timeout=20)
     finally:
         service.stop()
     log = service.log_path.read_text(errors="replace")
@@ -56,4 +55,4 @@ def test_no_token_reaches_the_log_and_a_refused_call_is_a_warning_line(
     refused = [line for line in log.splitlines() if "(expected) error handling worker" in line]
     assert refused and all(" WARNING " in line for line in refused)
     assert "Traceback" not in log
-    assert json.dumps("rpc1.<redacted>")[1:-1] in log or "<redacted>" in log
+    assert "Can't decode message body" in log and "rpc1.<redacted>" in log  # said, without the token
