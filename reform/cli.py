@@ -95,6 +95,20 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return audit_cli.replay(args.service, args.as_of, args.aggregate_opt or args.aggregate)
 
 
+def _cmd_db(args: argparse.Namespace) -> int:
+    import os
+
+    from reform.database import provision_all
+
+    services = REGISTRY.names() if args.all else args.service
+    if not services:
+        raise SystemExit("reform db provision: name the services or pass --all")
+    unknown = [s for s in services if s not in REGISTRY.names()]
+    if unknown:
+        raise SystemExit(f"reform db provision: no service {', '.join(unknown)} in the registry")
+    return provision_all(services, os.environ)
+
+
 def _cmd_broker(args: argparse.Namespace) -> int:
     from reform.broker_cli import write_definitions
 
@@ -156,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
     resync.add_argument("--source", required=True, choices=REGISTRY.names())
     resync.add_argument("--data-dir", help="the consumer's DATA_DIR (default: the configured one)")
     resync.set_defaults(func=_cmd_resync)
+
+    db = sub.add_parser(
+        "db", help="as the database owner: each service's schema and its own append-only role (PostgreSQL)"
+    )
+    db.add_argument("action", choices=["provision"])
+    db.add_argument("service", nargs="*", help=f"of {', '.join(REGISTRY.names())}")
+    db.add_argument("--all", action="store_true", help="every service of the registry")
+    db.set_defaults(func=_cmd_db)
 
     _add_audit_parser(sub)
     _add_token_parser(sub)

@@ -102,6 +102,8 @@ def _persistence(service: str, env: dict[str, str], data_dir: Path) -> dict[str,
         for key, value in env.items():
             if key.startswith("POSTGRES_"):
                 persistence[key] = value
+        if env.get("CREATE_TABLE"):  # "false" for a service on its own role (`reform db provision`)
+            persistence["CREATE_TABLE"] = env["CREATE_TABLE"]
         persistence.setdefault("POSTGRES_SCHEMA", service)
         missing = [k for k in ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_USER") if k not in persistence]
         if missing:

@@ -75,7 +75,11 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     from psycopg import sql
 
     with postgres_connection(env, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(env["POSTGRES_SCHEMA"])))
+        found = conn.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (env["POSTGRES_SCHEMA"],)
+        ).fetchone()
+        if found is None:  # a service's own role may not create schemas: its owner made it already
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(env["POSTGRES_SCHEMA"])))
 
 
 class Relaying(Protocol):

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 SCHEMA_FILE = ROOT / "tests" / "data" / "compose-spec.json"
 INFRASTRUCTURE = ("rabbitmq", "postgres")
-TOOLS = ("witness",)  # the auditor's witness runs beside the services, not as one of them
+TOOLS = ("witness", "db-provision")  # beside the services, not one of them (a witness, a one-shot)
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +114,8 @@ def test_each_application_service_waits_for_healthy_rabbitmq_and_postgres(
 
 def test_every_service_has_a_healthcheck(compose: dict[str, Any]) -> None:
     for name, svc in compose["services"].items():
+        if svc.get("restart") == "no":  # a one-shot step: the services wait for it to complete
+            continue
         healthcheck = svc.get("healthcheck")
         assert healthcheck and healthcheck.get("test"), name
         assert not healthcheck.get("disable", False), name
@@ -181,3 +183,42 @@ def test_the_broker_loads_the_users_grants_and_topology_at_boot(compose: dict[st
     rabbitmq = compose["services"]["rabbitmq"]
     assert "./secrets/rabbitmq-definitions.json:/etc/rabbitmq/definitions.json:ro" in rabbitmq["volumes"]
     assert "load_definitions" in rabbitmq["environment"]["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"]
+
+
+def interpolated_secret(value: Any) -> bool:
+    """``${NAME:?message}``: taken from .env, and docker compose stops saying so when it is missing."""
+    import re
+
+    return isinstance(value, str) and re.fullmatch(r"\$\{[A-Z_]+:\?[^}]+\}", value) is not None
+
+
+def test_no_password_has_a_default_each_comes_from_the_operators_env_or_compose_stops(
+    compose: dict[str, Any],
+) -> None:
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    assert "guest" not in text
+    for name, service in compose["services"].items():
+        for key, value in (service.get("environment") or {}).items():
+            if "PASSWORD" in key or key == "RABBITMQ_DEFAULT_PASS":
+                assert interpolated_secret(value), (name, key, value)
+
+
+def test_nothing_is_published_beyond_the_hosts_loopback(compose: dict[str, Any]) -> None:
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), (name, port)
+
+
+@pytest.mark.parametrize("service", REGISTRY.names())
+def test_each_service_uses_its_own_database_role_made_by_the_provisioning_step(
+    compose: dict[str, Any], service: str
+) -> None:
+    environment = compose["services"][service]["environment"]
+    assert environment["POSTGRES_USER"] == f"reform_{service}"
+    assert environment["CREATE_TABLE"] == "false"
+    assert compose["services"][service]["depends_on"]["db-provision"] == {
+        "condition": "service_completed_successfully"
+    }
+    provision = compose["services"]["db-provision"]
+    assert provision["command"] == ["reform", "db", "provision", "--all"]
+    assert f"{service.upper()}_DB_PASSWORD" in provision["environment"]
