@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kombu import Connection
-
-from shared.messaging.broker import declare_topology
+from shared.messaging.broker import connect, declare_topology
 from shared.messaging.permissions import WITNESS as WITNESS_USER
 from shared.messaging.permissions import Management, provision, uri_for, vhost_of
 from shared.registry import Registry
@@ -25,7 +23,7 @@ def deploy_broker(
     """The deploy step on the broker: with the admin credentials of ``AMQP_URI``, a user per
     service and for the witness (re-keyed on each start) and the whole topology; each process
     then runs as its own user. Without the management API every process shares ``AMQP_URI``."""
-    admin = Connection(amqp_uri)
+    admin = connect(amqp_uri)
     management = Management(
         os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672"),
         (str(admin.userid), str(admin.password)),
@@ -38,7 +36,7 @@ def deploy_broker(
         )
         return
     users = provision(management, vhost_of(amqp_uri), registry)
-    with Connection(amqp_uri) as conn:
+    with connect(amqp_uri) as conn:
         declare_topology(conn, registry.names(), registry)
     for name, (_, env) in plan.items():
         env.update(AMQP_URI=uri_for(amqp_uri, *users[name]), BROKER_USERS="1")

@@ -18,7 +18,7 @@ import requests
 import shared
 from reform.broker import declare_rpc_exchange_passively, deploy_broker, give_public_keys
 from shared.config import load_yaml_config, service_port, settings_from_env
-from shared.messaging.broker import BrokerUnavailable, check_broker
+from shared.messaging.broker import BrokerUnavailable, check_broker, tls_options
 from shared.registry import REGISTRY, Registry
 from shared.runtime import SETTINGS_KEY
 from shared.web.auth import add_token
@@ -61,6 +61,8 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         NAMEKO_CONFIG, dict(os.environ, SERVICE=service, HTTP_PORT=str(settings.http_port))
     )
     config[SETTINGS_KEY] = settings
+    if tls_options(settings.amqp_uri) is not None:  # nameko's own connections over TLS too
+        config["AMQP_SSL"] = tls_options(settings.amqp_uri)
     if "LOGGING" in config:
         logging.config.dictConfig(config["LOGGING"])
     runner = ServiceRunner(config)

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from kombu import Connection
 
-from shared.messaging.broker import inbox_queue
+from shared.messaging.broker import connect, inbox_queue
 from shared.messaging.permissions import broker_user, vhost_of
 from shared.messaging.trust import KeyUnavailable, Untrusted, plain_body, verify_signature
 from shared.persistence.audit_digest import key_id, load_public_key, public_pem, signature_valid
@@ -280,7 +279,7 @@ def run(
         message.ack()
 
     try:
-        with Connection(amqp_uri, heartbeat=0) as conn:
+        with connect(amqp_uri, heartbeat=0) as conn:
             # As its own broker user it may not declare the services' exchanges: the deploy did.
             declare = os.environ.get("BROKER_USERS", "0") != "1"
             queues = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,10 +68,26 @@ def parked_queue(consumer: str) -> Queue:
     )
 
 
+def tls_options(amqp_uri: str) -> dict[str, Any] | None:
+    """What an ``amqps://`` connection checks of the broker: its certificate, against the CA in
+    ``AMQP_CA_FILE`` (else the system's), and its host name. None for plain ``amqp://``."""
+    if not amqp_uri.startswith("amqps://"):
+        return None
+    from urllib.parse import urlparse
+
+    ca_file = os.environ.get("AMQP_CA_FILE")
+    return {"context": {"cafile": ca_file} if ca_file else {}, "server_hostname": urlparse(amqp_uri).hostname}
+
+
+def connect(amqp_uri: str, **options: Any) -> Connection:
+    """A kombu connection to the broker, over TLS when the URI says ``amqps://``."""
+    return Connection(amqp_uri, ssl=tls_options(amqp_uri) or False, **options)
+
+
 def check_broker(amqp_uri: str, timeout: float = 4.0) -> None:
     """Raise BrokerUnavailable with a clear message unless the broker answers in time."""
     try:
-        with Connection(amqp_uri, connect_timeout=timeout) as conn:
+        with connect(amqp_uri, connect_timeout=timeout) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
     except (TimeoutError, OSError, amqp.exceptions.AMQPError) as exc:
         raise BrokerUnavailable(f"RabbitMQ does not answer at {_redact(amqp_uri)}: {exc}") from exc
@@ -131,7 +148,7 @@ class ConfirmingPublisher:
 
     def _ensure(self) -> Any:
         if self._channel is None:
-            conn = Connection(self.amqp_uri, connect_timeout=5, heartbeat=0)
+            conn = connect(self.amqp_uri, connect_timeout=5, heartbeat=0)
             conn.connect()
             channel = conn.connection.channel()
             channel.confirm_select()

@@ -7,9 +7,8 @@ import logging
 from typing import Any
 
 import amqp
-from kombu import Connection
 
-from shared.messaging.broker import parked_queue, parking_exchange
+from shared.messaging.broker import connect, parked_queue, parking_exchange
 from shared.messaging.trust import plain_body
 
 log = logging.getLogger(__name__)
@@ -24,7 +23,7 @@ def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict
         if isinstance(body, bytes | bytearray)
         else json.dumps(body, ensure_ascii=False, default=str).encode()
     )
-    with Connection(amqp_uri, connect_timeout=5) as conn:
+    with connect(amqp_uri, connect_timeout=5) as conn:
         channel = conn.connection.channel()
         parked_queue(consumer)(conn.default_channel).declare()
         channel.basic_publish_confirm(
@@ -39,7 +38,7 @@ def publish_parked(amqp_uri: str | None, consumer: str, body: Any, headers: dict
 def list_parked(amqp_uri: str, consumer: str) -> list[dict[str, Any]]:
     """Read parked messages without taking them off the queue."""
     rows = []
-    with Connection(amqp_uri, connect_timeout=5) as conn:
+    with connect(amqp_uri, connect_timeout=5) as conn:
         channel = conn.connection.channel()
         parked_queue(consumer)(conn.default_channel).declare()
         while True:
@@ -55,7 +54,7 @@ def list_parked(amqp_uri: str, consumer: str) -> list[dict[str, Any]]:
 def replay_parked(amqp_uri: str, consumer: str) -> int:
     """Send every parked message back to the consumer's inbox; returns how many."""
     count = 0
-    with Connection(amqp_uri, connect_timeout=5) as conn:
+    with connect(amqp_uri, connect_timeout=5) as conn:
         channel = conn.connection.channel()
         parked_queue(consumer)(conn.default_channel).declare()
         while True:
