@@ -63,7 +63,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_rebuild(args: argparse.Namespace) -> int:
-    from reform.launcher import rebuild
+    from reform.rebuild import rebuild
 
     return rebuild(args.service, Path(args.data_dir) if args.data_dir else None, args.force)
 
@@ -150,6 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--token-file", help="admin token file (default: $DATA_DIR/admin-token)")
     demo.set_defaults(func=_cmd_demo)
 
+    _add_operator_parsers(sub)
+    _add_audit_parser(sub)
+    _add_token_parser(sub)
+    return parser
+
+
+def _add_operator_parsers(sub: Any) -> None:
+    """What an operator runs on a stopped or deployed platform: rebuild, resync, db, broker."""
     rebuild = sub.add_parser(
         "rebuild", help="rebuild a read side from nothing by replaying the producers' feeds"
     )
@@ -178,9 +186,6 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("service", nargs="*", help=f"of {', '.join(REGISTRY.names())}")
     db.add_argument("--all", action="store_true", help="every service of the registry")
     db.set_defaults(func=_cmd_db)
-
-    _add_audit_parser(sub)
-    _add_token_parser(sub)
     broker = sub.add_parser(
         "broker",
         help="write the broker's definitions (users, grants, topology) and each process's credentials",
@@ -189,7 +194,6 @@ def build_parser() -> argparse.ArgumentParser:
     broker.add_argument("--out", default="secrets", help="folder for the files (default: ./secrets)")
     broker.add_argument("--host", default="rabbitmq", help="the broker's host name as services see it")
     broker.set_defaults(func=_cmd_broker)
-    return parser
 
 
 def _add_audit_parser(sub: Any) -> None:

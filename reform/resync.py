@@ -9,7 +9,8 @@ from pathlib import Path
 
 import requests
 
-from reform.launcher import _fail, _read_token, _urls, rebuild
+from reform.launcher import _fail, _read_token, _urls
+from reform.rebuild import rebuild
 from shared.config import settings_from_env
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.trust import KeyRing

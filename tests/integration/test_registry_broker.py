@@ -9,7 +9,7 @@ import pytest
 import requests
 from kombu import Connection
 
-from reform.launcher import rebuild
+from reform.rebuild import rebuild
 from shared.messaging.broker import declare_topology
 from shared.messaging.following import Following
 from shared.registry import REGISTRY, Registry, ServiceSpec

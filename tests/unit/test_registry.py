@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reform.cli import build_parser
-from reform.launcher import process_plan, rebuild_sources
+from reform.launcher import process_plan
+from reform.rebuild import rebuild_sources
 from shared.config import service_port, settings_from_env
 from shared.contracts import PRODUCERS
 from shared.registry import REGISTRY, Registry, ServiceSpec
