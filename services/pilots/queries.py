@@ -20,6 +20,7 @@ from services.pilots.domain import (
     UnitNotFound,
     plan_id,
 )
+from shared.disclosure import announced
 from shared.domain import NotFound
 from shared.persistence.eventlog import ServiceApplication, to_plain
 
@@ -170,6 +171,31 @@ class PilotsQueries(ServiceApplication):
             and (status is None or r["status"] == status)
             and (needs_review is None or r["needs_review"] == needs_review)
         ]
+
+    def announced_contracts(self) -> list[dict[str, Any]]:
+        """Contracts whose announcement is recorded: what the disclosure rule makes public
+        (shared/disclosure.py), the same as reporting shows an anonymous reader."""
+        rows = []
+        for matter_id in self.ids_of(ServiceMatter.Identified):
+            matter = self._matter(matter_id)
+            if not announced(matter.contract):
+                continue
+            assert matter.contract is not None
+            unit = self._unit(UUID(str(matter.unit_id)))
+            rows.append(
+                {
+                    "matter_id": str(matter_id),
+                    "purchaser": unit.name,
+                    "service_matter": matter.item_name,
+                    "project": matter.name,
+                    "undertaker": matter.contract["undertaker"],
+                    "contract_amount": matter.contract["amount"],
+                    "year": matter.contract["fiscal_year"],
+                    "announcement_ref": matter.contract["announcement_ref"],
+                    "announced_on": matter.contract["announced_on"],
+                }
+            )
+        return sorted(rows, key=lambda r: (r["year"], r["purchaser"], r["project"]))
 
     def known_decisions(self) -> list[dict[str, Any]]:
         return [

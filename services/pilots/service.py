@@ -33,7 +33,7 @@ from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
 from shared.web.auth import Caller
-from shared.web.http import READ, WRITE, endpoint, parse_uuid
+from shared.web.http import PUBLIC, READ, WRITE, endpoint, parse_uuid
 from shared.web.schemas import AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
@@ -206,6 +206,11 @@ class PilotsService(EventSourcedService):
     )
     def identify_matter(self, caller: Caller, data: commands.IdentifyMatter) -> dict[str, Any]:
         return {"id": self.app.identify_matter(data, actor=caller.subject)["id"]}
+
+    @http("GET", "/contracts")
+    @endpoint(auth=PUBLIC, summary="Announced purchase contracts: public under the disclosure rule")
+    def announced_contracts(self, caller: Caller | None, data: dict[str, Any]) -> dict[str, Any]:
+        return {"contracts": self.app.announced_contracts()}
 
     @http("GET", "/matters")
     @endpoint(auth=READ, query=MatterListQuery, summary="Service matters by unit, status or review flag")

@@ -14,6 +14,7 @@ from services.reporting import integration
 from services.reporting.application import ReportingApplication
 from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
 from shared.contracts import PRODUCERS
+from shared.disclosure import public_indicators
 from shared.messaging.trust import Delivery
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
 from shared.web.auth import Caller
@@ -34,6 +35,14 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 DASHBOARD = Path(__file__).with_name("dashboard.html")
+
+
+def disclosed(figures: dict[str, Any], caller: Caller | None) -> dict[str, Any]:
+    """All of it for a reader with a token; for anyone else what the disclosure rule makes public."""
+    if caller is None:
+        return public_indicators(figures)
+    return {**figures, "disclosure": "full"}
+
 
 INBOX_HANDLERS = {
     (source, event_type): lambda app, envelope: app.record(envelope)
@@ -107,7 +116,7 @@ class ReportingService(EventSourcedService):
     @http("GET", "/indicators")
     @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="Every indicator, live or as of a past moment")
     def all_indicators(self, caller: Caller | None, data: dict) -> Any:
-        result = self.app.indicators(data["as_of"])
+        result = disclosed(self.app.indicators(data["as_of"]), caller)
         result["received"] = {s: self.inbox.consumer.position(s) for s in PRODUCERS}
         return to_csv("all", result) if data["format"] == "csv" else result
 
@@ -116,7 +125,7 @@ class ReportingService(EventSourcedService):
     def group_indicators(self, caller: Caller | None, data: dict, group: str) -> Any:
         if group not in GROUPS:
             raise NotFoundError(f"no indicator group {group!r}; groups: {', '.join(GROUPS)}")
-        result = self.app.indicators(data["as_of"])
+        result = disclosed(self.app.indicators(data["as_of"]), caller)
         if data["format"] == "csv":
             return to_csv(group, result[group])
         return {group: result[group], "as_of": result["as_of"]}
@@ -127,7 +136,8 @@ class ReportingService(EventSourcedService):
         as_of = None
         if data["as_of"] is not None:
             as_of = datetime.combine(date.fromisoformat(data["as_of"]), time(23, 59, 59), tzinfo=UTC)
-        figures = self.app.indicators(as_of)
+        # The page is public; its script sends a reader's token to /indicators for the rest.
+        figures = public_indicators(self.app.indicators(as_of))
         # Data in the page is JSON that no HTML parser can end early or read as markup.
         embedded = json.dumps(figures, ensure_ascii=False)
         for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):

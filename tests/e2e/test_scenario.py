@@ -87,8 +87,10 @@ def loaded(stack: dict[str, ServiceProcess], tokens: dict[str, str], workdir: Pa
     again = reform(["demo"], stack, token_file)
     reporting = stack["reporting"].url
 
-    def settled() -> dict[str, Any] | None:
-        figures = requests.get(f"{reporting}/indicators", timeout=10).json()
+    def settled() -> dict[str, Any] | None:  # every figure: read with a token
+        figures = requests.get(
+            f"{reporting}/indicators", headers=bearer(tokens["auditor"]), timeout=10
+        ).json()
         caught_up = all(figures["received"][s] >= positions(stack)[s] for s in first)
         overdue = figures["conference"]["overdue_by_lead_unit"]
         return figures if caught_up and overdue else None
@@ -233,7 +235,13 @@ def test_the_dashboard_shows_the_numbers_the_api_gives(
         assert text("headline-identified") == str(figures["headline"]["identified"])
         assert text("catalogue-items") == str(figures["catalogue"]["items_in_force"])
         assert text("purchases-amount") == figures["purchases"]["contract_amount"]
-        assert "XSBN-DB-2019-03" in text("overdue-list")
+        # anonymous: task numbers withheld (a count per lead unit), announced contracts shown
+        assert f"{RADIO}: 1 task(s)" in text("overdue-list") and "XSBN-DB-2019-03" not in text("overdue-list")
+        assert text("disclosure") == "public figures only" and CULTURE in text("ministry-table")
+        driver.find_element(By.ID, "reader-token").send_keys(loaded["auditor"])
+        driver.find_element(By.CSS_SELECTOR, "#reader button").click()
+        wait_for(lambda: "XSBN-DB-2019-03" in text("overdue-list"), timeout=10)  # with a token: all of it
+        assert text("disclosure").startswith("every figure") and text("reader-status") == "read with a token"
         funnel = text("funnel-table")
         assert CULTURE in funnel and RADIO in funnel
         assert driver.execute_script("return typeof Chart") == "function"  # the shipped chart library loaded
@@ -332,3 +340,20 @@ def test_an_auditor_reads_everything_and_changes_nothing(
     assert (
         requests.get(f"{target.url}/events", headers=bearer(loaded["auditor"]), timeout=10).status_code == 200
     )
+
+
+def test_an_anonymous_reader_gets_what_the_disclosure_rule_makes_public_the_same_at_the_source(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], tokens: dict[str, str]
+) -> None:
+    public = requests.get(f"{stack['reporting'].url}/indicators", timeout=10).json()
+    assert public["disclosure"] == "public"
+    assert "overdue_by_lead_unit" not in public["conference"]  # task numbers need a token
+    assert public["conference"]["overdue_count_by_lead_unit"] == {RADIO: 1}
+    assert all(row["announcement_ref"] and row["budget"] is None for row in public["ministry"])
+    contracts = requests.get(f"{stack['pilots'].url}/contracts", timeout=10).json()["contracts"]
+    at_source = {(c["matter_id"], c["undertaker"], c["contract_amount"]) for c in contracts}
+    assert at_source == {(r["matter_id"], r["undertaker"], r["contract_amount"]) for r in public["ministry"]}
+    for service, path in (("pilots", "/matters"), ("conference", "/tasks")):  # private at the source too
+        assert requests.get(f"{stack[service].url}{path}", timeout=10).status_code == 401
+    full = requests.get(f"{stack['reporting'].url}/indicators", headers=bearer(tokens["auditor"]), timeout=10)
+    assert full.json()["conference"]["overdue_by_lead_unit"] == {RADIO: ["XSBN-DB-2019-03"]}

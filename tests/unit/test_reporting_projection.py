@@ -239,6 +239,7 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
     assert (p["term_exceptions"], p["announced"], p["not_announced"]) == (1, 0, 1)
     [row] = figures["ministry"]
     assert row | {"matter_id": None} == {
+        "announcement_ref": None,
         "year": 2020,
         "category": "Public services",
         "project": "News translation",

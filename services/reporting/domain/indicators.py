@@ -161,6 +161,7 @@ def conference_indicators(conference: ConferenceState) -> dict[str, Any]:
         "tasks_by_lead_unit": {u: dict(sorted(c.items())) for u, c in sorted(tasks_by_lead.items())},
         "on_time_closure_rate": round(len(on_time) / len(closed), 4) if closed else None,
         "overdue_tasks": len(overdue),
+        "overdue_count_by_lead_unit": {unit: len(numbers) for unit, numbers in sorted(by_lead.items())},
         "overdue_by_lead_unit": dict(sorted(by_lead.items())),
         "extensions": sum(t["extensions"] for t in tasks.values()),
         "returns": sum(t["returns"] for t in tasks.values()),
@@ -187,6 +188,7 @@ def _ministry_row(
         "executed": line.get("executed"),
         "final_accounts": line.get("final_accounts"),
         "matter_id": matter_id,
+        "announcement_ref": contract.get("announcement_ref"),
     }
 
 

@@ -45,27 +45,52 @@ const t = FIGURES.conference;
 text("tasks-on-time", pct(t.on_time_closure_rate));
 text("tasks-extensions", t.extensions);
 text("tasks-returns", t.returns);
-const overdue = document.getElementById("overdue-list");
-const late = Object.entries(t.overdue_by_lead_unit);
-if (late.length) {
+// Task numbers need a token (shared/disclosure.py): an anonymous reader sees a count per lead unit.
+function renderOverdue(conference) {
+  const overdue = document.getElementById("overdue-list");
+  overdue.replaceChildren();
+  const numbers = conference.overdue_by_lead_unit;
+  const late = Object.entries(numbers || conference.overdue_count_by_lead_unit);
+  if (!late.length) { overdue.appendChild(el("p", "No overdue tasks.")); return; }
   overdue.appendChild(el("p", "Overdue:"));
   const list = document.createElement("ul");
-  for (const [unit, numbers] of late) list.appendChild(el("li", `${unit}: ${numbers.join(", ")}`, "overdue"));
+  for (const [unit, value] of late) {
+    list.appendChild(el("li", `${unit}: ${numbers ? value.join(", ") : value + " task(s)"}`, "overdue"));
+  }
   overdue.appendChild(list);
-} else {
-  overdue.appendChild(el("p", "No overdue tasks."));
 }
+renderOverdue(t);
 
 const b = FIGURES.purchases;
 text("purchases-contracts", b.contracts); text("purchases-amount", b.contract_amount); text("purchases-budgeted", b.budgeted_amount);
 text("purchases-executed", b.executed_amount); text("purchases-exceptions", b.term_exceptions);
 text("purchases-announced", b.announced); text("purchases-unannounced", b.not_announced);
-const ministry = document.getElementById("ministry-table");
-for (const r of FIGURES.ministry) {
-  const row = ministry.insertRow();
-  [r.year, r.category, r.project, r.purchaser, r.undertaker, r.service_matter].forEach(v => cell(row, v));
-  [r.budget, r.contract_amount, r.executed, r.final_accounts].forEach(v => cell(row, v, 1));
+// An anonymous reader sees announced contracts only; a reader with a token sees every row.
+function renderMinistry(rows, disclosure) {
+  const ministry = document.getElementById("ministry-table");
+  while (ministry.rows.length > 1) ministry.deleteRow(1);
+  for (const r of rows) {
+    const row = ministry.insertRow();
+    [r.year, r.category, r.project, r.purchaser, r.undertaker, r.service_matter].forEach(v => cell(row, v));
+    [r.budget, r.contract_amount, r.executed, r.final_accounts].forEach(v => cell(row, v, 1));
+  }
+  text("disclosure", disclosure === "full" ? "every figure (read with a token)" : "public figures only");
 }
+renderMinistry(FIGURES.ministry, FIGURES.disclosure);
+
+// A reader's token is sent to /indicators only, by this script, and kept nowhere.
+document.getElementById("reader").addEventListener("submit", async event => {
+  event.preventDefault();
+  const token = document.getElementById("reader-token").value.trim();
+  const day = params.get("as_of");
+  const query = day ? "?as_of=" + encodeURIComponent(day + "T23:59:59+00:00") : "";
+  const reply = await fetch("/indicators" + query, { headers: { Authorization: "Bearer " + token } });
+  if (!reply.ok) { text("reader-status", "not accepted (" + reply.status + ")"); return; }
+  const full = await reply.json();
+  renderOverdue(full.conference);
+  renderMinistry(full.ministry, full.disclosure);
+  text("reader-status", "read with a token");
+});
 
 if (window.Chart) {
   const levels = Object.keys(c.items_by_level);

@@ -1,0 +1,54 @@
+"""What the platform discloses to anyone, and what needs a token: one rule, applied the same where a
+fact is produced and where reporting shows it.
+
+Public (no token):
+- published catalogue versions (and superseded or revoked ones) and the negative list
+  (Order 102 Art. 10: the catalogue is published); drafts are not;
+- a purchase contract once it is announced (its announcement reference is recorded): purchaser,
+  service matter, undertaker, amount, year — what the announcement itself made public;
+- aggregate figures: counts, sums, shares and rates, by unit, type, category, year or lead unit.
+
+Needs a token (any reader's: an auditor's, an editor's, an admin's):
+- everything of the joint conference: meetings, decisions, tasks and their numbers;
+- individual service matters, plans, budget lines and execution, and a contract not announced;
+- draft catalogues.
+
+Catalogue and pilots enforce it on their own reads (pilots' public ``/contracts`` lists announced
+contracts only); reporting applies ``public_indicators`` to what an anonymous reader gets, on the
+dashboard and in every JSON or CSV answer."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+PUBLIC_CONTRACT_FIELDS = frozenset(
+    ("year", "category", "project", "purchaser", "undertaker", "service_matter")
+    + ("contract_amount", "announcement_ref", "matter_id")
+)
+
+
+def announced(contract: dict[str, Any] | None) -> bool:
+    return bool(contract and contract.get("announcement_ref"))
+
+
+def public_indicators(figures: dict[str, Any]) -> dict[str, Any]:
+    """The indicators an anonymous reader gets: aggregates, and announced contracts only."""
+    public = copy.deepcopy(figures)
+    conference = public.get("conference")
+    if isinstance(conference, dict):
+        conference.pop("overdue_by_lead_unit", None)  # task numbers: the count per lead unit stays
+    if isinstance(public.get("ministry"), list):
+        public["ministry"] = public_contract_rows(public["ministry"])
+    public["disclosure"] = "public"
+    return public
+
+
+def public_contract_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ministry rows of announced contracts, with what the announcement made public; budget lines
+    and their execution are a unit's own figures (they need a token)."""
+    return [
+        {key: (row.get(key) if key in PUBLIC_CONTRACT_FIELDS else None) for key in row}
+        for row in rows
+        if row.get("announcement_ref")
+    ]
