@@ -27,6 +27,17 @@ APPEND_ONLY = (
 )
 POSITIONS = "tracking"  # where each source's position moves forward (eventsourcing upserts it)
 
+FORWARD = """
+CREATE OR REPLACE FUNCTION {schema}.reform_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' OR NEW.notification_id < OLD.notification_id THEN
+    RAISE EXCEPTION 'positions only move forward: % of %.% is refused', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END $$
+"""
+
 GUARD = """
 CREATE OR REPLACE FUNCTION {schema}.reform_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -60,9 +71,30 @@ def provision(
     return role
 
 
+def scram_verifier(password: str, iterations: int = 4096) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL keeps for a password (RFC 5802/7677), made here so the
+    password itself never travels in a statement a server log could keep."""
+    import base64
+    import hashlib
+    import hmac
+    import os
+
+    salt = os.urandom(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode("ascii")
+
+    stored = b64(hashlib.sha256(client_key).digest())
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${stored}:{b64(server_key)}"
+
+
 def _role(conn: Any, role: str, password: str) -> None:
     exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
     verb = "ALTER" if exists else "CREATE"
+    password = scram_verifier(password)
     conn.execute(
         sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
     )
@@ -98,6 +130,15 @@ def _grants(conn: Any, schema: str, service: str, role: str) -> None:
     positions = sql.Identifier(schema, f"{service}_{POSITIONS}")
     conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(positions, r))
     conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(positions, r))
+    conn.execute(sql.SQL(FORWARD).format(schema=s))
+    forward = sql.Identifier(f"{service}_{POSITIONS}_forward_only")
+    conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(forward, positions))
+    conn.execute(
+        sql.SQL(
+            "CREATE TRIGGER {} BEFORE UPDATE OR DELETE ON {} FOR EACH ROW "
+            "EXECUTE FUNCTION {}.reform_forward_only()"
+        ).format(forward, positions, s)
+    )
 
 
 def service_env(service: str, role: str, password: str, owner_env: Mapping[str, str]) -> dict[str, str]:

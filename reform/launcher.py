@@ -48,6 +48,7 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         settings.http_socket_seconds,
         settings.http_body_seconds,
         settings.http_max_workers,
+        settings.http_connection_seconds,
     )
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
@@ -60,6 +61,11 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         NAMEKO_CONFIG, dict(os.environ, SERVICE=service, HTTP_PORT=str(settings.http_port))
     )
     config[SETTINGS_KEY] = settings
+    if settings.http_max_workers >= int(config.get("max_workers", 10)):
+        return _fail(
+            f"{service}: HTTP_MAX_WORKERS ({settings.http_max_workers}) must stay below MAX_WORKERS "
+            f"({config.get('max_workers', 10)}): the rest of the workers are RPC's and the inbox's"
+        )
     if tls_options(settings.amqp_uri) is not None:  # nameko's own connections over TLS too
         config["AMQP_SSL"] = tls_options(settings.amqp_uri)
     if "LOGGING" in config:

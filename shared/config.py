@@ -59,6 +59,7 @@ class Settings:
     http_socket_seconds: float = 30.0  # an HTTP connection silent this long is closed
     http_body_seconds: float = 30.0  # a request body must arrive within this (else 408)
     http_max_workers: int = 6  # HTTP requests in workers at once (of MAX_WORKERS, 10)
+    http_connection_seconds: float = 120.0  # the longest an HTTP connection lives
     # Running as its own broker user (the deploy step made one per service): declare only its
     # own exchange and queues, and check that each producer's messages carry that producer's user.
     broker_users: bool = False
@@ -140,6 +141,7 @@ def settings_from_env(
         http_socket_seconds=float(env.get("HTTP_SOCKET_TIMEOUT", "30")),
         http_body_seconds=float(env.get("HTTP_BODY_SECONDS", "30")),
         http_max_workers=int(env.get("HTTP_MAX_WORKERS", "6")),
+        http_connection_seconds=float(env.get("HTTP_CONNECTION_SECONDS", "120")),
         broker_users=_truthy(env.get("BROKER_USERS", "0")),
         relay_poll_seconds=float(env.get("RELAY_POLL_SECONDS", "1.0")),
         relay_batch=int(env.get("RELAY_BATCH", "500")),

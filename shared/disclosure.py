@@ -6,11 +6,14 @@ Public (no token):
   (Order 102 Art. 10: the catalogue is published); drafts are not;
 - a purchase contract once it is announced (its announcement reference is recorded): purchaser,
   service matter, undertaker, amount, year — what the announcement itself made public;
-- aggregate figures: counts, sums, shares and rates, by unit, type, category, year or lead unit.
+- aggregate figures: counts, shares and rates, by unit, type, category, year or lead unit; sums
+  of money only over what is itself public (announced contracts): a total over the rest would tell
+  a single contract's amount by difference.
 
 Needs a token (any reader's: an auditor's, an editor's, an admin's):
 - everything of the joint conference: meetings, decisions, tasks and their numbers;
-- individual service matters, plans, budget lines and execution, and a contract not announced;
+- individual service matters, plans, a unit's budget lines and their execution (and their totals),
+  and a contract not announced;
 - draft catalogues.
 
 Catalogue and pilots enforce it on their own reads (pilots' public ``/contracts`` lists announced
@@ -20,6 +23,7 @@ dashboard and in every JSON or CSV answer."""
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 PUBLIC_CONTRACT_FIELDS = frozenset(
@@ -40,8 +44,27 @@ def public_indicators(figures: dict[str, Any]) -> dict[str, Any]:
         conference.pop("overdue_by_lead_unit", None)  # task numbers: the count per lead unit stays
     if isinstance(public.get("ministry"), list):
         public["ministry"] = public_contract_rows(public["ministry"])
+        _public_purchases(public.get("purchases"), public["ministry"])
+    for unit in (public.get("pilots") or {}).get("units", []):
+        for key in UNIT_BUDGET_FIGURES:  # a unit's budget lines and their execution
+            unit.pop(key, None)
     public["disclosure"] = "public"
     return public
+
+
+UNIT_BUDGET_FIGURES = ("appropriation_before", "purchase_budget", "budget_by_year")
+
+
+def _public_purchases(purchases: Any, public_rows: list[dict[str, Any]]) -> None:
+    """Counts stay; amounts only over announced contracts (a total over the rest would tell an
+    unannounced contract's amount by difference), and no budget or execution totals."""
+    if not isinstance(purchases, dict):
+        return
+    announced_total = sum((Decimal(str(r["contract_amount"])) for r in public_rows), Decimal(0))
+    purchases["contract_amount"] = f"{announced_total:.2f}"
+    purchases["budgeted_amount"] = purchases["executed_amount"] = None
+    for by_type in (purchases.get("by_undertaker_type") or {}).values():
+        by_type["amount"] = None
 
 
 def public_contract_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

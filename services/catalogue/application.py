@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -26,7 +27,7 @@ from services.catalogue.domain import (
     NegativeList,
 )
 from shared.domain import NotFound
-from shared.persistence.eventlog import ServiceApplication, to_plain
+from shared.persistence.eventlog import EventTooLarge, ServiceApplication, to_plain
 from shared.persistence.topics import moved
 
 # The aggregates lived in the module services.catalogue.domain before it became a package:
@@ -154,6 +155,7 @@ class CatalogueApplication(ServiceApplication):
 
     def publish(self, catalogue_id: UUID, command: Publish, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
+        self._require_publishable_size(catalogue)
         previous = self._get(UUID(catalogue.supersedes)) if catalogue.supersedes else None
         catalogue.publish(
             decision_ref=command.decision_ref,
@@ -163,6 +165,17 @@ class CatalogueApplication(ServiceApplication):
         )
         # One save of both versions: the new one is never in force beside the old.
         return self._save_and_view(catalogue, previous)
+
+    def _require_publishable_size(self, catalogue: Catalogue) -> None:
+        """CataloguePublished carries every item: refuse (413) a version whose message would be
+        heavier than an event may be, before anything is stored (its consumers keep a copy)."""
+        items = [catalogue.nodes[c] for c in sorted(catalogue.nodes)]
+        size = len(json.dumps(items, ensure_ascii=False, default=str).encode("utf-8"))
+        if size > self.max_event_bytes:
+            raise EventTooLarge(
+                f"publishing {len(items)} items would make a {size}-byte message, over the "
+                f"{self.max_event_bytes} an event may weigh (EVENT_MAX_BYTES): split the catalogue"
+            )
 
     def revise(self, catalogue_id: UUID, command: Revise, *, actor: str) -> dict[str, Any]:
         return self._save_and_view(self._get(catalogue_id).revise(actor=actor))

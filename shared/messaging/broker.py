@@ -70,13 +70,17 @@ def parked_queue(consumer: str) -> Queue:
 
 def tls_options(amqp_uri: str) -> dict[str, Any] | None:
     """What an ``amqps://`` connection checks of the broker: its certificate, against the CA in
-    ``AMQP_CA_FILE`` (else the system's), and its host name. None for plain ``amqp://``."""
+    ``AMQP_CA_FILE`` (else the system's), and its host name (py-amqp turns the name check off
+    unless it is asked for). None for plain ``amqp://``."""
     if not amqp_uri.startswith("amqps://"):
         return None
     from urllib.parse import urlparse
 
     ca_file = os.environ.get("AMQP_CA_FILE")
-    return {"context": {"cafile": ca_file} if ca_file else {}, "server_hostname": urlparse(amqp_uri).hostname}
+    context: dict[str, Any] = {"check_hostname": True}
+    if ca_file:
+        context["cafile"] = ca_file
+    return {"context": context, "server_hostname": urlparse(amqp_uri).hostname}
 
 
 def connect(amqp_uri: str, **options: Any) -> Connection:

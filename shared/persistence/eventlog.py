@@ -261,7 +261,9 @@ class ServiceApplication(Application[UUID]):
         recorder itself), so this puts the events through the public event store; with
         fast-forwarding repositories (the default) nothing else of ``save`` applies here.
         """
-        check_sizes(aggregates, self.max_event_bytes)
+        # What a consumer keeps of another service's message: up to its producer's limit and a
+        # margin for its own fields, so a message the producer could send is never refused here.
+        check_sizes(aggregates, self.max_event_bytes * 3 // 2)
         processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         processing_event.collect_events(*aggregates)
         recordings = self.events.put(processing_event.events, tracking=tracking)

@@ -57,6 +57,8 @@ class Limits:
     socket_seconds = 30.0  # a connection silent this long is closed (headers or body)
     body_seconds = 30.0  # the whole body must arrive within this
     http_workers = 6  # requests in workers at once; the rest of the worker pool is RPC's and the inbox's
+    max_connections = 500  # open HTTP connections at once; one more is closed on accept
+    connection_seconds = 120.0  # the longest an HTTP connection lives (a trickled request included)
 
 
 def configure_limits(
@@ -64,11 +66,13 @@ def configure_limits(
     socket_seconds: float = Limits.socket_seconds,
     body_seconds: float = Limits.body_seconds,
     http_workers: int = Limits.http_workers,
+    connection_seconds: float = Limits.connection_seconds,
 ) -> None:
     Limits.max_body_bytes = max_body_bytes
     Limits.socket_seconds = socket_seconds
     Limits.body_seconds = body_seconds
     Limits.http_workers = http_workers
+    Limits.connection_seconds = connection_seconds
 
 
 class UnsupportedMediaType(Exception):

@@ -5,6 +5,7 @@ threads, never the workers RPC and event consumption run on."""
 
 from __future__ import annotations
 
+from functools import partial
 from logging import getLogger
 from typing import Any
 
@@ -23,11 +24,39 @@ BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
 
 class BoundedWebServer(WebServer):
-    """nameko's web server with a socket timeout and a count of the workers HTTP holds."""
+    """nameko's web server with a socket timeout, a bound on connections and on each one's
+    lifetime, and a count of the workers HTTP holds."""
 
     def __init__(self) -> None:
         super().__init__()
         self.http_workers: Semaphore | None = None
+        self.connections: Semaphore | None = None
+
+    def run(self) -> None:
+        """nameko's accept loop, refusing a connection past HTTP_MAX_CONNECTIONS (closed at once)
+        and surviving a failed accept (out of file descriptors) instead of dying with it."""
+        connections = self.connections = Semaphore(Limits.max_connections)
+        while self._is_accepting:
+            try:
+                sock, address = self._sock.accept()
+            except OSError as exc:
+                getLogger(__name__).warning("cannot accept a connection now: %s", exc)
+                eventlet.sleep(0.1)
+                continue
+            if not connections.acquire(blocking=False):
+                sock.close()  # at the limit: the client may retry; the service stays up
+                continue
+            sock.settimeout(self._serv.socket_timeout)
+            self.container.spawn_managed_thread(partial(self._serve, sock, address, connections))
+
+    def _serve(self, sock: Any, address: Any, connections: Semaphore) -> None:
+        try:
+            with eventlet.Timeout(Limits.connection_seconds):  # headers trickled byte by byte end too
+                self.process_request(sock, address)
+        except eventlet.Timeout:
+            sock.close()
+        finally:
+            connections.release()
 
     def get_wsgi_server(
         self, sock: Any, wsgi_app: Any, protocol: Any = HttpOnlyProtocol, debug: bool = False
@@ -53,7 +82,7 @@ class BoundedHttpRequestHandler(HttpRequestHandler):
         if refused is not None:
             return refused
         workers = self.server.http_workers
-        if workers is None:  # not started through get_wsgi_server (a test's own server)
+        if workers is None or request.path == "/health":  # liveness never queues behind requests
             unbounded: Response = super().handle_request(request)
             return unbounded
         with workers:  # at most Limits.http_workers requests in workers at once; the rest wait here
@@ -71,14 +100,32 @@ def read_body(request: Request) -> Response | None:
         with eventlet.Timeout(Limits.body_seconds):
             request.get_data(cache=True)
     except eventlet.Timeout:
-        return json_response(
-            408, error_body("request_timeout", f"the body did not arrive within {Limits.body_seconds:g} s")
+        return _closing(
+            request,
+            json_response(
+                408,
+                error_body("request_timeout", f"the body did not arrive within {Limits.body_seconds:g} s"),
+            ),
         )
     except RequestEntityTooLarge:
-        return json_response(
-            413, error_body("payload_too_large", f"the body is over {Limits.max_body_bytes} bytes")
+        return _closing(
+            request,
+            json_response(
+                413, error_body("payload_too_large", f"the body is over {Limits.max_body_bytes} bytes")
+            ),
         )
     return None
+
+
+def _closing(request: Request, response: Response) -> Response:
+    """A refused body is not read to its end afterwards (eventlet would, to reuse the connection):
+    the connection ends with the answer."""
+    stream = request.environ.get("wsgi.input")
+    if stream is not None and hasattr(stream, "content_length"):
+        stream.chunked_input = False
+        stream.content_length = getattr(stream, "position", 0)  # nothing left to discard
+    response.headers["Connection"] = "close"
+    return response
 
 
 http = BoundedHttpRequestHandler.decorator

@@ -145,6 +145,15 @@ def test_a_broker_whose_certificate_does_not_verify_is_refused(
         check_broker(f"amqp://guest:guest@localhost:{tls_broker['port']}/", timeout=3)
 
 
+def test_a_broker_certificate_of_another_name_from_the_same_ca_is_refused(
+    tls_broker: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The certificate names localhost: reached as 127.0.0.1 it is not that broker's."""
+    monkeypatch.setenv("AMQP_CA_FILE", str(tls_broker["ca"]))
+    with pytest.raises(BrokerUnavailable, match="match|hostname|IP address"):
+        check_broker(f"amqps://guest:guest@127.0.0.1:{tls_broker['port']}/")
+
+
 def test_a_service_publishes_over_tls_to_a_consumer_reading_over_tls(
     tls_broker: dict[str, Any], workdir: Path, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

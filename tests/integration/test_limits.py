@@ -56,3 +56,31 @@ def test_a_write_whose_event_would_outweigh_a_broker_message_answers_413_and_sto
         assert service.health()["last_position"] == before + 1
     finally:
         service.stop()
+
+
+def test_a_refused_body_ends_the_connection_and_a_trickled_request_is_cut_off(
+    workdir: Path, vhost: str, tokens: dict[str, str]
+) -> None:
+    import socket
+    import time
+
+    (workdir / "cut").mkdir(exist_ok=True)
+    service = reform_service("catalogue", workdir / "cut", vhost, HTTP_CONNECTION_SECONDS="2").start()
+    try:
+        with socket.create_connection(("127.0.0.1", service.port), timeout=10) as client:
+            client.sendall(
+                b"POST /catalogues HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 10000000000\r\n\r\n{"
+            )
+            answer = b""
+            while chunk := client.recv(4096):  # the server closes after its answer: recv ends
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 413")
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", service.port), timeout=10) as client:
+            client.sendall(b"GET /health HTTP/1.1\r\nHo")  # and then nothing more, ever
+            assert client.recv(4096) == b""  # closed by the server
+        assert time.monotonic() - started < 8
+        assert service.health()["status"] == "ok"
+    finally:
+        service.stop()

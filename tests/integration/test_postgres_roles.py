@@ -96,9 +96,19 @@ def test_its_role_can_neither_rewrite_nor_remove_its_log_nor_reach_another_servi
     assert refused(catalogue, f"SELECT * FROM {other}.conference_events")
     assert refused(catalogue, f"INSERT INTO {other}.conference_tracking VALUES ('x', 1)")
     assert refused(catalogue, f"CREATE TABLE {s}.extra (id int)")
+    assert "forward" in refused(catalogue, f"UPDATE {s}.catalogue_tracking SET notification_id = 0")
+    assert refused(catalogue, f"DELETE FROM {s}.catalogue_tracking")
     with as_role(catalogue) as conn:  # what it may do: read its own log
         assert conn.execute(f"SELECT count(*) FROM {s}.catalogue_events").fetchone()[0] > 1
 
 
 def first_column(table: str) -> str:
     return "hash" if "chain" in table else "topic"
+
+
+def test_the_password_is_kept_as_a_scram_verifier_never_sent_in_clear(provisioned: dict[str, Any]) -> None:
+    with psycopg.connect(dbname="test", host="127.0.0.1", user="postgres") as conn:
+        row = conn.execute(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = %s", (provisioned["catalogue"]["role"],)
+        ).fetchone()
+    assert row is not None and row[0].startswith("SCRAM-SHA-256$4096:") and "s3cret" not in row[0]

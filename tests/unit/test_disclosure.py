@@ -23,7 +23,26 @@ FIGURES = {
         {**ROW, "announcement_ref": "GG-2020-1"},
         {**ROW, "matter_id": "m2", "announcement_ref": None},
     ],
-    "purchases": {"contracts": 2, "contract_amount": "400000.00"},
+    "purchases": {
+        "contracts": 2,
+        "announced": 1,
+        "not_announced": 1,
+        "contract_amount": "400000.00",
+        "budgeted_amount": "600000.00",
+        "executed_amount": "500000.00",
+        "by_undertaker_type": {"enterprise": {"contracts": 2, "amount": "400000.00"}},
+    },
+    "pilots": {
+        "units": [
+            {
+                "name": "Radio",
+                "appropriation_before": "1.00",
+                "purchase_budget": "1.00",
+                "budget_by_year": {},
+                "staffing_before": 120,
+            }
+        ]
+    },
 }
 
 
@@ -38,7 +57,12 @@ def test_an_anonymous_reader_gets_announced_contracts_and_aggregates_only() -> N
     )
     assert row["budget"] is row["executed"] is row["final_accounts"] is None  # a unit's own budget lines
     assert public["conference"] == {"overdue_count_by_lead_unit": {"Radio": 1}}  # no task numbers
-    assert public["purchases"] == FIGURES["purchases"]  # aggregates are public
+    purchases = public["purchases"]  # counts are public; money only over what is public itself
+    assert (purchases["contracts"], purchases["announced"], purchases["not_announced"]) == (2, 1, 1)
+    assert purchases["contract_amount"] == "200000.00"  # the announced one: the total would tell the other
+    assert purchases["budgeted_amount"] is purchases["executed_amount"] is None
+    assert purchases["by_undertaker_type"] == {"enterprise": {"contracts": 2, "amount": None}}
+    assert public["pilots"]["units"] == [{"name": "Radio", "staffing_before": 120}]  # no budget lines
 
 
 def test_the_rule_leaves_the_figures_it_was_given_as_they_were() -> None:

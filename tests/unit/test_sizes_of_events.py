@@ -83,3 +83,18 @@ def test_a_relay_batch_stops_at_its_size_in_bytes_and_publishes_every_event_once
     assert positions == [
         e["position"] for e in read_feed(app, "catalogue", to_integration, 0, 1000)["events"]
     ]
+
+
+def test_a_catalogue_whose_published_message_would_outweigh_an_event_is_not_published(
+    app: CatalogueApplication,
+) -> None:
+    from services.catalogue.commands import Publish, RecordConsultation
+
+    many_nodes(app, 10)  # each node's description alone is 300 bytes: the items together ~4 kB
+    [cid] = [UUID(c["id"]) for c in app.catalogues({"draft"})]
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.max_event_bytes = 2000  # every single event fits; the published message would not
+    before = app.last_position()
+    with pytest.raises(EventTooLarge, match="split the catalogue"):
+        app.publish(cid, Publish(decision_ref="D"), actor="e")
+    assert app.last_position() == before and app.catalogue(cid)["status"] == "in_consultation"

@@ -100,7 +100,7 @@ if (window.Chart) {
     { label: "identified", data: p.units.map(u => u.funnel.identified), backgroundColor: "#c9a227" },
     { label: "converted", data: p.units.map(u => u.funnel.converted), backgroundColor: "#2e7d32" },
     { label: "rejected", data: p.units.map(u => u.funnel.rejected), backgroundColor: "#9e9e9e" }] } });
-  new Chart(document.getElementById("chart-budget"), { type: "bar", data: { labels: p.units.map(u => u.name), datasets: [
+  if (p.units.some(u => u.purchase_budget !== undefined)) new Chart(document.getElementById("chart-budget"), { type: "bar", data: { labels: p.units.map(u => u.name), datasets: [
     { label: "appropriation before", data: p.units.map(u => Number(u.appropriation_before)), backgroundColor: "#607d8b" },
     { label: "purchase budget", data: p.units.map(u => Number(u.purchase_budget)), backgroundColor: "#8b1a1a" }] } });
   const leads = Object.keys(t.tasks_by_lead_unit);
