@@ -182,7 +182,10 @@ def test_each_process_runs_as_its_own_broker_user(compose: dict[str, Any], servi
 def test_the_broker_loads_the_users_grants_and_topology_at_boot(compose: dict[str, Any]) -> None:
     rabbitmq = compose["services"]["rabbitmq"]
     assert "./secrets/rabbitmq-definitions.json:/etc/rabbitmq/definitions.json:ro" in rabbitmq["volumes"]
-    assert "load_definitions" in rabbitmq["environment"]["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"]
+    assert "./deploy/rabbitmq.conf:/etc/rabbitmq/conf.d/20-reform.conf:ro" in rabbitmq["volumes"]
+    conf = (ROOT / "deploy" / "rabbitmq.conf").read_text(encoding="utf-8")
+    # loaded by the broker itself at boot: RabbitMQ then creates no default (guest) user
+    assert "load_definitions = /etc/rabbitmq/definitions.json" in conf.splitlines()
 
 
 def interpolated_secret(value: Any) -> bool:
