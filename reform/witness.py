@@ -36,7 +36,7 @@ SCHEMA = (
     "PRIMARY KEY (service, incarnation))",
     "CREATE TABLE IF NOT EXISTS digests (service TEXT NOT NULL, position INTEGER NOT NULL, "
     "chain_hash TEXT NOT NULL, signature TEXT NOT NULL, digest TEXT NOT NULL, received_at TEXT NOT NULL, "
-    "PRIMARY KEY (service, signature))",
+    "incarnation TEXT NOT NULL DEFAULT '', PRIMARY KEY (service, signature))",
     "CREATE TABLE IF NOT EXISTS rejected (service TEXT, reason TEXT NOT NULL, body TEXT NOT NULL, "
     "received_at TEXT NOT NULL)",
 )
@@ -56,9 +56,13 @@ class WitnessStore:
                 self._conn.execute(statement)
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(digests)")}
             if "incarnation" not in columns:  # a store from before logs were named
-                self._conn.execute(
-                    f"ALTER TABLE digests ADD COLUMN incarnation TEXT NOT NULL DEFAULT '{UNNAMED}'"
-                )
+                try:
+                    self._conn.execute(
+                        f"ALTER TABLE digests ADD COLUMN incarnation TEXT NOT NULL DEFAULT '{UNNAMED}'"
+                    )
+                except sqlite3.OperationalError as exc:  # another process of the witness's did it first
+                    if "duplicate column" not in str(exc):
+                        raise
                 self._conn.execute(
                     "INSERT OR IGNORE INTO log_keys SELECT service, ?, public_key_pem, key_id, pinned_at, "
                     "pinned_from FROM keys",
