@@ -44,3 +44,17 @@ def require_transition(current: str, allowed: tuple[str, ...], action: str, what
 def require_not_future(day: str, today: date, what: str) -> None:
     if date.fromisoformat(day) > today:
         raise DateInFuture(f"{what} {day} is after today ({today.isoformat()})", date=day)
+
+
+class OutOfOrder(DomainRuleViolation):
+    """An act dated before an act it depends on: ``details`` names both acts and their dates."""
+
+
+def require_in_order(earlier_act: str, earlier_on: str | None, later_act: str, later_on: str) -> None:
+    """That ``later_act`` (on ``later_on``) does not precede ``earlier_act`` (on ``earlier_on``)."""
+    if earlier_on is not None and date.fromisoformat(later_on) < date.fromisoformat(earlier_on):
+        raise OutOfOrder(
+            f"{later_act} on {later_on} would come before {earlier_act} on {earlier_on}",
+            earlier={"act": earlier_act, "on": earlier_on},
+            later={"act": later_act, "on": later_on},
+        )

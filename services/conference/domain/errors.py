@@ -5,6 +5,7 @@ from __future__ import annotations
 from shared.domain import DateInFuture as DateInFuture  # re-exported: a rule this domain raises
 from shared.domain import DomainRuleViolation, NotFound
 from shared.domain import InvalidTransition as InvalidTransition  # re-exported: a rule this domain raises
+from shared.domain import OutOfOrder as OutOfOrder  # re-exported: a rule this domain raises
 
 
 class BodyNotActive(DomainRuleViolation):

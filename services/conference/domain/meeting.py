@@ -21,7 +21,7 @@ from services.conference.domain.errors import (
     SubjectMissing,
 )
 from services.conference.domain.task import Task
-from shared.domain import require_not_future, require_transition
+from shared.domain import require_in_order, require_not_future, require_transition
 
 
 class TaskItem(TypedDict):
@@ -161,6 +161,7 @@ class Meeting(Aggregate):
         require_transition(self.status, ("scheduled",), "hold", "meeting")
         body.require_active()
         require_not_future(held_on, today, "held_on")
+        require_in_order(f"the establishment of body {body.id}", body.established_on, "the meeting", held_on)
         strangers = sorted(set(attendees) - set(body.members) - set(self.invitees))
         if strangers:
             raise AttendeeNotMember(
@@ -196,6 +197,9 @@ class Meeting(Aggregate):
         """Fix the agreed matters in minutes (纪要): one Decision per numbered item, and its tasks."""
         require_transition(self.status, ("held",), "issue the minutes of", "meeting")
         require_not_future(issued_on, today, "issued_on")
+        require_in_order(
+            f"the meeting {self.number}", self.held_on, f"the minutes {document_number}", issued_on
+        )
         numbers = [d["number"] for d in decisions]
         if not decisions or numbers != list(range(1, len(decisions) + 1)):
             raise DecisionNumbering("decisions are numbered 1, 2, 3… in order, at least one", numbers=numbers)

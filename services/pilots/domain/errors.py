@@ -5,6 +5,7 @@ from __future__ import annotations
 from shared.domain import DateInFuture as DateInFuture  # re-exported: a rule this domain raises
 from shared.domain import DomainRuleViolation, NotFound
 from shared.domain import InvalidTransition as InvalidTransition  # re-exported: a rule this domain raises
+from shared.domain import OutOfOrder as OutOfOrder  # re-exported: a rule this domain raises
 
 
 class DecisionUnknown(DomainRuleViolation):
@@ -61,6 +62,10 @@ class PlanExists(DomainRuleViolation):
 
 class MilestoneUnknown(DomainRuleViolation):
     pass
+
+
+class StaffingMismatch(DomainRuleViolation):
+    """A staffing adjustment that does not start from the unit's current staffing."""
 
 
 class UnitClosed(DomainRuleViolation):

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from services.pilots.domain.errors import MatterUnderReview, OverBudget, TermTooLong, UndertakerIneligible
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView
-from shared.domain import require_not_future, require_transition
+from shared.domain import require_in_order, require_not_future, require_transition
 from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
 
 
@@ -260,6 +260,7 @@ class ServiceMatter(Aggregate):
     ) -> None:
         require_transition(self.status, ("in_delivery", "evaluated"), "evaluate", "service matter")
         require_not_future(evaluated_on, today, "evaluated_on")
+        require_in_order("the start of delivery", self.delivery_started_on, "the evaluation", evaluated_on)
         self._evaluate(
             evaluation={
                 "kind": kind,

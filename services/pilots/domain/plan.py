@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from services.pilots.domain.errors import DecisionDoesNotApply, MilestoneUnknown
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import DecisionView
-from shared.domain import require_not_future, require_transition
+from shared.domain import require_in_order, require_not_future, require_transition
 
 
 def plan_id(unit: UUID) -> UUID:
@@ -167,6 +167,7 @@ class ImplementationPlan(Aggregate):
         milestone = self._milestone(key)
         require_transition(milestone["status"], ("scheduled",), "meet", "milestone")
         require_not_future(met_on, today, "met_on")
+        require_in_order("the plan in force", self.in_force_on, f"milestone {key} met", met_on)
         self._met(key=key, met_on=met_on, actor=actor)
 
     @event(MilestoneMet)

@@ -9,7 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, UnitClosed
+from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
 from services.pilots.domain.views import DecisionView
 from shared.domain import require_not_future
 
@@ -190,6 +190,12 @@ class PilotUnit(Aggregate):
     ) -> None:
         self.require_open()
         require_not_future(adjusted_on, today, "adjusted_on")
+        if before != self.staffing:
+            raise StaffingMismatch(
+                f"the adjustment starts from {before}, but the unit's staffing is {self.staffing}",
+                before=before,
+                staffing=self.staffing,
+            )
         self._adjust(
             adjustment={
                 "before": before,

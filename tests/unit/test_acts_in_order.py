@@ -1,0 +1,95 @@
+"""Acts in order (issue 12, first rules): an act dated before an act it depends on answers
+OutOfOrder naming both acts and dates; a staffing adjustment starts from the unit's staffing;
+document numbers in the prefecture's own forms are accepted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from marshmallow import ValidationError
+
+from services.conference.schemas import NUMBER
+from shared.domain import OutOfOrder
+from tests.unit.test_conference_domain import TODAY, active_body, general, scheduled_meeting
+
+
+def test_a_meeting_held_before_its_body_was_established_is_out_of_order() -> None:
+    body = active_body()  # established 2020-01-10
+    meeting = scheduled_meeting(body)
+    with pytest.raises(OutOfOrder) as refused:
+        meeting.hold(body=body, held_on="2019-12-31", attendees=["Finance Bureau"], today=TODAY, actor="c")
+    assert refused.value.details == {
+        "earlier": {"act": f"the establishment of body {body.id}", "on": "2020-01-10"},
+        "later": {"act": "the meeting", "on": "2019-12-31"},
+    }
+    assert meeting.status == "scheduled"
+
+
+def test_minutes_dated_before_their_meeting_are_out_of_order() -> None:
+    body = active_body()
+    meeting = scheduled_meeting(body)
+    meeting.hold(body=body, held_on="2020-03-01", attendees=["Finance Bureau"], today=TODAY, actor="c")
+    with pytest.raises(OutOfOrder, match="before the meeting"):
+        meeting.issue_minutes(
+            document_number="版政购联〔2020〕1号",
+            issued_on="2020-02-28",
+            decisions=[general(1)],
+            today=TODAY,
+            actor="c",
+        )
+    assert meeting.status == "held"
+
+
+def pilots_world() -> Any:
+    from tests.support.world import World
+
+    return World()
+
+
+def test_an_evaluation_dated_before_delivery_began_is_out_of_order() -> None:
+    from tests.unit.test_pilots_domain import evaluate, matter_at
+
+    matter, _ = matter_at("in_delivery")  # delivery started on 2020-01-02
+    with pytest.raises(OutOfOrder, match="before the start of delivery"):
+        evaluate(matter, evaluated_on="2020-01-01")
+    assert matter.status == "in_delivery" and matter.evaluations == []
+    evaluate(matter, evaluated_on="2020-01-02")  # the same day is in order
+
+
+def test_a_staffing_adjustment_starts_from_the_units_staffing() -> None:
+    from services.pilots.commands import AdjustStaffing
+    from services.pilots.domain.errors import StaffingMismatch
+
+    world = pilots_world()
+    decision = world.decision("designate_pilot", "Xishuangbanna Radio and TV Station")
+    world.deliver("conference")
+    unit = world.unit(decision)
+    before = world.pilots.unit(unit)["staffing"]
+    wrong = AdjustStaffing(
+        before=before + 180,
+        after=96,
+        approving_body="Staffing Office",
+        document="D",
+        adjusted_on="2020-06-01",
+    )
+    with pytest.raises(StaffingMismatch):
+        world.pilots.adjust_staffing(unit, wrong, actor="p")
+    right = AdjustStaffing(
+        before=before, after=96, approving_body="Staffing Office", document="D", adjusted_on="2020-06-01"
+    )
+    world.pilots.adjust_staffing(unit, right, actor="p")
+    assert world.pilots.unit(unit)["staffing"] == 96
+
+
+@pytest.mark.parametrize(
+    "number", ["版政购联〔2020〕1号", "西财综〔2019〕12号", "XZBF [2019] 88", "XSBN-DB-2019-03"]
+)
+def test_document_numbers_in_the_prefectures_forms_are_accepted(number: str) -> None:
+    assert NUMBER(number) == number
+
+
+@pytest.mark.parametrize("number", [" leading", "x<y", "a" * 65])
+def test_anything_else_is_still_refused_as_a_number(number: str) -> None:
+    with pytest.raises(ValidationError):
+        NUMBER(number)
