@@ -18,7 +18,8 @@ from shared.web.schemas import CommandRequest, Request
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(min=1, max=4000)
 PEOPLE = 300  # invitees or attendees of one meeting: a joint conference's members and their deputies
-# Numbers as the prefecture writes them: 版政购联〔2020〕1号, 西财综〔2019〕12号, XZBF [2019] 88, XSBN-DB-2019-03.
+# Numbers as the prefecture writes them:
+# 版政购联〔2020〕1号, 西财综〔2019〕12号, XZBF [2019] 88, XSBN-DB-2019-03.
 NUMBER = validate.Regexp(
     r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff〔〕\[\]()（）\-/. ]{0,63}$", error="not a valid number"
 )
