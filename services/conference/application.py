@@ -36,6 +36,7 @@ from services.conference.commands import (
 from services.conference.domain import (
     CoordinationBody,
     Decision,
+    DecisionDoesNotApply,
     DecisionItem,
     DecisionNotFound,
     DuplicateTaskNumber,
@@ -307,7 +308,13 @@ class ConferenceApplication(ServiceApplication):
 
     def register_document(self, command: RegisterDocument, *, actor: str) -> View:
         if command.decision_id is not None:
-            self._get(Decision, command.decision_id)
+            decision: Decision = self._get(Decision, command.decision_id)
+            if decision.kind != "issue_policy_document":  # a document carries out a decision to issue it
+                raise DecisionDoesNotApply(
+                    f"decision {decision.id} is a {decision.kind} decision, not issue_policy_document",
+                    decision_id=str(decision.id),
+                    kind=decision.kind,
+                )
         document = PolicyDocument(
             title=command.title,
             document_number=command.document_number,

@@ -93,3 +93,52 @@ def test_document_numbers_in_the_prefectures_forms_are_accepted(number: str) -> 
 def test_anything_else_is_still_refused_as_a_number(number: str) -> None:
     with pytest.raises(ValidationError):
         NUMBER(number)
+
+
+def test_a_liaison_preparatory_meeting_records_recommendations_not_binding_decisions() -> None:
+    from services.conference.domain import NotBinding
+    from tests.unit.test_conference_domain import held_meeting
+
+    body = active_body()
+    meeting = held_meeting(body, kind="liaison_preparatory", chair="Liaison officer of the office")
+    designate = {"number": 1, "kind": "designate_pilot", "title": "Designate", "subject": "Radio"}
+    with pytest.raises(NotBinding) as refused:
+        meeting.issue_minutes(
+            document_number="版政购联〔2019〕1号",
+            issued_on="2020-03-02",
+            decisions=[designate],
+            today=TODAY,
+            actor="c",
+        )
+    assert refused.value.details == {"number": 1, "kind": "designate_pilot"}
+    meeting.issue_minutes(  # a recommendation it may record
+        document_number="版政购联〔2019〕1号",
+        issued_on="2020-03-02",
+        decisions=[general(1)],
+        today=TODAY,
+        actor="c",
+    )
+    assert meeting.status == "minutes_issued"
+
+
+def test_a_policy_document_carries_out_an_issue_policy_document_decision_only() -> None:
+    from uuid import UUID
+
+    from services.conference.application import ConferenceApplication
+    from services.conference.commands import RegisterDocument
+    from services.conference.domain import DecisionDoesNotApply
+    from tests.support.upstream import memory_store
+    from tests.unit.test_conference_application import minutes_with_task
+
+    app = ConferenceApplication(memory_store())
+    general_decision = UUID(minutes_with_task(app, "DB-1", "2020-01-31")[0])
+    command = RegisterDocument(
+        title="T", document_number="西财综〔2019〕12号", issuer="I", kind="plan", decision_id=general_decision
+    )
+    with pytest.raises(DecisionDoesNotApply):
+        app.register_document(command, actor="o")
+    issuing = UUID(minutes_with_task(app, "DB-2", "2020-01-31", kind="issue_policy_document")[0])
+    command = RegisterDocument(
+        title="T", document_number="西财综〔2019〕12号", issuer="I", kind="plan", decision_id=issuing
+    )
+    assert app.register_document(command, actor="o")["decision_id"] == str(issuing)

@@ -104,18 +104,25 @@ def held_meeting(app: ConferenceApplication) -> UUID:
 
 
 def minutes(
-    number: str, deadline: str, document_number: str = "JY", issued_on: str = "2019-12-25"
+    number: str,
+    deadline: str,
+    document_number: str = "JY",
+    issued_on: str = "2019-12-25",
+    kind: str = "general",
 ) -> IssueMinutes:
     task = TaskSpec(number=number, content="c", lead_unit="Finance", co_units=[], deadline=deadline)
+    subject = "Opinions" if kind == "issue_policy_document" else None
     return IssueMinutes(
         document_number=document_number,
         issued_on=issued_on,
-        decisions=[DecisionSpec(number=1, kind="general", title="T", subject=None, tasks=[task])],
+        decisions=[DecisionSpec(number=1, kind=kind, title="T", subject=subject, tasks=[task])],
     )
 
 
-def minutes_with_task(app: ConferenceApplication, number: str, deadline: str) -> list[str]:
-    meeting = app.issue_minutes(held_meeting(app), minutes(number, deadline), actor="o")
+def minutes_with_task(
+    app: ConferenceApplication, number: str, deadline: str, kind: str = "general"
+) -> list[str]:
+    meeting = app.issue_minutes(held_meeting(app), minutes(number, deadline, kind=kind), actor="o")
     return list(meeting["minutes"]["decision_ids"])
 
 
@@ -190,7 +197,7 @@ def test_every_domain_event_is_published_under_a_contract() -> None:
 def test_the_feed_of_a_whole_story_validates_against_the_contracts(
     app: ConferenceApplication, clock: Clock
 ) -> None:
-    decision = minutes_with_task(app, "DB-2", "2020-01-31")[0]
+    decision = minutes_with_task(app, "DB-2", "2020-01-31", kind="issue_policy_document")[0]
     task = UUID(app.decision(UUID(decision))["task_ids"][0])
     app.start_task(task, actor="o")
     app.extend_task(task, ExtendTask(new_deadline="2020-02-29", reason="r", requested_on=None), actor="o")

@@ -52,6 +52,15 @@ class DeadlineBeforeDecision(DomainRuleViolation):
     pass
 
 
+class DecisionDoesNotApply(DomainRuleViolation):
+    """A decision of another kind than the act it is cited for needs."""
+
+
+class NotBinding(DomainRuleViolation):
+    """A liaison-preparatory meeting records recommendations: binding decisions need a plenary or
+    special-topic meeting chaired by a convener, which may adopt them later."""
+
+
 class ExtensionTooLate(DomainRuleViolation):
     pass
 

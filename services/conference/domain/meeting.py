@@ -17,6 +17,7 @@ from services.conference.domain.errors import (
     DeadlineBeforeDecision,
     DecisionNumbering,
     DuplicateTaskNumber,
+    NotBinding,
     PreparatoryMeetingInvalid,
     SubjectMissing,
 )
@@ -200,6 +201,15 @@ class Meeting(Aggregate):
         require_in_order(
             f"the meeting {self.number}", self.held_on, f"the minutes {document_number}", issued_on
         )
+        binding = [d for d in decisions if d["kind"] != "general"]
+        if self.kind == "liaison_preparatory" and binding:
+            first = binding[0]
+            raise NotBinding(
+                f"decision {first['number']} ({first['kind']}) binds: a liaison-preparatory meeting records "
+                "recommendations only; a plenary or special-topic meeting chaired by a convener adopts it",
+                number=first["number"],
+                kind=first["kind"],
+            )
         numbers = [d["number"] for d in decisions]
         if not decisions or numbers != list(range(1, len(decisions) + 1)):
             raise DecisionNumbering("decisions are numbered 1, 2, 3… in order, at least one", numbers=numbers)
