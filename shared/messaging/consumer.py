@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -240,6 +241,7 @@ class EventConsumer:
                 if until is not None and isinstance(envelope, dict) and envelope.get("position", 0) > until:
                     return applied
                 applied += self._take_from_feed(following, envelope)
+                time.sleep(0)  # a long catch-up lets /health, HTTP and RPC in between events (green threads)
             if not page["has_more"] or page["next_after"] <= after:
                 return applied
             after = page["next_after"]

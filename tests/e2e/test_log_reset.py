@@ -78,6 +78,14 @@ def reform(
     return done
 
 
+def status_of(url: str) -> str | None:
+    try:
+        status: str = requests.get(f"{url}/health", timeout=10).json()["status"]
+    except requests.RequestException:
+        return None
+    return status
+
+
 def caught_up(stack: dict[str, ServiceProcess]) -> dict[str, Any]:
     """Reporting's figures once it has every producer's log to its end (and pilots the catalogue's)."""
     last = {
@@ -175,8 +183,8 @@ def test_make_run_on_a_wiped_var_comes_up_whole_on_a_broker_holding_the_old_logs
         }
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         admin = (up.cwd / "var" / "admin-token").read_text().strip()
-        for name, url in urls.items():
-            assert requests.get(f"{url}/health", timeout=5).json()["status"] == "ok", name
+        for name, url in urls.items():  # each still busy taking the scenario in: asked until it answers
+            assert wait_for(lambda url=url: status_of(url) == "ok", timeout=60), name
         services = {
             name: ServiceProcess(
                 argv=[], env={}, port=port, log_path=up.cwd / f"{name}.log", extra={"token": admin}
