@@ -178,6 +178,26 @@ def _on_held(api: ConferenceClient, decisions: list[dict[str, Any]]) -> tuple[st
     )
 
 
+def _minutes_before_the_meeting(api: ConferenceClient) -> tuple[str, str, Any]:
+    meeting = api.held_meeting(api.active_body())  # held on 2019-12-20
+    decisions = [{"number": 1, "kind": "general", "title": "T"}]
+    return (
+        "POST",
+        f"/meetings/{meeting}/minutes",
+        {"document_number": "版政购联〔2019〕9号", "issued_on": "2019-12-19", "decisions": decisions},
+    )
+
+
+def _binding_decision_of_a_preparatory_meeting(api: ConferenceClient) -> tuple[str, str, Any]:
+    meeting = api.held_meeting(api.active_body(), kind="liaison_preparatory")
+    decisions = [{"number": 1, "kind": "designate_pilot", "title": "T", "subject": "Radio"}]
+    return (
+        "POST",
+        f"/meetings/{meeting}/minutes",
+        {"document_number": "JY 2", "issued_on": "2019-12-25", "decisions": decisions},
+    )
+
+
 def _proposed_body(api: ConferenceClient) -> str:
     return api.call("POST", "/bodies", 201, json=DEFAULTS["/bodies"]).json()["id"]
 
@@ -246,6 +266,8 @@ RULES: list[tuple[str, Callable[[ConferenceClient], tuple[str, str, Any]]]] = [
             ],
         ),
     ),
+    ("OutOfOrder", _minutes_before_the_meeting),
+    ("NotBinding", _binding_decision_of_a_preparatory_meeting),
     (
         "DateInFuture",
         lambda api: ("POST", "/documents/" + _registered(api) + "/issue", {"issued_on": "2030-01-01"}),
