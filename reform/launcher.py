@@ -73,12 +73,20 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
     runner = ServiceRunner(config)
     runner.add_service(module.Service)
 
+    from eventlet.event import Event
+
+    stopping = Event()
+
     def shutdown(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        # A clean stop in a green thread of its own: raising in whatever thread the signal lands
+        # on would end a consumer or the relay mid-step, with a traceback in the log.
+        if not stopping.ready():
+            stopping.send(signum)
 
     signal.signal(signal.SIGTERM, shutdown)
     runner.start()
     logging.getLogger("reform").info("%s serving on %s", service, settings.base_url)
+    eventlet.spawn_n(lambda: (stopping.wait(), runner.stop()))
     waiter = eventlet.spawn(runner.wait)
     try:
         while True:
