@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -72,21 +73,9 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         logging.config.dictConfig(config["LOGGING"])
     runner = ServiceRunner(config)
     runner.add_service(module.Service)
-
-    from eventlet.event import Event
-
-    stopping = Event()
-
-    def shutdown(signum: int, frame: object) -> None:
-        # A clean stop in a green thread of its own: raising in whatever thread the signal lands
-        # on would end a consumer or the relay mid-step, with a traceback in the log.
-        if not stopping.ready():
-            stopping.send(signum)
-
-    signal.signal(signal.SIGTERM, shutdown)
+    stop_on_sigterm(runner)
     runner.start()
     logging.getLogger("reform").info("%s serving on %s", service, settings.base_url)
-    eventlet.spawn_n(lambda: (stopping.wait(), runner.stop()))
     waiter = eventlet.spawn(runner.wait)
     try:
         while True:
@@ -101,6 +90,22 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         except KeyboardInterrupt:
             runner.kill()
     return 0
+
+
+def stop_on_sigterm(runner: Any) -> None:
+    """SIGTERM stops the runner from a green thread of its own: raising in whatever thread the
+    signal lands on would end a consumer or the relay mid-step, with a traceback in the log."""
+    import eventlet
+    from eventlet.event import Event
+
+    stopping = Event()
+
+    def shutdown(signum: int, frame: object) -> None:
+        if not stopping.ready():
+            stopping.send(signum)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    eventlet.spawn_n(lambda: (stopping.wait(), runner.stop()))
 
 
 def private_data_dir(data_dir: Path) -> None:
