@@ -267,7 +267,8 @@ def test_a_producer_restored_from_an_older_copy_is_held_by_its_consumers_until_a
             assert "reform resync" in done.stdout + done.stderr
             stack[name].start()
         for name in ("pilots", "reporting"):
-            assert stack[name].health() == {**stack[name].health(), "status": "ok", "held": []}
+            health = stack[name].health()  # one answer: its relay may still be publishing the rebuild
+            assert (health["status"], health["held"]) == ("ok", []), health
         live = caught_up(stack)
 
         published = {
