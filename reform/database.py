@@ -113,31 +113,24 @@ def _grants(conn: Any, schema: str, service: str, role: str) -> None:
         )
     }
     for suffix in APPEND_ONLY:
-        table = f"{service}_{suffix}"
-        if table not in present:
-            continue
-        t = sql.Identifier(schema, table)
-        conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(t, r))
-        conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(t, r))
-        trigger = sql.Identifier(f"{table}_append_only")
-        conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(trigger, t))
-        conn.execute(
-            sql.SQL(
-                "CREATE TRIGGER {} BEFORE UPDATE OR DELETE ON {} FOR EACH ROW "
-                "EXECUTE FUNCTION {}.reform_append_only()"
-            ).format(trigger, t, s)
-        )
-    positions = sql.Identifier(schema, f"{service}_{POSITIONS}")
-    conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(positions, r))
-    conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(positions, r))
+        if f"{service}_{suffix}" in present:
+            _guard(conn, schema, f"{service}_{suffix}", role, "reform_append_only")
     conn.execute(sql.SQL(FORWARD).format(schema=s))
-    forward = sql.Identifier(f"{service}_{POSITIONS}_forward_only")
-    conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(forward, positions))
+    _guard(conn, schema, f"{service}_{POSITIONS}", role, "reform_forward_only")
+
+
+def _guard(conn: Any, schema: str, table: str, role: str, function: str) -> None:
+    """The role's SELECT, INSERT and UPDATE on ``table`` (no DELETE, no TRUNCATE), and a trigger
+    of ``function`` judging every UPDATE or DELETE."""
+    t, r = sql.Identifier(schema, table), sql.Identifier(role)
+    conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(t, r))
+    conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE ON {} TO {}").format(t, r))
+    trigger = sql.Identifier(f"{table}_{function.removeprefix('reform_')}")
+    conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(trigger, t))
     conn.execute(
         sql.SQL(
-            "CREATE TRIGGER {} BEFORE UPDATE OR DELETE ON {} FOR EACH ROW "
-            "EXECUTE FUNCTION {}.reform_forward_only()"
-        ).format(forward, positions, s)
+            "CREATE TRIGGER {} BEFORE UPDATE OR DELETE ON {} FOR EACH ROW EXECUTE FUNCTION {}.{}()"
+        ).format(trigger, t, sql.Identifier(schema), sql.Identifier(function))
     )
 
 

@@ -153,6 +153,8 @@ class EventConsumer:
         source = delivery.source if delivery is not None else _claimed_source(body)
         check_route(body, source, delivery, self.publishers.get(source))
         with self._lock(source):
+            if not self.upstream.reaches(source):  # never believed on its own word: kept for the feed
+                raise SourceHeld(f"no feed URL for {source}: its log cannot be learnt, nothing is applied")
             following = self.histories.followed(source)
             if following.held is not None:
                 raise SourceHeld(f"{source} is held: {following.held['reason']}")

@@ -221,8 +221,6 @@ class Histories:
         claimed = body.get("incarnation")
         if claimed == following.incarnation:
             return
-        if not self.upstream.reaches(source):
-            raise Untrusted(STALE_INCARNATION, f"from log {claimed!r}, not {following.incarnation} followed")
         current, verified = self.producer_incarnation(source)
         if claimed != current:
             raise Untrusted(
@@ -276,8 +274,6 @@ class Histories:
             if recorded is not None and recorded != envelope["chain_hash"]:
                 self.arbitrate(following, p, recorded, envelope)
             return
-        if not self.upstream.reaches(source):
-            return  # nothing to ask (a consumer without the feed's URL says so in /health)
         window = self._windows.get(source)
         if window is None or not window.covers(following, p):
             window = None
@@ -322,10 +318,6 @@ class Histories:
         """A message disagrees with the chain hash recorded at ``at``: the producer's feed decides
         whether the message is of a discarded history (parked) or the log changed (held)."""
         source = following.source
-        if not self.upstream.reaches(source):
-            raise Untrusted(
-                STALE_INCARNATION, f"{source} position {envelope['position']} disagrees with the chain"
-            )
         page, verified = self.read_page(source, at, 1)
         self.check_page(following, at, page, verified, recorded_here=recorded)
         raise Untrusted(

@@ -15,6 +15,7 @@ import requests
 from kombu import Connection, Exchange, Producer
 
 from services.pilots.commands import DesignateUnit, IdentifyMatter
+from tests.support.browser import chromium
 from tests.support.feed_server import serving
 from tests.support.keys import public_key_env
 from tests.support.processes import ServiceProcess, reform_service, wait_for
@@ -118,25 +119,10 @@ def test_the_page_carries_its_content_security_policy(reporting: ServiceProcess)
 def test_hostile_names_run_no_script_and_every_figure_renders(
     reporting: ServiceProcess, tokens: dict[str, str]
 ) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     figures = requests.get(f"{reporting.url}/indicators", timeout=10).json()
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     try:
         driver.get(reporting.url + "/")
         text = lambda element_id: driver.find_element(By.ID, element_id).text  # noqa: E731

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.browser import chromium
 from tests.support.processes import (
     REPO,
     ServiceProcess,
@@ -208,26 +209,10 @@ def test_a_rebuild_from_the_feeds_equals_the_live_state(
 def test_the_dashboard_shows_the_numbers_the_api_gives(
     loaded: dict[str, Any], stack: dict[str, ServiceProcess]
 ) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     figures = requests.get(f"{stack['reporting'].url}/indicators", timeout=10).json()
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,1400",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     try:
         driver.get(stack["reporting"].url + "/")
         text = lambda element_id: driver.find_element(By.ID, element_id).text  # noqa: E731

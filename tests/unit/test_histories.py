@@ -357,3 +357,15 @@ def test_a_resync_whose_feed_is_not_signed_with_the_key_it_serves_changes_nothin
         world.inbox.resync("catalogue", FORGET["catalogue"], actor="operator")
     after = (following(world).tracking, world.keys.pinned_key_id("catalogue"), world.pilots.last_position())
     assert after == before
+
+
+def test_without_the_producers_feed_nothing_is_believed_on_a_messages_word() -> None:
+    world = World()
+    world.published_catalogue("A08")
+    envelope = world.envelopes("catalogue")[-1]
+    pilots = PilotsApplication(memory_store())
+    keys = KeyRing(pilots, configured={"catalogue": world.catalogue.notary.public_key_pem.encode()})  # type: ignore[union-attr]
+    inbox = EventConsumer(pilots, "pilots", INBOX_HANDLERS, keys=keys)  # no upstream at all
+    with pytest.raises(SourceHeld, match="no feed URL"):
+        inbox.receive(envelope)
+    assert inbox.position("catalogue") == 0 and inbox.histories.current("catalogue") is None
