@@ -6,12 +6,13 @@ import importlib
 import json
 import sys
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from reform.witness import WitnessStore
+from shared.acts import When
 from shared.config import settings_from_env
 from shared.persistence.audit_digest import DIGEST_TOPIC_SUFFIX, key_id, load_public_key
 from shared.persistence.audit_read import (
@@ -169,11 +170,18 @@ def history(service: str, aggregate_id: str) -> int:
     return 0
 
 
-def replay(service: str, as_of: str, aggregate_id: str | None) -> int:
-    """The state as of a moment, rebuilt from the log by the service's own aggregates."""
-    moment = datetime.fromisoformat(as_of)
-    if moment.tzinfo is None:
+def replay(service: str, as_of: str | None, on: str | None, aggregate_id: str | None) -> int:
+    """The state at a moment of recording and/or on a business date, rebuilt from the log by the
+    service's own aggregates."""
+    moment = datetime.fromisoformat(as_of) if as_of else None
+    if moment is not None and moment.tzinfo is None:
         raise SystemExit("reform audit replay: --as-of needs a time zone, e.g. 2020-01-01T00:00:00+08:00")
+    if on is not None:
+        try:
+            on = date.fromisoformat(on).isoformat()
+        except ValueError:
+            raise SystemExit(f"reform audit replay: --on needs a date (YYYY-MM-DD), not {on!r}") from None
+    when = When(as_of=moment, on=on)
     module = importlib.import_module(f"services.{service}.application")
     app_cls = next(
         v
@@ -186,7 +194,7 @@ def replay(service: str, as_of: str, aggregate_id: str | None) -> int:
     ids = [UUID(aggregate_id)] if aggregate_id else sorted({UUID(str(e[1])) for e in events}, key=str)
     states = {}
     for aid in ids:
-        version = app.version_as_of(aid, moment)
+        version = app.version_at(aid, when)
         if version is None:
             continue
         aggregate = app.repository.get(aid, version=version)

@@ -90,9 +90,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         if not args.aggregate:
             raise SystemExit("reform audit history: give the aggregate id")
         return audit_cli.history(args.service, args.aggregate)
-    if not args.as_of:
-        raise SystemExit("reform audit replay: give --as-of")
-    return audit_cli.replay(args.service, args.as_of, args.aggregate_opt or args.aggregate)
+    if not args.as_of and not args.on:
+        raise SystemExit("reform audit replay: give --as-of, --on or both")
+    return audit_cli.replay(args.service, args.as_of, args.on, args.aggregate_opt or args.aggregate)
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
@@ -205,7 +205,10 @@ def _add_audit_parser(sub: Any) -> None:
     audit.add_argument("aggregate", nargs="?", help="aggregate id (history)")
     audit.add_argument("--all", action="store_true", help="verify every service")
     audit.add_argument("--public-key", help="PEM public key (default: $DATA_DIR/audit-<service>.pub.pem)")
-    audit.add_argument("--as-of", help="ISO-8601 moment with a time zone (replay)")
+    audit.add_argument("--as-of", help="ISO-8601 moment with a time zone: what was recorded by then (replay)")
+    audit.add_argument(
+        "--on", help="a date: what was in effect on that day (replay; with --as-of, as known then)"
+    )
     audit.add_argument("--aggregate", dest="aggregate_opt", help="one aggregate (replay)")
     audit.add_argument("--witness", help="witness store to check against (verify; default $DATA_DIR/witness)")
     audit.add_argument("--dir", help="the witness's own folder (witness; default $DATA_DIR/witness)")

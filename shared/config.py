@@ -72,6 +72,7 @@ class Settings:
     clock_file: Path | None = None
     timezone: str = "Asia/Shanghai"
     timer_seconds: float = 60.0
+    backdate_days: int = 30  # an act dated further back needs its paper record, and is marked
     max_event_bytes: int = 4 * 1024 * 1024  # an event heavier than this is refused (413), never stored
     feed_page_bytes: int = 4 * 1024 * 1024  # a feed page stops at this many bytes of envelopes
     relay_batch_bytes: int = 8 * 1024 * 1024  # a relay batch too
@@ -156,6 +157,7 @@ def settings_from_env(
         clock_file=Path(env["CLOCK_FILE"]).resolve() if env.get("CLOCK_FILE") else None,
         timezone=env.get("TIMEZONE", "Asia/Shanghai"),
         timer_seconds=float(env.get("TIMER_SECONDS", "60")),
+        backdate_days=int(env.get("BACKDATE_DAYS", "30")),
         history_check_seconds=float(env.get("HISTORY_CHECK_SECONDS", "30")),
         max_event_bytes=int(env.get("EVENT_MAX_BYTES", str(4 * 1024 * 1024))),
         feed_page_bytes=int(env.get("FEED_PAGE_BYTES", str(4 * 1024 * 1024))),

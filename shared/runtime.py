@@ -70,6 +70,7 @@ class ApplicationProvider(DependencyProvider):
         app.notary = notary
         app.max_event_bytes = settings.max_event_bytes
         app.feed_page_bytes = settings.feed_page_bytes
+        app.backdate_days = settings.backdate_days
         self.notary = notary
         app.integration_mapper = self.mapper
         if self.mapper is not None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from shared.acts import Act, acting, outside_any_act
 from tests.support.processes import (
     ServiceProcess,
     amqp_uri_for,
@@ -15,6 +17,22 @@ from tests.support.processes import (
     reform_service,
     write_tokens,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def an_act() -> Iterator[None]:
+    """Tests that call domain methods or use cases directly (not through a request, which dates its
+    own act) run as one act of today's date."""
+    today = date.today().isoformat()
+    with acting(Act(on=today, recorded_on=today)):
+        yield
+
+
+@pytest.fixture
+def no_act() -> Iterator[None]:
+    """Run a test outside any act, as a service's own code runs."""
+    with outside_any_act():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +25,7 @@ from services.catalogue.domain import (
     DuplicateNegativeListEntry,
     NegativeList,
 )
+from shared.acts import When
 from shared.domain import NotFound
 from shared.persistence.eventlog import EventTooLarge, ServiceApplication, to_plain
 from shared.persistence.topics import moved
@@ -35,6 +35,10 @@ from shared.persistence.topics import moved
 moved("services.catalogue.domain", Catalogue, NegativeList)
 
 SYSTEM_ACTOR = "system"
+
+
+# MOF Order No. 102 (2020), whose Art. 10 is the national negative list, took effect on this date.
+NATIONAL_RULES_IN_FORCE_ON = "2020-03-01"
 
 
 class CatalogueNotFound(NotFound):
@@ -52,10 +56,11 @@ class CatalogueApplication(ServiceApplication):
         """Open the negative list with the national entries on first start; returns entries added."""
         negative_list = self._negative_list()
         added = 0
-        for entry in NATIONAL_NEGATIVE_LIST:
-            if entry["code"] not in negative_list.entries:
-                negative_list.add_entry(actor=SYSTEM_ACTOR, **entry)
-                added += 1
+        with self.acting_on_fact(NATIONAL_RULES_IN_FORCE_ON):  # in force since the Order, not since today
+            for entry in NATIONAL_NEGATIVE_LIST:
+                if entry["code"] not in negative_list.entries:
+                    negative_list.add_entry(actor=SYSTEM_ACTOR, **entry)
+                    added += 1
         if added:
             self.save(negative_list)
         return added
@@ -80,8 +85,8 @@ class CatalogueApplication(ServiceApplication):
 
     # --- catalogues ------------------------------------------------------
 
-    def _get(self, catalogue_id: UUID, as_of: datetime | None = None) -> Catalogue:
-        catalogue: Catalogue = self.get_aggregate(Catalogue, catalogue_id, CatalogueNotFound, as_of)
+    def _get(self, catalogue_id: UUID, when: When | None = None) -> Catalogue:
+        catalogue: Catalogue = self.get_aggregate(Catalogue, catalogue_id, CatalogueNotFound, when)
         return catalogue
 
     def _save_and_view_node(self, catalogue: Catalogue, code: str) -> dict[str, Any]:
@@ -187,8 +192,8 @@ class CatalogueApplication(ServiceApplication):
 
     # --- queries ---------------------------------------------------------
 
-    def catalogue(self, catalogue_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        return self._describe(self._get(catalogue_id, as_of), with_nodes=True)
+    def catalogue(self, catalogue_id: UUID, when: When | None = None) -> dict[str, Any]:
+        return self._describe(self._get(catalogue_id, when), with_nodes=True)
 
     def catalogues(self, statuses: set[str] | None = None) -> list[dict[str, Any]]:
         rows = []

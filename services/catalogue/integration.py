@@ -26,6 +26,7 @@ def _catalogue_published(app: CatalogueApplication, event: Catalogue.Published) 
         "items": [catalogue.nodes[c] for c in sorted(catalogue.nodes)],
         "revision": data["revision"],
         "actor": data["actor"],
+        "dating": data["dating"],
     }
 
 

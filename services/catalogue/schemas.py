@@ -10,7 +10,7 @@ from services.catalogue import commands
 from shared.contracts.catalogue import NodeSchema, RevisionCountsSchema
 from shared.vocabulary.catalogue import CATALOGUE_STATUSES, DEFAULT_NATURE, LEVELS, NODE_KINDS
 from shared.web.fields import StrictBoolean
-from shared.web.schemas import CommandRequest, Request
+from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 CODE = validate.Regexp(
     r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits"
@@ -61,7 +61,7 @@ class ChangeNodeRequest(CommandRequest):
 
     @validates_schema
     def _not_empty(self, data: dict[str, Any], **_: object) -> None:
-        if not data:
+        if not set(data) - ACT_FIELDS:  # the dating of the act is not a change
             raise ValidationError("give at least one field to change", "_schema")
 
 

@@ -41,7 +41,7 @@ from shared.web.http import (
     endpoint,
     parse_uuid,
 )
-from shared.web.schemas import AsOfQuery
+from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
 
@@ -91,7 +91,7 @@ class CatalogueService(EventSourcedService):
         summary="One catalogue with its nodes, now or as of a past moment",
     )
     def get_catalogue(self, caller: Caller | None, data: dict, catalogue_id: str) -> dict[str, Any]:
-        row = self.app.catalogue(parse_uuid(catalogue_id, "catalogue"), as_of=data["as_of"])
+        row = self.app.catalogue(parse_uuid(catalogue_id, "catalogue"), when=data["when"])
         self._check_visible(caller, row["status"])
         return row
 
@@ -118,7 +118,7 @@ class CatalogueService(EventSourcedService):
         return self.app.change_node(cid, code, command, actor=caller.subject)
 
     @http("DELETE", "/catalogues/<catalogue_id>/nodes/<code>")
-    @endpoint(auth=WRITE, summary="Remove a leaf node from a draft")
+    @endpoint(body=ActRequest, auth=WRITE, summary="Remove a leaf node from a draft")
     def remove_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
         self.app.remove_node(cid, RemoveNode(code=code), actor=caller.subject)
@@ -145,6 +145,7 @@ class CatalogueService(EventSourcedService):
 
     @http("POST", "/catalogues/<catalogue_id>/revise")
     @endpoint(
+        body=ActRequest,
         auth=WRITE,
         status=201,
         response=CreatedReply,

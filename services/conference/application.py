@@ -6,7 +6,6 @@ plain view of the changed aggregate: the same dict its query returns."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
@@ -54,6 +53,7 @@ from services.conference.views import (
     meeting_view,
     task_view,
 )
+from shared.acts import When
 from shared.domain import NotFound
 from shared.persistence.eventlog import ServiceApplication
 from shared.persistence.topics import moved
@@ -117,8 +117,8 @@ def decision_items(command: IssueMinutes) -> list[DecisionItem]:
 class ConferenceApplication(ServiceApplication):
     name = "conference"
 
-    def _get(self, cls: type[A], aggregate_id: UUID, as_of: datetime | None = None) -> A:
-        return self.get_aggregate(cls, aggregate_id, KINDS[cls], as_of)
+    def _get(self, cls: type[A], aggregate_id: UUID, when: When | None = None) -> A:
+        return self.get_aggregate(cls, aggregate_id, KINDS[cls], when)
 
     def _on_or_today(self, day: str | None) -> str:
         return day or self.today().isoformat()
@@ -354,14 +354,14 @@ class ConferenceApplication(ServiceApplication):
 
     # --- queries ---------------------------------------------------------
 
-    def body(self, body_id: UUID, as_of: datetime | None = None) -> View:
-        return body_view(self._get(CoordinationBody, body_id, as_of))
+    def body(self, body_id: UUID, when: When | None = None) -> View:
+        return body_view(self._get(CoordinationBody, body_id, when))
 
     def bodies(self) -> list[View]:
         return [body_view(self._get(CoordinationBody, i)) for i in self.ids_of(CoordinationBody.Proposed)]
 
-    def meeting(self, meeting_id: UUID, as_of: datetime | None = None) -> View:
-        return meeting_view(self._get(Meeting, meeting_id, as_of))
+    def meeting(self, meeting_id: UUID, when: When | None = None) -> View:
+        return meeting_view(self._get(Meeting, meeting_id, when))
 
     def meetings(self, body_id: UUID | None = None) -> list[View]:
         rows = [meeting_view(self._get(Meeting, i)) for i in self.ids_of(Meeting.Proposed)]
@@ -374,8 +374,8 @@ class ConferenceApplication(ServiceApplication):
         rows = [decision_view(self._get(Decision, i)) for i in self.ids_of(Decision.Adopted)]
         return [r for r in rows if kind is None or r["kind"] == kind]
 
-    def task(self, task_uuid: UUID, as_of: datetime | None = None) -> View:
-        return task_view(self._get(Task, task_uuid, as_of))
+    def task(self, task_uuid: UUID, when: When | None = None) -> View:
+        return task_view(self._get(Task, task_uuid, when))
 
     def tasks(
         self, status: str | None = None, lead_unit: str | None = None, overdue: bool | None = None
@@ -389,8 +389,8 @@ class ConferenceApplication(ServiceApplication):
             and (overdue is None or r["overdue"] == overdue)
         ]
 
-    def document(self, document_id: UUID, as_of: datetime | None = None) -> View:
-        return document_view(self._get(PolicyDocument, document_id, as_of))
+    def document(self, document_id: UUID, when: When | None = None) -> View:
+        return document_view(self._get(PolicyDocument, document_id, when))
 
     def documents(self) -> list[View]:
         return [document_view(self._get(PolicyDocument, i)) for i in self.ids_of(PolicyDocument.Registered)]

@@ -12,17 +12,13 @@ from shared.vocabulary.conference import (
     MEETING_KINDS,
     TASK_STATUSES,
 )
-from shared.web.fields import IsoDate
-from shared.web.schemas import CommandRequest, Request
+from shared.web.fields import DOCUMENT_NUMBER, IsoDate
+from shared.web.schemas import CommandRequest, PartRequest, Request
 
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(min=1, max=4000)
 PEOPLE = 300  # invitees or attendees of one meeting: a joint conference's members and their deputies
-# Numbers as the prefecture writes them:
-# 版政购联〔2020〕1号, 西财综〔2019〕12号, XZBF [2019] 88, XSBN-DB-2019-03.
-NUMBER = validate.Regexp(
-    r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff〔〕\[\]()（）\-/. ]{0,63}$", error="not a valid number"
-)
+NUMBER = DOCUMENT_NUMBER  # numbers as the prefecture writes them (shared.web.fields)
 
 
 class ProposeBodyRequest(CommandRequest):
@@ -39,6 +35,7 @@ class ProposeBodyRequest(CommandRequest):
 
 class EstablishBodyRequest(CommandRequest):
     command = commands.EstablishBody
+    dated_by = "established_on"
 
     establishing_document = fields.String(required=True, validate=NAME)
     established_on = IsoDate(required=True)
@@ -46,6 +43,7 @@ class EstablishBodyRequest(CommandRequest):
 
 class AddMemberRequest(CommandRequest):
     command = commands.AddMember
+    dated_by = "joined_on"
 
     unit = fields.String(required=True, validate=NAME)
     representative = fields.String(required=True, validate=NAME)
@@ -55,18 +53,20 @@ class AddMemberRequest(CommandRequest):
 
 class RemoveMemberRequest(CommandRequest):
     command = commands.RemoveMember
+    dated_by = "left_on"
 
     left_on = IsoDate(required=True)
 
 
 class DissolveBodyRequest(CommandRequest):
     command = commands.DissolveBody
+    dated_by = "dissolved_on"
 
     reason = fields.String(required=True, validate=TEXT)
     dissolved_on = IsoDate(required=True)
 
 
-class AgendaItemRequest(CommandRequest):
+class AgendaItemRequest(PartRequest):
     command = commands.AgendaItem
 
     proposing_unit = fields.String(required=True, validate=NAME)
@@ -101,6 +101,7 @@ class ScheduleMeetingRequest(CommandRequest):
 
 class HoldMeetingRequest(CommandRequest):
     command = commands.HoldMeeting
+    dated_by = "held_on"
 
     held_on = IsoDate(required=True)
     attendees = fields.List(
@@ -114,7 +115,7 @@ class CancelRequest(CommandRequest):
     reason = fields.String(required=True, validate=TEXT)
 
 
-class TaskSpec(CommandRequest):
+class TaskSpec(PartRequest):
     command = commands.TaskSpec
 
     number = fields.String(required=True, validate=NUMBER)
@@ -124,7 +125,7 @@ class TaskSpec(CommandRequest):
     deadline = IsoDate(required=True)
 
 
-class DecisionSpec(CommandRequest):
+class DecisionSpec(PartRequest):
     command = commands.DecisionSpec
 
     number = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
@@ -136,6 +137,7 @@ class DecisionSpec(CommandRequest):
 
 class IssueMinutesRequest(CommandRequest):
     command = commands.IssueMinutes
+    dated_by = "issued_on"
 
     document_number = fields.String(required=True, validate=NAME)
     issued_on = IsoDate(required=True)
@@ -146,6 +148,7 @@ class IssueMinutesRequest(CommandRequest):
 
 class ReportTaskRequest(CommandRequest):
     command = commands.ReportTask
+    dated_by = "reported_on"
 
     summary = fields.String(required=True, validate=TEXT)
     reported_on = IsoDate(load_default=None, allow_none=True)
@@ -159,6 +162,7 @@ class ReturnTaskRequest(CommandRequest):
 
 class CloseTaskRequest(CommandRequest):
     command = commands.CloseTask
+    dated_by = "closed_on"
 
     review = fields.String(required=True, validate=TEXT)
     closed_on = IsoDate(load_default=None, allow_none=True)
@@ -166,6 +170,7 @@ class CloseTaskRequest(CommandRequest):
 
 class ExtendTaskRequest(CommandRequest):
     command = commands.ExtendTask
+    dated_by = "requested_on"
 
     new_deadline = IsoDate(required=True)
     reason = fields.String(required=True, validate=TEXT)
@@ -174,6 +179,7 @@ class ExtendTaskRequest(CommandRequest):
 
 class ChaseTaskRequest(CommandRequest):
     command = commands.ChaseTask
+    dated_by = "chased_on"
 
     note = fields.String(required=True, validate=TEXT)
     chased_on = IsoDate(load_default=None, allow_none=True)
@@ -191,12 +197,14 @@ class RegisterDocumentRequest(CommandRequest):
 
 class IssueDocumentRequest(CommandRequest):
     command = commands.IssueDocument
+    dated_by = "issued_on"
 
     issued_on = IsoDate(required=True)
 
 
 class ReviseDocumentRequest(CommandRequest):
     command = commands.ReviseDocument
+    dated_by = "revised_on"
 
     revision_note = fields.String(required=True, validate=TEXT)
     revised_on = IsoDate(required=True)
@@ -205,6 +213,7 @@ class ReviseDocumentRequest(CommandRequest):
 
 class RepealDocumentRequest(CommandRequest):
     command = commands.RepealDocument
+    dated_by = "repealed_on"
 
     reason = fields.String(required=True, validate=TEXT)
     repealed_on = IsoDate(required=True)

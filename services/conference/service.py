@@ -55,7 +55,7 @@ from services.conference.schemas import (
 from shared.runtime import ApplicationProvider, Tokens, periodic
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, call_use_case, endpoint, parse_uuid
-from shared.web.schemas import AsOfQuery
+from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http, rpc
 from shared.web.service import EventSourcedService
 
@@ -91,7 +91,7 @@ class ConferenceService(EventSourcedService):
     @http("GET", "/bodies/<body_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One body with its members, now or as of a past moment")
     def get_body(self, caller: Caller, data: dict[str, Any], body_id: str) -> dict[str, Any]:
-        return self.app.body(parse_uuid(body_id, "body"), as_of=data["as_of"])
+        return self.app.body(parse_uuid(body_id, "body"), when=data["when"])
 
     @http("GET", "/bodies/<body_id>/history")
     @endpoint(auth=READ, summary="Every event of a body")
@@ -135,7 +135,7 @@ class ConferenceService(EventSourcedService):
     @http("GET", "/meetings/<meeting_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One meeting, now or as of a past moment")
     def get_meeting(self, caller: Caller, data: dict[str, Any], meeting_id: str) -> dict[str, Any]:
-        return self.app.meeting(parse_uuid(meeting_id, "meeting"), as_of=data["as_of"])
+        return self.app.meeting(parse_uuid(meeting_id, "meeting"), when=data["when"])
 
     @http("GET", "/meetings/<meeting_id>/history")
     @endpoint(auth=READ, summary="Every event of a meeting")
@@ -191,7 +191,7 @@ class ConferenceService(EventSourcedService):
     @http("GET", "/tasks/<task_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One task, now or as of a past moment")
     def get_task(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
-        return self.app.task(parse_uuid(task_id, "task"), as_of=data["as_of"])
+        return self.app.task(parse_uuid(task_id, "task"), when=data["when"])
 
     @http("GET", "/tasks/<task_id>/history")
     @endpoint(auth=READ, summary="Every event of a task")
@@ -199,7 +199,7 @@ class ConferenceService(EventSourcedService):
         return {"events": self.app.history_of(Task, parse_uuid(task_id, "task"))}
 
     @http("POST", "/tasks/<task_id>/start")
-    @endpoint(auth=WRITE, summary="The lead unit starts the task")
+    @endpoint(body=ActRequest, auth=WRITE, summary="The lead unit starts the task")
     def start_task(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
         return self.app.start_task(parse_uuid(task_id, "task"), actor=caller.subject)
 
@@ -219,7 +219,7 @@ class ConferenceService(EventSourcedService):
         return self.app.close_task(parse_uuid(task_id, "task"), data, actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/archive")
-    @endpoint(auth=WRITE, summary="Archive a closed task")
+    @endpoint(body=ActRequest, auth=WRITE, summary="Archive a closed task")
     def archive_task(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
         return self.app.archive_task(parse_uuid(task_id, "task"), actor=caller.subject)
 
@@ -248,7 +248,7 @@ class ConferenceService(EventSourcedService):
     @http("GET", "/documents/<document_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One policy document, now or as of a past moment")
     def get_document(self, caller: Caller, data: dict[str, Any], document_id: str) -> dict[str, Any]:
-        return self.app.document(parse_uuid(document_id, "document"), as_of=data["as_of"])
+        return self.app.document(parse_uuid(document_id, "document"), when=data["when"])
 
     @http("GET", "/documents/<document_id>/history")
     @endpoint(auth=READ, summary="Every event of a policy document")

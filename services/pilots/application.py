@@ -45,6 +45,7 @@ from services.pilots.domain import (
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
 from services.pilots.queries import PilotsQueries
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
+from shared.acts import upstream_on
 from shared.domain import DomainRuleViolation
 from shared.persistence.topics import moved
 
@@ -112,14 +113,15 @@ class PilotsApplication(PilotsQueries):
         successor = self._catalogue_view(UUID(p["superseded_by"]))
         kept = set(successor.items) if successor else set()
         flagged: list[Aggregate] = []
-        for matter in self._matters_on(old.id):
-            if matter.item_code not in kept and matter.flag_for_review(
-                reason=f"catalogue {old.id} was superseded by {p['superseded_by']} "
-                f"without item {matter.item_code}",
-                catalogue_id=str(old.id),
-                actor=SYSTEM_ACTOR,
-            ):
-                flagged.append(matter)
+        with self.acting_on_fact(upstream_on(envelope)):  # flagged when the catalogue changed
+            for matter in self._matters_on(old.id):
+                if matter.item_code not in kept and matter.flag_for_review(
+                    reason=f"catalogue {old.id} was superseded by {p['superseded_by']} "
+                    f"without item {matter.item_code}",
+                    catalogue_id=str(old.id),
+                    actor=SYSTEM_ACTOR,
+                ):
+                    flagged.append(matter)
         return [old, *flagged]
 
     def on_catalogue_revoked(self, envelope: dict[str, Any]) -> list[Aggregate]:
@@ -128,15 +130,16 @@ class PilotsApplication(PilotsQueries):
         if view is None or view.status == "revoked":
             return []
         view.revoke(reason=p["reason"])
-        flagged = [
-            m
-            for m in self._matters_on(view.id)
-            if m.flag_for_review(
-                reason=f"catalogue {view.id} was revoked: {p['reason']}",
-                catalogue_id=str(view.id),
-                actor=SYSTEM_ACTOR,
-            )
-        ]
+        with self.acting_on_fact(upstream_on(envelope)):
+            flagged = [
+                m
+                for m in self._matters_on(view.id)
+                if m.flag_for_review(
+                    reason=f"catalogue {view.id} was revoked: {p['reason']}",
+                    catalogue_id=str(view.id),
+                    actor=SYSTEM_ACTOR,
+                )
+            ]
         return [view, *flagged]
 
     def forget_views(self, source: str, reason: str) -> list[Aggregate]:

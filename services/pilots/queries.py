@@ -3,7 +3,6 @@ as of a past moment, and the lookups the use cases share."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -20,6 +19,7 @@ from services.pilots.domain import (
     UnitNotFound,
     plan_id,
 )
+from shared.acts import When
 from shared.disclosure import announced
 from shared.domain import NotFound
 from shared.persistence.eventlog import ServiceApplication, to_plain
@@ -40,17 +40,17 @@ class PilotsQueries(ServiceApplication):
 
     # --- aggregates -----------------------------------------------------------------
 
-    def _unit(self, uid: UUID, as_of: datetime | None = None) -> PilotUnit:
-        unit: PilotUnit = self.get_aggregate(PilotUnit, uid, UnitNotFound, as_of)
+    def _unit(self, uid: UUID, when: When | None = None) -> PilotUnit:
+        unit: PilotUnit = self.get_aggregate(PilotUnit, uid, UnitNotFound, when)
         return unit
 
-    def _plan(self, uid: UUID, as_of: datetime | None = None) -> ImplementationPlan:
+    def _plan(self, uid: UUID, when: When | None = None) -> ImplementationPlan:
         self._unit(uid)
-        plan: ImplementationPlan = self.get_aggregate(ImplementationPlan, plan_id(uid), PlanNotFound, as_of)
+        plan: ImplementationPlan = self.get_aggregate(ImplementationPlan, plan_id(uid), PlanNotFound, when)
         return plan
 
-    def _matter(self, mid: UUID, as_of: datetime | None = None) -> ServiceMatter:
-        matter: ServiceMatter = self.get_aggregate(ServiceMatter, mid, MatterNotFound, as_of)
+    def _matter(self, mid: UUID, when: When | None = None) -> ServiceMatter:
+        matter: ServiceMatter = self.get_aggregate(ServiceMatter, mid, MatterNotFound, when)
         return matter
 
     def _decision(self, decision_id: UUID) -> DecisionView:
@@ -83,8 +83,8 @@ class PilotsQueries(ServiceApplication):
 
     # --- plain views ------------------------------------------------------------------
 
-    def unit(self, uid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        u = self._unit(uid, as_of)
+    def unit(self, uid: UUID, when: When | None = None) -> dict[str, Any]:
+        u = self._unit(uid, when)
         view: dict[str, Any] = to_plain(
             {
                 "id": u.id,
@@ -109,8 +109,8 @@ class PilotsQueries(ServiceApplication):
     def units(self) -> list[dict[str, Any]]:
         return [self.unit(i) for i in self.ids_of(PilotUnit.Designated)]
 
-    def plan(self, uid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        p = self._plan(uid, as_of)
+    def plan(self, uid: UUID, when: When | None = None) -> dict[str, Any]:
+        p = self._plan(uid, when)
         view: dict[str, Any] = to_plain(
             {
                 "id": p.id,
@@ -133,8 +133,8 @@ class PilotsQueries(ServiceApplication):
         )
         return view
 
-    def matter(self, mid: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        m = self._matter(mid, as_of)
+    def matter(self, mid: UUID, when: When | None = None) -> dict[str, Any]:
+        m = self._matter(mid, when)
         view: dict[str, Any] = to_plain(
             {
                 "id": m.id,

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.pilots import commands
 from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
 from shared.web.fields import IsoDate, Money
-from shared.web.schemas import CommandRequest, Request
+from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(min=1, max=4000)
@@ -47,12 +47,13 @@ class UpdateBudgetLineRequest(CommandRequest):
 
     @validates_schema
     def _not_empty(self, data: dict[str, Any], **_: object) -> None:
-        if not data:
+        if not set(data) - ACT_FIELDS:  # the dating of the act is not a change
             raise ValidationError("give at least one figure to change", "_schema")
 
 
 class StaffingAdjustmentRequest(CommandRequest):
     command = commands.AdjustStaffing
+    dated_by = "adjusted_on"
 
     before = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     after = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
@@ -63,6 +64,7 @@ class StaffingAdjustmentRequest(CommandRequest):
 
 class CloseUnitRequest(CommandRequest):
     command = commands.CloseUnit
+    dated_by = "closed_on"
 
     summary = fields.String(required=True, validate=TEXT)
     decision = fields.String(required=True, validate=validate.OneOf(CLOSURE_DECISIONS))
@@ -102,6 +104,7 @@ class ApprovePlanRequest(CommandRequest):
 
 class InForceRequest(CommandRequest):
     command = commands.PutPlanInForce
+    dated_by = "in_force_on"
 
     in_force_on = IsoDate(required=True)
 
@@ -114,6 +117,7 @@ class EndPlanRequest(CommandRequest):
 
 class MilestoneMetRequest(CommandRequest):
     command = commands.MeetMilestone
+    dated_by = "met_on"
 
     met_on = IsoDate(required=True)
 
@@ -163,12 +167,14 @@ class ContractRequest(CommandRequest):
 
 class DeliveryRequest(CommandRequest):
     command = commands.StartDelivery
+    dated_by = "started_on"
 
     started_on = IsoDate(required=True)
 
 
 class EvaluationRequest(CommandRequest):
     command = commands.EvaluateMatter
+    dated_by = "evaluated_on"
 
     kind = fields.String(required=True, validate=validate.OneOf(EVALUATION_KINDS))
     evaluator = fields.String(required=True, validate=NAME)

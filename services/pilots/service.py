@@ -34,7 +34,7 @@ from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
 from shared.web.auth import Caller
 from shared.web.http import PUBLIC, READ, WRITE, endpoint, parse_uuid
-from shared.web.schemas import AsOfQuery
+from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
 
@@ -118,7 +118,7 @@ class PilotsService(EventSourcedService):
         auth=READ, query=AsOfQuery, summary="One unit with budget lines and staffing, now or as of a moment"
     )
     def get_unit(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
-        return self.app.unit(parse_uuid(unit_id, "unit"), as_of=data["as_of"])
+        return self.app.unit(parse_uuid(unit_id, "unit"), when=data["when"])
 
     @http("GET", "/units/<unit_id>/history")
     @endpoint(auth=READ, summary="Every event of a unit")
@@ -161,10 +161,10 @@ class PilotsService(EventSourcedService):
     @http("GET", "/units/<unit_id>/plan")
     @endpoint(auth=READ, query=AsOfQuery, summary="The unit's plan with its milestones")
     def get_plan(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
-        return self.app.plan(parse_uuid(unit_id, "unit"), as_of=data["as_of"])
+        return self.app.plan(parse_uuid(unit_id, "unit"), when=data["when"])
 
     @http("POST", "/units/<unit_id>/plan/submit")
-    @endpoint(auth=WRITE, summary="Submit the plan")
+    @endpoint(body=ActRequest, auth=WRITE, summary="Submit the plan")
     def submit_plan(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         return self.app.submit_plan(parse_uuid(unit_id, "unit"), commands.SubmitPlan(), actor=caller.subject)
 
@@ -224,7 +224,7 @@ class PilotsService(EventSourcedService):
     @http("GET", "/matters/<matter_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One service matter, now or as of a past moment")
     def get_matter(self, caller: Caller, data: dict[str, Any], matter_id: str) -> dict[str, Any]:
-        return self.app.matter(parse_uuid(matter_id, "service matter"), as_of=data["as_of"])
+        return self.app.matter(parse_uuid(matter_id, "service matter"), when=data["when"])
 
     @http("GET", "/matters/<matter_id>/history")
     @endpoint(auth=READ, summary="Every event of a service matter")
@@ -237,7 +237,7 @@ class PilotsService(EventSourcedService):
         return self.app.assess_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/approve")
-    @endpoint(auth=WRITE, summary="Approve for conversion to purchase")
+    @endpoint(body=ActRequest, auth=WRITE, summary="Approve for conversion to purchase")
     def approve_matter(self, caller: Caller, data: dict[str, Any], matter_id: str) -> dict[str, Any]:
         mid = parse_uuid(matter_id, "service matter")
         return self.app.approve_matter(mid, commands.ApproveMatter(), actor=caller.subject)

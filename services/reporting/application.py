@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from services.reporting.domain import Figures, Received, received_id
+from shared.acts import When, upstream_on
 from shared.persistence.eventlog import ServiceApplication
 from shared.persistence.topics import moved
 
@@ -43,9 +45,12 @@ class ReportingApplication(ServiceApplication):
                 return out
             cursor = page[-1].id
 
-    def figures(self, as_of: datetime | None = None) -> Figures:
-        """Live figures (kept up to date incrementally), or folded afresh up to ``as_of``."""
-        if as_of is None:
+    def figures(self, when: When | None = None) -> Figures:
+        """Live figures (kept up to date incrementally), or folded afresh at ``when``: what had
+        been recorded by its instant, and of that what was in effect on its date. A record's
+        history is taken up to its first act that does not belong, so no fold ever meets a step
+        whose earlier step was left out."""
+        if when is None:
             page = self.select_notifications_after(self._live_position, 100_000)
             for notification in page:
                 domain_event = self.mapper.to_domain_event(notification)
@@ -54,15 +59,27 @@ class ReportingApplication(ServiceApplication):
                 self._live_position = notification.id
             return self._live
         figures = Figures()
+        cut: set[tuple[str, str]] = set()  # records whose history stops before ``when``
         for envelope in self.received():
-            if datetime.fromisoformat(envelope["occurred_at"]) <= as_of:
+            record = (envelope["source"], envelope["aggregate_id"])
+            if record in cut:
+                continue
+            if when.admits(datetime.fromisoformat(envelope["occurred_at"]), upstream_on(envelope)):
                 figures.apply(envelope)
+            else:
+                cut.add(record)
         return figures
 
-    def indicators(self, as_of: datetime | None = None) -> dict[str, Any]:
-        today = (as_of.astimezone(self.clock().tzinfo) if as_of else self.clock()).date().isoformat()
-        result = self.figures(as_of).indicators(today=self.today().isoformat() if as_of is None else today)
-        result["as_of"] = (as_of or self.clock()).isoformat()
+    def indicators(self, when: When | None = None) -> dict[str, Any]:
+        """Every indicator at ``when`` (now when None); "today" for what is overdue is its date."""
+        now = self.clock()
+        asked = when.as_of if when is not None and when.as_of is not None else now
+        today = min(now, asked).astimezone(ZoneInfo(self.zone)).date().isoformat()
+        if when is not None and when.on is not None:
+            today = min(today, when.on)
+        result = self.figures(when).indicators(today=today)
+        result["as_of"] = asked.isoformat()
+        result["on"] = today
         return result
 
     def received_count(self) -> int:

@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Request, Response
 
 from services.reporting import integration
 from services.reporting.application import ReportingApplication
 from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
+from shared.acts import When
 from shared.contracts import PRODUCERS
 from shared.disclosure import public_indicators
 from shared.messaging.trust import Delivery
@@ -116,7 +118,7 @@ class ReportingService(EventSourcedService):
     @http("GET", "/indicators")
     @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="Every indicator, live or as of a past moment")
     def all_indicators(self, caller: Caller | None, data: dict) -> Any:
-        result = disclosed(self.app.indicators(data["as_of"]), caller)
+        result = disclosed(self.app.indicators(data["when"]), caller)
         result["received"] = {s: self.inbox.consumer.position(s) for s in PRODUCERS}
         return to_csv("all", result) if data["format"] == "csv" else result
 
@@ -125,19 +127,23 @@ class ReportingService(EventSourcedService):
     def group_indicators(self, caller: Caller | None, data: dict, group: str) -> Any:
         if group not in GROUPS:
             raise NotFoundError(f"no indicator group {group!r}; groups: {', '.join(GROUPS)}")
-        result = disclosed(self.app.indicators(data["as_of"]), caller)
+        result = disclosed(self.app.indicators(data["when"]), caller)
         if data["format"] == "csv":
             return to_csv(group, result[group])
-        return {group: result[group], "as_of": result["as_of"]}
+        return {group: result[group], "as_of": result["as_of"], "on": result["on"]}
 
     @http("GET", "/")
     @endpoint(auth=PUBLIC, query=DashboardQuery, summary="The dashboard officials read")
     def dashboard(self, caller: Caller | None, data: dict) -> Response:
-        as_of = None
-        if data["as_of"] is not None:
-            as_of = datetime.combine(date.fromisoformat(data["as_of"]), time(23, 59, 59), tzinfo=UTC)
+        when = None
+        if data["on"] is not None or data["recorded_by"] is not None:
+            recorded_by = None
+            if data["recorded_by"] is not None:
+                end_of_day = datetime.combine(date.fromisoformat(data["recorded_by"]), time(23, 59, 59))
+                recorded_by = end_of_day.replace(tzinfo=ZoneInfo(self.app.zone))
+            when = When(as_of=recorded_by, on=data["on"])
         # The page is public; its script sends a reader's token to /indicators for the rest.
-        figures = public_indicators(self.app.indicators(as_of))
+        figures = public_indicators(self.app.indicators(when))
         # Data in the page is JSON that no HTML parser can end early or read as markup.
         embedded = json.dumps(figures, ensure_ascii=False)
         for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):

@@ -5,14 +5,12 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
+from shared.contracts.dating import DatedContract
 from shared.vocabulary.catalogue import LEVELS, NODE_KINDS
 
 
-class _Contract(Schema):
-    class Meta:
-        unknown = RAISE
-
-    schema_version = 1
+class _Contract(DatedContract):
+    """Every catalogue event: dated (shared.contracts.dating)."""
 
 
 class NodeSchema(Schema):

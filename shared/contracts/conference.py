@@ -5,17 +5,14 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
+from shared.contracts.dating import DatedContract
 from shared.vocabulary.conference import BODY_KINDS, DECISION_KINDS, DOCUMENT_KINDS, MEETING_KINDS
 from shared.web.fields import IsoDate
 
 DATE = IsoDate  # calendar dates as ISO strings (YYYY-MM-DD)
 
 
-class _Contract(Schema):
-    class Meta:
-        unknown = RAISE
-
-    schema_version = 1
+class _Contract(DatedContract):
     actor = fields.String(required=True)
 
 

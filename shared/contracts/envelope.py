@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from shared.contracts.dating import DATED_VERSION, upcast_payload
+
 
 class EnvelopeSchema(Schema):
     class Meta:
@@ -96,6 +98,8 @@ def validate_envelope(body: Any) -> dict[str, Any]:
     schema_cls = producer.EVENTS.get(body["event_type"])
     if schema_cls is None:
         raise ValidationError({"event_type": [f"unknown event type {body['event_type']!r}"]})
+    if body["schema_version"] == 1 and schema_cls.schema_version == DATED_VERSION:
+        upcast_payload(body)  # sent before acts were dated
     if body["schema_version"] != schema_cls.schema_version:
         raise ValidationError(
             {"schema_version": [f"expected {schema_cls.schema_version}, got {body['schema_version']}"]}

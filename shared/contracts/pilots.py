@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
+from shared.contracts.dating import DatedContract
 from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
 from shared.web.fields import IsoDate
 
@@ -16,8 +17,7 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-class _Contract(_Strict):
-    schema_version = 1
+class _Contract(DatedContract):
     actor = fields.String(required=True)
 
 

@@ -4,7 +4,8 @@ can keep positions in the same store), a save hook for the relay, as-of and hist
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
@@ -14,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, ProcessRecorder, Recording, Tracking
 
+from shared.acts import Act, When, acting, effective_on
 from shared.clock import Clock, local_date, system_clock
 from shared.persistence.topics import topics_of
 
@@ -131,6 +133,8 @@ class EventTooLarge(Exception):
 # What one event may weigh (its fields as JSON): an envelope must stay below the broker's
 # max_message_size (RabbitMQ 4: 16 MiB), and a feed page or relay batch holds at least one.
 DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024
+# How far back an act may be dated without naming its paper record (BACKDATE_DAYS).
+DEFAULT_BACKDATE_DAYS = 30
 
 
 def check_sizes(objs: Any, limit: int) -> None:
@@ -168,6 +172,7 @@ class ServiceApplication(Application[UUID]):
     integration_mapper: IntegrationMapper | None  # the service's domain → integration event map
     identity: str  # the log's incarnation (LogIdentity)
     max_event_bytes: int  # what one event may weigh (EventTooLarge past it)
+    backdate_days: int  # an act dated further back needs its paper record (BACKDATE_DAYS)
     feed_page_bytes: int  # where a feed page stops
 
     def __init__(
@@ -188,6 +193,7 @@ class ServiceApplication(Application[UUID]):
         self.integration_mapper = None
         self.max_event_bytes = DEFAULT_MAX_EVENT_BYTES  # set from EVENT_MAX_BYTES by the runtime
         self.feed_page_bytes = DEFAULT_MAX_EVENT_BYTES  # a feed page stops at this (FEED_PAGE_BYTES)
+        self.backdate_days = DEFAULT_BACKDATE_DAYS  # set from BACKDATE_DAYS by the runtime
         self.identity = self._establish_identity()
 
     def _establish_identity(self) -> str:
@@ -229,6 +235,19 @@ class ServiceApplication(Application[UUID]):
 
     def today(self) -> date:
         return local_date(self.clock, self.zone)
+
+    @contextmanager
+    def acting(self, on: str | None = None, paper_ref: str | None = None) -> Iterator[Act]:
+        """Run a command as one act dated ``on`` (today when None): never in the future, and
+        more than ``backdate_days`` back only with its paper record (``PaperRecordRequired``)."""
+        with acting(Act.dated(on, paper_ref, self.today(), self.backdate_days)) as act:
+            yield act
+
+    @contextmanager
+    def acting_on_fact(self, on: str) -> Iterator[Act]:
+        """Run what the service does by itself on another fact, as an act of that fact's date."""
+        with acting(Act.derived(on, self.today())) as act:
+            yield act
 
     def construct_recorder(self) -> ProcessRecorder:
         # A process recorder also has the tracking table: the relay's published
@@ -272,11 +291,12 @@ class ServiceApplication(Application[UUID]):
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def version_as_of(self, aggregate_id: UUID, as_of: datetime) -> int | None:
-        """The aggregate's version at ``as_of`` (None if it did not exist yet)."""
+    def version_at(self, aggregate_id: UUID, when: When) -> int | None:
+        """The aggregate's version at ``when`` (None if it did not exist yet): the longest start
+        of its history recorded by ``when.as_of`` and in effect on ``when.on``."""
         version = None
         for domain_event in self.repository.event_store.get(aggregate_id):
-            if _timestamp(domain_event) > as_of:
+            if not when.admits(_timestamp(domain_event), effective_on(domain_event)):
                 break
             version = domain_event.originator_version
         return version
@@ -286,11 +306,17 @@ class ServiceApplication(Application[UUID]):
         rows = []
         for domain_event in self.repository.event_store.get(aggregate_id):
             data = event_fields(domain_event)
+            dating = data.pop("dating", None) or {}
             rows.append(
                 {
                     "event": type(domain_event).__qualname__,
                     "version": domain_event.originator_version,
                     "recorded_at": _timestamp(domain_event).isoformat(),
+                    # the two times: when it took effect, and (above) when the log recorded it
+                    "effective_on": dating.get("on"),
+                    "backdated": dating.get("backdated", False),
+                    "paper_ref": dating.get("paper_ref"),
+                    "effective_date_assumed": dating.get("assumed", False),
                     "actor": data.pop("actor", None),
                     "data": data,
                 }
@@ -310,14 +336,14 @@ class ServiceApplication(Application[UUID]):
             start = page[-1].id + 1
 
     def get_aggregate(
-        self, cls: type[A], aggregate_id: UUID, not_found: type[Exception], as_of: datetime | None = None
+        self, cls: type[A], aggregate_id: UUID, not_found: type[Exception], when: When | None = None
     ) -> A:
-        """The ``cls`` aggregate now, or as it stood at ``as_of``; ``not_found`` when there is none."""
+        """The ``cls`` aggregate now, or as it stood at ``when``; ``not_found`` when there is none."""
         version = None
-        if as_of is not None:
-            version = self.version_as_of(aggregate_id, as_of)
+        if when is not None:
+            version = self.version_at(aggregate_id, when)
             if version is None:
-                raise not_found(f"{aggregate_id} did not exist at {as_of.isoformat()}")
+                raise not_found(f"{aggregate_id} did not exist {when.describe()}")
         try:
             aggregate: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:

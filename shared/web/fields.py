@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 
 class StrictBoolean(fields.Boolean):
@@ -77,3 +77,18 @@ class Money(fields.Decimal):
         if amount < 0:
             raise self.make_error("negative")
         return str(amount)
+
+
+# Document numbers as the prefecture writes them (minutes, documents, announcements, paper records):
+# 版政购联〔2020〕1号, 西财综〔2019〕12号, XZBF [2019] 88, XSBN-DB-2019-03.
+DOCUMENT_NUMBER = validate.Regexp(
+    r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff〔〕\[\]()（）\-/. ]{0,63}$",
+    error="not a document number (such as 版政购联〔2020〕1号 or XZBF [2019] 88)",
+)
+
+
+class DocumentNumber(fields.String):
+    """A document number in any of the forms the prefecture uses."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=DOCUMENT_NUMBER, **kwargs)

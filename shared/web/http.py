@@ -22,6 +22,7 @@ from shared.persistence.eventlog import EventTooLarge
 from shared.web import rpc_tokens
 from shared.web.auth import Caller, Forbidden, Unauthenticated
 from shared.web.fields import Money
+from shared.web.schemas import Dated
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,16 @@ def _bad_text(text: str) -> bool:
     )
 
 
+def perform(
+    service: Any, fn: Callable[..., Any], caller: Caller | None, data: Any, path: dict[str, Any]
+) -> Any:
+    """Run a use case: a write request's command as one act of its claimed date (shared.acts)."""
+    if isinstance(data, Dated):
+        with service.app.acting(data.on, data.paper_ref):
+            return fn(service, caller, data.command, **path)
+    return fn(service, caller, data, **path)
+
+
 def endpoint(
     *,
     auth: str,
@@ -203,7 +214,7 @@ def endpoint(
                     data = body().load(payload)
                 elif query is not None:
                     data = query().load(request.args.to_dict())
-                result = fn(self, caller, data, **path)
+                result = perform(self, fn, caller, data, path)
                 if isinstance(result, Response):
                     return result
                 return json_response(status, result)
@@ -268,7 +279,7 @@ def call_use_case(
     authorize(caller, api["auth"], service.name)
     schema = api["body"] or api["query"]
     loaded = schema().load(data or {}) if schema is not None else {}
-    result = method.__wrapped__(service, caller, loaded, **path)  # type: ignore[attr-defined]
+    result = perform(service, method.__wrapped__, caller, loaded, path)  # type: ignore[attr-defined]
     return json.loads(json.dumps(result, default=str))
 
 

@@ -10,8 +10,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -66,10 +68,16 @@ def test_a_store_written_before_the_move_serves_the_same_answers(
 
 def without_additions(answer: Any, within: str = "") -> Any:
     """An answer without what answers gained after the store was recorded (the disclosure rule:
-    ``disclosure``, ``overdue_count_by_lead_unit``, and a Ministry row's ``announcement_ref``)."""
+    ``disclosure``, ``overdue_count_by_lead_unit``, and a Ministry row's ``announcement_ref``; the
+    two times: a history row's effective date and its marks, the indicators' ``on`` and
+    ``records``)."""
     if isinstance(answer, dict):
-        added = {"disclosure", "overdue_count_by_lead_unit"} | (
-            {"announcement_ref"} if within == "ministry" else set()
+        added = (
+            {"disclosure", "overdue_count_by_lead_unit", "records", *DATING}
+            | (
+                {"on"} if "as_of" in answer else set()  # the date an indicators answer is for
+            )
+            | ({"announcement_ref"} if within == "ministry" else set())
         )
         return {
             k: without_additions(v, k if k == "ministry" else within)
@@ -79,6 +87,25 @@ def without_additions(answer: Any, within: str = "") -> Any:
     if isinstance(answer, list):
         return [without_additions(v, within) for v in answer]
     return answer
+
+
+DATING = ("effective_on", "backdated", "paper_ref", "effective_date_assumed")
+
+
+def test_acts_stored_before_they_were_dated_show_their_recorded_date_as_assumed(
+    legacy: tuple[Path, dict[str, ServiceProcess], str],
+) -> None:
+    _, stack, token = legacy
+    paths = [p for p in ANSWERS["catalogue"] if p.endswith("/history")]
+    assert paths
+    for path in paths:
+        rows = requests.get(f"{stack['catalogue'].url}{path}", headers=bearer(token), timeout=10).json()[
+            "events"
+        ]
+        for row in rows:
+            recorded = datetime.fromisoformat(row["recorded_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+            assert (row["effective_on"], row["effective_date_assumed"]) == (recorded.date().isoformat(), True)
+            assert (row["backdated"], row["paper_ref"]) == (False, None)
 
 
 def test_digests_stored_under_their_old_topic_are_still_listed(

@@ -23,6 +23,7 @@ from services.catalogue.commands import (
 )
 from services.catalogue.domain import OnNegativeList
 from services.catalogue.integration import to_integration
+from shared.acts import When
 from shared.contracts import validate_envelope
 from shared.messaging.feed import read_feed
 from tests.support.keys import notarise
@@ -78,10 +79,10 @@ def test_as_of_reads_the_state_at_a_past_moment(app: CatalogueApplication) -> No
     app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
     moment = datetime.now(UTC)
     app.add_node(cid, AddNode(code="B", name="Auxiliary", kind="auxiliary_service"), actor="e")
-    assert [n["code"] for n in app.catalogue(cid, as_of=moment)["nodes"]] == ["A"]
+    assert [n["code"] for n in app.catalogue(cid, when=When(as_of=moment))["nodes"]] == ["A"]
     assert [n["code"] for n in app.catalogue(cid)["nodes"]] == ["A", "B"]
     with pytest.raises(CatalogueNotFound):
-        app.catalogue(cid, as_of=datetime(2001, 1, 1, tzinfo=UTC))
+        app.catalogue(cid, when=When(as_of=datetime(2001, 1, 1, tzinfo=UTC)))
 
 
 def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplication) -> None:

@@ -32,6 +32,7 @@ from services.conference.commands import (
 )
 from services.conference.domain import DuplicateTaskNumber
 from services.conference.integration import to_integration
+from shared.acts import When
 from shared.contracts import validate_envelope
 from shared.messaging.feed import read_feed
 from tests.support.keys import notarise
@@ -174,7 +175,7 @@ def test_the_body_as_of_a_past_moment_has_its_members_then(app: ConferenceApplic
     app.add_member(body, member("Finance", "2019-12-01"), actor="o")
     moment = datetime.now(UTC)
     app.add_member(body, member("Audit", "2019-12-02"), actor="o")
-    assert [m["unit"] for m in app.body(body, as_of=moment)["members"]] == ["Finance"]
+    assert [m["unit"] for m in app.body(body, when=When(as_of=moment))["members"]] == ["Finance"]
     assert [m["unit"] for m in app.body(body)["members"]] == ["Audit", "Finance"]
 
 

@@ -15,13 +15,18 @@ from shared.web.auth import TokenStore, Unauthenticated, add_token
 GOOD = {
     "event_id": "5b8f1f40-4a52-4f3a-9a7b-2f3e5f1c1a11",
     "event_type": "CatalogueRevoked",
-    "schema_version": 1,
+    "schema_version": 2,
     "source": "catalogue",
     "position": 42,
     "aggregate_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22",
     "aggregate_version": 3,
     "occurred_at": "2019-12-25T09:10:00+00:00",
-    "payload": {"catalogue_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22", "reason": "r", "actor": "a"},
+    "payload": {
+        "catalogue_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22",
+        "reason": "r",
+        "actor": "a",
+        "dating": {"on": "2019-12-20", "backdated": True, "paper_ref": "XSBN-DB-2019-03", "assumed": False},
+    },
     "signature": "ab" * 64,  # the shape only: the signature itself is checked by the consumer
     "key_id": "0123456789abcdef",
     "incarnation": "5d0c3a4e-2b1f-4c55-9a77-3e0f8b6d2c10",
@@ -34,6 +39,23 @@ def test_a_good_envelope_passes() -> None:
     assert validate_envelope(dict(GOOD)) == GOOD
 
 
+def test_an_envelope_sent_before_acts_were_dated_takes_its_recorded_date_marked_assumed() -> None:
+    old = {
+        **GOOD,
+        "schema_version": 1,
+        "payload": {k: v for k, v in GOOD["payload"].items() if k != "dating"},
+    }
+    loaded = validate_envelope(old)
+    assert loaded["schema_version"] == 2
+    # recorded 2019-12-25 09:10 UTC: 17:10 that day where the reform is
+    assert loaded["payload"]["dating"] == {
+        "on": "2019-12-25",
+        "backdated": False,
+        "paper_ref": None,
+        "assumed": True,
+    }
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -44,7 +66,8 @@ def test_a_good_envelope_passes() -> None:
         ("position", 0),
         ("source", "nobody"),
         ("event_type", "Unheard"),
-        ("schema_version", 2),
+        ("schema_version", 3),
+        ("payload", {**GOOD["payload"], "dating": {"on": "2019-12-20"}}),
         ("occurred_at", "2019-12-25T09:10:00"),
         ("payload", {"reason": "r"}),
     ],

@@ -17,6 +17,7 @@ from services.pilots.integration import to_integration as pilots_events
 from services.reporting.application import ReportingApplication
 from services.reporting.domain import Figures
 from services.reporting.service import INBOX_HANDLERS
+from shared.acts import When
 from shared.messaging.consumer import APPLIED, DUPLICATE, EventConsumer
 from shared.messaging.feed import read_feed
 from tests.support.keys import key_ring
@@ -276,10 +277,10 @@ def test_repeated_and_stale_deliveries_change_nothing(story: Story) -> None:
     envelopes = story.envelopes()
     for source in envelopes.values():
         assert {inbox.receive(e) for e in source} == {APPLIED}
-    before = (app.last_position(), app.indicators(datetime(2030, 1, 1, tzinfo=UTC)))
+    before = (app.last_position(), app.indicators(When(as_of=datetime(2030, 1, 1, tzinfo=UTC))))
     for source in envelopes.values():
         assert {inbox.receive(e) for e in reversed(source)} == {DUPLICATE}
-    assert (app.last_position(), app.indicators(datetime(2030, 1, 1, tzinfo=UTC))) == before
+    assert (app.last_position(), app.indicators(When(as_of=datetime(2030, 1, 1, tzinfo=UTC)))) == before
 
 
 def test_the_result_does_not_depend_on_how_sources_interleaved(story: Story) -> None:
@@ -321,7 +322,9 @@ def test_as_of_gives_the_value_as_it_stood_then() -> None:
                 }
             ),
         )
-    size = lambda moment: app.indicators(datetime.fromisoformat(moment))["catalogue"]["negative_list_size"]  # noqa: E731
+    size = lambda moment: app.indicators(When(as_of=datetime.fromisoformat(moment)))["catalogue"][  # noqa: E731
+        "negative_list_size"
+    ]
     assert [
         size("2019-11-30T00:00:00+00:00"),
         size("2019-12-05T00:00:00+00:00"),
@@ -329,3 +332,59 @@ def test_as_of_gives_the_value_as_it_stood_then() -> None:
         size("2020-02-01T00:00:00+00:00"),
     ] == [0, 1, 2, 3]
     assert app.indicators()["catalogue"]["negative_list_size"] == 3
+
+
+def _dated(
+    position: int, event_type: str, aggregate: str, on: str, recorded: str, **payload: Any
+) -> dict[str, Any]:
+    return {
+        "event_id": f"00000000-0000-4000-8000-{position:012d}",
+        "schema_version": 2,
+        "source": "pilots",
+        "position": position,
+        "event_type": event_type,
+        "aggregate_id": aggregate,
+        "aggregate_version": position,
+        "occurred_at": f"{recorded}T10:00:00+08:00",
+        "payload": {
+            **payload,
+            "actor": "a",
+            "dating": {"on": on, "backdated": True, "paper_ref": "XSBN-DB-2019-03", "assumed": False},
+        },
+    }
+
+
+def test_on_gives_the_state_of_affairs_on_a_date_as_known_now_and_as_known_then() -> None:
+    """Acts of 2020 typed in during 2026: ``on`` reads their business dates, ``as_of`` the
+    recording, and both together what was known at one moment about one date."""
+    app = ReportingApplication(POPO)
+    unit, matter = "00000000-0000-4000-8000-0000000000b1", "00000000-0000-4000-8000-0000000000c1"
+    story = [
+        _dated(1, "PilotUnitDesignated", unit, "2019-12-20", "2026-11-01", name="Radio",
+               unit_type="public_welfare_2", staffing_baseline=120),
+        _dated(2, "ServiceMatterIdentified", matter, "2020-01-10", "2026-11-01", unit_id=unit,
+               name="News", item_code="A0901", item_name="Translation", catalogue_id=unit),
+        _dated(3, "ServiceMatterAssessed", matter, "2020-01-20", "2026-11-02"),
+        _dated(4, "ServiceMatterApproved", matter, "2020-02-01", "2026-11-02"),
+        _dated(5, "ServiceMatterBudgeted", matter, "2020-02-10", "2026-11-03", fiscal_year=2020,
+               amount="10.00"),
+        _dated(6, "ServiceMatterContracted", matter, "2020-03-01", "2026-11-03",
+               contract={**CONTRACT, "term_months": 24}),
+    ]  # fmt: skip
+    for envelope in story:
+        app.record_processed(None, *app.record(envelope))
+
+    def headline(**when: Any) -> tuple[int, int]:
+        h = app.indicators(When(**when))["headline"]
+        return h["identified"], h["converted"]
+
+    assert headline(on="2019-06-30") == (0, 0)  # before the reform started
+    assert headline(on="2020-01-31") == (1, 0)  # identified, not yet converted
+    assert headline(on="2020-12-31") == (1, 1)
+    assert app.indicators(When(on="2020-02-05"))["headline"]["by_unit"] == {"Radio": 0.0}
+    # recorded by 2 November 2026: the budget and contract were not typed in yet
+    known_then = datetime(2026, 11, 2, 23, 0, tzinfo=UTC)
+    assert headline(on="2020-12-31", as_of=known_then) == (1, 0)
+    assert headline(as_of=datetime(2026, 10, 1, tzinfo=UTC)) == (0, 0)  # before anything was recorded
+    assert app.indicators(When(on="2020-12-31"))["on"] == "2020-12-31"
+    assert app.indicators()["records"]["backdated_acts"] == {"pilots": 6}

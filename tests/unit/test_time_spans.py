@@ -25,7 +25,9 @@ def test_a_moment_outside_the_span_is_refused(schema: type[Schema], moment: str)
 
 
 def test_a_moment_inside_the_span_is_taken() -> None:
-    assert AsOfQuery().load({"as_of": "2020-12-31T23:59:59+08:00"})["as_of"].year == 2020
+    assert AsOfQuery().load({"as_of": "2020-12-31T23:59:59+08:00"})["when"].as_of.year == 2020
+    assert AsOfQuery().load({"on": "2020-12-31"})["when"].on == "2020-12-31"
+    assert AsOfQuery().load({})["when"] is None
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "3000-01-01"])
@@ -33,4 +35,6 @@ def test_a_date_outside_the_span_is_refused(day: str) -> None:
     with pytest.raises(ValidationError, match="between 1900 and 2999"):
         Dated().load({"on": day})
     with pytest.raises(ValidationError):
-        DashboardQuery().load({"as_of": day})
+        DashboardQuery().load({"on": day})
+    with pytest.raises(ValidationError):
+        DashboardQuery().load({"recorded_by": day})

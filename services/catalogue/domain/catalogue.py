@@ -30,6 +30,7 @@ from services.catalogue.domain.nodes import (
     shift_levels,
     subtree_depth,
 )
+from shared.acts import DatedCreated, DatedEvent
 from shared.vocabulary.catalogue import (
     DEFAULT_NATURE,
     DRAFT,
@@ -60,7 +61,7 @@ def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any
 class Catalogue(Aggregate):
     """One version of a guidance catalogue: draft → in_consultation → published → superseded | revoked."""
 
-    class Drafted(Aggregate.Created):
+    class Drafted(DatedCreated):
         title: str
         jurisdiction: str
         level: str
@@ -72,35 +73,35 @@ class Catalogue(Aggregate):
         nodes: list[dict[str, Any]]
         actor: str
 
-    class NodeAdded(Aggregate.Event):
+    class NodeAdded(DatedEvent):
         node: dict[str, Any]
         actor: str
 
-    class NodeChanged(Aggregate.Event):
+    class NodeChanged(DatedEvent):
         code: str
         changes: dict[str, Any]
         actor: str
 
-    class NodeRemoved(Aggregate.Event):
+    class NodeRemoved(DatedEvent):
         code: str
         actor: str
 
-    class ConsultationRecorded(Aggregate.Event):
+    class ConsultationRecorded(DatedEvent):
         departments: list[str]
         expert_review: bool
         actor: str
 
-    class Published(Aggregate.Event):
+    class Published(DatedEvent):
         decision_ref: str
         revision: dict[str, int] | None
         actor: str
 
-    class Superseded(Aggregate.Event):
+    class Superseded(DatedEvent):
         superseded_by: str
         revision: dict[str, int]
         actor: str
 
-    class Revoked(Aggregate.Event):
+    class Revoked(DatedEvent):
         reason: str
         actor: str
 

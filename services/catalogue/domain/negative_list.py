@@ -8,6 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from services.catalogue.domain.errors import DuplicateNegativeListEntry
+from shared.acts import DatedEvent
 
 NATIONAL_NEGATIVE_LIST: tuple[dict[str, str], ...] = (
     {
@@ -56,7 +57,7 @@ class NegativeList(Aggregate):
     class Opened(Aggregate.Created):
         actor: str
 
-    class EntryAdded(Aggregate.Event):
+    class EntryAdded(DatedEvent):
         code: str
         text: str
         legal_basis: str

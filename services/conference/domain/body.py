@@ -7,6 +7,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from services.conference.domain.errors import AlreadyMember, BodyNotActive, NotAMember
+from shared.acts import DatedCreated, DatedEvent
 from shared.domain import require_transition
 
 
@@ -14,7 +15,7 @@ class CoordinationBody(Aggregate):
     """A leadership group or joint conference: a working mechanism, not an organ.
     ``proposed → active → dissolved``."""
 
-    class Proposed(Aggregate.Created):
+    class Proposed(DatedCreated):
         kind: str
         name: str
         chief_convener: str
@@ -24,24 +25,24 @@ class CoordinationBody(Aggregate):
         duties: list[str]
         actor: str
 
-    class Established(Aggregate.Event):
+    class Established(DatedEvent):
         establishing_document: str
         established_on: str
         actor: str
 
-    class MemberAdded(Aggregate.Event):
+    class MemberAdded(DatedEvent):
         unit: str
         representative: str
         liaison_officer: str
         joined_on: str
         actor: str
 
-    class MemberRemoved(Aggregate.Event):
+    class MemberRemoved(DatedEvent):
         unit: str
         left_on: str
         actor: str
 
-    class Dissolved(Aggregate.Event):
+    class Dissolved(DatedEvent):
         reason: str
         dissolved_on: str
         actor: str

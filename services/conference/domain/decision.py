@@ -7,6 +7,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.acts import DatedCreated
+
 
 def decision_id(meeting_id: UUID, number: int) -> UUID:
     return uuid5(NAMESPACE_URL, f"reform:decision:{meeting_id}:{number}")
@@ -15,7 +17,7 @@ def decision_id(meeting_id: UUID, number: int) -> UUID:
 class Decision(Aggregate):
     """A numbered decision fixed in minutes; other services act on it by id."""
 
-    class Adopted(Aggregate.Created):
+    class Adopted(DatedCreated):
         meeting_id: str
         body_id: str
         meeting_number: str

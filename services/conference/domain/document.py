@@ -7,13 +7,14 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from shared.acts import DatedCreated, DatedEvent
 from shared.domain import require_not_future, require_transition
 
 
 class PolicyDocument(Aggregate):
     """``draft → issued → revised | repealed``."""
 
-    class Registered(Aggregate.Created):
+    class Registered(DatedCreated):
         title: str
         document_number: str
         issuer: str
@@ -21,17 +22,17 @@ class PolicyDocument(Aggregate):
         decision_id: str | None
         actor: str
 
-    class Issued(Aggregate.Event):
+    class Issued(DatedEvent):
         issued_on: str
         actor: str
 
-    class Revised(Aggregate.Event):
+    class Revised(DatedEvent):
         revision_note: str
         revised_on: str
         new_document_number: str | None
         actor: str
 
-    class Repealed(Aggregate.Event):
+    class Repealed(DatedEvent):
         reason: str
         repealed_on: str
         actor: str

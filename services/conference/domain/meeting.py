@@ -22,6 +22,7 @@ from services.conference.domain.errors import (
     SubjectMissing,
 )
 from services.conference.domain.task import Task
+from shared.acts import DatedCreated, DatedEvent
 from shared.domain import require_in_order, require_not_future, require_transition
 
 
@@ -48,7 +49,7 @@ class DecisionItem(TypedDict):
 class Meeting(Aggregate):
     """``proposed → scheduled → held → minutes_issued | cancelled``."""
 
-    class Proposed(Aggregate.Created):
+    class Proposed(DatedCreated):
         body_id: str
         number: str
         kind: str
@@ -59,20 +60,20 @@ class Meeting(Aggregate):
         prepared_by: str | None
         actor: str
 
-    class Scheduled(Aggregate.Event):
+    class Scheduled(DatedEvent):
         approved_by: str
         actor: str
 
-    class Held(Aggregate.Event):
+    class Held(DatedEvent):
         held_on: str
         attendees: list[str]
         actor: str
 
-    class Cancelled(Aggregate.Event):
+    class Cancelled(DatedEvent):
         reason: str
         actor: str
 
-    class MinutesIssued(Aggregate.Event):
+    class MinutesIssued(DatedEvent):
         document_number: str
         issued_on: str
         decision_ids: list[str]

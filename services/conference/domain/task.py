@@ -9,6 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from services.conference.domain.errors import ExtensionNotLater, ExtensionTooLate
+from shared.acts import Act, DatedCreated, DatedEvent, acting, day_after
 from shared.domain import require_not_future, require_transition
 from shared.vocabulary.conference import OPEN_TASK
 
@@ -21,7 +22,7 @@ class Task(Aggregate):
     """A decided matter under follow-up (督办): ``assigned → in_progress → reported → closed →
     archived``, returned back to in_progress, overdue once when the deadline passes unreported."""
 
-    class Assigned(Aggregate.Created):
+    class Assigned(DatedCreated):
         number: str
         decision_id: str
         content: str
@@ -30,39 +31,39 @@ class Task(Aggregate):
         deadline: str
         actor: str
 
-    class Started(Aggregate.Event):
+    class Started(DatedEvent):
         actor: str
 
-    class Reported(Aggregate.Event):
+    class Reported(DatedEvent):
         summary: str
         reported_on: str
         actor: str
 
-    class Returned(Aggregate.Event):
+    class Returned(DatedEvent):
         reason: str
         actor: str
 
-    class Closed(Aggregate.Event):
+    class Closed(DatedEvent):
         review: str
         closed_on: str
         actor: str
 
-    class Archived(Aggregate.Event):
+    class Archived(DatedEvent):
         actor: str
 
-    class ExtensionGranted(Aggregate.Event):
+    class ExtensionGranted(DatedEvent):
         previous_deadline: str
         new_deadline: str
         reason: str
         requested_on: str
         actor: str
 
-    class Overdue(Aggregate.Event):
+    class Overdue(DatedEvent):
         deadline: str
         detected_on: str
         actor: str
 
-    class Chased(Aggregate.Event):
+    class Chased(DatedEvent):
         note: str
         chased_on: str
         actor: str
@@ -198,7 +199,9 @@ class Task(Aggregate):
         """Record once that the deadline passed unreported; False when there is nothing to record."""
         if not self.is_due_for_overdue(today):
             return False
-        self._overdue(deadline=self.deadline, detected_on=today.isoformat(), actor=actor)
+        # Overdue from the day after its deadline, whenever the timer finds it.
+        with acting(Act.derived(day_after(self.deadline), today)):
+            self._overdue(deadline=self.deadline, detected_on=today.isoformat(), actor=actor)
         return True
 
     @event(Overdue)

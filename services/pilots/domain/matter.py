@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from services.pilots.domain.errors import MatterUnderReview, OverBudget, TermTooLong, UndertakerIneligible
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView
+from shared.acts import DatedCreated, DatedEvent
 from shared.domain import require_in_order, require_not_future, require_transition
 from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
 
@@ -46,7 +47,7 @@ class ServiceMatter(Aggregate):
     ``identified → assessed → approved_for_conversion → budgeted → contracted → in_delivery →
     evaluated``, or ``rejected`` with its reason."""
 
-    class Identified(Aggregate.Created):
+    class Identified(DatedCreated):
         unit_id: str
         name: str
         description: str
@@ -55,35 +56,35 @@ class ServiceMatter(Aggregate):
         item_name: str
         actor: str
 
-    class Assessed(Aggregate.Event):
+    class Assessed(DatedEvent):
         rationale: str
         actor: str
 
-    class ApprovedForConversion(Aggregate.Event):
+    class ApprovedForConversion(DatedEvent):
         actor: str
 
-    class Rejected(Aggregate.Event):
+    class Rejected(DatedEvent):
         reason: str
         actor: str
 
-    class Budgeted(Aggregate.Event):
+    class Budgeted(DatedEvent):
         fiscal_year: int
         amount: str
         actor: str
 
-    class Contracted(Aggregate.Event):
+    class Contracted(DatedEvent):
         contract: dict[str, Any]
         actor: str
 
-    class DeliveryStarted(Aggregate.Event):
+    class DeliveryStarted(DatedEvent):
         started_on: str
         actor: str
 
-    class Evaluated(Aggregate.Event):
+    class Evaluated(DatedEvent):
         evaluation: dict[str, Any]
         actor: str
 
-    class FlaggedForReview(Aggregate.Event):
+    class FlaggedForReview(DatedEvent):
         reason: str
         catalogue_id: str
         actor: str

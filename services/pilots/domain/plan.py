@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from services.pilots.domain.errors import DecisionDoesNotApply, MilestoneUnknown
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import DecisionView
+from shared.acts import Act, DatedCreated, DatedEvent, acting, day_after
 from shared.domain import require_in_order, require_not_future, require_transition
 
 
@@ -39,7 +40,7 @@ class ImplementationPlan(Aggregate):
     """One per unit: ``draft → submitted → approved → in_force → completed | terminated``;
     its milestones ``scheduled → met | missed``."""
 
-    class Drafted(Aggregate.Created):
+    class Drafted(DatedCreated):
         unit_id: str
         targets: list[str]
         phases: list[dict[str, Any]]
@@ -49,28 +50,28 @@ class ImplementationPlan(Aggregate):
         document_number: str | None
         actor: str
 
-    class Submitted(Aggregate.Event):
+    class Submitted(DatedEvent):
         actor: str
 
-    class Approved(Aggregate.Event):
+    class Approved(DatedEvent):
         decision_id: str
         actor: str
 
-    class PutInForce(Aggregate.Event):
+    class PutInForce(DatedEvent):
         in_force_on: str
         actor: str
 
-    class Ended(Aggregate.Event):
+    class Ended(DatedEvent):
         status: str
         reason: str
         actor: str
 
-    class MilestoneMet(Aggregate.Event):
+    class MilestoneMet(DatedEvent):
         key: str
         met_on: str
         actor: str
 
-    class MilestoneMissed(Aggregate.Event):
+    class MilestoneMissed(DatedEvent):
         key: str
         due: str
         detected_on: str
@@ -181,7 +182,9 @@ class ImplementationPlan(Aggregate):
         missed = []
         for key, milestone in sorted(self.milestones.items()):
             if milestone["status"] == "scheduled" and today.isoformat() > milestone["due"]:
-                self._missed(key=key, due=milestone["due"], detected_on=today.isoformat(), actor=actor)
+                # Missed on the day after it fell due, whenever the timer finds it.
+                with acting(Act.derived(day_after(milestone["due"]), today)):
+                    self._missed(key=key, due=milestone["due"], detected_on=today.isoformat(), actor=actor)
                 missed.append(key)
         return missed
 

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
 from services.pilots.domain.views import DecisionView
+from shared.acts import DatedCreated, DatedEvent
 from shared.domain import require_not_future
 
 
@@ -22,7 +23,7 @@ class PilotUnit(Aggregate):
     """A pilot unit designated by a conference decision; its budget lines, staffing
     adjustments and closure."""
 
-    class Designated(Aggregate.Created):
+    class Designated(DatedCreated):
         name: str
         unit_type: str
         competent_department: str
@@ -31,20 +32,20 @@ class PilotUnit(Aggregate):
         decision_id: str
         actor: str
 
-    class BudgetLineAdded(Aggregate.Event):
+    class BudgetLineAdded(DatedEvent):
         line: dict[str, Any]
         actor: str
 
-    class BudgetLineUpdated(Aggregate.Event):
+    class BudgetLineUpdated(DatedEvent):
         fiscal_year: int
         changes: dict[str, Any]
         actor: str
 
-    class StaffingAdjusted(Aggregate.Event):
+    class StaffingAdjusted(DatedEvent):
         adjustment: dict[str, Any]
         actor: str
 
-    class Closed(Aggregate.Event):
+    class Closed(DatedEvent):
         summary: str
         decision: str
         closed_on: str

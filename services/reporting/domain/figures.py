@@ -4,6 +4,7 @@ deliveries of different sources interleaved (live vs rebuilt)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -39,9 +40,12 @@ class Figures:
         }
         self.applied = 0
         self.orphans = 0
+        self.backdated: Counter[str] = Counter()  # acts dated long before they were recorded
+        self.assumed: Counter[str] = Counter()  # acts recorded before acts were dated
 
     def apply(self, envelope: dict[str, Any]) -> None:
         """Fold one envelope by its source's table; an unknown source or type is counted only."""
+        self._count_dating(envelope)
         folder = self._folders.get(source_of(envelope) or "")
         if folder is not None:
             try:
@@ -51,6 +55,23 @@ class Figures:
                 # while the broker kept its queues): counted, never fatal.
                 self.orphans += 1
         self.applied += 1
+
+    def _count_dating(self, envelope: dict[str, Any]) -> None:
+        if envelope["event_type"] == "AuditDigest":  # about a store, not an act of the reform
+            return
+        dating = envelope["payload"].get("dating")
+        if dating is None or dating.get("assumed"):
+            self.assumed[envelope["source"]] += 1
+        elif dating.get("backdated"):
+            self.backdated[envelope["source"]] += 1
+
+    def records(self) -> dict[str, Any]:
+        """How the record was kept: acts entered long after from paper (per service), and acts
+        whose effective date is only their recorded date (stored before acts were dated)."""
+        return {
+            "backdated_acts": dict(sorted(self.backdated.items())),
+            "assumed_dates": dict(sorted(self.assumed.items())),
+        }
 
     def catalogue_indicators(self) -> dict[str, Any]:
         return indicators.catalogue_indicators(self.catalogue)
@@ -78,4 +99,5 @@ class Figures:
             "purchases": self.purchase_indicators(),
             "conference": self.conference_indicators(),
             "ministry": self.ministry_rows(),
+            "records": self.records(),
         }

@@ -6,7 +6,12 @@ const pct = v => v === null || v === undefined ? "–" : (v * 100).toFixed(1) + 
 const text = (id, v) => { document.getElementById(id).textContent = v; };
 const cell = (row, v, num) => { const td = row.insertCell(); td.textContent = v === null || v === undefined ? "–" : v; if (num) td.className = "num"; };
 const params = new URLSearchParams(location.search);
-if (params.get("as_of")) { document.getElementById("as-of-input").value = params.get("as_of"); text("as-of", params.get("as_of")); }
+// "on": the reform as it stood on that date; "recorded_by": only what had been typed in by then.
+if (params.get("on")) { document.getElementById("on-input").value = params.get("on"); text("as-of", params.get("on")); }
+if (params.get("recorded_by")) {
+  document.getElementById("recorded-by-input").value = params.get("recorded_by");
+  text("as-of", (params.get("on") || "today") + ", as recorded by " + params.get("recorded_by"));
+}
 
 const h = FIGURES.headline;
 text("headline-share", pct(h.share_converted));
@@ -82,8 +87,10 @@ renderMinistry(FIGURES.ministry, FIGURES.disclosure);
 document.getElementById("reader").addEventListener("submit", async event => {
   event.preventDefault();
   const token = document.getElementById("reader-token").value.trim();
-  const day = params.get("as_of");
-  const query = day ? "?as_of=" + encodeURIComponent(day + "T23:59:59+00:00") : "";
+  const asked = new URLSearchParams();
+  if (params.get("on")) asked.set("on", params.get("on"));
+  if (params.get("recorded_by")) asked.set("as_of", params.get("recorded_by") + "T23:59:59+08:00");
+  const query = asked.toString() ? "?" + asked.toString() : "";
   const reply = await fetch("/indicators" + query, { headers: { Authorization: "Bearer " + token } });
   if (!reply.ok) { text("reader-status", "not accepted (" + reply.status + ")"); return; }
   const full = await reply.json();
