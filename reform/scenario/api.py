@@ -39,6 +39,14 @@ class Api:
         return self.session.get(self.base + path, timeout=30).status_code
 
 
+def act(on: str | None, paper_ref: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A request body for an act of the scenario: it happened on ``on`` (None where the body
+    names its own date, such as ``held_on``), long before it is typed in, so it names its paper
+    record."""
+    dated = {**(body or {}), "paper_ref": paper_ref}
+    return dated if on is None else {**dated, "on": on}
+
+
 def wait(what: str, check: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from reform.scenario.api import Api, Say
-from reform.scenario.data.catalogue import CATALOGUE, CONSULTATION, NODES
+from reform.scenario.api import Api, Say, act
+from reform.scenario.data.catalogue import (
+    CATALOGUE,
+    CONSULTATION,
+    CONSULTED_ON,
+    DRAFTED_ON,
+    NODES,
+    PAPER,
+    PUBLISHED_ON,
+)
 
 
 def draft(catalogue: Api, say: Say) -> str:
@@ -14,12 +22,12 @@ def draft(catalogue: Api, say: Say) -> str:
     if found:
         cid: str = found[0]["id"]
     else:
-        cid = catalogue.call("POST", "/catalogues", CATALOGUE)["id"]
+        cid = catalogue.call("POST", "/catalogues", act(DRAFTED_ON, PAPER, CATALOGUE))["id"]
         say(f"catalogue drafted: {cid}")
     current = catalogue.call("GET", f"/catalogues/{cid}")
     if current["status"] == "draft":
         _add_nodes(catalogue, cid, {n["code"] for n in current["nodes"]})
-        catalogue.call("POST", f"/catalogues/{cid}/consultation", CONSULTATION)
+        catalogue.call("POST", f"/catalogues/{cid}/consultation", act(CONSULTED_ON, PAPER, CONSULTATION))
     return cid
 
 
@@ -29,19 +37,25 @@ def _add_nodes(catalogue: Api, cid: str, have: set[str]) -> None:
             catalogue.call(
                 "POST",
                 f"/catalogues/{cid}/nodes",
-                {
-                    "code": code,
-                    "parent_code": parent,
-                    "name": name,
-                    "kind": kind,
-                    "suitable_for_social_forces": suitable,
-                    "basic_public_service": code.startswith("A09"),
-                },
+                act(
+                    DRAFTED_ON,
+                    PAPER,
+                    {
+                        "code": code,
+                        "parent_code": parent,
+                        "name": name,
+                        "kind": kind,
+                        "suitable_for_social_forces": suitable,
+                        "basic_public_service": code.startswith("A09"),
+                    },
+                ),
             )
 
 
 def publish(catalogue: Api, cid: str, decision_id: str, decision_number: int, say: Say) -> None:
     """Publish the catalogue, once out of consultation, with the decision that adopted it."""
     if catalogue.call("GET", f"/catalogues/{cid}")["status"] == "in_consultation":
-        catalogue.call("POST", f"/catalogues/{cid}/publish", {"decision_ref": decision_id})
+        catalogue.call(
+            "POST", f"/catalogues/{cid}/publish", act(PUBLISHED_ON, PAPER, {"decision_ref": decision_id})
+        )
         say(f"catalogue published by decision {decision_number}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reform.scenario.api import Api, Say
+from reform.scenario.api import Api, Say, act
 from reform.scenario.data import CHIEF
 from reform.scenario.data.conference import (
     AGENDA,
@@ -15,20 +15,27 @@ from reform.scenario.data.conference import (
     DECISIONS,
     DOCUMENT_ISSUER,
     DOCUMENTS,
+    DOCUMENTS_REGISTERED_ON,
     ESTABLISHMENT,
     EXTENDED_REPORT,
     EXTENDED_TASK,
     EXTENSION,
     INVITEES,
     MEETINGS,
+    MEETINGS_SCHEDULED_ON,
     MEMBERS,
     MEMBERS_JOINED_ON,
     MINUTES,
     PLENARY,
+    PROPOSED_ON,
+    TASK_ARCHIVED_ON,
+    TASK_STARTED_ON,
     Meeting,
 )
 
 # --- the leadership group and the joint conference ----------------------------------------------
+
+NOTICE = ESTABLISHMENT["establishing_document"]  # the notice establishing both bodies
 
 
 def establish_bodies(conference: Api, say: Say) -> dict[str, str]:
@@ -38,11 +45,12 @@ def establish_bodies(conference: Api, say: Say) -> dict[str, str]:
     for kind, name in BODIES:
         body = bodies.get(name)
         if body is None:
-            bid = conference.call("POST", "/bodies", {"kind": kind, "name": name, **CHARTER})["id"]
+            proposal = act(PROPOSED_ON, NOTICE, {"kind": kind, "name": name, **CHARTER})
+            bid = conference.call("POST", "/bodies", proposal)["id"]
             body = conference.call("GET", f"/bodies/{bid}")
             say(f"{kind.replace('_', ' ')} proposed: {bid}")
         if body["status"] == "proposed":
-            conference.call("POST", f"/bodies/{body['id']}/establish", ESTABLISHMENT)
+            conference.call("POST", f"/bodies/{body['id']}/establish", act(None, NOTICE, ESTABLISHMENT))
         _seat_members(conference, body["id"])
         ids[kind] = body["id"]
     return ids
@@ -55,12 +63,16 @@ def _seat_members(conference: Api, body_id: str) -> None:
             conference.call(
                 "POST",
                 f"/bodies/{body_id}/members",
-                {
-                    "unit": unit,
-                    "representative": f"{representative}, {unit}",
-                    "liaison_officer": f"{liaison}, {unit}",
-                    "joined_on": MEMBERS_JOINED_ON,
-                },
+                act(
+                    None,
+                    NOTICE,
+                    {
+                        "unit": unit,
+                        "representative": f"{representative}, {unit}",
+                        "liaison_officer": f"{liaison}, {unit}",
+                        "joined_on": MEMBERS_JOINED_ON,
+                    },
+                ),
             )
 
 
@@ -86,29 +98,34 @@ def _propose_meeting(conference: Api, body_id: str, meeting: Meeting, prepared_b
     mid = conference.call(
         "POST",
         "/meetings",
-        {
-            "body_id": body_id,
-            "number": meeting.number,
-            "kind": meeting.kind,
-            "date": meeting.date,
-            "chair": meeting.chair,
-            "agenda": AGENDA,
-            "invitees": INVITEES,
-            "prepared_by": prepared_by,
-        },
+        act(
+            MEETINGS_SCHEDULED_ON,
+            meeting.number,
+            {
+                "body_id": body_id,
+                "number": meeting.number,
+                "kind": meeting.kind,
+                "date": meeting.date,
+                "chair": meeting.chair,
+                "agenda": AGENDA,
+                "invitees": INVITEES,
+                "prepared_by": prepared_by,
+            },
+        ),
     )["id"]
     return conference.call("GET", f"/meetings/{mid}")
 
 
 def _hold(conference: Api, meeting: dict[str, Any], date: str) -> None:
     if meeting["status"] == "proposed":
-        conference.call("POST", f"/meetings/{meeting['id']}/schedule", {"approved_by": CHIEF})
+        schedule = act(MEETINGS_SCHEDULED_ON, meeting["number"], {"approved_by": CHIEF})
+        conference.call("POST", f"/meetings/{meeting['id']}/schedule", schedule)
         meeting["status"] = "scheduled"
     if meeting["status"] == "scheduled":
         conference.call(
             "POST",
             f"/meetings/{meeting['id']}/hold",
-            {"held_on": date, "attendees": [m[0] for m in MEMBERS]},
+            act(None, meeting["number"], {"held_on": date, "attendees": [m[0] for m in MEMBERS]}),
         )
 
 
@@ -120,7 +137,8 @@ def issue_minutes(conference: Api, meetings: dict[str, str], cid: str, say: Say)
         decisions = [
             dict(d, subject=cid if d["kind"] == "adopt_catalogue" else d["subject"]) for d in DECISIONS
         ]
-        conference.call("POST", f"/meetings/{plenary}/minutes", {**MINUTES, "decisions": decisions})
+        minutes = act(None, MINUTES["document_number"], {**MINUTES, "decisions": decisions})
+        conference.call("POST", f"/meetings/{plenary}/minutes", minutes)
         state = conference.call("GET", f"/meetings/{plenary}")
         say(f"first plenary held; minutes issued with {len(DECISIONS)} decisions")
     decision_ids: list[str] = state["minutes"]["decision_ids"]
@@ -139,17 +157,23 @@ def issue_documents(conference: Api, decisions: dict[int, str]) -> None:
             doc_id = conference.call(
                 "POST",
                 "/documents",
-                {
-                    "title": title,
-                    "document_number": number,
-                    "issuer": DOCUMENT_ISSUER,
-                    "kind": kind,
-                    "decision_id": decisions[decision],
-                },
+                act(
+                    DOCUMENTS_REGISTERED_ON,
+                    number,
+                    {
+                        "title": title,
+                        "document_number": number,
+                        "issuer": DOCUMENT_ISSUER,
+                        "kind": kind,
+                        "decision_id": decisions[decision],
+                    },
+                ),
             )["id"]
             document = conference.call("GET", f"/documents/{doc_id}")
         if document["status"] == "draft":
-            conference.call("POST", f"/documents/{document['id']}/issue", {"issued_on": issued})
+            conference.call(
+                "POST", f"/documents/{document['id']}/issue", act(None, number, {"issued_on": issued})
+            )
 
 
 def follow_up_tasks(conference: Api) -> dict[str, str]:
@@ -161,17 +185,19 @@ def follow_up_tasks(conference: Api) -> dict[str, str]:
 
 
 def _close(conference: Api, task: dict[str, Any]) -> None:
+    paper = task["number"]  # the task's file at the office
     if task["status"] == "assigned":
-        conference.call("POST", f"/tasks/{task['id']}/start")
-        conference.call("POST", f"/tasks/{task['id']}/report", CLOSURE["report"])
-        conference.call("POST", f"/tasks/{task['id']}/close", CLOSURE["close"])
-        conference.call("POST", f"/tasks/{task['id']}/archive")
+        conference.call("POST", f"/tasks/{task['id']}/start", act(TASK_STARTED_ON, paper))
+        conference.call("POST", f"/tasks/{task['id']}/report", act(None, paper, CLOSURE["report"]))
+        conference.call("POST", f"/tasks/{task['id']}/close", act(None, paper, CLOSURE["close"]))
+        conference.call("POST", f"/tasks/{task['id']}/archive", act(TASK_ARCHIVED_ON, paper))
 
 
 def _extend(conference: Api, task: dict[str, Any]) -> None:
+    paper = task["number"]
     if not task["extensions"]:
-        conference.call("POST", f"/tasks/{task['id']}/start")
-        conference.call("POST", f"/tasks/{task['id']}/extensions", EXTENSION)
+        conference.call("POST", f"/tasks/{task['id']}/start", act(TASK_STARTED_ON, paper))
+        conference.call("POST", f"/tasks/{task['id']}/extensions", act(None, paper, EXTENSION))
         task = conference.call("GET", f"/tasks/{task['id']}")
     if task["status"] == "in_progress" and not task["reports"]:
-        conference.call("POST", f"/tasks/{task['id']}/report", EXTENDED_REPORT)
+        conference.call("POST", f"/tasks/{task['id']}/report", act(None, paper, EXTENDED_REPORT))

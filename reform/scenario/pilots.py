@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from reform.scenario.api import Api, Say, wait
-from reform.scenario.data.pilots import MATTERS, PLAN_MEANS, PLAN_PHASE, PLAN_TARGETS, PLANS, UNITS, Unit
+from reform.scenario.api import Api, Say, act, wait
+from reform.scenario.data.pilots import (
+    BUDGETED,
+    DESIGNATED,
+    EXECUTED,
+    IDENTIFIED_ON,
+    MATTERS,
+    PLAN_APPROVED,
+    PLAN_DRAFTED,
+    PLAN_MEANS,
+    PLAN_PHASE,
+    PLAN_SUBMITTED,
+    PLAN_TARGETS,
+    PLANS,
+    UNITS,
+    Unit,
+)
 
 
 def await_feeds(pilots: Api, decision_ids: list[str], cid: str) -> None:
@@ -46,14 +61,17 @@ def _designate(pilots: Api, name: str, spec: Unit, decision_id: str) -> Any:
     uid = pilots.call(
         "POST",
         "/units",
-        {
-            "decision_id": decision_id,
-            "name": name,
-            "unit_type": spec["unit_type"],
-            "competent_department": spec["competent_department"],
-            "staffing_baseline": spec["staffing_baseline"],
-            "funding_type": spec["funding_type"],
-        },
+        act(
+            *DESIGNATED,
+            {
+                "decision_id": decision_id,
+                "name": name,
+                "unit_type": spec["unit_type"],
+                "competent_department": spec["competent_department"],
+                "staffing_baseline": spec["staffing_baseline"],
+                "funding_type": spec["funding_type"],
+            },
+        ),
     )["id"]
     return pilots.call("GET", f"/units/{uid}")
 
@@ -62,26 +80,47 @@ def _budget_and_staffing(pilots: Api, unit: dict[str, Any], spec: Unit) -> None:
     uid = unit["id"]
     if not unit["budget_lines"]:
         line = spec["budget"]
-        pilots.call("POST", f"/units/{uid}/budget-lines", {k: v for k, v in line.items() if k != "executed"})
+        planned = {k: v for k, v in line.items() if k != "executed"}
+        pilots.call("POST", f"/units/{uid}/budget-lines", act(*BUDGETED, planned))
         pilots.call(
-            "PATCH", f"/units/{uid}/budget-lines/{line['fiscal_year']}", {"executed": line["executed"]}
+            "PATCH",
+            f"/units/{uid}/budget-lines/{line['fiscal_year']}",
+            act(*EXECUTED, {"executed": line["executed"]}),
         )
     if spec["staffing"] and not unit["staffing_adjustments"]:
-        pilots.call("POST", f"/units/{uid}/staffing-adjustments", spec["staffing"])
+        staffing = spec["staffing"]
+        pilots.call(
+            "POST", f"/units/{uid}/staffing-adjustments", act(None, staffing["document"], dict(staffing))
+        )
 
 
 def _plan(pilots: Api, uid: str, name: str, approve_decision: str) -> None:
+    spec = PLANS[name]
+    paper = spec["document_number"]
     if pilots.status(f"/units/{uid}/plan") == 404:
         _draft_plan(pilots, uid, name)
     plan = pilots.call("GET", f"/units/{uid}/plan")
     if plan["status"] == "draft":
-        pilots.call("POST", f"/units/{uid}/plan/submit")
+        pilots.call("POST", f"/units/{uid}/plan/submit", act(PLAN_SUBMITTED, paper))
         plan["status"] = "submitted"
     if plan["status"] == "submitted":
-        pilots.call("POST", f"/units/{uid}/plan/approve", {"decision_id": approve_decision})
+        pilots.call(
+            "POST", f"/units/{uid}/plan/approve", act(PLAN_APPROVED, paper, {"decision_id": approve_decision})
+        )
         plan["status"] = "approved"
     if plan["status"] == "approved":
-        pilots.call("POST", f"/units/{uid}/plan/in-force", {"in_force_on": PLANS[name]["in_force_on"]})
+        pilots.call(
+            "POST", f"/units/{uid}/plan/in-force", act(None, paper, {"in_force_on": spec["in_force_on"]})
+        )
+    # Milestones met are recorded once the plan is in force: none is met before its plan is.
+    milestones = pilots.call("GET", f"/units/{uid}/plan")["milestones"]
+    for milestone, (_, _, met_on) in zip(milestones, spec["milestones"], strict=True):
+        if met_on and milestone["status"] == "scheduled":
+            pilots.call(
+                "POST",
+                f"/units/{uid}/plan/milestones/{milestone['key']}/met",
+                act(None, paper, {"met_on": met_on}),
+            )
 
 
 def _draft_plan(pilots: Api, uid: str, name: str) -> None:
@@ -89,24 +128,22 @@ def _draft_plan(pilots: Api, uid: str, name: str) -> None:
     pilots.call(
         "POST",
         f"/units/{uid}/plan",
-        {
-            "targets": [target.format(unit=name) for target in PLAN_TARGETS],
-            "phases": [
-                {
-                    "name": PLAN_PHASE,
-                    "milestones": [{"title": title, "due": due} for title, due, _ in spec["milestones"]],
-                }
-            ],
-            **PLAN_MEANS,
-            "document_number": spec["document_number"],
-        },
+        act(
+            PLAN_DRAFTED,
+            spec["document_number"],
+            {
+                "targets": [target.format(unit=name) for target in PLAN_TARGETS],
+                "phases": [
+                    {
+                        "name": PLAN_PHASE,
+                        "milestones": [{"title": title, "due": due} for title, due, _ in spec["milestones"]],
+                    }
+                ],
+                **PLAN_MEANS,
+                "document_number": spec["document_number"],
+            },
+        ),
     )
-    # Milestones already met are recorded before the plan is approved, so the timer that
-    # marks missed milestones never races the backfill.
-    milestones = pilots.call("GET", f"/units/{uid}/plan")["milestones"]
-    for milestone, (_, _, met_on) in zip(milestones, spec["milestones"], strict=True):
-        if met_on:
-            pilots.call("POST", f"/units/{uid}/plan/milestones/{milestone['key']}/met", {"met_on": met_on})
 
 
 # --- service matters: each walked through its steps, from where it stands ------------------------
@@ -117,14 +154,15 @@ def load_matters(pilots: Api, units: dict[str, str], cid: str) -> None:
     existing = {(m["unit_id"], m["name"]): m for m in pilots.call("GET", "/matters")["matters"]}
     for unit_name, name, item, steps in MATTERS:
         uid = units[unit_name]
+        paper = PLANS[unit_name]["document_number"]  # the unit's plan file records its matters
         matter = existing.get((uid, name))
         if matter is None:
-            mid = pilots.call(
-                "POST", "/matters", {"unit_id": uid, "catalogue_id": cid, "item_code": item, "name": name}
-            )["id"]
+            identified = {"unit_id": uid, "catalogue_id": cid, "item_code": item, "name": name}
+            mid = pilots.call("POST", "/matters", act(IDENTIFIED_ON, paper, identified))["id"]
             done = 0
         else:
             mid = matter["id"]
             done = len(pilots.call("GET", f"/matters/{mid}/history")["events"]) - 1
-        for step, body in steps[done:]:
-            pilots.call("POST", f"/matters/{mid}/{step}", body)
+        for step, on, body in steps[done:]:
+            ref = (body or {}).get("announcement_ref") or paper
+            pilots.call("POST", f"/matters/{mid}/{step}", act(on, ref, body))

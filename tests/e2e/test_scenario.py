@@ -169,6 +169,32 @@ def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(
     )
 
 
+def test_on_a_date_the_indicators_tell_where_the_reform_stood_then(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess]
+) -> None:
+    """Every act of the scenario happened in 2019-2020 and was typed in today: ``on`` reads the
+    business dates, ``as_of`` the recording, both together what was known then about that date."""
+    reporting = stack["reporting"].url
+
+    def headline(**params: str) -> dict[str, Any]:
+        answer: dict[str, Any] = requests.get(
+            f"{reporting}/indicators/headline", params=params, timeout=10
+        ).json()
+        return answer["headline"]
+
+    end_2020 = headline(on="2020-12-31")
+    assert (end_2020["identified"], end_2020["converted"]) == (5, 2)  # the deadline of the 2016 guidance
+    assert headline(on="2019-06-30")["identified"] == 0  # before the reform started
+    january = headline(on="2020-01-12")  # identified, none contracted yet
+    assert (january["identified"], january["converted"]) == (5, 0)
+    assert headline(on="2020-12-31", as_of=loaded["before_demo"])["identified"] == 0  # not yet typed in
+    conference = requests.get(f"{reporting}/indicators/conference", params={"on": "2019-12-15"}, timeout=10)
+    assert conference.json()["conference"]["decisions"] == 0  # the plenary sat on 20 December
+    records = loaded["figures"]["records"]
+    assert set(records["backdated_acts"]) == {"catalogue", "conference", "pilots"}
+    assert records["assumed_dates"] == {}
+
+
 def comparable(figures: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in figures.items() if k not in ("as_of", "received")}
 
@@ -231,8 +257,10 @@ def test_the_dashboard_shows_the_numbers_the_api_gives(
         assert CULTURE in funnel and RADIO in funnel
         assert driver.execute_script("return typeof Chart") == "function"  # the shipped chart library loaded
         assert len(driver.find_elements(By.CSS_SELECTOR, "canvas")) == 4
-        driver.get(stack["reporting"].url + "/?as_of=2001-01-01")
+        driver.get(stack["reporting"].url + "/?on=2019-06-30")
         assert text("headline-identified") == "0"
+        driver.get(stack["reporting"].url + "/?on=2020-12-31")
+        assert text("headline-identified") == "5" and text("as-of") == "2020-12-31"
     finally:
         driver.quit()
 

@@ -12,7 +12,18 @@ CONVENER = "Director of the Prefecture Finance Bureau"
 MEMBERS = ("Prefecture Finance Bureau", "Prefecture Staffing Office", "Culture and Tourism Bureau")
 
 
+# The story's acts happened in 2019-2020: each is entered from its paper record.
+PAPER = "XZBF [2019] 88"
+
+
 class ConferenceClient(CatalogueClient):
+    def call(self, method: str, path: str, expect: int | None = None, **kwargs: Any) -> Any:
+        """A write names its paper record unless the test says otherwise (the story is backdated)."""
+        body = kwargs.get("json")
+        if method != "GET" and (body is None or (isinstance(body, dict) and "paper_ref" not in body)):
+            kwargs["json"] = {**(body or {}), "paper_ref": PAPER}
+        return super().call(method, path, expect, **kwargs)
+
     def active_body(self) -> str:
         body = self.call(
             "POST",

@@ -24,3 +24,5 @@ OPINIONS = (
     " of Public Institutions"
 )
 PILOT_PLAN = "Overall plan for the pilot reform of government purchase of services of public institutions"
+# the first plenary's minutes: the paper record of its decisions
+MINUTES_NUMBER = "XSBN-JC Minutes [2019] 1"

@@ -18,6 +18,9 @@ CONSULTATION: dict[str, Any] = {
     "departments": [FINANCE, STAFFING, CULTURE, RADIO, CIVIL],
     "expert_review": True,
 }
+# When the catalogue's acts happened; each is entered from the catalogue's file (its number).
+DRAFTED_ON, CONSULTED_ON, PUBLISHED_ON = "2019-11-15", "2019-11-29", "2019-12-31"
+PAPER = CATALOGUE["document_number"]
 # the decision (its number in DECISIONS) that adopts the catalogue and publishes it
 CATALOGUE_ADOPTED_BY = 5
 

@@ -12,6 +12,7 @@ from reform.scenario.data import (
     CULTURE,
     FINANCE,
     HRSS,
+    MINUTES_NUMBER,
     OPINIONS,
     PILOT_PLAN,
     PREFECTURE,
@@ -36,6 +37,12 @@ CHARTER: dict[str, Any] = {
         "Follow up decided matters",
     ],
 }
+# When the bodies were proposed, and the meetings proposed and scheduled (the paper: the
+# establishing notice; each meeting's own number).
+PROPOSED_ON, MEETINGS_SCHEDULED_ON = "2019-11-20", "2019-12-04"
+# When the documents were registered, and the tasks' own steps that name no date of their own.
+DOCUMENTS_REGISTERED_ON = "2019-12-24"
+TASK_STARTED_ON, TASK_ARCHIVED_ON = "2019-12-24", "2020-01-06"
 ESTABLISHMENT: dict[str, Any] = {
     "establishing_document": "XSBN Gov Office [2019] 88",
     "established_on": "2019-12-02",
@@ -152,7 +159,7 @@ MEETINGS: list[Meeting] = [
 ]
 # the meeting whose minutes carry DECISIONS
 PLENARY = "XSBN-JC-2019-1"
-MINUTES: dict[str, Any] = {"document_number": "XSBN-JC Minutes [2019] 1", "issued_on": "2019-12-23"}
+MINUTES: dict[str, Any] = {"document_number": MINUTES_NUMBER, "issued_on": "2019-12-23"}
 
 # title, document number, kind, the decision (number) it carries out, issued on
 DOCUMENTS: list[tuple[str, str, str, int, str]] = [

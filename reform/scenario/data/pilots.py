@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from reform.scenario.data import CULTURE, RADIO, STAFFING
+from reform.scenario.data import CULTURE, MINUTES_NUMBER, RADIO, STAFFING
+
+# When the pilots' acts happened, and the paper each is entered from.
+DESIGNATED = ("2019-12-30", MINUTES_NUMBER)  # designated by the first plenary's decisions
+BUDGETED = ("2020-01-02", "XSBN Finance [2020] 1")  # the 2020 budget approved
+EXECUTED = ("2020-12-31", "XSBN Finance [2021] 8")  # the 2020 final accounts
+PLAN_DRAFTED, PLAN_SUBMITTED, PLAN_APPROVED = "2019-12-16", "2019-12-18", "2019-12-24"
+IDENTIFIED_ON = "2020-01-10"  # the matters, once the catalogue was in force
 
 
 class BudgetLine(TypedDict):
@@ -112,8 +119,9 @@ PLAN_MEANS: dict[str, Any] = {
     "evaluation_plan": "Self-evaluation mid-year, third-party evaluation at year end",
 }
 
-# a matter's steps: the action posted to /matters/{id}/{action}, and its body
-Step = tuple[str, dict[str, Any] | None]
+# a matter's steps: the action posted to /matters/{id}/{action}, the date of the act (None where
+# the body names it: delivery, evaluation), and its body
+Step = tuple[str, str | None, dict[str, Any] | None]
 
 MATTERS: list[tuple[str, str, str, list[Step]]] = [
     # unit, name, item, steps
@@ -122,11 +130,16 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
         "Dai and Hani language news translation and dubbing",
         "A0901",
         [
-            ("assess", {"rationale": "Recurring, standardised work that qualified studios can deliver"}),
-            ("approve", None),
-            ("budget", {"fiscal_year": 2020, "amount": "680000.00"}),
+            (
+                "assess",
+                "2020-01-15",
+                {"rationale": "Recurring, standardised work that qualified studios can deliver"},
+            ),
+            ("approve", "2020-01-20", None),
+            ("budget", "2020-02-03", {"fiscal_year": 2020, "amount": "680000.00"}),
             (
                 "contract",
+                "2020-02-25",
                 {
                     "undertaker": "Banna Dai Culture Media Co., Ltd.",
                     "undertaker_type": "enterprise",
@@ -138,9 +151,10 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                     "announced_on": "2020-02-20",
                 },
             ),
-            ("delivery", {"started_on": "2020-03-01"}),
+            ("delivery", None, {"started_on": "2020-03-01"}),
             (
                 "evaluations",
+                None,
                 {
                     "kind": "third_party",
                     "evaluator": "Yunnan Performance Evaluation Centre",
@@ -157,9 +171,9 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
         "Public-welfare short-video production",
         "A0801",
         [
-            ("assess", {"rationale": "Market of local producers exists"}),
-            ("approve", None),
-            ("budget", {"fiscal_year": 2020, "amount": "300000.00"}),
+            ("assess", "2020-01-16", {"rationale": "Market of local producers exists"}),
+            ("approve", "2020-01-20", None),
+            ("budget", "2020-02-03", {"fiscal_year": 2020, "amount": "300000.00"}),
         ],
     ),
     (
@@ -167,7 +181,11 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
         "Transmitter station upkeep",
         "A0801",
         [
-            ("reject", {"reason": "Upkeep of transmitters is works bundled with services (negative list)"}),
+            (
+                "reject",
+                "2020-01-16",
+                {"reason": "Upkeep of transmitters is works bundled with services (negative list)"},
+            ),
         ],
     ),
     (
@@ -175,11 +193,16 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
         "Intangible cultural heritage transmission classes",
         "A0802",
         [
-            ("assess", {"rationale": "Inheritors' associations can run the classes under contract"}),
-            ("approve", None),
-            ("budget", {"fiscal_year": 2020, "amount": "420000.00"}),
+            (
+                "assess",
+                "2020-01-17",
+                {"rationale": "Inheritors' associations can run the classes under contract"},
+            ),
+            ("approve", "2020-01-22", None),
+            ("budget", "2020-02-05", {"fiscal_year": 2020, "amount": "420000.00"}),
             (
                 "contract",
+                "2020-03-25",
                 {
                     "undertaker": "Xishuangbanna Intangible Heritage Protection Association",
                     "undertaker_type": "social_organisation",
@@ -192,7 +215,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                     "announced_on": "2020-03-20",
                 },
             ),
-            ("delivery", {"started_on": "2020-04-08"}),
+            ("delivery", None, {"started_on": "2020-04-08"}),
         ],
     ),
     (
@@ -200,7 +223,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
         "Cultural exchange programme with Mekong neighbours",
         "A0803",
         [
-            ("assess", {"rationale": "Needs foreign-affairs clearance before purchase"}),
+            ("assess", "2020-01-17", {"rationale": "Needs foreign-affairs clearance before purchase"}),
         ],
     ),
 ]
