@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventsourcing.domain import Aggregate
 
-from shared.domain import DateInFuture, DomainRuleViolation
+from shared.domain import DateInFuture, DomainRuleViolation, require_in_order
 
 # Where the upcast of an undated stored event reads its recorded date as a calendar date.
 UPCAST_ZONE = ZoneInfo("Asia/Shanghai")
@@ -42,6 +42,7 @@ class Act:
     recorded_on: str
     paper_ref: str | None = None
     backdated: bool = False
+    by_the_service: bool = False  # done by the service itself on another fact (never refused for its date)
 
     @classmethod
     def dated(cls, on: str | None, paper_ref: str | None, today: date, backdate_days: int) -> Act:
@@ -72,7 +73,11 @@ class Act:
     def derived(cls, on: str, today: date) -> Act:
         """An act the service performs itself on another fact (a milestone found missed, a matter
         flagged when its catalogue changed): effective on that fact's date, never backdated."""
-        return cls(on=min(date.fromisoformat(on), today).isoformat(), recorded_on=today.isoformat())
+        return cls(
+            on=min(date.fromisoformat(on), today).isoformat(),
+            recorded_on=today.isoformat(),
+            by_the_service=True,
+        )
 
     def dating(self) -> dict[str, Any]:
         return {"on": self.on, "backdated": self.backdated, "paper_ref": self.paper_ref, "assumed": False}
@@ -137,6 +142,13 @@ def _upcast(state: dict[str, Any]) -> None:
     }
 
 
+def _note_act(aggregate: Any, event: Any) -> None:
+    """Keep on the record its latest act (event name, effective date), rebuilt with it on replay."""
+    last = getattr(aggregate, "last_act", None)
+    if last is None or event.dating["on"] >= last[1]:
+        aggregate.last_act = (type(event).__qualname__, event.dating["on"])
+
+
 class DatedEvent(Aggregate.Event):
     """An event of the reform: records the dating of the act that raised it."""
 
@@ -146,6 +158,10 @@ class DatedEvent(Aggregate.Event):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         _upcast(state)
+
+    def apply(self, aggregate: Any) -> None:
+        super().apply(aggregate)
+        _note_act(aggregate, self)
 
 
 class DatedCreated(Aggregate.Created):
@@ -157,6 +173,36 @@ class DatedCreated(Aggregate.Created):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         _upcast(state)
+
+    def apply(self, aggregate: Any) -> None:
+        super().apply(aggregate)
+        _note_act(aggregate, self)
+
+
+class ActsInOrder(Aggregate):
+    """A record whose acts follow one another (a catalogue version, a meeting, a task, a matter):
+    none may be dated before the latest act it follows (409 ``OutOfOrder`` naming both). What the
+    service does by itself on another fact (a matter flagged, a task found overdue) is dated no
+    earlier than the record's latest act instead."""
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        last: tuple[str, str] | None = getattr(self, "last_act", None)  # kept by the dated events
+        if last is None or not issubclass(event_class, DatedEvent):
+            super().trigger_event(event_class, **kwargs)
+            return
+        act = current_act()
+        if act.by_the_service and act.on < last[1]:
+            with acting(replace(act, on=last[1])):
+                super().trigger_event(event_class, **kwargs)
+            return
+        require_in_order(_named(last[0]), last[1], _named(event_class.__qualname__), act.on)
+        super().trigger_event(event_class, **kwargs)
+
+
+def _named(qualname: str) -> str:
+    """``Catalogue.ConsultationRecorded`` as an act: "the catalogue's ConsultationRecorded"."""
+    record, _, what = qualname.rpartition(".")
+    return f"the {record.split('.')[-1].lower()}'s {what}" if record else qualname
 
 
 def effective_on(domain_event: Any) -> str | None:

@@ -91,8 +91,9 @@ class Registry:
 
 REGISTRY = Registry(
     [
-        ServiceSpec("catalogue", 8101, contracts="shared.contracts.catalogue"),
         ServiceSpec("conference", 8102, contracts="shared.contracts.conference"),
+        # the catalogue is published only by a conference decision, which it learns from events
+        ServiceSpec("catalogue", 8101, consumes=("conference",), contracts="shared.contracts.catalogue"),
         ServiceSpec(
             "pilots", 8103, consumes=("catalogue", "conference"), contracts="shared.contracts.pilots"
         ),

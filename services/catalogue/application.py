@@ -22,11 +22,14 @@ from services.catalogue.commands import (
 from services.catalogue.domain import (
     NATIONAL_NEGATIVE_LIST,
     Catalogue,
+    DecisionMissing,
     DuplicateNegativeListEntry,
     NegativeList,
 )
 from shared.acts import When
+from shared.decisions import DecisionUnknown, DecisionView
 from shared.domain import NotFound
+from shared.messaging.decisions import KnowsDecisions
 from shared.persistence.eventlog import EventTooLarge, ServiceApplication, to_plain
 from shared.persistence.topics import moved
 
@@ -45,7 +48,7 @@ class CatalogueNotFound(NotFound):
     pass
 
 
-class CatalogueApplication(ServiceApplication):
+class CatalogueApplication(KnowsDecisions, ServiceApplication):
     name = "catalogue"
     # A catalogue grows by one event per node: snapshots keep loading it cheap.
     snapshotting_intervals = {Catalogue: 50}
@@ -162,14 +165,28 @@ class CatalogueApplication(ServiceApplication):
         catalogue = self._get(catalogue_id)
         self._require_publishable_size(catalogue)
         previous = self._get(UUID(catalogue.supersedes)) if catalogue.supersedes else None
+        catalogue.require_ready()  # what the version lacks is said before what its decision does
         catalogue.publish(
-            decision_ref=command.decision_ref,
+            decision=self._adopting_decision(command.decision_ref),
             actor=actor,
             previous=previous,
             negative_list=self._negative_list().entries,
         )
         # One save of both versions: the new one is never in force beside the old.
         return self._save_and_view(catalogue, previous)
+
+    def _adopting_decision(self, decision_ref: str) -> DecisionView:
+        """The conference decision a publication names, as the catalogue learnt it from the
+        conference's events (so publishing works while the conference is down)."""
+        if not decision_ref.strip():
+            raise DecisionMissing("publishing needs the id of the conference decision adopting it")
+        try:
+            decision_id = UUID(decision_ref.strip())
+        except ValueError:
+            raise DecisionUnknown(
+                f"{decision_ref!r} is not the id of a conference decision", decision_ref=decision_ref
+            ) from None
+        return self.known_decision(decision_id)
 
     def _require_publishable_size(self, catalogue: Catalogue) -> None:
         """CataloguePublished carries every item: refuse (413) a version whose message would be

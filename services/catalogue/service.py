@@ -29,8 +29,10 @@ from services.catalogue.schemas import (
     PublishRequest,
     RevokeRequest,
 )
+from shared.messaging.decisions import DECISION_HANDLERS, FORGET_DECISIONS
+from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
-from shared.runtime import ApplicationProvider, Tokens
+from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
 from shared.vocabulary.catalogue import DRAFT, IN_CONSULTATION
 from shared.web.auth import Caller, Forbidden, Unauthenticated
 from shared.web.http import (
@@ -60,6 +62,21 @@ class CatalogueService(EventSourcedService):
         CatalogueApplication, mapper=integration.to_integration, on_start=_seed
     )
     tokens = Tokens()
+    # The conference's decisions, learnt from its events: a catalogue is published only by one
+    # adopting it, and the catalogue can check that while the conference is down.
+    inbox: InboxHandle = Inbox("app", DECISION_HANDLERS, forget=FORGET_DECISIONS)
+
+    @consume_events("conference")
+    def on_conference_event(self, body: Any, delivery: Delivery) -> str:
+        return self.inbox.handle(body, delivery)
+
+    @http("GET", "/views/decisions")
+    @endpoint(auth=READ, summary="Conference decisions known to the catalogue")
+    def known_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "decisions": self.app.known_decisions(),
+            "position": self.inbox.consumer.position("conference"),
+        }
 
     # --- catalogues ------------------------------------------------------
 

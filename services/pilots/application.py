@@ -47,10 +47,12 @@ from services.pilots.queries import PilotsQueries
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
 from shared.acts import upstream_on
 from shared.domain import DomainRuleViolation
+from shared.messaging.decisions import KnowsDecisions
 from shared.persistence.topics import moved
 
 # Stored events name the classes' topics from before the domain became a package.
 moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, DecisionView, CatalogueView)
+moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
 
 SYSTEM_ACTOR = "system"
 
@@ -59,30 +61,10 @@ class CatalogueNotPublished(DomainRuleViolation):
     """No published catalogue with that id has reached pilots: a draft, or not yet arrived."""
 
 
-class PilotsApplication(PilotsQueries):
+class PilotsApplication(KnowsDecisions, PilotsQueries):
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------
-
-    def on_decision_adopted(self, envelope: dict[str, Any]) -> list[Aggregate]:
-        p = envelope["payload"]
-        if p["decision_id"] and UUID(p["decision_id"]) in self.repository:
-            known: DecisionView = self.repository.get(UUID(p["decision_id"]))
-            if not known.withdrawn:
-                return []
-            known.reinstate(
-                kind=p["kind"], subject=p["subject"], title=p["title"], adopted_on=p["adopted_on"]
-            )
-            return [known]
-        return [
-            DecisionView(
-                decision_id=p["decision_id"],
-                kind=p["kind"],
-                subject=p["subject"],
-                title=p["title"],
-                adopted_on=p["adopted_on"],
-            )
-        ]
 
     def on_catalogue_published(self, envelope: dict[str, Any]) -> list[Aggregate]:
         p = envelope["payload"]
@@ -146,12 +128,9 @@ class PilotsApplication(PilotsQueries):
         """Withdraw every view built from ``source``'s log (an operator's resync to a new log):
         what the new log holds comes back as it holds it; pilots' own records stay as they are."""
         if source == "conference":
-            decisions = [d for d in self._every(DecisionView, DecisionView.Known) if not d.withdrawn]
-            for decision in decisions:
-                decision.withdraw(reason=reason)
-            return list(decisions)
+            return self.forget_decisions(reason)
         catalogues = [
-            c for c in self._every(CatalogueView, CatalogueView.Published) if c.status != "withdrawn"
+            c for c in self.every(CatalogueView, CatalogueView.Published) if c.status != "withdrawn"
         ]
         for catalogue in catalogues:
             catalogue.withdraw(reason=reason)
@@ -164,7 +143,7 @@ class PilotsApplication(PilotsQueries):
         while view is not None and str(view.id) not in lineage:
             lineage.add(str(view.id))
             view = self._catalogue_view(UUID(view.supersedes)) if view.supersedes else None
-        return [m for m in self._every(ServiceMatter, ServiceMatter.Identified) if m.catalogue_id in lineage]
+        return [m for m in self.every(ServiceMatter, ServiceMatter.Identified) if m.catalogue_id in lineage]
 
     # --- pilot units ------------------------------------------------------
 
@@ -172,7 +151,7 @@ class PilotsApplication(PilotsQueries):
         if unit_id(command.name) in self.repository:
             raise DuplicateUnit(f"{command.name} is already a pilot unit", name=command.name)
         unit = PilotUnit.designate(
-            decision=self._decision(command.decision_id),
+            decision=self.known_decision(command.decision_id),
             name=command.name,
             unit_type=command.unit_type,
             competent_department=command.competent_department,
@@ -265,7 +244,7 @@ class PilotsApplication(PilotsQueries):
 
     def approve_plan(self, uid: UUID, command: ApprovePlan, *, actor: str) -> dict[str, Any]:
         plan = self._plan(uid)
-        decision = self._decision(command.decision_id)
+        decision = self.known_decision(command.decision_id)
         plan.approve(decision=decision, unit=self._unit(uid), actor=actor)
         self.save(plan)
         return self.plan(uid)
@@ -297,7 +276,7 @@ class PilotsApplication(PilotsQueries):
     def detect_missed_milestones(self) -> list[str]:
         today = self.today()
         missed: list[str] = []
-        for plan in self._every(ImplementationPlan, ImplementationPlan.Drafted):
+        for plan in self.every(ImplementationPlan, ImplementationPlan.Drafted):
             keys = plan.detect_missed(today=today, actor=SYSTEM_ACTOR)
             if keys:
                 self.save(plan)

@@ -11,8 +11,6 @@ from eventsourcing.domain import Aggregate
 
 from services.pilots.domain import (
     CatalogueView,
-    DecisionUnknown,
-    DecisionView,
     ImplementationPlan,
     PilotUnit,
     ServiceMatter,
@@ -53,33 +51,12 @@ class PilotsQueries(ServiceApplication):
         matter: ServiceMatter = self.get_aggregate(ServiceMatter, mid, MatterNotFound, when)
         return matter
 
-    def _decision(self, decision_id: UUID) -> DecisionView:
-        try:
-            view: object = self.repository.get(decision_id)
-        except AggregateNotFoundError:
-            view = None
-        if not isinstance(view, DecisionView) or view.withdrawn:
-            raise DecisionUnknown(
-                f"no adopted conference decision {decision_id} has reached pilots",
-                decision_id=str(decision_id),
-            )
-        return view
-
     def _catalogue_view(self, catalogue_id: UUID) -> CatalogueView | None:
         try:
             view: object = self.repository.get(catalogue_id)
         except AggregateNotFoundError:
             return None
         return view if isinstance(view, CatalogueView) else None
-
-    def _every(self, cls: type[A], created: type[Aggregate.Created]) -> list[A]:
-        """Every ``cls`` aggregate, in creation order."""
-        found: list[A] = []
-        for aggregate_id in self.ids_of(created):
-            aggregate: object = self.repository.get(aggregate_id)
-            if isinstance(aggregate, cls):
-                found.append(aggregate)
-        return found
 
     # --- plain views ------------------------------------------------------------------
 
@@ -197,19 +174,6 @@ class PilotsQueries(ServiceApplication):
             )
         return sorted(rows, key=lambda r: (r["year"], r["purchaser"], r["project"]))
 
-    def known_decisions(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": str(d.id),
-                "kind": d.kind,
-                "subject": d.subject,
-                "title": d.title,
-                "adopted_on": d.adopted_on,
-            }
-            for d in self._every(DecisionView, DecisionView.Known)
-            if not d.withdrawn
-        ]
-
     def known_catalogues(self) -> list[dict[str, Any]]:
         return [
             {
@@ -220,7 +184,7 @@ class PilotsQueries(ServiceApplication):
                 "superseded_by": c.superseded_by,
                 "items": sorted(c.items),
             }
-            for c in self._every(CatalogueView, CatalogueView.Published)
+            for c in self.every(CatalogueView, CatalogueView.Published)
             if c.status != "withdrawn"
         ]
 

@@ -29,6 +29,7 @@ from services.pilots.schemas import (
     UpdateBudgetLineRequest,
 )
 from shared.messaging.consumer import Forget
+from shared.messaging.decisions import DECISION_HANDLERS
 from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
@@ -39,7 +40,7 @@ from shared.web.server import http
 from shared.web.service import EventSourcedService
 
 INBOX_HANDLERS = {
-    ("conference", "DecisionAdopted"): lambda app, envelope: app.on_decision_adopted(envelope),
+    **DECISION_HANDLERS,
     ("catalogue", "CataloguePublished"): lambda app, envelope: app.on_catalogue_published(envelope),
     ("catalogue", "CatalogueSuperseded"): lambda app, envelope: app.on_catalogue_superseded(envelope),
     ("catalogue", "CatalogueRevoked"): lambda app, envelope: app.on_catalogue_revoked(envelope),

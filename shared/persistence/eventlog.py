@@ -335,6 +335,15 @@ class ServiceApplication(Application[UUID]):
                 return ids
             start = page[-1].id + 1
 
+    def every(self, cls: type[A], created: type[Any]) -> list[A]:
+        """Every ``cls`` aggregate (created by a ``created`` event), in creation order."""
+        found: list[A] = []
+        for aggregate_id in self.ids_of(created):
+            aggregate: object = self.repository.get(aggregate_id)
+            if isinstance(aggregate, cls):
+                found.append(aggregate)
+        return found
+
     def get_aggregate(
         self, cls: type[A], aggregate_id: UUID, not_found: type[Exception], when: When | None = None
     ) -> A:

@@ -10,20 +10,37 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.api import CatalogueClient
-from tests.support.processes import NO_DIGESTS_WHILE_TESTING, ServiceProcess, bearer, reform_service
+from tests.support.processes import NO_DIGESTS_WHILE_TESTING, ServiceProcess, bearer
 
 
 @pytest.fixture(scope="module")
-def catalogue(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[ServiceProcess]:
-    service = reform_service("catalogue", workdir, vhost, **NO_DIGESTS_WHILE_TESTING).start()
-    yield service
-    service.stop()
+def processes(
+    workdir: Path, vhost: str, tokens: dict[str, str]
+) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
+    conference, catalogue = conference_then_catalogue(workdir, vhost, tokens, **NO_DIGESTS_WHILE_TESTING)
+    conference.start()
+    catalogue.start()
+    yield conference, catalogue
+    catalogue.stop()
+    conference.stop()
 
 
 @pytest.fixture(scope="module")
-def api(catalogue: ServiceProcess, tokens: dict[str, str]) -> CatalogueClient:
-    return CatalogueClient(catalogue.url, tokens["editor"])
+def catalogue(processes: tuple[ServiceProcess, ServiceProcess]) -> ServiceProcess:
+    return processes[1]
+
+
+@pytest.fixture(scope="module")
+def adopter(processes: tuple[ServiceProcess, ServiceProcess], tokens: dict[str, str]) -> Adopter:
+    conference, catalogue = processes
+    return Adopter(conference.url, catalogue.url, tokens["admin"])
+
+
+@pytest.fixture(scope="module")
+def api(catalogue: ServiceProcess, tokens: dict[str, str], adopter: Adopter) -> CatalogueClient:
+    return CatalogueClient(catalogue.url, tokens["editor"], adopt=adopter)
 
 
 @pytest.fixture(scope="module")
@@ -353,17 +370,19 @@ def _second_revision(api: CatalogueClient) -> tuple[str, str, dict[str, Any]]:
     for draft in (first, second):
         api.consult(draft)
     api.publish(first)
-    return "POST", f"/catalogues/{second}/publish", {"decision_ref": "D9"}
+    assert api.adopt is not None
+    return "POST", f"/catalogues/{second}/publish", {"decision_ref": api.adopt(second)}
 
 
 @pytest.mark.parametrize(("rule", "setup"), RULES, ids=[r[0] for r in RULES])
 def test_each_domain_rule_answers_409_naming_it_and_stores_nothing(
     catalogue: ServiceProcess,
     tokens: dict[str, str],
+    adopter: Adopter,
     rule: str,
     setup: Callable[[CatalogueClient], tuple[str, str, dict[str, Any]]],
 ) -> None:
-    api = CatalogueClient(catalogue.url, tokens["admin"])
+    api = CatalogueClient(catalogue.url, tokens["admin"], adopt=adopter)
     method, path, body = setup(api)
     before = stored(catalogue)
     reply = api.call(method, path, json=body)
@@ -600,3 +619,95 @@ def test_the_store_and_its_folder_are_readable_by_the_service_user_alone(
     files = list(workdir.glob("catalogue.sqlite3*"))
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert stat.S_IMODE((workdir / "audit-catalogue.pem").stat().st_mode) == 0o600
+
+
+# --- authority: a catalogue is published only by the conference's decision adopting it ----------
+
+
+def consulted(api: CatalogueClient) -> str:
+    cid = api.draft()
+    api.add(cid, "A", "Public services")
+    api.consult(cid)
+    return cid
+
+
+@pytest.mark.parametrize("decision_ref", ["I just made this up", "5b8f1f40-4a52-4f3a-9a7b-2f3e5f1c1a11"])
+def test_a_made_up_decision_answers_409_and_publishes_nothing(
+    api: CatalogueClient, catalogue: ServiceProcess, decision_ref: str
+) -> None:
+    cid = consulted(api)
+    before = stored(catalogue)
+    reply = api.call("POST", f"/catalogues/{cid}/publish", json={"decision_ref": decision_ref})
+    assert (reply.status_code, reply.json()["error"]) == (409, "DecisionUnknown")
+    assert stored(catalogue) == before and api.get(cid)["status"] == "in_consultation"
+
+
+def test_a_decision_of_another_kind_or_about_another_version_does_not_apply(
+    api: CatalogueClient, adopter: Adopter, catalogue: ServiceProcess
+) -> None:
+    cid, other = consulted(api), consulted(api)
+    for decision in (adopter(other), adopter(cid, kind="general")):
+        reply = api.call("POST", f"/catalogues/{cid}/publish", json={"decision_ref": decision})
+        assert (reply.status_code, reply.json()["error"]) == (409, "DecisionDoesNotApply"), reply.text
+    assert api.get(cid)["status"] == "in_consultation"
+
+
+def test_a_catalogue_is_not_published_on_a_date_before_its_decision(
+    api: CatalogueClient, adopter: Adopter
+) -> None:
+    paper = {"paper_ref": "XSBN Finance [2019] 112"}  # the catalogue's file: drafted and consulted in 2019
+    cid = api.call("POST", "/catalogues", 201, json={**DRAFT_DEFAULTS, **paper, "on": "2019-11-15"}).json()[
+        "id"
+    ]
+    node = {**NODE_DEFAULTS, "code": "A", "parent_code": None, **paper, "on": "2019-11-15"}
+    api.call("POST", f"/catalogues/{cid}/nodes", 201, json=node)
+    consultation = {"departments": ["Prefecture Finance Bureau"], **paper, "on": "2019-11-29"}
+    api.call("POST", f"/catalogues/{cid}/consultation", 200, json=consultation)
+    decision = adopter(cid)  # minutes issued 2019-12-25
+    early = {"decision_ref": decision, "on": "2019-12-24", **paper}
+    reply = api.call("POST", f"/catalogues/{cid}/publish", json=early)
+    assert (reply.status_code, reply.json()["error"]) == (409, "OutOfOrder"), reply.text
+    published = api.call("POST", f"/catalogues/{cid}/publish", 200, json={**early, "on": "2019-12-31"}).json()
+    assert published["status"] == "published"
+    [row] = [
+        r
+        for r in api.call("GET", f"/catalogues/{cid}/history", 200).json()["events"]
+        if r["event"].endswith("Published")
+    ]
+    assert (row["effective_on"], row["backdated"], row["paper_ref"]) == (
+        "2019-12-31",
+        True,
+        "XSBN Finance [2019] 112",
+    )
+    assert (
+        api.call("GET", f"/catalogues/{cid}", 200, params={"on": "2019-12-30"}).json()["status"]
+        == "in_consultation"
+    )
+
+
+def test_an_act_dated_long_ago_without_its_paper_record_answers_409_and_stores_nothing(
+    api: CatalogueClient, catalogue: ServiceProcess
+) -> None:
+    before = stored(catalogue)
+    reply = api.call("POST", "/catalogues", json={**DRAFT_DEFAULTS, "on": "2019-11-15"})
+    assert (reply.status_code, reply.json()["error"]) == (409, "PaperRecordRequired")
+    future = api.call("POST", "/catalogues", json={**DRAFT_DEFAULTS, "on": "2999-01-01"})
+    assert (future.status_code, future.json()["error"]) == (409, "DateInFuture")
+    bad_ref = api.call(
+        "POST", "/catalogues", json={**DRAFT_DEFAULTS, "on": "2019-11-15", "paper_ref": "<script>"}
+    )
+    assert bad_ref.status_code == 422 and "paper_ref" in bad_ref.json()["details"]
+    assert stored(catalogue) == before
+
+
+def test_the_catalogue_publishes_while_the_conference_is_down(
+    api: CatalogueClient, adopter: Adopter, processes: tuple[ServiceProcess, ServiceProcess]
+) -> None:
+    conference, _ = processes
+    cid = consulted(api)
+    decision = adopter(cid)  # learnt while the conference ran
+    conference.stop()
+    try:
+        assert api.publish(cid, decision)["status"] == "published"
+    finally:
+        conference.start()

@@ -347,7 +347,10 @@ def test_a_policy_document_is_issued_revised_and_repealed_with_its_decision(api:
         ],
     )[0]
     doc = api.call(
-        "POST", "/documents", 201, json={**DEFAULTS["/documents"], "decision_id": decision}
+        "POST",
+        "/documents",
+        201,
+        json={**DEFAULTS["/documents"], "decision_id": decision, "on": "2019-12-26"},
     ).json()["id"]
     api.call("POST", f"/documents/{doc}/issue", 200, json={"issued_on": "2019-12-26"})
     revised = api.call(
@@ -375,11 +378,13 @@ def test_a_policy_document_is_issued_revised_and_repealed_with_its_decision(api:
 
 def test_a_task_goes_through_report_return_close_and_archive(api: ConferenceClient) -> None:
     task, _ = api.task()
-    api.call("POST", f"/tasks/{task}/start", 200)
+    api.call("POST", f"/tasks/{task}/start", 200, json={"on": "2019-12-26"})
     api.call(
         "POST", f"/tasks/{task}/report", 200, json={"summary": "Plan drafted", "reported_on": "2019-12-28"}
     )
-    returned = api.call("POST", f"/tasks/{task}/return", 200, json={"reason": "No staffing figures"}).json()
+    returned = api.call(
+        "POST", f"/tasks/{task}/return", 200, json={"reason": "No staffing figures", "on": "2019-12-29"}
+    ).json()
     assert returned["status"] == "in_progress" and returned["returns"] == ["No staffing figures"]
     api.call(
         "POST", f"/tasks/{task}/report", 200, json={"summary": "With staffing", "reported_on": "2019-12-30"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -11,9 +12,11 @@ from tests.support.processes import bearer
 
 
 class CatalogueClient:
-    def __init__(self, base_url: str, token: str) -> None:
+    def __init__(self, base_url: str, token: str, adopt: Callable[[str], str] | None = None) -> None:
+        """``adopt``: how a catalogue version gets its conference decision (tests.support.adoption)."""
         self.base = base_url
         self.headers = bearer(token)
+        self.adopt = adopt
 
     def call(self, method: str, path: str, expect: int | None = None, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("headers", self.headers)
@@ -45,7 +48,11 @@ class CatalogueClient:
             json={"departments": ["Prefecture Finance Bureau", "Staffing Office"]},
         )
 
-    def publish(self, cid: str, decision_ref: str = "XSBN-JC-2019-1/D3") -> dict[str, Any]:
+    def publish(self, cid: str, decision_ref: str | None = None) -> dict[str, Any]:
+        """Publish by ``decision_ref``, or by a decision adopting ``cid`` made for the purpose."""
+        if decision_ref is None:
+            assert self.adopt is not None, "this client publishes only with a decision it is given"
+            decision_ref = self.adopt(cid)
         return self.call(
             "POST", f"/catalogues/{cid}/publish", 200, json={"decision_ref": decision_ref}
         ).json()

@@ -12,8 +12,10 @@ CONVENER = "Director of the Prefecture Finance Bureau"
 MEMBERS = ("Prefecture Finance Bureau", "Prefecture Staffing Office", "Culture and Tourism Bureau")
 
 
-# The story's acts happened in 2019-2020: each is entered from its paper record.
+# The story's acts happened in 2019-2020: each is entered from its paper record, in order (a body
+# proposed, established on 2 December; meetings proposed and scheduled, held on 20 December).
 PAPER = "XZBF [2019] 88"
+PROPOSED_ON, SCHEDULED_ON = "2019-11-20", "2019-12-05"
 
 
 class ConferenceClient(CatalogueClient):
@@ -37,6 +39,7 @@ class ConferenceClient(CatalogueClient):
                 "lead_unit": "Prefecture Finance Bureau",
                 "office": "Office in the Finance Bureau",
                 "duties": ["coordinate the reform", "follow up decided matters"],
+                "on": PROPOSED_ON,
             },
         ).json()["id"]
         self.call(
@@ -78,10 +81,13 @@ class ConferenceClient(CatalogueClient):
                     }
                 ],
                 "invitees": ["Prefecture Audit Bureau"],
+                "on": SCHEDULED_ON,
                 **extra,
             },
         ).json()["id"]
-        self.call("POST", f"/meetings/{meeting}/schedule", 200, json={"approved_by": CHIEF})
+        self.call(
+            "POST", f"/meetings/{meeting}/schedule", 200, json={"approved_by": CHIEF, "on": SCHEDULED_ON}
+        )
         self.call(
             "POST",
             f"/meetings/{meeting}/hold",

@@ -33,6 +33,7 @@ from services.pilots.commands import DesignateUnit
 from services.pilots.integration import to_integration as pilots_events
 from services.pilots.service import INBOX_HANDLERS
 from shared.messaging.consumer import EventConsumer
+from shared.messaging.decisions import DECISION_HANDLERS
 from shared.messaging.feed import read_feed
 from tests.support.keys import key_ring, notarise
 from tests.support.upstream import InProcessUpstream, memory_store
@@ -65,6 +66,8 @@ class World:
         self.cursor = {"catalogue": 0, "conference": 0}
         for source in self.cursor:  # first contact, as a starting service makes it with each feed
             self.inbox.histories.followed(source)
+        self._catalogue_inbox: tuple[CatalogueApplication, EventConsumer] | None = None
+        self.catalogue_cursor = 0
 
     def envelopes(self, source: str) -> list[dict[str, Any]]:
         app, mapper = (
@@ -104,8 +107,32 @@ class World:
         self.catalogue.record_consultation(
             cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e"
         )
-        self.catalogue.publish(cid, Publish(decision_ref="D"), actor="e")
+        self.catalogue.publish(cid, Publish(decision_ref=str(self.adopt(cid))), actor="e")
         return cid
+
+    def adopt(self, cid: UUID) -> UUID:
+        """An adopt_catalogue decision of the conference about ``cid``, learnt by the catalogue."""
+        decision = self.decision("adopt_catalogue", str(cid))
+        page = read_feed(self.conference, "conference", conference_events, self.catalogue_cursor, 1000)
+        self.catalogue_cursor = page["next_after"]
+        inbox = self.catalogue_inbox()
+        for envelope in page["events"]:
+            inbox.receive(envelope)
+        return decision
+
+    def catalogue_inbox(self) -> EventConsumer:
+        """The catalogue's inbox of the conference's events (made again when a test replaced the
+        catalogue's store: the new store learns every decision from the start of the feed)."""
+        if self._catalogue_inbox is None or self._catalogue_inbox[0] is not self.catalogue:
+            keys = key_ring(self.catalogue, conference=self.conference)
+            keys.upstream = self.upstream
+            inbox = EventConsumer(
+                self.catalogue, "catalogue", DECISION_HANDLERS, upstream=self.upstream, keys=keys
+            )
+            inbox.histories.followed("conference")  # first contact, as a starting service makes it
+            self._catalogue_inbox = (self.catalogue, inbox)
+            self.catalogue_cursor = 0
+        return self._catalogue_inbox[1]
 
     def decision(self, kind: str, subject: str, tasks: list[dict[str, Any]] | None = None) -> UUID:
         c = self.conference

@@ -12,7 +12,7 @@ from eventsourcing.persistence import StoredEvent
 
 from services.pilots.domain import ServiceMatter
 from shared.acts import Act, PaperRecordRequired, When, acting
-from shared.domain import DateInFuture
+from shared.domain import DateInFuture, OutOfOrder
 from shared.persistence.eventlog import ServiceApplication
 from tests.support.world import POPO
 
@@ -133,3 +133,20 @@ def test_a_record_on_a_date_is_the_start_of_its_history_in_effect_by_then() -> N
     rows = app.history(matter.id)
     assert [(r["effective_on"], r["backdated"], r["paper_ref"]) for r in rows][0] == ("2020-01-10", True, "p")
     assert all(datetime.fromisoformat(r["recorded_at"]).year >= 2026 for r in rows)
+
+
+def test_a_records_acts_follow_one_another_and_what_the_service_does_is_dated_no_earlier() -> None:
+    with acting(Act.dated("2020-01-20", "p", TODAY, 30)):
+        matter = _identify()
+        matter.assess(rationale="recurring work", actor="officer")
+    with acting(Act.dated("2020-01-19", "p", TODAY, 30)):
+        with pytest.raises(OutOfOrder) as refused:
+            matter.approve_for_conversion(actor="officer")
+    assert refused.value.details["earlier"] == {"act": "the servicematter's Assessed", "on": "2020-01-20"}
+    assert matter.status == "assessed"
+    with acting(Act.derived("2020-01-05", TODAY)):  # a catalogue change the service acts on
+        matter.flag_for_review(reason="its catalogue was revoked", catalogue_id="c", actor="system")
+    assert matter.pending_events[-1].dating["on"] == "2020-01-20"  # type: ignore[attr-defined]
+    replayed = _Store(POPO)
+    replayed.save(matter)
+    assert replayed.repository.get(matter.id).last_act == ("ServiceMatter.FlaggedForReview", "2020-01-20")

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "service.py").exists())
 # shared.acts dates the domain's events; it imports no more than a domain may (tested below).
-DOMAIN_MAY_IMPORT = {"__future__", "eventsourcing.domain", "shared.domain", "shared.acts"}
+DOMAIN_MAY_IMPORT = {"__future__", "eventsourcing.domain", "shared.domain", "shared.acts", "shared.decisions"}
 LAYERS = ("domain", "application", "commands")
 
 
@@ -110,5 +110,6 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
 def test_the_dating_of_events_imports_no_more_than_a_domain_may() -> None:
     import sys
 
-    for module in imported_modules(ROOT / "shared" / "acts.py"):
-        assert module.split(".")[0] in sys.stdlib_module_names or module in DOMAIN_MAY_IMPORT, module
+    for kit in ("acts.py", "decisions.py"):  # the kit's modules a domain may import
+        for module in imported_modules(ROOT / "shared" / kit):
+            assert module.split(".")[0] in sys.stdlib_module_names or module in DOMAIN_MAY_IMPORT, module

@@ -21,11 +21,13 @@ from services.catalogue.commands import (
     Revise,
     Revoke,
 )
-from services.catalogue.domain import OnNegativeList
+from services.catalogue.domain import DecisionMissing, OnNegativeList
 from services.catalogue.integration import to_integration
 from shared.acts import When
 from shared.contracts import validate_envelope
+from shared.decisions import DecisionDoesNotApply, DecisionUnknown
 from shared.messaging.feed import read_feed
+from tests.support.decisions import learnt
 from tests.support.keys import notarise
 from tests.support.upstream import memory_store
 
@@ -89,16 +91,42 @@ def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplica
     cid = new_catalogue(app)
     app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
     app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
-    app.publish(cid, Publish("D1"), actor="e")
+    app.publish(cid, Publish(learnt(app, "adopt_catalogue", str(cid))), actor="e")
     rid = UUID(app.revise(cid, Revise(), actor="e")["id"])
     app.remove_node(rid, RemoveNode("A"), actor="e")
     app.add_node(rid, AddNode(code="B", name="Auxiliary", kind="auxiliary_service"), actor="e")
     app.record_consultation(rid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
-    app.publish(rid, Publish("D2"), actor="e")
+    app.publish(rid, Publish(learnt(app, "adopt_catalogue", str(rid))), actor="e")
     old, new = app.catalogue(cid), app.catalogue(rid)
     assert old["status"] == "superseded" and new["status"] == "published"
     assert old["revision"] == new["revision"] == {"added": 1, "removed": 1, "reworded": 0, "moved": 0}
     assert [c["id"] for c in app.catalogues({"published"})] == [str(rid)]
+
+
+@pytest.mark.parametrize(
+    ("decision_ref", "refused"),
+    [
+        ("I just made this up", DecisionUnknown),
+        (str(uuid4()), DecisionUnknown),  # the form of an id, but no decision the catalogue learnt
+        ("  ", DecisionMissing),
+    ],
+)
+def test_a_catalogue_is_published_only_by_a_decision_the_conference_adopted(
+    app: CatalogueApplication, decision_ref: str, refused: type[Exception]
+) -> None:
+    cid = new_catalogue(app)
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    before = app.last_position()
+    with pytest.raises(refused):
+        app.publish(cid, Publish(decision_ref), actor="e")
+    other = new_catalogue(app)
+    with pytest.raises(DecisionDoesNotApply):  # adopting another version
+        app.publish(cid, Publish(learnt(app, "adopt_catalogue", str(other))), actor="e")
+    with pytest.raises(DecisionDoesNotApply):  # a decision of another kind about this one
+        app.publish(cid, Publish(learnt(app, "designate_pilot", str(cid))), actor="e")
+    assert app.catalogue(cid)["status"] == "in_consultation"
+    assert app.history(cid)[-1]["event"] == "Catalogue.ConsultationRecorded" and app.last_position() > before
 
 
 def test_history_names_the_actor_of_every_event(app: CatalogueApplication) -> None:
@@ -118,10 +146,10 @@ def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: Catalogu
     app.add_node(cid, AddNode(code="A01", name="x", parent_code="A"), actor="e")
     app.remove_node(cid, RemoveNode("A01"), actor="e")
     app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=True), actor="e")
-    app.publish(cid, Publish("D1"), actor="e")
+    app.publish(cid, Publish(learnt(app, "adopt_catalogue", str(cid))), actor="e")
     rid = UUID(app.revise(cid, Revise(), actor="e")["id"])
     app.record_consultation(rid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
-    app.publish(rid, Publish("D2"), actor="e")
+    app.publish(rid, Publish(learnt(app, "adopt_catalogue", str(rid))), actor="e")
     app.revoke(rid, Revoke("annulled"), actor="e")
     page = read_feed(app, "catalogue", to_integration, 0, 1000)
     for envelope in page["events"]:
@@ -139,8 +167,9 @@ def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: Catalogu
         "CatalogueRevoked",
     }
     assert page["last_position"] == app.last_position()
-    # only the log's identity (position 1) and the list's opening are private
-    assert len(page["events"]) == app.last_position() - 2
+    # only the log's identity (position 1), the list's opening and the two decisions the catalogue
+    # learnt (its views of the conference's facts) are private
+    assert len(page["events"]) == app.last_position() - 4
 
 
 def test_the_feed_cursor_moves_past_private_events(app: CatalogueApplication) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
 
 from services.catalogue.domain import (
@@ -9,7 +11,6 @@ from services.catalogue.domain import (
     Catalogue,
     CodeNotUnderParent,
     ConsultationMissing,
-    DecisionMissing,
     DepthExceeded,
     DuplicateCode,
     DuplicateNegativeListEntry,
@@ -25,6 +26,9 @@ from services.catalogue.domain import (
     SourceNoLongerInForce,
     revision_counts,
 )
+from shared.acts import Act, acting
+from shared.decisions import DecisionDoesNotApply, DecisionView
+from shared.domain import OutOfOrder
 
 NEGATIVE = {e["code"]: e for e in NATIONAL_NEGATIVE_LIST}
 
@@ -46,12 +50,23 @@ def add(c: Catalogue, code: str, parent: str | None = None, **kw: object) -> Non
     )
 
 
+def adopting(c: Catalogue, kind: str = "adopt_catalogue", adopted_on: str = "2019-12-23") -> DecisionView:
+    """The conference's decision adopting ``c``, as the catalogue learnt it."""
+    return DecisionView(
+        decision_id=str(uuid4()),
+        kind=kind,
+        subject=str(c.id),
+        title="Adopt the catalogue",
+        adopted_on=adopted_on,
+    )
+
+
 def published(*codes: tuple[str, str | None]) -> Catalogue:
     c = draft()
     for code, parent in codes:
         add(c, code, parent)
     c.record_consultation(departments=["Finance"], expert_review=False, actor="editor")
-    c.publish(decision_ref="D1", actor="editor")
+    c.publish(decision=adopting(c), actor="editor")
     return c
 
 
@@ -151,22 +166,35 @@ def test_publishing_needs_a_consultation() -> None:
     c = draft()
     add(c, "A")
     with pytest.raises(ConsultationMissing):
-        c.publish(decision_ref="D1", actor="e")
+        c.publish(decision=adopting(c), actor="e")
 
 
 def test_publishing_needs_an_item() -> None:
     c = draft()
     c.record_consultation(departments=["Finance"], expert_review=True, actor="e")
     with pytest.raises(NoItems):
-        c.publish(decision_ref="D1", actor="e")
+        c.publish(decision=adopting(c), actor="e")
 
 
-def test_publishing_needs_a_decision_reference() -> None:
+def test_publishing_needs_an_adopt_catalogue_decision_about_this_very_version() -> None:
     c = draft()
     add(c, "A")
     c.record_consultation(departments=["Finance"], expert_review=True, actor="e")
-    with pytest.raises(DecisionMissing):
-        c.publish(decision_ref="  ", actor="e")
+    with pytest.raises(DecisionDoesNotApply, match="designate_pilot"):
+        c.publish(decision=adopting(c, kind="designate_pilot"), actor="e")
+    with pytest.raises(DecisionDoesNotApply, match="is about"):
+        c.publish(decision=adopting(draft()), actor="e")  # another version's adoption
+    assert c.status == "in_consultation"
+
+
+def test_a_catalogue_is_not_published_before_the_decision_adopting_it() -> None:
+    c = draft()
+    add(c, "A")
+    c.record_consultation(departments=["Finance"], expert_review=True, actor="e")
+    with acting(Act(on="2019-12-20", recorded_on="2026-11-30", paper_ref="XSBN Finance [2019] 112")):
+        with pytest.raises(OutOfOrder) as refused:
+            c.publish(decision=adopting(c, adopted_on="2019-12-23"), actor="e")
+    assert refused.value.details["later"] == {"act": "the publication", "on": "2019-12-20"}
 
 
 def test_only_a_draft_is_edited() -> None:
@@ -178,8 +206,9 @@ def test_only_a_draft_is_edited() -> None:
 
 
 def test_a_published_catalogue_is_not_published_again() -> None:
+    again = published(("A", None))
     with pytest.raises(NotInConsultation):
-        published(("A", None)).publish(decision_ref="D2", actor="e")
+        again.publish(decision=adopting(again), actor="e")
 
 
 def test_a_revision_copies_the_nodes_and_records_what_it_supersedes() -> None:
@@ -196,7 +225,7 @@ def test_publishing_a_revision_supersedes_the_old_version_with_the_counts() -> N
     new.change_node("A08", name="Cultural services", actor="e", negative_list=NEGATIVE)  # reworded
     new.change_node("B01", parent_code="B", description="x", actor="e", negative_list=NEGATIVE)
     new.record_consultation(departments=["Finance"], expert_review=True, actor="e")
-    new.publish(decision_ref="D7", actor="e", previous=old)
+    new.publish(decision=adopting(new), actor="e", previous=old)
     expected = {"added": 1, "removed": 1, "reworded": 2, "moved": 0}
     assert new.revision == expected and old.revision == expected
     assert old.status == "superseded" and old.superseded_by == str(new.id)
@@ -214,9 +243,9 @@ def test_a_revision_of_a_version_no_longer_in_force_is_not_published() -> None:
     first, second = old.revise(actor="e"), old.revise(actor="e")
     for d in (first, second):
         d.record_consultation(departments=["Finance"], expert_review=False, actor="e")
-    first.publish(decision_ref="D2", actor="e", previous=old)
+    first.publish(decision=adopting(first), actor="e", previous=old)
     with pytest.raises(SourceNoLongerInForce):
-        second.publish(decision_ref="D3", actor="e", previous=old)
+        second.publish(decision=adopting(second), actor="e", previous=old)
 
 
 def test_only_a_published_catalogue_is_revised_or_revoked() -> None:

@@ -240,7 +240,15 @@ def test_after_a_resync_a_message_of_the_discarded_history_is_parked_not_applied
     world.inbox.resync("catalogue", FORGET["catalogue"], actor="operator")
     assert world.inbox.position("catalogue") == world.catalogue.last_position()
 
+    published_now = {
+        e["position"] for e in read_feed(world.catalogue, "catalogue", catalogue_events, 0, 1000)["events"]
+    }
     for envelope in discarded:
+        if envelope["position"] not in published_now:
+            # the log as it stands keeps that position private (a decision the catalogue learnt):
+            # the consumer passed it with nothing to apply, and applies nothing now either
+            assert world.inbox.receive(envelope) == DUPLICATE
+            continue
         with pytest.raises(Untrusted) as caught:
             world.inbox.receive(envelope)
         assert str(caught.value).startswith((STALE_INCARNATION, UNKNOWN_POSITION))

@@ -208,8 +208,9 @@ def test_conference_indicators_follow_the_tasks(figures: dict) -> None:
     assert c["tasks_by_status"] == {"assigned": 2, "closed": 1}
     assert c["on_time_closure_rate"] == 1.0
     assert c["overdue_by_lead_unit"] == {"Radio": ["T-3"]}
-    assert (c["extensions"], c["returns"], c["decisions"]) == (1, 0, 3)
-    assert c["meetings_by_kind"] == {"plenary": 3}
+    # three decisions of the story, and the two adopting its two catalogue versions
+    assert (c["extensions"], c["returns"], c["decisions"]) == (1, 0, 5)
+    assert c["meetings_by_kind"] == {"plenary": 5}
 
 
 def test_pilot_indicators_give_the_funnel_budget_staffing_milestones_and_scores(figures: dict) -> None:

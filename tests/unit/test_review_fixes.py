@@ -22,6 +22,7 @@ from services.pilots.commands import IdentifyMatter
 from services.reporting.domain import Figures
 from shared.messaging.consumer import EventConsumer, _is_valid_envelope
 from shared.messaging.upstream import UpstreamUnavailable
+from tests.support.decisions import learnt
 from tests.support.world import POPO, UNIT, World
 
 ENVELOPE = {
@@ -95,9 +96,10 @@ def test_publication_refuses_an_item_whose_nature_joined_the_negative_list_since
     app.add_negative_list_entry(
         AddNegativeListEntry(code="venue_operation", text="Operating venues", legal_basis="local"), actor="a"
     )
+    adopted = learnt(app, "adopt_catalogue", str(cid))
     before = app.last_position()
     with pytest.raises(OnNegativeList) as refused:
-        app.publish(cid, Publish(decision_ref="D1"), actor="e")
+        app.publish(cid, Publish(adopted), actor="e")
     assert refused.value.details["code"] == "A"
     assert app.last_position() == before
 

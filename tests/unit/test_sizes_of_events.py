@@ -13,6 +13,7 @@ from services.catalogue.integration import to_integration
 from shared.messaging.feed import read_feed, weight
 from shared.messaging.relay import Relay
 from shared.persistence.eventlog import EventTooLarge
+from tests.support.decisions import learnt
 from tests.support.keys import notarise
 from tests.support.kit_doubles import FakePublisher
 from tests.support.upstream import memory_store
@@ -94,7 +95,8 @@ def test_a_catalogue_whose_published_message_would_outweigh_an_event_is_not_publ
     [cid] = [UUID(c["id"]) for c in app.catalogues({"draft"})]
     app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
     app.max_event_bytes = 2000  # every single event fits; the published message would not
+    adopted = learnt(app, "adopt_catalogue", str(cid))
     before = app.last_position()
     with pytest.raises(EventTooLarge, match="split the catalogue"):
-        app.publish(cid, Publish(decision_ref="D"), actor="e")
+        app.publish(cid, Publish(adopted), actor="e")
     assert app.last_position() == before and app.catalogue(cid)["status"] == "in_consultation"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.catalogue.domain.catalogue import Catalogue, revision_counts
+from services.catalogue.domain.catalogue import Catalogue
 from services.catalogue.domain.errors import (
     CodeNotUnderParent,
     ConsultationMissing,
@@ -21,7 +21,7 @@ from services.catalogue.domain.errors import (
     SourceNoLongerInForce,
 )
 from services.catalogue.domain.negative_list import NATIONAL_NEGATIVE_LIST, NegativeList
-from services.catalogue.domain.nodes import NODE_FIELDS
+from services.catalogue.domain.nodes import NODE_FIELDS, revision_counts
 
 __all__ = [
     "NATIONAL_NEGATIVE_LIST",

@@ -5,11 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.catalogue.domain.errors import (
     ConsultationMissing,
-    DecisionMissing,
     DepthExceeded,
     DuplicateCode,
     NodeHasChildren,
@@ -27,10 +26,12 @@ from services.catalogue.domain.nodes import (
     check_nature,
     children,
     placement_level,
+    revision_counts,
     shift_levels,
     subtree_depth,
 )
-from shared.acts import DatedCreated, DatedEvent
+from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
+from shared.decisions import DecisionView
 from shared.vocabulary.catalogue import (
     DEFAULT_NATURE,
     DRAFT,
@@ -43,22 +44,7 @@ from shared.vocabulary.catalogue import (
 )
 
 
-def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, int]:
-    """Counts of items added, removed, reworded (name/description) and moved (new parent)."""
-    common = old.keys() & new.keys()
-    return {
-        "added": len(new.keys() - old.keys()),
-        "removed": len(old.keys() - new.keys()),
-        "reworded": sum(
-            1
-            for code in common
-            if (old[code]["name"], old[code]["description"]) != (new[code]["name"], new[code]["description"])
-        ),
-        "moved": sum(1 for code in common if old[code]["parent_code"] != new[code]["parent_code"]),
-    }
-
-
-class Catalogue(Aggregate):
+class Catalogue(ActsInOrder):
     """One version of a guidance catalogue: draft → in_consultation → published → superseded | revoked."""
 
     class Drafted(DatedCreated):
@@ -298,7 +284,15 @@ class Catalogue(Aggregate):
         self.consultation = {"departments": departments, "expert_review": expert_review}
         self.status = IN_CONSULTATION
 
-    def check_publishable(self, decision_ref: str) -> None:
+    def check_publishable(self, decision: DecisionView) -> None:
+        """Consulted on, with items, and adopted: by an ``adopt_catalogue`` decision of the
+        conference about this very version, taken no later than the publication."""
+        self.require_ready()
+        decision.require("adopt_catalogue", {str(self.id)})
+        decision.require_taken_by("the publication", act_on())
+
+    def require_ready(self) -> None:
+        """Consulted on and with items: all a publication needs besides its decision."""
         if self.status == DRAFT and self.consultation is None:
             raise ConsultationMissing("publishing needs a recorded consultation of departments")
         if self.status != IN_CONSULTATION:
@@ -308,13 +302,11 @@ class Catalogue(Aggregate):
             )
         if not self.nodes:
             raise NoItems("publishing needs at least one item")
-        if not decision_ref.strip():
-            raise DecisionMissing("publishing needs the reference of the conference decision")
 
     def publish(
         self,
         *,
-        decision_ref: str,
+        decision: DecisionView,
         actor: str,
         previous: Catalogue | None = None,
         negative_list: NegativeEntries | None = None,
@@ -322,7 +314,7 @@ class Catalogue(Aggregate):
         """Publish; ``previous`` is the version this one revises, superseded in the same save.
         Every item's nature is checked again: the negative list may have grown since it was added
         (or since the version it was copied from)."""
-        self.check_publishable(decision_ref)
+        self.check_publishable(decision)
         for code in sorted(self.nodes):
             try:
                 check_nature(self.nodes[code]["nature"], negative_list or {})
@@ -338,7 +330,7 @@ class Catalogue(Aggregate):
                     status=previous.status,
                 )
             revision = revision_counts(previous.nodes, self.nodes)
-        self._publish(decision_ref=decision_ref, revision=revision, actor=actor)
+        self._publish(decision_ref=str(decision.id), revision=revision, actor=actor)
         if previous is not None and revision is not None:
             previous.supersede(successor=self, revision=revision, actor=actor)
 

@@ -74,3 +74,18 @@ def shift_levels(nodes: Nodes, code: str, shift: int) -> None:
         child = stack.pop()
         nodes[child]["level"] += shift
         stack.extend(children(nodes, child))
+
+
+def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """Counts of items added, removed, reworded (name/description) and moved (new parent)."""
+    common = old.keys() & new.keys()
+    return {
+        "added": len(new.keys() - old.keys()),
+        "removed": len(old.keys() - new.keys()),
+        "reworded": sum(
+            1
+            for code in common
+            if (old[code]["name"], old[code]["description"]) != (new[code]["name"], new[code]["description"])
+        ),
+        "moved": sum(1 for code in common if old[code]["parent_code"] != new[code]["parent_code"]),
+    }

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from shared.acts import DatedCreated, DatedEvent
+from shared.acts import ActsInOrder, DatedCreated, DatedEvent
 from shared.domain import require_not_future, require_transition
 
 
-class PolicyDocument(Aggregate):
+class PolicyDocument(ActsInOrder):
     """``draft → issued → revised | repealed``."""
 
     class Registered(DatedCreated):

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, NotRequired, TypedDict
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.conference.domain.body import CoordinationBody
 from services.conference.domain.decision import Decision, decision_id
@@ -22,7 +22,7 @@ from services.conference.domain.errors import (
     SubjectMissing,
 )
 from services.conference.domain.task import Task
-from shared.acts import DatedCreated, DatedEvent
+from shared.acts import ActsInOrder, DatedCreated, DatedEvent
 from shared.domain import require_in_order, require_not_future, require_transition
 
 
@@ -46,7 +46,7 @@ class DecisionItem(TypedDict):
     tasks: NotRequired[list[TaskItem]]
 
 
-class Meeting(Aggregate):
+class Meeting(ActsInOrder):
     """``proposed → scheduled → held → minutes_issued | cancelled``."""
 
     class Proposed(DatedCreated):

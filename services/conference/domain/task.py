@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.conference.domain.errors import ExtensionNotLater, ExtensionTooLate
-from shared.acts import Act, DatedCreated, DatedEvent, acting, day_after
+from shared.acts import Act, ActsInOrder, DatedCreated, DatedEvent, acting, day_after
 from shared.domain import require_not_future, require_transition
 from shared.vocabulary.conference import OPEN_TASK
 
@@ -18,7 +18,7 @@ def task_id(number: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"reform:task:{number}")
 
 
-class Task(Aggregate):
+class Task(ActsInOrder):
     """A decided matter under follow-up (督办): ``assigned → in_progress → reported → closed →
     archived``, returned back to in_progress, overdue once when the deadline passes unreported."""
 

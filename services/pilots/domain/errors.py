@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+from shared.decisions import (
+    DecisionDoesNotApply as DecisionDoesNotApply,  # re-exported: a rule this domain raises
+)
+from shared.decisions import DecisionUnknown as DecisionUnknown  # re-exported: a rule this domain raises
 from shared.domain import DateInFuture as DateInFuture  # re-exported: a rule this domain raises
 from shared.domain import DomainRuleViolation, NotFound
 from shared.domain import InvalidTransition as InvalidTransition  # re-exported: a rule this domain raises
 from shared.domain import OutOfOrder as OutOfOrder  # re-exported: a rule this domain raises
-
-
-class DecisionUnknown(DomainRuleViolation):
-    """No adopted decision with that id has reached pilots (yet)."""
-
-
-class DecisionDoesNotApply(DomainRuleViolation):
-    pass
 
 
 class NotOnCatalogue(DomainRuleViolation):

@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.pilots.domain.errors import MatterUnderReview, OverBudget, TermTooLong, UndertakerIneligible
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView
-from shared.acts import DatedCreated, DatedEvent
+from shared.acts import ActsInOrder, DatedCreated, DatedEvent
 from shared.domain import require_in_order, require_not_future, require_transition
 from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
 
@@ -42,7 +42,7 @@ def term_months(term_start: str, term_end: str, justification: str | None) -> in
     return months
 
 
-class ServiceMatter(Aggregate):
+class ServiceMatter(ActsInOrder):
     """What a unit provides today, converted to purchase step by step:
     ``identified → assessed → approved_for_conversion → budgeted → contracted → in_delivery →
     evaluated``, or ``rejected`` with its reason."""

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from services.pilots.domain.errors import DecisionDoesNotApply, MilestoneUnknown
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import DecisionView
-from shared.acts import Act, DatedCreated, DatedEvent, acting, day_after
+from shared.acts import Act, DatedCreated, DatedEvent, act_on, acting, day_after
 from shared.domain import require_in_order, require_not_future, require_transition
 
 
@@ -120,6 +120,7 @@ class ImplementationPlan(Aggregate):
         if str(unit.id) != self.unit_id:
             raise DecisionDoesNotApply(f"this plan belongs to unit {self.unit_id}, not to {unit.name}")
         decision.require("approve_plan", {unit.name, str(self.id), self.document_number or unit.name})
+        decision.require_taken_by("the plan's approval", act_on())
         self._approve(decision_id=str(decision.id), actor=actor)
 
     @event(Approved)

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
 from services.pilots.domain.views import DecisionView
-from shared.acts import DatedCreated, DatedEvent
+from shared.acts import DatedCreated, DatedEvent, act_on
 from shared.domain import require_not_future
 
 
@@ -91,6 +91,7 @@ class PilotUnit(Aggregate):
         actor: str,
     ) -> PilotUnit:
         decision.require("designate_pilot", {name.strip()})
+        decision.require_taken_by("the designation", act_on())
         return cls(
             name=name.strip(),
             decision_id=str(decision.id),

@@ -1,4 +1,5 @@
-"""The views pilots keeps of other services' facts, built from their integration events."""
+"""The views pilots keeps of other services' facts, built from their integration events (the
+conference's decisions: the kit's ``shared.decisions``)."""
 
 from __future__ import annotations
 
@@ -7,73 +8,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.pilots.domain.errors import (
-    CatalogueNotInForce,
-    DecisionDoesNotApply,
-    ItemNotSuitable,
-    NotOnCatalogue,
-)
-
-
-class DecisionView(Aggregate):
-    """A conference decision as pilots knows it (from DecisionAdopted)."""
-
-    class Known(Aggregate.Created):
-        decision_id: str
-        kind: str
-        subject: str | None
-        title: str
-        adopted_on: str
-
-    @staticmethod
-    def create_id(decision_id: str, **_: Any) -> UUID:
-        return UUID(decision_id)
-
-    class Withdrawn(Aggregate.Event):
-        """The conference's log this view came from was replaced (an operator's resync)."""
-
-        reason: str
-
-    class Reinstated(Aggregate.Event):
-        """The conference's new log holds the decision too (as it holds it now)."""
-
-        kind: str
-        subject: str | None
-        title: str
-        adopted_on: str
-
-    @event(Known)
-    def __init__(
-        self, *, decision_id: str, kind: str, subject: str | None, title: str, adopted_on: str
-    ) -> None:
-        self.kind = kind
-        self.subject = subject
-        self.title = title
-        self.adopted_on = adopted_on
-        self.withdrawn = False
-
-    @event(Withdrawn)
-    def withdraw(self, reason: str) -> None:
-        self.withdrawn = True
-
-    @event(Reinstated)
-    def reinstate(self, kind: str, subject: str | None, title: str, adopted_on: str) -> None:
-        self.kind = kind
-        self.subject = subject
-        self.title = title
-        self.adopted_on = adopted_on
-        self.withdrawn = False
-
-    def require(self, kind: str, subjects: set[str]) -> None:
-        if self.kind != kind:
-            raise DecisionDoesNotApply(
-                f"decision {self.id} is a {self.kind} decision, not {kind}", kind=self.kind
-            )
-        if (self.subject or "").strip() not in subjects:
-            raise DecisionDoesNotApply(
-                f"decision {self.id} is about {self.subject!r}, not {' / '.join(sorted(subjects))}",
-                subject=self.subject,
-            )
+from services.pilots.domain.errors import CatalogueNotInForce, ItemNotSuitable, NotOnCatalogue
+from shared.decisions import DecisionView as DecisionView  # re-exported: the kit's view of decisions
 
 
 class CatalogueView(Aggregate):
