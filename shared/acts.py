@@ -80,7 +80,13 @@ class Act:
         )
 
     def dating(self) -> dict[str, Any]:
-        return {"on": self.on, "backdated": self.backdated, "paper_ref": self.paper_ref, "assumed": False}
+        return {
+            "on": self.on,
+            "backdated": self.backdated,
+            "paper_ref": self.paper_ref,
+            "assumed": False,
+            "by_the_service": self.by_the_service,
+        }
 
 
 _CURRENT: ContextVar[Act | None] = ContextVar("reform_act", default=None)
@@ -139,11 +145,16 @@ def _upcast(state: dict[str, Any]) -> None:
         "backdated": False,
         "paper_ref": None,
         "assumed": True,
+        "by_the_service": False,
     }
 
 
 def _note_act(aggregate: Any, event: Any) -> None:
-    """Keep on the record its latest act (event name, effective date), rebuilt with it on replay."""
+    """Keep on the record its latest act (event name, effective date), rebuilt with it on replay.
+    What the service derived itself (a task found overdue) does not count: history entered later
+    from paper may still come before it."""
+    if event.dating.get("by_the_service"):
+        return
     last = getattr(aggregate, "last_act", None)
     if last is None or event.dating["on"] >= last[1]:
         aggregate.last_act = (type(event).__qualname__, event.dating["on"])

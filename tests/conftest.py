@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from shared.acts import Act, acting, outside_any_act
+from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.processes import (
     ServiceProcess,
     amqp_uri_for,
     create_vhost,
     delete_vhost,
-    reform_service,
     write_tokens,
 )
 
@@ -58,7 +58,27 @@ def tokens(workdir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def catalogue(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[ServiceProcess]:
-    service = reform_service("catalogue", workdir, vhost).start()
-    yield service
-    service.stop()
+def conference_and_catalogue(
+    workdir: Path, vhost: str, tokens: dict[str, str]
+) -> Iterator[tuple[ServiceProcess, ServiceProcess]]:
+    """The conference, and a catalogue learning its decisions from its feed (publishing needs one)."""
+    conference, catalogue = conference_then_catalogue(workdir, vhost, tokens)
+    conference.start()
+    catalogue.start()
+    yield conference, catalogue
+    catalogue.stop()
+    conference.stop()
+
+
+@pytest.fixture(scope="module")
+def catalogue(conference_and_catalogue: tuple[ServiceProcess, ServiceProcess]) -> ServiceProcess:
+    return conference_and_catalogue[1]
+
+
+@pytest.fixture(scope="module")
+def adopter(
+    conference_and_catalogue: tuple[ServiceProcess, ServiceProcess], tokens: dict[str, str]
+) -> Adopter:
+    """Adopts a catalogue version at the conference, and waits until the catalogue learnt it."""
+    conference, catalogue = conference_and_catalogue
+    return Adopter(conference.url, catalogue.url, tokens["admin"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reform.scenario.api import Api, Say, act
+from reform.scenario.api import Api, Say, act, wait
 from reform.scenario.data.catalogue import (
     CATALOGUE,
     CONSULTATION,
@@ -55,6 +55,10 @@ def _add_nodes(catalogue: Api, cid: str, have: set[str]) -> None:
 def publish(catalogue: Api, cid: str, decision_id: str, decision_number: int, say: Say) -> None:
     """Publish the catalogue, once out of consultation, with the decision that adopted it."""
     if catalogue.call("GET", f"/catalogues/{cid}")["status"] == "in_consultation":
+        wait(
+            "the catalogue to learn the decision adopting it",
+            lambda: decision_id in {d["id"] for d in catalogue.call("GET", "/views/decisions")["decisions"]},
+        )
         catalogue.call(
             "POST", f"/catalogues/{cid}/publish", act(PUBLISHED_ON, PAPER, {"decision_ref": decision_id})
         )

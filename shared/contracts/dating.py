@@ -22,6 +22,8 @@ class DatingSchema(Schema):
     backdated = StrictBoolean(required=True)
     paper_ref = fields.String(required=True, allow_none=True)
     assumed = StrictBoolean(required=True)
+    # derived by the service itself from other facts (a milestone found missed, a task overdue)
+    by_the_service = StrictBoolean(load_default=False)
 
 
 class DatedContract(Schema):
@@ -41,6 +43,12 @@ def upcast_payload(envelope: dict[str, Any]) -> None:
 
     envelope["payload"] = {
         **envelope["payload"],
-        "dating": {"on": upstream_on(envelope), "backdated": False, "paper_ref": None, "assumed": True},
+        "dating": {
+            "on": upstream_on(envelope),
+            "backdated": False,
+            "paper_ref": None,
+            "assumed": True,
+            "by_the_service": False,
+        },
     }
     envelope["schema_version"] = DATED_VERSION

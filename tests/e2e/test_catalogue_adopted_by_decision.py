@@ -13,17 +13,19 @@ import pytest
 from kombu import Connection
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.api import CatalogueClient
 from tests.support.conference_api import ConferenceClient
-from tests.support.processes import ServiceProcess, reform_service
+from tests.support.processes import ServiceProcess, wait_for
 from tests.support.rpc import rpc_token
 
 
 @pytest.fixture(scope="module")
 def services(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[str, ServiceProcess]]:
-    started = {name: reform_service(name, workdir, vhost).start() for name in ("catalogue", "conference")}
+    conference, catalogue = conference_then_catalogue(workdir, vhost, tokens)
+    started = {"conference": conference.start(), "catalogue": catalogue.start()}
     yield started
-    for service in started.values():
+    for service in reversed(started.values()):
         service.stop()
 
 
@@ -62,7 +64,18 @@ def test_a_catalogue_is_published_with_the_id_of_a_real_adopt_catalogue_decision
             {"number": 2, "kind": "adopt_catalogue", "title": "Adopt the guidance catalogue", "subject": cid},
         ],
     )[1]
-
+    # The catalogue learns the decision from the conference's events, then publishes by it; a
+    # made-up one is refused.
+    made_up = catalogue.call(
+        "POST", f"/catalogues/{cid}/publish", json={"decision_ref": "I just made this up"}
+    )
+    assert (made_up.status_code, made_up.json()["error"]) == (409, "DecisionUnknown")
+    wait_for(
+        lambda: (
+            decision_id
+            in Adopter(services["conference"].url, services["catalogue"].url, tokens["admin"]).known()
+        )
+    )
     published = catalogue.publish(cid, decision_ref=decision_id)
     assert published["status"] == "published" and published["decision_ref"] == decision_id
 

@@ -36,26 +36,14 @@ from tests.support.processes import (
     reform_service,
     wait_for,
 )
+from tests.support.stack import start_stack as start_every_service
 
 pytestmark = pytest.mark.slow
 QUICK = {"TIMER_SECONDS": "0.5", "AUDIT_DIGEST_EVENTS": "20"}
 
 
 def start_stack(workdir: Path, vhost: str, auditor: str) -> dict[str, ServiceProcess]:
-    stack = {
-        name: reform_service(name, workdir, vhost, **QUICK).start() for name in ("catalogue", "conference")
-    }
-    feeds = {
-        "CATALOGUE_URL": stack["catalogue"].url,
-        "CONFERENCE_URL": stack["conference"].url,
-        "FEED_TOKEN": auditor,
-        **QUICK,
-    }
-    stack["pilots"] = reform_service("pilots", workdir, vhost, **feeds).start()
-    stack["reporting"] = reform_service(
-        "reporting", workdir, vhost, PILOTS_URL=stack["pilots"].url, **feeds
-    ).start()
-    return stack
+    return start_every_service(workdir, vhost, {"auditor": auditor}, **QUICK)
 
 
 def reform(

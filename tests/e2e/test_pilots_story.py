@@ -11,33 +11,30 @@ from typing import Any
 
 import pytest
 
+from tests.support.adoption import Adopter
 from tests.support.api import CatalogueClient
 from tests.support.conference_api import ConferenceClient
 from tests.support.processes import ServiceProcess, create_vhost, delete_vhost, reform_service, wait_for
+from tests.support.stack import start_stack, stop_stack
 
 UNIT = "Xishuangbanna Radio and TV Station"
 
 
 @pytest.fixture(scope="module")
 def stack(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[str, ServiceProcess]]:
-    producers = {name: reform_service(name, workdir, vhost).start() for name in ("catalogue", "conference")}
-    feeds = {
-        "CATALOGUE_URL": producers["catalogue"].url,
-        "CONFERENCE_URL": producers["conference"].url,
-        "FEED_TOKEN": tokens["auditor"],
-        "TIMER_SECONDS": "0.5",
-    }
-    pilots = reform_service("pilots", workdir, vhost, **feeds).start()
-    services = {**producers, "pilots": pilots}
+    services = start_stack(workdir, vhost, tokens, ("conference", "catalogue", "pilots"), TIMER_SECONDS="0.5")
     yield services
-    for service in services.values():
-        service.stop()
+    stop_stack(services)
 
 
 @pytest.fixture(scope="module")
 def clients(stack: dict[str, ServiceProcess], tokens: dict[str, str]) -> dict[str, Any]:
     return {
-        "catalogue": CatalogueClient(stack["catalogue"].url, tokens["admin"]),
+        "catalogue": CatalogueClient(
+            stack["catalogue"].url,
+            tokens["admin"],
+            adopt=Adopter(stack["conference"].url, stack["catalogue"].url, tokens["admin"]),
+        ),
         "conference": ConferenceClient(stack["conference"].url, tokens["admin"]),
         "pilots": CatalogueClient(stack["pilots"].url, tokens["admin"]),
     }

@@ -18,6 +18,7 @@ import requests
 
 from reform.witness import WitnessStore
 from shared.registry import REGISTRY
+from tests.support.adoption import Adopter
 from tests.support.api import CatalogueClient
 from tests.support.platform import REFORM, Up, children_of
 from tests.support.processes import AUTH, MANAGEMENT, REPO, Tap, bearer, free_port, wait_for
@@ -111,7 +112,8 @@ def test_the_readme_tour_works_and_a_bound_consumer_sees_every_change(
 ) -> None:
     up, url = platform
     token = (up.cwd / "var" / "admin-token").read_text().strip()
-    api = CatalogueClient(url, token)
+    conference = f"http://127.0.0.1:{up.env['CONFERENCE_PORT']}"
+    api = CatalogueClient(url, token, adopt=Adopter(conference, url, token))
     cid = api.draft(title="Xishuangbanna guidance catalogue for purchase of services")
     api.add(cid, "A", "Public services")
     api.add(cid, "A08", "Cultural public services", parent_code="A")

@@ -34,10 +34,19 @@ CULTURE = "Prefecture Culture and Tourism Bureau"
 @pytest.fixture(scope="module")
 def stack(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[str, ServiceProcess]]:
     services: dict[str, ServiceProcess] = {}
-    for name in ("catalogue", "conference"):
-        services[name] = reform_service(
-            name, workdir, vhost, TIMER_SECONDS="0.5", AUDIT_DIGEST_EVENTS="20"
-        ).start()
+    services["conference"] = reform_service(
+        "conference", workdir, vhost, TIMER_SECONDS="0.5", AUDIT_DIGEST_EVENTS="20"
+    ).start()
+    # the catalogue learns the conference's decisions from its feed: it publishes only by one
+    services["catalogue"] = reform_service(
+        "catalogue",
+        workdir,
+        vhost,
+        CONFERENCE_URL=services["conference"].url,
+        FEED_TOKEN=tokens["auditor"],
+        TIMER_SECONDS="0.5",
+        AUDIT_DIGEST_EVENTS="20",
+    ).start()
     feeds = {
         "CATALOGUE_URL": services["catalogue"].url,
         "CONFERENCE_URL": services["conference"].url,

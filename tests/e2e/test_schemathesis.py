@@ -23,7 +23,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from shared.registry import REGISTRY
 from shared.web.http import openapi
-from tests.support.processes import REPO, ServiceProcess, bearer, reform_service
+from tests.support.processes import REPO, ServiceProcess, bearer
+from tests.support.stack import start_stack, stop_stack
 
 pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
@@ -47,19 +48,12 @@ def schema_of(service: str) -> Any:
 
 @pytest.fixture(scope="module")
 def platform(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[str, Any]]:
-    stack = {name: reform_service(name, workdir, vhost).start() for name in ("catalogue", "conference")}
-    feeds = {"CATALOGUE_URL": stack["catalogue"].url, "CONFERENCE_URL": stack["conference"].url}
-    feeds["FEED_TOKEN"] = tokens["auditor"]
-    stack["pilots"] = reform_service("pilots", workdir, vhost, **feeds).start()
-    stack["reporting"] = reform_service(
-        "reporting", workdir, vhost, PILOTS_URL=stack["pilots"].url, **feeds
-    ).start()
+    stack = start_stack(workdir, vhost, tokens)
     try:
         load_scenario(stack, workdir, tokens["admin"])
         yield {"stack": stack, "ids": real_ids(stack, tokens["admin"]), "token": tokens["admin"]}
     finally:
-        for service in stack.values():
-            service.stop()
+        stop_stack(stack)
 
 
 def load_scenario(stack: dict[str, ServiceProcess], workdir: Path, admin: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from tests.support.adoption import Adopter
 from tests.support.api import CatalogueClient
 from tests.support.processes import ServiceProcess
 from tests.support.rpc import RpcCaller, rpc_token
@@ -30,7 +31,7 @@ DRAFT = {
 
 
 def test_a_catalogue_is_drafted_and_published_over_rpc(
-    rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess
+    rpc: Any, tokens: dict[str, str], catalogue: ServiceProcess, adopter: Adopter
 ) -> None:
     token = tokens["editor"]
     cid = rpc.call(token, "draft_catalogue", DRAFT)["id"]
@@ -38,7 +39,7 @@ def test_a_catalogue_is_drafted_and_published_over_rpc(
     rpc.call(token, "add_node", {"code": "A01", "name": "Culture", "parent_code": "A"}, catalogue_id=cid)
     rpc.call(token, "change_node", {"name": "Cultural services"}, catalogue_id=cid, code="A01")
     rpc.call(token, "record_consultation", {"departments": ["Finance"]}, catalogue_id=cid)
-    published = rpc.call(token, "publish", {"decision_ref": "JC-2020-1/D2"}, catalogue_id=cid)
+    published = rpc.call(token, "publish", {"decision_ref": adopter(cid)}, catalogue_id=cid)
     assert published["status"] == "published"
     over_http = CatalogueClient(catalogue.url, token).get(cid)
     assert rpc.call(None, "get_catalogue", {}, catalogue_id=cid) == over_http

@@ -17,6 +17,7 @@ import requests
 from kombu import Connection, Exchange, Producer
 
 from shared.messaging.parking import list_parked
+from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.api import CatalogueClient
 from tests.support.processes import (
     REPO,
@@ -24,7 +25,6 @@ from tests.support.processes import (
     bearer,
     free_port,
     producer_key,
-    reform_service,
     service_env,
     wait_for,
 )
@@ -60,16 +60,20 @@ def consumer(
 
 @pytest.fixture(scope="module")
 def producer(
-    workdir: Path, vhost: str, consumer: ServiceProcess, producer_port: int
+    workdir: Path, vhost: str, consumer: ServiceProcess, producer_port: int, tokens: dict[str, str]
 ) -> Iterator[ServiceProcess]:
-    process = reform_service("catalogue", workdir, vhost, port=producer_port).start()
+    conference, process = conference_then_catalogue(workdir, vhost, tokens, port=producer_port)
+    conference.start()
+    process.start()
     yield process
     process.stop()
+    conference.stop()
 
 
 @pytest.fixture(scope="module")
 def api(producer: ServiceProcess, tokens: dict[str, str]) -> CatalogueClient:
-    return CatalogueClient(producer.url, tokens["editor"])
+    adopter = Adopter(producer.env["CONFERENCE_URL"], producer.url, tokens["admin"])
+    return CatalogueClient(producer.url, tokens["editor"], adopt=adopter)
 
 
 def tally(consumer: ServiceProcess) -> dict[str, Any]:

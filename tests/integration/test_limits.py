@@ -81,6 +81,7 @@ def test_a_refused_body_ends_the_connection_and_a_trickled_request_is_cut_off(
             client.sendall(b"GET /health HTTP/1.1\r\nHo")  # and then nothing more, ever
             assert client.recv(4096) == b""  # closed by the server
         assert time.monotonic() - started < 8
-        assert service.health()["status"] == "ok"
+        # it still answers ("degraded" only because no conference feed is configured here)
+        assert service.health()["status"] in ("ok", "degraded")
     finally:
         service.stop()

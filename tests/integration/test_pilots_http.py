@@ -98,7 +98,8 @@ def known(pilots: ServiceProcess, world: World, amqp_uri: str, tokens: dict[str,
     api = CatalogueClient(pilots.url, tokens["admin"])
     wait_for(
         lambda: (
-            len(api.call("GET", "/views/decisions", 200).json()["decisions"]) == 3
+            # the three above, and the decision adopting the catalogue
+            len(api.call("GET", "/views/decisions", 200).json()["decisions"]) == 4
             and len(api.call("GET", "/views/catalogues", 200).json()["catalogues"]) == 1
         )
     )
@@ -177,7 +178,7 @@ def test_a_service_matter_goes_from_identified_to_evaluated_and_each_change_is_p
     matter = matter_at(api, unit, known, "budgeted")
     contracted = api.call("POST", f"/matters/{matter}/contract", 200, json=CONTRACT).json()
     assert contracted["status"] == "contracted" and contracted["contract"]["term_months"] == 12
-    api.call("POST", f"/matters/{matter}/delivery", 200, json={"started_on": "2020-01-14"})
+    api.call("POST", f"/matters/{matter}/delivery", 200, json={"started_on": "2020-01-15"})
     evaluated = api.call(
         "POST",
         f"/matters/{matter}/evaluations",
@@ -188,7 +189,7 @@ def test_a_service_matter_goes_from_identified_to_evaluated_and_each_change_is_p
             "score": 86,
             "findings": "Coverage met",
             "use_of_result": "Basis of the 2021 budget",
-            "evaluated_on": "2020-01-14",
+            "evaluated_on": "2020-01-15",
         },
     ).json()
     assert evaluated["status"] == "evaluated" and evaluated["evaluations"][0]["score"] == 86

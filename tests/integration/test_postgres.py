@@ -14,6 +14,7 @@ from services.catalogue.commands import AddNode, DraftCatalogue, Publish, Record
 from services.catalogue.integration import to_integration
 from shared.config import settings_from_env
 from shared.messaging.feed import read_feed
+from tests.support.decisions import learnt
 from tests.support.keys import notarise
 
 DSN = dict(dbname="test", host="127.0.0.1", port="5432", user="postgres", password="")
@@ -51,7 +52,7 @@ def test_the_catalogue_runs_on_postgres_and_rebuilds_the_same_state(env: dict[st
     )
     app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
     app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
-    app.publish(cid, Publish(decision_ref="D1"), actor="e")
+    app.publish(cid, Publish(learnt(app, "adopt_catalogue", str(cid))), actor="e")
     state, feed = app.catalogue(cid), read_feed(app, "catalogue", to_integration, 0, 1000)
     app.close()
     again = CatalogueApplication(env)

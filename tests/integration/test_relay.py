@@ -15,6 +15,7 @@ from services.catalogue.integration import to_integration
 from shared.config import settings_from_env
 from shared.messaging.broker import ConfirmingPublisher, Unroutable, events_exchange
 from shared.messaging.relay import Relay
+from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.api import CatalogueClient
 from tests.support.keys import notarise
 from tests.support.processes import (
@@ -37,9 +38,12 @@ def tap(amqp_uri: str) -> Iterator[Tap]:
 
 @pytest.fixture(scope="module")
 def service(workdir: Path, vhost: str, tokens: dict[str, str], tap: Tap) -> Iterator[ServiceProcess]:
-    process = reform_service("catalogue", workdir, vhost).start()
+    conference, process = conference_then_catalogue(workdir, vhost, tokens)
+    conference.start()
+    process.start()
     yield process
     process.stop()
+    conference.stop()
 
 
 def feed(service: ServiceProcess, token: str) -> list[dict]:
@@ -50,7 +54,10 @@ def feed(service: ServiceProcess, token: str) -> list[dict]:
 def test_each_change_is_published_once_with_increasing_positions(
     service: ServiceProcess, tap: Tap, tokens: dict[str, str]
 ) -> None:
-    api = CatalogueClient(service.url, tokens["editor"])
+    conference_url = service.env["CONFERENCE_URL"]
+    api = CatalogueClient(
+        service.url, tokens["editor"], adopt=Adopter(conference_url, service.url, tokens["admin"])
+    )
     cid = api.draft()
     api.add(cid, "A", "Public services")
     api.add(cid, "A08", "Cultural public services", parent_code="A")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.api import CatalogueClient
 from tests.support.processes import ServiceProcess, bearer, reform_service, wait_for
 
@@ -36,16 +37,19 @@ def hold(service: ServiceProcess, path: str, token: str, count: int = SLOW) -> l
 
 @pytest.fixture(scope="module")
 def stack(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[str, ServiceProcess]]:
-    catalogue = reform_service("catalogue", workdir, vhost, **PATIENT).start()
+    conference, catalogue = conference_then_catalogue(workdir, vhost, tokens, **PATIENT)
+    conference.start()
+    catalogue.start()
     feeds = {
         "CATALOGUE_URL": catalogue.url,
-        "CONFERENCE_URL": "http://127.0.0.1:9",
+        "CONFERENCE_URL": conference.url,
         "FEED_TOKEN": tokens["auditor"],
     }
     pilots = reform_service("pilots", workdir, vhost, **feeds, **PATIENT).start()
-    yield {"catalogue": catalogue, "pilots": pilots}
+    yield {"catalogue": catalogue, "pilots": pilots, "conference": conference}
     pilots.stop()
     catalogue.stop()
+    conference.stop()
 
 
 def test_fifty_slow_bodies_starve_neither_health_nor_writes_nor_event_consumption(
@@ -57,7 +61,8 @@ def test_fifty_slow_bodies_starve_neither_health_nor_writes_nor_event_consumptio
         for service in (catalogue, pilots):
             # a liveness check with a generous margin, not a timing assertion: without the fix it hangs
             assert requests.get(f"{service.url}/health", timeout=1).status_code == 200
-        api = CatalogueClient(catalogue.url, tokens["editor"])
+        adopter = Adopter(stack["conference"].url, catalogue.url, tokens["admin"])
+        api = CatalogueClient(catalogue.url, tokens["editor"], adopt=adopter)
         published = api.published_with(("A08", None))  # a normal write, four of them
         views = f"{pilots.url}/views/catalogues"
 

@@ -13,7 +13,7 @@ from tests.support.processes import ServiceProcess, bearer, reform_service, wait
 
 
 def conference_then_catalogue(
-    workdir: Path, vhost: str, tokens: dict[str, str], **catalogue_env: str
+    workdir: Path, vhost: str, tokens: dict[str, str], port: int | None = None, **catalogue_env: str
 ) -> tuple[ServiceProcess, ServiceProcess]:
     """The conference, then a catalogue that follows its feed (not yet started: the caller starts
     both, conference first, and stops them)."""
@@ -22,6 +22,7 @@ def conference_then_catalogue(
         "catalogue",
         workdir,
         vhost,
+        port=port,
         CONFERENCE_URL=conference.url,
         FEED_TOKEN=tokens["auditor"],
         **catalogue_env,

@@ -46,6 +46,7 @@ def test_an_act_dated_long_ago_needs_its_paper_record_and_is_marked_backdated() 
         "backdated": True,
         "paper_ref": "版政购联〔2020〕1号",
         "assumed": False,
+        "by_the_service": False,
     }
 
 
@@ -102,7 +103,13 @@ def test_an_event_stored_before_acts_were_dated_takes_its_recorded_date_marked_a
         stored.originator_id, stored.originator_version, stored.topic, app.mapper.transcoder.encode(state)
     )
     upcast = app.mapper.to_domain_event(old)
-    assert upcast.dating == {"on": "2026-03-02", "backdated": False, "paper_ref": None, "assumed": True}  # type: ignore[attr-defined]
+    assert upcast.dating == {
+        "on": "2026-03-02",
+        "backdated": False,
+        "paper_ref": None,
+        "assumed": True,
+        "by_the_service": False,
+    }  # type: ignore[attr-defined]
 
 
 def _first(app: ServiceApplication, aggregate_id: UUID) -> Any:
@@ -149,4 +156,5 @@ def test_a_records_acts_follow_one_another_and_what_the_service_does_is_dated_no
     assert matter.pending_events[-1].dating["on"] == "2020-01-20"  # type: ignore[attr-defined]
     replayed = _Store(POPO)
     replayed.save(matter)
-    assert replayed.repository.get(matter.id).last_act == ("ServiceMatter.FlaggedForReview", "2020-01-20")
+    # what the service derived does not count as an act paper history must follow
+    assert replayed.repository.get(matter.id).last_act == ("ServiceMatter.Assessed", "2020-01-20")

@@ -25,7 +25,13 @@ GOOD = {
         "catalogue_id": "0f7b0b1e-8f11-4d3c-a7a4-0b5e9f3e1d22",
         "reason": "r",
         "actor": "a",
-        "dating": {"on": "2019-12-20", "backdated": True, "paper_ref": "XSBN-DB-2019-03", "assumed": False},
+        "dating": {
+            "on": "2019-12-20",
+            "backdated": True,
+            "paper_ref": "XSBN-DB-2019-03",
+            "assumed": False,
+            "by_the_service": False,
+        },
     },
     "signature": "ab" * 64,  # the shape only: the signature itself is checked by the consumer
     "key_id": "0123456789abcdef",
@@ -53,6 +59,7 @@ def test_an_envelope_sent_before_acts_were_dated_takes_its_recorded_date_marked_
         "backdated": False,
         "paper_ref": None,
         "assumed": True,
+        "by_the_service": False,
     }
 
 
