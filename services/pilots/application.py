@@ -43,10 +43,9 @@ from services.pilots.domain import (
     unit_id,
 )
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
-from services.pilots.queries import PilotsQueries
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
-from shared.acts import upstream_on
-from shared.domain import DomainRuleViolation
+from services.pilots.reviews import SYSTEM_ACTOR, Reviews
+from services.pilots.reviews import CatalogueNotPublished as CatalogueNotPublished  # re-exported
 from shared.messaging.decisions import KnowsDecisions
 from shared.persistence.topics import moved
 
@@ -54,14 +53,8 @@ from shared.persistence.topics import moved
 moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, DecisionView, CatalogueView)
 moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
 
-SYSTEM_ACTOR = "system"
 
-
-class CatalogueNotPublished(DomainRuleViolation):
-    """No published catalogue with that id has reached pilots: a draft, or not yet arrived."""
-
-
-class PilotsApplication(KnowsDecisions, PilotsQueries):
+class PilotsApplication(Reviews, KnowsDecisions):
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------
@@ -86,44 +79,6 @@ class PilotsApplication(KnowsDecisions, PilotsQueries):
             )
         ]
 
-    def on_catalogue_superseded(self, envelope: dict[str, Any]) -> list[Aggregate]:
-        p = envelope["payload"]
-        old = self._catalogue_view(UUID(p["catalogue_id"]))
-        if old is None or old.status != "published":
-            return []
-        old.supersede(superseded_by=p["superseded_by"])
-        successor = self._catalogue_view(UUID(p["superseded_by"]))
-        kept = set(successor.items) if successor else set()
-        flagged: list[Aggregate] = []
-        with self.acting_on_fact(upstream_on(envelope)):  # flagged when the catalogue changed
-            for matter in self._matters_on(old.id):
-                if matter.item_code not in kept and matter.flag_for_review(
-                    reason=f"catalogue {old.id} was superseded by {p['superseded_by']} "
-                    f"without item {matter.item_code}",
-                    catalogue_id=str(old.id),
-                    actor=SYSTEM_ACTOR,
-                ):
-                    flagged.append(matter)
-        return [old, *flagged]
-
-    def on_catalogue_revoked(self, envelope: dict[str, Any]) -> list[Aggregate]:
-        p = envelope["payload"]
-        view = self._catalogue_view(UUID(p["catalogue_id"]))
-        if view is None or view.status == "revoked":
-            return []
-        view.revoke(reason=p["reason"])
-        with self.acting_on_fact(upstream_on(envelope)):
-            flagged = [
-                m
-                for m in self._matters_on(view.id)
-                if m.flag_for_review(
-                    reason=f"catalogue {view.id} was revoked: {p['reason']}",
-                    catalogue_id=str(view.id),
-                    actor=SYSTEM_ACTOR,
-                )
-            ]
-        return [view, *flagged]
-
     def forget_views(self, source: str, reason: str) -> list[Aggregate]:
         """Withdraw every view built from ``source``'s log (an operator's resync to a new log):
         what the new log holds comes back as it holds it; pilots' own records stay as they are."""
@@ -135,17 +90,6 @@ class PilotsApplication(KnowsDecisions, PilotsQueries):
         for catalogue in catalogues:
             catalogue.withdraw(reason=reason)
         return list(catalogues)
-
-    def _matters_on(self, catalogue_id: UUID) -> list[ServiceMatter]:
-        """Matters identified under this version or under any earlier version it carried on."""
-        lineage: set[str] = set()
-        view = self._catalogue_view(catalogue_id)
-        while view is not None and str(view.id) not in lineage:
-            lineage.add(str(view.id))
-            view = self._catalogue_view(UUID(view.supersedes)) if view.supersedes else None
-        return [m for m in self.every(ServiceMatter, ServiceMatter.Identified) if m.catalogue_id in lineage]
-
-    # --- pilot units ------------------------------------------------------
 
     def designate_unit(self, command: DesignateUnit, *, actor: str) -> dict[str, Any]:
         if unit_id(command.name) in self.repository:

@@ -154,3 +154,24 @@ class EvaluateMatter:
     findings: str
     use_of_result: str
     evaluated_on: str
+
+
+# --- a matter flagged for review: relinked, continued or withdrawn ---------------------------
+
+
+@dataclass(frozen=True)
+class RelinkMatter:
+    catalogue_id: UUID
+    item_code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ContinueMatter:
+    office_decision_ref: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class WithdrawMatter:
+    reason: str

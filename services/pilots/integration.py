@@ -28,5 +28,8 @@ m.publish(ServiceMatter.Contracted, "ServiceMatterContracted", id_field="matter_
 m.publish(ServiceMatter.DeliveryStarted, "ServiceDeliveryStarted", id_field="matter_id")
 m.publish(ServiceMatter.Evaluated, "ServiceMatterEvaluated", id_field="matter_id")
 m.publish(ServiceMatter.FlaggedForReview, "ServiceMatterFlaggedForReview", id_field="matter_id")
+m.publish(ServiceMatter.Relinked, "ServiceMatterRelinked", id_field="matter_id")
+m.publish(ServiceMatter.Continued, "ServiceMatterContinued", id_field="matter_id")
+m.publish(ServiceMatter.Withdrawn, "ServiceMatterWithdrawn", id_field="matter_id")
 
 to_integration = m

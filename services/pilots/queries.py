@@ -131,6 +131,7 @@ class PilotsQueries(ServiceApplication):
                 "evaluations": m.evaluations,
                 "needs_review": m.needs_review,
                 "review_reasons": m.review_reasons,
+                "withdrawal": m.withdrawal,
                 "created_at": m.created_on,
                 "modified_at": m.modified_on,
             }

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.pilots import commands
 from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
-from shared.web.fields import IsoDate, Money
+from shared.web.fields import DocumentNumber, IsoDate, Money
 from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
@@ -188,3 +188,28 @@ class MatterListQuery(Request):
     unit_id = fields.UUID(load_default=None)
     status = fields.String(load_default=None, validate=NAME)
     needs_review = fields.Boolean(load_default=None, allow_none=True)
+
+
+class RelinkRequest(CommandRequest):
+    """A flagged matter moved to an item of the catalogue in force, with the reason."""
+
+    command = commands.RelinkMatter
+
+    catalogue_id = fields.UUID(required=True)
+    item_code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$"))
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class ContinueRequest(CommandRequest):
+    """A flagged matter kept as it is, by the conference office's recorded decision (its number)."""
+
+    command = commands.ContinueMatter
+
+    office_decision_ref = DocumentNumber(required=True)
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class WithdrawRequest(CommandRequest):
+    command = commands.WithdrawMatter
+
+    reason = fields.String(required=True, validate=TEXT)

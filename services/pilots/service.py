@@ -14,6 +14,7 @@ from services.pilots.schemas import (
     BudgetLineRequest,
     BudgetRequest,
     CloseUnitRequest,
+    ContinueRequest,
     ContractRequest,
     DeliveryRequest,
     DesignateUnitRequest,
@@ -25,8 +26,10 @@ from services.pilots.schemas import (
     MatterListQuery,
     MilestoneMetRequest,
     RejectRequest,
+    RelinkRequest,
     StaffingAdjustmentRequest,
     UpdateBudgetLineRequest,
+    WithdrawRequest,
 )
 from shared.messaging.consumer import Forget
 from shared.messaging.decisions import DECISION_HANDLERS
@@ -271,6 +274,33 @@ class PilotsService(EventSourcedService):
         self, caller: Caller, data: commands.EvaluateMatter, matter_id: str
     ) -> dict[str, Any]:
         return self.app.evaluate_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
+
+    # --- a matter flagged for review: no dead end -------------------------------------
+
+    @http("POST", "/matters/<matter_id>/relink")
+    @endpoint(
+        auth=WRITE, body=RelinkRequest, summary="Move a flagged matter to an item of the catalogue in force"
+    )
+    def relink_matter(self, caller: Caller, data: commands.RelinkMatter, matter_id: str) -> dict[str, Any]:
+        return self.app.relink_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
+
+    @http("POST", "/matters/<matter_id>/continue")
+    @endpoint(
+        auth=WRITE, body=ContinueRequest, summary="Keep a flagged matter by the conference office's decision"
+    )
+    def continue_matter(
+        self, caller: Caller, data: commands.ContinueMatter, matter_id: str
+    ) -> dict[str, Any]:
+        return self.app.continue_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
+
+    @http("POST", "/matters/<matter_id>/withdraw")
+    @endpoint(
+        auth=WRITE, body=WithdrawRequest, summary="Give a matter up before its contract, releasing its budget"
+    )
+    def withdraw_matter(
+        self, caller: Caller, data: commands.WithdrawMatter, matter_id: str
+    ) -> dict[str, Any]:
+        return self.app.withdraw_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
 
 
 Service = PilotsService

@@ -190,6 +190,27 @@ class ServiceMatterFlaggedForReview(_Matter):
     catalogue_id = fields.UUID(required=True)
 
 
+class ServiceMatterRelinked(_Matter):
+    catalogue_id = fields.UUID(required=True)
+    item_code = fields.String(required=True)
+    item_name = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class ServiceMatterContinued(_Matter):
+    office_decision_ref = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class ServiceMatterWithdrawn(_Matter):
+    reason = fields.String(required=True)
+    released_budget = fields.Nested(
+        Schema.from_dict({"fiscal_year": fields.Integer(required=True), "amount": MONEY(required=True)}),
+        required=True,
+        allow_none=True,
+    )
+
+
 EVENTS: dict[str, type[Schema]] = {
     cls.__name__: cls
     for cls in (
@@ -197,7 +218,7 @@ EVENTS: dict[str, type[Schema]] = {
         PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,
         ServiceMatterBudgeted, ServiceMatterContracted, ServiceDeliveryStarted, ServiceMatterEvaluated,
-        ServiceMatterFlaggedForReview,
+        ServiceMatterFlaggedForReview, ServiceMatterRelinked, ServiceMatterContinued, ServiceMatterWithdrawn,
     )
 }  # fmt: skip
 EVENTS["AuditDigest"] = AuditDigest  # every producer signs its chain

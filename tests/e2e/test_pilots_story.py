@@ -18,6 +18,14 @@ from tests.support.processes import ServiceProcess, create_vhost, delete_vhost, 
 from tests.support.stack import start_stack, stop_stack
 
 UNIT = "Xishuangbanna Radio and TV Station"
+CONTRACT = {
+    "undertaker": "Banna Dai Culture Media Co., Ltd.",
+    "undertaker_type": "enterprise",
+    "term_start": "2021-03-01",
+    "term_end": "2022-02-28",
+    "announcement_ref": "XSBN-GP-2021-004",
+    "announced_on": "2021-02-20",
+}
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +153,62 @@ def test_a_matter_under_a_draft_is_refused_and_under_a_published_item_accepted_t
     )
     assert "without item A0801" in flagged["review_reasons"][0]
     assert pilots.call("GET", f"/matters/{other}", 200).json()["needs_review"] is False
+
+
+def test_flagged_matters_are_relinked_and_contracted_or_withdrawn_releasing_their_budget(
+    clients: dict[str, Any], unit: str
+) -> None:
+    """No dead end: a revision drops two items; one matter moves to the new version's item and is
+    contracted, the other is withdrawn and its budget is no longer committed."""
+    catalogue: CatalogueClient = clients["catalogue"]
+    pilots: CatalogueClient = clients["pilots"]
+    cid = catalogue.published_with(("A", None), ("A09", "A"), ("A0901", "A09"), ("A0902", "A09"))
+    wait_for(
+        lambda: any(c["id"] == cid for c in pilots.call("GET", "/views/catalogues", 200).json()["catalogues"])
+    )
+    lines = pilots.call("GET", f"/units/{unit}", 200).json()["budget_lines"]
+    if not any(line["fiscal_year"] == 2021 for line in lines):
+        line = {"fiscal_year": 2021, "appropriation_before": "900000.00", "purchase_budget": "500000.00"}
+        pilots.call("POST", f"/units/{unit}/budget-lines", 201, json=line)
+
+    def budgeted(code: str, name: str, amount: str) -> str:
+        body = {"unit_id": unit, "catalogue_id": cid, "item_code": code, "name": name}
+        mid: str = pilots.call("POST", "/matters", 201, json=body).json()["id"]
+        pilots.call("POST", f"/matters/{mid}/assess", 200, json={"rationale": "qualified studios exist"})
+        pilots.call("POST", f"/matters/{mid}/approve", 200)
+        pilots.call("POST", f"/matters/{mid}/budget", 200, json={"fiscal_year": 2021, "amount": amount})
+        return mid
+
+    moving = budgeted("A0901", "Dai-language dubbing", "200000.00")
+    dropped = budgeted("A0902", "Village loudspeaker upkeep", "100000.00")
+    revision = catalogue.call("POST", f"/catalogues/{cid}/revise", 201).json()["id"]
+    for code in ("A0901", "A0902"):
+        catalogue.call("DELETE", f"/catalogues/{revision}/nodes/{code}", 200)
+    catalogue.add(revision, "A0903", "Minority-language translation and dubbing", parent_code="A09")
+    catalogue.consult(revision)
+    catalogue.publish(revision)
+    for mid in (moving, dropped):
+        wait_for(lambda mid=mid: pilots.call("GET", f"/matters/{mid}", 200).json()["needs_review"])
+
+    contract = {**CONTRACT, "fiscal_year": 2021, "amount": "190000.00"}
+    refused = pilots.call("POST", f"/matters/{moving}/contract", json=contract)
+    assert (refused.status_code, refused.json()["error"]) == (409, "MatterUnderReview")
+    relink = {"catalogue_id": revision, "item_code": "A0903", "reason": "the same service, renumbered"}
+    relinked = pilots.call("POST", f"/matters/{moving}/relink", 200, json=relink).json()
+    assert (relinked["item_code"], relinked["needs_review"]) == ("A0903", False)
+    assert (
+        pilots.call("POST", f"/matters/{moving}/contract", 200, json=contract).json()["status"]
+        == "contracted"
+    )
+
+    withdrawn = pilots.call(
+        "POST", f"/matters/{dropped}/withdraw", 200, json={"reason": "no longer provided"}
+    )
+    assert (withdrawn.json()["status"], withdrawn.json()["budget"]) == ("withdrawn", None)
+    released = pilots.call("GET", f"/matters/{dropped}/history", 200).json()["events"][-1]
+    assert released["data"]["released_budget"] == {"fiscal_year": 2021, "amount": "100000.00"}
+    listed = pilots.call("GET", "/matters", 200, params={"needs_review": "true"}).json()["matters"]
+    assert not {moving, dropped} & {m["id"] for m in listed}
 
 
 def test_pilots_keeps_working_while_the_conference_is_down(

@@ -40,6 +40,10 @@ class OverBudget(DomainRuleViolation):
     """An amount beyond what the budget behind it allows."""
 
 
+class NotUnderReview(DomainRuleViolation):
+    """Relinking or continuing is how a flagged matter's review ends: this one is not flagged."""
+
+
 class MatterUnderReview(DomainRuleViolation):
     """The matter's catalogue item was withdrawn: it is reviewed before money is committed."""
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from eventsourcing.domain import event
 
-from services.pilots.domain.errors import MatterUnderReview, OverBudget, TermTooLong, UndertakerIneligible
+from services.pilots.domain.errors import (
+    MatterUnderReview,
+    NotUnderReview,
+    OverBudget,
+    TermTooLong,
+    UndertakerIneligible,
+)
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent
@@ -40,6 +46,20 @@ def term_months(term_start: str, term_end: str, justification: str | None) -> in
             months=months,
         )
     return months
+
+
+# Where a matter's story has ended; the open ones; those still given up without a contract.
+CLOSED_MATTER = ("rejected", "withdrawn")
+OPEN_MATTER = (
+    "identified",
+    "assessed",
+    "approved_for_conversion",
+    "budgeted",
+    "contracted",
+    "in_delivery",
+    "evaluated",
+)
+WITHDRAWABLE = ("identified", "assessed", "approved_for_conversion", "budgeted")
 
 
 class ServiceMatter(ActsInOrder):
@@ -89,6 +109,29 @@ class ServiceMatter(ActsInOrder):
         catalogue_id: str
         actor: str
 
+    class Relinked(DatedEvent):
+        """Under review, moved to an item of the catalogue in force: the review is over."""
+
+        catalogue_id: str
+        item_code: str
+        item_name: str
+        reason: str
+        actor: str
+
+    class Continued(DatedEvent):
+        """Under review, kept as it is by a recorded decision of the conference office."""
+
+        office_decision_ref: str
+        reason: str
+        actor: str
+
+    class Withdrawn(DatedEvent):
+        """Given up before a contract; the budget it held is released."""
+
+        reason: str
+        released_budget: dict[str, Any] | None
+        actor: str
+
     @event(Identified)
     def __init__(
         self,
@@ -116,6 +159,7 @@ class ServiceMatter(ActsInOrder):
         self.evaluations: list[dict[str, Any]] = []
         self.needs_review = False
         self.review_reasons: list[str] = []
+        self.withdrawal: str | None = None
 
     @classmethod
     def identify(
@@ -287,7 +331,7 @@ class ServiceMatter(ActsInOrder):
             )
 
     def flag_for_review(self, *, reason: str, catalogue_id: str, actor: str) -> bool:
-        if self.status == "rejected" or reason in self.review_reasons:
+        if self.status in CLOSED_MATTER or reason in self.review_reasons:
             return False
         self._flag(reason=reason, catalogue_id=catalogue_id, actor=actor)
         return True
@@ -296,3 +340,50 @@ class ServiceMatter(ActsInOrder):
     def _flag(self, reason: str, catalogue_id: str, actor: str) -> None:
         self.needs_review = True
         self.review_reasons.append(reason)
+
+    # --- no dead ends: a flagged matter is relinked, continued or withdrawn -------------------
+
+    def _require_under_review(self, action: str) -> None:
+        if not self.needs_review:
+            raise NotUnderReview(f"{self.name} is not flagged for review: nothing to {action}")
+
+    def relink(self, *, catalogue: CatalogueView, item_code: str, reason: str, actor: str) -> None:
+        """Move the matter to ``item_code`` of ``catalogue`` (in force, present, suitable)."""
+        require_transition(self.status, OPEN_MATTER, "relink", "service matter")
+        self._require_under_review("relink")
+        item = catalogue.require_item(item_code)
+        self._relink(
+            catalogue_id=str(catalogue.id),
+            item_code=item_code,
+            item_name=item["name"],
+            reason=reason,
+            actor=actor,
+        )
+
+    @event(Relinked)
+    def _relink(self, catalogue_id: str, item_code: str, item_name: str, reason: str, actor: str) -> None:
+        self.catalogue_id = catalogue_id
+        self.item_code = item_code
+        self.item_name = item_name
+        self.needs_review = False
+
+    def continue_as_is(self, *, office_decision_ref: str, reason: str, actor: str) -> None:
+        require_transition(self.status, OPEN_MATTER, "continue", "service matter")
+        self._require_under_review("continue")
+        self._continue(office_decision_ref=office_decision_ref, reason=reason, actor=actor)
+
+    @event(Continued)
+    def _continue(self, office_decision_ref: str, reason: str, actor: str) -> None:
+        self.needs_review = False
+
+    def withdraw(self, *, reason: str, actor: str) -> None:
+        """Give the matter up before it is contracted; its budget, if any, is released."""
+        require_transition(self.status, WITHDRAWABLE, "withdraw", "service matter")
+        self._withdraw(reason=reason, released_budget=self.budget, actor=actor)
+
+    @event(Withdrawn)
+    def _withdraw(self, reason: str, released_budget: dict[str, Any] | None, actor: str) -> None:
+        self.budget = None
+        self.withdrawal = reason
+        self.status = "withdrawn"
+        self.needs_review = False

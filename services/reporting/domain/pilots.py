@@ -119,6 +119,21 @@ def matter_flagged_for_review(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid]["needs_review"] = True
 
 
+def matter_relinked(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid].update(
+        catalogue_id=p["catalogue_id"], item_code=p["item_code"], item_name=p["item_name"], needs_review=False
+    )
+
+
+def matter_continued(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["needs_review"] = False
+
+
+def matter_withdrawn(s: PilotsState, aid: str, p: Payload) -> None:
+    """Given up before a contract: its budget is released (no longer counted as budgeted)."""
+    s.matters[aid].update(status="withdrawn", budget=None, needs_review=False)
+
+
 FOLDS = {
     "PilotUnitDesignated": unit_designated,
     "BudgetLineAdded": budget_line_added,
@@ -139,6 +154,9 @@ FOLDS = {
     "ServiceMatterContracted": matter_contracted,
     "ServiceMatterEvaluated": matter_evaluated,
     "ServiceMatterFlaggedForReview": matter_flagged_for_review,
+    "ServiceMatterRelinked": matter_relinked,
+    "ServiceMatterContinued": matter_continued,
+    "ServiceMatterWithdrawn": matter_withdrawn,
 }
 
 IGNORED = (

@@ -1,0 +1,120 @@
+"""Matters whose catalogue changed under them: flagged for review when their item was dropped, made
+unsuitable or given another nature by a revision (or the catalogue revoked), and the three ways a
+review ends, so no matter is left in a dead end (issue 12): relinked to an item of the catalogue
+in force, continued by the conference office's recorded decision, or withdrawn (its budget
+released)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from services.pilots.commands import ContinueMatter, RelinkMatter, WithdrawMatter
+from services.pilots.domain import CatalogueView, ServiceMatter
+from services.pilots.queries import PilotsQueries
+from shared.acts import upstream_on
+from shared.domain import DomainRuleViolation
+
+SYSTEM_ACTOR = "system"
+
+
+def why_review(code: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> str | None:
+    """What a revision changed about the item a matter is converted under (None: nothing that
+    matters): dropped, no longer suitable for social forces, or of another nature."""
+    if after is None:
+        return f"without item {code}"
+    if before is None:
+        return None
+    if before.get("suitable_for_social_forces") and not after.get("suitable_for_social_forces"):
+        return f"with item {code} no longer suitable for social forces"
+    if before.get("nature") != after.get("nature"):
+        return f"with item {code} of another nature ({before.get('nature')} → {after.get('nature')})"
+    return None
+
+
+class CatalogueNotPublished(DomainRuleViolation):
+    """No published catalogue with that id has reached pilots: a draft, or not yet arrived."""
+
+
+class Reviews(PilotsQueries):
+    """Part of PilotsApplication: the inbox handlers that flag matters, and the commands that end
+    a review."""
+
+    def on_catalogue_superseded(self, envelope: dict[str, Any]) -> list[Aggregate]:
+        p = envelope["payload"]
+        old = self._catalogue_view(UUID(p["catalogue_id"]))
+        if old is None or old.status != "published":
+            return []
+        old.supersede(superseded_by=p["superseded_by"])
+        successor = self._catalogue_view(UUID(p["superseded_by"]))
+        items = successor.items if successor else {}
+        flagged: list[Aggregate] = []
+        with self.acting_on_fact(upstream_on(envelope)):  # flagged when the catalogue changed
+            for matter in self._matters_on(old.id):
+                change = why_review(
+                    matter.item_code, old.items.get(matter.item_code), items.get(matter.item_code)
+                )
+                if change and matter.flag_for_review(
+                    reason=f"catalogue {old.id} was superseded by {p['superseded_by']} {change}",
+                    catalogue_id=str(old.id),
+                    actor=SYSTEM_ACTOR,
+                ):
+                    flagged.append(matter)
+        return [old, *flagged]
+
+    def on_catalogue_revoked(self, envelope: dict[str, Any]) -> list[Aggregate]:
+        p = envelope["payload"]
+        view = self._catalogue_view(UUID(p["catalogue_id"]))
+        if view is None or view.status == "revoked":
+            return []
+        view.revoke(reason=p["reason"])
+        with self.acting_on_fact(upstream_on(envelope)):
+            flagged = [
+                m
+                for m in self._matters_on(view.id)
+                if m.flag_for_review(
+                    reason=f"catalogue {view.id} was revoked: {p['reason']}",
+                    catalogue_id=str(view.id),
+                    actor=SYSTEM_ACTOR,
+                )
+            ]
+        return [view, *flagged]
+
+    def _matters_on(self, catalogue_id: UUID) -> list[ServiceMatter]:
+        """Matters identified under this version or under any earlier version it carried on."""
+        lineage: set[str] = set()
+        view = self._catalogue_view(catalogue_id)
+        while view is not None and str(view.id) not in lineage:
+            lineage.add(str(view.id))
+            view = self._catalogue_view(UUID(view.supersedes)) if view.supersedes else None
+        return [m for m in self.every(ServiceMatter, ServiceMatter.Identified) if m.catalogue_id in lineage]
+
+    # --- the ways a review ends ---------------------------------------------------------------
+
+    def relink_matter(self, mid: UUID, command: RelinkMatter, *, actor: str) -> dict[str, Any]:
+        matter = self._matter(mid)
+        catalogue: CatalogueView | None = self._catalogue_view(command.catalogue_id)
+        if catalogue is None:
+            raise CatalogueNotPublished(
+                f"catalogue {command.catalogue_id} is not published (or has not reached pilots yet)",
+                catalogue_id=str(command.catalogue_id),
+            )
+        matter.relink(catalogue=catalogue, item_code=command.item_code, reason=command.reason, actor=actor)
+        self.save(matter)
+        return self.matter(mid)
+
+    def continue_matter(self, mid: UUID, command: ContinueMatter, *, actor: str) -> dict[str, Any]:
+        matter = self._matter(mid)
+        matter.continue_as_is(
+            office_decision_ref=command.office_decision_ref, reason=command.reason, actor=actor
+        )
+        self.save(matter)
+        return self.matter(mid)
+
+    def withdraw_matter(self, mid: UUID, command: WithdrawMatter, *, actor: str) -> dict[str, Any]:
+        matter = self._matter(mid)
+        matter.withdraw(reason=command.reason, actor=actor)
+        self.save(matter)
+        return self.matter(mid)
