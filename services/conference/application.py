@@ -6,10 +6,7 @@ plain view of the changed aggregate: the same dict its query returns."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TypeVar
 from uuid import UUID
-
-from eventsourcing.domain import Aggregate
 
 from services.conference.commands import (
     AddMember,
@@ -37,7 +34,6 @@ from services.conference.domain import (
     Decision,
     DecisionDoesNotApply,
     DecisionItem,
-    DecisionNotFound,
     DuplicateTaskNumber,
     Meeting,
     PolicyDocument,
@@ -45,50 +41,24 @@ from services.conference.domain import (
     TaskItem,
     task_id,
 )
+from services.conference.queries import BodyNotFound as BodyNotFound  # re-exported: the service maps it
+from services.conference.queries import ConferenceQueries
+from services.conference.queries import DocumentNotFound as DocumentNotFound  # re-exported
+from services.conference.queries import MeetingNotFound as MeetingNotFound  # re-exported
+from services.conference.queries import TaskNotFound as TaskNotFound  # re-exported
 from services.conference.views import (
     View,
     body_view,
-    decision_view,
     document_view,
     meeting_view,
     task_view,
 )
-from shared.acts import When
-from shared.domain import NotFound
-from shared.persistence.eventlog import ServiceApplication
 from shared.persistence.topics import moved
 
 # Stored events name the classes of services/conference/domain.py, before it became a package.
 moved("services.conference.domain", CoordinationBody, Meeting, Decision, Task, PolicyDocument)
 
 SYSTEM_ACTOR = "system"
-
-A = TypeVar("A", bound=Aggregate)
-
-
-class BodyNotFound(NotFound):
-    pass
-
-
-class MeetingNotFound(NotFound):
-    pass
-
-
-class TaskNotFound(NotFound):
-    pass
-
-
-class DocumentNotFound(NotFound):
-    pass
-
-
-KINDS: dict[type[Aggregate], type[NotFound]] = {
-    CoordinationBody: BodyNotFound,
-    Meeting: MeetingNotFound,
-    Decision: DecisionNotFound,
-    Task: TaskNotFound,
-    PolicyDocument: DocumentNotFound,
-}
 
 
 def decision_items(command: IssueMinutes) -> list[DecisionItem]:
@@ -114,11 +84,8 @@ def decision_items(command: IssueMinutes) -> list[DecisionItem]:
     ]
 
 
-class ConferenceApplication(ServiceApplication):
+class ConferenceApplication(ConferenceQueries):
     name = "conference"
-
-    def _get(self, cls: type[A], aggregate_id: UUID, when: When | None = None) -> A:
-        return self.get_aggregate(cls, aggregate_id, KINDS[cls], when)
 
     def _on_or_today(self, day: str | None) -> str:
         return day or self.today().isoformat()
@@ -217,6 +184,11 @@ class ConferenceApplication(ServiceApplication):
     def issue_minutes(self, meeting_id: UUID, command: IssueMinutes, *, actor: str) -> View:
         """The meeting with its minutes; ``minutes.decision_ids`` names the decisions adopted."""
         meeting = self._get(Meeting, meeting_id)
+        body: CoordinationBody = self._get(CoordinationBody, UUID(meeting.body_id))
+        for decision in command.decisions:
+            for task in decision.tasks:  # who is to carry a decided task out sits on the body
+                body.require_members([task.lead_unit], "lead unit")
+                body.require_members(list(task.co_units), "co-units")
         decisions, tasks = meeting.issue_minutes(
             document_number=command.document_number,
             issued_on=command.issued_on,
@@ -351,50 +323,3 @@ class ConferenceApplication(ServiceApplication):
         )
         self.save(document)
         return document_view(document)
-
-    # --- queries ---------------------------------------------------------
-
-    def body(self, body_id: UUID, when: When | None = None) -> View:
-        return body_view(self._get(CoordinationBody, body_id, when))
-
-    def bodies(self) -> list[View]:
-        return [body_view(self._get(CoordinationBody, i)) for i in self.ids_of(CoordinationBody.Proposed)]
-
-    def meeting(self, meeting_id: UUID, when: When | None = None) -> View:
-        return meeting_view(self._get(Meeting, meeting_id, when))
-
-    def meetings(self, body_id: UUID | None = None) -> list[View]:
-        rows = [meeting_view(self._get(Meeting, i)) for i in self.ids_of(Meeting.Proposed)]
-        return [r for r in rows if body_id is None or r["body_id"] == str(body_id)]
-
-    def decision(self, decision_uuid: UUID) -> View:
-        return decision_view(self._get(Decision, decision_uuid))
-
-    def decisions(self, kind: str | None = None) -> list[View]:
-        rows = [decision_view(self._get(Decision, i)) for i in self.ids_of(Decision.Adopted)]
-        return [r for r in rows if kind is None or r["kind"] == kind]
-
-    def task(self, task_uuid: UUID, when: When | None = None) -> View:
-        return task_view(self._get(Task, task_uuid, when))
-
-    def tasks(
-        self, status: str | None = None, lead_unit: str | None = None, overdue: bool | None = None
-    ) -> list[View]:
-        rows = [task_view(self._get(Task, i)) for i in self.ids_of(Task.Assigned)]
-        return [
-            r
-            for r in rows
-            if (status is None or r["status"] == status)
-            and (lead_unit is None or r["lead_unit"] == lead_unit)
-            and (overdue is None or r["overdue"] == overdue)
-        ]
-
-    def document(self, document_id: UUID, when: When | None = None) -> View:
-        return document_view(self._get(PolicyDocument, document_id, when))
-
-    def documents(self) -> list[View]:
-        return [document_view(self._get(PolicyDocument, i)) for i in self.ids_of(PolicyDocument.Registered)]
-
-    def history_of(self, cls: type[Aggregate], aggregate_id: UUID) -> list[View]:
-        self._get(cls, aggregate_id)
-        return self.history(aggregate_id)

@@ -17,6 +17,7 @@ from services.catalogue.commands import (
 from services.catalogue.integration import to_integration as catalogue_events
 from services.conference.application import ConferenceApplication
 from services.conference.commands import (
+    AddMember,
     AgendaItem,
     DecisionSpec,
     EstablishBody,
@@ -152,6 +153,10 @@ class World:
         c.establish_body(
             body_id, EstablishBody(establishing_document="D", established_on="2019-12-01"), actor="o"
         )
+        units = {u for t in tasks or [] for u in [t["lead_unit"], *t.get("co_units", [])]}
+        for unit in sorted(units):  # who carries a decided task out sits on the body
+            member = AddMember(unit=unit, representative="R", liaison_officer="L", joined_on="2019-12-01")
+            c.add_member(body_id, member, actor="o")
         meeting = c.propose_meeting(
             ProposeMeeting(
                 body_id=body_id,

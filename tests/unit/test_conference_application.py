@@ -148,6 +148,22 @@ def test_a_task_number_already_registered_refuses_the_whole_minutes(app: Confere
     assert app.meeting(meeting)["status"] == "held"
 
 
+@pytest.mark.parametrize(("lead", "co"), [("Audit Bureau", []), ("Finance", ["Audit Bureau"])])
+def test_a_task_is_led_and_helped_only_by_member_units(
+    app: ConferenceApplication, lead: str, co: list[str]
+) -> None:
+    meeting = held_meeting(app)
+    outsider = TaskSpec(number="DB-9", content="c", lead_unit=lead, co_units=co, deadline="2020-03-01")
+    spec = DecisionSpec(number=1, kind="general", title="T", subject=None, tasks=[outsider])
+    before = app.last_position()
+    with pytest.raises(NotAMember) as refused:
+        app.issue_minutes(
+            meeting, IssueMinutes(document_number="JY", issued_on="2019-12-25", decisions=[spec]), actor="o"
+        )
+    assert refused.value.details["units"] == ["Audit Bureau"]
+    assert app.last_position() == before and app.meeting(meeting)["status"] == "held"
+
+
 def test_minutes_decisions_and_tasks_are_saved_in_one_write(app: ConferenceApplication) -> None:
     before = app.last_position()
     decision_ids = minutes_with_task(app, "DB-9", "2020-03-01")

@@ -94,6 +94,17 @@ class CoordinationBody(Aggregate):
         self.established_on = established_on
         self.status = "active"
 
+    def require_members(self, units: list[str], role: str) -> None:
+        """That every unit named for ``role`` (a task's lead or co-unit) is a member unit now."""
+        outside = [u for u in units if u not in self.members]
+        if outside:
+            raise NotAMember(
+                f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not a member unit of "
+                f"{self.name}: a task's {role} must be",
+                units=outside,
+                role=role,
+            )
+
     def add_member(
         self, *, unit: str, representative: str, liaison_officer: str, joined_on: str, actor: str
     ) -> None:
