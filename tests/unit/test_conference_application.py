@@ -156,7 +156,7 @@ def test_a_task_is_led_and_helped_only_by_member_units(
     outsider = TaskSpec(number="DB-9", content="c", lead_unit=lead, co_units=co, deadline="2020-03-01")
     spec = DecisionSpec(number=1, kind="general", title="T", subject=None, tasks=[outsider])
     before = app.last_position()
-    with pytest.raises(NotAMember) as refused:
+    with pytest.raises(domain.NotAMember) as refused:
         app.issue_minutes(
             meeting, IssueMinutes(document_number="JY", issued_on="2019-12-25", decisions=[spec]), actor="o"
         )
