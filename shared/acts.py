@@ -155,6 +155,8 @@ def _note_act(aggregate: Any, event: Any) -> None:
     from paper may still come before it."""
     if event.dating.get("by_the_service"):
         return
+    if getattr(aggregate, "first_act", None) is None:
+        aggregate.first_act = (type(event).__qualname__, event.dating["on"])
     last = getattr(aggregate, "last_act", None)
     if last is None or event.dating["on"] >= last[1]:
         aggregate.last_act = (type(event).__qualname__, event.dating["on"])

@@ -5,6 +5,7 @@ document numbers in the prefecture's own forms are accepted."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 from marshmallow import ValidationError
@@ -142,3 +143,34 @@ def test_a_policy_document_carries_out_an_issue_policy_document_decision_only() 
         title="T", document_number="西财综〔2019〕12号", issuer="I", kind="plan", decision_id=issuing
     )
     assert app.register_document(command, actor="o")["decision_id"] == str(issuing)
+
+
+def test_nothing_of_a_unit_comes_before_its_designation_nor_the_designation_before_its_decision() -> None:
+    from services.pilots.commands import AddBudgetLine, DesignateUnit
+    from shared.acts import Act, acting
+
+    world = pilots_world()
+    decision = world.decision("designate_pilot", "Xishuangbanna Radio and TV Station")  # adopted 2019-12-25
+    world.deliver("conference")
+    designation = DesignateUnit(
+        decision_id=decision,
+        name="Xishuangbanna Radio and TV Station",
+        unit_type="public_welfare_2",
+        competent_department="Propaganda Department",
+        staffing_baseline=120,
+        funding_type="full appropriation",
+    )
+    with acting(Act(on="2019-12-20", recorded_on="2026-11-30", paper_ref="P")):
+        with pytest.raises(OutOfOrder) as early:
+            world.pilots.designate_unit(designation, actor="p")
+    assert early.value.details["earlier"]["on"] == "2019-12-25"
+    with acting(Act(on="2019-12-30", recorded_on="2026-11-30", paper_ref="P")):
+        unit = world.pilots.designate_unit(designation, actor="p")["id"]
+    line = AddBudgetLine(fiscal_year=2020, appropriation_before="900000.00", purchase_budget="300000.00")
+    with acting(Act(on="2019-12-29", recorded_on="2026-11-30", paper_ref="P")):
+        with pytest.raises(OutOfOrder) as before:
+            world.pilots.add_budget_line(UUID(unit), line, actor="p")
+    assert before.value.details["earlier"] == {
+        "act": "the designation of Xishuangbanna Radio and TV Station",
+        "on": "2019-12-30",
+    }

@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate, event
 from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
 from services.pilots.domain.views import DecisionView
 from shared.acts import DatedCreated, DatedEvent, act_on
-from shared.domain import require_not_future
+from shared.domain import require_in_order, require_not_future
 
 
 def unit_id(name: str) -> UUID:
@@ -107,9 +107,14 @@ class PilotUnit(Aggregate):
         return "closed" if self.closure else "designated"
 
     def require_open(self) -> None:
-        """The rule every act on a unit (and on its plan and matters) keeps: the pilot is not closed."""
+        """The rules every act on a unit (and on its plan and matters) keeps: the pilot is not
+        closed, and the act does not come before the unit was designated."""
         if self.closure:
             raise UnitClosed(f"{self.name} closed its pilot ({self.closure['decision']})")
+        designated = getattr(self, "first_act", None)  # kept by the dated events
+        require_in_order(
+            f"the designation of {self.name}", designated[1] if designated else None, "this act", act_on()
+        )
 
     def add_budget_line(
         self,
