@@ -36,6 +36,7 @@ from services.pilots.domain import (
     DecisionView,
     DuplicateUnit,
     ImplementationPlan,
+    OpenCommitments,
     PilotUnit,
     PlanExists,
     ServiceMatter,
@@ -149,15 +150,37 @@ class PilotsApplication(Reviews, KnowsDecisions):
         return self.unit(uid)
 
     def close_unit(self, uid: UUID, command: CloseUnit, *, actor: str) -> dict[str, Any]:
+        """Close the pilot by the conference's close_pilot decision; a plan in force and running
+        contracts end with it (their reason: ``terminating``), or the closure is refused."""
         unit = self._unit(uid)
+        by = self.known_decision(command.decision_id)
+        plan = self._plan(uid) if plan_id(uid) in self.repository else None
+        plans = [plan] if plan is not None and plan.status in ("approved", "in_force") else []
+        matters = [
+            m
+            for m in self.every(ServiceMatter, ServiceMatter.Identified)
+            if m.unit_id == str(uid) and m.contract_open_on(command.closed_on)
+        ]
+        if (plans or matters) and not command.terminating:
+            raise OpenCommitments(
+                f"{unit.name} has {'a plan ' + plans[0].status if plans else 'no plan in force'} and "
+                f"{len(matters)} running contract(s): close it with 'terminating', the reason ending them",
+                plan=plans[0].status if plans else None,
+                matters=[str(m.id) for m in matters],
+            )
+        for p in plans:
+            p.terminate(reason=f"the pilot closed: {command.terminating}", actor=actor)
+        for m in matters:
+            m.terminate_contract(reason=f"the pilot closed: {command.terminating}", actor=actor)
         unit.close(
             summary=command.summary,
             decision=command.decision,
             closed_on=command.closed_on,
+            by=by,
             today=self.today(),
             actor=actor,
         )
-        self.save(unit)
+        self.save(unit, *plans, *matters)  # one write: the closure and what it ends
         return self.unit(uid)
 
     # --- implementation plans --------------------------------------------

@@ -50,9 +50,15 @@ class AdjustStaffing:
 
 @dataclass(frozen=True)
 class CloseUnit:
+    """``decision`` is the outcome (promote, extend, adjust, terminate); ``decision_id`` the
+    conference's close_pilot decision; ``terminating``, the reason that ends the unit's plan in
+    force and running contracts with it (without it, a closure over them is refused)."""
+
     summary: str
     decision: str
     closed_on: str
+    decision_id: UUID
+    terminating: str | None = None
 
 
 # --- implementation plans ------------------------------------------------------------

@@ -31,5 +31,6 @@ m.publish(ServiceMatter.FlaggedForReview, "ServiceMatterFlaggedForReview", id_fi
 m.publish(ServiceMatter.Relinked, "ServiceMatterRelinked", id_field="matter_id")
 m.publish(ServiceMatter.Continued, "ServiceMatterContinued", id_field="matter_id")
 m.publish(ServiceMatter.Withdrawn, "ServiceMatterWithdrawn", id_field="matter_id")
+m.publish(ServiceMatter.ContractTerminated, "ServiceMatterContractTerminated", id_field="matter_id")
 
 to_integration = m

@@ -69,6 +69,8 @@ class CloseUnitRequest(CommandRequest):
     summary = fields.String(required=True, validate=TEXT)
     decision = fields.String(required=True, validate=validate.OneOf(CLOSURE_DECISIONS))
     closed_on = IsoDate(required=True)
+    decision_id = fields.UUID(required=True)  # the conference's close_pilot decision
+    terminating = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
 
 class MilestoneSpec(Request):

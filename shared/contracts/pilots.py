@@ -99,6 +99,8 @@ class PilotClosed(_Unit):
     summary = fields.String(required=True)
     decision = fields.String(required=True, validate=validate.OneOf(CLOSURE_DECISIONS))
     closed_on = IsoDate(required=True)
+    # the conference's close_pilot decision (None only for a closure recorded before one was needed)
+    decision_id = fields.UUID(required=True, allow_none=True)
 
 
 class _Plan(_Contract):
@@ -202,6 +204,10 @@ class ServiceMatterContinued(_Matter):
     reason = fields.String(required=True)
 
 
+class ServiceMatterContractTerminated(_Matter):
+    reason = fields.String(required=True)
+
+
 class ServiceMatterWithdrawn(_Matter):
     reason = fields.String(required=True)
     released_budget = fields.Nested(
@@ -219,6 +225,7 @@ EVENTS: dict[str, type[Schema]] = {
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,
         ServiceMatterBudgeted, ServiceMatterContracted, ServiceDeliveryStarted, ServiceMatterEvaluated,
         ServiceMatterFlaggedForReview, ServiceMatterRelinked, ServiceMatterContinued, ServiceMatterWithdrawn,
+        ServiceMatterContractTerminated,
     )
 }  # fmt: skip
 EVENTS["AuditDigest"] = AuditDigest  # every producer signs its chain

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 BODY_KINDS = ("leadership_group", "joint_conference")
 MEETING_KINDS = ("plenary", "special_topic", "liaison_preparatory")
-DECISION_KINDS = ("adopt_catalogue", "designate_pilot", "approve_plan", "issue_policy_document", "general")
+DECISION_KINDS = (
+    "adopt_catalogue",
+    "designate_pilot",
+    "approve_plan",
+    "close_pilot",  # the end of a unit's pilot: it is promoted, extended, adjusted or terminated
+    "issue_policy_document",
+    "general",
+)
 DOCUMENT_KINDS = ("opinion", "plan", "notice", "catalogue")
 
 BODY_STATUSES = ("proposed", "active", "dissolved")

@@ -28,5 +28,5 @@ MATTER_FLOW = (
     "in_delivery",
     "evaluated",
 )
-MATTER_STATUSES = (*MATTER_FLOW, "rejected", "withdrawn")
+MATTER_STATUSES = (*MATTER_FLOW, "rejected", "withdrawn", "terminated")
 CONVERTED = ("contracted", "in_delivery", "evaluated")  # a matter now bought, not provided directly

@@ -83,7 +83,7 @@ def test_a_meeting_fixes_decisions_and_tasks_and_each_change_is_published_once(
                     {
                         "number": "DB-2019-101",
                         "content": "Draft the implementation plan",
-                        "lead_unit": "Xishuangbanna Radio and TV Station",
+                        "lead_unit": "Culture and Tourism Bureau",  # a member unit
                         "deadline": "2020-02-28",
                     }
                 ],
@@ -246,7 +246,12 @@ RULES: list[tuple[str, Callable[[ConferenceClient], tuple[str, str, Any]]]] = [
                     "kind": "general",
                     "title": "T",
                     "tasks": [
-                        {"number": "DB-early", "content": "c", "lead_unit": "u", "deadline": "2019-01-01"}
+                        {
+                            "number": "DB-early",
+                            "content": "c",
+                            "lead_unit": MEMBERS[0],
+                            "deadline": "2019-01-01",
+                        }
                     ],
                 }
             ],
@@ -262,7 +267,12 @@ RULES: list[tuple[str, Callable[[ConferenceClient], tuple[str, str, Any]]]] = [
                     "kind": "general",
                     "title": "T",
                     "tasks": [
-                        {"number": api.task()[1], "content": "c", "lead_unit": "u", "deadline": "2020-06-01"}
+                        {
+                            "number": api.task()[1],
+                            "content": "c",
+                            "lead_unit": MEMBERS[0],
+                            "deadline": "2020-06-01",
+                        }
                     ],
                 }
             ],

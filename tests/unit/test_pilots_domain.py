@@ -35,6 +35,7 @@ from services.pilots.domain import (
     plan_id,
     unit_id,
 )
+from shared.domain import OutOfOrder
 
 UNIT = "Xishuangbanna Radio and TV Station"
 OTHER_UNIT = "Prefecture Culture and Tourism Bureau"
@@ -349,7 +350,11 @@ def adjust(unit: PilotUnit, adjusted_on: str = "2020-06-30", actor: str = ACTOR)
 
 
 def close(unit: PilotUnit, closed_on: str = "2020-06-30", actor: str = ACTOR) -> None:
-    unit.close(summary="pilot done", decision="promote", closed_on=closed_on, today=TODAY, actor=actor)
+    by = CLOSING
+    unit.close(summary="pilot done", decision="promote", closed_on=closed_on, by=by, today=TODAY, actor=actor)
+
+
+CLOSING = decision("close_pilot")
 
 
 def test_a_staffing_adjustment_moves_the_staffing_and_keeps_the_baseline() -> None:
@@ -383,7 +388,38 @@ def test_closing_a_unit_records_its_summary_and_decision() -> None:
     unit = designate()
     close(unit)
     assert unit.status == "closed"
-    assert unit.closure == {"summary": "pilot done", "decision": "promote", "closed_on": "2020-06-30"}
+    assert unit.closure == {
+        "summary": "pilot done",
+        "decision": "promote",
+        "closed_on": "2020-06-30",
+        "decision_id": str(CLOSING.id),
+    }
+
+
+@pytest.mark.parametrize(
+    ("by", "refused"),
+    [
+        (decision("designate_pilot"), DecisionDoesNotApply),  # a decision of another kind
+        (decision("close_pilot", "Prefecture Culture and Tourism Bureau"), DecisionDoesNotApply),
+    ],
+)
+def test_a_pilot_is_closed_only_by_a_close_pilot_decision_about_it(by: DecisionView, refused: type) -> None:
+    unit = designate()
+    with pytest.raises(refused):
+        unit.close(summary="s", decision="promote", closed_on="2020-06-30", by=by, today=TODAY, actor=ACTOR)
+    late = DecisionView(
+        decision_id=str(uuid4()), kind="close_pilot", subject=UNIT, title="t", adopted_on="2020-07-01"
+    )
+    with pytest.raises(OutOfOrder):  # closed on 30 June by a decision of 1 July
+        unit.close(
+            summary="s",
+            decision="promote",
+            closed_on="2020-06-30",
+            by=late,
+            today=date(2020, 7, 2),
+            actor=ACTOR,
+        )
+    assert unit.status == "designated"
 
 
 def test_a_closure_dated_after_today_is_refused() -> None:

@@ -142,6 +142,7 @@ def test_a_revoked_catalogue_flags_every_matter_under_it(world: World) -> None:
 def test_every_pilots_event_validates_against_its_contract(world: World) -> None:
     decision = world.decision("designate_pilot", UNIT)
     plan_decision = world.decision("approve_plan", UNIT)
+    closing = world.decision("close_pilot", UNIT)
     world.deliver("conference")
     unit = designate(world, decision)
     world.pilots.clock = lambda: datetime(2021, 6, 1, tzinfo=UTC)
@@ -222,15 +223,17 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         ),
         actor="p",
     )
-    p.close_unit(unit, c.CloseUnit(summary="s", decision="promote", closed_on="2021-05-01"), actor="p")
+    p.complete_plan(unit, c.EndPlan(reason="targets met"), actor="p")
+    closure = c.CloseUnit(summary="s", decision="promote", closed_on="2021-05-01", decision_id=closing)
+    p.close_unit(unit, closure, actor="p")
     page = read_feed(world.pilots, "pilots", pilots_events, 0, 1000)
     for envelope in page["events"]:
         validate_envelope(envelope)
     from shared.contracts.pilots import EVENTS
 
     not_in_this_story = {
-        "PlanEnded",
         "ServiceMatterRejected",
+        "ServiceMatterContractTerminated",  # tests/unit/test_closure.py
         "AuditDigest",
         # a review and its ends: tests/unit/test_reviews.py
         "ServiceMatterFlaggedForReview",

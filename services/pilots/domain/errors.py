@@ -40,6 +40,10 @@ class OverBudget(DomainRuleViolation):
     """An amount beyond what the budget behind it allows."""
 
 
+class OpenCommitments(DomainRuleViolation):
+    """A pilot closed over a plan in force or a running contract without ending them."""
+
+
 class NotUnderReview(DomainRuleViolation):
     """Relinking or continuing is how a flagged matter's review ends: this one is not flagged."""
 

@@ -8,48 +8,15 @@ from typing import Any
 
 from eventsourcing.domain import event
 
-from services.pilots.domain.errors import (
-    MatterUnderReview,
-    NotUnderReview,
-    OverBudget,
-    TermTooLong,
-    UndertakerIneligible,
-)
+from services.pilots.domain.contracts import require_eligible, term_months
+from services.pilots.domain.errors import MatterUnderReview, NotUnderReview, OverBudget
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent
 from shared.domain import require_in_order, require_not_future, require_transition
-from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
-
-
-def require_eligible(undertaker_type: str) -> None:
-    """Order No. 102 (2020), Art. 8: some bodies may not undertake purchased services."""
-    if undertaker_type in INELIGIBLE_UNDERTAKERS:
-        raise UndertakerIneligible(
-            f"a {undertaker_type.replace('_', ' ')} may not undertake government-purchased services "
-            "(MOF Order No. 102, Art. 8)",
-            undertaker_type=undertaker_type,
-        )
-
-
-def term_months(term_start: str, term_end: str, justification: str | None) -> int:
-    """The term in (started) months: ≤ 12, or ≤ 36 with the recorded justification."""
-    start, end = date.fromisoformat(term_start), date.fromisoformat(term_end)
-    if end <= start:
-        raise TermTooLong("the term must end after it starts", term_start=term_start, term_end=term_end)
-    months = (end.year - start.year) * 12 + (end.month - start.month) + (1 if end.day >= start.day else 0)
-    if months > 36:
-        raise TermTooLong("a contract term may not exceed 3 years", months=months)
-    if months > 12 and not (justification or "").strip():
-        raise TermTooLong(
-            "a term over 1 year needs the recorded justification (stable, continuous, budget-secured)",
-            months=months,
-        )
-    return months
-
 
 # Where a matter's story has ended; the open ones; those still given up without a contract.
-CLOSED_MATTER = ("rejected", "withdrawn")
+CLOSED_MATTER = ("rejected", "withdrawn", "terminated")
 OPEN_MATTER = (
     "identified",
     "assessed",
@@ -122,6 +89,12 @@ class ServiceMatter(ActsInOrder):
         """Under review, kept as it is by a recorded decision of the conference office."""
 
         office_decision_ref: str
+        reason: str
+        actor: str
+
+    class ContractTerminated(DatedEvent):
+        """The pilot closed by a decision that ends the open contract, with its reason."""
+
         reason: str
         actor: str
 
@@ -387,3 +360,17 @@ class ServiceMatter(ActsInOrder):
         self.withdrawal = reason
         self.status = "withdrawn"
         self.needs_review = False
+
+    def contract_open_on(self, day: str) -> bool:
+        """Whether a signed contract still runs on ``day`` (its term has not ended)."""
+        return self.status in ("contracted", "in_delivery", "evaluated") and (
+            self.contract is not None and self.contract["term_end"] >= day
+        )
+
+    def terminate_contract(self, *, reason: str, actor: str) -> None:
+        require_transition(self.status, ("contracted", "in_delivery", "evaluated"), "terminate", "contract")
+        self._terminate(reason=reason, actor=actor)
+
+    @event(ContractTerminated)
+    def _terminate(self, reason: str, actor: str) -> None:
+        self.status = "terminated"

@@ -49,7 +49,14 @@ class PilotUnit(Aggregate):
         summary: str
         decision: str
         closed_on: str
+        decision_id: str | None  # the close_pilot decision (None: closed before closures needed one)
         actor: str
+
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["decision_id"] = None
 
     @staticmethod
     def create_id(name: str, **_: Any) -> UUID:
@@ -76,7 +83,7 @@ class PilotUnit(Aggregate):
         self.decision_id = decision_id
         self.budget_lines: dict[str, dict[str, Any]] = {}
         self.staffing_adjustments: list[dict[str, Any]] = []
-        self.closure: dict[str, str] | None = None
+        self.closure: dict[str, str | None] | None = None
 
     @classmethod
     def designate(
@@ -219,11 +226,26 @@ class PilotUnit(Aggregate):
         self.staffing_adjustments.append(dict(adjustment))
         self.staffing = adjustment["after"]
 
-    def close(self, *, summary: str, decision: str, closed_on: str, today: date, actor: str) -> None:
+    def close(
+        self, *, summary: str, decision: str, closed_on: str, by: DecisionView, today: date, actor: str
+    ) -> None:
+        """End the pilot (``decision``: promote, extend, adjust or terminate) by the conference's
+        close_pilot decision about this unit, taken no later than the closure."""
         self.require_open()
         require_not_future(closed_on, today, "closed_on")
-        self._close(summary=summary, decision=decision, closed_on=closed_on, actor=actor)
+        by.require("close_pilot", {self.name})
+        by.require_taken_by("the closure of the pilot", closed_on)
+        self._close(
+            summary=summary, decision=decision, closed_on=closed_on, decision_id=str(by.id), actor=actor
+        )
 
     @event(Closed)
-    def _close(self, summary: str, decision: str, closed_on: str, actor: str) -> None:
-        self.closure = {"summary": summary, "decision": decision, "closed_on": closed_on}
+    def _close(
+        self, summary: str, decision: str, closed_on: str, decision_id: str | None, actor: str
+    ) -> None:
+        self.closure = {
+            "summary": summary,
+            "decision": decision,
+            "closed_on": closed_on,
+            "decision_id": decision_id,
+        }

@@ -129,6 +129,10 @@ def matter_continued(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid]["needs_review"] = False
 
 
+def contract_terminated(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid]["status"] = "terminated"
+
+
 def matter_withdrawn(s: PilotsState, aid: str, p: Payload) -> None:
     """Given up before a contract: its budget is released (no longer counted as budgeted)."""
     s.matters[aid].update(status="withdrawn", budget=None, needs_review=False)
@@ -157,6 +161,7 @@ FOLDS = {
     "ServiceMatterRelinked": matter_relinked,
     "ServiceMatterContinued": matter_continued,
     "ServiceMatterWithdrawn": matter_withdrawn,
+    "ServiceMatterContractTerminated": contract_terminated,
 }
 
 IGNORED = (
