@@ -70,10 +70,10 @@ def without_additions(answer: Any, within: str = "") -> Any:
     """An answer without what answers gained after the store was recorded (the disclosure rule:
     ``disclosure``, ``overdue_count_by_lead_unit``, and a Ministry row's ``announcement_ref``; the
     two times: a history row's effective date and its marks, the indicators' ``on`` and
-    ``records``)."""
+    ``records``; a matter's ``withdrawal``)."""
     if isinstance(answer, dict):
         added = (
-            {"disclosure", "overdue_count_by_lead_unit", "records", *DATING}
+            {"disclosure", "overdue_count_by_lead_unit", "records", "withdrawal", *DATING}
             | (
                 {"on"} if "as_of" in answer else set()  # the date an indicators answer is for
             )

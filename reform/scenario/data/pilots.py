@@ -7,10 +7,10 @@ from typing import Any, TypedDict
 from reform.scenario.data import CULTURE, MINUTES_NUMBER, RADIO, STAFFING
 
 # When the pilots' acts happened, and the paper each is entered from.
-DESIGNATED = ("2019-12-30", MINUTES_NUMBER)  # designated by the first plenary's decisions
+DESIGNATED = ("2019-12-24", MINUTES_NUMBER)  # designated by the first plenary's decisions
 BUDGETED = ("2020-01-02", "XSBN Finance [2020] 1")  # the 2020 budget approved
 EXECUTED = ("2020-12-31", "XSBN Finance [2021] 8")  # the 2020 final accounts
-PLAN_DRAFTED, PLAN_SUBMITTED, PLAN_APPROVED = "2019-12-16", "2019-12-18", "2019-12-24"
+PLAN_DRAFTED, PLAN_SUBMITTED, PLAN_APPROVED = "2019-12-26", "2019-12-27", "2019-12-30"
 IDENTIFIED_ON = "2020-01-10"  # the matters, once the catalogue was in force
 
 
