@@ -194,10 +194,10 @@ def replay(service: str, as_of: str | None, on: str | None, aggregate_id: str | 
     ids = [UUID(aggregate_id)] if aggregate_id else sorted({UUID(str(e[1])) for e in events}, key=str)
     states = {}
     for aid in ids:
-        version = app.version_at(aid, when)
-        if version is None:
+        aggregate = app.aggregate_at(aid, when)
+        if aggregate is None:
             continue
-        aggregate = app.repository.get(aid, version=version)
+        version = aggregate.version
         states[str(aid)] = {
             "type": type(aggregate).__name__,
             "version": version,

@@ -14,6 +14,7 @@ date becomes their effective date, and ``assumed`` says so in history and in wha
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,8 +27,9 @@ from eventsourcing.domain import Aggregate
 
 from shared.domain import DateInFuture, DomainRuleViolation, require_in_order
 
-# Where the upcast of an undated stored event reads its recorded date as a calendar date.
-UPCAST_ZONE = ZoneInfo("Asia/Shanghai")
+# Where the upcast of an undated stored event reads its recorded date as a calendar date: the
+# deployment's TIMEZONE, where every "today" is judged.
+UPCAST_ZONE = ZoneInfo(os.environ.get("TIMEZONE", "Asia/Shanghai"))
 
 
 class PaperRecordRequired(DomainRuleViolation):
@@ -154,6 +156,12 @@ def _note_act(aggregate: Any, event: Any) -> None:
     What the service derived itself (a task found overdue) does not count: history entered later
     from paper may still come before it."""
     if event.dating.get("by_the_service"):
+        aggregate.last_service_act = (type(event).__qualname__, event.dating["on"])
+        return
+    if event.dating.get("assumed"):
+        # a date only assumed (its recorded date) never blocks history entered from paper
+        return
+    if not getattr(event, "in_sequence", True):
         return
     if getattr(aggregate, "first_act", None) is None:
         aggregate.first_act = (type(event).__qualname__, event.dating["on"])
@@ -193,14 +201,17 @@ class DatedCreated(Aggregate.Created):
 
 
 class ActsInOrder(Aggregate):
-    """A record whose acts follow one another (a catalogue version, a meeting, a task, a matter):
-    none may be dated before the latest act it follows (409 ``OutOfOrder`` naming both). What the
-    service does by itself on another fact (a matter flagged, a task found overdue) is dated no
-    earlier than the record's latest act instead."""
+    """A record whose acts follow one another (a catalogue version, a meeting, a task, a matter, a
+    plan, a body, a unit): none may be dated before the latest act it follows (409 ``OutOfOrder``
+    naming both). What the service does by itself on another fact (a matter flagged, a task found
+    overdue) is dated no earlier than the record's latest act instead. An event class with
+    ``in_sequence = False`` (a budget line, a member joining, a milestone met: each checked by
+    its own rules) is neither checked against nor counted as the latest act."""
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         last: tuple[str, str] | None = getattr(self, "last_act", None)  # kept by the dated events
-        if last is None or not issubclass(event_class, DatedEvent):
+        in_sequence = getattr(event_class, "in_sequence", True)
+        if last is None or not issubclass(event_class, DatedEvent) or not in_sequence:
             super().trigger_event(event_class, **kwargs)
             return
         act = current_act()

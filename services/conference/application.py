@@ -186,9 +186,9 @@ class ConferenceApplication(ConferenceQueries):
         meeting = self._get(Meeting, meeting_id)
         body: CoordinationBody = self._get(CoordinationBody, UUID(meeting.body_id))
         for decision in command.decisions:
-            for task in decision.tasks:  # who is to carry a decided task out sits on the body
-                body.require_members([task.lead_unit], "lead unit")
-                body.require_members(list(task.co_units), "co-units")
+            for task in decision.tasks:  # who carries a decided task out sat on the body then
+                body.require_members([task.lead_unit], "lead unit", command.issued_on)
+                body.require_members(list(task.co_units), "co-units", command.issued_on)
         decisions, tasks = meeting.issue_minutes(
             document_number=command.document_number,
             issued_on=command.issued_on,

@@ -32,6 +32,7 @@ from services.pilots.commands import (
     UpdateBudgetLine,
 )
 from services.pilots.domain import (
+    WITHDRAWABLE,
     CatalogueView,
     DecisionView,
     DuplicateUnit,
@@ -156,22 +157,25 @@ class PilotsApplication(Reviews, KnowsDecisions):
         by = self.known_decision(command.decision_id)
         plan = self._plan(uid) if plan_id(uid) in self.repository else None
         plans = [plan] if plan is not None and plan.status in ("approved", "in_force") else []
-        matters = [
-            m
-            for m in self.every(ServiceMatter, ServiceMatter.Identified)
-            if m.unit_id == str(uid) and m.contract_open_on(command.closed_on)
-        ]
-        if (plans or matters) and not command.terminating:
+        mine = [m for m in self.every(ServiceMatter, ServiceMatter.Identified) if m.unit_id == str(uid)]
+        matters = [m for m in mine if m.contract_open_on(command.closed_on)]
+        pending = [m for m in mine if m.status in WITHDRAWABLE]  # not contracted yet: withdrawn with it
+        if (plans or matters or pending) and not command.terminating:
             raise OpenCommitments(
-                f"{unit.name} has {'a plan ' + plans[0].status if plans else 'no plan in force'} and "
-                f"{len(matters)} running contract(s): close it with 'terminating', the reason ending them",
+                f"{unit.name} has {'a plan ' + plans[0].status if plans else 'no plan in force'}, "
+                f"{len(matters)} running contract(s) and {len(pending)} matter(s) not contracted: "
+                "close it with 'terminating', the reason ending them",
                 plan=plans[0].status if plans else None,
-                matters=[str(m.id) for m in matters],
+                matters=[str(m.id) for m in matters + pending],
             )
+        why = f"the pilot closed: {command.terminating}"
         for p in plans:
-            p.terminate(reason=f"the pilot closed: {command.terminating}", actor=actor)
+            p.terminate(reason=why, actor=actor)
         for m in matters:
-            m.terminate_contract(reason=f"the pilot closed: {command.terminating}", actor=actor)
+            m.terminate_contract(reason=why, actor=actor)
+        for m in pending:
+            m.withdraw(reason=why, actor=actor)  # its budget released
+        matters += pending
         unit.close(
             summary=command.summary,
             decision=command.decision,
@@ -218,6 +222,7 @@ class PilotsApplication(Reviews, KnowsDecisions):
 
     def put_plan_in_force(self, uid: UUID, command: PutPlanInForce, *, actor: str) -> dict[str, Any]:
         plan = self._plan(uid)
+        self._unit(uid).require_open()
         plan.put_in_force(in_force_on=command.in_force_on, today=self.today(), actor=actor)
         self.save(plan)
         return self.plan(uid)
@@ -316,12 +321,14 @@ class PilotsApplication(Reviews, KnowsDecisions):
 
     def start_delivery(self, mid: UUID, command: StartDelivery, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
+        self._unit(UUID(matter.unit_id)).require_open()
         matter.start_delivery(started_on=command.started_on, today=self.today(), actor=actor)
         self.save(matter)
         return self.matter(mid)
 
     def evaluate_matter(self, mid: UUID, command: EvaluateMatter, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
+        self._unit(UUID(matter.unit_id)).require_open()
         matter.evaluate(
             kind=command.kind,
             evaluator=command.evaluator,

@@ -46,10 +46,9 @@ class ReportingApplication(ServiceApplication):
             cursor = page[-1].id
 
     def figures(self, when: When | None = None) -> Figures:
-        """Live figures (kept up to date incrementally), or folded afresh at ``when``: what had
-        been recorded by its instant, and of that what was in effect on its date. A record's
-        history is taken up to its first act that does not belong, so no fold ever meets a step
-        whose earlier step was left out."""
+        """Live figures (kept up to date incrementally), or folded afresh at ``when``: every event
+        recorded by its instant whose act was in effect on its date (acts entered from paper may
+        be dated before acts recorded earlier; each record's own acts follow one another)."""
         if when is None:
             page = self.select_notifications_after(self._live_position, 100_000)
             for notification in page:
@@ -59,15 +58,9 @@ class ReportingApplication(ServiceApplication):
                 self._live_position = notification.id
             return self._live
         figures = Figures()
-        cut: set[tuple[str, str]] = set()  # records whose history stops before ``when``
         for envelope in self.received():
-            record = (envelope["source"], envelope["aggregate_id"])
-            if record in cut:
-                continue
             if when.admits(datetime.fromisoformat(envelope["occurred_at"]), upstream_on(envelope)):
                 figures.apply(envelope)
-            else:
-                cut.add(record)
         return figures
 
     def indicators(self, when: When | None = None) -> dict[str, Any]:

@@ -36,11 +36,13 @@ class DatedContract(Schema):
     dating = fields.Nested(DatingSchema, required=True)
 
 
-def upcast_payload(envelope: dict[str, Any]) -> None:
-    """A version-1 envelope (sent before acts were dated): its recorded date stands as the act's
-    date, marked ``assumed``, so consumers read one shape of event."""
+def upcast_payload(signed: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 envelope (sent before acts were dated) as version 2: its recorded date stands
+    as the act's date, marked ``assumed``, so consumers read one shape of event. A copy: the
+    signed original is what is parked if applying it fails, and what a replay verifies."""
     from shared.acts import upstream_on
 
+    envelope = dict(signed)
     envelope["payload"] = {
         **envelope["payload"],
         "dating": {
@@ -52,3 +54,4 @@ def upcast_payload(envelope: dict[str, Any]) -> None:
         },
     }
     envelope["schema_version"] = DATED_VERSION
+    return envelope

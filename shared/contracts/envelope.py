@@ -99,7 +99,7 @@ def validate_envelope(body: Any) -> dict[str, Any]:
     if schema_cls is None:
         raise ValidationError({"event_type": [f"unknown event type {body['event_type']!r}"]})
     if body["schema_version"] == 1 and schema_cls.schema_version == DATED_VERSION:
-        upcast_payload(body)  # sent before acts were dated
+        body = upcast_payload(body)  # sent before acts were dated
     if body["schema_version"] != schema_cls.schema_version:
         raise ValidationError(
             {"schema_version": [f"expected {schema_cls.schema_version}, got {body['schema_version']}"]}
@@ -110,4 +110,5 @@ def validate_envelope(body: Any) -> dict[str, Any]:
     errors = schema.validate(body["payload"])
     if errors:
         raise ValidationError({"payload": errors})
-    return body
+    valid: dict[str, Any] = body
+    return valid

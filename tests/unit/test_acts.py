@@ -158,3 +158,25 @@ def test_a_records_acts_follow_one_another_and_what_the_service_does_is_dated_no
     replayed.save(matter)
     # what the service derived does not count as an act paper history must follow
     assert replayed.repository.get(matter.id).last_act == ("ServiceMatter.Assessed", "2020-01-20")
+
+
+def test_a_read_on_a_date_applies_every_act_in_effect_even_one_entered_after_a_later_one() -> None:
+    """Identified on 10 January; the service flags it when its catalogue is revoked on 1 March;
+    the assessment of 1 February is typed in from paper afterwards. On 15 February it stood
+    assessed, not yet flagged."""
+    app = _Store(POPO)
+    with acting(Act.dated("2020-01-10", "p", TODAY, 30)):
+        matter = _identify()
+    with acting(Act.derived("2020-03-01", TODAY)):
+        matter.flag_for_review(reason="its catalogue was revoked", catalogue_id="c", actor="system")
+    with acting(Act.dated("2020-02-01", "p", TODAY, 30)):
+        matter.assess(rationale="recurring work", actor="officer")
+    app.save(matter)
+
+    def seen(on: str) -> tuple[str, bool]:
+        found: ServiceMatter = app.get_aggregate(ServiceMatter, matter.id, LookupError, When(on=on))
+        return found.status, found.needs_review
+
+    assert seen("2020-02-15") == ("assessed", False)
+    assert seen("2020-03-15") == ("assessed", True)
+    assert seen("2020-01-15") == ("identified", False)

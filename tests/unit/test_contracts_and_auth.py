@@ -53,6 +53,7 @@ def test_an_envelope_sent_before_acts_were_dated_takes_its_recorded_date_marked_
     }
     loaded = validate_envelope(old)
     assert loaded["schema_version"] == 2
+    assert old["schema_version"] == 1 and "dating" not in old["payload"]  # the signed original stays
     # recorded 2019-12-25 09:10 UTC: 17:10 that day where the reform is
     assert loaded["payload"]["dating"] == {
         "on": "2019-12-25",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
@@ -499,11 +499,13 @@ def test_a_plan_cannot_be_put_in_force_on_a_future_date() -> None:
         plan.put_in_force(in_force_on="2020-07-01", today=TODAY, actor=ACTOR)
 
 
-def test_an_approval_decision_may_name_the_plan_by_its_document_number() -> None:
+def test_an_approval_decision_naming_only_the_number_its_drafter_typed_does_not_apply() -> None:
     unit = designate()
     plan = draft_plan(unit, document_number="BN-Plan-2020-1")
     plan.submit(actor=ACTOR)
-    plan.approve(decision=decision("approve_plan", "BN-Plan-2020-1"), unit=unit, actor=ACTOR)
+    with pytest.raises(DecisionDoesNotApply):  # a drafter could type any decision's subject there
+        plan.approve(decision=decision("approve_plan", "BN-Plan-2020-1"), unit=unit, actor=ACTOR)
+    plan.approve(decision=decision("approve_plan", str(plan.id)), unit=unit, actor=ACTOR)  # this very plan
     assert plan.status == "approved"
 
 
@@ -629,13 +631,24 @@ def test_a_met_milestone_is_never_missed() -> None:
     assert plan.milestones["1.1"]["status"] == "met"
 
 
-def test_an_approved_plan_already_has_its_milestones_watched() -> None:
-    plan, _ = plan_at("approved")
+def test_milestones_are_watched_once_the_plan_is_in_force() -> None:
+    plan, _ = plan_at("in_force")
     assert plan.detect_missed(today=date(2020, 7, 1), actor=ACTOR) == ["1.1", "1.2"]
 
 
-@pytest.mark.parametrize("status", ["draft", "submitted", "completed", "terminated"])
-def test_no_milestone_is_missed_while_the_plan_is_not_approved_or_in_force(status: str) -> None:
+def test_a_paper_record_of_a_milestone_met_on_time_replaces_the_miss_the_timer_found() -> None:
+    plan, _ = plan_at("in_force")
+    plan.detect_missed(today=date(2020, 7, 1), actor=ACTOR)
+    due = plan.milestones["1.1"]["due"]
+    plan.meet_milestone(key="1.1", met_on=due, today=date(2020, 7, 2), actor=ACTOR)
+    assert plan.milestones["1.1"]["status"] == "met"
+    with pytest.raises(InvalidTransition):  # met after its due date: the miss stands
+        late = (date.fromisoformat(plan.milestones["1.2"]["due"]) + timedelta(days=1)).isoformat()
+        plan.meet_milestone(key="1.2", met_on=late, today=date(2021, 1, 1), actor=ACTOR)
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "approved", "completed", "terminated"])
+def test_no_milestone_is_missed_while_the_plan_is_not_in_force(status: str) -> None:
     plan, _ = plan_at(status)
     assert plan.detect_missed(today=date(2021, 1, 1), actor=ACTOR) == []
     assert {m["status"] for m in plan.milestones.values()} == {"scheduled"}
@@ -948,3 +961,18 @@ def test_a_rejection_records_its_actor() -> None:
     matter, _ = matter_at("assessed", actor="clerk")
     matter.reject(reason="no", actor="head")
     assert actors(matter) == ["clerk", "clerk", "head"]
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "approved"])
+def test_no_milestone_is_met_before_its_plan_is_in_force(status: str) -> None:
+    plan, _ = plan_at(status)
+    with pytest.raises(InvalidTransition):
+        plan.meet_milestone(key="1.1", met_on="2020-01-20", today=TODAY, actor=ACTOR)
+    assert plan.milestones["1.1"]["status"] == "scheduled"
+
+
+def test_a_closed_pilot_takes_no_new_commitment() -> None:
+    plan, unit = plan_at("submitted")
+    close(unit)
+    with pytest.raises(UnitClosed):
+        plan.approve(decision=decision("approve_plan"), unit=unit, actor=ACTOR)

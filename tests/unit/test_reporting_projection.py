@@ -148,9 +148,10 @@ class Story:
             ),
             actor="p",
         )
-        p.meet_milestone(unit, "1.1", pc.MeetMilestone(met_on="2020-03-20"), actor="p")
         p.submit_plan(unit, pc.SubmitPlan(), actor="p")
         p.approve_plan(unit, pc.ApprovePlan(decision_id=approve), actor="p")
+        p.put_plan_in_force(unit, pc.PutPlanInForce(in_force_on="2020-01-15"), actor="p")
+        p.meet_milestone(unit, "1.1", pc.MeetMilestone(met_on="2020-03-20"), actor="p")
         p.detect_missed_milestones()
 
     def matters(self, unit: UUID) -> None:

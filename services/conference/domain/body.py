@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.conference.domain.errors import AlreadyMember, BodyNotActive, NotAMember
-from shared.acts import DatedCreated, DatedEvent
-from shared.domain import require_transition
+from shared.acts import ActsInOrder, DatedCreated, DatedEvent
+from shared.domain import require_in_order, require_transition
 
 
-class CoordinationBody(Aggregate):
+class CoordinationBody(ActsInOrder):
     """A leadership group or joint conference: a working mechanism, not an organ.
     ``proposed → active → dissolved``."""
 
@@ -31,6 +31,8 @@ class CoordinationBody(Aggregate):
         actor: str
 
     class MemberAdded(DatedEvent):
+        in_sequence = False  # members come and go at their own dates (checked against the body's)
+
         unit: str
         representative: str
         liaison_officer: str
@@ -38,6 +40,8 @@ class CoordinationBody(Aggregate):
         actor: str
 
     class MemberRemoved(DatedEvent):
+        in_sequence = False
+
         unit: str
         left_on: str
         actor: str
@@ -94,13 +98,25 @@ class CoordinationBody(Aggregate):
         self.established_on = established_on
         self.status = "active"
 
-    def require_members(self, units: list[str], role: str) -> None:
-        """That every unit named for ``role`` (a task's lead or co-unit) is a member unit now."""
-        outside = [u for u in units if u not in self.members]
+    def _require_after_start(self, act: str, on: str) -> None:
+        """No member joins an established body before its establishment (the members named while
+        it is proposed are those its establishing notice lists)."""
+        require_in_order(f"the establishment of {self.name}", self.established_on, act, on)
+
+    def member_on(self, unit: str, day: str) -> bool:
+        """Whether ``unit`` sat on the body on ``day`` (joined by then, not yet left)."""
+        member = self.members.get(unit)
+        if member is not None and member["joined_on"] <= day:
+            return True
+        return any(f["unit"] == unit and f["joined_on"] <= day < f["left_on"] for f in self.former_members)
+
+    def require_members(self, units: list[str], role: str, on: str) -> None:
+        """That every unit named for ``role`` (a task's lead or co-unit) was a member unit ``on``."""
+        outside = [u for u in units if not self.member_on(u, on)]
         if outside:
             raise NotAMember(
-                f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not a member unit of "
-                f"{self.name}: a task's {role} must be",
+                f"{', '.join(outside)} {'was' if len(outside) == 1 else 'were'} not a member unit of "
+                f"{self.name} on {on}: a task's {role} must be",
                 units=outside,
                 role=role,
             )
@@ -111,6 +127,7 @@ class CoordinationBody(Aggregate):
         require_transition(self.status, ("proposed", "active"), "add a member to", "body")
         if unit in self.members:
             raise AlreadyMember(f"{unit} is already a member unit", unit=unit)
+        self._require_after_start(f"{unit} joining", joined_on)
         self._add_member(
             unit=unit,
             representative=representative,
@@ -134,6 +151,7 @@ class CoordinationBody(Aggregate):
         require_transition(self.status, ("proposed", "active"), "remove a member from", "body")
         if unit not in self.members:
             raise NotAMember(f"{unit} is not a member unit", unit=unit)
+        require_in_order(f"{unit} joining", self.members[unit]["joined_on"], f"{unit} leaving", left_on)
         self._remove_member(unit=unit, left_on=left_on, actor=actor)
 
     @event(MemberRemoved)

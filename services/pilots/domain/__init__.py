@@ -25,7 +25,7 @@ from services.pilots.domain.errors import (
     UnitClosed,
     UnitNotFound,
 )
-from services.pilots.domain.matter import ServiceMatter
+from services.pilots.domain.matter import WITHDRAWABLE, ServiceMatter
 from services.pilots.domain.plan import ImplementationPlan, plan_id
 from services.pilots.domain.unit import PilotUnit, unit_id
 from services.pilots.domain.views import CatalogueView, DecisionView
@@ -39,6 +39,7 @@ from shared.vocabulary.pilots import (
 )
 
 __all__ = [
+    "WITHDRAWABLE",
     "CLOSURE_DECISIONS",
     "EVALUATION_KINDS",
     "INELIGIBLE_UNDERTAKERS",

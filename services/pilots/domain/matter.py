@@ -12,7 +12,7 @@ from services.pilots.domain.contracts import require_eligible, term_months
 from services.pilots.domain.errors import MatterUnderReview, NotUnderReview, OverBudget
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView
-from shared.acts import ActsInOrder, DatedCreated, DatedEvent
+from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future, require_transition
 
 # Where a matter's story has ended; the open ones; those still given up without a contract.
@@ -184,6 +184,7 @@ class ServiceMatter(ActsInOrder):
         self.status = "rejected"
 
     def allocate_budget(self, *, unit: PilotUnit, fiscal_year: int, amount: str, actor: str) -> None:
+        unit.require_open()
         require_transition(self.status, ("approved_for_conversion",), "budget", "service matter")
         self._require_not_under_review()
         line = unit.budget_line(fiscal_year)
@@ -218,6 +219,7 @@ class ServiceMatter(ActsInOrder):
     ) -> None:
         """Budget first, an eligible undertaker (Order 102 Art. 8), a term of ≤ 1 year or ≤ 3 justified."""
         require_transition(self.status, ("budgeted",), "contract", "service matter")
+        unit.require_open()
         self._require_not_under_review()
         unit.budget_line(fiscal_year)
         self._require_within_budget(amount, fiscal_year)
@@ -317,8 +319,11 @@ class ServiceMatter(ActsInOrder):
     # --- no dead ends: a flagged matter is relinked, continued or withdrawn -------------------
 
     def _require_under_review(self, action: str) -> None:
+        """Flagged, and the act ending the review not dated before the flag."""
         if not self.needs_review:
             raise NotUnderReview(f"{self.name} is not flagged for review: nothing to {action}")
+        flagged = getattr(self, "last_service_act", None)  # kept by the dated events
+        require_in_order("the flag for review", flagged[1] if flagged else None, f"the {action}", act_on())
 
     def relink(self, *, catalogue: CatalogueView, item_code: str, reason: str, actor: str) -> None:
         """Move the matter to ``item_code`` of ``catalogue`` (in force, present, suitable)."""

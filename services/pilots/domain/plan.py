@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.pilots.domain.errors import DecisionDoesNotApply, MilestoneUnknown
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import DecisionView
-from shared.acts import Act, DatedCreated, DatedEvent, act_on, acting, day_after
+from shared.acts import Act, ActsInOrder, DatedCreated, DatedEvent, act_on, acting, day_after
 from shared.domain import require_in_order, require_not_future, require_transition
 
 
@@ -36,7 +36,7 @@ def _milestones(phases: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return milestones
 
 
-class ImplementationPlan(Aggregate):
+class ImplementationPlan(ActsInOrder):
     """One per unit: ``draft → submitted → approved → in_force → completed | terminated``;
     its milestones ``scheduled → met | missed``."""
 
@@ -67,6 +67,8 @@ class ImplementationPlan(Aggregate):
         actor: str
 
     class MilestoneMet(DatedEvent):
+        in_sequence = False  # milestones are met in any order (each after the plan is in force)
+
         key: str
         met_on: str
         actor: str
@@ -117,9 +119,11 @@ class ImplementationPlan(Aggregate):
 
     def approve(self, *, decision: DecisionView, unit: PilotUnit, actor: str) -> None:
         require_transition(self.status, ("submitted",), "approve", "plan")
+        unit.require_open()
         if str(unit.id) != self.unit_id:
             raise DecisionDoesNotApply(f"this plan belongs to unit {self.unit_id}, not to {unit.name}")
-        decision.require("approve_plan", {unit.name, str(self.id), self.document_number or unit.name})
+        # about this unit or this very plan: never about a number its drafter typed in
+        decision.require("approve_plan", {unit.name, str(self.id)})
         decision.require_taken_by("the plan's approval", act_on())
         self._approve(decision_id=str(decision.id), actor=actor)
 
@@ -166,8 +170,13 @@ class ImplementationPlan(Aggregate):
         return self.milestones[key]
 
     def meet_milestone(self, *, key: str, met_on: str, today: date, actor: str) -> None:
+        require_transition(self.status, ("in_force",), "meet a milestone of", "plan")  # never in draft
         milestone = self._milestone(key)
-        require_transition(milestone["status"], ("scheduled",), "meet", "milestone")
+        # A miss the timer found is replaced by the paper record of a milestone met on time.
+        late_paper = milestone["status"] == "missed" and met_on <= milestone["due"]
+        require_transition(
+            "scheduled" if late_paper else milestone["status"], ("scheduled",), "meet", "milestone"
+        )
         require_not_future(met_on, today, "met_on")
         require_in_order("the plan in force", self.in_force_on, f"milestone {key} met", met_on)
         self._met(key=key, met_on=met_on, actor=actor)
@@ -177,8 +186,8 @@ class ImplementationPlan(Aggregate):
         self.milestones[key].update(status="met", on=met_on)
 
     def detect_missed(self, *, today: date, actor: str) -> list[str]:
-        """Milestones past due and not met become missed, each once."""
-        if self.status not in ("approved", "in_force"):
+        """Milestones past due and not met become missed, each once, once the plan is in force."""
+        if self.status != "in_force":
             return []
         missed = []
         for key, milestone in sorted(self.milestones.items()):

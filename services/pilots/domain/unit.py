@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
 from services.pilots.domain.views import DecisionView
-from shared.acts import DatedCreated, DatedEvent, act_on
+from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future
 
 
@@ -19,7 +19,7 @@ def unit_id(name: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"reform:pilot-unit:{name.strip()}")
 
 
-class PilotUnit(Aggregate):
+class PilotUnit(ActsInOrder):
     """A pilot unit designated by a conference decision; its budget lines, staffing
     adjustments and closure."""
 
@@ -33,15 +33,21 @@ class PilotUnit(Aggregate):
         actor: str
 
     class BudgetLineAdded(DatedEvent):
+        in_sequence = False  # a unit's lines and staffing change at their own dates
+
         line: dict[str, Any]
         actor: str
 
     class BudgetLineUpdated(DatedEvent):
+        in_sequence = False  # a unit's lines and staffing change at their own dates
+
         fiscal_year: int
         changes: dict[str, Any]
         actor: str
 
     class StaffingAdjusted(DatedEvent):
+        in_sequence = False  # a unit's lines and staffing change at their own dates
+
         adjustment: dict[str, Any]
         actor: str
 
