@@ -12,11 +12,13 @@ from eventsourcing.domain import Aggregate
 
 from services.pilots.commands import (
     AddBudgetLine,
+    AddMilestone,
     AdjustStaffing,
     ApproveMatter,
     ApprovePlan,
     AssessMatter,
     BudgetMatter,
+    ChangeMilestone,
     CloseUnit,
     ContractMatter,
     DesignateUnit,
@@ -204,6 +206,29 @@ class PilotsApplication(Reviews, KnowsDecisions):
             evaluation_plan=command.evaluation_plan,
             document_number=command.document_number,
         )
+        self.save(plan)
+        return self.plan(uid)
+
+    def add_milestone(self, uid: UUID, command: AddMilestone, *, actor: str) -> dict[str, Any]:
+        plan = self._plan(uid)
+        self._unit(uid).require_open()
+        plan.add_milestone(phase=command.phase, title=command.title, due=command.due, actor=actor)
+        self.save(plan)
+        return self.plan(uid)
+
+    def change_milestone(
+        self, uid: UUID, key: str, command: ChangeMilestone, *, actor: str
+    ) -> dict[str, Any]:
+        plan = self._plan(uid)
+        self._unit(uid).require_open()
+        plan.change_milestone(key=key, changes=command.changes(), actor=actor)
+        self.save(plan)
+        return self.plan(uid)
+
+    def remove_milestone(self, uid: UUID, key: str, *, actor: str) -> dict[str, Any]:
+        plan = self._plan(uid)
+        self._unit(uid).require_open()
+        plan.remove_milestone(key=key, actor=actor)
         self.save(plan)
         return self.plan(uid)
 

@@ -75,6 +75,24 @@ class DraftPlan:
 
 
 @dataclass(frozen=True)
+class AddMilestone:
+    phase: str
+    title: str
+    due: str
+
+
+@dataclass(frozen=True)
+class ChangeMilestone:
+    """What to change; None keeps the milestone's title or due date."""
+
+    title: str | None = None
+    due: str | None = None
+
+    def changes(self) -> dict[str, str]:
+        return {k: v for k, v in (("title", self.title), ("due", self.due)) if v is not None}
+
+
+@dataclass(frozen=True)
 class SubmitPlan:
     pass
 

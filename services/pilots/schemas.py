@@ -215,3 +215,25 @@ class WithdrawRequest(CommandRequest):
     command = commands.WithdrawMatter
 
     reason = fields.String(required=True, validate=TEXT)
+
+
+class AddMilestoneRequest(CommandRequest):
+    """A milestone added to a phase of a draft plan."""
+
+    command = commands.AddMilestone
+
+    phase = fields.String(required=True, validate=NAME)
+    title = fields.String(required=True, validate=NAME)
+    due = IsoDate(required=True)
+
+
+class ChangeMilestoneRequest(CommandRequest):
+    command = commands.ChangeMilestone
+
+    title = fields.String(validate=NAME)
+    due = IsoDate()
+
+    @validates_schema
+    def _not_empty(self, data: dict[str, Any], **_: object) -> None:
+        if not set(data) - ACT_FIELDS:  # the dating of the act is not a change
+            raise ValidationError("give the title or the due date to change", "_schema")

@@ -9,10 +9,12 @@ from services.pilots import commands, integration
 from services.pilots.application import MatterNotFound, PilotsApplication
 from services.pilots.domain import UnitNotFound
 from services.pilots.schemas import (
+    AddMilestoneRequest,
     ApprovePlanRequest,
     AssessRequest,
     BudgetLineRequest,
     BudgetRequest,
+    ChangeMilestoneRequest,
     CloseUnitRequest,
     ContinueRequest,
     ContractRequest,
@@ -191,6 +193,25 @@ class PilotsService(EventSourcedService):
     @endpoint(auth=WRITE, body=EndPlanRequest, summary="Terminate the plan")
     def terminate_plan(self, caller: Caller, data: commands.EndPlan, unit_id: str) -> dict[str, Any]:
         return self.app.terminate_plan(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
+
+    @http("POST", "/units/<unit_id>/plan/milestones")
+    @endpoint(auth=WRITE, body=AddMilestoneRequest, status=201, summary="Add a milestone to a draft plan")
+    def add_milestone(self, caller: Caller, data: commands.AddMilestone, unit_id: str) -> dict[str, Any]:
+        return self.app.add_milestone(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
+
+    @http("PATCH", "/units/<unit_id>/plan/milestones/<key>")
+    @endpoint(auth=WRITE, body=ChangeMilestoneRequest, summary="Change a milestone of a draft plan")
+    def change_milestone(
+        self, caller: Caller, data: commands.ChangeMilestone, unit_id: str, key: str
+    ) -> dict[str, Any]:
+        return self.app.change_milestone(parse_uuid(unit_id, "unit"), key, data, actor=caller.subject)
+
+    @http("DELETE", "/units/<unit_id>/plan/milestones/<key>")
+    @endpoint(auth=WRITE, body=ActRequest, summary="Remove a milestone from a draft plan")
+    def remove_milestone(
+        self, caller: Caller, data: dict[str, Any], unit_id: str, key: str
+    ) -> dict[str, Any]:
+        return self.app.remove_milestone(parse_uuid(unit_id, "unit"), key, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/plan/milestones/<key>/met")
     @endpoint(auth=WRITE, body=MilestoneMetRequest, summary="Record a milestone met")

@@ -134,6 +134,24 @@ class PlanEnded(_Plan):
     reason = fields.String(required=True)
 
 
+class MilestoneAdded(_Plan):
+    key = fields.String(required=True)
+    phase = fields.String(required=True)
+    title = fields.String(required=True)
+    due = IsoDate(required=True)
+
+
+class MilestoneChanged(_Plan):
+    key = fields.String(required=True)
+    changes = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("title", "due"))), values=fields.String(), required=True
+    )
+
+
+class MilestoneRemoved(_Plan):
+    key = fields.String(required=True)
+
+
 class MilestoneMet(_Plan):
     key = fields.String(required=True)
     met_on = IsoDate(required=True)
@@ -222,6 +240,7 @@ EVENTS: dict[str, type[Schema]] = {
     for cls in (
         PilotUnitDesignated, BudgetLineAdded, BudgetLineUpdated, StaffingAdjusted, PilotClosed,
         PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
+        MilestoneAdded, MilestoneChanged, MilestoneRemoved,
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,
         ServiceMatterBudgeted, ServiceMatterContracted, ServiceDeliveryStarted, ServiceMatterEvaluated,
         ServiceMatterFlaggedForReview, ServiceMatterRelinked, ServiceMatterContinued, ServiceMatterWithdrawn,

@@ -976,3 +976,31 @@ def test_a_closed_pilot_takes_no_new_commitment() -> None:
     close(unit)
     with pytest.raises(UnitClosed):
         plan.approve(decision=decision("approve_plan"), unit=unit, actor=ACTOR)
+
+
+def test_a_draft_plans_milestones_are_added_changed_and_removed() -> None:
+    plan, _ = plan_at("draft")
+    phase = PHASES[0]["name"]
+    key = plan.add_milestone(phase=phase, title="Mid-year report", due="2020-07-15", actor=ACTOR)
+    assert key == f"1.{len(PHASES[0]['milestones']) + 1}"
+    assert plan.phases[0]["milestones"][-1] == {"title": "Mid-year report", "due": "2020-07-15"}
+    plan.change_milestone(key=key, changes={"due": "2020-07-31"}, actor=ACTOR)
+    assert (
+        plan.milestones[key]["due"] == "2020-07-31"
+        and plan.phases[0]["milestones"][-1]["due"] == "2020-07-31"
+    )
+    plan.remove_milestone(key=key, actor=ACTOR)
+    assert key not in plan.milestones and len(plan.phases[0]["milestones"]) == len(PHASES[0]["milestones"])
+    with pytest.raises(MilestoneUnknown):
+        plan.add_milestone(phase="No such phase", title="t", due="2020-07-15", actor=ACTOR)
+    with pytest.raises(MilestoneUnknown):
+        plan.remove_milestone(key="9.9", actor=ACTOR)
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved", "in_force"])
+def test_a_plan_out_of_draft_is_not_edited(status: str) -> None:
+    plan, _ = plan_at(status)
+    with pytest.raises(InvalidTransition):
+        plan.add_milestone(phase=PHASES[0]["name"], title="t", due="2020-07-15", actor=ACTOR)
+    with pytest.raises(InvalidTransition):
+        plan.remove_milestone(key="1.1", actor=ACTOR)

@@ -11,7 +11,7 @@ import pytest
 from services.catalogue.commands import DraftCatalogue, Revoke
 from services.pilots import commands as c
 from services.pilots.application import CatalogueNotPublished
-from services.pilots.domain import DecisionDoesNotApply, DecisionUnknown, NotOnCatalogue
+from services.pilots.domain import DecisionDoesNotApply, DecisionUnknown, InvalidTransition, NotOnCatalogue
 from services.pilots.integration import to_integration as pilots_events
 from shared.contracts import validate_envelope
 from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED
@@ -184,7 +184,18 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         ),
         actor="p",
     )
+    # a draft is edited: a milestone added, its due date changed, then removed again
+    assert (
+        p.add_milestone(unit, c.AddMilestone(phase="P1", title="m3", due="2020-11-30"), actor="p")[
+            "milestones"
+        ][-1]["key"]
+        == "1.3"
+    )
+    p.change_milestone(unit, "1.3", c.ChangeMilestone(due="2020-12-15"), actor="p")
+    p.remove_milestone(unit, "1.3", actor="p")
     p.submit_plan(unit, c.SubmitPlan(), actor="p")
+    with pytest.raises(InvalidTransition):  # submitted: no longer edited
+        p.add_milestone(unit, c.AddMilestone(phase="P1", title="late", due="2020-11-30"), actor="p")
     p.approve_plan(unit, c.ApprovePlan(decision_id=plan_decision), actor="p")
     p.put_plan_in_force(unit, c.PutPlanInForce(in_force_on="2020-01-01"), actor="p")
     p.meet_milestone(unit, "1.1", c.MeetMilestone(met_on="2020-06-20"), actor="p")

@@ -66,6 +66,22 @@ class ImplementationPlan(ActsInOrder):
         reason: str
         actor: str
 
+    class MilestoneAdded(DatedEvent):
+        key: str
+        phase: str
+        title: str
+        due: str
+        actor: str
+
+    class MilestoneChanged(DatedEvent):
+        key: str
+        changes: dict[str, str]
+        actor: str
+
+    class MilestoneRemoved(DatedEvent):
+        key: str
+        actor: str
+
     class MilestoneMet(DatedEvent):
         in_sequence = False  # milestones are met in any order (each after the plan is in force)
 
@@ -201,3 +217,74 @@ class ImplementationPlan(ActsInOrder):
     @event(MilestoneMissed)
     def _missed(self, key: str, due: str, detected_on: str, actor: str) -> None:
         self.milestones[key].update(status="missed", on=detected_on)
+
+    # --- a draft is edited: milestones added, changed, removed ---------------------------------
+
+    def _require_draft(self) -> None:
+        require_transition(self.status, ("draft",), "edit the milestones of", "plan")
+
+    def add_milestone(self, *, phase: str, title: str, due: str, actor: str) -> str:
+        """Add a milestone to ``phase`` of a draft; its key, ``<phase>.<next number>``."""
+        self._require_draft()
+        names = [p["name"] for p in self.phases]
+        if phase not in names:
+            raise MilestoneUnknown(
+                f"the plan has no phase {phase!r} (phases: {', '.join(names)})", phase=phase
+            )
+        number = names.index(phase) + 1
+        taken = [int(k.split(".")[1]) for k in self.milestones if k.split(".")[0] == str(number)]
+        key = f"{number}.{max(taken, default=0) + 1}"
+        self._add_milestone(key=key, phase=phase, title=title, due=due, actor=actor)
+        return key
+
+    @event(MilestoneAdded)
+    def _add_milestone(self, key: str, phase: str, title: str, due: str, actor: str) -> None:
+        self.milestones[key] = {
+            "key": key,
+            "phase": phase,
+            "title": title,
+            "due": due,
+            "status": "scheduled",
+            "on": None,
+        }
+        self._rephase()
+
+    def change_milestone(self, *, key: str, changes: dict[str, str], actor: str) -> None:
+        self._require_draft()
+        self._milestone(key)
+        unknown = set(changes) - {"title", "due"}
+        if unknown or not changes:
+            raise ValueError(f"a milestone changes its title or due date, not {sorted(unknown)}")
+        self._change_milestone(key=key, changes=dict(changes), actor=actor)
+
+    @event(MilestoneChanged)
+    def _change_milestone(self, key: str, changes: dict[str, str], actor: str) -> None:
+        self.milestones[key].update(changes)
+        self._rephase()
+
+    def remove_milestone(self, *, key: str, actor: str) -> None:
+        self._require_draft()
+        self._milestone(key)
+        self._remove_milestone(key=key, actor=actor)
+
+    @event(MilestoneRemoved)
+    def _remove_milestone(self, key: str, actor: str) -> None:
+        del self.milestones[key]
+        self._rephase()
+
+    def _rephase(self) -> None:
+        """The phases as the plan now lists them, each with its milestones in key order."""
+        self.phases = [
+            {
+                **phase,
+                "milestones": [
+                    {"title": m["title"], "due": m["due"]}
+                    for _, m in sorted(
+                        (int(k.split(".")[1]), m)
+                        for k, m in self.milestones.items()
+                        if k.split(".")[0] == str(i)
+                    )
+                ],
+            }
+            for i, phase in enumerate(self.phases, start=1)
+        ]

@@ -63,6 +63,19 @@ def plan_in_force(s: PilotsState, aid: str, p: Payload) -> None:
     s.plans[aid]["status"] = "in_force"
 
 
+def milestone_added(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid]["milestones"][p["key"]] = {"due": p["due"], "status": "scheduled"}
+
+
+def milestone_changed(s: PilotsState, aid: str, p: Payload) -> None:
+    if "due" in p["changes"]:
+        s.plans[aid]["milestones"][p["key"]]["due"] = p["changes"]["due"]
+
+
+def milestone_removed(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid]["milestones"].pop(p["key"], None)
+
+
 def milestone_met(s: PilotsState, aid: str, p: Payload) -> None:
     s.plans[aid]["milestones"][p["key"]]["status"] = "met"
 
@@ -147,6 +160,9 @@ FOLDS = {
     "PlanDrafted": plan_drafted,
     "PlanApproved": plan_approved,
     "PlanInForce": plan_in_force,
+    "MilestoneAdded": milestone_added,
+    "MilestoneChanged": milestone_changed,
+    "MilestoneRemoved": milestone_removed,
     "MilestoneMet": milestone_met,
     "MilestoneMissed": milestone_missed,
     "ServiceMatterIdentified": matter_identified,
