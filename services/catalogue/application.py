@@ -133,6 +133,7 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
             suitable_for_social_forces=command.suitable_for_social_forces,
             basic_public_service=command.basic_public_service,
             procurement_item_code=command.procurement_item_code,
+            response=command.consultation_response,
         )
         return self._save_and_view_node(catalogue, command.code)
 
@@ -141,14 +142,18 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
     ) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
         catalogue.change_node(
-            code, actor=actor, negative_list=self._negative_list().entries, **command.changes()
+            code,
+            actor=actor,
+            negative_list=self._negative_list().entries,
+            response=command.consultation_response,
+            **command.changes(),
         )
         return self._save_and_view_node(catalogue, code)
 
     def remove_node(self, catalogue_id: UUID, command: RemoveNode, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
         removed = dict(catalogue.nodes.get(command.code) or {})
-        catalogue.remove_node(command.code, actor=actor)
+        catalogue.remove_node(command.code, actor=actor, response=command.consultation_response)
         self.save(catalogue)
         return removed  # the node as it stood when removed
 
@@ -239,6 +244,7 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
             "superseded_by": catalogue.superseded_by,
             "status": catalogue.status,
             "consultation": catalogue.consultation,
+            "consultation_responses": catalogue.__dict__.get("consultation_responses", []),
             "decision_ref": catalogue.decision_ref,
             "revision": catalogue.revision,
             "revoked_reason": catalogue.revoked_reason,

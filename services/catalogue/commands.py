@@ -45,6 +45,8 @@ class AddNode:
     suitable_for_social_forces: bool = True
     basic_public_service: bool = False
     procurement_item_code: str | None = None
+    # in consultation: the consulted department's comment this amendment answers, and the response
+    consultation_response: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,25 @@ class ChangeNode:
     suitable_for_social_forces: bool | Unchanged = UNCHANGED
     basic_public_service: bool | Unchanged = UNCHANGED
     procurement_item_code: str | None | Unchanged = UNCHANGED
+    consultation_response: dict[str, str] | None = None  # as AddNode's
 
     def changes(self) -> dict[str, Any]:
-        """The fields given, by name."""
-        given = {f.name: getattr(self, f.name) for f in fields(self)}
+        """The node's fields given, by name."""
+        given = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "consultation_response"}
         return {name: value for name, value in given.items() if value is not UNCHANGED}
 
 
 @dataclass(frozen=True)
 class RemoveNode:
     code: str
+    consultation_response: dict[str, str] | None = None  # as AddNode's
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """What a request amending a catalogue in consultation adds: the comment it answers."""
+
+    consultation_response: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,25 @@ class DraftCatalogueRequest(CommandRequest):
     parent_catalogue_id = fields.UUID(load_default=None, allow_none=True)
 
 
+class ConsultationResponseSchema(Request):
+    """A consulted department's comment, and the response the amendment gives it."""
+
+    department = fields.String(required=True, validate=TEXT)
+    comment = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    response = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+RESPONSE = fields.Nested(ConsultationResponseSchema, load_default=None, allow_none=True)
+
+
+class AmendmentRequest(CommandRequest):
+    """A removal: only the comment it answers, while the catalogue is in consultation."""
+
+    command = commands.Amendment
+
+    consultation_response = RESPONSE
+
+
 class AddNodeRequest(CommandRequest):
     command = commands.AddNode
 
@@ -45,6 +64,7 @@ class AddNodeRequest(CommandRequest):
     procurement_item_code = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=50)
     )
+    consultation_response = RESPONSE
 
 
 class ChangeNodeRequest(CommandRequest):
@@ -58,10 +78,11 @@ class ChangeNodeRequest(CommandRequest):
     suitable_for_social_forces = StrictBoolean()
     basic_public_service = StrictBoolean()
     procurement_item_code = fields.String(allow_none=True, validate=validate.Length(min=1, max=50))
+    consultation_response = RESPONSE
 
     @validates_schema
     def _not_empty(self, data: dict[str, Any], **_: object) -> None:
-        if not set(data) - ACT_FIELDS:  # the dating of the act is not a change
+        if not set(data) - ACT_FIELDS - {"consultation_response"}:  # the act's dating is no change
             raise ValidationError("give at least one field to change", "_schema")
 
 
@@ -121,6 +142,7 @@ class CatalogueReply(Schema):
     superseded_by = fields.UUID(allow_none=True)
     status = fields.String()
     consultation = fields.Dict(allow_none=True)
+    consultation_responses = fields.List(fields.Dict())
     decision_ref = fields.String(allow_none=True)
     revision = fields.Nested(RevisionCountsSchema, allow_none=True)
     revoked_reason = fields.String(allow_none=True)

@@ -9,6 +9,7 @@ from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import (
     AddNegativeListEntry,
     AddNode,
+    Amendment,
     ChangeNode,
     DraftCatalogue,
     Publish,
@@ -19,6 +20,7 @@ from services.catalogue.commands import (
 )
 from services.catalogue.schemas import (
     AddNodeRequest,
+    AmendmentRequest,
     CatalogueListQuery,
     CatalogueReply,
     ChangeNodeRequest,
@@ -135,10 +137,11 @@ class CatalogueService(EventSourcedService):
         return self.app.change_node(cid, code, command, actor=caller.subject)
 
     @http("DELETE", "/catalogues/<catalogue_id>/nodes/<code>")
-    @endpoint(body=ActRequest, auth=WRITE, summary="Remove a leaf node from a draft")
-    def remove_node(self, caller: Caller, data: dict, catalogue_id: str, code: str) -> dict[str, Any]:
+    @endpoint(body=AmendmentRequest, auth=WRITE, summary="Remove a leaf node from a draft (or amend)")
+    def remove_node(self, caller: Caller, data: Amendment, catalogue_id: str, code: str) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
-        self.app.remove_node(cid, RemoveNode(code=code), actor=caller.subject)
+        removal = RemoveNode(code=code, consultation_response=data.consultation_response)
+        self.app.remove_node(cid, removal, actor=caller.subject)
         return {"removed": code}
 
     @http("POST", "/catalogues/<catalogue_id>/consultation")

@@ -77,6 +77,15 @@ class NodeRemoved(_Contract):
     actor = fields.String(required=True)
 
 
+class ConsultationResponded(_Contract):
+    catalogue_id = fields.UUID(required=True)
+    department = fields.String(required=True)
+    comment = fields.String(required=True)
+    response = fields.String(required=True)
+    amendment = fields.String(required=True)
+    actor = fields.String(required=True)
+
+
 class ConsultationRecorded(_Contract):
     catalogue_id = fields.UUID(required=True)
     departments = fields.List(fields.String(), required=True)
@@ -120,6 +129,7 @@ EVENTS: dict[str, type[Schema]] = {
         NodeChanged,
         NodeRemoved,
         ConsultationRecorded,
+        ConsultationResponded,
         CataloguePublished,
         CatalogueSuperseded,
         CatalogueRevoked,

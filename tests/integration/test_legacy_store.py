@@ -73,7 +73,14 @@ def without_additions(answer: Any, within: str = "") -> Any:
     ``records``; a matter's ``withdrawal``)."""
     if isinstance(answer, dict):
         added = (
-            {"disclosure", "overdue_count_by_lead_unit", "records", "withdrawal", *DATING}
+            {
+                "disclosure",
+                "overdue_count_by_lead_unit",
+                "records",
+                "withdrawal",
+                "consultation_responses",
+                *DATING,
+            }
             | (
                 {"on"} if "as_of" in answer else set()  # the date an indicators answer is for
             )

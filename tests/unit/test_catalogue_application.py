@@ -21,7 +21,12 @@ from services.catalogue.commands import (
     Revise,
     Revoke,
 )
-from services.catalogue.domain import DecisionMissing, OnNegativeList
+from services.catalogue.domain import (
+    AmendmentNeedsResponse,
+    DecisionMissing,
+    NotInConsultation,
+    OnNegativeList,
+)
 from services.catalogue.integration import to_integration
 from shared.acts import When
 from shared.contracts import validate_envelope
@@ -202,3 +207,60 @@ def test_a_snapshot_stored_under_the_old_topic_still_loads(tmp_path: Path) -> No
     assert snapshot.topic == "services.catalogue.domain:Catalogue"
     assert reader.catalogue(cid) == expected
     reader.close()
+
+
+def test_a_catalogue_in_consultation_is_amended_only_in_answer_to_a_consulted_departments_comment(
+    app: CatalogueApplication,
+) -> None:
+    cid = new_catalogue(app)
+    app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance", "Staffing"]), actor="e")
+    before = app.last_position()
+    with pytest.raises(AmendmentNeedsResponse):
+        app.add_node(cid, AddNode(code="A01", name="Culture", parent_code="A"), actor="e")
+    stranger = {"department": "Tourism", "comment": "add culture", "response": "added"}
+    with pytest.raises(AmendmentNeedsResponse):  # not consulted
+        app.add_node(
+            cid,
+            AddNode(code="A01", name="Culture", parent_code="A", consultation_response=stranger),
+            actor="e",
+        )
+    assert app.last_position() == before
+    answer = {
+        "department": "Staffing",
+        "comment": "cultural services are missing",
+        "response": "item A01 added",
+    }
+    app.add_node(
+        cid, AddNode(code="A01", name="Culture", parent_code="A", consultation_response=answer), actor="e"
+    )
+    rename = {
+        "department": "Finance",
+        "comment": "name it as the central catalogue does",
+        "response": "renamed",
+    }
+    app.change_node(
+        cid, "A01", ChangeNode(name="Public cultural services", consultation_response=rename), actor="e"
+    )
+    view = app.catalogue(cid)
+    assert (
+        view["status"] == "in_consultation"
+        and [n["name"] for n in view["nodes"]][-1] == "Public cultural services"
+    )
+    assert [(r["department"], r["amendment"]) for r in view["consultation_responses"]] == [
+        ("Staffing", "added item A01"),
+        ("Finance", "changed item A01"),
+    ]
+    events = read_feed(app, "catalogue", to_integration, 0, 1000)["events"]
+    for envelope in events:
+        validate_envelope(envelope)
+    assert [e["event_type"] for e in events][-4:] == [
+        "ConsultationResponded", "NodeAdded", "ConsultationResponded", "NodeChanged",
+    ]  # fmt: skip
+    with pytest.raises(NotInConsultation):  # a draft has no consultation to answer
+        draft = new_catalogue(app)
+        app.add_node(
+            draft,
+            AddNode(code="B", name="Aux", kind="auxiliary_service", consultation_response=answer),
+            actor="e",
+        )

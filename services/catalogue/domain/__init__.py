@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.catalogue.domain.catalogue import Catalogue
 from services.catalogue.domain.errors import (
+    AmendmentNeedsResponse,
     CodeNotUnderParent,
     ConsultationMissing,
     DecisionMissing,
@@ -24,6 +25,7 @@ from services.catalogue.domain.negative_list import NATIONAL_NEGATIVE_LIST, Nega
 from services.catalogue.domain.nodes import NODE_FIELDS, revision_counts
 
 __all__ = [
+    "AmendmentNeedsResponse",
     "NATIONAL_NEGATIVE_LIST",
     "NODE_FIELDS",
     "Catalogue",

@@ -8,8 +8,8 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.catalogue.domain.errors import (
+    AmendmentNeedsResponse,
     ConsultationMissing,
-    DepthExceeded,
     DuplicateCode,
     NodeHasChildren,
     NodeNotFound,
@@ -21,14 +21,14 @@ from services.catalogue.domain.errors import (
     SourceNoLongerInForce,
 )
 from services.catalogue.domain.nodes import (
-    NODE_FIELDS,
     NegativeEntries,
+    Response,
     check_nature,
+    checked_changes,
     children,
     placement_level,
     revision_counts,
     shift_levels,
-    subtree_depth,
 )
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.decisions import DecisionView
@@ -70,6 +70,15 @@ class Catalogue(ActsInOrder):
 
     class NodeRemoved(DatedEvent):
         code: str
+        actor: str
+
+    class ConsultationResponded(DatedEvent):
+        """A consulted department's comment answered by an amendment of the catalogue."""
+
+        department: str
+        comment: str
+        response: str
+        amendment: str
         actor: str
 
     class ConsultationRecorded(DatedEvent):
@@ -117,38 +126,20 @@ class Catalogue(ActsInOrder):
         self.nodes: dict[str, dict[str, Any]] = {n["code"]: dict(n) for n in nodes}
         self.status = DRAFT
         self.consultation: dict[str, Any] | None = None
+        self.consultation_responses: list[dict[str, str]] = []
         self.decision_ref: str | None = None
         self.superseded_by: str | None = None
         self.revision: dict[str, int] | None = None
         self.revoked_reason: str | None = None
 
     @classmethod
-    def draft(
-        cls,
-        *,
-        title: str,
-        jurisdiction: str,
-        level: str,
-        issuer: str,
-        fiscal_year: int,
-        actor: str,
-        document_number: str | None = None,
-        parent_catalogue_id: str | None = None,
-    ) -> Catalogue:
+    def draft(cls, *, level: str, actor: str, **header: Any) -> Catalogue:
+        """A new draft; ``header``: title, jurisdiction, issuer, fiscal_year, and optionally its
+        document_number and parent_catalogue_id."""
         if level not in LEVELS:
             raise ValueError(f"unknown level {level!r}")
-        return cls(
-            title=title,
-            jurisdiction=jurisdiction,
-            level=level,
-            issuer=issuer,
-            fiscal_year=fiscal_year,
-            document_number=document_number,
-            parent_catalogue_id=parent_catalogue_id,
-            supersedes=None,
-            nodes=[],
-            actor=actor,
-        )
+        header = {"document_number": None, "parent_catalogue_id": None, **header}
+        return cls(level=level, supersedes=None, nodes=[], actor=actor, **header)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Catalogue:
         # The repository copies cached aggregates on every get; nodes hold only
@@ -156,6 +147,7 @@ class Catalogue(ActsInOrder):
         clone = copy.copy(self)
         clone.nodes = {code: dict(node) for code, node in self.nodes.items()}
         clone.consultation = copy.deepcopy(self.consultation, memo)
+        clone.consultation_responses = [dict(r) for r in self.__dict__.get("consultation_responses", [])]
         clone.revision = dict(self.revision) if self.revision is not None else None
         clone.__dict__["_pending_events"] = list(self.__dict__.get("_pending_events", []))
         return clone
@@ -169,6 +161,37 @@ class Catalogue(ActsInOrder):
     def _require_draft(self) -> None:
         if self.status != DRAFT:
             raise NotADraft(f"catalogue is {self.status}; only a draft is edited", status=self.status)
+
+    def _require_editable(self, response: Response | None, amendment: str, actor: str) -> None:
+        """A draft is edited freely; a catalogue in consultation only by an amendment that answers
+        a consulted department's comment, recorded as the consultation's response first."""
+        if self.status == IN_CONSULTATION:
+            if response is None:
+                raise AmendmentNeedsResponse(
+                    "a catalogue in consultation is amended only in response to a department's comment "
+                    "(give consultation_response: department, comment, response)",
+                )
+            assert self.consultation is not None
+            if response["department"] not in self.consultation["departments"]:
+                raise AmendmentNeedsResponse(
+                    f"{response['department']} was not consulted on this catalogue",
+                    consulted=self.consultation["departments"],
+                )
+            self._respond(**response, amendment=amendment, actor=actor)
+            return
+        self._require_draft()
+        if response is not None:
+            raise NotInConsultation("a draft has no consultation to respond to", status=self.status)
+
+    @event(ConsultationResponded)
+    def _respond(self, department: str, comment: str, response: str, amendment: str, actor: str) -> None:
+        answered = {
+            "department": department,
+            "comment": comment,
+            "response": response,
+            "amendment": amendment,
+        }
+        self.__dict__.setdefault("consultation_responses", []).append(answered)  # older snapshots lack it
 
     def _node(self, code: str) -> dict[str, Any]:
         try:
@@ -192,8 +215,9 @@ class Catalogue(ActsInOrder):
         suitable_for_social_forces: bool = True,
         basic_public_service: bool = False,
         procurement_item_code: str | None = None,
+        response: Response | None = None,
     ) -> None:
-        self._require_draft()
+        self._require_editable(response, f"added item {code}", actor)
         if code in self.nodes:
             raise DuplicateCode(f"code {code!r} is already used in this catalogue", code=code)
         level = placement_level(self.nodes, code, parent_code, self.max_depth, self.level)
@@ -228,33 +252,14 @@ class Catalogue(ActsInOrder):
         *,
         actor: str,
         negative_list: NegativeEntries,
+        response: Response | None = None,
         **changes: Any,
     ) -> None:
-        self._require_draft()
-        node = self._node(code)
-        unknown = set(changes) - set(NODE_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown node fields {sorted(unknown)}")
-        changes = {k: v for k, v in changes.items() if node.get(k) != v}
-        if not changes:
-            return
-        level = node["level"]
-        if "parent_code" in changes:
-            level = placement_level(self.nodes, code, changes["parent_code"], self.max_depth, self.level)
-            depth_below = subtree_depth(self.nodes, code) - node["level"]
-            if level + depth_below > self.max_depth:
-                raise DepthExceeded(
-                    f"moving {code!r} would put its items below level {self.max_depth}",
-                    level=level + depth_below,
-                    max_depth=self.max_depth,
-                )
-        if "kind" in changes and changes["kind"] not in NODE_KINDS:
-            raise ValueError(f"unknown kind {changes['kind']!r}")
-        if "nature" in changes:
-            check_nature(changes["nature"], negative_list)
-        if level != node["level"]:
-            changes["level"] = level
-        self._change_node(code=code, changes=changes, actor=actor)
+        self._require_editable(response, f"changed item {code}", actor)
+        self._node(code)
+        checked = checked_changes(self.nodes, code, changes, self.max_depth, self.level, negative_list)
+        if checked:
+            self._change_node(code=code, changes=checked, actor=actor)
 
     @event(NodeChanged)
     def _change_node(self, code: str, changes: dict[str, Any], actor: str) -> None:
@@ -263,8 +268,8 @@ class Catalogue(ActsInOrder):
         if shift:
             shift_levels(self.nodes, code, shift)
 
-    def remove_node(self, code: str, *, actor: str) -> None:
-        self._require_draft()
+    def remove_node(self, code: str, *, actor: str, response: Response | None = None) -> None:
+        self._require_editable(response, f"removed item {code}", actor)
         self._node(code)
         below = children(self.nodes, code)
         if below:

@@ -49,6 +49,10 @@ class NotInConsultation(DomainRuleViolation):
     pass
 
 
+class AmendmentNeedsResponse(DomainRuleViolation):
+    """A catalogue in consultation is amended only in answer to a consulted department's comment."""
+
+
 class NotPublished(DomainRuleViolation):
     pass
 

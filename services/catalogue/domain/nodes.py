@@ -10,9 +10,12 @@ from services.catalogue.domain.errors import (
     OnNegativeList,
     ParentMissing,
 )
+from shared.vocabulary.catalogue import NODE_KINDS
 
 Nodes = dict[str, dict[str, Any]]
 NegativeEntries = dict[str, dict[str, str]]
+# A consulted department's comment and the response an amendment gives it.
+Response = dict[str, str]
 
 NODE_FIELDS = (
     "name",
@@ -89,3 +92,39 @@ def revision_counts(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any
         ),
         "moved": sum(1 for code in common if old[code]["parent_code"] != new[code]["parent_code"]),
     }
+
+
+def checked_changes(
+    nodes: Nodes,
+    code: str,
+    changes: dict[str, Any],
+    max_depth: int,
+    level_name: str,
+    negative_list: NegativeEntries,
+) -> dict[str, Any]:
+    """The changes to ``code`` that change something, with its new level when it moves; refused
+    when a change breaks a rule (placement, depth of what is below, kind, negative list)."""
+    node = nodes[code]
+    unknown = set(changes) - set(NODE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown node fields {sorted(unknown)}")
+    changes = {k: v for k, v in changes.items() if node.get(k) != v}
+    if not changes:
+        return {}
+    level = node["level"]
+    if "parent_code" in changes:
+        level = placement_level(nodes, code, changes["parent_code"], max_depth, level_name)
+        depth_below = subtree_depth(nodes, code) - node["level"]
+        if level + depth_below > max_depth:
+            raise DepthExceeded(
+                f"moving {code!r} would put its items below level {max_depth}",
+                level=level + depth_below,
+                max_depth=max_depth,
+            )
+    if "kind" in changes and changes["kind"] not in NODE_KINDS:
+        raise ValueError(f"unknown kind {changes['kind']!r}")
+    if "nature" in changes:
+        check_nature(changes["nature"], negative_list)
+    if level != node["level"]:
+        changes["level"] = level
+    return changes

@@ -41,6 +41,10 @@ def consultation_recorded(s: CatalogueState, aid: str, p: Payload) -> None:
     s.catalogues[aid]["status"] = "in_consultation"
 
 
+def consultation_responded(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["responses"] = s.catalogues[aid].get("responses", 0) + 1
+
+
 def published(s: CatalogueState, aid: str, p: Payload) -> None:
     catalogue = s.catalogues.setdefault(
         aid, {"title": p["title"], "level": p["level"], "fiscal_year": p["fiscal_year"], "revision": None}
@@ -66,6 +70,7 @@ FOLDS = {
     "NodeChanged": node_changed,
     "NodeRemoved": node_removed,
     "ConsultationRecorded": consultation_recorded,
+    "ConsultationResponded": consultation_responded,
     "CataloguePublished": published,
     "CatalogueSuperseded": superseded,
     "CatalogueRevoked": revoked,

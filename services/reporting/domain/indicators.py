@@ -41,6 +41,8 @@ def catalogue_indicators(catalogue: CatalogueState) -> dict[str, Any]:
         "items_by_level": {k: levels[k] for k in sorted(levels)},
         "revisions": {k: sum(r[k] for r in revisions) for k in ("added", "removed", "reworded", "moved")},
         "negative_list_size": len(catalogue.negative_list),
+        # amendments made in answer to consulted departments' comments, before publication
+        "consultation_responses": sum(c.get("responses", 0) for c in catalogue.catalogues.values()),
     }
 
 
