@@ -120,7 +120,7 @@ def _cmd_token(args: argparse.Namespace) -> int:
     from shared.web.auth import add_token
 
     tokens_file = Path(args.file) if args.file else settings_from_env("reform").tokens_file
-    token = add_token(tokens_file, args.subject, args.role)
+    token = add_token(tokens_file, args.subject, args.role, args.organisation)
     print(token)
     return 0
 
@@ -223,8 +223,9 @@ def _add_token_parser(sub: Any) -> None:
         "--role",
         action="append",
         required=True,
-        help="admin, auditor or <service>:editor; repeat for several",
+        help="admin, auditor, <service>:editor, conference:office or conference:chief_convener; repeat",
     )
+    token.add_argument("--organisation", help="the unit the holder acts for (a task's lead unit asks extensions)")
     token.add_argument("--file", help="tokens file (default: $TOKENS_FILE or var/tokens.json)")
     token.set_defaults(func=_cmd_token)
 

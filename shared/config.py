@@ -73,6 +73,8 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     timer_seconds: float = 60.0
     backdate_days: int = 30  # an act dated further back needs its paper record, and is marked
+    extension_max_count: int = 1  # extensions of one task the office may grant; more: chief convener
+    extension_max_days: int = 90  # days past a task's first deadline the office may grant
     max_event_bytes: int = 4 * 1024 * 1024  # an event heavier than this is refused (413), never stored
     feed_page_bytes: int = 4 * 1024 * 1024  # a feed page stops at this many bytes of envelopes
     relay_batch_bytes: int = 8 * 1024 * 1024  # a relay batch too
@@ -158,6 +160,8 @@ def settings_from_env(
         timezone=env.get("TIMEZONE", "Asia/Shanghai"),
         timer_seconds=float(env.get("TIMER_SECONDS", "60")),
         backdate_days=int(env.get("BACKDATE_DAYS", "30")),
+        extension_max_count=int(env.get("EXTENSION_MAX_COUNT", "1")),
+        extension_max_days=int(env.get("EXTENSION_MAX_DAYS", "90")),
         history_check_seconds=float(env.get("HISTORY_CHECK_SECONDS", "30")),
         max_event_bytes=int(env.get("EVENT_MAX_BYTES", str(4 * 1024 * 1024))),
         feed_page_bytes=int(env.get("FEED_PAGE_BYTES", str(4 * 1024 * 1024))),

@@ -20,6 +20,7 @@ from reform.scenario.data.conference import (
     EXTENDED_REPORT,
     EXTENDED_TASK,
     EXTENSION,
+    EXTENSION_GRANTED,
     INVITEES,
     MEETINGS,
     MEETINGS_SCHEDULED_ON,
@@ -195,9 +196,15 @@ def _close(conference: Api, task: dict[str, Any]) -> None:
 
 def _extend(conference: Api, task: dict[str, Any]) -> None:
     paper = task["number"]
-    if not task["extensions"]:
+    if task["status"] == "assigned":
         conference.call("POST", f"/tasks/{task['id']}/start", act(TASK_STARTED_ON, paper))
+    if not task["extensions"] and not task["pending_extension"]:
         conference.call("POST", f"/tasks/{task['id']}/extensions", act(None, paper, EXTENSION))
+    if not task["extensions"]:  # the office grants it, as its own act
+        grant = {"grant": True, "reason": EXTENSION_GRANTED["reason"]}
+        conference.call(
+            "POST", f"/tasks/{task['id']}/extensions/decision", act(EXTENSION_GRANTED["on"], paper, grant)
+        )
         task = conference.call("GET", f"/tasks/{task['id']}")
     if task["status"] == "in_progress" and not task["reports"]:
         conference.call("POST", f"/tasks/{task['id']}/report", act(None, paper, EXTENDED_REPORT))

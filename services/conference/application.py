@@ -13,6 +13,7 @@ from services.conference.commands import (
     CancelMeeting,
     ChaseTask,
     CloseTask,
+    DecideExtension,
     DissolveBody,
     EstablishBody,
     ExtendTask,
@@ -86,6 +87,9 @@ def decision_items(command: IssueMinutes) -> list[DecisionItem]:
 
 class ConferenceApplication(ConferenceQueries):
     name = "conference"
+    # granted by the office up to this many extensions and days past the first deadline; past them
+    # by the chief convener (EXTENSION_MAX_COUNT, EXTENSION_MAX_DAYS; set by the runtime)
+    extension_limits: tuple[int, int] = (1, 90)
 
     def _on_or_today(self, day: str | None) -> str:
         return day or self.today().isoformat()
@@ -252,6 +256,20 @@ class ConferenceApplication(ConferenceQueries):
             reason=command.reason,
             requested_on=self._on_or_today(command.requested_on),
             today=self.today(),
+            actor=actor,
+        )
+        self.save(task)
+        return task_view(task)
+
+    def decide_extension(self, task_uuid: UUID, command: DecideExtension, *, role: str, actor: str) -> View:
+        """``role``: what the caller decides as (office or chief convener), from its token."""
+        task = self._get(Task, task_uuid)
+        task.decide_extension(
+            grant=command.grant,
+            reason=command.reason,
+            decided_by=actor,
+            role=role,
+            limits=self.extension_limits,
             actor=actor,
         )
         self.save(task)

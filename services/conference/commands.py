@@ -139,6 +139,12 @@ class ExtendTask:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DecideExtension:
+    grant: bool
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ChaseTask:
     note: str
     chased_on: str | None = None

@@ -12,7 +12,7 @@ from shared.vocabulary.conference import (
     MEETING_KINDS,
     TASK_STATUSES,
 )
-from shared.web.fields import DOCUMENT_NUMBER, IsoDate
+from shared.web.fields import DOCUMENT_NUMBER, IsoDate, StrictBoolean
 from shared.web.schemas import CommandRequest, PartRequest, Request
 
 NAME = validate.Length(min=1, max=200)
@@ -175,6 +175,15 @@ class ExtendTaskRequest(CommandRequest):
     new_deadline = IsoDate(required=True)
     reason = fields.String(required=True, validate=TEXT)
     requested_on = IsoDate(load_default=None, allow_none=True)
+
+
+class DecideExtensionRequest(CommandRequest):
+    """The office's decision on the pending extension request: granted or refused, with why."""
+
+    command = commands.DecideExtension
+
+    grant = StrictBoolean(required=True)
+    reason = fields.String(required=True, validate=TEXT)
 
 
 class ChaseTaskRequest(CommandRequest):

@@ -11,6 +11,7 @@ from services.conference.commands import (
     CancelMeeting,
     ChaseTask,
     CloseTask,
+    DecideExtension,
     DissolveBody,
     EstablishBody,
     ExtendTask,
@@ -33,6 +34,7 @@ from services.conference.schemas import (
     CancelRequest,
     ChaseTaskRequest,
     CloseTaskRequest,
+    DecideExtensionRequest,
     DecisionListQuery,
     DissolveBodyRequest,
     EstablishBodyRequest,
@@ -53,7 +55,7 @@ from services.conference.schemas import (
     TaskListQuery,
 )
 from shared.runtime import ApplicationProvider, Tokens, periodic
-from shared.web.auth import Caller
+from shared.web.auth import ADMIN, CHIEF_CONVENER, OFFICE, Caller, Forbidden
 from shared.web.http import READ, WRITE, call_use_case, endpoint, parse_uuid
 from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http, rpc
@@ -224,9 +226,32 @@ class ConferenceService(EventSourcedService):
         return self.app.archive_task(parse_uuid(task_id, "task"), actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/extensions")
-    @endpoint(auth=WRITE, body=ExtendTaskRequest, summary="Request an extension (only before the deadline)")
+    @endpoint(
+        auth=WRITE,
+        body=ExtendTaskRequest,
+        summary="The lead unit requests an extension (before the deadline)",
+    )
     def extend_task(self, caller: Caller, data: ExtendTask, task_id: str) -> dict[str, Any]:
-        return self.app.extend_task(parse_uuid(task_id, "task"), data, actor=caller.subject)
+        tid = parse_uuid(task_id, "task")
+        lead = self.app.task(tid)["lead_unit"]
+        if ADMIN not in caller.roles and caller.organisation != lead:
+            raise Forbidden(
+                f"only the lead unit ({lead}) requests an extension of this task, not {caller.organisation}"
+            )
+        return self.app.extend_task(tid, data, actor=caller.subject)
+
+    @http("POST", "/tasks/<task_id>/extensions/decision")
+    @endpoint(
+        auth=WRITE, body=DecideExtensionRequest, summary="The office grants or refuses the extension asked"
+    )
+    def decide_extension(self, caller: Caller, data: DecideExtension, task_id: str) -> dict[str, Any]:
+        if caller.has(CHIEF_CONVENER):
+            role = "chief_convener"
+        elif caller.has(OFFICE):
+            role = "office"
+        else:
+            raise Forbidden(f"{caller.subject} decides no extension: the office or the chief convener does")
+        return self.app.decide_extension(parse_uuid(task_id, "task"), data, role=role, actor=caller.subject)
 
     @http("POST", "/tasks/<task_id>/chases")
     @endpoint(auth=WRITE, body=ChaseTaskRequest, summary="Record a chase notice")

@@ -103,6 +103,8 @@ def task_view(t: Task) -> View:
             "reports": t.reports,
             "returns": t.returns,
             "extensions": t.extensions,
+            "pending_extension": t.pending_extension,
+            "refused_extensions": t.refused_extensions,
             "chases": t.chases,
             "closed_on": t.closed_on,
             "review": t.review,

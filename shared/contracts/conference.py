@@ -10,6 +10,7 @@ from shared.vocabulary.conference import BODY_KINDS, DECISION_KINDS, DOCUMENT_KI
 from shared.web.fields import IsoDate
 
 DATE = IsoDate  # calendar dates as ISO strings (YYYY-MM-DD)
+DECIDERS = ("office", "chief_convener")  # who grants or refuses an extension
 
 
 class _Contract(DatedContract):
@@ -144,11 +145,31 @@ class TaskArchived(_Task):
     pass
 
 
+class TaskExtensionRequested(_Task):
+    new_deadline = DATE(required=True)
+    reason = fields.String(required=True)
+    requested_on = DATE(required=True)
+    requested_by = fields.String(required=True)
+
+
 class TaskExtended(_Task):
     previous_deadline = DATE(required=True)
     new_deadline = DATE(required=True)
     reason = fields.String(required=True)
     requested_on = DATE(required=True)
+    # who granted it and as what (None: granted before requests and grants were separate acts)
+    decided_by = fields.String(required=True, allow_none=True)
+    role = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(("office", "chief_convener"))
+    )
+    after_overdue = fields.Boolean(required=True)
+
+
+class TaskExtensionRefused(_Task):
+    new_deadline = DATE(required=True)
+    reason = fields.String(required=True)
+    decided_by = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(DECIDERS))
 
 
 class TaskOverdue(_Task):
@@ -195,7 +216,7 @@ EVENTS: dict[str, type[Schema]] = {
         MeetingProposed, MeetingScheduled, MeetingHeld, MeetingCancelled, MinutesIssued,
         DecisionAdopted,
         TaskAssigned, TaskStarted, TaskReported, TaskReturned, TaskClosed, TaskArchived,
-        TaskExtended, TaskOverdue, TaskChased,
+        TaskExtended, TaskOverdue, TaskChased, TaskExtensionRequested, TaskExtensionRefused,
         PolicyDocumentRegistered, PolicyDocumentIssued, PolicyDocumentRevised, PolicyDocumentRepealed,
     )
 }  # fmt: skip

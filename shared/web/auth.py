@@ -13,6 +13,10 @@ from typing import Any
 
 ADMIN = "admin"
 AUDITOR = "auditor"
+# What a conference token may decide as: the office (extensions within the limits) and the chief
+# convener (past them).
+OFFICE = "conference:office"
+CHIEF_CONVENER = "conference:chief_convener"
 
 
 def editor_role(service: str) -> str:
@@ -29,8 +33,15 @@ class Forbidden(Exception):
 
 @dataclass(frozen=True)
 class Caller:
+    """Who calls: a subject, its roles, and the organisation it acts for (a unit's registered
+    name), when its token names one."""
+
     subject: str
     roles: frozenset[str]
+    organisation: str | None = None
+
+    def has(self, role: str) -> bool:
+        return ADMIN in self.roles or role in self.roles
 
     def can_write(self, service: str) -> bool:
         return ADMIN in self.roles or editor_role(service) in self.roles
@@ -43,11 +54,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def add_token(tokens_file: Path, subject: str, roles: list[str]) -> str:
+def add_token(tokens_file: Path, subject: str, roles: list[str], organisation: str | None = None) -> str:
     """Create a token, store only its hash, return the token itself (shown once)."""
     token = secrets.token_urlsafe(32)
     data = _read(tokens_file)
-    data["tokens"].append({"sha256": hash_token(token), "subject": subject, "roles": sorted(roles)})
+    entry: dict[str, Any] = {"sha256": hash_token(token), "subject": subject, "roles": sorted(roles)}
+    if organisation:
+        entry["organisation"] = organisation
+    data["tokens"].append(entry)
     tokens_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = tokens_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
@@ -83,7 +97,10 @@ class TokenStore:
             return
         entries = _read(self.tokens_file)["tokens"] if mtime is not None else []
         self._by_hash = {
-            e["sha256"]: Caller(subject=e["subject"], roles=frozenset(e["roles"])) for e in entries
+            e["sha256"]: Caller(
+                subject=e["subject"], roles=frozenset(e["roles"]), organisation=e.get("organisation")
+            )
+            for e in entries
         }
         self._mtime = mtime
 

@@ -423,26 +423,39 @@ def overdue_events(api: ConferenceClient, task: str) -> list[dict[str, Any]]:
 
 
 def test_extensions_before_the_deadline_and_overdue_once_even_across_a_restart(
-    api: ConferenceClient, conference: ServiceProcess, workdir: Path
+    api: ConferenceClient, conference: ServiceProcess, workdir: Path, tokens: dict[str, str]
 ) -> None:
+    as_ = {
+        who: ConferenceClient(conference.url, tokens[who]) for who in ("lead", "outsider", "office", "chief")
+    }
     set_clock(workdir, "2020-01-20T10:00:00+08:00")
     extended, _ = api.task(deadline="2020-01-31")
     late, late_number = api.task(deadline="2020-02-10")
-    granted = api.call(
-        "POST",
-        f"/tasks/{extended}/extensions",
-        200,
-        json={"new_deadline": "2020-06-30", "reason": "Waiting for the staffing office"},
-    ).json()
-    assert granted["deadline"] == "2020-06-30" and len(granted["extensions"]) == 1
+    ask = {"new_deadline": "2020-03-31", "reason": "Waiting for the staffing office"}
+    outsider = as_["outsider"].call("POST", f"/tasks/{extended}/extensions", json=ask)
+    assert outsider.status_code == 403  # only the lead unit asks
+    asked = as_["lead"].call("POST", f"/tasks/{extended}/extensions", 200, json=ask).json()
+    assert asked["deadline"] == "2020-01-31" and asked["pending_extension"]["new_deadline"] == "2020-03-31"
+    decision = {"grant": True, "reason": "justified"}
+    by_the_lead = as_["lead"].call("POST", f"/tasks/{extended}/extensions/decision", json=decision)
+    assert by_the_lead.status_code == 403  # the office decides
+    granted = as_["office"].call("POST", f"/tasks/{extended}/extensions/decision", 200, json=decision).json()
+    assert granted["deadline"] == "2020-03-31"
+    assert (granted["extensions"][0]["decided_by"], granted["extensions"][0]["role"]) == (
+        "office-clerk",
+        "office",
+    )
+    again = {"new_deadline": "2020-06-30", "reason": "still waiting"}
+    as_["lead"].call("POST", f"/tasks/{extended}/extensions", 200, json=again)
+    second = as_["office"].call("POST", f"/tasks/{extended}/extensions/decision", json=decision)
+    assert (second.status_code, second.json()["error"]) == (409, "ConvenerRequired")  # past the limits
+    as_["chief"].call("POST", f"/tasks/{extended}/extensions/decision", 200, json=decision)
+    # asked in time, granted once the timer had marked the task overdue
+    as_["lead"].call("POST", f"/tasks/{late}/extensions", 200, json=ask)
 
     set_clock(workdir, "2020-02-11T09:00:00+08:00")  # the day after `late`'s deadline
     wait_for(lambda: api.call("GET", f"/tasks/{late}", 200).json()["overdue"])
     assert api.call("GET", f"/tasks/{extended}", 200).json()["overdue"] is False
-    refused = api.call(
-        "POST", f"/tasks/{late}/extensions", json={"new_deadline": "2020-05-01", "reason": "late"}
-    )
-    assert refused.status_code == 409 and refused.json()["error"] == "ExtensionTooLate"
     listed = api.call("GET", "/tasks", 200, params={"overdue": "true"}).json()["tasks"]
     assert late_number in {t["number"] for t in listed}
 
@@ -453,6 +466,8 @@ def test_extensions_before_the_deadline_and_overdue_once_even_across_a_restart(
     assert len(overdue_events(api, late)) == 1
     chased = api.call("POST", f"/tasks/{late}/chases", 200, json={"note": "Second notice sent"}).json()
     assert chased["chases"][0]["chased_on"] == "2020-02-11"
+    after = as_["office"].call("POST", f"/tasks/{late}/extensions/decision", 200, json=decision).json()
+    assert after["extensions"][0]["after_overdue"] is True and after["overdue"] is False
     set_clock(workdir, "2019-12-31T10:00:00+08:00")
 
 

@@ -191,7 +191,16 @@ def write_tokens(tokens_file: Path) -> dict[str, str]:
         "editor": add_token(tokens_file, "catalogue-editor", ["catalogue:editor"]),
         "auditor": add_token(tokens_file, "the-auditor", ["auditor"]),
         "other": add_token(tokens_file, "pilots-editor", ["pilots:editor"]),
-        "conference": add_token(tokens_file, "conference-office", ["conference:editor"]),
+        "conference": add_token(
+            tokens_file, "conference-office", ["conference:editor"], "Culture and Tourism Bureau"
+        ),
+        # a task's lead unit (tests.support.conference_api's), another member, the office and the chief
+        "lead": add_token(
+            tokens_file, "culture-liaison", ["conference:editor"], "Culture and Tourism Bureau"
+        ),
+        "outsider": add_token(tokens_file, "audit-liaison", ["conference:editor"], "Prefecture Audit Bureau"),
+        "office": add_token(tokens_file, "office-clerk", ["conference:editor", "conference:office"]),
+        "chief": add_token(tokens_file, "vice-prefect", ["conference:editor", "conference:chief_convener"]),
     }
 
 

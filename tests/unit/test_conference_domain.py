@@ -14,15 +14,18 @@ from services.conference.domain import (
     AttendeeNotMember,
     BodyNotActive,
     ChairNotConvener,
+    ConvenerRequired,
     CoordinationBody,
     DateInFuture,
     DeadlineBeforeDecision,
     DecisionNumbering,
     DuplicateTaskNumber,
     ExtensionNotLater,
+    ExtensionPending,
     ExtensionTooLate,
     InvalidTransition,
     Meeting,
+    NoExtensionRequested,
     NotAMember,
     PolicyDocument,
     PreparatoryMeetingInvalid,
@@ -31,6 +34,7 @@ from services.conference.domain import (
     decision_id,
     task_id,
 )
+from services.conference.domain.task import CHIEF_CONVENER, OFFICE
 
 TODAY = date(2020, 6, 30)
 CHIEF = "Vice Governor Li"
@@ -651,7 +655,7 @@ def test_a_closed_task_cannot_be_reported_again() -> None:
         closed_task().report(summary="More", reported_on="2020-06-02", today=TODAY, actor="lead")
 
 
-def test_an_extension_requested_before_the_deadline_moves_the_deadline() -> None:
+def test_an_extension_asked_before_the_deadline_moves_it_only_once_the_office_grants_it() -> None:
     task = new_task(deadline="2020-05-31")
     task.request_extension(
         new_deadline="2020-06-30",
@@ -660,18 +664,29 @@ def test_an_extension_requested_before_the_deadline_moves_the_deadline() -> None
         today=TODAY,
         actor="lead",
     )
-    assert task.deadline == "2020-06-30"
+    assert task.deadline == "2020-05-31" and task.pending_extension is not None
+    with pytest.raises(ExtensionPending):
+        task.request_extension(
+            new_deadline="2020-07-31", reason="r", requested_on="2020-05-21", today=TODAY, actor="l"
+        )
+    task.decide_extension(
+        grant=True, reason="justified", decided_by="clerk", role=OFFICE, limits=(1, 90), actor="clerk"
+    )
+    assert task.deadline == "2020-06-30" and task.pending_extension is None
     assert task.extensions == [
         {
             "previous_deadline": "2020-05-31",
             "new_deadline": "2020-06-30",
             "reason": "Awaiting data",
             "requested_on": "2020-05-20",
+            "decided_by": "clerk",
+            "role": OFFICE,
+            "after_overdue": False,
         }
     ]
 
 
-def test_an_extension_requested_on_the_deadline_day_is_granted() -> None:
+def test_an_extension_asked_on_the_deadline_day_may_be_granted_and_one_refused_moves_nothing() -> None:
     task = new_task(deadline="2020-05-31")
     task.request_extension(
         new_deadline="2020-06-30",
@@ -680,7 +695,41 @@ def test_an_extension_requested_on_the_deadline_day_is_granted() -> None:
         today=TODAY,
         actor="lead",
     )
-    assert task.deadline == "2020-06-30"
+    task.decide_extension(
+        grant=False, reason="no grounds", decided_by="clerk", role=OFFICE, limits=(1, 90), actor="c"
+    )
+    assert task.deadline == "2020-05-31" and task.refused_extensions[0]["decided_by"] == "clerk"
+    with pytest.raises(NoExtensionRequested):
+        task.decide_extension(
+            grant=True, reason="r", decided_by="clerk", role=OFFICE, limits=(1, 90), actor="c"
+        )
+
+
+def test_past_the_limits_only_the_chief_convener_grants_and_a_grant_after_overdue_says_so() -> None:
+    task = new_task(deadline="2020-05-31")
+    limits = (1, 90)
+    task.request_extension(
+        new_deadline="2020-09-30", reason="r", requested_on="2020-05-20", today=TODAY, actor="l"
+    )
+    with pytest.raises(ConvenerRequired):  # 122 days past the first deadline
+        task.decide_extension(
+            grant=True, reason="r", decided_by="clerk", role=OFFICE, limits=limits, actor="c"
+        )
+    task.decide_extension(
+        grant=True, reason="r", decided_by="vice prefect", role=CHIEF_CONVENER, limits=limits, actor="v"
+    )
+    task.mark_overdue(today=date(2020, 10, 2), actor="system")
+    task.request_extension(
+        new_deadline="2020-10-31", reason="r", requested_on="2020-09-30", today=date(2020, 10, 2), actor="l"
+    )
+    with pytest.raises(ConvenerRequired):  # a second extension
+        task.decide_extension(
+            grant=True, reason="r", decided_by="clerk", role=OFFICE, limits=limits, actor="c"
+        )
+    task.decide_extension(
+        grant=True, reason="r", decided_by="vice prefect", role=CHIEF_CONVENER, limits=limits, actor="v"
+    )
+    assert [e["after_overdue"] for e in task.extensions] == [False, True]
 
 
 def test_an_extension_requested_after_the_deadline_is_refused() -> None:

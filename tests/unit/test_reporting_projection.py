@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from services.catalogue.integration import to_integration as catalogue_events
-from services.conference.commands import CloseTask, ExtendTask, ReportTask
+from services.conference.commands import CloseTask, DecideExtension, ExtendTask, ReportTask
 from services.conference.integration import to_integration as conference_events
 from services.pilots import commands as pc
 from services.pilots.integration import to_integration as pilots_events
@@ -97,6 +97,9 @@ class Story:
             UUID(t2["id"]),
             ExtendTask(new_deadline="2021-03-31", reason="r", requested_on="2020-04-20"),
             actor="o",
+        )
+        c.decide_extension(
+            UUID(t2["id"]), DecideExtension(grant=True, reason="justified"), role="chief_convener", actor="v"
         )
         c.detect_overdue()
 

@@ -180,6 +180,11 @@ EXTENSION: dict[str, Any] = {
     "requested_on": "2020-02-20",
     "reason": "The staffing measures await the provincial staffing office's reply",
 }
+# the office's grant, as its own act (the chief convener's, past the limits)
+EXTENSION_GRANTED: dict[str, Any] = {
+    "on": "2020-02-24",
+    "reason": "The provincial reply is awaited in writing",
+}
 EXTENDED_REPORT: dict[str, Any] = {
     "summary": "Plan issued as XSBN Gov Office [2020] 5, staffing measures attached",
     "reported_on": "2020-04-24",

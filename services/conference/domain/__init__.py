@@ -12,6 +12,7 @@ from services.conference.domain.errors import (
     AttendeeNotMember,
     BodyNotActive,
     ChairNotConvener,
+    ConvenerRequired,
     DateInFuture,
     DeadlineBeforeDecision,
     DecisionDoesNotApply,
@@ -19,8 +20,10 @@ from services.conference.domain.errors import (
     DecisionNumbering,
     DuplicateTaskNumber,
     ExtensionNotLater,
+    ExtensionPending,
     ExtensionTooLate,
     InvalidTransition,
+    NoExtensionRequested,
     NotAMember,
     NotBinding,
     OutOfOrder,
@@ -31,6 +34,9 @@ from services.conference.domain.meeting import DecisionItem, Meeting, TaskItem
 from services.conference.domain.task import Task, task_id
 
 __all__ = [
+    "NoExtensionRequested",
+    "ExtensionPending",
+    "ConvenerRequired",
     "AlreadyMember",
     "ApproverNotConvener",
     "AttendeeNotMember",

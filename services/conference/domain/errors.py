@@ -65,6 +65,18 @@ class ExtensionTooLate(DomainRuleViolation):
     pass
 
 
+class ExtensionPending(DomainRuleViolation):
+    """An extension is already asked and awaits the office's decision."""
+
+
+class NoExtensionRequested(DomainRuleViolation):
+    """The office decides on a request: there is none pending."""
+
+
+class ConvenerRequired(DomainRuleViolation):
+    """Past the limits (count, total days), only the chief convener grants an extension."""
+
+
 class ExtensionNotLater(DomainRuleViolation):
     pass
 

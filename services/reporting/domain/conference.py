@@ -77,6 +77,9 @@ def task_archived(s: ConferenceState, aid: str, p: Payload) -> None:
 def task_extended(s: ConferenceState, aid: str, p: Payload) -> None:
     s.tasks[aid]["deadline"] = p["new_deadline"]
     s.tasks[aid]["extensions"] += 1
+    s.tasks[aid]["extended_after_overdue"] = s.tasks[aid].get("extended_after_overdue", 0) + bool(
+        p.get("after_overdue")
+    )
     s.tasks[aid]["overdue"] = False  # as in conference: a new deadline, watched afresh
 
 
@@ -104,6 +107,9 @@ FOLDS = {
 IGNORED = (
     # The digest of the conference's own audit chain: about its store's integrity, not the reform.
     "AuditDigest",
+    # An extension asked or refused moves no deadline: only a granted one (TaskExtended) counts.
+    "TaskExtensionRequested",
+    "TaskExtensionRefused",
     # Bodies and their members: no indicator counts who sits on which body.
     "BodyProposed",
     "BodyEstablished",

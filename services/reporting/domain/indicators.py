@@ -166,6 +166,8 @@ def conference_indicators(conference: ConferenceState) -> dict[str, Any]:
         "overdue_count_by_lead_unit": {unit: len(numbers) for unit, numbers in sorted(by_lead.items())},
         "overdue_by_lead_unit": dict(sorted(by_lead.items())),
         "extensions": sum(t["extensions"] for t in tasks.values()),
+        # granted once the task had been marked overdue: extended after overdue, kept visible
+        "extended_after_overdue": sum(t.get("extended_after_overdue", 0) for t in tasks.values()),
         "returns": sum(t["returns"] for t in tasks.values()),
     }
 
