@@ -225,7 +225,7 @@ def _add_token_parser(sub: Any) -> None:
         required=True,
         help="admin, auditor, <service>:editor, conference:office or conference:chief_convener; repeat",
     )
-    token.add_argument("--organisation", help="the unit the holder acts for (a task's lead unit asks extensions)")
+    token.add_argument("--organisation", help="the unit the holder acts for (a lead unit asks extensions)")
     token.add_argument("--file", help="tokens file (default: $TOKENS_FILE or var/tokens.json)")
     token.set_defaults(func=_cmd_token)
 
