@@ -79,6 +79,7 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 "records",
                 "withdrawal",
                 "consultation_responses",
+                *EXTENSIONS,
                 *DATING,
             }
             | (
@@ -97,6 +98,15 @@ def without_additions(answer: Any, within: str = "") -> Any:
 
 
 DATING = ("effective_on", "backdated", "paper_ref", "effective_date_assumed")
+# extensions asked and decided as separate acts: who decided, as what, after the overdue mark
+EXTENSIONS = (
+    "pending_extension",
+    "refused_extensions",
+    "extended_after_overdue",
+    "decided_by",
+    "role",
+    "after_overdue",
+)
 
 
 def test_acts_stored_before_they_were_dated_show_their_recorded_date_as_assumed(
