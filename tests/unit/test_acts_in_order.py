@@ -174,3 +174,23 @@ def test_nothing_of_a_unit_comes_before_its_designation_nor_the_designation_befo
         "act": "the designation of Xishuangbanna Radio and TV Station",
         "on": "2019-12-30",
     }
+
+
+def test_who_attends_is_judged_by_membership_on_the_day_the_meeting_was_held() -> None:
+    from services.conference.domain import AttendeeNotMember
+
+    body = active_body()  # members since 2020-01-10
+    body.add_member(
+        unit="Audit Bureau",
+        representative="Head",
+        liaison_officer="Li",
+        joined_on="2020-04-01",
+        actor="clerk",
+    )
+    meeting = scheduled_meeting(body)
+    with pytest.raises(AttendeeNotMember):  # held on 1 March: the Audit Bureau joined in April
+        meeting.hold(body=body, held_on="2020-03-01", attendees=["Audit Bureau"], today=TODAY, actor="c")
+    meeting.hold(
+        body=body, held_on="2020-04-02", attendees=["Audit Bureau", "Finance Bureau"], today=TODAY, actor="c"
+    )
+    assert meeting.status == "held"

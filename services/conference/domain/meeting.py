@@ -164,7 +164,8 @@ class Meeting(ActsInOrder):
         body.require_active()
         require_not_future(held_on, today, "held_on")
         require_in_order(f"the establishment of body {body.id}", body.established_on, "the meeting", held_on)
-        strangers = sorted(set(attendees) - set(body.members) - set(self.invitees))
+        # members on the day it was held (a meeting entered later from paper keeps its own day)
+        strangers = sorted(a for a in set(attendees) - set(self.invitees) if not body.member_on(a, held_on))
         if strangers:
             raise AttendeeNotMember(
                 f"attendees must be member units or named invitees: {', '.join(strangers)}",
