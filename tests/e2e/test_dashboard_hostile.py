@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 import requests
 from kombu import Connection, Exchange, Producer
+from kombu.exceptions import ChannelError
 
 from services.pilots.commands import DesignateUnit, IdentifyMatter
 from tests.support.browser import chromium
@@ -68,10 +69,27 @@ def reporting(workdir: Path, vhost: str, amqp_uri: str, world: World) -> Iterato
         yield from _reporting(workdir, vhost, amqp_uri, world, keys, feeds)
 
 
+SOURCES = ("catalogue", "conference", "pilots")
+
+
+def declared(amqp_uri: str, queues: list[str]) -> bool:
+    """Whether every queue exists (a passive declaration of a missing one closes its channel)."""
+    with Connection(amqp_uri) as conn:
+        for queue in queues:
+            try:
+                conn.channel().queue_declare(queue, passive=True)
+            except ChannelError:
+                return False
+    return True
+
+
 def _reporting(
     workdir: Path, vhost: str, amqp_uri: str, world: World, keys: dict[str, str], feeds: dict[str, str]
 ) -> Iterator[ServiceProcess]:
     service = reform_service("reporting", workdir, vhost, **keys, **feeds).start()
+    # its queues (and the producers' exchanges they bind) are declared as its consumers start,
+    # which may be just after /health first answers
+    wait_for(lambda: declared(amqp_uri, [f"reporting.{s}.events" for s in SOURCES]), timeout=30)
     with Connection(amqp_uri) as conn:  # the producers' envelopes, as their relays publish them
         producer = Producer(conn.default_channel)
         for source, app in (
