@@ -50,6 +50,7 @@ from services.pilots.queries import MatterNotFound as MatterNotFound  # re-expor
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
 from services.pilots.reviews import SYSTEM_ACTOR, Reviews
 from services.pilots.reviews import CatalogueNotPublished as CatalogueNotPublished  # re-exported
+from shared.acts import upstream_on
 from shared.messaging.decisions import KnowsDecisions
 from shared.persistence.topics import moved
 
@@ -80,6 +81,7 @@ class PilotsApplication(Reviews, KnowsDecisions):
                 fiscal_year=p["fiscal_year"],
                 items=p["items"],
                 supersedes=p["supersedes"],
+                published_on=upstream_on(envelope),
             )
         ]
 

@@ -13,6 +13,7 @@ import pytest
 import requests
 from kombu import Connection, Exchange, Producer
 
+from shared.acts import Act, acting
 from tests.support.api import CatalogueClient
 from tests.support.feed_server import serving
 from tests.support.keys import public_key_env
@@ -88,12 +89,14 @@ def pilots(
 @pytest.fixture(scope="module")
 def known(pilots: ServiceProcess, world: World, amqp_uri: str, tokens: dict[str, str]) -> dict[str, Any]:
     """Decisions and catalogues pilots has learnt from the broker."""
-    facts = {
-        "designate": str(world.decision("designate_pilot", UNIT)),
-        "approve_plan": str(world.decision("approve_plan", UNIT)),
-        "general": str(world.decision("general", UNIT)),
-        "catalogue": str(world.published_catalogue("A08", "A09", unsuitable=("A09",))),
-    }
+    # The producers' acts are dated before pilots' clock (15 January 2020), as they happened.
+    with acting(Act(on="2020-01-10", recorded_on="2020-01-10")):
+        facts = {
+            "designate": str(world.decision("designate_pilot", UNIT)),
+            "approve_plan": str(world.decision("approve_plan", UNIT)),
+            "general": str(world.decision("general", UNIT)),
+            "catalogue": str(world.published_catalogue("A08", "A09", unsuitable=("A09",))),
+        }
     Broker(amqp_uri, world).publish()
     api = CatalogueClient(pilots.url, tokens["admin"])
     wait_for(

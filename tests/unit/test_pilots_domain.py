@@ -68,13 +68,14 @@ def decision(kind: str = "designate_pilot", subject: str | None = UNIT) -> Decis
     )
 
 
-def catalogue(items: list[dict[str, Any]] | None = None) -> CatalogueView:
+def catalogue(items: list[dict[str, Any]] | None = None, published_on: str | None = None) -> CatalogueView:
     return CatalogueView(
         catalogue_id=str(uuid4()),
         title="C",
         fiscal_year=2019,
         items=ITEMS if items is None else items,
         supersedes=None,
+        published_on=published_on,
     )
 
 
@@ -1004,3 +1005,17 @@ def test_a_plan_out_of_draft_is_not_edited(status: str) -> None:
         plan.add_milestone(phase=PHASES[0]["name"], title="t", due="2020-07-15", actor=ACTOR)
     with pytest.raises(InvalidTransition):
         plan.remove_milestone(key="1.1", actor=ACTOR)
+
+
+def test_no_matter_is_identified_under_a_catalogue_on_a_date_before_its_publication() -> None:
+    from shared.acts import Act, acting
+
+    with acting(Act(on="2020-01-01", recorded_on="2026-11-30", paper_ref="P")):
+        unit = designate()
+    published = catalogue(published_on="2020-01-05")
+    with acting(Act(on="2020-01-04", recorded_on="2026-11-30", paper_ref="P")):
+        with pytest.raises(OutOfOrder) as refused:
+            identify(unit, published)
+    assert refused.value.details["earlier"]["on"] == "2020-01-05"
+    with acting(Act(on="2020-01-05", recorded_on="2026-11-30", paper_ref="P")):
+        assert identify(unit, published).item_code

@@ -9,7 +9,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from services.pilots.domain.errors import CatalogueNotInForce, ItemNotSuitable, NotOnCatalogue
+from shared.acts import act_on
 from shared.decisions import DecisionView as DecisionView  # re-exported: the kit's view of decisions
+from shared.domain import require_in_order
 
 
 class CatalogueView(Aggregate):
@@ -21,6 +23,13 @@ class CatalogueView(Aggregate):
         fiscal_year: int
         items: list[dict[str, Any]]
         supersedes: str | None
+        published_on: str | None  # the publication's effective date (None: learnt before dates)
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["published_on"] = None
 
     class Superseded(Aggregate.Event):
         superseded_by: str
@@ -54,11 +63,13 @@ class CatalogueView(Aggregate):
         fiscal_year: int,
         items: list[dict[str, Any]],
         supersedes: str | None,
+        published_on: str | None,
     ) -> None:
         self.title = title
         self.fiscal_year = fiscal_year
         self.items = {i["code"]: dict(i) for i in items}
         self.supersedes = supersedes
+        self.published_on = published_on
         self.status = "published"
         self.superseded_by: str | None = None
 
@@ -87,7 +98,9 @@ class CatalogueView(Aggregate):
         self.superseded_by = None
 
     def require_item(self, code: str) -> dict[str, Any]:
-        """The item a service matter may be converted under: in force, present, suitable."""
+        """The item a service matter may be converted under: in force (and already on the act's
+        date), present, suitable."""
+        require_in_order(f"the publication of catalogue {self.id}", self.published_on, "this act", act_on())
         if self.status != "published":
             raise CatalogueNotInForce(f"catalogue {self.id} is {self.status}", status=self.status)
         item = self.items.get(code)
