@@ -87,16 +87,22 @@ def _reporting(
     workdir: Path, vhost: str, amqp_uri: str, world: World, keys: dict[str, str], feeds: dict[str, str]
 ) -> Iterator[ServiceProcess]:
     service = reform_service("reporting", workdir, vhost, **keys, **feeds).start()
-    # its queues (and the producers' exchanges they bind) are declared as its consumers start,
-    # which may be just after /health first answers
-    wait_for(lambda: declared(amqp_uri, [f"reporting.{s}.events" for s in SOURCES]), timeout=30)
-    with Connection(amqp_uri) as conn:  # the producers' envelopes, as their relays publish them
+    try:  # stopped however the setup ends: a process is never left running
+        # its queues (and the producers' exchanges they bind) are declared as its consumers start,
+        # which may be just after /health first answers
+        wait_for(lambda: declared(amqp_uri, [f"reporting.{s}.events" for s in SOURCES]), timeout=30)
+        publish_every_event(amqp_uri, world)
+        wait_for(lambda: UNIT in unit_names(service), timeout=30)
+        yield service
+    finally:
+        service.stop()
+
+
+def publish_every_event(amqp_uri: str, world: World) -> None:
+    """The producers' envelopes, as their relays publish them."""
+    with Connection(amqp_uri) as conn:
         producer = Producer(conn.default_channel)
-        for source, app in (
-            ("catalogue", world.catalogue),
-            ("conference", world.conference),
-            ("pilots", world.pilots),
-        ):
+        for source, app in zip(SOURCES, (world.catalogue, world.conference, world.pilots), strict=True):
             for envelope in feed(source, app):
                 producer.publish(
                     json.dumps(envelope).encode(),
@@ -105,9 +111,6 @@ def _reporting(
                     content_type="application/json",
                     delivery_mode=2,
                 )
-    wait_for(lambda: UNIT in unit_names(service), timeout=30)
-    yield service
-    service.stop()
 
 
 def unit_names(service: ServiceProcess) -> list[str]:
