@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, post_load, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
-from shared.acts import When
 from shared.web.fields import IsoDate, Moment
 from shared.web.schemas import Request
 
@@ -15,16 +14,18 @@ GROUPS = ("headline", "catalogue", "pilots", "purchases", "conference", "ministr
 
 class IndicatorQuery(Request):
     """``on``: the reform as it stood on that date, as known now; ``as_of``: as recorded by that
-    instant; both: what had been recorded at ``as_of`` about ``on``."""
+    instant (or ``recorded_by``: by the end of that date where the reform is); with ``on``: what
+    had been recorded then about that date."""
 
     as_of = Moment(load_default=None, allow_none=True)
+    recorded_by = IsoDate(load_default=None, allow_none=True)
     on = IsoDate(load_default=None, allow_none=True)
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
 
-    @post_load
-    def _when(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        asked = data["as_of"] is not None or data["on"] is not None
-        return {"when": When(as_of=data.pop("as_of"), on=data.pop("on")) if asked else None, **data}
+    @validates_schema
+    def _one_recording_limit(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("as_of") is not None and data.get("recorded_by") is not None:
+            raise ValidationError("give as_of or recorded_by, not both", "recorded_by")
 
 
 class DashboardQuery(Request):

@@ -115,10 +115,19 @@ class ReportingService(EventSourcedService):
     def on_pilots_event(self, body: Any, delivery: Delivery) -> str:
         return self.inbox.handle(body, delivery)
 
+    def asked(self, data: dict[str, Any]) -> When | None:
+        """When a read asks about: ``on`` a date, as recorded by ``as_of`` or by the end of the
+        day ``recorded_by`` where the reform is (its TIMEZONE); None for now."""
+        as_of = data.get("as_of")
+        if data.get("recorded_by") is not None:
+            end_of_day = datetime.combine(date.fromisoformat(data["recorded_by"]), time(23, 59, 59))
+            as_of = end_of_day.replace(tzinfo=ZoneInfo(self.app.zone))
+        return When(as_of=as_of, on=data["on"]) if as_of is not None or data["on"] is not None else None
+
     @http("GET", "/indicators")
     @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="Every indicator, live or as of a past moment")
     def all_indicators(self, caller: Caller | None, data: dict) -> Any:
-        result = disclosed(self.app.indicators(data["when"]), caller)
+        result = disclosed(self.app.indicators(self.asked(data)), caller)
         result["received"] = {s: self.inbox.consumer.position(s) for s in PRODUCERS}
         return to_csv("all", result) if data["format"] == "csv" else result
 
@@ -127,7 +136,7 @@ class ReportingService(EventSourcedService):
     def group_indicators(self, caller: Caller | None, data: dict, group: str) -> Any:
         if group not in GROUPS:
             raise NotFoundError(f"no indicator group {group!r}; groups: {', '.join(GROUPS)}")
-        result = disclosed(self.app.indicators(data["when"]), caller)
+        result = disclosed(self.app.indicators(self.asked(data)), caller)
         if data["format"] == "csv":
             return to_csv(group, result[group])
         return {group: result[group], "as_of": result["as_of"], "on": result["on"]}
@@ -135,15 +144,8 @@ class ReportingService(EventSourcedService):
     @http("GET", "/")
     @endpoint(auth=PUBLIC, query=DashboardQuery, summary="The dashboard officials read")
     def dashboard(self, caller: Caller | None, data: dict) -> Response:
-        when = None
-        if data["on"] is not None or data["recorded_by"] is not None:
-            recorded_by = None
-            if data["recorded_by"] is not None:
-                end_of_day = datetime.combine(date.fromisoformat(data["recorded_by"]), time(23, 59, 59))
-                recorded_by = end_of_day.replace(tzinfo=ZoneInfo(self.app.zone))
-            when = When(as_of=recorded_by, on=data["on"])
         # The page is public; its script sends a reader's token to /indicators for the rest.
-        figures = public_indicators(self.app.indicators(when))
+        figures = public_indicators(self.app.indicators(self.asked(data)))
         # Data in the page is JSON that no HTML parser can end early or read as markup.
         embedded = json.dumps(figures, ensure_ascii=False)
         for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):

@@ -10,8 +10,10 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -197,6 +199,15 @@ def test_on_a_date_the_indicators_tell_where_the_reform_stood_then(
     january = headline(on="2020-01-12")  # identified, none contracted yet
     assert (january["identified"], january["converted"]) == (5, 0)
     assert headline(on="2020-12-31", as_of=loaded["before_demo"])["identified"] == 0  # not yet typed in
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # where the reform is (TIMEZONE)
+    assert headline(on="2020-12-31", recorded_by=str(today - timedelta(days=1)))["identified"] == 0
+    assert headline(on="2020-12-31", recorded_by=str(today))["identified"] == 5
+    both = requests.get(
+        f"{reporting}/indicators/headline",
+        params={"recorded_by": str(today), "as_of": loaded["before_demo"]},
+        timeout=10,
+    )
+    assert both.status_code == 422 and "recorded_by" in both.json()["details"]
     conference = requests.get(f"{reporting}/indicators/conference", params={"on": "2019-12-15"}, timeout=10)
     assert conference.json()["conference"]["decisions"] == 0  # the plenary sat on 20 December
     records = loaded["figures"]["records"]

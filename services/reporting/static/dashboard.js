@@ -89,7 +89,7 @@ document.getElementById("reader").addEventListener("submit", async event => {
   const token = document.getElementById("reader-token").value.trim();
   const asked = new URLSearchParams();
   if (params.get("on")) asked.set("on", params.get("on"));
-  if (params.get("recorded_by")) asked.set("as_of", params.get("recorded_by") + "T23:59:59+08:00");
+  if (params.get("recorded_by")) asked.set("recorded_by", params.get("recorded_by"));  // the server's day
   const query = asked.toString() ? "?" + asked.toString() : "";
   const reply = await fetch("/indicators" + query, { headers: { Authorization: "Bearer " + token } });
   if (!reply.ok) { text("reader-status", "not accepted (" + reply.status + ")"); return; }
