@@ -170,34 +170,31 @@ def _note_act(aggregate: Any, event: Any) -> None:
         aggregate.last_act = (type(event).__qualname__, event.dating["on"])
 
 
-class DatedEvent(Aggregate.Event):
+class _Dated:
+    """What the two dated bases share: version 2 of every event of the reform (``dating`` added,
+    upcast from version 1), and the record's latest act kept as each is applied."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        _upcast(state)
+
+    def apply(self, aggregate: Any) -> None:
+        super().apply(aggregate)  # type: ignore[misc]  # the eventsourcing event it is mixed into
+        _note_act(aggregate, self)
+
+
+class DatedEvent(_Dated, Aggregate.Event):
     """An event of the reform: records the dating of the act that raised it."""
 
-    class_version = 2
     dating: dict[str, Any] = field(default_factory=_dating, kw_only=True)
 
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        _upcast(state)
 
-    def apply(self, aggregate: Any) -> None:
-        super().apply(aggregate)
-        _note_act(aggregate, self)
-
-
-class DatedCreated(Aggregate.Created):
+class DatedCreated(_Dated, Aggregate.Created):
     """The creation of a record of the reform: records the dating of the act that raised it."""
 
-    class_version = 2
     dating: dict[str, Any] = field(default_factory=_dating, kw_only=True)
-
-    @staticmethod
-    def upcast_v1_v2(state: dict[str, Any]) -> None:
-        _upcast(state)
-
-    def apply(self, aggregate: Any) -> None:
-        super().apply(aggregate)
-        _note_act(aggregate, self)
 
 
 class ActsInOrder(Aggregate):

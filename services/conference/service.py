@@ -236,7 +236,8 @@ class ConferenceService(EventSourcedService):
         lead = self.app.task(tid)["lead_unit"]
         if ADMIN not in caller.roles and caller.organisation != lead:
             raise Forbidden(
-                f"only the lead unit ({lead}) requests an extension of this task, not {caller.organisation}"
+                f"only the lead unit ({lead}) requests an extension of this task, not "
+                f"{caller.organisation or 'a token naming no organisation'}"
             )
         return self.app.extend_task(tid, data, actor=caller.subject)
 
