@@ -43,10 +43,10 @@ from services.conference.domain import (
     task_id,
 )
 from services.conference.queries import BodyNotFound as BodyNotFound  # re-exported: the service maps it
-from services.conference.queries import ConferenceQueries
 from services.conference.queries import DocumentNotFound as DocumentNotFound  # re-exported
 from services.conference.queries import MeetingNotFound as MeetingNotFound  # re-exported
 from services.conference.queries import TaskNotFound as TaskNotFound  # re-exported
+from services.conference.register import OrganisationRegister
 from services.conference.views import (
     View,
     body_view,
@@ -55,6 +55,7 @@ from services.conference.views import (
     task_view,
 )
 from shared.persistence.topics import moved
+from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
 
 # Stored events name the classes of services/conference/domain.py, before it became a package.
 moved("services.conference.domain", CoordinationBody, Meeting, Decision, Task, PolicyDocument)
@@ -69,7 +70,7 @@ def decision_items(command: IssueMinutes) -> list[DecisionItem]:
             number=d.number,
             kind=d.kind,
             title=d.title,
-            subject=d.subject,
+            subject=_canonical(d.kind, d.subject),
             tasks=[
                 TaskItem(
                     number=t.number,
@@ -85,7 +86,18 @@ def decision_items(command: IssueMinutes) -> list[DecisionItem]:
     ]
 
 
-class ConferenceApplication(ConferenceQueries):
+def _canonical(kind: str, subject: str | None) -> str | None:
+    """A subject that is a record's id (a catalogue, an organisation) as ids are written, so the
+    services acting on the decision compare it with theirs."""
+    if subject is None or (kind not in ABOUT_AN_ORGANISATION and kind != "adopt_catalogue"):
+        return subject
+    try:
+        return str(UUID(subject.strip()))
+    except ValueError:
+        return subject  # refused by the checks of the minutes, naming the decision
+
+
+class ConferenceApplication(OrganisationRegister):
     name = "conference"
     # granted by the office up to this many extensions and days past the first deadline; past them
     # by the chief convener (EXTENSION_MAX_COUNT, EXTENSION_MAX_DAYS; set by the runtime)
@@ -190,6 +202,8 @@ class ConferenceApplication(ConferenceQueries):
         meeting = self._get(Meeting, meeting_id)
         body: CoordinationBody = self._get(CoordinationBody, UUID(meeting.body_id))
         for decision in command.decisions:
+            if decision.kind in ABOUT_AN_ORGANISATION:  # a pilot unit is named by its register id
+                self.registered(decision.subject, f"decision {decision.number} ({decision.kind})")
             for task in decision.tasks:  # who carries a decided task out sat on the body then
                 body.require_members([task.lead_unit], "lead unit", command.issued_on)
                 body.require_members(list(task.co_units), "co-units", command.issued_on)

@@ -178,3 +178,19 @@ class ReviseDocument:
 class RepealDocument:
     reason: str
     repealed_on: str
+
+
+# --- the organisation register -----------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterOrganisation:
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenameOrganisation:
+    name_zh: str
+    name_en: str
+    reason: str

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from services.conference.domain import CoordinationBody, Decision, Meeting, PolicyDocument, Task
+from services.conference.domain.organisation import Organisation
 from shared.messaging.mapping import IntegrationMap
 
 m = IntegrationMap()
 # domain event class, integration event type, the payload's name for the aggregate id
+m.publish(Organisation.Registered, "OrganisationRegistered", id_field="organisation_id")
+m.publish(Organisation.Renamed, "OrganisationRenamed", id_field="organisation_id")
 m.publish(CoordinationBody.Proposed, "BodyProposed", id_field="body_id")
 m.publish(CoordinationBody.Established, "BodyEstablished", id_field="body_id")
 m.publish(CoordinationBody.MemberAdded, "MemberAdded", id_field="body_id")

@@ -16,6 +16,7 @@ from services.conference.domain import (
     PolicyDocument,
     Task,
 )
+from services.conference.domain.organisation import Organisation
 from services.conference.views import View, body_view, decision_view, document_view, meeting_view, task_view
 from shared.acts import When
 from shared.domain import NotFound
@@ -40,12 +41,17 @@ class DocumentNotFound(NotFound):
     pass
 
 
+class OrganisationNotFound(NotFound):
+    pass
+
+
 KINDS: dict[type[Aggregate], type[NotFound]] = {
     CoordinationBody: BodyNotFound,
     Meeting: MeetingNotFound,
     Decision: DecisionNotFound,
     Task: TaskNotFound,
     PolicyDocument: DocumentNotFound,
+    Organisation: OrganisationNotFound,
 }
 
 

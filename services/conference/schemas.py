@@ -12,7 +12,7 @@ from shared.vocabulary.conference import (
     MEETING_KINDS,
     TASK_STATUSES,
 )
-from shared.web.fields import DOCUMENT_NUMBER, IsoDate, StrictBoolean
+from shared.web.fields import DOCUMENT_NUMBER, ChineseName, EnglishName, IsoDate, StrictBoolean
 from shared.web.schemas import CommandRequest, PartRequest, Request
 
 NAME = validate.Length(min=1, max=200)
@@ -243,3 +243,25 @@ class DecisionListQuery(Request):
 
 class MeetingListQuery(Request):
     body_id = fields.UUID(load_default=None)
+
+
+# --- the organisation register -----------------------------------------------
+
+
+class RegisterOrganisationRequest(CommandRequest):
+    command = commands.RegisterOrganisation
+
+    name_zh = ChineseName(required=True)  # the registered Chinese name: 西双版纳州博物馆
+    name_en = EnglishName(required=True)  # its English rendering: Xishuangbanna Prefecture Museum
+
+
+class RenameOrganisationRequest(CommandRequest):
+    command = commands.RenameOrganisation
+
+    name_zh = ChineseName(required=True)
+    name_en = EnglishName(required=True)
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class OrganisationListQuery(Request):
+    name = fields.String(load_default=None, validate=NAME)  # a name held now, in either language

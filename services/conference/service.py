@@ -21,7 +21,9 @@ from services.conference.commands import (
     ProposeBody,
     ProposeMeeting,
     RegisterDocument,
+    RegisterOrganisation,
     RemoveMember,
+    RenameOrganisation,
     RepealDocument,
     ReportTask,
     ReturnTask,
@@ -29,6 +31,7 @@ from services.conference.commands import (
     ScheduleMeeting,
 )
 from services.conference.domain import CoordinationBody, Meeting, PolicyDocument, Task
+from services.conference.domain.organisation import Organisation
 from services.conference.schemas import (
     AddMemberRequest,
     CancelRequest,
@@ -43,10 +46,13 @@ from services.conference.schemas import (
     IssueDocumentRequest,
     IssueMinutesRequest,
     MeetingListQuery,
+    OrganisationListQuery,
     ProposeBodyRequest,
     ProposeMeetingRequest,
     RegisterDocumentRequest,
+    RegisterOrganisationRequest,
     RemoveMemberRequest,
+    RenameOrganisationRequest,
     RepealDocumentRequest,
     ReportTaskRequest,
     ReturnTaskRequest,
@@ -72,6 +78,43 @@ class ConferenceService(EventSourcedService):
     def detect_overdue_tasks(self) -> list[str]:
         """Tasks whose deadline passed unreported become overdue, once (TaskOverdue)."""
         return self.app.detect_overdue()
+
+    # --- the organisation register ------------------------------------------
+
+    @http("POST", "/organisations")
+    @endpoint(
+        auth=WRITE,
+        body=RegisterOrganisationRequest,
+        status=201,
+        summary="Register an organisation: its registered Chinese name and English rendering",
+    )
+    def register_organisation(self, caller: Caller, data: RegisterOrganisation) -> dict[str, Any]:
+        return self.app.register_organisation(data, actor=caller.subject)
+
+    @http("GET", "/organisations")
+    @endpoint(auth=READ, query=OrganisationListQuery, summary="The register, or who holds a name now")
+    def list_organisations(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        return {"organisations": self.app.organisations(data["name"])}
+
+    @http("GET", "/organisations/<organisation_id>")
+    @endpoint(auth=READ, query=AsOfQuery, summary="One organisation, now or as of a past moment")
+    def get_organisation(self, caller: Caller, data: dict[str, Any], organisation_id: str) -> dict[str, Any]:
+        return self.app.organisation(parse_uuid(organisation_id, "organisation"), when=data["when"])
+
+    @http("GET", "/organisations/<organisation_id>/history")
+    @endpoint(auth=READ, summary="Every event of an organisation")
+    def organisation_history(
+        self, caller: Caller, data: dict[str, Any], organisation_id: str
+    ) -> dict[str, Any]:
+        return {"events": self.app.history_of(Organisation, parse_uuid(organisation_id, "organisation"))}
+
+    @http("POST", "/organisations/<organisation_id>/rename")
+    @endpoint(auth=WRITE, body=RenameOrganisationRequest, summary="Rename an organisation, with the reason")
+    def rename_organisation(
+        self, caller: Caller, data: RenameOrganisation, organisation_id: str
+    ) -> dict[str, Any]:
+        oid = parse_uuid(organisation_id, "organisation")
+        return self.app.rename_organisation(oid, data, actor=caller.subject)
 
     # --- coordination bodies ---------------------------------------------
 

@@ -7,6 +7,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from services.conference.domain import CoordinationBody, Decision, Meeting, PolicyDocument, Task
+from services.conference.domain.organisation import Organisation
 from shared.persistence.eventlog import to_plain
 
 View = dict[str, Any]
@@ -125,5 +126,17 @@ def document_view(d: PolicyDocument) -> View:
             "issued_on": d.issued_on,
             "revisions": d.revisions,
             "repeal": d.repeal,
+        }
+    )
+
+
+def organisation_view(o: Organisation) -> View:
+    return _plain(
+        {
+            **_base(o),
+            "name_zh": o.name_zh,
+            "name_en": o.name_en,
+            "registered_on": o.registered_on,
+            "former_names": o.former_names,
         }
     )

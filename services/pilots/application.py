@@ -45,6 +45,7 @@ from services.pilots.domain import (
     ServiceMatter,
     plan_id,
     unit_id,
+    unit_of,
 )
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
@@ -52,6 +53,7 @@ from services.pilots.reviews import SYSTEM_ACTOR, Reviews
 from services.pilots.reviews import CatalogueNotPublished as CatalogueNotPublished  # re-exported
 from shared.acts import upstream_on
 from shared.messaging.decisions import KnowsDecisions
+from shared.messaging.organisations import KnowsOrganisations
 from shared.persistence.topics import moved
 
 # Stored events name the classes' topics from before the domain became a package.
@@ -59,7 +61,7 @@ moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, De
 moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
 
 
-class PilotsApplication(Reviews, KnowsDecisions):
+class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------
@@ -89,7 +91,7 @@ class PilotsApplication(Reviews, KnowsDecisions):
         """Withdraw every view built from ``source``'s log (an operator's resync to a new log):
         what the new log holds comes back as it holds it; pilots' own records stay as they are."""
         if source == "conference":
-            return self.forget_decisions(reason)
+            return self.forget_decisions(reason) + self.forget_organisations(reason)
         catalogues = [
             c for c in self.every(CatalogueView, CatalogueView.Published) if c.status != "withdrawn"
         ]
@@ -98,11 +100,16 @@ class PilotsApplication(Reviews, KnowsDecisions):
         return list(catalogues)
 
     def designate_unit(self, command: DesignateUnit, *, actor: str) -> dict[str, Any]:
-        if unit_id(command.name) in self.repository:
-            raise DuplicateUnit(f"{command.name} is already a pilot unit", name=command.name)
+        organisation = self.known_organisation(command.organisation_id)
+        legacy = unit_id(organisation.name_en)  # designated under that name before the register
+        if unit_of(str(organisation.id)) in self.repository or legacy in self.repository:
+            raise DuplicateUnit(
+                f"{organisation.name_zh} ({organisation.name_en}) is already a pilot unit",
+                organisation_id=str(organisation.id),
+            )
         unit = PilotUnit.designate(
             decision=self.known_decision(command.decision_id),
-            name=command.name,
+            organisation=organisation,
             unit_type=command.unit_type,
             competent_department=command.competent_department,
             staffing_baseline=command.staffing_baseline,

@@ -13,7 +13,7 @@ from uuid import UUID
 @dataclass(frozen=True)
 class DesignateUnit:
     decision_id: UUID
-    name: str
+    organisation_id: UUID  # the unit on the conference's register
     unit_type: str
     competent_department: str
     staffing_baseline: int

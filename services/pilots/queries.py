@@ -20,6 +20,7 @@ from services.pilots.domain import (
 from shared.acts import When
 from shared.disclosure import announced
 from shared.domain import NotFound
+from shared.organisations import OrganisationView
 from shared.persistence.eventlog import ServiceApplication, to_plain
 
 A = TypeVar("A", bound=Aggregate)
@@ -67,6 +68,9 @@ class PilotsQueries(ServiceApplication):
                 "id": u.id,
                 "version": u.version,
                 "name": u.name,
+                "name_zh": u.name_zh,
+                "organisation_id": u.organisation_id,
+                "organisation": self._organisation_now(u.organisation_id),
                 "unit_type": u.unit_type,
                 "competent_department": u.competent_department,
                 "staffing_baseline": u.staffing_baseline,
@@ -82,6 +86,14 @@ class PilotsQueries(ServiceApplication):
             }
         )
         return view
+
+    def _organisation_now(self, organisation_id: str | None) -> dict[str, Any] | None:
+        """The unit's register entry as pilots knows it now: its names today (a bureau renamed
+        after the designation is shown by its new name beside the one it was designated under)."""
+        if organisation_id is None or UUID(organisation_id) not in self.repository:
+            return None
+        known: OrganisationView = self.repository.get(UUID(organisation_id))
+        return {"id": organisation_id, **known.names(), "withdrawn": known.withdrawn}
 
     def units(self) -> list[dict[str, Any]]:
         return [self.unit(i) for i in self.ids_of(PilotUnit.Designated)]

@@ -20,7 +20,7 @@ class DesignateUnitRequest(CommandRequest):
     command = commands.DesignateUnit
 
     decision_id = fields.UUID(required=True)
-    name = fields.String(required=True, validate=NAME)
+    organisation_id = fields.UUID(required=True)  # the unit on the conference's register
     unit_type = fields.String(required=True, validate=validate.OneOf(UNIT_TYPES))
     competent_department = fields.String(required=True, validate=NAME)
     staffing_baseline = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))

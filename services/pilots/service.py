@@ -35,6 +35,7 @@ from services.pilots.schemas import (
 )
 from shared.messaging.consumer import Forget
 from shared.messaging.decisions import DECISION_HANDLERS
+from shared.messaging.organisations import ORGANISATION_HANDLERS
 from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
@@ -46,6 +47,7 @@ from shared.web.service import EventSourcedService
 
 INBOX_HANDLERS = {
     **DECISION_HANDLERS,
+    **ORGANISATION_HANDLERS,
     ("catalogue", "CataloguePublished"): lambda app, envelope: app.on_catalogue_published(envelope),
     ("catalogue", "CatalogueSuperseded"): lambda app, envelope: app.on_catalogue_superseded(envelope),
     ("catalogue", "CatalogueRevoked"): lambda app, envelope: app.on_catalogue_revoked(envelope),
@@ -91,6 +93,14 @@ class PilotsService(EventSourcedService):
     def known_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {
             "decisions": self.app.known_decisions(),
+            "position": self.inbox.consumer.position("conference"),
+        }
+
+    @http("GET", "/views/organisations")
+    @endpoint(auth=READ, summary="The conference's organisation register as pilots knows it")
+    def known_organisations(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "organisations": self.app.known_organisations(),
             "position": self.inbox.consumer.position("conference"),
         }
 

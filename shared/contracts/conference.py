@@ -110,6 +110,20 @@ class DecisionAdopted(_Contract):
     adopted_on = DATE(required=True)
 
 
+class _Organisation(_Contract):
+    organisation_id = fields.UUID(required=True)
+    name_zh = fields.String(required=True, validate=validate.Length(min=2, max=100))  # registered name
+    name_en = fields.String(required=True, validate=validate.Length(min=2, max=200))  # English rendering
+
+
+class OrganisationRegistered(_Organisation):
+    pass
+
+
+class OrganisationRenamed(_Organisation):
+    reason = fields.String(required=True)
+
+
 class _Task(_Contract):
     task_id = fields.UUID(required=True)
 
@@ -212,6 +226,7 @@ class PolicyDocumentRepealed(_Document):
 EVENTS: dict[str, type[Schema]] = {
     cls.__name__: cls
     for cls in (
+        OrganisationRegistered, OrganisationRenamed,
         BodyProposed, BodyEstablished, MemberAdded, MemberRemoved, BodyDissolved,
         MeetingProposed, MeetingScheduled, MeetingHeld, MeetingCancelled, MinutesIssued,
         DecisionAdopted,

@@ -80,6 +80,10 @@ class PilotUnitDesignated(_Unit):
     staffing_baseline = fields.Integer(required=True)
     funding_type = fields.String(required=True)
     decision_id = fields.UUID(required=True)
+    # the unit on the conference's register and its registered Chinese name (absent or null: a
+    # unit designated before the register, or a producer that did not name them yet)
+    organisation_id = fields.UUID(load_default=None, allow_none=True)
+    name_zh = fields.String(load_default=None, allow_none=True)
 
 
 class BudgetLineAdded(_Unit):

@@ -12,6 +12,8 @@ DECISION_KINDS = (
     "issue_policy_document",
     "general",
 )
+# decisions whose subject is an organisation of the register (the pilot unit they are about)
+ABOUT_AN_ORGANISATION = ("designate_pilot", "approve_plan", "close_pilot")
 DOCUMENT_KINDS = ("opinion", "plan", "notice", "catalogue")
 
 BODY_STATUSES = ("proposed", "active", "dissolved")

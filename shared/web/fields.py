@@ -7,6 +7,8 @@ from typing import Any
 
 from marshmallow import fields, validate
 
+from shared.organisations import has_han, has_latin, tidy_name
+
 
 class StrictBoolean(fields.Boolean):
     """A boolean that takes only JSON true/false: not "yes", not 1."""
@@ -92,3 +94,37 @@ class DocumentNumber(fields.String):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=DOCUMENT_NUMBER, **kwargs)
+
+
+class ChineseName(fields.String):
+    """A registered Chinese name (西双版纳州博物馆): Han characters, kept without spaces."""
+
+    default_error_messages = {
+        "not_chinese": "A registered Chinese name has Han characters (西双版纳州博物馆)."
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=2, max=100), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = tidy_name(super()._deserialize(value, attr, data, **kwargs))
+        if not has_han(text) or not text.isprintable():
+            raise self.make_error("not_chinese")
+        return text
+
+
+class EnglishName(fields.String):
+    """An English rendering of a name (Xishuangbanna Prefecture Museum): Latin letters, no Han."""
+
+    default_error_messages = {
+        "not_english": "An English rendering has Latin letters and no Han characters (Prefecture Museum)."
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(min=2, max=200), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = tidy_name(super()._deserialize(value, attr, data, **kwargs))
+        if has_han(text) or not has_latin(text) or not text.isprintable():
+            raise self.make_error("not_english")
+        return text

@@ -25,6 +25,7 @@ from services.conference.commands import (
     IssueMinutes,
     ProposeBody,
     ProposeMeeting,
+    RegisterOrganisation,
     ScheduleMeeting,
     TaskSpec,
 )
@@ -36,10 +37,12 @@ from services.pilots.service import INBOX_HANDLERS
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.decisions import DECISION_HANDLERS
 from shared.messaging.feed import read_feed
+from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
 from tests.support.keys import key_ring, notarise
 from tests.support.upstream import InProcessUpstream, memory_store
 
 UNIT = "Xishuangbanna Radio and TV Station"
+CHINESE_NAMES = {UNIT: "西双版纳州广播电视台", "Xishuangbanna Prefecture Museum": "西双版纳州博物馆"}
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
@@ -135,7 +138,20 @@ class World:
             self.catalogue_cursor = 0
         return self._catalogue_inbox[1]
 
+    def organisation(self, name_en: str) -> str:
+        """The register id of the organisation rendered ``name_en`` (registered on first use)."""
+        held = self.conference.organisations(name_en)
+        if held:
+            return str(held[0]["id"])
+        name_zh = CHINESE_NAMES.get(name_en, f"试点单位{len(self.conference.organisations()) + 1}号")
+        command = RegisterOrganisation(name_zh=name_zh, name_en=name_en)
+        return str(self.conference.register_organisation(command, actor="o")["id"])
+
     def decision(self, kind: str, subject: str, tasks: list[dict[str, Any]] | None = None) -> UUID:
+        """A ``kind`` decision about ``subject`` (a pilot unit's decision about the organisation
+        rendered ``subject``, by its register id), in the minutes of a plenary."""
+        if kind in ABOUT_AN_ORGANISATION and not _is_uuid(subject):
+            subject = self.organisation(subject)
         c = self.conference
         body = c.propose_body(
             ProposeBody(
@@ -182,13 +198,21 @@ class World:
         )
         return UUID(minutes["minutes"]["decision_ids"][0])
 
-    def unit(self, decision: UUID) -> UUID:
+    def unit(self, decision: UUID, name: str = UNIT) -> UUID:
         command = DesignateUnit(
             decision_id=decision,
-            name=UNIT,
+            organisation_id=UUID(self.organisation(name)),
             unit_type="public_welfare_2",
             competent_department="Propaganda Department",
             staffing_baseline=120,
             funding_type="full appropriation",
         )
         return UUID(self.pilots.designate_unit(command, actor="p")["id"])
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True

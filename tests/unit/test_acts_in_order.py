@@ -154,7 +154,7 @@ def test_nothing_of_a_unit_comes_before_its_designation_nor_the_designation_befo
     world.deliver("conference")
     designation = DesignateUnit(
         decision_id=decision,
-        name="Xishuangbanna Radio and TV Station",
+        organisation_id=UUID(world.organisation("Xishuangbanna Radio and TV Station")),
         unit_type="public_welfare_2",
         competent_department="Propaganda Department",
         staffing_baseline=120,

@@ -31,6 +31,7 @@ from services.conference.commands import (
     TaskSpec,
 )
 from services.conference.domain import DuplicateTaskNumber
+from services.conference.domain.organisation import Organisation, OrganisationName
 from services.conference.integration import to_integration
 from shared.acts import When
 from shared.contracts import validate_envelope
@@ -204,11 +205,14 @@ def test_every_domain_event_is_published_under_a_contract() -> None:
             domain.Decision,
             domain.Task,
             domain.PolicyDocument,
+            Organisation,
         )
         for cls in vars(agg).values()
         if isinstance(cls, type) and issubclass(cls, agg.Event) and cls.__name__ not in ("Event", "Created")
     }
     assert events == set(to_integration.published())
+    # which organisation holds a name is the register's own index: it never leaves the service
+    assert not {OrganisationName.Claimed, OrganisationName.Released, OrganisationName.Reclaimed} & events
 
 
 def test_the_feed_of_a_whole_story_validates_against_the_contracts(

@@ -9,13 +9,21 @@ from uuid import UUID
 import pytest
 
 from services.catalogue.commands import DraftCatalogue, Revoke
+from services.conference.commands import RenameOrganisation
 from services.pilots import commands as c
 from services.pilots.application import CatalogueNotPublished
-from services.pilots.domain import DecisionDoesNotApply, DecisionUnknown, InvalidTransition, NotOnCatalogue
+from services.pilots.domain import (
+    DecisionDoesNotApply,
+    DecisionUnknown,
+    DuplicateUnit,
+    InvalidTransition,
+    NotOnCatalogue,
+)
 from services.pilots.integration import to_integration as pilots_events
 from shared.contracts import validate_envelope
 from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED
 from shared.messaging.feed import read_feed
+from shared.organisations import OrganisationUnknown
 from tests.support.world import UNIT, World
 
 
@@ -25,15 +33,7 @@ def world() -> World:
 
 
 def designate(world: World, decision: UUID) -> UUID:
-    unit = c.DesignateUnit(
-        decision_id=decision,
-        name=UNIT,
-        unit_type="public_welfare_2",
-        competent_department="Propaganda Department",
-        staffing_baseline=120,
-        funding_type="full appropriation",
-    )
-    return UUID(world.pilots.designate_unit(unit, actor="p")["id"])
+    return world.unit(decision)
 
 
 def identify(world: World, unit: UUID, catalogue: UUID, item_code: str, name: str = "n") -> UUID:
@@ -43,16 +43,65 @@ def identify(world: World, unit: UUID, catalogue: UUID, item_code: str, name: st
     return UUID(world.pilots.identify_matter(matter, actor="p")["id"])
 
 
-def test_a_designation_waits_for_its_decision_to_arrive(world: World) -> None:
+def test_a_designation_waits_for_the_register_entry_and_the_decision_to_arrive(world: World) -> None:
     decision = world.decision("designate_pilot", UNIT)
+    with pytest.raises(OrganisationUnknown):  # the unit is not on the register as pilots knows it
+        designate(world, decision)
+    envelopes = world.envelopes("conference")
+    registration = [e for e in envelopes if e["event_type"] == "OrganisationRegistered"]
+    assert [world.inbox.receive(e) for e in registration] == [APPLIED]
     with pytest.raises(DecisionUnknown):
         designate(world, decision)
-    assert APPLIED in world.deliver("conference")
-    assert world.pilots.unit(designate(world, decision))["decision_id"] == str(decision)
+    assert APPLIED in [world.inbox.receive(e) for e in envelopes if e not in registration]
+    unit = world.pilots.unit(designate(world, decision))
+    organisation = world.organisation(UNIT)
+    assert (unit["decision_id"], unit["organisation_id"], unit["name"], unit["name_zh"]) == (
+        str(decision),
+        organisation,
+        UNIT,
+        "西双版纳州广播电视台",
+    )
+
+
+def test_a_renamed_organisation_is_followed_and_its_unit_shows_both_names(world: World) -> None:
+    uid = designate_delivered(world)
+    organisation = UUID(world.organisation(UNIT))
+    rename = RenameOrganisation(
+        name_zh="西双版纳州融媒体中心", name_en="Xishuangbanna Media Centre", reason="the 2020 merger"
+    )
+    world.conference.rename_organisation(organisation, rename, actor="o")
+    assert world.deliver("conference") == [APPLIED]
+    unit = world.pilots.unit(uid)
+    assert (unit["name"], unit["name_zh"]) == (UNIT, "西双版纳州广播电视台")  # as designated
+    assert unit["organisation"] == {
+        "id": str(organisation),
+        "name_zh": "西双版纳州融媒体中心",
+        "name_en": "Xishuangbanna Media Centre",
+        "withdrawn": False,
+    }
+    [known] = world.pilots.known_organisations()
+    assert known["former_names"] == [
+        {"name_zh": "西双版纳州广播电视台", "name_en": UNIT, "until": known["former_names"][0]["until"]}
+    ]
+
+
+def designate_delivered(world: World) -> UUID:
+    decision = world.decision("designate_pilot", UNIT)
+    world.deliver("conference")
+    return designate(world, decision)
+
+
+def test_a_unit_is_designated_once_however_its_decision_names_it(world: World) -> None:
+    designate_delivered(world)
+    again = world.decision("designate_pilot", UNIT)
+    world.deliver("conference")
+    with pytest.raises(DuplicateUnit):
+        designate(world, again)
 
 
 def test_a_decision_about_another_unit_designates_nothing(world: World) -> None:
     decision = world.decision("designate_pilot", "Prefecture Culture and Tourism Bureau")
+    world.organisation(UNIT)  # on the register too
     world.deliver("conference")
     with pytest.raises(DecisionDoesNotApply):
         designate(world, decision)

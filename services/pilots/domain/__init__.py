@@ -27,7 +27,7 @@ from services.pilots.domain.errors import (
 )
 from services.pilots.domain.matter import WITHDRAWABLE, ServiceMatter
 from services.pilots.domain.plan import ImplementationPlan, plan_id
-from services.pilots.domain.unit import PilotUnit, unit_id
+from services.pilots.domain.unit import PilotUnit, unit_id, unit_of
 from services.pilots.domain.views import CatalogueView, DecisionView
 from shared.vocabulary.pilots import (
     CLOSURE_DECISIONS,
@@ -73,4 +73,5 @@ __all__ = [
     "UnitNotFound",
     "plan_id",
     "unit_id",
+    "unit_of",
 ]

@@ -138,8 +138,8 @@ class ImplementationPlan(ActsInOrder):
         unit.require_open()
         if str(unit.id) != self.unit_id:
             raise DecisionDoesNotApply(f"this plan belongs to unit {self.unit_id}, not to {unit.name}")
-        # about this unit or this very plan: never about a number its drafter typed in
-        decision.require("approve_plan", {unit.name, str(self.id)})
+        # about this unit, named by its register id: never about a name its drafter typed in
+        decision.require("approve_plan", unit.decision_subjects)
         decision.require_taken_by("the plan's approval", act_on())
         self._approve(decision_id=str(decision.id), actor=actor)
 

@@ -13,10 +13,17 @@ from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, St
 from services.pilots.domain.views import DecisionView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future
+from shared.organisations import OrganisationView
 
 
 def unit_id(name: str) -> UUID:
+    """The id of a unit designated before the register, by the name it was designated under."""
     return uuid5(NAMESPACE_URL, f"reform:pilot-unit:{name.strip()}")
+
+
+def unit_of(organisation_id: str) -> UUID:
+    """The id of the pilot unit that is the register's organisation ``organisation_id``."""
+    return uuid5(NAMESPACE_URL, f"reform:pilot-unit:organisation:{UUID(organisation_id)}")
 
 
 class PilotUnit(ActsInOrder):
@@ -24,13 +31,22 @@ class PilotUnit(ActsInOrder):
     adjustments and closure."""
 
     class Designated(DatedCreated):
-        name: str
+        name: str  # the English rendering on the register when designated
         unit_type: str
         competent_department: str
         staffing_baseline: int
         funding_type: str
         decision_id: str
         actor: str
+        organisation_id: str | None  # the conference's register (None: designated before it)
+        name_zh: str | None  # the registered Chinese name when designated
+
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["organisation_id"] = None
+            state["name_zh"] = None
 
     class BudgetLineAdded(DatedEvent):
         in_sequence = False  # a unit's lines and staffing change at their own dates
@@ -65,8 +81,8 @@ class PilotUnit(ActsInOrder):
             state["decision_id"] = None
 
     @staticmethod
-    def create_id(name: str, **_: Any) -> UUID:
-        return unit_id(name)
+    def create_id(name: str, organisation_id: str | None = None, **_: Any) -> UUID:
+        return unit_of(organisation_id) if organisation_id else unit_id(name)
 
     @event(Designated)
     def __init__(
@@ -79,8 +95,12 @@ class PilotUnit(ActsInOrder):
         funding_type: str,
         decision_id: str,
         actor: str,
+        organisation_id: str | None = None,
+        name_zh: str | None = None,
     ) -> None:
         self.name = name
+        self.name_zh = name_zh
+        self.organisation_id = organisation_id
         self.unit_type = unit_type
         self.competent_department = competent_department
         self.staffing_baseline = staffing_baseline
@@ -96,17 +116,19 @@ class PilotUnit(ActsInOrder):
         cls,
         *,
         decision: DecisionView,
-        name: str,
+        organisation: OrganisationView,
         unit_type: str,
         competent_department: str,
         staffing_baseline: int,
         funding_type: str,
         actor: str,
     ) -> PilotUnit:
-        decision.require("designate_pilot", {name.strip()})
+        decision.require("designate_pilot", {str(organisation.id)})
         decision.require_taken_by("the designation", act_on())
         return cls(
-            name=name.strip(),
+            name=organisation.name_en,
+            name_zh=organisation.name_zh,
+            organisation_id=str(organisation.id),
             decision_id=str(decision.id),
             actor=actor,
             unit_type=unit_type,
@@ -114,6 +136,12 @@ class PilotUnit(ActsInOrder):
             staffing_baseline=staffing_baseline,
             funding_type=funding_type,
         )
+
+    @property
+    def decision_subjects(self) -> set[str]:
+        """What a decision about this unit names: its register id (its name, for a unit designated
+        before the register)."""
+        return {self.organisation_id} if self.organisation_id else {self.name}
 
     @property
     def status(self) -> str:
@@ -239,7 +267,7 @@ class PilotUnit(ActsInOrder):
         close_pilot decision about this unit, taken no later than the closure."""
         self.require_open()
         require_not_future(closed_on, today, "closed_on")
-        by.require("close_pilot", {self.name})
+        by.require("close_pilot", self.decision_subjects)
         by.require_taken_by("the closure of the pilot", closed_on)
         self._close(
             summary=summary, decision=decision, closed_on=closed_on, decision_id=str(by.id), actor=actor

@@ -121,6 +121,10 @@ IGNORED = (
     "PolicyDocumentIssued",
     "PolicyDocumentRevised",
     "PolicyDocumentRepealed",
+    # The organisation register: reporting names units as pilots designated them (name and
+    # registered Chinese name come with PilotUnitDesignated).
+    "OrganisationRegistered",
+    "OrganisationRenamed",
     # A reminder changes neither a task's status nor its deadline (TaskOverdue marks lateness).
     "TaskChased",
 )

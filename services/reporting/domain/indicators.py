@@ -81,6 +81,7 @@ def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
     return {
         "unit_id": unit_id,
         "name": unit["name"],
+        "name_zh": unit.get("name_zh"),  # a unit's registered Chinese name (None before the register)
         "funnel": unit_funnel(pilots, unit_id),
         "appropriation_before": _fmt(_total(line["appropriation_before"] for line in lines.values())),
         "purchase_budget": _fmt(_total(line["purchase_budget"] for line in lines.values())),

@@ -19,6 +19,7 @@ class PilotsState:
 def unit_designated(s: PilotsState, aid: str, p: Payload) -> None:
     s.units[aid] = {
         "name": p["name"],
+        "name_zh": p.get("name_zh"),  # the registered Chinese name (None: designated before the register)
         "unit_type": p["unit_type"],
         "staffing_before": p["staffing_baseline"],
         "staffing_after": p["staffing_baseline"],
