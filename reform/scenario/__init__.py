@@ -33,16 +33,19 @@ def load(urls: dict[str, str], token: str, say: Callable[[str], None] = print) -
     ids: dict[str, Any] = {}
 
     cid = ids["catalogue"] = catalogue_stages.draft(catalogue, say)
+    organisations = ids["organisations"] = conference_stages.register_organisations(conference, say)
     ids.update(conference_stages.establish_bodies(conference, say))
     meetings = conference_stages.hold_meetings(conference, ids[MEETING_BODY])
-    decision_ids = ids["decisions"] = conference_stages.issue_minutes(conference, meetings, cid, say)
+    decision_ids = ids["decisions"] = conference_stages.issue_minutes(
+        conference, meetings, cid, organisations, say
+    )
     decisions = {number: d for number, d in enumerate(decision_ids, start=1)}
     conference_stages.issue_documents(conference, decisions)
     ids["tasks"] = conference_stages.follow_up_tasks(conference)
     catalogue_stages.publish(catalogue, cid, decisions[CATALOGUE_ADOPTED_BY], CATALOGUE_ADOPTED_BY, say)
 
     pilots_stages.await_feeds(pilots, decision_ids, cid)
-    units = ids["units"] = pilots_stages.designate_units(pilots, decisions, say)
+    units = ids["units"] = pilots_stages.designate_units(pilots, decisions, organisations, say)
     pilots_stages.load_matters(pilots, units, cid)
     say("pilot units, plans, budget lines and service matters loaded")
     return ids

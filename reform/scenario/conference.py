@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reform.scenario.api import Api, Say, act
-from reform.scenario.data import CHIEF
+from reform.scenario.data import CHIEF, ORGANISATIONS, ORGANISATIONS_REGISTERED
 from reform.scenario.data.conference import (
     AGENDA,
     BODIES,
@@ -33,6 +33,23 @@ from reform.scenario.data.conference import (
     TASK_STARTED_ON,
     Meeting,
 )
+from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
+
+# --- the organisation register ---------------------------------------------------------------------
+
+
+def register_organisations(conference: Api, say: Say) -> dict[str, str]:
+    """Find or register each organisation of the reform; their register ids by English rendering."""
+    ids: dict[str, str] = {}
+    for name_en, name_zh in ORGANISATIONS.items():
+        held = conference.call("GET", "/organisations", params={"name": name_zh})["organisations"]
+        if not held:
+            body = act(*ORGANISATIONS_REGISTERED, {"name_zh": name_zh, "name_en": name_en})
+            held = [conference.call("POST", "/organisations", body)]
+            say(f"organisation registered: {name_zh} ({name_en})")
+        ids[name_en] = held[0]["id"]
+    return ids
+
 
 # --- the leadership group and the joint conference ----------------------------------------------
 
@@ -130,20 +147,29 @@ def _hold(conference: Api, meeting: dict[str, Any], date: str) -> None:
         )
 
 
-def issue_minutes(conference: Api, meetings: dict[str, str], cid: str, say: Say) -> list[str]:
-    """Minute the plenary's decisions (the catalogue's adoption names `cid`); their ids, in order."""
+def issue_minutes(
+    conference: Api, meetings: dict[str, str], cid: str, organisations: dict[str, str], say: Say
+) -> list[str]:
+    """Minute the plenary's decisions (the catalogue's adoption names `cid`, a decision about a
+    pilot unit the unit's register id); their ids, in order."""
     plenary = meetings[PLENARY]
     state = conference.call("GET", f"/meetings/{plenary}")
     if state["status"] == "held":
-        decisions = [
-            dict(d, subject=cid if d["kind"] == "adopt_catalogue" else d["subject"]) for d in DECISIONS
-        ]
+        decisions = [dict(d, subject=_subject(d, cid, organisations)) for d in DECISIONS]
         minutes = act(None, MINUTES["document_number"], {**MINUTES, "decisions": decisions})
         conference.call("POST", f"/meetings/{plenary}/minutes", minutes)
         state = conference.call("GET", f"/meetings/{plenary}")
         say(f"first plenary held; minutes issued with {len(DECISIONS)} decisions")
     decision_ids: list[str] = state["minutes"]["decision_ids"]
     return decision_ids
+
+
+def _subject(decision: dict[str, Any], cid: str, organisations: dict[str, str]) -> Any:
+    if decision["kind"] == "adopt_catalogue":
+        return cid
+    if decision["kind"] in ABOUT_AN_ORGANISATION:
+        return organisations[decision["subject"]]
+    return decision["subject"]
 
 
 # --- policy documents and the follow-up of decided tasks ------------------------------------------

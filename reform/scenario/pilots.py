@@ -41,14 +41,17 @@ def await_feeds(pilots: Api, decision_ids: list[str], cid: str) -> None:
 # --- pilot units: designation, budget line, staffing adjustment, implementation plan ------------
 
 
-def designate_units(pilots: Api, decisions: dict[int, str], say: Say) -> dict[str, str]:
-    """Find or designate each pilot unit and bring it up to date; the unit ids by name."""
-    units = {u["name"]: u for u in pilots.call("GET", "/units")["units"]}
+def designate_units(
+    pilots: Api, decisions: dict[int, str], organisations: dict[str, str], say: Say
+) -> dict[str, str]:
+    """Find or designate each pilot unit (the register's organisation) and bring it up to date;
+    the unit ids by English rendering."""
+    units = {u["organisation_id"]: u for u in pilots.call("GET", "/units")["units"]}
     ids: dict[str, str] = {}
     for name, spec in UNITS.items():
-        unit = units.get(name)
+        unit = units.get(organisations[name])
         if unit is None:
-            unit = _designate(pilots, name, spec, decisions[spec["designated_by"]])
+            unit = _designate(pilots, organisations[name], spec, decisions[spec["designated_by"]])
             say(f"pilot unit designated: {name}")
         uid: str = unit["id"]
         ids[name] = uid
@@ -57,7 +60,7 @@ def designate_units(pilots: Api, decisions: dict[int, str], say: Say) -> dict[st
     return ids
 
 
-def _designate(pilots: Api, name: str, spec: Unit, decision_id: str) -> Any:
+def _designate(pilots: Api, organisation_id: str, spec: Unit, decision_id: str) -> Any:
     uid = pilots.call(
         "POST",
         "/units",
@@ -65,7 +68,7 @@ def _designate(pilots: Api, name: str, spec: Unit, decision_id: str) -> Any:
             *DESIGNATED,
             {
                 "decision_id": decision_id,
-                "name": name,
+                "organisation_id": organisation_id,
                 "unit_type": spec["unit_type"],
                 "competent_department": spec["competent_department"],
                 "staffing_baseline": spec["staffing_baseline"],

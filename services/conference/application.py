@@ -202,8 +202,6 @@ class ConferenceApplication(OrganisationRegister):
         meeting = self._get(Meeting, meeting_id)
         body: CoordinationBody = self._get(CoordinationBody, UUID(meeting.body_id))
         for decision in command.decisions:
-            if decision.kind in ABOUT_AN_ORGANISATION:  # a pilot unit is named by its register id
-                self.registered(decision.subject, f"decision {decision.number} ({decision.kind})")
             for task in decision.tasks:  # who carries a decided task out sat on the body then
                 body.require_members([task.lead_unit], "lead unit", command.issued_on)
                 body.require_members(list(task.co_units), "co-units", command.issued_on)
@@ -214,6 +212,9 @@ class ConferenceApplication(OrganisationRegister):
             today=self.today(),
             actor=actor,
         )
+        for adopted in decisions:  # a pilot unit is named by its register id
+            if adopted.kind in ABOUT_AN_ORGANISATION:
+                self.registered(adopted.subject, f"decision {adopted.number} ({adopted.kind})")
         taken = [t.number for t in tasks if task_id(t.number) in self.repository]
         if taken:
             raise DuplicateTaskNumber(f"task numbers already registered: {', '.join(taken)}", numbers=taken)

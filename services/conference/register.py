@@ -18,7 +18,7 @@ LANGUAGES = ("zh", "en")
 
 class OrganisationRegister(ConferenceQueries):
     def register_organisation(self, command: RegisterOrganisation, *, actor: str) -> View:
-        organisation = Organisation(name_zh=command.name_zh, name_en=command.name_en, actor=actor)
+        organisation = Organisation.register(name_zh=command.name_zh, name_en=command.name_en, actor=actor)
         claims = self._claims(organisation)
         self.save(organisation, *claims)  # the entry and its names in one write
         return organisation_view(organisation)

@@ -117,11 +117,12 @@ class _Organisation(_Contract):
 
 
 class OrganisationRegistered(_Organisation):
-    pass
+    registered_on = DATE(required=True)
 
 
 class OrganisationRenamed(_Organisation):
     reason = fields.String(required=True)
+    renamed_on = DATE(required=True)
 
 
 class _Task(_Contract):

@@ -11,7 +11,6 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
-from shared.acts import upstream_on
 from shared.messaging.consumer import Handler
 from shared.organisations import OrganisationUnknown, OrganisationView
 
@@ -27,7 +26,7 @@ class KnowsOrganisations:
 
     def on_organisation_registered(self, envelope: dict[str, Any]) -> list[Aggregate]:
         p = envelope["payload"]
-        fields = {"name_zh": p["name_zh"], "name_en": p["name_en"], "registered_on": upstream_on(envelope)}
+        fields = {"name_zh": p["name_zh"], "name_en": p["name_en"], "registered_on": p["registered_on"]}
         oid = UUID(p["organisation_id"])
         if oid in self.repository:
             known: OrganisationView = self.repository.get(oid)
@@ -43,7 +42,7 @@ class KnowsOrganisations:
         known = self.known_organisation(UUID(p["organisation_id"]))
         if (known.name_zh, known.name_en) == (p["name_zh"], p["name_en"]):
             return []  # already so named (learnt again after a resync)
-        known.rename(name_zh=p["name_zh"], name_en=p["name_en"], renamed_on=upstream_on(envelope))
+        known.rename(name_zh=p["name_zh"], name_en=p["name_en"], renamed_on=p["renamed_on"])
         return [known]
 
     def forget_organisations(self, reason: str) -> list[Aggregate]:

@@ -65,6 +65,7 @@ def test_a_meeting_fixes_decisions_and_tasks_and_each_change_is_published_once(
     body = api.active_body()
     meeting = api.held_meeting(body)
     catalogue_id = "3f0c6a4e-1111-4000-8000-000000000001"
+    station = api.organisation("西双版纳州广播电视台", "Xishuangbanna Radio and TV Station")
     decisions = api.minutes(
         meeting,
         [
@@ -78,7 +79,7 @@ def test_a_meeting_fixes_decisions_and_tasks_and_each_change_is_published_once(
                 "number": 2,
                 "kind": "designate_pilot",
                 "title": "Designate the pilot",
-                "subject": "Xishuangbanna Radio and TV Station",
+                "subject": station,  # the register's id of the station
                 "tasks": [
                     {
                         "number": "DB-2019-101",
@@ -130,9 +131,14 @@ INVALID: list[tuple[str, str, dict[str, Any], str]] = [
     ("/documents", "kind", {"kind": "tweet"}, "kind"),
     ("/documents", "title", {"title": ""}, "title"),
     ("/documents", "decision", {"decision_id": 5}, "decision_id"),
+    ("/organisations", "zh-latin", {"name_zh": "Prefecture Museum"}, "name_zh"),
+    ("/organisations", "en-han", {"name_en": "州博物馆"}, "name_en"),
+    ("/organisations", "zh-missing", {"name_zh": None}, "name_zh"),
+    ("/organisations", "id", {"id": "3f0c6a4e-1111-4000-8000-000000000001"}, "id"),
 ]
 
 DEFAULTS = {
+    "/organisations": {"name_zh": "西双版纳州档案馆", "name_en": "Prefecture Archives"},
     "/bodies": {
         "kind": "joint_conference",
         "name": "N",
@@ -280,6 +286,31 @@ RULES: list[tuple[str, Callable[[ConferenceClient], tuple[str, str, Any]]]] = [
     ),
     ("OutOfOrder", _minutes_before_the_meeting),
     ("NotBinding", _binding_decision_of_a_preparatory_meeting),
+    (
+        "OrganisationUnknown",  # a pilot unit named by its name, not by its register id
+        lambda api: _on_held(
+            api,
+            [
+                {
+                    "number": 1,
+                    "kind": "designate_pilot",
+                    "title": "T",
+                    "subject": "Xishuangbanna Radio and TV Station",
+                }
+            ],
+        ),
+    ),
+    (
+        "NameTaken",
+        lambda api: (
+            "POST",
+            "/organisations",
+            {
+                "name_zh": api.organisation_zh("西双版纳州图书馆", "Prefecture Library"),
+                "name_en": "The Library",
+            },
+        ),
+    ),
     (
         "DateInFuture",
         lambda api: ("POST", "/documents/" + _registered(api) + "/issue", {"issued_on": "2030-01-01"}),
@@ -483,3 +514,32 @@ def test_a_restart_rebuilds_exactly_the_same_state(api: ConferenceClient, confer
     conference.stop()
     conference.start()
     assert snapshot() == before
+
+
+def test_the_register_names_an_organisation_in_both_languages_and_follows_its_rename(
+    api: ConferenceClient, conference: ServiceProcess, tap: Tap
+) -> None:
+    body = {
+        "name_zh": "西双版纳州 民族 博物馆",
+        "name_en": "Xishuangbanna  Ethnic Museum",
+        "paper_ref": "西财综〔2019〕12号",
+    }
+    museum = api.call("POST", "/organisations", 201, json=body).json()
+    assert (museum["name_zh"], museum["name_en"]) == ("西双版纳州民族博物馆", "Xishuangbanna Ethnic Museum")
+    for name in ("西双版纳州民族博物馆", "XISHUANGBANNA ETHNIC MUSEUM"):
+        found = api.call("GET", "/organisations", 200, params={"name": name}).json()["organisations"]
+        assert [o["id"] for o in found] == [museum["id"]]
+    rename = {"name_zh": "西双版纳州博物馆", "name_en": "Xishuangbanna Prefecture Museum", "reason": "merged"}
+    renamed = api.call("POST", f"/organisations/{museum['id']}/rename", 200, json=rename).json()
+    assert renamed["former_names"][0]["name_zh"] == "西双版纳州民族博物馆"
+    history = api.call("GET", f"/organisations/{museum['id']}/history", 200).json()["events"]
+    assert [e["event"] for e in history] == ["Organisation.Registered", "Organisation.Renamed"]
+    assert history[0]["paper_ref"] == "西财综〔2019〕12号"
+    conference.wait_published()
+    feed = api.call("GET", "/events", 200, params={"limit": 1000}).json()["events"]
+    mine = [e for e in feed if e["aggregate_id"] == museum["id"]]
+    assert [e["event_type"] for e in mine] == ["OrganisationRegistered", "OrganisationRenamed"]
+    assert mine[1]["payload"]["name_en"] == "Xishuangbanna Prefecture Museum"
+    assert api.call("GET", "/organisations", 200, params={"name": "西双版纳州民族博物馆"}).json() == {
+        "organisations": []
+    }

@@ -96,6 +96,8 @@ def known(pilots: ServiceProcess, world: World, amqp_uri: str, tokens: dict[str,
             "approve_plan": str(world.decision("approve_plan", UNIT)),
             "general": str(world.decision("general", UNIT)),
             "catalogue": str(world.published_catalogue("A08", "A09", unsuitable=("A09",))),
+            "organisation": world.organisation(UNIT),
+            "another": world.organisation("Xishuangbanna Prefecture Museum"),  # on the register only
         }
     Broker(amqp_uri, world).publish()
     api = CatalogueClient(pilots.url, tokens["admin"])
@@ -104,6 +106,7 @@ def known(pilots: ServiceProcess, world: World, amqp_uri: str, tokens: dict[str,
             # the three above, and the decision adopting the catalogue
             len(api.call("GET", "/views/decisions", 200).json()["decisions"]) == 4
             and len(api.call("GET", "/views/catalogues", 200).json()["catalogues"]) == 1
+            and len(api.call("GET", "/views/organisations", 200).json()["organisations"]) == 2
         )
     )
     return facts
@@ -116,7 +119,8 @@ def api(pilots: ServiceProcess, tokens: dict[str, str]) -> CatalogueClient:
 
 @pytest.fixture(scope="module")
 def unit(api: CatalogueClient, known: dict[str, Any]) -> str:
-    unit = api.call("POST", "/units", 201, json=UNIT_BODY | {"decision_id": known["designate"]}).json()["id"]
+    designation = UNIT_BODY | {"decision_id": known["designate"], "organisation_id": known["organisation"]}
+    unit = api.call("POST", "/units", 201, json=designation).json()["id"]
     api.call(
         "POST",
         f"/units/{unit}/budget-lines",
@@ -127,7 +131,6 @@ def unit(api: CatalogueClient, known: dict[str, Any]) -> str:
 
 
 UNIT_BODY = {
-    "name": UNIT,
     "unit_type": "public_welfare_2",
     "competent_department": "Propaganda Department",
     "staffing_baseline": 120,
@@ -217,6 +220,8 @@ INVALID: list[tuple[str, str, dict[str, Any], str]] = [
     ("/units", "staffing", {"staffing_baseline": -1}, "staffing_baseline"),
     ("/units", "staffing-text", {"staffing_baseline": "120"}, "staffing_baseline"),
     ("/units", "decision", {"decision_id": "D-1"}, "decision_id"),
+    ("/units", "organisation", {"organisation_id": "西双版纳州博物馆"}, "organisation_id"),  # by id only
+    ("/units", "name", {"name": UNIT}, "name"),  # a unit is no longer designated by a name
     ("/units", "unknown", {"colour": "red"}, "colour"),
     ("/units/{unit}/budget-lines", "year", {"fiscal_year": 1999}, "fiscal_year"),
     ("/units/{unit}/budget-lines", "negative", {"purchase_budget": "-5"}, "purchase_budget"),
@@ -234,7 +239,11 @@ INVALID: list[tuple[str, str, dict[str, Any], str]] = [
 ]
 
 DEFAULTS = {
-    "/units": UNIT_BODY | {"decision_id": "3f0c6a4e-1111-4000-8000-000000000001"},
+    "/units": UNIT_BODY
+    | {
+        "decision_id": "3f0c6a4e-1111-4000-8000-000000000001",
+        "organisation_id": "3f0c6a4e-1111-4000-8000-000000000002",
+    },
     "/units/{unit}/budget-lines": {"fiscal_year": 2021, "appropriation_before": "1", "purchase_budget": "1"},
     "/units/{unit}/staffing-adjustments": {
         "before": 120,
@@ -293,19 +302,37 @@ def _rule_setups() -> list[tuple[str, Callable[[CatalogueClient, str, dict[str, 
             "DecisionUnknown",
             lambda api, unit, known: (
                 "/units",
-                UNIT_BODY | {"decision_id": "3f0c6a4e-1111-4000-8000-00000000beef", "name": "Another unit"},
+                UNIT_BODY
+                | {
+                    "decision_id": "3f0c6a4e-1111-4000-8000-00000000beef",
+                    "organisation_id": known["another"],
+                },
+            ),
+        ),
+        (
+            "OrganisationUnknown",
+            lambda api, unit, known: (
+                "/units",
+                UNIT_BODY
+                | {
+                    "decision_id": known["designate"],
+                    "organisation_id": "3f0c6a4e-1111-4000-8000-0000000000aa",
+                },
             ),
         ),
         (
             "DecisionDoesNotApply",
             lambda api, unit, known: (
                 "/units",
-                UNIT_BODY | {"decision_id": known["general"], "name": "Another unit"},
+                UNIT_BODY | {"decision_id": known["general"], "organisation_id": known["another"]},
             ),
         ),
         (
             "DuplicateUnit",
-            lambda api, unit, known: ("/units", UNIT_BODY | {"decision_id": known["designate"]}),
+            lambda api, unit, known: (
+                "/units",
+                UNIT_BODY | {"decision_id": known["designate"], "organisation_id": known["organisation"]},
+            ),
         ),
         (
             "DuplicateBudgetLine",

@@ -26,6 +26,19 @@ class ConferenceClient(CatalogueClient):
             kwargs["json"] = {**(body or {}), "paper_ref": PAPER}
         return super().call(method, path, expect, **kwargs)
 
+    def organisation(self, name_zh: str, name_en: str) -> str:
+        """The register id of the organisation so named: found, or registered now."""
+        held = self.call("GET", "/organisations", 200, params={"name": name_zh}).json()["organisations"]
+        if held:
+            return str(held[0]["id"])
+        body = {"name_zh": name_zh, "name_en": name_en}
+        return str(self.call("POST", "/organisations", 201, json=body).json()["id"])
+
+    def organisation_zh(self, name_zh: str, name_en: str) -> str:
+        """The registered Chinese name of an organisation on the register (registered if new)."""
+        self.organisation(name_zh, name_en)
+        return name_zh
+
     def active_body(self) -> str:
         body = self.call(
             "POST",

@@ -16,6 +16,18 @@ RADIO = "Xishuangbanna Radio and TV Station"
 AUDIT = "Prefecture Audit Bureau"
 CIVIL = "Prefecture Civil Affairs Bureau"
 HRSS = "Prefecture Human Resources and Social Security Bureau"
+# The organisation register: each unit's registered Chinese name beside its English rendering,
+# entered when the bodies were proposed, from the Finance Bureau's list of the units concerned.
+ORGANISATIONS: dict[str, str] = {
+    FINANCE: "西双版纳州财政局",
+    STAFFING: "中共西双版纳州委机构编制委员会办公室",
+    CULTURE: "西双版纳州文化和旅游局",
+    RADIO: "西双版纳州广播电视台",
+    AUDIT: "西双版纳州审计局",
+    CIVIL: "西双版纳州民政局",
+    HRSS: "西双版纳州人力资源和社会保障局",
+}
+ORGANISATIONS_REGISTERED = ("2019-11-20", "西财综〔2019〕12号")
 CHIEF = "Executive Vice Prefect (chief convener)"
 CONVENER = "Director of the Prefecture Finance Bureau (convener)"
 CATALOGUE_TITLE = "Xishuangbanna guidance catalogue for government purchase of services (2020)"

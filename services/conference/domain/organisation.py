@@ -36,30 +36,37 @@ class Organisation(ActsInOrder):
     class Registered(DatedCreated):
         name_zh: str
         name_en: str
+        registered_on: str
         actor: str
 
     class Renamed(DatedEvent):
         name_zh: str
         name_en: str
         reason: str
+        renamed_on: str
         actor: str
 
+    @classmethod
+    def register(cls, *, name_zh: str, name_en: str, actor: str) -> Organisation:
+        """An entry of the register, on the act's date."""
+        return cls(name_zh=name_zh, name_en=name_en, registered_on=act_on(), actor=actor)
+
     @event(Registered)
-    def __init__(self, *, name_zh: str, name_en: str, actor: str) -> None:
+    def __init__(self, *, name_zh: str, name_en: str, registered_on: str, actor: str) -> None:
         self.name_zh = name_zh
         self.name_en = name_en
-        self.registered_on = act_on()
+        self.registered_on = registered_on
         self.former_names: list[dict[str, str]] = []
 
     def rename(self, *, name_zh: str, name_en: str, reason: str, actor: str) -> None:
         if name_key(name_zh) == name_key(self.name_zh) and name_key(name_en) == name_key(self.name_en):
             raise NameUnchanged(f"{self.name_zh} ({self.name_en}) is already so named")
-        self._rename(name_zh=name_zh, name_en=name_en, reason=reason, actor=actor)
+        self._rename(name_zh=name_zh, name_en=name_en, reason=reason, renamed_on=act_on(), actor=actor)
 
     @event(Renamed)
-    def _rename(self, name_zh: str, name_en: str, reason: str, actor: str) -> None:
+    def _rename(self, name_zh: str, name_en: str, reason: str, renamed_on: str, actor: str) -> None:
         self.former_names.append(
-            {"name_zh": self.name_zh, "name_en": self.name_en, "until": act_on(), "reason": reason}
+            {"name_zh": self.name_zh, "name_en": self.name_en, "until": renamed_on, "reason": reason}
         )
         self.name_zh = name_zh
         self.name_en = name_en
