@@ -42,7 +42,7 @@ def world() -> World:
         w.pilots.designate_unit(
             DesignateUnit(
                 decision_id=decision,
-                name=UNIT,
+                organisation_id=UUID(w.organisation(UNIT)),
                 unit_type="public_welfare_2",
                 competent_department="Propaganda Department",
                 staffing_baseline=10,

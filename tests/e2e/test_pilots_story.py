@@ -51,6 +51,8 @@ def clients(stack: dict[str, ServiceProcess], tokens: dict[str, str]) -> dict[st
 @pytest.fixture(scope="module")
 def decisions(clients: dict[str, Any]) -> dict[str, str]:
     conference: ConferenceClient = clients["conference"]
+    station = conference.organisation("西双版纳州广播电视台", UNIT)
+    bureau = conference.organisation("西双版纳州文化和旅游局", "Prefecture Culture and Tourism Bureau")
     meeting = conference.held_meeting(conference.active_body())
     ids = conference.minutes(
         meeting,
@@ -59,32 +61,38 @@ def decisions(clients: dict[str, Any]) -> dict[str, str]:
                 "number": 1,
                 "kind": "designate_pilot",
                 "title": "Designate the radio and TV station",
-                "subject": UNIT,
+                "subject": station,
             },
             {
                 "number": 2,
                 "kind": "approve_plan",
                 "title": "Approve its implementation plan",
-                "subject": UNIT,
+                "subject": station,
             },
             {
                 "number": 3,
                 "kind": "designate_pilot",
                 "title": "Designate the culture bureau",
-                "subject": "Prefecture Culture and Tourism Bureau",
+                "subject": bureau,
             },
         ],
     )
-    return {"designate": ids[0], "approve_plan": ids[1], "designate_other": ids[2]}
+    return {
+        "designate": ids[0],
+        "approve_plan": ids[1],
+        "designate_other": ids[2],
+        "station": station,
+        "bureau": bureau,
+    }
 
 
-def designate(pilots: CatalogueClient, decision_id: str, name: str = UNIT) -> Any:
+def designate(pilots: CatalogueClient, decision_id: str, organisation_id: str) -> Any:
     return pilots.call(
         "POST",
         "/units",
         json={
             "decision_id": decision_id,
-            "name": name,
+            "organisation_id": organisation_id,
             "unit_type": "public_welfare_2",
             "competent_department": "Prefecture Propaganda Department",
             "staffing_baseline": 120,
@@ -96,14 +104,24 @@ def designate(pilots: CatalogueClient, decision_id: str, name: str = UNIT) -> An
 @pytest.fixture(scope="module")
 def unit(clients: dict[str, Any], decisions: dict[str, str]) -> str:
     reply = wait_for(
-        lambda: (r := designate(clients["pilots"], decisions["designate"])).status_code == 201 and r
+        lambda: (
+            (r := designate(clients["pilots"], decisions["designate"], decisions["station"])).status_code
+            == 201
+            and r
+        )
     )
     return reply.json()["id"]
 
 
-def test_a_designation_by_an_unknown_decision_is_refused(clients: dict[str, Any]) -> None:
-    reply = designate(clients["pilots"], str(uuid.uuid4()))
+def test_a_designation_by_an_unknown_decision_or_organisation_is_refused(
+    clients: dict[str, Any], decisions: dict[str, str]
+) -> None:
+    pilots = clients["pilots"]
+    wait_for(lambda: len(pilots.call("GET", "/views/organisations", 200).json()["organisations"]) >= 2)
+    reply = designate(pilots, str(uuid.uuid4()), decisions["station"])
     assert reply.status_code == 409 and reply.json()["error"] == "DecisionUnknown"
+    reply = designate(pilots, decisions["designate"], str(uuid.uuid4()))
+    assert reply.status_code == 409 and reply.json()["error"] == "OrganisationUnknown"
 
 
 def test_the_designation_succeeds_once_the_decision_has_arrived(
@@ -111,7 +129,11 @@ def test_the_designation_succeeds_once_the_decision_has_arrived(
 ) -> None:
     designated = clients["pilots"].call("GET", f"/units/{unit}", 200).json()
     assert designated["name"] == UNIT and designated["decision_id"] == decisions["designate"]
-    again = designate(clients["pilots"], decisions["designate"])
+    assert (designated["name_zh"], designated["organisation_id"]) == (
+        "西双版纳州广播电视台",
+        decisions["station"],
+    )
+    again = designate(clients["pilots"], decisions["designate"], decisions["station"])
     assert again.status_code == 409 and again.json()["error"] == "DuplicateUnit"
 
 
@@ -218,7 +240,7 @@ def test_pilots_keeps_working_while_the_conference_is_down(
     wait_for(lambda: len(pilots.call("GET", "/views/decisions", 200).json()["decisions"]) >= 3)
     stack["conference"].stop()
     try:
-        reply = designate(pilots, decisions["designate_other"], "Prefecture Culture and Tourism Bureau")
+        reply = designate(pilots, decisions["designate_other"], decisions["bureau"])
         assert reply.status_code == 201, reply.text
         plan = pilots.call(
             "POST",

@@ -124,10 +124,17 @@ def test_the_scenario_loads_through_the_apis_and_a_second_run_adds_nothing(
 ) -> None:
     assert "minutes issued with 7 decisions" in loaded["output"]
     assert "catalogue drafted" not in loaded["again"]
+    assert "organisation registered: 西双版纳州广播电视台" in loaded["output"]
+    assert "organisation registered" not in loaded["again"]
     after = positions(stack)
-    # Only the timers' own events (overdue task, missed milestone) may follow the first run.
     assert after["catalogue"] == loaded["first"]["catalogue"]
-    assert after["pilots"] - loaded["first"]["pilots"] <= 2
+    # Only the timers' own events (missed milestones) and the audit chain's digests follow, all
+    # published: nothing private (no view learnt again) was written by the second run.
+    feed = f"{stack['pilots'].url}/events"
+    params = {"after": loaded["first"]["pilots"]}
+    extra = requests.get(feed, params=params, headers=bearer(loaded["auditor"]), timeout=10).json()["events"]
+    assert {e["event_type"] for e in extra} <= {"MilestoneMissed", "AuditDigest"}
+    assert after["pilots"] - loaded["first"]["pilots"] == len(extra) <= 3
     assert after["conference"] - loaded["first"]["conference"] <= 1
 
 
@@ -151,6 +158,26 @@ def test_the_indicators_tell_the_scenario(loaded: dict[str, Any]) -> None:
     assert {row["purchaser"] for row in f["ministry"]} == {CULTURE, RADIO}
     radio = next(u for u in f["pilots"]["units"] if u["name"] == RADIO)
     assert (radio["staffing_before"], radio["staffing_after"], radio["mean_score"]) == (120, 96, 86.0)
+    assert radio["name_zh"] == "西双版纳州广播电视台"  # from the conference's register, via pilots
+
+
+def test_pilot_units_are_the_registers_organisations_named_by_id_in_the_decisions(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], tokens: dict[str, str]
+) -> None:
+    auditor = bearer(tokens["auditor"])
+    conference, pilots = stack["conference"].url, stack["pilots"].url
+    register = requests.get(f"{conference}/organisations", headers=auditor, timeout=10).json()[
+        "organisations"
+    ]
+    assert len(register) == 7 and all(o["name_zh"] and o["name_en"] for o in register)
+    by_id = {o["id"]: o for o in register}
+    units = requests.get(f"{pilots}/units", headers=auditor, timeout=10).json()["units"]
+    decisions = requests.get(f"{conference}/decisions", headers=auditor, timeout=10).json()["decisions"]
+    about_units = [d for d in decisions if d["kind"] in ("designate_pilot", "approve_plan")]
+    assert {d["subject"] for d in about_units} == {u["organisation_id"] for u in units}
+    for unit in units:
+        registered = by_id[unit["organisation_id"]]
+        assert (unit["name"], unit["name_zh"]) == (registered["name_en"], registered["name_zh"])
 
 
 def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(
@@ -349,7 +376,7 @@ WRITES = [
         "/units",
         {
             "decision_id": "3f0c6a4e-1111-4000-8000-000000000003",
-            "name": "U",
+            "organisation_id": "3f0c6a4e-1111-4000-8000-000000000004",
             "unit_type": "business",
             "competent_department": "D",
             "staffing_baseline": 1,
