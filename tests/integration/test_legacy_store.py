@@ -81,6 +81,7 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 "consultation_responses",
                 *EXTENSIONS,
                 *DATING,
+                *REGISTER,
             }
             | (
                 {"on"} if "as_of" in answer else set()  # the date an indicators answer is for
@@ -98,6 +99,8 @@ def without_additions(answer: Any, within: str = "") -> Any:
 
 
 DATING = ("effective_on", "backdated", "paper_ref", "effective_date_assumed")
+# a unit is the conference register's organisation: its id, its registered Chinese name, its entry
+REGISTER = ("organisation_id", "name_zh", "organisation")
 # extensions asked and decided as separate acts: who decided, as what, after the overdue mark
 EXTENSIONS = (
     "pending_extension",
@@ -123,6 +126,17 @@ def test_acts_stored_before_they_were_dated_show_their_recorded_date_as_assumed(
             recorded = datetime.fromisoformat(row["recorded_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
             assert (row["effective_on"], row["effective_date_assumed"]) == (recorded.date().isoformat(), True)
             assert (row["backdated"], row["paper_ref"]) == (False, None)
+
+
+def test_units_designated_before_the_register_name_no_organisation(
+    legacy: tuple[Path, dict[str, ServiceProcess], str],
+) -> None:
+    _, stack, token = legacy
+    units = requests.get(f"{stack['pilots'].url}/units", headers=bearer(token), timeout=10).json()["units"]
+    assert units
+    for unit in units:  # Designated version 2, upcast: designated by name, before the register
+        assert (unit["organisation_id"], unit["name_zh"], unit["organisation"]) == (None, None, None)
+        assert unit["name"]
 
 
 def test_digests_stored_under_their_old_topic_are_still_listed(
