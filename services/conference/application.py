@@ -55,7 +55,7 @@ from services.conference.views import (
     task_view,
 )
 from shared.persistence.topics import moved
-from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
+from shared.vocabulary.conference import ABOUT_A_RECORD, ABOUT_AN_ORGANISATION
 
 # Stored events name the classes of services/conference/domain.py, before it became a package.
 moved("services.conference.domain", CoordinationBody, Meeting, Decision, Task, PolicyDocument)
@@ -89,7 +89,7 @@ def decision_items(command: IssueMinutes) -> list[DecisionItem]:
 def _canonical(kind: str, subject: str | None) -> str | None:
     """A subject that is a record's id (a catalogue, an organisation) as ids are written, so the
     services acting on the decision compare it with theirs."""
-    if subject is None or (kind not in ABOUT_AN_ORGANISATION and kind != "adopt_catalogue"):
+    if subject is None or kind not in (*ABOUT_AN_ORGANISATION, *ABOUT_A_RECORD):
         return subject
     try:
         return str(UUID(subject.strip()))

@@ -192,7 +192,7 @@ class RelinkMatter:
 
 @dataclass(frozen=True)
 class ContinueMatter:
-    office_decision_ref: str
+    decision_id: UUID  # the conference's continue_matter decision about this matter
     reason: str
 
 

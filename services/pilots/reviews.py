@@ -16,6 +16,7 @@ from services.pilots.domain import CatalogueView, ServiceMatter
 from services.pilots.queries import PilotsQueries
 from shared.acts import upstream_on
 from shared.domain import DomainRuleViolation
+from shared.messaging.decisions import KnowsDecisions
 
 SYSTEM_ACTOR = "system"
 
@@ -38,7 +39,7 @@ class CatalogueNotPublished(DomainRuleViolation):
     """No published catalogue with that id has reached pilots: a draft, or not yet arrived."""
 
 
-class Reviews(PilotsQueries):
+class Reviews(PilotsQueries, KnowsDecisions):
     """Part of PilotsApplication: the inbox handlers that flag matters, and the commands that end
     a review."""
 
@@ -107,9 +108,8 @@ class Reviews(PilotsQueries):
 
     def continue_matter(self, mid: UUID, command: ContinueMatter, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
-        matter.continue_as_is(
-            office_decision_ref=command.office_decision_ref, reason=command.reason, actor=actor
-        )
+        decision = self.known_decision(command.decision_id)
+        matter.continue_as_is(decision=decision, reason=command.reason, actor=actor)
         self.save(matter)
         return self.matter(mid)
 

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.pilots import commands
 from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
-from shared.web.fields import DocumentNumber, IsoDate, Money
+from shared.web.fields import IsoDate, Money
 from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
@@ -203,11 +203,11 @@ class RelinkRequest(CommandRequest):
 
 
 class ContinueRequest(CommandRequest):
-    """A flagged matter kept as it is, by the conference office's recorded decision (its number)."""
+    """A flagged matter kept as it is, by the conference's recorded continue_matter decision."""
 
     command = commands.ContinueMatter
 
-    office_decision_ref = DocumentNumber(required=True)
+    decision_id = fields.UUID(required=True)
     reason = fields.String(required=True, validate=TEXT)
 
 

@@ -222,7 +222,10 @@ class ServiceMatterRelinked(_Matter):
 
 
 class ServiceMatterContinued(_Matter):
-    office_decision_ref = fields.String(required=True)
+    # the conference's continue_matter decision (null: continued on a number typed in, before
+    # decisions were checked, which is then office_decision_ref)
+    decision_id = fields.UUID(load_default=None, allow_none=True)
+    office_decision_ref = fields.String(required=True, allow_none=True)
     reason = fields.String(required=True)
 
 

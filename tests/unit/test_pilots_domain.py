@@ -36,6 +36,7 @@ from services.pilots.domain import (
     unit_id,
     unit_of,
 )
+from shared.acts import Act, acting
 from shared.domain import OutOfOrder
 from shared.organisations import OrganisationView
 
@@ -949,6 +950,29 @@ def test_flagging_a_matter_marks_it_for_review_with_the_reason() -> None:
     matter, _ = matter_at("contracted")
     assert matter.flag_for_review(reason="catalogue superseded", catalogue_id=str(uuid4()), actor=ACTOR)
     assert (matter.needs_review, matter.review_reasons) == (True, ["catalogue superseded"])
+
+
+def test_a_flagged_matter_continues_only_by_a_decision_about_it_taken_by_then() -> None:
+    with acting(Act(on="2020-02-01", recorded_on="2020-02-01")):
+        matter, _ = matter_at("contracted")
+    with acting(Act(on="2020-03-01", recorded_on="2020-03-01")):
+        matter.flag_for_review(reason="item dropped", catalogue_id=str(uuid4()), actor=ACTOR)
+    later = DecisionView(
+        decision_id=str(uuid4()),
+        kind="continue_matter",
+        subject=str(matter.id),
+        title="t",
+        adopted_on="2020-04-01",
+    )
+    with acting(Act(on="2020-03-15", recorded_on="2020-03-15")):
+        with pytest.raises(OutOfOrder) as early:  # continued on 15 March by a decision of 1 April
+            matter.continue_as_is(decision=later, reason="r", actor=ACTOR)
+        with pytest.raises(DecisionDoesNotApply):  # a decision about another matter
+            matter.continue_as_is(decision=decision("continue_matter", str(uuid4())), reason="r", actor=ACTOR)
+    assert early.value.details["earlier"] == {"act": f"decision {later.id} adopted", "on": "2020-04-01"}
+    with acting(Act(on="2020-04-02", recorded_on="2020-04-02")):
+        matter.continue_as_is(decision=later, reason="r", actor=ACTOR)
+    assert matter.needs_review is False
 
 
 def test_the_same_review_reason_is_recorded_once() -> None:

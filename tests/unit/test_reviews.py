@@ -5,13 +5,15 @@ budget; every new event validates against its contract and reporting folds it.""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
 from services.pilots import commands as c
 from services.pilots.domain import (
     CatalogueNotInForce,
+    DecisionDoesNotApply,
+    DecisionUnknown,
     InvalidTransition,
     MatterUnderReview,
     NotUnderReview,
@@ -83,15 +85,27 @@ def test_a_flagged_matter_is_relinked_to_an_item_in_force_and_then_contracted(
         p.relink_matter(mid, relink, actor="p")
 
 
-def test_a_flagged_matter_is_continued_by_the_offices_recorded_decision(
+def test_a_flagged_matter_is_continued_only_by_a_recorded_decision_about_it(
     world: World, flagged: dict[str, Any]
 ) -> None:
     p, mid = world.pilots, flagged["relinked"]
-    keep = c.ContinueMatter(office_decision_ref="版政购联办〔2020〕3号", reason="contract already tendered")
-    assert p.continue_matter(mid, keep, actor="p")["needs_review"] is False
+    made_up = c.ContinueMatter(decision_id=uuid4(), reason="the office said so")
+    about_another = world.decision("continue_matter", str(flagged["withdrawn"]))
+    of_another_kind = world.decision("general", "keep it")
+    keep = world.decision("continue_matter", str(mid).upper())  # an id, however written
+    world.deliver("conference")
+    before = p.last_position()
+    with pytest.raises(DecisionUnknown):  # a number typed in is no decision
+        p.continue_matter(mid, made_up, actor="p")
+    for decision in (about_another, of_another_kind):
+        with pytest.raises(DecisionDoesNotApply):
+            p.continue_matter(mid, c.ContinueMatter(decision_id=decision, reason="r"), actor="p")
+    assert p.last_position() == before and p.matter(mid)["needs_review"] is True
+    continued = c.ContinueMatter(decision_id=keep, reason="contract already tendered")
+    assert p.continue_matter(mid, continued, actor="p")["needs_review"] is False
     rows = p.history(mid)
     assert rows[-1]["event"] == "ServiceMatter.Continued"
-    assert rows[-1]["data"]["office_decision_ref"] == "版政购联办〔2020〕3号"
+    assert rows[-1]["data"]["decision_id"] == str(keep)
 
 
 def test_a_withdrawn_matter_releases_its_budget_and_reporting_stops_counting_it(

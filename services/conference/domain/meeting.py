@@ -279,18 +279,22 @@ def _require_preparing(prepared_by: Meeting, body: CoordinationBody, kind: str) 
         )
 
 
+# what the subject of a decision about another service's record is (an id that service checks)
+RECORD_SUBJECTS = {"adopt_catalogue": "the catalogue's id", "continue_matter": "the service matter's id"}
+
+
 def _require_subject(item: DecisionItem) -> None:
     """Every decision but a general one names its subject; a catalogue's is the catalogue's id."""
     if item["kind"] != "general" and not str(item.get("subject") or "").strip():
         raise SubjectMissing(
             f"decision {item['number']} ({item['kind']}) must name its subject", number=item["number"]
         )
-    if item["kind"] == "adopt_catalogue":
+    if item["kind"] in RECORD_SUBJECTS:
         try:
-            UUID(str(item.get("subject")))
+            UUID(str(item.get("subject")).strip())
         except ValueError:
             raise SubjectMissing(
-                f"decision {item['number']} adopts a catalogue: its subject is the catalogue's id",
+                f"decision {item['number']} ({item['kind']}): its subject is {RECORD_SUBJECTS[item['kind']]}",
                 number=item["number"],
             ) from None
 

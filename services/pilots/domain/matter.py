@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 from services.pilots.domain.contracts import require_eligible, term_months
 from services.pilots.domain.errors import MatterUnderReview, NotUnderReview, OverBudget
 from services.pilots.domain.unit import PilotUnit
-from services.pilots.domain.views import CatalogueView
+from services.pilots.domain.views import CatalogueView, DecisionView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future, require_transition
 
@@ -86,11 +86,18 @@ class ServiceMatter(ActsInOrder):
         actor: str
 
     class Continued(DatedEvent):
-        """Under review, kept as it is by a recorded decision of the conference office."""
+        """Under review, kept as it is by the conference's continue_matter decision."""
 
-        office_decision_ref: str
+        office_decision_ref: str | None  # the number typed in before decisions were checked
         reason: str
         actor: str
+        decision_id: str | None  # the continue_matter decision (None: continued before)
+
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["decision_id"] = None
 
     class ContractTerminated(DatedEvent):
         """The pilot closed by a decision that ends the open contract, with its reason."""
@@ -345,13 +352,17 @@ class ServiceMatter(ActsInOrder):
         self.item_name = item_name
         self.needs_review = False
 
-    def continue_as_is(self, *, office_decision_ref: str, reason: str, actor: str) -> None:
+    def continue_as_is(self, *, decision: DecisionView, reason: str, actor: str) -> None:
+        """Keep the flagged matter as it is, by a continue_matter decision about this very matter,
+        taken no later than the act."""
         require_transition(self.status, OPEN_MATTER, "continue", "service matter")
         self._require_under_review("continue")
-        self._continue(office_decision_ref=office_decision_ref, reason=reason, actor=actor)
+        decision.require("continue_matter", {str(self.id)})
+        decision.require_taken_by("the continuation", act_on())
+        self._continue(office_decision_ref=None, reason=reason, actor=actor, decision_id=str(decision.id))
 
     @event(Continued)
-    def _continue(self, office_decision_ref: str, reason: str, actor: str) -> None:
+    def _continue(self, office_decision_ref: str | None, reason: str, actor: str, decision_id: str) -> None:
         self.needs_review = False
 
     def withdraw(self, *, reason: str, actor: str) -> None:
