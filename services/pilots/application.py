@@ -135,7 +135,7 @@ class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
     def update_budget_line(
         self, uid: UUID, fiscal_year: int, command: UpdateBudgetLine, *, actor: str
     ) -> dict[str, Any]:
-        unit = self._unit(uid)
+        unit = self._ledger(uid, actor)
         unit.update_budget_line(
             fiscal_year=fiscal_year,
             appropriation_before=command.appropriation_before,
@@ -164,7 +164,7 @@ class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
     def close_unit(self, uid: UUID, command: CloseUnit, *, actor: str) -> dict[str, Any]:
         """Close the pilot by the conference's close_pilot decision; a plan in force and running
         contracts end with it (their reason: ``terminating``), or the closure is refused."""
-        unit = self._unit(uid)
+        unit = self._ledger(uid, actor)
         by = self.known_decision(command.decision_id)
         plan = self._plan(uid) if plan_id(uid) in self.repository else None
         plans = [plan] if plan is not None and plan.status in ("approved", "in_force") else []
@@ -186,6 +186,7 @@ class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
             m.terminate_contract(reason=why, actor=actor)
         for m in pending:
             m.withdraw(reason=why, actor=actor)  # its budget released
+            unit.release(matter_id=str(m.id), reason=why, actor=actor)
         matters += pending
         unit.close(
             summary=command.summary,
@@ -330,15 +331,16 @@ class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
 
     def budget_matter(self, mid: UUID, command: BudgetMatter, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
-        unit = self._unit(UUID(matter.unit_id))
+        unit = self._ledger(UUID(matter.unit_id), actor)
         matter.allocate_budget(unit=unit, fiscal_year=command.fiscal_year, amount=command.amount, actor=actor)
-        self.save(matter)
+        self.save(matter, unit)  # the matter's budget and the unit's commitment in one write
         return self.matter(mid)
 
     def contract_matter(self, mid: UUID, command: ContractMatter, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
+        unit = self._ledger(UUID(matter.unit_id), actor)
         matter.contract_with(
-            unit=self._unit(UUID(matter.unit_id)),
+            unit=unit,
             undertaker=command.undertaker,
             undertaker_type=command.undertaker_type,
             amount=command.amount,
@@ -348,9 +350,10 @@ class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
             justification=command.justification,
             announcement_ref=command.announcement_ref,
             announced_on=command.announced_on,
+            multi_year_arrangement=command.multi_year_arrangement,
             actor=actor,
         )
-        self.save(matter)
+        self.save(matter, unit)
         return self.matter(mid)
 
     def start_delivery(self, mid: UUID, command: StartDelivery, *, actor: str) -> dict[str, Any]:

@@ -163,6 +163,8 @@ class ContractMatter:
     justification: str | None = None
     announcement_ref: str | None = None
     announced_on: str | None = None
+    # the reference of a recorded multi-year budget arrangement, for a term past the years with a line
+    multi_year_arrangement: str | None = None
 
 
 @dataclass(frozen=True)

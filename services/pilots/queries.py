@@ -20,6 +20,7 @@ from services.pilots.domain import (
 from shared.acts import When
 from shared.disclosure import announced
 from shared.domain import NotFound
+from shared.money import committed_by_year, split_by_year
 from shared.organisations import OrganisationView
 from shared.persistence.eventlog import ServiceApplication, to_plain
 
@@ -42,6 +43,33 @@ class PilotsQueries(ServiceApplication):
     def _unit(self, uid: UUID, when: When | None = None) -> PilotUnit:
         unit: PilotUnit = self.get_aggregate(PilotUnit, uid, UnitNotFound, when)
         return unit
+
+    def _ledger(self, uid: UUID, actor: str) -> PilotUnit:
+        """The unit, to commit or release money against its lines. A unit designated before the
+        ledger first takes up what its matters hold, in the same write as the act that needs it."""
+        unit = self._unit(uid)
+        if not unit.ledger_open:
+            unit.open_ledger(self._held_by_matters(uid), actor)
+        return unit
+
+    def _held_by_matters(self, uid: UUID) -> dict[str, dict[str, str]]:
+        """What the unit's matters hold: a budget in its year, a contract its shares by year."""
+        held: dict[str, dict[str, str]] = {}
+        for m in self.every(ServiceMatter, ServiceMatter.Identified):
+            if m.unit_id != str(uid) or m.budget is None:
+                continue  # another unit's, or holding nothing (not budgeted, withdrawn)
+            c = m.contract
+            held[str(m.id)] = (
+                split_by_year(c["amount"], c["term_start"], c["term_end"])
+                if c
+                else {str(m.budget["fiscal_year"]): m.budget["amount"]}
+            )
+        return held
+
+    def _committed(self, u: PilotUnit) -> dict[str, str]:
+        if not u.ledger_open:  # designated before the ledger: as its matters stand
+            return committed_by_year(self._held_by_matters(u.id), u.budget_lines)
+        return committed_by_year(u.commitments, u.budget_lines)
 
     def _plan(self, uid: UUID, when: When | None = None) -> ImplementationPlan:
         self._unit(uid)
@@ -79,6 +107,7 @@ class PilotsQueries(ServiceApplication):
                 "decision_id": u.decision_id,
                 "status": u.status,
                 "budget_lines": [u.budget_lines[k] for k in sorted(u.budget_lines)],
+                "committed_by_year": self._committed(u),  # what matters hold against each line
                 "staffing_adjustments": u.staffing_adjustments,
                 "closure": u.closure,
                 "created_at": u.created_on,

@@ -115,6 +115,8 @@ class Reviews(PilotsQueries, KnowsDecisions):
 
     def withdraw_matter(self, mid: UUID, command: WithdrawMatter, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
+        unit = self._ledger(UUID(matter.unit_id), actor)
         matter.withdraw(reason=command.reason, actor=actor)
-        self.save(matter)
+        unit.release(matter_id=str(mid), reason=command.reason, actor=actor)
+        self.save(matter, unit)  # the budget released on the unit's ledger in the same write
         return self.matter(mid)

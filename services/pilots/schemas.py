@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.pilots import commands
 from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
-from shared.web.fields import IsoDate, Money
+from shared.web.fields import DocumentNumber, IsoDate, Money
 from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
@@ -165,6 +165,7 @@ class ContractRequest(CommandRequest):
     justification = fields.String(load_default=None, allow_none=True, validate=TEXT)
     announcement_ref = fields.String(load_default=None, allow_none=True, validate=NAME)
     announced_on = IsoDate(load_default=None, allow_none=True)
+    multi_year_arrangement = DocumentNumber(load_default=None, allow_none=True)
 
 
 class DeliveryRequest(CommandRequest):

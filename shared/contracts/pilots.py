@@ -73,6 +73,30 @@ class _Unit(_Contract):
     unit_id = fields.UUID(required=True)
 
 
+# a fiscal year ("2020") -> an amount held in it
+SHARES = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^\d{4}$")), values=MONEY(), required=True)
+
+
+class BudgetLedgerOpened(_Unit):
+    """What the matters of a unit designated before the ledger held when it was first needed."""
+
+    recognised = fields.Dict(keys=fields.UUID(), values=SHARES, required=True)
+
+
+class BudgetCommitted(_Unit):
+    """What a matter holds in each year from now on (its budget, or its contract's shares)."""
+
+    matter_id = fields.UUID(required=True)
+    shares = SHARES
+    basis = fields.String(required=True, validate=validate.OneOf(("budget", "contract")))
+    arrangement = fields.String(required=True, allow_none=True)
+
+
+class BudgetReleased(_Unit):
+    matter_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+
+
 class PilotUnitDesignated(_Unit):
     name = fields.String(required=True)
     unit_type = fields.String(required=True, validate=validate.OneOf(UNIT_TYPES))
@@ -84,6 +108,7 @@ class PilotUnitDesignated(_Unit):
     # unit designated before the register, or a producer that did not name them yet)
     organisation_id = fields.UUID(load_default=None, allow_none=True)
     name_zh = fields.String(load_default=None, allow_none=True)
+    ledger = fields.Boolean(load_default=False)  # commitments kept from the start
 
 
 class BudgetLineAdded(_Unit):
@@ -246,6 +271,7 @@ EVENTS: dict[str, type[Schema]] = {
     cls.__name__: cls
     for cls in (
         PilotUnitDesignated, BudgetLineAdded, BudgetLineUpdated, StaffingAdjusted, PilotClosed,
+        BudgetLedgerOpened, BudgetCommitted, BudgetReleased,
         PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
         MilestoneAdded, MilestoneChanged, MilestoneRemoved,
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,

@@ -25,6 +25,7 @@ CONTRACT = {
     "term_end": "2022-02-28",
     "announcement_ref": "XSBN-GP-2021-004",
     "announced_on": "2021-02-20",
+    "multi_year_arrangement": "西财预〔2020〕5号",  # its years past the first line
 }
 
 

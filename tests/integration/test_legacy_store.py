@@ -82,6 +82,7 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 *EXTENSIONS,
                 *DATING,
                 *REGISTER,
+                *LEDGER,
             }
             | (
                 {"on"} if "as_of" in answer else set()  # the date an indicators answer is for
@@ -101,6 +102,8 @@ def without_additions(answer: Any, within: str = "") -> Any:
 DATING = ("effective_on", "backdated", "paper_ref", "effective_date_assumed")
 # a unit is the conference register's organisation: its id, its registered Chinese name, its entry
 REGISTER = ("organisation_id", "name_zh", "organisation")
+# commitments against the lines: pilots' ledger (read from the matters for units before it)
+LEDGER = ("committed_by_year", "committed", "committed_without_line", "ledger")
 # extensions asked and decided as separate acts: who decided, as what, after the overdue mark
 EXTENSIONS = (
     "pending_extension",

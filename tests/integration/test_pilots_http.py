@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,8 @@ def unit(api: CatalogueClient, known: dict[str, Any]) -> str:
         "POST",
         f"/units/{unit}/budget-lines",
         201,
-        json={"fiscal_year": 2020, "appropriation_before": "1200000.00", "purchase_budget": "360000.00"},
+        # room for the many matters the rules below budget against it (each 200,000)
+        json={"fiscal_year": 2020, "appropriation_before": "90000000.00", "purchase_budget": "20000000.00"},
     )
     return unit
 
@@ -171,6 +173,7 @@ CONTRACT = {
     "term_end": "2021-01-31",
     "announcement_ref": "XSBN-GP-2020-007",
     "announced_on": "2020-01-10",
+    "multi_year_arrangement": "西财预〔2020〕5号",  # its years past the first line
 }
 
 
@@ -425,6 +428,23 @@ def test_each_rule_answers_409_naming_it_and_stores_nothing(
     reply = api.call("POST", path, json=body)
     assert reply.status_code == 409, reply.text
     assert reply.json()["error"] == rule
+    assert stored(pilots) == before
+
+
+def test_commitments_never_pass_the_line_and_the_line_never_drops_below_them(
+    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any]
+) -> None:
+    held = api.call("GET", f"/units/{unit}", 200).json()["committed_by_year"]["2020"]
+    room = Decimal("20000000.00") - Decimal(held)
+    matter = matter_at(api, unit, known, "approved")
+    before = stored(pilots)
+    over = api.call("POST", f"/matters/{matter}/budget", json={"fiscal_year": 2020, "amount": str(room + 1)})
+    assert over.status_code == 409 and over.json()["error"] == "OverCommitted", over.text
+    assert over.json()["details"]["committed"] == held and stored(pilots) == before
+    api.call("POST", f"/matters/{matter}/budget", 200, json={"fiscal_year": 2020, "amount": "1000.00"})
+    before = stored(pilots)
+    lowered = api.call("PATCH", f"/units/{unit}/budget-lines/2020", json={"purchase_budget": "999.99"})
+    assert lowered.status_code == 409 and lowered.json()["error"] == "OverCommitted", lowered.text
     assert stored(pilots) == before
 
 

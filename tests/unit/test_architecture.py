@@ -17,6 +17,7 @@ DOMAIN_MAY_IMPORT = {
     "shared.acts",
     "shared.decisions",
     "shared.organisations",
+    "shared.money",
 }
 LAYERS = ("domain", "application", "commands")
 

@@ -52,6 +52,7 @@ def world() -> dict[str, Any]:
     contract = c.ContractMatter(
         undertaker="Media Co.", undertaker_type="enterprise", amount="200000.00", fiscal_year=2020,
         term_start="2020-03-01", term_end="2021-02-28", announcement_ref="ANN-1", announced_on="2020-02-20",
+        multi_year_arrangement="西财预〔2020〕5号",
     )  # fmt: skip
     p.contract_matter(matter, contract, actor="p")
     return {"world": w, "unit": unit, "matter": matter, "closing": closing}

@@ -27,6 +27,7 @@ from services.pilots.domain import (
     MilestoneUnknown,
     NotOnCatalogue,
     OverBudget,
+    OverCommitted,
     PilotUnit,
     ServiceMatter,
     TermTooLong,
@@ -43,6 +44,7 @@ from shared.organisations import OrganisationView
 UNIT = "Xishuangbanna Radio and TV Station"
 OTHER_UNIT = "Prefecture Culture and Tourism Bureau"
 TODAY = date(2020, 6, 30)
+ARRANGEMENT = "西财预〔2020〕5号"  # the finance bureau's multi-year budget arrangement for a contract
 ACTOR = "officer-7"
 ITEMS: list[dict[str, Any]] = [
     {"code": "A0801", "name": "Public-welfare radio and TV works", "suitable_for_social_forces": True},
@@ -202,6 +204,7 @@ def contract(
     justification: str | None = None,
     actor: str = ACTOR,
     amount: str = "250000",
+    multi_year_arrangement: str | None = None,
 ) -> None:
     matter.contract_with(
         unit=unit,
@@ -215,6 +218,7 @@ def contract(
         announcement_ref="BN-2020-01",
         announced_on="2019-12-30",
         actor=actor,
+        multi_year_arrangement=multi_year_arrangement,
     )
 
 
@@ -316,6 +320,7 @@ def test_a_unit_designated_before_the_register_is_still_decided_about_by_its_nam
         actor=ACTOR,
         organisation_id=None,
         name_zh=None,
+        ledger=False,
     )  # as its stored Designated (version 2) is upcast: no register id
     assert (legacy.id, legacy.decision_subjects) == (unit_id(UNIT), {UNIT})
 
@@ -874,7 +879,7 @@ def test_a_contract_above_the_matters_budget_is_refused() -> None:
 def test_a_budget_above_the_units_purchase_budget_is_refused() -> None:
     matter, unit = matter_at("approved_for_conversion")
     line = unit.budget_line(2020)
-    with pytest.raises(OverBudget):
+    with pytest.raises(OverCommitted):
         matter.allocate_budget(
             unit=unit, fiscal_year=2020, amount=str(Decimal(line["purchase_budget"]) + 1), actor=ACTOR
         )
@@ -925,14 +930,28 @@ def test_a_term_of_thirteen_to_thirty_six_months_with_justification_is_accepted(
     term_end: str, months: int
 ) -> None:
     matter, unit = matter_at("budgeted")
-    contract(matter, unit, term_start="2020-01-01", term_end=term_end, justification="stable, budget-secured")
+    contract(
+        matter,
+        unit,
+        term_start="2020-01-01",
+        term_end=term_end,
+        justification="stable, budget-secured",
+        multi_year_arrangement=ARRANGEMENT,
+    )
     assert matter.contract is not None and matter.contract["term_months"] == months
 
 
 def test_a_term_over_thirty_six_months_is_refused_even_with_justification() -> None:
     matter, unit = matter_at("budgeted")
     with pytest.raises(TermTooLong):
-        contract(matter, unit, term_start="2020-01-01", term_end="2023-01-31", justification="stable")
+        contract(
+            matter,
+            unit,
+            term_start="2020-01-01",
+            term_end="2023-01-31",
+            justification="stable",
+            multi_year_arrangement=ARRANGEMENT,
+        )
     assert matter.status == "budgeted"
 
 

@@ -30,6 +30,7 @@ CONTRACT = {
     "fiscal_year": 2020,
     "term_start": "2020-01-01",
     "term_end": "2021-12-31",
+    "multi_year_arrangement": "西财预〔2020〕5号",
     "justification": "stable, continuous, budget-secured",
     "announcement_ref": None,
     "announced_on": None,

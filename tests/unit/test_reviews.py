@@ -143,7 +143,9 @@ def test_every_new_event_validates_against_its_contract(world: World, flagged: d
     events = read_feed(p, "pilots", pilots_events, 0, 1000)["events"]
     for envelope in events:
         validate_envelope(envelope)
-    assert {"ServiceMatterRelinked", "ServiceMatterWithdrawn"} <= {e["event_type"] for e in events}
+    assert {"ServiceMatterRelinked", "ServiceMatterWithdrawn", "BudgetReleased"} <= {
+        e["event_type"] for e in events
+    }
 
 
 def test_a_revision_making_an_item_unsuitable_or_of_another_nature_flags_its_matters(world: World) -> None:
@@ -198,6 +200,7 @@ CONTRACT = c.ContractMatter(
     fiscal_year=2020,
     term_start="2020-03-01",
     term_end="2021-02-28",
+    multi_year_arrangement="西财预〔2020〕5号",
     announcement_ref="XSBN-GP-2020-011",
     announced_on="2020-02-20",
 )

@@ -149,6 +149,8 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                     "term_end": "2021-02-28",
                     "announcement_ref": "XSBN-GP-2020-011",
                     "announced_on": "2020-02-20",
+                    # the 2021 share (59 of 365 days) rests on the finance bureau's arrangement
+                    "multi_year_arrangement": "西财预〔2020〕5号",
                 },
             ),
             ("delivery", None, {"started_on": "2020-03-01"}),
@@ -213,6 +215,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                     "justification": "Stable, continuous teaching cycle with budget secured for two years",
                     "announcement_ref": "XSBN-GP-2020-019",
                     "announced_on": "2020-03-20",
+                    "multi_year_arrangement": "西财预〔2020〕9号",  # two years' teaching, 2021–2022
                 },
             ),
             ("delivery", None, {"started_on": "2020-04-08"}),

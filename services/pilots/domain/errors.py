@@ -78,3 +78,8 @@ class UnitClosed(DomainRuleViolation):
 
 class UnitNotFound(NotFound):
     pass
+
+
+class OverCommitted(DomainRuleViolation):
+    """Commitments of a unit's fiscal year (matters' budgets, contracts' shares of the year) would
+    exceed the year's purchase budget, or the budget would be lowered below them."""

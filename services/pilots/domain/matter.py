@@ -14,6 +14,7 @@ from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView, DecisionView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future, require_transition
+from shared.money import split_by_year
 
 # Where a matter's story has ended; the open ones; those still given up without a contract.
 CLOSED_MATTER = ("rejected", "withdrawn", "terminated")
@@ -194,14 +195,8 @@ class ServiceMatter(ActsInOrder):
         unit.require_open()
         require_transition(self.status, ("approved_for_conversion",), "budget", "service matter")
         self._require_not_under_review()
-        line = unit.budget_line(fiscal_year)
-        if Decimal(amount) > Decimal(line["purchase_budget"]):
-            raise OverBudget(
-                f"{amount} exceeds the {fiscal_year} purchase budget of {unit.name} "
-                f"({line['purchase_budget']})",
-                amount=amount,
-                purchase_budget=line["purchase_budget"],
-            )
+        unit.budget_line(fiscal_year)  # budget first
+        unit.commit(matter_id=str(self.id), shares={str(fiscal_year): amount}, basis="budget", actor=actor)
         self._budget(fiscal_year=fiscal_year, amount=amount, actor=actor)
 
     @event(Budgeted)
@@ -223,6 +218,7 @@ class ServiceMatter(ActsInOrder):
         announcement_ref: str | None,
         announced_on: str | None,
         actor: str,
+        multi_year_arrangement: str | None = None,
     ) -> None:
         """Budget first, an eligible undertaker (Order 102 Art. 8), a term of ≤ 1 year or ≤ 3 justified."""
         require_transition(self.status, ("budgeted",), "contract", "service matter")
@@ -232,6 +228,13 @@ class ServiceMatter(ActsInOrder):
         self._require_within_budget(amount, fiscal_year)
         require_eligible(undertaker_type)
         months = term_months(term_start, term_end, justification)
+        unit.commit(
+            matter_id=str(self.id),
+            shares=split_by_year(amount, term_start, term_end),  # each year's share against its line
+            basis="contract",
+            arrangement=multi_year_arrangement,
+            actor=actor,
+        )
         self._contract(
             contract={
                 "undertaker": undertaker,

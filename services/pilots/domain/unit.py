@@ -10,6 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
+from services.pilots.domain.ledger import require_not_below, require_room
 from services.pilots.domain.views import DecisionView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future
@@ -40,13 +41,48 @@ class PilotUnit(ActsInOrder):
         actor: str
         organisation_id: str | None  # the conference's register (None: designated before it)
         name_zh: str | None  # the registered Chinese name when designated
+        ledger: bool  # commitments kept from the start (False: designated before the ledger)
 
-        class_version = 3
+        class_version = 4
 
         @staticmethod
         def upcast_v2_v3(state: dict[str, Any]) -> None:
             state["organisation_id"] = None
             state["name_zh"] = None
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            state["ledger"] = False
+
+    class LedgerOpened(DatedEvent):
+        """The commitments of a unit designated before the ledger, found on its matters when the
+        ledger was first needed (each matter's budget or contract shares)."""
+
+        in_sequence = False
+
+        recognised: dict[str, dict[str, str]]
+        actor: str
+
+    class BudgetCommitted(DatedEvent):
+        """What a matter holds in each fiscal year now (its budget, then its contract's shares),
+        replacing what it held before."""
+
+        in_sequence = False
+
+        matter_id: str
+        shares: dict[str, str]
+        basis: str  # budget | contract
+        arrangement: str | None  # a multi-year budget arrangement's reference
+        actor: str
+
+    class BudgetReleased(DatedEvent):
+        """A matter given up: what it held is free again."""
+
+        in_sequence = False
+
+        matter_id: str
+        reason: str
+        actor: str
 
     class BudgetLineAdded(DatedEvent):
         in_sequence = False  # a unit's lines and staffing change at their own dates
@@ -97,10 +133,13 @@ class PilotUnit(ActsInOrder):
         actor: str,
         organisation_id: str | None = None,
         name_zh: str | None = None,
+        ledger: bool = True,
     ) -> None:
         self.name = name
         self.name_zh = name_zh
         self.organisation_id = organisation_id
+        self.ledger_open = ledger
+        self.commitments: dict[str, dict[str, str]] = {}  # matter id -> fiscal year -> amount
         self.unit_type = unit_type
         self.competent_department = competent_department
         self.staffing_baseline = staffing_baseline
@@ -129,6 +168,7 @@ class PilotUnit(ActsInOrder):
             name=organisation.name_en,
             name_zh=organisation.name_zh,
             organisation_id=str(organisation.id),
+            ledger=True,
             decision_id=str(decision.id),
             actor=actor,
             unit_type=unit_type,
@@ -218,12 +258,54 @@ class PilotUnit(ActsInOrder):
             "final_accounts": final_accounts,
         }
         changes = {k: v for k, v in given.items() if v is not None and line.get(k) != v}
+        if "purchase_budget" in changes:
+            require_not_below(self.name, str(fiscal_year), changes["purchase_budget"], self.commitments)
         if changes:
             self._update_budget_line(fiscal_year=fiscal_year, changes=changes, actor=actor)
 
     @event(BudgetLineUpdated)
     def _update_budget_line(self, fiscal_year: int, changes: dict[str, Any], actor: str) -> None:
         self.budget_lines[str(fiscal_year)].update(changes)
+
+    # --- commitments against the lines -----------------------------------------------
+
+    def open_ledger(self, recognised: dict[str, dict[str, str]], actor: str) -> None:
+        """Take up the commitments found on the matters of a unit designated before the ledger."""
+        if not self.ledger_open:
+            self._open_ledger(recognised=recognised, actor=actor)
+
+    @event(LedgerOpened)
+    def _open_ledger(self, recognised: dict[str, dict[str, str]], actor: str) -> None:
+        self.commitments.update({m: dict(shares) for m, shares in recognised.items()})
+        self.ledger_open = True
+
+    def commit(
+        self,
+        *,
+        matter_id: str,
+        shares: dict[str, str],
+        basis: str,
+        actor: str,
+        arrangement: str | None = None,
+    ) -> None:
+        """``matter_id`` holds ``shares`` from now on: refused (``OverCommitted``) when a year's
+        commitments would exceed its line."""
+        require_room(self.name, self.budget_lines, self.commitments, matter_id, shares, arrangement)
+        self._commit(matter_id=matter_id, shares=shares, basis=basis, arrangement=arrangement, actor=actor)
+
+    @event(BudgetCommitted)
+    def _commit(
+        self, matter_id: str, shares: dict[str, str], basis: str, arrangement: str | None, actor: str
+    ) -> None:
+        self.commitments[matter_id] = dict(shares)
+
+    def release(self, *, matter_id: str, reason: str, actor: str) -> None:
+        if matter_id in self.commitments:
+            self._release(matter_id=matter_id, reason=reason, actor=actor)
+
+    @event(BudgetReleased)
+    def _release(self, matter_id: str, reason: str, actor: str) -> None:
+        del self.commitments[matter_id]
 
     def adjust_staffing(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 from services.reporting.domain.catalogue import CatalogueState
 from services.reporting.domain.conference import ConferenceState
 from services.reporting.domain.pilots import PilotsState
+from shared.money import committed_by_year, split_by_year
 from shared.vocabulary.conference import OPEN_TASK
 from shared.vocabulary.pilots import CONVERTED
 
@@ -74,10 +75,30 @@ def _milestones(pilots: PilotsState, unit_id: str, today: str) -> dict[str, int]
     }
 
 
+def _commitments(pilots: PilotsState, unit_id: str) -> dict[str, dict[str, str]]:
+    """What the unit's matters hold by year: pilots' ledger, or for a unit designated before it
+    (until its ledger opens) its matters' budgets and contracts, as pilots counts them."""
+    kept: dict[str, dict[str, str]] | None = pilots.units[unit_id].get("commitments")
+    if kept is not None:
+        return kept
+    held: dict[str, dict[str, str]] = {}
+    for mid, m in pilots.matters.items():
+        if m["unit_id"] != unit_id or m["budget"] is None:
+            continue
+        c = m["contract"]
+        held[mid] = (
+            split_by_year(c["amount"], c["term_start"], c["term_end"])
+            if c
+            else {str(m["budget"]["fiscal_year"]): m["budget"]["amount"]}
+        )
+    return held
+
+
 def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
     unit = pilots.units[unit_id]
     lines = unit["budget_lines"]
     scores = [s for m in pilots.matters.values() if m["unit_id"] == unit_id for s in m["evaluations"]]
+    held = committed_by_year(_commitments(pilots, unit_id), lines)
     return {
         "unit_id": unit_id,
         "name": unit["name"],
@@ -89,10 +110,13 @@ def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
             y: {
                 "appropriation_before": lines[y]["appropriation_before"],
                 "purchase_budget": lines[y]["purchase_budget"],
+                "committed": held[y],  # never above the purchase budget: pilots' ledger refuses it
                 "executed": lines[y]["executed"],
             }
             for y in sorted(lines)
         },
+        # what is held in a year with no line (a later year of a multi-year arrangement)
+        "committed_without_line": {y: v for y, v in held.items() if y not in lines},
         "staffing_before": unit["staffing_before"],
         "staffing_after": unit["staffing_after"],
         "milestones": _milestones(pilots, unit_id, today),

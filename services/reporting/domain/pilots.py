@@ -25,7 +25,24 @@ def unit_designated(s: PilotsState, aid: str, p: Payload) -> None:
         "staffing_after": p["staffing_baseline"],
         "budget_lines": {},
         "closure": None,
+        # what each matter holds per fiscal year, kept by pilots' ledger (None: a unit designated
+        # before the ledger, whose commitments are its matters' budgets until the ledger opens)
+        "commitments": {} if p.get("ledger") else None,
     }
+
+
+def ledger_opened(s: PilotsState, aid: str, p: Payload) -> None:
+    s.units[aid]["commitments"] = {m: dict(shares) for m, shares in p["recognised"].items()}
+
+
+def budget_committed(s: PilotsState, aid: str, p: Payload) -> None:
+    if s.units[aid]["commitments"] is None:
+        s.units[aid]["commitments"] = {}  # a ledger opened with this very act
+    s.units[aid]["commitments"][p["matter_id"]] = dict(p["shares"])
+
+
+def budget_released(s: PilotsState, aid: str, p: Payload) -> None:
+    (s.units[aid]["commitments"] or {}).pop(p["matter_id"], None)
 
 
 def budget_line_added(s: PilotsState, aid: str, p: Payload) -> None:
@@ -158,6 +175,9 @@ FOLDS = {
     "BudgetLineUpdated": budget_line_updated,
     "StaffingAdjusted": staffing_adjusted,
     "PilotClosed": pilot_closed,
+    "BudgetLedgerOpened": ledger_opened,
+    "BudgetCommitted": budget_committed,
+    "BudgetReleased": budget_released,
     "PlanDrafted": plan_drafted,
     "PlanApproved": plan_approved,
     "PlanInForce": plan_in_force,
