@@ -21,9 +21,15 @@ from eventsourcing.domain import Aggregate, event
 
 from shared.domain import DomainRuleViolation
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")  # CJK unified ideographs (and extension A)
 _LATIN = re.compile(r"[A-Za-z]")
 _SPACE = re.compile(r"\s+")
+# What a registered Chinese name is written with: Han characters, the brackets and marks such
+# names carry (西双版纳州（景洪市）第一中学, 中共…委员会), ASCII letters and digits; nothing
+# else: no radicals or compatibility forms that look like a character, no invisible marks.
+_CHINESE_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9（）()·、〇—\-]+$")
+# An English rendering: printable ASCII letters, digits, spaces and the punctuation of names.
+_ENGLISH_NAME = re.compile(r"^[A-Za-z0-9 .,'&()\-/]+$")
 
 
 class OrganisationUnknown(DomainRuleViolation):
@@ -38,6 +44,16 @@ def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
 
 
+def is_chinese_name(text: str) -> bool:
+    """A registered Chinese name: only its characters, and mostly Han (at least half)."""
+    han = len(_HAN.findall(text))
+    return _CHINESE_NAME.match(text) is not None and han >= 2 and 2 * han >= len(text)
+
+
+def is_english_name(text: str) -> bool:
+    return _ENGLISH_NAME.match(text) is not None and has_latin(text)
+
+
 def tidy_name(name: str) -> str:
     """A name as it is kept: NFC, spaces collapsed, none around it; a Chinese name keeps no
     spaces at all (a registered name has none)."""
@@ -49,7 +65,7 @@ def name_key(name: str) -> str:
     """What makes two names the same name: full-width and half-width forms alike (NFKC), case,
     spacing and a final full stop ignored. ``Xishuangbanna  prefecture museum.`` and
     ``Xishuangbanna Prefecture Museum`` are one name; ``（`` and ``(`` are one character."""
-    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold().rstrip(".。")
+    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip().casefold().rstrip(".。").strip()
     return _SPACE.sub("", text) if has_han(text) else text
 
 
@@ -108,7 +124,17 @@ class OrganisationView(Aggregate):
         self.name_zh = name_zh
         self.name_en = name_en
         self.registered_on = registered_on
+        self.former_names = []  # the new log's renames follow, each learnt again
         self.withdrawn = False
 
     def names(self) -> dict[str, str]:
         return {"name_zh": self.name_zh, "name_en": self.name_en}
+
+    def every_name(self) -> set[str]:
+        """The keys of every name it is or was known by, in either language."""
+        names = [
+            self.name_zh,
+            self.name_en,
+            *(n for f in self.former_names for n in (f["name_zh"], f["name_en"])),
+        ]
+        return {name_key(n) for n in names}

@@ -54,6 +54,7 @@ from services.conference.views import (
     meeting_view,
     task_view,
 )
+from shared.domain import require_in_order
 from shared.persistence.topics import moved
 from shared.vocabulary.conference import ABOUT_A_RECORD, ABOUT_AN_ORGANISATION
 
@@ -214,7 +215,13 @@ class ConferenceApplication(OrganisationRegister):
         )
         for adopted in decisions:  # a pilot unit is named by its register id
             if adopted.kind in ABOUT_AN_ORGANISATION:
-                self.registered(adopted.subject, f"decision {adopted.number} ({adopted.kind})")
+                named = self.registered(adopted.subject, f"decision {adopted.number} ({adopted.kind})")
+                require_in_order(  # no decision names an organisation before its register entry
+                    f"the registration of {named.name_zh} ({named.name_en})",
+                    named.registered_on,
+                    f"decision {adopted.number} of the minutes {command.document_number}",
+                    command.issued_on,
+                )
         taken = [t.number for t in tasks if task_id(t.number) in self.repository]
         if taken:
             raise DuplicateTaskNumber(f"task numbers already registered: {', '.join(taken)}", numbers=taken)

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from shared.organisations import has_han, has_latin, tidy_name
+from shared.organisations import is_chinese_name, is_english_name, tidy_name
 
 
 class StrictBoolean(fields.Boolean):
@@ -100,7 +100,8 @@ class ChineseName(fields.String):
     """A registered Chinese name (西双版纳州博物馆): Han characters, kept without spaces."""
 
     default_error_messages = {
-        "not_chinese": "A registered Chinese name has Han characters (西双版纳州博物馆)."
+        "not_chinese": "A registered Chinese name is written in Han characters, with only the brackets, "
+        "digits and marks such names carry (西双版纳州博物馆)."
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -108,7 +109,7 @@ class ChineseName(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = tidy_name(super()._deserialize(value, attr, data, **kwargs))
-        if not has_han(text) or not text.isprintable():
+        if not is_chinese_name(text):
             raise self.make_error("not_chinese")
         return text
 
@@ -117,7 +118,8 @@ class EnglishName(fields.String):
     """An English rendering of a name (Xishuangbanna Prefecture Museum): Latin letters, no Han."""
 
     default_error_messages = {
-        "not_english": "An English rendering has Latin letters and no Han characters (Prefecture Museum)."
+        "not_english": "An English rendering is written in ASCII letters, digits, spaces and . , ' & ( ) - / "
+        "(Prefecture Museum)."
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -125,6 +127,6 @@ class EnglishName(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = tidy_name(super()._deserialize(value, attr, data, **kwargs))
-        if has_han(text) or not has_latin(text) or not text.isprintable():
+        if not is_english_name(text):
             raise self.make_error("not_english")
         return text

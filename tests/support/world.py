@@ -34,6 +34,7 @@ from services.pilots.application import PilotsApplication
 from services.pilots.commands import DesignateUnit
 from services.pilots.integration import to_integration as pilots_events
 from services.pilots.service import INBOX_HANDLERS
+from shared.acts import Act, acting, current_act
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.decisions import DECISION_HANDLERS
 from shared.messaging.feed import read_feed
@@ -42,6 +43,7 @@ from tests.support.keys import key_ring, notarise
 from tests.support.upstream import InProcessUpstream, memory_store
 
 UNIT = "Xishuangbanna Radio and TV Station"
+REGISTERED_ON = "2019-11-20"  # the register entries the tests' decisions name, before any of them
 CHINESE_NAMES = {UNIT: "西双版纳州广播电视台", "Xishuangbanna Prefecture Museum": "西双版纳州博物馆"}
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
@@ -145,9 +147,17 @@ class World:
             return str(held[0]["id"])
         name_zh = CHINESE_NAMES.get(name_en, f"试点单位{len(self.conference.organisations()) + 1}号")
         command = RegisterOrganisation(name_zh=name_zh, name_en=name_en)
-        return str(self.conference.register_organisation(command, actor="o")["id"])
+        today = current_act().recorded_on
+        with acting(Act(on=REGISTERED_ON, recorded_on=today, paper_ref="西财综〔2019〕12号", backdated=True)):
+            return str(self.conference.register_organisation(command, actor="o")["id"])
 
-    def decision(self, kind: str, subject: str, tasks: list[dict[str, Any]] | None = None) -> UUID:
+    def decision(
+        self,
+        kind: str,
+        subject: str,
+        tasks: list[dict[str, Any]] | None = None,
+        issued_on: str = "2019-12-25",
+    ) -> UUID:
         """A ``kind`` decision about ``subject`` (a pilot unit's decision about the organisation
         rendered ``subject``, by its register id), in the minutes of a plenary."""
         if kind in ABOUT_AN_ORGANISATION and not _is_uuid(subject):
@@ -193,7 +203,7 @@ class World:
         )
         minutes = c.issue_minutes(
             meeting_id,
-            IssueMinutes(document_number="JY", issued_on="2019-12-25", decisions=[spec]),
+            IssueMinutes(document_number="JY", issued_on=issued_on, decisions=[spec]),
             actor="o",
         )
         return UUID(minutes["minutes"]["decision_ids"][0])

@@ -4,6 +4,7 @@ decisions about a pilot unit naming it by that id."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from uuid import UUID, uuid4
 
 import pytest
@@ -16,7 +17,9 @@ from services.conference.commands import DecisionSpec, IssueMinutes, RegisterOrg
 from services.conference.domain.organisation import NameTaken, NameUnchanged
 from services.conference.integration import to_integration
 from services.conference.schemas import RegisterOrganisationRequest
+from shared.acts import Act, acting, current_act
 from shared.contracts import validate_envelope
+from shared.domain import OutOfOrder
 from shared.messaging.feed import read_feed
 from shared.organisations import OrganisationUnknown, name_key, tidy_name
 from tests.support.keys import notarise
@@ -32,6 +35,14 @@ MEDIA_CENTRE = RenameOrganisation(
 
 def minutes(*decisions: DecisionSpec) -> IssueMinutes:
     return IssueMinutes(document_number="JY", issued_on="2019-12-25", decisions=list(decisions))
+
+
+@pytest.fixture(autouse=True)
+def entered_from_paper() -> Iterator[None]:
+    """The register and the minutes entered from their papers: registered on 20 November 2019,
+    before the minutes of 25 December that name its organisations."""
+    with acting(Act(on="2019-11-20", recorded_on=current_act().recorded_on, paper_ref="P", backdated=True)):
+        yield
 
 
 @pytest.fixture
@@ -50,7 +61,12 @@ def test_an_organisation_is_registered_under_both_names_and_found_by_either(
         "Xishuangbanna Prefecture Museum",
         [],
     )
-    for name in ("西双版纳州博物馆", "西双版纳州 博物馆", "xishuangbanna  prefecture MUSEUM."):
+    for name in (
+        "西双版纳州博物馆",
+        "西双版纳州 博物馆",
+        "xishuangbanna  prefecture MUSEUM.",
+        "Xishuangbanna Prefecture Museum .",
+    ):
         assert [o["id"] for o in app.organisations(name)] == [museum["id"]]
     assert app.organisations("Prefecture Museum") == []
 
@@ -112,12 +128,15 @@ def test_a_rename_to_a_name_another_holds_or_to_the_same_names_is_refused(app: C
     with pytest.raises(NameUnchanged):
         app.rename_organisation(
             station,
-            RenameOrganisation(
-                name_zh="西双版纳州广播电视台", name_en="xishuangbanna radio and tv station", reason="r"
-            ),
+            RenameOrganisation(name_zh=STATION.name_zh, name_en=STATION.name_en, reason="r"),
             actor="o",
         )
     assert app.last_position() == before
+    recased = RenameOrganisation(
+        name_zh=STATION.name_zh, name_en="Xishuangbanna Radio and TV station", reason="r"
+    )
+    assert app.rename_organisation(station, recased, actor="o")["name_en"] == recased.name_en  # a fix of case
+    assert [o["id"] for o in app.organisations("XISHUANGBANNA RADIO AND TV STATION")] == [str(station)]
     assert app.organisation(station)["name_zh"] == "西双版纳州广播电视台"
 
 
@@ -154,6 +173,15 @@ def test_a_decision_about_a_pilot_unit_names_an_organisation_on_the_register(
     assert app.last_position() == before
 
 
+def test_no_decision_names_an_organisation_before_its_register_entry(app: ConferenceApplication) -> None:
+    with acting(Act(on="2019-12-26", recorded_on=current_act().recorded_on, paper_ref="P", backdated=True)):
+        late = app.register_organisation(MUSEUM, actor="o")["id"]  # entered the day after the minutes
+    spec = DecisionSpec(number=1, kind="designate_pilot", title="T", subject=late, tasks=[])
+    with pytest.raises(OutOfOrder) as early:
+        app.issue_minutes(held_meeting(app), minutes(spec), actor="o")
+    assert early.value.details["earlier"]["on"] == "2019-12-26"
+
+
 def test_a_decision_names_the_organisation_by_its_id_written_as_ids_are(app: ConferenceApplication) -> None:
     museum = app.register_organisation(MUSEUM, actor="o")["id"]
     spec = DecisionSpec(number=1, kind="designate_pilot", title="T", subject=f" {museum.upper()} ", tasks=[])
@@ -174,6 +202,16 @@ def test_a_decision_names_the_organisation_by_its_id_written_as_ids_are(app: Con
         ("name_en", "Museum 博物馆"),
         ("name_en", "  "),
         ("name_zh", "西双版纳\u0000博物馆"),
+        # what looks like a name already held but is another string: invisible marks, a radical
+        # for a character, mostly Latin letters under one Han character
+        ("name_zh", "西\ufe00双版纳州财政局"),
+        ("name_zh", "西双版纳州财政局\U000e0100"),
+        ("name_zh", "西双版纳\u034f州财政局"),
+        ("name_zh", "\u2ec4双版纳州财政局"),
+        ("name_zh", "局" + "A" * 60),
+        ("name_en", "Finance Bure\u0430u"),  # a Cyrillic a
+        ("name_en", "Xishuangbanna Media Centre\u0336"),
+        ("name_en", "Prefecture\u200bMuseum"),
     ],
 )
 def test_names_are_checked_for_their_language(field: str, value: str) -> None:

@@ -21,7 +21,9 @@ from services.pilots.domain import (
 from services.pilots.integration import to_integration as pilots_events
 from services.pilots.reviews import why_review
 from services.reporting.domain import Figures
+from shared.acts import current_act
 from shared.contracts import validate_envelope
+from shared.domain import OutOfOrder
 from shared.messaging.feed import read_feed
 from tests.support.world import UNIT, World
 
@@ -89,10 +91,12 @@ def test_a_flagged_matter_is_continued_only_by_a_recorded_decision_about_it(
     world: World, flagged: dict[str, Any]
 ) -> None:
     p, mid = world.pilots, flagged["relinked"]
+    today = current_act().on  # the day the revision flagged the matters
     made_up = c.ContinueMatter(decision_id=uuid4(), reason="the office said so")
-    about_another = world.decision("continue_matter", str(flagged["withdrawn"]))
-    of_another_kind = world.decision("general", "keep it")
-    keep = world.decision("continue_matter", str(mid).upper())  # an id, however written
+    about_another = world.decision("continue_matter", str(flagged["withdrawn"]), issued_on=today)
+    of_another_kind = world.decision("general", "keep it", issued_on=today)
+    before_the_flag = world.decision("continue_matter", str(mid))  # minutes of 2019: another review
+    keep = world.decision("continue_matter", str(mid).upper(), issued_on=today)  # an id, however written
     world.deliver("conference")
     before = p.last_position()
     with pytest.raises(DecisionUnknown):  # a number typed in is no decision
@@ -100,12 +104,19 @@ def test_a_flagged_matter_is_continued_only_by_a_recorded_decision_about_it(
     for decision in (about_another, of_another_kind):
         with pytest.raises(DecisionDoesNotApply):
             p.continue_matter(mid, c.ContinueMatter(decision_id=decision, reason="r"), actor="p")
+    with pytest.raises(OutOfOrder):
+        p.continue_matter(mid, c.ContinueMatter(decision_id=before_the_flag, reason="r"), actor="p")
     assert p.last_position() == before and p.matter(mid)["needs_review"] is True
     continued = c.ContinueMatter(decision_id=keep, reason="contract already tendered")
     assert p.continue_matter(mid, continued, actor="p")["needs_review"] is False
     rows = p.history(mid)
     assert rows[-1]["event"] == "ServiceMatter.Continued"
     assert rows[-1]["data"]["decision_id"] == str(keep)
+    world.published_catalogue("A11", supersedes=flagged["new"])  # A08 dropped again: a new review
+    world.deliver("catalogue")
+    assert p.matter(mid)["needs_review"] is True
+    with pytest.raises(DecisionDoesNotApply):  # the decision that ended the last review is spent
+        p.continue_matter(mid, continued, actor="p")
 
 
 def test_a_withdrawn_matter_releases_its_budget_and_reporting_stops_counting_it(

@@ -59,7 +59,7 @@ class Organisation(ActsInOrder):
         self.former_names: list[dict[str, str]] = []
 
     def rename(self, *, name_zh: str, name_en: str, reason: str, actor: str) -> None:
-        if name_key(name_zh) == name_key(self.name_zh) and name_key(name_en) == name_key(self.name_en):
+        if (name_zh, name_en) == (self.name_zh, self.name_en):  # a change of case or form is a change
             raise NameUnchanged(f"{self.name_zh} ({self.name_en}) is already so named")
         self._rename(name_zh=name_zh, name_en=name_en, reason=reason, renamed_on=act_on(), actor=actor)
 

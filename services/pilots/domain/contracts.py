@@ -1,10 +1,16 @@
-"""The rules a purchase contract keeps before it is signed (MOF Order No. 102 (2020))."""
+"""The rules a purchase contract keeps before it is signed (MOF Order No. 102 (2020)), and the
+decision that keeps a flagged matter (and its contract) as it is."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from services.pilots.domain.errors import TermTooLong, UndertakerIneligible
+from services.pilots.domain.errors import OverBudget, TermTooLong, UndertakerIneligible
+from services.pilots.domain.views import DecisionView
+from shared.decisions import DecisionDoesNotApply
+from shared.domain import require_in_order
 from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
 
 
@@ -32,3 +38,26 @@ def term_months(term_start: str, term_end: str, justification: str | None) -> in
             months=months,
         )
     return months
+
+
+def require_within_budget(budget: dict[str, Any] | None, amount: str, fiscal_year: int) -> None:
+    """A contract fits its own matter's budget: that year, no more than that amount."""
+    assert budget is not None
+    if fiscal_year != budget["fiscal_year"] or Decimal(amount) > Decimal(budget["amount"]):
+        raise OverBudget(
+            f"the contract ({amount}, {fiscal_year}) must fit the matter's budget "
+            f"({budget['amount']}, {budget['fiscal_year']})",
+            amount=amount,
+            budget=budget,
+        )
+
+
+def require_fresh(decision: DecisionView, flagged_on: str | None, spent: list[str], matter: str) -> None:
+    """A continue_matter decision answers this review: taken once the matter was flagged, and not
+    one that already ended an earlier review of it."""
+    require_in_order("the flag for review", flagged_on, f"decision {decision.id}", decision.adopted_on)
+    if str(decision.id) in spent:
+        raise DecisionDoesNotApply(
+            f"decision {decision.id} already continued {matter} once: a new review needs its own",
+            decision_id=str(decision.id),
+        )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from eventsourcing.domain import event
 
-from services.pilots.domain.contracts import require_eligible, term_months
-from services.pilots.domain.errors import MatterUnderReview, NotUnderReview, OverBudget
+from services.pilots.domain import contracts as rules
+from services.pilots.domain.errors import MatterUnderReview, NotUnderReview
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView, DecisionView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
+from shared.decisions import DecisionDoesNotApply
 from shared.domain import require_in_order, require_not_future, require_transition
 from shared.money import split_by_year
 
@@ -225,9 +225,9 @@ class ServiceMatter(ActsInOrder):
         unit.require_open()
         self._require_not_under_review()
         unit.budget_line(fiscal_year)
-        self._require_within_budget(amount, fiscal_year)
-        require_eligible(undertaker_type)
-        months = term_months(term_start, term_end, justification)
+        rules.require_within_budget(self.budget, amount, fiscal_year)
+        rules.require_eligible(undertaker_type)
+        months = rules.term_months(term_start, term_end, justification)
         unit.commit(
             matter_id=str(self.id),
             shares=split_by_year(amount, term_start, term_end),  # each year's share against its line
@@ -250,16 +250,6 @@ class ServiceMatter(ActsInOrder):
             },
             actor=actor,
         )
-
-    def _require_within_budget(self, amount: str, fiscal_year: int) -> None:
-        assert self.budget is not None
-        if fiscal_year != self.budget["fiscal_year"] or Decimal(amount) > Decimal(self.budget["amount"]):
-            raise OverBudget(
-                f"the contract ({amount}, {fiscal_year}) must fit the matter's budget "
-                f"({self.budget['amount']}, {self.budget['fiscal_year']})",
-                amount=amount,
-                budget=self.budget,
-            )
 
     @event(Contracted)
     def _contract(self, contract: dict[str, Any], actor: str) -> None:
@@ -332,8 +322,10 @@ class ServiceMatter(ActsInOrder):
         """Flagged, and the act ending the review not dated before the flag."""
         if not self.needs_review:
             raise NotUnderReview(f"{self.name} is not flagged for review: nothing to {action}")
-        flagged = getattr(self, "last_service_act", None)  # kept by the dated events
-        require_in_order("the flag for review", flagged[1] if flagged else None, f"the {action}", act_on())
+        require_in_order("the flag for review", self._flagged_on(), f"the {action}", act_on())
+
+    def _flagged_on(self) -> str | None:  # the flag is the service's own act (its latest)
+        return getattr(self, "last_service_act", (None, None))[1]
 
     def relink(self, *, catalogue: CatalogueView, item_code: str, reason: str, actor: str) -> None:
         """Move the matter to ``item_code`` of ``catalogue`` (in force, present, suitable)."""
@@ -362,11 +354,24 @@ class ServiceMatter(ActsInOrder):
         self._require_under_review("continue")
         decision.require("continue_matter", {str(self.id)})
         decision.require_taken_by("the continuation", act_on())
+        # a decision on this review: taken once the matter was flagged, and not one spent before
+        require_in_order(
+            "the flag for review", self._flagged_on(), f"decision {decision.id}", decision.adopted_on
+        )
+        if str(decision.id) in getattr(self, "continued_by", ()):
+            raise DecisionDoesNotApply(
+                f"decision {decision.id} already continued {self.name} once: a new review needs its own",
+                decision_id=str(decision.id),
+            )
         self._continue(office_decision_ref=None, reason=reason, actor=actor, decision_id=str(decision.id))
 
     @event(Continued)
-    def _continue(self, office_decision_ref: str | None, reason: str, actor: str, decision_id: str) -> None:
+    def _continue(
+        self, office_decision_ref: str | None, reason: str, actor: str, decision_id: str | None
+    ) -> None:
         self.needs_review = False
+        if decision_id:
+            self.continued_by = [*getattr(self, "continued_by", []), decision_id]
 
     def withdraw(self, *, reason: str, actor: str) -> None:
         """Give the matter up before it is contracted; its budget, if any, is released."""
