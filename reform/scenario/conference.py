@@ -40,14 +40,17 @@ from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
 
 def register_organisations(conference: Api, say: Say) -> dict[str, str]:
     """Find or register each organisation of the reform; their register ids by English rendering."""
+    known: dict[str, str] = {}  # every Chinese name an entry has or had -> its id (renamed since: found)
+    for entry in conference.call("GET", "/organisations")["organisations"]:
+        for name in (entry["name_zh"], *(f["name_zh"] for f in entry["former_names"])):
+            known.setdefault(name, entry["id"])
     ids: dict[str, str] = {}
     for name_en, name_zh in ORGANISATIONS.items():
-        held = conference.call("GET", "/organisations", params={"name": name_zh})["organisations"]
-        if not held:
+        if name_zh not in known:
             body = act(*ORGANISATIONS_REGISTERED, {"name_zh": name_zh, "name_en": name_en})
-            held = [conference.call("POST", "/organisations", body)]
+            known[name_zh] = conference.call("POST", "/organisations", body)["id"]
             say(f"organisation registered: {name_zh} ({name_en})")
-        ids[name_en] = held[0]["id"]
+        ids[name_en] = known[name_zh]
     return ids
 
 

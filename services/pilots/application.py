@@ -21,7 +21,6 @@ from services.pilots.commands import (
     ChangeMilestone,
     CloseUnit,
     ContractMatter,
-    DesignateUnit,
     DraftPlan,
     EndPlan,
     EvaluateMatter,
@@ -33,27 +32,23 @@ from services.pilots.commands import (
     SubmitPlan,
     UpdateBudgetLine,
 )
+from services.pilots.designations import Designations
 from services.pilots.domain import (
     WITHDRAWABLE,
     CatalogueView,
     DecisionView,
-    DuplicateUnit,
     ImplementationPlan,
     OpenCommitments,
     PilotUnit,
     PlanExists,
     ServiceMatter,
     plan_id,
-    unit_id,
-    unit_of,
 )
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
 from services.pilots.reviews import SYSTEM_ACTOR, Reviews
 from services.pilots.reviews import CatalogueNotPublished as CatalogueNotPublished  # re-exported
 from shared.acts import upstream_on
-from shared.messaging.decisions import KnowsDecisions
-from shared.messaging.organisations import KnowsOrganisations
 from shared.persistence.topics import moved
 
 # Stored events name the classes' topics from before the domain became a package.
@@ -61,7 +56,7 @@ moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, De
 moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
 
 
-class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
+class PilotsApplication(Reviews, Designations):
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------
@@ -98,26 +93,6 @@ class PilotsApplication(Reviews, KnowsDecisions, KnowsOrganisations):
         for catalogue in catalogues:
             catalogue.withdraw(reason=reason)
         return list(catalogues)
-
-    def designate_unit(self, command: DesignateUnit, *, actor: str) -> dict[str, Any]:
-        organisation = self.known_organisation(command.organisation_id)
-        legacy = unit_id(organisation.name_en)  # designated under that name before the register
-        if unit_of(str(organisation.id)) in self.repository or legacy in self.repository:
-            raise DuplicateUnit(
-                f"{organisation.name_zh} ({organisation.name_en}) is already a pilot unit",
-                organisation_id=str(organisation.id),
-            )
-        unit = PilotUnit.designate(
-            decision=self.known_decision(command.decision_id),
-            organisation=organisation,
-            unit_type=command.unit_type,
-            competent_department=command.competent_department,
-            staffing_baseline=command.staffing_baseline,
-            funding_type=command.funding_type,
-            actor=actor,
-        )
-        self.save(unit)
-        return self.unit(unit.id)
 
     def add_budget_line(self, uid: UUID, command: AddBudgetLine, *, actor: str) -> dict[str, Any]:
         unit = self._unit(uid)

@@ -40,6 +40,13 @@ class UpdateBudgetLine:
 
 
 @dataclass(frozen=True)
+class LinkUnit:
+    """A unit designated before the register, linked to the register's entry of its organisation."""
+
+    organisation_id: UUID
+
+
+@dataclass(frozen=True)
 class AdjustStaffing:
     before: int
     after: int

@@ -27,6 +27,12 @@ class DesignateUnitRequest(CommandRequest):
     funding_type = fields.String(required=True, validate=NAME)
 
 
+class LinkUnitRequest(CommandRequest):
+    command = commands.LinkUnit
+
+    organisation_id = fields.UUID(required=True)  # the unit's organisation on the conference's register
+
+
 class BudgetLineRequest(CommandRequest):
     command = commands.AddBudgetLine
 

@@ -25,6 +25,7 @@ from services.pilots.schemas import (
     EvaluationRequest,
     IdentifyMatterRequest,
     InForceRequest,
+    LinkUnitRequest,
     MatterListQuery,
     MilestoneMetRequest,
     RejectRequest,
@@ -154,6 +155,15 @@ class PilotsService(EventSourcedService):
         return self.app.update_budget_line(
             parse_uuid(unit_id, "unit"), fiscal_year, data, actor=caller.subject
         )
+
+    @http("POST", "/units/<unit_id>/organisation")
+    @endpoint(
+        auth=WRITE,
+        body=LinkUnitRequest,
+        summary="Link a unit designated before the register to its organisation's register entry",
+    )
+    def link_unit(self, caller: Caller, data: commands.LinkUnit, unit_id: str) -> dict[str, Any]:
+        return self.app.link_unit(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/staffing-adjustments")
     @endpoint(auth=WRITE, body=StaffingAdjustmentRequest, status=201, summary="Record a staffing adjustment")

@@ -77,6 +77,13 @@ class _Unit(_Contract):
 SHARES = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^\d{4}$")), values=MONEY(), required=True)
 
 
+class PilotUnitLinked(_Unit):
+    """A unit designated before the register, now named by its organisation's register id."""
+
+    organisation_id = fields.UUID(required=True)
+    name_zh = fields.String(required=True)
+
+
 class BudgetLedgerOpened(_Unit):
     """What the matters of a unit designated before the ledger held when it was first needed."""
 
@@ -271,7 +278,7 @@ EVENTS: dict[str, type[Schema]] = {
     cls.__name__: cls
     for cls in (
         PilotUnitDesignated, BudgetLineAdded, BudgetLineUpdated, StaffingAdjusted, PilotClosed,
-        BudgetLedgerOpened, BudgetCommitted, BudgetReleased,
+        PilotUnitLinked, BudgetLedgerOpened, BudgetCommitted, BudgetReleased,
         PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
         MilestoneAdded, MilestoneChanged, MilestoneRemoved,
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,

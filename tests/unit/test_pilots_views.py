@@ -4,7 +4,7 @@ catalogue and conference applications: repeats and out-of-date events change not
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -18,6 +18,8 @@ from services.pilots.domain import (
     DuplicateUnit,
     InvalidTransition,
     NotOnCatalogue,
+    OrganisationDoesNotMatch,
+    PilotUnit,
 )
 from services.pilots.integration import to_integration as pilots_events
 from shared.contracts import validate_envelope
@@ -295,6 +297,7 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         "ServiceMatterRejected",
         "ServiceMatterContractTerminated",  # tests/unit/test_closure.py
         "BudgetReleased",  # a withdrawal: tests/unit/test_reviews.py
+        "PilotUnitLinked",  # a unit designated before the register: tests/unit/test_pilots_views.py
         "BudgetLedgerOpened",  # a unit designated before the ledger: tests/unit/test_ledger.py
         "AuditDigest",
         # a review and its ends: tests/unit/test_reviews.py
@@ -304,3 +307,40 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         "ServiceMatterWithdrawn",
     }
     assert {e["event_type"] for e in page["events"]} == set(EVENTS) - not_in_this_story
+
+
+def legacy_unit(world: World, name: str) -> UUID:
+    """A unit as a store written before the register holds it: designated by its name."""
+    unit = PilotUnit(
+        name=name, unit_type="public_welfare_2", competent_department="Culture Bureau", staffing_baseline=30,
+        funding_type="full appropriation", decision_id=str(uuid4()), actor="p",
+        organisation_id=None, name_zh=None, ledger=False,
+    )  # fmt: skip
+    world.pilots.save(unit)
+    return unit.id
+
+
+def test_a_unit_designated_by_its_name_is_linked_to_its_organisation_and_decided_about_by_id(
+    world: World,
+) -> None:
+    p = world.pilots
+    old = legacy_unit(world, "xishuangbanna radio and  TV station")  # written otherwise, the same name
+    museum = UUID(world.organisation("Xishuangbanna Prefecture Museum"))
+    station = UUID(world.organisation(UNIT))
+    again = world.decision("designate_pilot", UNIT)
+    world.deliver("conference")
+    with pytest.raises(DuplicateUnit) as twice:  # the organisation is that unit already
+        designate(world, again)
+    assert twice.value.details["unit_id"] == str(old)
+    with pytest.raises(OrganisationDoesNotMatch):  # not the museum's unit
+        p.link_unit(old, c.LinkUnit(organisation_id=museum), actor="p")
+    linked = p.link_unit(old, c.LinkUnit(organisation_id=station), actor="p")
+    assert (linked["organisation_id"], linked["name_zh"]) == (str(station), "西双版纳州广播电视台")
+    with pytest.raises(OrganisationDoesNotMatch):  # once
+        p.link_unit(old, c.LinkUnit(organisation_id=station), actor="p")
+    closing = world.decision("close_pilot", UNIT)  # names the register id
+    world.deliver("conference")
+    closure = c.CloseUnit(summary="s", decision="promote", closed_on="2020-06-30", decision_id=closing)
+    assert p.close_unit(old, closure, actor="p")["status"] == "closed"
+    for envelope in read_feed(p, "pilots", pilots_events, 0, 1000)["events"]:
+        validate_envelope(envelope)

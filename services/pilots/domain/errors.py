@@ -60,6 +60,11 @@ class DuplicateUnit(DomainRuleViolation):
     pass
 
 
+class OrganisationDoesNotMatch(DomainRuleViolation):
+    """A unit is linked only to the register's entry of the organisation it was designated as
+    (by a name it has or had), and only once."""
+
+
 class PlanExists(DomainRuleViolation):
     pass
 

@@ -9,12 +9,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from services.pilots.domain import errors
 from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
 from services.pilots.domain.ledger import require_not_below, require_room
 from services.pilots.domain.views import DecisionView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future
-from shared.organisations import OrganisationView
+from shared.organisations import OrganisationView, name_key
 
 
 def unit_id(name: str) -> UUID:
@@ -53,6 +54,16 @@ class PilotUnit(ActsInOrder):
         @staticmethod
         def upcast_v3_v4(state: dict[str, Any]) -> None:
             state["ledger"] = False
+
+    class Linked(DatedEvent):
+        """A unit designated before the register, linked to its organisation's register entry:
+        decisions about it name that id from now on."""
+
+        in_sequence = False
+
+        organisation_id: str
+        name_zh: str
+        actor: str
 
     class LedgerOpened(DatedEvent):
         """The commitments of a unit designated before the ledger, found on its matters when the
@@ -266,6 +277,26 @@ class PilotUnit(ActsInOrder):
     @event(BudgetLineUpdated)
     def _update_budget_line(self, fiscal_year: int, changes: dict[str, Any], actor: str) -> None:
         self.budget_lines[str(fiscal_year)].update(changes)
+
+    def link(self, organisation: OrganisationView, actor: str) -> None:
+        """Name the unit by its organisation's register id (it was designated by its name)."""
+        if self.organisation_id is not None:
+            raise errors.OrganisationDoesNotMatch(
+                f"{self.name} is already the register's organisation {self.organisation_id}",
+                organisation_id=self.organisation_id,
+            )
+        if name_key(self.name) not in organisation.every_name():
+            raise errors.OrganisationDoesNotMatch(
+                f"{self.name} is neither name of {organisation.name_zh} ({organisation.name_en}), "
+                "nor one it had: link a unit to its own organisation",
+                organisation_id=str(organisation.id),
+            )
+        self._link(organisation_id=str(organisation.id), name_zh=organisation.name_zh, actor=actor)
+
+    @event(Linked)
+    def _link(self, organisation_id: str, name_zh: str, actor: str) -> None:
+        self.organisation_id = organisation_id
+        self.name_zh = name_zh
 
     # --- commitments against the lines -----------------------------------------------
 

@@ -31,6 +31,10 @@ def unit_designated(s: PilotsState, aid: str, p: Payload) -> None:
     }
 
 
+def unit_linked(s: PilotsState, aid: str, p: Payload) -> None:
+    s.units[aid]["name_zh"] = p["name_zh"]
+
+
 def ledger_opened(s: PilotsState, aid: str, p: Payload) -> None:
     s.units[aid]["commitments"] = {m: dict(shares) for m, shares in p["recognised"].items()}
 
@@ -175,6 +179,7 @@ FOLDS = {
     "BudgetLineUpdated": budget_line_updated,
     "StaffingAdjusted": staffing_adjusted,
     "PilotClosed": pilot_closed,
+    "PilotUnitLinked": unit_linked,
     "BudgetLedgerOpened": ledger_opened,
     "BudgetCommitted": budget_committed,
     "BudgetReleased": budget_released,
