@@ -29,6 +29,10 @@ from typing import Any
 PUBLIC_CONTRACT_FIELDS = frozenset(
     ("year", "category", "project", "purchaser", "undertaker", "service_matter")
     + ("contract_amount", "announcement_ref", "matter_id")
+    # what the announcement names: the parties' credit codes (public registry data), the method,
+    # the dates of signing and announcement
+    + ("purchaser_credit_code", "undertaker_credit_code", "undertaker_type", "mode", "method")
+    + ("signed_on", "announced_on", "announcement_lag_working_days", "announced_late")
 )
 
 
@@ -52,7 +56,7 @@ def public_indicators(figures: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
-UNIT_BUDGET_FIGURES = ("appropriation_before", "purchase_budget", "budget_by_year")
+UNIT_BUDGET_FIGURES = ("appropriation_before", "purchase_budget", "budget_by_year", "committed_without_line")
 
 
 def _public_purchases(purchases: Any, public_rows: list[dict[str, Any]]) -> None:

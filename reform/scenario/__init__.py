@@ -46,6 +46,7 @@ def load(urls: dict[str, str], token: str, say: Callable[[str], None] = print) -
 
     pilots_stages.await_feeds(pilots, decision_ids, cid)
     units = ids["units"] = pilots_stages.designate_units(pilots, decisions, organisations, say)
-    pilots_stages.load_matters(pilots, units, cid)
+    parties = ids["parties"] = pilots_stages.register_parties(pilots, say)
+    pilots_stages.load_matters(pilots, units, cid, parties)
     say("pilot units, plans, budget lines and service matters loaded")
     return ids

@@ -11,6 +11,8 @@ from reform.scenario.data.pilots import (
     EXECUTED,
     IDENTIFIED_ON,
     MATTERS,
+    PARTIES,
+    PARTIES_REGISTERED,
     PLAN_APPROVED,
     PLAN_DRAFTED,
     PLAN_MEANS,
@@ -152,8 +154,22 @@ def _draft_plan(pilots: Api, uid: str, name: str) -> None:
 # --- service matters: each walked through its steps, from where it stands ------------------------
 
 
-def load_matters(pilots: Api, units: dict[str, str], cid: str) -> None:
-    """Find or propose each matter, then post the steps its history does not show yet."""
+def register_parties(pilots: Api, say: Say) -> dict[str, str]:
+    """Find or register each party of the purchases under its credit code; their ids by name."""
+    ids: dict[str, str] = {}
+    for name_en, (name_zh, party_type, code) in PARTIES.items():
+        found = pilots.call("GET", "/parties", params={"credit_code": code})["parties"]
+        if not found:
+            body = {"credit_code": code, "party_type": party_type, "name_zh": name_zh, "name_en": name_en}
+            found = [pilots.call("POST", "/parties", act(*PARTIES_REGISTERED, body))]
+            say(f"party registered: {name_zh} ({code})")
+        ids[name_en] = found[0]["id"]
+    return ids
+
+
+def load_matters(pilots: Api, units: dict[str, str], cid: str, parties: dict[str, str]) -> None:
+    """Find or propose each matter, then post the steps its history does not show yet (a contract
+    names its parties by their register ids)."""
     existing = {(m["unit_id"], m["name"]): m for m in pilots.call("GET", "/matters")["matters"]}
     for unit_name, name, item, steps in MATTERS:
         uid = units[unit_name]
@@ -168,4 +184,9 @@ def load_matters(pilots: Api, units: dict[str, str], cid: str) -> None:
             done = len(pilots.call("GET", f"/matters/{mid}/history")["events"]) - 1
         for step, on, body in steps[done:]:
             ref = (body or {}).get("announcement_ref") or paper
+            if body and "purchaser" in body:
+                body = {k: v for k, v in body.items() if k not in ("purchaser", "undertaker")} | {
+                    "purchaser_id": parties[body["purchaser"]],
+                    "undertaker_id": parties[body["undertaker"]],
+                }
             pilots.call("POST", f"/matters/{mid}/{step}", act(on, ref, body))

@@ -14,6 +14,7 @@ from services.pilots.commands import (
     AddBudgetLine,
     AddMilestone,
     AdjustStaffing,
+    AnnounceContract,
     ApproveMatter,
     ApprovePlan,
     AssessMatter,
@@ -44,6 +45,8 @@ from services.pilots.domain import (
     ServiceMatter,
     plan_id,
 )
+from services.pilots.domain.contracts import Terms
+from services.pilots.parties import Parties
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
 from services.pilots.reviews import SYSTEM_ACTOR, Reviews
@@ -56,7 +59,7 @@ moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, De
 moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
 
 
-class PilotsApplication(Reviews, Designations):
+class PilotsApplication(Reviews, Designations, Parties):
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------
@@ -314,21 +317,26 @@ class PilotsApplication(Reviews, Designations):
     def contract_matter(self, mid: UUID, command: ContractMatter, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
         unit = self._ledger(UUID(matter.unit_id), actor)
+        terms = Terms(
+            **{k: v for k, v in vars(command).items() if k not in ("purchaser_id", "undertaker_id")}
+        )
         matter.contract_with(
             unit=unit,
-            undertaker=command.undertaker,
-            undertaker_type=command.undertaker_type,
-            amount=command.amount,
-            fiscal_year=command.fiscal_year,
-            term_start=command.term_start,
-            term_end=command.term_end,
-            justification=command.justification,
-            announcement_ref=command.announcement_ref,
-            announced_on=command.announced_on,
-            multi_year_arrangement=command.multi_year_arrangement,
+            terms=terms,
+            purchaser=self.named_party(command.purchaser_id, "purchaser"),
+            undertaker=self.named_party(command.undertaker_id, "undertaker"),
             actor=actor,
         )
         self.save(matter, unit)
+        return self.matter(mid)
+
+    def announce_contract(self, mid: UUID, command: AnnounceContract, *, actor: str) -> dict[str, Any]:
+        """The contract's announcement, recorded at its signing or later (the usual order)."""
+        matter = self._matter(mid)
+        matter.announce(
+            announcement_ref=command.announcement_ref, announced_on=command.announced_on, actor=actor
+        )
+        self.save(matter)
         return self.matter(mid)
 
     def start_delivery(self, mid: UUID, command: StartDelivery, *, actor: str) -> dict[str, Any]:

@@ -161,17 +161,40 @@ class BudgetMatter:
 
 @dataclass(frozen=True)
 class ContractMatter:
-    undertaker: str
-    undertaker_type: str
+    purchaser_id: UUID  # parties of the register
+    undertaker_id: UUID
     amount: str
     fiscal_year: int
     term_start: str
     term_end: str
+    signed_on: str
+    method: str
+    contents: dict[str, Any]
     justification: str | None = None
     announcement_ref: str | None = None
     announced_on: str | None = None
     # the reference of a recorded multi-year budget arrangement, for a term past the years with a line
     multi_year_arrangement: str | None = None
+
+
+@dataclass(frozen=True)
+class RegisterParty:
+    credit_code: str
+    party_type: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class ChangePartyType:
+    party_type: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AnnounceContract:
+    announcement_ref: str
+    announced_on: str
 
 
 @dataclass(frozen=True)

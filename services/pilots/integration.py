@@ -3,7 +3,7 @@ Views of other services' facts (DecisionView, CatalogueView) stay private."""
 
 from __future__ import annotations
 
-from services.pilots.domain import ImplementationPlan, PilotUnit, ServiceMatter
+from services.pilots.domain import ImplementationPlan, Party, PilotUnit, ServiceMatter
 from shared.messaging.mapping import IntegrationMap
 
 m = IntegrationMap()
@@ -12,6 +12,9 @@ m.publish(PilotUnit.BudgetLineAdded, "BudgetLineAdded", id_field="unit_id")
 m.publish(PilotUnit.BudgetLineUpdated, "BudgetLineUpdated", id_field="unit_id")
 m.publish(PilotUnit.StaffingAdjusted, "StaffingAdjusted", id_field="unit_id")
 m.publish(PilotUnit.Closed, "PilotClosed", id_field="unit_id")
+m.publish(Party.Registered, "PartyRegistered", id_field="party_id")
+m.publish(Party.TypeChanged, "PartyTypeChanged", id_field="party_id")
+m.publish(ServiceMatter.ContractAnnounced, "ContractAnnounced", id_field="matter_id")
 m.publish(PilotUnit.Linked, "PilotUnitLinked", id_field="unit_id")
 m.publish(PilotUnit.LedgerOpened, "BudgetLedgerOpened", id_field="unit_id")
 m.publish(PilotUnit.BudgetCommitted, "BudgetCommitted", id_field="unit_id")

@@ -7,8 +7,18 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from services.pilots import commands
-from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
-from shared.web.fields import DocumentNumber, IsoDate, Money
+from shared.credit import code_fits_type
+from shared.vocabulary.parties import PARTY_TYPES
+from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, PROCUREMENT_METHODS, UNIT_TYPES
+from shared.web.fields import (
+    ChineseName,
+    CreditCode,
+    DocumentNumber,
+    EnglishName,
+    IsoDate,
+    Money,
+    StrictBoolean,
+)
 from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
@@ -159,11 +169,34 @@ class BudgetRequest(CommandRequest):
     amount = Money(required=True)
 
 
+class PaymentSchema(Request):
+    due_on = IsoDate(required=True)
+    amount = Money(required=True)
+    on_acceptance = StrictBoolean(load_default=False)  # paid only against an accepted delivery
+
+
+class ContentsSchema(Request):
+    """What a purchase contract must state (Order 102, Art. 24)."""
+
+    subject = fields.String(required=True, validate=TEXT)
+    quantity = fields.String(required=True, validate=TEXT)
+    quality = fields.String(required=True, validate=TEXT)
+    payment_schedule = fields.List(
+        fields.Nested(PaymentSchema), required=True, validate=validate.Length(min=1, max=60)
+    )
+    performance_assessment = fields.String(required=True, validate=TEXT)
+    liability = fields.String(required=True, validate=TEXT)  # for breach of contract
+
+
 class ContractRequest(CommandRequest):
     command = commands.ContractMatter
+    dated_by = "signed_on"
 
-    undertaker = fields.String(required=True, validate=NAME)
-    undertaker_type = fields.String(required=True, validate=validate.OneOf(UNDERTAKER_TYPES))
+    purchaser_id = fields.UUID(required=True)  # a party of the register (GET /parties)
+    undertaker_id = fields.UUID(required=True)
+    signed_on = IsoDate(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(PROCUREMENT_METHODS))
+    contents = fields.Nested(ContentsSchema, required=True)
     amount = Money(required=True)
     fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
     term_start = IsoDate(required=True)
@@ -172,6 +205,43 @@ class ContractRequest(CommandRequest):
     announcement_ref = fields.String(load_default=None, allow_none=True, validate=NAME)
     announced_on = IsoDate(load_default=None, allow_none=True)
     multi_year_arrangement = DocumentNumber(load_default=None, allow_none=True)
+
+
+class AnnouncementRequest(CommandRequest):
+    command = commands.AnnounceContract
+    dated_by = "announced_on"
+
+    announcement_ref = DocumentNumber(required=True)
+    announced_on = IsoDate(required=True)
+
+
+class RegisterPartyRequest(CommandRequest):
+    command = commands.RegisterParty
+
+    credit_code = CreditCode(required=True)
+    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
+    name_zh = ChineseName(required=True)
+    name_en = EnglishName(required=True)
+
+    @validates_schema
+    def _code_fits_type(self, data: dict[str, Any], **_: Any) -> None:
+        if not code_fits_type(data["credit_code"], data["party_type"]):
+            raise ValidationError(
+                f"credit code {data['credit_code']} is not that of a {data['party_type']} "
+                "(its authority and category characters say another kind of party)",
+                "party_type",
+            )
+
+
+class ChangePartyTypeRequest(CommandRequest):
+    command = commands.ChangePartyType
+
+    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class PartyListQuery(Request):
+    credit_code = fields.String(load_default=None, validate=validate.Length(equal=18))
 
 
 class DeliveryRequest(CommandRequest):

@@ -8,13 +8,16 @@ from typing import Any
 from services.pilots import commands, integration
 from services.pilots.application import MatterNotFound, PilotsApplication
 from services.pilots.domain import UnitNotFound
+from services.pilots.parties import PartyNotFound
 from services.pilots.schemas import (
     AddMilestoneRequest,
+    AnnouncementRequest,
     ApprovePlanRequest,
     AssessRequest,
     BudgetLineRequest,
     BudgetRequest,
     ChangeMilestoneRequest,
+    ChangePartyTypeRequest,
     CloseUnitRequest,
     ContinueRequest,
     ContractRequest,
@@ -28,6 +31,8 @@ from services.pilots.schemas import (
     LinkUnitRequest,
     MatterListQuery,
     MilestoneMetRequest,
+    PartyListQuery,
+    RegisterPartyRequest,
     RejectRequest,
     RelinkRequest,
     StaffingAdjustmentRequest,
@@ -303,6 +308,38 @@ class PilotsService(EventSourcedService):
         self, caller: Caller, data: commands.ContractMatter, matter_id: str
     ) -> dict[str, Any]:
         return self.app.contract_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
+
+    @http("POST", "/matters/<matter_id>/contract/announcement")
+    @endpoint(auth=WRITE, body=AnnouncementRequest, summary="Record the contract's announcement")
+    def announce_contract(self, caller: Caller, data: commands.AnnounceContract, matter_id: str) -> Any:
+        return self.app.announce_contract(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
+
+    # --- the register of parties -------------------------------------------------------
+
+    @http("POST", "/parties")
+    @endpoint(auth=WRITE, body=RegisterPartyRequest, status=201, summary="Register a purchaser or undertaker")
+    def register_party(self, caller: Caller, data: commands.RegisterParty) -> dict[str, Any]:
+        return self.app.register_party(data, actor=caller.subject)
+
+    @http("GET", "/parties")
+    @endpoint(auth=READ, query=PartyListQuery, summary="The register of parties, or one by its credit code")
+    def list_parties(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        return {"parties": self.app.parties(data["credit_code"])}
+
+    @http("GET", "/parties/<party_id>")
+    @endpoint(auth=READ, query=AsOfQuery, summary="One party with its type history")
+    def get_party(self, caller: Caller, data: dict[str, Any], party_id: str) -> dict[str, Any]:
+        return self.app.party(parse_uuid(party_id, "party"), when=data["when"])
+
+    @http("GET", "/parties/<party_id>/history")
+    @endpoint(auth=READ, summary="Every event of a party")
+    def party_history(self, caller: Caller, data: dict[str, Any], party_id: str) -> dict[str, Any]:
+        return {"events": self.app.history_of(parse_uuid(party_id, "party"), PartyNotFound)}
+
+    @http("POST", "/parties/<party_id>/type")
+    @endpoint(auth=WRITE, body=ChangePartyTypeRequest, summary="Record a party's reclassification")
+    def change_party_type(self, caller: Caller, data: commands.ChangePartyType, party_id: str) -> Any:
+        return self.app.change_party_type(parse_uuid(party_id, "party"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/delivery")
     @endpoint(auth=WRITE, body=DeliveryRequest, summary="Record that delivery started")

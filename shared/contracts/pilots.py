@@ -6,7 +6,14 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
 from shared.contracts.dating import DatedContract
-from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, UNDERTAKER_TYPES, UNIT_TYPES
+from shared.vocabulary.parties import PARTY_TYPES, PURCHASE_MODES
+from shared.vocabulary.pilots import (
+    CLOSURE_DECISIONS,
+    EVALUATION_KINDS,
+    PROCUREMENT_METHODS,
+    UNDERTAKER_TYPES,
+    UNIT_TYPES,
+)
 from shared.web.fields import IsoDate
 
 MONEY = fields.String  # yuan as decimal text, e.g. "300000.00"
@@ -47,9 +54,37 @@ class PhaseSchema(_Strict):
     milestones = fields.List(fields.Nested(MilestoneSpecSchema), required=True)
 
 
+class ContractPartySchema(_Strict):
+    """A party as the contract names it, as it stood on the day the contract was signed."""
+
+    party_id = fields.UUID(required=True)
+    credit_code = fields.String(required=True, validate=validate.Length(equal=18))
+    name_zh = fields.String(required=True)
+    name_en = fields.String(required=True)
+    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
+
+
+class PaymentTermSchema(_Strict):
+    due_on = IsoDate(required=True)
+    amount = MONEY(required=True)
+    on_acceptance = fields.Boolean(required=True)
+
+
+class ContentsSchema(_Strict):
+    subject = fields.String(required=True)
+    quantity = fields.String(required=True)
+    quality = fields.String(required=True)
+    payment_schedule = fields.List(fields.Nested(PaymentTermSchema), required=True)
+    performance_assessment = fields.String(required=True)
+    liability = fields.String(required=True)
+
+
 class ContractSchema(_Strict):
+    """A contract; the fields from ``undertaker_party`` on are absent from contracts signed before
+    parties were registered and contracts complete (null when absent)."""
+
     undertaker = fields.String(required=True)
-    undertaker_type = fields.String(required=True, validate=validate.OneOf(UNDERTAKER_TYPES))
+    undertaker_type = fields.String(required=True, validate=validate.OneOf((*UNDERTAKER_TYPES, *PARTY_TYPES)))
     amount = MONEY(required=True)
     fiscal_year = fields.Integer(required=True)
     term_start = IsoDate(required=True)
@@ -58,6 +93,13 @@ class ContractSchema(_Strict):
     justification = fields.String(required=True, allow_none=True)
     announcement_ref = fields.String(required=True, allow_none=True)
     announced_on = IsoDate(required=True, allow_none=True)
+    undertaker_party = fields.Nested(ContractPartySchema, load_default=None, allow_none=True)
+    purchaser = fields.Nested(ContractPartySchema, load_default=None, allow_none=True)
+    mode = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PURCHASE_MODES))
+    signed_on = IsoDate(load_default=None, allow_none=True)
+    method = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PROCUREMENT_METHODS))
+    contents = fields.Nested(ContentsSchema, load_default=None, allow_none=True)
+    multi_year_arrangement = fields.String(load_default=None, allow_none=True)
 
 
 class EvaluationSchema(_Strict):
@@ -75,6 +117,25 @@ class _Unit(_Contract):
 
 # a fiscal year ("2020") -> an amount held in it
 SHARES = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^\d{4}$")), values=MONEY(), required=True)
+
+
+class _Party(_Contract):
+    party_id = fields.UUID(required=True)
+
+
+class PartyRegistered(_Party):
+    credit_code = fields.String(required=True, validate=validate.Length(equal=18))
+    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
+    name_zh = fields.String(required=True)
+    name_en = fields.String(required=True)
+    organisation_id = fields.UUID(required=True, allow_none=True)  # the conference register's entry
+    registered_on = IsoDate(required=True)
+
+
+class PartyTypeChanged(_Party):
+    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
+    reason = fields.String(required=True)
+    changed_on = IsoDate(required=True)
 
 
 class PilotUnitLinked(_Unit):
@@ -253,6 +314,11 @@ class ServiceMatterRelinked(_Matter):
     reason = fields.String(required=True)
 
 
+class ContractAnnounced(_Matter):
+    announcement_ref = fields.String(required=True)
+    announced_on = IsoDate(required=True)
+
+
 class ServiceMatterContinued(_Matter):
     # the conference's continue_matter decision (null: continued on a number typed in, before
     # decisions were checked, which is then office_decision_ref)
@@ -279,6 +345,7 @@ EVENTS: dict[str, type[Schema]] = {
     for cls in (
         PilotUnitDesignated, BudgetLineAdded, BudgetLineUpdated, StaffingAdjusted, PilotClosed,
         PilotUnitLinked, BudgetLedgerOpened, BudgetCommitted, BudgetReleased,
+        PartyRegistered, PartyTypeChanged, ContractAnnounced,
         PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
         MilestoneAdded, MilestoneChanged, MilestoneRemoved,
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,

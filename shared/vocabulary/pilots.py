@@ -30,3 +30,14 @@ MATTER_FLOW = (
 )
 MATTER_STATUSES = (*MATTER_FLOW, "rejected", "withdrawn", "terminated")
 CONVERTED = ("contracted", "in_delivery", "evaluated")  # a matter now bought, not provided directly
+# Government Procurement Law Art. 26 and later rules: competitive consultation (2014), framework
+# agreements (2022)
+PROCUREMENT_METHODS = (
+    "public_tender",
+    "invited_tender",
+    "competitive_negotiation",
+    "competitive_consultation",
+    "single_source",
+    "request_for_quotation",
+    "framework_agreement",
+)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
+from shared.credit import credit_code_problem
 from shared.organisations import is_chinese_name, is_english_name, tidy_name
 
 
@@ -130,3 +131,17 @@ class EnglishName(fields.String):
         if not is_english_name(text):
             raise self.make_error("not_english")
         return text
+
+
+class CreditCode(fields.String):
+    """A unified social credit code (GB 32100-2015), its check character verified; upper case."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=validate.Length(max=40), **kwargs)  # spaced as printed, at most
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        code = "".join(super()._deserialize(value, attr, data, **kwargs).split()).upper()
+        problem = credit_code_problem(code)
+        if problem:
+            raise ValidationError(problem)
+        return code

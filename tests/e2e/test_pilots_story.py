@@ -6,27 +6,47 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.support.adoption import Adopter
 from tests.support.api import CatalogueClient
 from tests.support.conference_api import ConferenceClient
+from tests.support.parties import contents, credit_code
 from tests.support.processes import ServiceProcess, create_vhost, delete_vhost, reform_service, wait_for
 from tests.support.stack import start_stack, stop_stack
 
 UNIT = "Xishuangbanna Radio and TV Station"
-CONTRACT = {
-    "undertaker": "Banna Dai Culture Media Co., Ltd.",
-    "undertaker_type": "enterprise",
-    "term_start": "2021-03-01",
-    "term_end": "2022-02-28",
-    "announcement_ref": "XSBN-GP-2021-004",
-    "announced_on": "2021-02-20",
-    "multi_year_arrangement": "西财预〔2020〕5号",  # its years past the first line
-}
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # where the services judge "today"
+YEAR = int(TODAY[:4]) + 1  # the contract's fiscal year: next year's line
+
+
+def contract_body(pilots: CatalogueClient, amount: str) -> dict[str, Any]:
+    """A complete contract for next year, signed and announced today, between registered parties."""
+    ids = {}
+    for role, party_type, name_zh, name_en in (
+        ("purchaser_id", "state_organ", "中共西双版纳州委宣传部", "Prefecture Propaganda Department"),
+        ("undertaker_id", "enterprise", "版纳傣族文化传媒有限公司", "Banna Dai Culture Media Co., Ltd."),
+    ):
+        code = credit_code(party_type, 7)
+        found = pilots.call("GET", "/parties", 200, params={"credit_code": code}).json()["parties"]
+        body = {"credit_code": code, "party_type": party_type, "name_zh": name_zh, "name_en": name_en}
+        ids[role] = found[0]["id"] if found else pilots.call("POST", "/parties", 201, json=body).json()["id"]
+    return ids | {
+        "signed_on": TODAY,
+        "method": "competitive_consultation",
+        "contents": contents(amount, f"{YEAR}-12-31"),
+        "amount": amount,
+        "fiscal_year": YEAR,
+        "term_start": f"{YEAR}-01-01",
+        "term_end": f"{YEAR}-12-31",
+        "announcement_ref": "XSBN-GP-2021-004",
+        "announced_on": TODAY,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -190,8 +210,8 @@ def test_flagged_matters_are_relinked_and_contracted_or_withdrawn_releasing_thei
         lambda: any(c["id"] == cid for c in pilots.call("GET", "/views/catalogues", 200).json()["catalogues"])
     )
     lines = pilots.call("GET", f"/units/{unit}", 200).json()["budget_lines"]
-    if not any(line["fiscal_year"] == 2021 for line in lines):
-        line = {"fiscal_year": 2021, "appropriation_before": "900000.00", "purchase_budget": "500000.00"}
+    if not any(line["fiscal_year"] == YEAR for line in lines):
+        line = {"fiscal_year": YEAR, "appropriation_before": "900000.00", "purchase_budget": "500000.00"}
         pilots.call("POST", f"/units/{unit}/budget-lines", 201, json=line)
 
     def budgeted(code: str, name: str, amount: str) -> str:
@@ -199,7 +219,7 @@ def test_flagged_matters_are_relinked_and_contracted_or_withdrawn_releasing_thei
         mid: str = pilots.call("POST", "/matters", 201, json=body).json()["id"]
         pilots.call("POST", f"/matters/{mid}/assess", 200, json={"rationale": "qualified studios exist"})
         pilots.call("POST", f"/matters/{mid}/approve", 200)
-        pilots.call("POST", f"/matters/{mid}/budget", 200, json={"fiscal_year": 2021, "amount": amount})
+        pilots.call("POST", f"/matters/{mid}/budget", 200, json={"fiscal_year": YEAR, "amount": amount})
         return mid
 
     moving = budgeted("A0901", "Dai-language dubbing", "200000.00")
@@ -213,7 +233,7 @@ def test_flagged_matters_are_relinked_and_contracted_or_withdrawn_releasing_thei
     for mid in (moving, dropped):
         wait_for(lambda mid=mid: pilots.call("GET", f"/matters/{mid}", 200).json()["needs_review"])
 
-    contract = {**CONTRACT, "fiscal_year": 2021, "amount": "190000.00"}
+    contract = contract_body(pilots, "190000.00")
     refused = pilots.call("POST", f"/matters/{moving}/contract", json=contract)
     assert (refused.status_code, refused.json()["error"]) == (409, "MatterUnderReview")
     relink = {"catalogue_id": revision, "item_code": "A0903", "reason": "the same service, renumbered"}
@@ -229,7 +249,7 @@ def test_flagged_matters_are_relinked_and_contracted_or_withdrawn_releasing_thei
     )
     assert (withdrawn.json()["status"], withdrawn.json()["budget"]) == ("withdrawn", None)
     released = pilots.call("GET", f"/matters/{dropped}/history", 200).json()["events"][-1]
-    assert released["data"]["released_budget"] == {"fiscal_year": 2021, "amount": "100000.00"}
+    assert released["data"]["released_budget"] == {"fiscal_year": YEAR, "amount": "100000.00"}
     listed = pilots.call("GET", "/matters", 200, params={"needs_review": "true"}).json()["matters"]
     assert not {moving, dropped} & {m["id"] for m in listed}
 

@@ -155,7 +155,18 @@ def test_the_indicators_tell_the_scenario(loaded: dict[str, Any]) -> None:
     assert conference["meetings_by_kind"] == {"liaison_preparatory": 1, "plenary": 1}
     purchases = f["purchases"]
     assert (purchases["contracts"], purchases["term_exceptions"], purchases["announced"]) == (2, 1, 2)
-    assert {row["purchaser"] for row in f["ministry"]} == {CULTURE, RADIO}
+    assert {row["purchaser"] for row in f["ministry"]} == {
+        CULTURE,
+        "Prefecture Party Committee Propaganda Department",  # the station's competent department
+    }
+    rows = f["ministry"]
+    lags = {row["project"]: (row["announcement_lag_working_days"], row["announced_late"]) for row in rows}
+    assert lags == {
+        "Dai and Hani language news translation and dubbing": (1, False),
+        "Intangible cultural heritage transmission classes": (22, True),  # announced a month later
+    }
+    assert all(len(row["purchaser_credit_code"]) == len(row["undertaker_credit_code"]) == 18 for row in rows)
+    assert purchases["by_mode"] == {"market": 2} and purchases["announced_late"] == 1
     radio = next(u for u in f["pilots"]["units"] if u["name"] == RADIO)
     assert (radio["staffing_before"], radio["staffing_after"], radio["mean_score"]) == (120, 96, 86.0)
     assert radio["name_zh"] == "西双版纳州广播电视台"  # from the conference's register, via pilots

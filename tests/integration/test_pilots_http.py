@@ -18,6 +18,7 @@ from shared.acts import Act, acting
 from tests.support.api import CatalogueClient
 from tests.support.feed_server import serving
 from tests.support.keys import public_key_env
+from tests.support.parties import contents, credit_code
 from tests.support.processes import (
     NO_DIGESTS_WHILE_TESTING,
     ServiceProcess,
@@ -122,6 +123,15 @@ def api(pilots: ServiceProcess, tokens: dict[str, str]) -> CatalogueClient:
 def unit(api: CatalogueClient, known: dict[str, Any]) -> str:
     designation = UNIT_BODY | {"decision_id": known["designate"], "organisation_id": known["organisation"]}
     unit = api.call("POST", "/units", 201, json=designation).json()["id"]
+    for role, party_type, serial in (
+        ("purchaser", "state_organ", 1),
+        ("undertaker", "enterprise", 2),
+        ("class_1", "public_welfare_1", 3),
+        ("mass_organisation", "appropriation_funded_mass_organisation", 4),
+    ):
+        body = {"credit_code": credit_code(party_type, serial), "party_type": party_type,
+                "name_zh": f"测试单位{serial}号", "name_en": f"Test {role.replace('_', ' ')}"}  # fmt: skip
+        PARTY[role] = api.call("POST", "/parties", 201, json=body).json()["id"]
     api.call(
         "POST",
         f"/units/{unit}/budget-lines",
@@ -164,17 +174,26 @@ def matter_at(api: CatalogueClient, unit: str, known: dict[str, Any], status: st
     return matter
 
 
-CONTRACT = {
-    "undertaker": "Banna Culture Media Co.",
-    "undertaker_type": "enterprise",
-    "amount": "200000.00",
-    "fiscal_year": 2020,
-    "term_start": "2020-02-01",
-    "term_end": "2021-01-31",
-    "announcement_ref": "XSBN-GP-2020-007",
-    "announced_on": "2020-01-10",
-    "multi_year_arrangement": "西财预〔2020〕5号",  # its years past the first line
-}
+PARTY: dict[str, str] = {}  # the register's parties, by role (registered with the unit)
+PLACEHOLDER = "3f0c6a4e-1111-4000-8000-0000000000ff"
+
+
+def contract_body(**change: Any) -> dict[str, Any]:
+    body = {
+        "purchaser_id": PARTY.get("purchaser", PLACEHOLDER),
+        "undertaker_id": PARTY.get("undertaker", PLACEHOLDER),
+        "signed_on": "2020-01-15",  # the day the budget was given (pilots' clock)
+        "method": "competitive_consultation",
+        "contents": contents("200000.00", "2021-01-31"),
+        "amount": "200000.00",
+        "fiscal_year": 2020,
+        "term_start": "2020-02-01",
+        "term_end": "2021-01-31",
+        "announcement_ref": "XSBN-GP-2020-007",
+        "announced_on": "2020-01-15",
+        "multi_year_arrangement": "西财预〔2020〕5号",  # its years past the first line
+    }
+    return body | change
 
 
 def stored(service: ServiceProcess) -> int:
@@ -185,7 +204,7 @@ def test_a_service_matter_goes_from_identified_to_evaluated_and_each_change_is_p
     api: CatalogueClient, pilots: ServiceProcess, unit: str, known: dict[str, Any], tap: Tap
 ) -> None:
     matter = matter_at(api, unit, known, "budgeted")
-    contracted = api.call("POST", f"/matters/{matter}/contract", 200, json=CONTRACT).json()
+    contracted = api.call("POST", f"/matters/{matter}/contract", 200, json=contract_body()).json()
     assert contracted["status"] == "contracted" and contracted["contract"]["term_months"] == 12
     api.call("POST", f"/matters/{matter}/delivery", 200, json={"started_on": "2020-01-15"})
     evaluated = api.call(
@@ -234,7 +253,10 @@ INVALID: list[tuple[str, str, dict[str, Any], str]] = [
     ("/units/{unit}/closure", "decision", {"decision": "celebrate"}, "decision"),
     ("/matters", "item", {"item_code": "a08"}, "item_code"),
     ("/matters", "catalogue", {"catalogue_id": "x"}, "catalogue_id"),
-    ("/matters/{matter}/contract", "type", {"undertaker_type": "friend"}, "undertaker_type"),
+    ("/matters/{matter}/contract", "undertaker", {"undertaker_id": "Banna Media Co."}, "undertaker_id"),
+    ("/matters/{matter}/contract", "method", {"method": "whoever asked first"}, "method"),
+    ("/matters/{matter}/contract", "contents", {"contents": {"subject": "s"}}, "contents"),
+    ("/matters/{matter}/contract", "signed", {"signed_on": None}, "signed_on"),
     ("/matters/{matter}/contract", "amount", {"amount": "-1"}, "amount"),
     ("/matters/{matter}/contract", "term", {"term_end": "soon"}, "term_end"),
     ("/matters/{matter}/evaluations", "score", {"score": 101}, "score"),
@@ -262,7 +284,7 @@ DEFAULTS = {
         "item_code": "A08",
         "name": "n",
     },
-    "/matters/{matter}/contract": CONTRACT,
+    "/matters/{matter}/contract": contract_body(),
     "/matters/{matter}/evaluations": {
         "kind": "self",
         "evaluator": "e",
@@ -371,42 +393,68 @@ def _rule_setups() -> list[tuple[str, Callable[[CatalogueClient, str, dict[str, 
             "BudgetMissing",
             lambda api, unit, known: (
                 f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
-                CONTRACT | {"fiscal_year": 2022},
+                contract_body(fiscal_year=2022),
+            ),
+        ),
+        (
+            "PurchaserIneligible",  # a class-1 institution buys nothing (Order 102, Art. 8)
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
+                contract_body(purchaser_id=PARTY["class_1"]),
+            ),
+        ),
+        (
+            "PartyUnknown",
+            lambda api, unit, known: (
+                f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
+                contract_body(undertaker_id=PLACEHOLDER),
+            ),
+        ),
+        (
+            "DuplicateParty",
+            lambda api, unit, known: (
+                "/parties",
+                {
+                    "credit_code": credit_code("state_organ"),
+                    "party_type": "state_organ",
+                    "name_zh": "西双版纳州文化和旅游局",
+                    "name_en": "Culture Bureau",
+                },
             ),
         ),
         (
             "UndertakerIneligible",
             lambda api, unit, known: (
                 f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
-                CONTRACT | {"undertaker": "Prefecture Art Troupe", "undertaker_type": "public_welfare_1"},
+                contract_body(undertaker_id=PARTY["class_1"]),
             ),
         ),
         (
             "UndertakerIneligible",
             lambda api, unit, known: (
                 f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
-                CONTRACT | {"undertaker_type": "appropriation_funded_mass_organisation"},
+                contract_body(undertaker_id=PARTY["mass_organisation"]),
             ),
         ),
         (
             "TermTooLong",
             lambda api, unit, known: (
                 f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
-                CONTRACT | {"term_end": "2022-01-31"},
+                contract_body(term_end="2022-01-31"),
             ),
         ),
         (
             "TermTooLong",
             lambda api, unit, known: (
                 f"/matters/{matter_at(api, unit, known, 'budgeted')}/contract",
-                CONTRACT | {"term_end": "2024-01-31", "justification": "stable and continuous"},
+                contract_body(term_end="2024-01-31", justification="stable and continuous"),
             ),
         ),
         (
             "InvalidTransition",
             lambda api, unit, known: (
                 f"/matters/{matter_at(api, unit, known, 'identified')}/contract",
-                CONTRACT,
+                contract_body(),
             ),
         ),
     ]
@@ -448,6 +496,32 @@ def test_commitments_never_pass_the_line_and_the_line_never_drops_below_them(
     assert stored(pilots) == before
 
 
+def test_a_contract_is_announced_after_its_signing_and_the_register_checks_its_parties(
+    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any]
+) -> None:
+    matter = matter_at(api, unit, known, "budgeted")
+    unannounced = contract_body(announcement_ref=None, announced_on=None)  # signed on 15 January
+    signed = api.call("POST", f"/matters/{matter}/contract", 200, json=unannounced).json()["contract"]
+    assert (signed["announcement_ref"], signed["purchaser"]["party_type"]) == (None, "state_organ")
+    early = {"announcement_ref": "XSBN-GP-2020-031", "announced_on": "2020-01-14"}
+    assert api.call("POST", f"/matters/{matter}/contract/announcement", json=early).status_code == 409
+    later = {"announcement_ref": "XSBN-GP-2020-031", "announced_on": "2020-01-15"}
+    announced = api.call("POST", f"/matters/{matter}/contract/announcement", 200, json=later).json()
+    assert announced["contract"]["announced_on"] == "2020-01-15"
+    again = api.call("POST", f"/matters/{matter}/contract/announcement", json=later)
+    assert again.status_code == 409 and again.json()["error"] == "AlreadyAnnounced"
+    # the register: one party per code, its check character and its type read from the code
+    wrong = credit_code("enterprise", 9)[:-1] + ("0" if credit_code("enterprise", 9)[-1] != "0" else "1")
+    body = {"credit_code": wrong, "party_type": "enterprise", "name_zh": "版纳公司", "name_en": "Banna Co."}
+    refused = api.call("POST", "/parties", json=body)
+    assert refused.status_code == 422 and "credit_code" in refused.json()["details"]
+    body |= {"credit_code": credit_code("enterprise", 9), "party_type": "social_organisation"}
+    refused = api.call("POST", "/parties", json=body)
+    assert refused.status_code == 422 and "party_type" in refused.json()["details"]
+    found = api.call("GET", "/parties", 200, params={"credit_code": credit_code("state_organ")}).json()
+    assert [p["id"] for p in found["parties"]] == [PARTY["purchaser"]]
+
+
 def test_a_justified_three_year_term_is_accepted(
     api: CatalogueClient, unit: str, known: dict[str, Any]
 ) -> None:
@@ -456,8 +530,11 @@ def test_a_justified_three_year_term_is_accepted(
         "POST",
         f"/matters/{matter}/contract",
         200,
-        json=CONTRACT
-        | {"term_end": "2023-01-31", "justification": "Stable, continuous and budget-secured broadcasting"},
+        json=contract_body(
+            term_end="2023-01-31",
+            justification="Stable, continuous and budget-secured broadcasting",
+            contents=contents("200000.00", "2023-01-31"),
+        ),
     ).json()
     assert contract["contract"]["term_months"] == 36
 

@@ -14,6 +14,7 @@ from services.pilots.domain import DecisionUnknown, OpenCommitments
 from services.pilots.integration import to_integration as pilots_events
 from shared.contracts import validate_envelope
 from shared.messaging.feed import read_feed
+from tests.support import parties
 from tests.support.world import UNIT, World
 
 
@@ -49,11 +50,9 @@ def world() -> dict[str, Any]:
     p.assess_matter(matter, c.AssessMatter(rationale="r"), actor="p")
     p.approve_matter(matter, c.ApproveMatter(), actor="p")
     p.budget_matter(matter, c.BudgetMatter(fiscal_year=2020, amount="200000.00"), actor="p")
-    contract = c.ContractMatter(
-        undertaker="Media Co.", undertaker_type="enterprise", amount="200000.00", fiscal_year=2020,
-        term_start="2020-03-01", term_end="2021-02-28", announcement_ref="ANN-1", announced_on="2020-02-20",
-        multi_year_arrangement="西财预〔2020〕5号",
-    )  # fmt: skip
+    contract = parties.contract(
+        p, "200000.00", "2020-03-01", "2021-02-28", multi_year_arrangement="西财预〔2020〕5号"
+    )
     p.contract_matter(matter, contract, actor="p")
     return {"world": w, "unit": unit, "matter": matter, "closing": closing}
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from services.pilots import commands as c
 from services.pilots.domain import BudgetMissing, OverBudget, OverCommitted, PilotUnit, ServiceMatter
 from shared.money import split_by_year
+from tests.support import parties
 from tests.support.world import UNIT, World
 
 ARRANGEMENT = "西财预〔2020〕5号"
@@ -48,19 +49,10 @@ def approved(world: World, unit: UUID, code: str = "A08", name: str = "News tran
     return mid
 
 
-def contract(amount: str, term_start: str, term_end: str, arrangement: str | None = None) -> c.ContractMatter:
-    return c.ContractMatter(
-        undertaker="Banna Media Co., Ltd.",
-        undertaker_type="enterprise",
-        amount=amount,
-        fiscal_year=2020,
-        term_start=term_start,
-        term_end=term_end,
-        justification="stable, continuous and budget-secured" if term_end > "2020-12-31" else None,
-        announcement_ref="ANN-1",
-        announced_on="2020-02-20",
-        multi_year_arrangement=arrangement,
-    )
+def contract(
+    p: Any, amount: str, term_start: str, term_end: str, arrangement: str | None = None
+) -> c.ContractMatter:
+    return parties.contract(p, amount, term_start, term_end, multi_year_arrangement=arrangement)
 
 
 def test_a_second_matter_past_the_line_is_refused_naming_the_line_and_stores_nothing(world: World) -> None:
@@ -108,9 +100,9 @@ def test_a_contract_over_two_years_needs_the_second_years_line_or_an_arrangement
     mid = approved(world, unit)
     p.budget_matter(mid, c.BudgetMatter(fiscal_year=2020, amount="100000.00"), actor="p")
     with pytest.raises(BudgetMissing) as missing:  # 24 months on one year's line
-        p.contract_matter(mid, contract("100000.00", "2020-07-01", "2021-06-30"), actor="p")
+        p.contract_matter(mid, contract(p, "100000.00", "2020-07-01", "2021-06-30"), actor="p")
     assert missing.value.details == {"fiscal_year": 2021}
-    p.contract_matter(mid, contract("100000.00", "2020-07-01", "2021-06-30", ARRANGEMENT), actor="p")
+    p.contract_matter(mid, contract(p, "100000.00", "2020-07-01", "2021-06-30", ARRANGEMENT), actor="p")
     # the 2020 share of the term (184 of 365 days) stays against 2020; the rest frees 2020's line
     assert p.unit(unit)["committed_by_year"] == {"2020": "50410.96", "2021": "49589.04"}
 
@@ -126,11 +118,11 @@ def test_each_years_share_of_a_contract_is_weighed_against_that_years_line(world
     mid = approved(world, unit)
     p.budget_matter(mid, c.BudgetMatter(fiscal_year=2020, amount="100000.00"), actor="p")
     with pytest.raises(OverCommitted) as refused:  # 49,589.04 of it falls in 2021, past 40,000
-        p.contract_matter(mid, contract("100000.00", "2020-07-01", "2021-06-30"), actor="p")
+        p.contract_matter(mid, contract(p, "100000.00", "2020-07-01", "2021-06-30"), actor="p")
     assert refused.value.details["fiscal_year"] == 2021
     assert p.matter(mid)["status"] == "budgeted"
     with pytest.raises(OverBudget):  # above the matter's own budget: the rule that stays
-        p.contract_matter(mid, contract("100000.01", "2020-01-01", "2020-12-31"), actor="p")
+        p.contract_matter(mid, contract(p, "100000.01", "2020-01-01", "2020-12-31"), actor="p")
 
 
 def test_a_unit_designated_before_the_ledger_takes_up_its_matters_commitments_first(world: World) -> None:
@@ -207,3 +199,18 @@ def test_money_is_never_over_committed_whatever_the_order_of_acts(acts: list[tup
             Decimal(0),
         )
         assert committed <= line and committed == held
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "announced_on", "lag"),
+    [
+        ("2020-01-03", "2020-01-03", 0),  # the same day
+        ("2020-01-03", "2020-01-06", 1),  # Friday to Monday: one working day
+        ("2020-01-03", "2020-01-07", 2),
+        ("2020-02-25", "2020-03-25", 21),  # a month later
+    ],
+)
+def test_an_announcements_lag_is_counted_in_working_days(signed_on: str, announced_on: str, lag: int) -> None:
+    from services.reporting.domain.indicators import working_days_between
+
+    assert working_days_between(signed_on, announced_on) == lag

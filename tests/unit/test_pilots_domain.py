@@ -13,6 +13,7 @@ from eventsourcing.domain import Aggregate
 
 from services.pilots.domain import (
     MATTER_FLOW,
+    AlreadyAnnounced,
     BudgetMissing,
     CatalogueNotInForce,
     CatalogueView,
@@ -28,7 +29,10 @@ from services.pilots.domain import (
     NotOnCatalogue,
     OverBudget,
     OverCommitted,
+    Party,
+    PaymentScheduleMismatch,
     PilotUnit,
+    PurchaserIneligible,
     ServiceMatter,
     TermTooLong,
     UndertakerIneligible,
@@ -37,9 +41,11 @@ from services.pilots.domain import (
     unit_id,
     unit_of,
 )
+from services.pilots.domain.contracts import Terms
 from shared.acts import Act, acting
 from shared.domain import OutOfOrder
 from shared.organisations import OrganisationView
+from tests.support.parties import contents, credit_code
 
 UNIT = "Xishuangbanna Radio and TV Station"
 OTHER_UNIT = "Prefecture Culture and Tourism Bureau"
@@ -193,6 +199,17 @@ def identify(
     )
 
 
+def party(party_type: str, serial: int = 1, organisation_id: str | None = None) -> Party:
+    return Party.register(
+        credit_code=credit_code(party_type, serial),
+        party_type=party_type,
+        name_zh=f"测试单位{serial}号",
+        name_en=f"Test {party_type} {serial}",
+        organisation_id=organisation_id,
+        actor=ACTOR,
+    )
+
+
 def contract(
     matter: ServiceMatter,
     unit: PilotUnit,
@@ -205,20 +222,29 @@ def contract(
     actor: str = ACTOR,
     amount: str = "250000",
     multi_year_arrangement: str | None = None,
+    purchaser: Party | None = None,
+    undertaker: Party | None = None,
+    **terms: Any,
 ) -> None:
+    values: dict[str, Any] = {
+        "amount": amount,
+        "fiscal_year": fiscal_year,
+        "term_start": term_start,
+        "term_end": term_end,
+        "signed_on": "2019-12-30",
+        "method": "public_tender",
+        "contents": contents(amount, term_end),
+        "justification": justification,
+        "announcement_ref": "BN-2020-01",
+        "announced_on": "2019-12-30",
+        "multi_year_arrangement": multi_year_arrangement,
+    }
     matter.contract_with(
         unit=unit,
-        undertaker="Banna Media Co.",
-        undertaker_type=undertaker_type,
-        amount=amount,
-        fiscal_year=fiscal_year,
-        term_start=term_start,
-        term_end=term_end,
-        justification=justification,
-        announcement_ref="BN-2020-01",
-        announced_on="2019-12-30",
+        terms=Terms(**{**values, **terms}),
+        purchaser=purchaser or party("state_organ"),
+        undertaker=undertaker or party(undertaker_type, 2),
         actor=actor,
-        multi_year_arrangement=multi_year_arrangement,
     )
 
 
@@ -837,22 +863,85 @@ def test_a_rejected_matter_goes_no_further() -> None:
 # --- service matters: contracts --------------------------------------------------------
 
 
-def test_a_contract_records_its_terms_and_months() -> None:
+def test_a_contract_records_its_terms_parties_and_months() -> None:
     matter, unit = matter_at("budgeted")
-    contract(matter, unit, undertaker_type="social_organisation")
+    buyer, seller = party("state_organ"), party("social_organisation", 2)
+    contract(matter, unit, purchaser=buyer, undertaker=seller)
     assert matter.status == "contracted" and matter.contract is not None
     assert matter.contract == {
-        "undertaker": "Banna Media Co.",
+        "undertaker": "Test social_organisation 2",
         "undertaker_type": "social_organisation",
+        "undertaker_party": seller.as_contracted("2019-12-30"),
+        "purchaser": buyer.as_contracted("2019-12-30"),
+        "mode": "market",
         "amount": "250000",
         "fiscal_year": 2020,
         "term_start": "2020-01-01",
         "term_end": "2020-12-31",
         "term_months": 12,
         "justification": None,
+        "signed_on": "2019-12-30",
+        "method": "public_tender",
+        "contents": contents("250000", "2020-12-31"),
         "announcement_ref": "BN-2020-01",
         "announced_on": "2019-12-30",
+        "multi_year_arrangement": None,
     }
+    assert matter.contract["purchaser"]["credit_code"] == credit_code("state_organ")
+
+
+@pytest.mark.parametrize(
+    "purchaser_type",
+    ["public_welfare_1", "public_welfare_2", "appropriation_funded_mass_organisation", "enterprise"],
+)
+def test_only_organs_and_institutions_with_administrative_functions_purchase(purchaser_type: str) -> None:
+    matter, unit = matter_at("budgeted")
+    with pytest.raises(PurchaserIneligible):  # Order 102, Art. 5, 8 and 33
+        contract(matter, unit, purchaser=party(purchaser_type, 3))
+    assert matter.status == "budgeted"
+    for allowed in ("state_organ", "administrative_institution", "mass_organisation"):
+        other, its_unit = matter_at("budgeted")
+        contract(other, its_unit, purchaser=party(allowed, 4))
+
+
+def test_eligibility_is_judged_on_the_day_of_signing() -> None:
+    matter, unit = matter_at("budgeted")
+    with acting(Act(on="2019-01-01", recorded_on="2019-01-01")):
+        museum = party("public_welfare_1", 5)
+    with acting(Act(on="2020-03-01", recorded_on="2020-03-01")):
+        museum.change_type(party_type="public_welfare_2", reason="reclassified", fits=True, actor=ACTOR)
+    with pytest.raises(UndertakerIneligible):  # signed on 30 December 2019: still class 1
+        contract(matter, unit, undertaker=museum)
+    contract(matter, unit, undertaker=museum, signed_on="2020-03-02", announced_on="2020-03-02")
+    assert matter.contract is not None and matter.contract["undertaker_type"] == "public_welfare_2"
+
+
+def test_a_class_2_institution_bought_from_by_its_competent_department_is_counted_apart() -> None:
+    matter, unit = matter_at("budgeted")
+    itself = party("public_welfare_2", 6, organisation_id=unit.organisation_id)
+    contract(matter, unit, undertaker=itself)
+    assert matter.contract is not None and matter.contract["mode"] == "from_the_converting_institution"
+
+
+def test_an_announcement_before_the_signing_or_a_schedule_off_the_price_is_refused() -> None:
+    matter, unit = matter_at("budgeted")
+    with pytest.raises(OutOfOrder):
+        contract(matter, unit, signed_on="2020-01-05", announced_on="2020-01-04")
+    off = {**contents("250000", "2020-12-31"), "payment_schedule": [{"due_on": "2020-06-30", "amount": "1"}]}
+    with pytest.raises(PaymentScheduleMismatch):
+        contract(matter, unit, contents=off)
+    assert matter.status == "budgeted"
+
+
+def test_an_announcement_is_recorded_after_the_signing_once() -> None:
+    matter, unit = matter_at("budgeted")
+    contract(matter, unit, signed_on="2020-01-02", announcement_ref=None, announced_on=None)
+    with pytest.raises(OutOfOrder):
+        matter.announce(announcement_ref="XSBN-GP-2020-1", announced_on="2020-01-01", actor=ACTOR)
+    matter.announce(announcement_ref="XSBN-GP-2020-1", announced_on="2020-02-03", actor=ACTOR)
+    assert matter.contract is not None and matter.contract["announced_on"] == "2020-02-03"
+    with pytest.raises(AlreadyAnnounced):
+        matter.announce(announcement_ref="XSBN-GP-2020-2", announced_on="2020-02-04", actor=ACTOR)
 
 
 def test_a_contract_without_a_budget_line_for_its_year_is_refused() -> None:
@@ -903,7 +992,7 @@ def test_an_ineligible_undertaker_is_refused(undertaker_type: str) -> None:
 
 @pytest.mark.parametrize(
     "undertaker_type",
-    ["enterprise", "social_organisation", "public_welfare_2", "rural_collective", "individual"],
+    ["enterprise", "social_organisation", "public_welfare_2", "rural_collective", "individual_business"],
 )
 def test_an_eligible_undertaker_is_accepted(undertaker_type: str) -> None:
     matter, unit = matter_at("budgeted")

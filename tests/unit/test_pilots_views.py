@@ -26,6 +26,7 @@ from shared.contracts import validate_envelope
 from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED
 from shared.messaging.feed import read_feed
 from shared.organisations import OrganisationUnknown
+from tests.support import parties
 from tests.support.world import UNIT, World
 
 
@@ -259,17 +260,7 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
     p.budget_matter(matter, c.BudgetMatter(fiscal_year=2020, amount="200000.00"), actor="p")
     p.contract_matter(
         matter,
-        c.ContractMatter(
-            undertaker="Media Co.",
-            undertaker_type="enterprise",
-            amount="200000.00",
-            fiscal_year=2020,
-            term_start="2020-01-01",
-            term_end="2020-12-31",
-            justification=None,
-            announcement_ref="ANN-1",
-            announced_on="2019-12-30",
-        ),
+        parties.contract(p, "200000.00", "2020-01-01", "2020-12-31", signed_on="2019-12-30"),
         actor="p",
     )
     p.start_delivery(matter, c.StartDelivery(started_on="2020-01-02"), actor="p")
@@ -298,6 +289,8 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         "ServiceMatterContractTerminated",  # tests/unit/test_closure.py
         "BudgetReleased",  # a withdrawal: tests/unit/test_reviews.py
         "PilotUnitLinked",  # a unit designated before the register: tests/unit/test_pilots_views.py
+        "PartyTypeChanged",  # a reclassification: tests/unit/test_pilots_domain.py, tests/integration
+        "ContractAnnounced",  # an announcement recorded after signing: tests/integration/test_pilots_http.py
         "BudgetLedgerOpened",  # a unit designated before the ledger: tests/unit/test_ledger.py
         "AuditDigest",
         # a review and its ends: tests/unit/test_reviews.py

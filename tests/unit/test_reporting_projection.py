@@ -20,17 +20,27 @@ from services.reporting.service import INBOX_HANDLERS
 from shared.acts import When
 from shared.messaging.consumer import APPLIED, DUPLICATE, EventConsumer
 from shared.messaging.feed import read_feed
+from tests.support import parties
 from tests.support.keys import key_ring
+from tests.support.parties import credit_code
 from tests.support.world import POPO, UNIT, World
 
-CONTRACT = {
+CONTRACT = {  # not announced
+    "multi_year_arrangement": "西财预〔2020〕5号",
+    "announcement_ref": None,
+    "announced_on": None,
+}
+
+
+# a contract as ServiceMatterContracted carried it before contracts were complete
+SIGNED = {
     "undertaker": "Media Co.",
     "undertaker_type": "enterprise",
     "amount": "200000.00",
     "fiscal_year": 2020,
     "term_start": "2020-01-01",
     "term_end": "2021-12-31",
-    "multi_year_arrangement": "西财预〔2020〕5号",
+    "term_months": 24,
     "justification": "stable, continuous, budget-secured",
     "announcement_ref": None,
     "announced_on": None,
@@ -45,7 +55,9 @@ def to_budget(p: Any, matter: UUID, amount: str) -> None:
 
 
 def contracted_and_evaluated(p: Any, matter: UUID) -> None:
-    p.contract_matter(matter, pc.ContractMatter(**CONTRACT), actor="p")
+    p.contract_matter(
+        matter, parties.contract(p, "200000.00", "2020-01-01", "2021-12-31", **CONTRACT), actor="p"
+    )
     p.start_delivery(matter, pc.StartDelivery(started_on="2020-02-01"), actor="p")
     for kind, score, on in (("panel", 80, "2020-12-01"), ("third_party", 91, "2020-12-20")):
         evaluation = pc.EvaluateMatter(
@@ -244,20 +256,30 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
         "250000.00",
     )
     assert (p["term_exceptions"], p["announced"], p["not_announced"]) == (1, 0, 1)
+    assert (p["announced_late"], p["by_mode"]) == (0, {"market": 1})
     [row] = figures["ministry"]
     assert row | {"matter_id": None} == {
         "announcement_ref": None,
         "year": 2020,
         "category": "Public services",
         "project": "News translation",
-        "purchaser": UNIT,
-        "undertaker": "Media Co.",
+        "purchaser": "Prefecture Culture and Tourism Bureau",  # the party that bought, not the unit
+        "purchaser_credit_code": credit_code("state_organ"),
+        "undertaker": "Banna Dai Culture Media Co., Ltd.",
+        "undertaker_credit_code": credit_code("enterprise"),
+        "undertaker_type": "enterprise",
+        "mode": "market",
+        "method": "competitive_consultation",
         "service_matter": "Item A08",
         "budget": "220000.00",
         "contract_amount": "200000.00",
         "executed": "250000.00",
         "final_accounts": "260000.00",
         "matter_id": None,
+        "signed_on": "2020-01-01",
+        "announced_on": None,
+        "announcement_lag_working_days": None,
+        "announced_late": False,
     }
 
 
@@ -375,7 +397,7 @@ def test_on_gives_the_state_of_affairs_on_a_date_as_known_now_and_as_known_then(
         _dated(5, "ServiceMatterBudgeted", matter, "2020-02-10", "2026-11-03", fiscal_year=2020,
                amount="10.00"),
         _dated(6, "ServiceMatterContracted", matter, "2020-03-01", "2026-11-03",
-               contract={**CONTRACT, "term_months": 24}),
+               contract=SIGNED),
     ]  # fmt: skip
     for envelope in story:
         app.record_processed(None, *app.record(envelope))

@@ -25,6 +25,7 @@ from shared.acts import current_act
 from shared.contracts import validate_envelope
 from shared.domain import OutOfOrder
 from shared.messaging.feed import read_feed
+from tests.support.parties import contract
 from tests.support.world import UNIT, World
 
 
@@ -70,7 +71,7 @@ def test_a_flagged_matter_is_relinked_to_an_item_in_force_and_then_contracted(
     p, mid = world.pilots, flagged["relinked"]
     assert p.matter(mid)["needs_review"] is True
     with pytest.raises(MatterUnderReview):
-        p.contract_matter(mid, CONTRACT, actor="p")
+        p.contract_matter(mid, contract_of(p), actor="p")
     with pytest.raises(CatalogueNotInForce):  # an item of the old version is no way out
         p.relink_matter(
             mid, c.RelinkMatter(catalogue_id=flagged["old"], item_code="A08", reason="r"), actor="p"
@@ -82,7 +83,7 @@ def test_a_flagged_matter_is_relinked_to_an_item_in_force_and_then_contracted(
         "A11",
         False,
     )
-    assert p.contract_matter(mid, CONTRACT, actor="p")["status"] == "contracted"
+    assert p.contract_matter(mid, contract_of(p), actor="p")["status"] == "contracted"
     with pytest.raises(NotUnderReview):
         p.relink_matter(mid, relink, actor="p")
 
@@ -138,7 +139,7 @@ def test_a_contracted_matter_is_not_withdrawn_but_relinked_or_continued(
 ) -> None:
     p, mid = world.pilots, flagged["relinked"]
     p.relink_matter(mid, c.RelinkMatter(catalogue_id=flagged["new"], item_code="A11", reason="r"), actor="p")
-    p.contract_matter(mid, CONTRACT, actor="p")
+    p.contract_matter(mid, contract_of(p), actor="p")
     with pytest.raises(InvalidTransition):
         p.withdraw_matter(mid, c.WithdrawMatter(reason="r"), actor="p")
 
@@ -204,14 +205,5 @@ def figures(world: World) -> dict[str, Any]:
     return f.indicators(today="2020-12-31")
 
 
-CONTRACT = c.ContractMatter(
-    undertaker="Banna Media Co.",
-    undertaker_type="enterprise",
-    amount="150000.00",
-    fiscal_year=2020,
-    term_start="2020-03-01",
-    term_end="2021-02-28",
-    multi_year_arrangement="西财预〔2020〕5号",
-    announcement_ref="XSBN-GP-2020-011",
-    announced_on="2020-02-20",
-)
+def contract_of(p: Any) -> c.ContractMatter:
+    return contract(p, "150000.00", "2020-03-01", "2021-02-28", multi_year_arrangement="西财预〔2020〕5号")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from reform.scenario.data import CULTURE, MINUTES_NUMBER, RADIO, STAFFING
+from shared.credit import with_check_character
 
 # When the pilots' acts happened, and the paper each is entered from.
 DESIGNATED = ("2019-12-24", MINUTES_NUMBER)  # designated by the first plenary's decisions
@@ -119,6 +120,37 @@ PLAN_MEANS: dict[str, Any] = {
     "evaluation_plan": "Self-evaluation mid-year, third-party evaluation at year end",
 }
 
+# The parties of the purchases, under their unified social credit codes (GB 32100-2015; 532800 is
+# Xishuangbanna's division code): English rendering -> registered Chinese name, type, code.
+PROPAGANDA = "Prefecture Party Committee Propaganda Department"
+MEDIA = "Banna Dai Culture Media Co., Ltd."
+HERITAGE = "Xishuangbanna Intangible Heritage Protection Association"
+PARTIES: dict[str, tuple[str, str, str]] = {
+    CULTURE: ("西双版纳州文化和旅游局", "state_organ", with_check_character("11532800MB0T45213")),
+    PROPAGANDA: ("中共西双版纳州委宣传部", "state_organ", with_check_character("11532800MB0P01627")),
+    MEDIA: ("版纳傣族文化传媒有限公司", "enterprise", with_check_character("91532800MA6KQ2B71")),
+    HERITAGE: (
+        "西双版纳州非物质文化遗产保护协会",
+        "social_organisation",
+        with_check_character("51532800MJ0Y3C4X8"),
+    ),
+}
+PARTIES_REGISTERED = ("2020-01-10", "西财综〔2020〕3号")  # the finance bureau's list of suppliers
+
+
+def _contents(subject: str, quantity: str, quality: str, schedule: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "subject": subject,
+        "quantity": quantity,
+        "quality": quality,
+        "payment_schedule": [
+            {"due_on": due, "amount": amount, "on_acceptance": True} for due, amount in schedule
+        ],
+        "performance_assessment": "Third-party evaluation at year end against the contract's targets",
+        "liability": "0.5% of the price per day of delay, up to 10%; termination for repeated failure",
+    }
+
+
 # a matter's steps: the action posted to /matters/{id}/{action}, the date of the act (None where
 # the body names it: delivery, evaluation), and its body
 Step = tuple[str, str | None, dict[str, Any] | None]
@@ -141,14 +173,28 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                 "contract",
                 "2020-02-25",
                 {
-                    "undertaker": "Banna Dai Culture Media Co., Ltd.",
-                    "undertaker_type": "enterprise",
+                    # a class-2 institution's services are bought by its competent department
+                    "purchaser": PROPAGANDA,
+                    "undertaker": MEDIA,
+                    "signed_on": "2020-02-25",
+                    "method": "competitive_consultation",
+                    "contents": _contents(
+                        "Translation and dubbing of the daily news into Dai and Hani",
+                        "260 news programmes a year",
+                        "Accuracy checked by the station; broadcast-ready files the same day",
+                        [
+                            ("2020-06-30", "162500.00"),
+                            ("2020-09-30", "162500.00"),
+                            ("2020-12-31", "162500.00"),
+                            ("2021-03-31", "162500.00"),
+                        ],
+                    ),
                     "amount": "650000.00",
                     "fiscal_year": 2020,
                     "term_start": "2020-03-01",
                     "term_end": "2021-02-28",
                     "announcement_ref": "XSBN-GP-2020-011",
-                    "announced_on": "2020-02-20",
+                    "announced_on": "2020-02-26",
                     # the 2021 share (59 of 365 days) rests on the finance bureau's arrangement
                     "multi_year_arrangement": "西财预〔2020〕5号",
                 },
@@ -206,19 +252,35 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                 "contract",
                 "2020-03-25",
                 {
-                    "undertaker": "Xishuangbanna Intangible Heritage Protection Association",
-                    "undertaker_type": "social_organisation",
+                    "purchaser": CULTURE,
+                    "undertaker": HERITAGE,
+                    "signed_on": "2020-03-25",
+                    "method": "single_source",
+                    "contents": _contents(
+                        "Transmission classes of Dai intangible cultural heritage",
+                        "48 classes a year in 8 townships",
+                        "Taught by recognised inheritors; attendance and works recorded",
+                        [
+                            ("2020-12-31", "200000.00"),
+                            ("2021-12-31", "150000.00"),
+                            ("2022-04-30", "50000.00"),
+                        ],
+                    ),
                     "amount": "400000.00",
                     "fiscal_year": 2020,
                     "term_start": "2020-04-01",
                     "term_end": "2022-03-31",
                     "justification": "Stable, continuous teaching cycle with budget secured for two years",
-                    "announcement_ref": "XSBN-GP-2020-019",
-                    "announced_on": "2020-03-20",
                     "multi_year_arrangement": "西财预〔2020〕9号",  # two years' teaching, 2021–2022
                 },
             ),
             ("delivery", None, {"started_on": "2020-04-08"}),
+            # announced a month after signing, recorded then: reporting shows the lag
+            (
+                "contract/announcement",
+                None,
+                {"announcement_ref": "XSBN-GP-2020-019", "announced_on": "2020-04-24"},
+            ),
         ],
     ),
     (

@@ -4,12 +4,15 @@ budget, contract and evaluation; and the views pilots keeps of other services' f
 from __future__ import annotations
 
 from services.pilots.domain.errors import (
+    AlreadyAnnounced,
     BudgetMissing,
     CatalogueNotInForce,
+    CreditCodeMismatch,
     DateInFuture,
     DecisionDoesNotApply,
     DecisionUnknown,
     DuplicateBudgetLine,
+    DuplicateParty,
     DuplicateUnit,
     InvalidTransition,
     ItemNotSuitable,
@@ -21,13 +24,18 @@ from services.pilots.domain.errors import (
     OrganisationDoesNotMatch,
     OverBudget,
     OverCommitted,
+    PartyUnknown,
+    PaymentScheduleMismatch,
     PlanExists,
+    PurchaserIneligible,
     TermTooLong,
+    TypeUnchanged,
     UndertakerIneligible,
     UnitClosed,
     UnitNotFound,
 )
 from services.pilots.domain.matter import WITHDRAWABLE, ServiceMatter
+from services.pilots.domain.party import Party, party_id
 from services.pilots.domain.plan import ImplementationPlan, plan_id
 from services.pilots.domain.unit import PilotUnit, unit_id, unit_of
 from services.pilots.domain.views import CatalogueView, DecisionView
@@ -41,6 +49,15 @@ from shared.vocabulary.pilots import (
 )
 
 __all__ = [
+    "AlreadyAnnounced",
+    "PaymentScheduleMismatch",
+    "CreditCodeMismatch",
+    "DuplicateParty",
+    "PartyUnknown",
+    "PurchaserIneligible",
+    "TypeUnchanged",
+    "Party",
+    "party_id",
     "WITHDRAWABLE",
     "CLOSURE_DECISIONS",
     "EVALUATION_KINDS",

@@ -1,16 +1,26 @@
-"""The rules a purchase contract keeps before it is signed (MOF Order No. 102 (2020)), and the
-decision that keeps a flagged matter (and its contract) as it is."""
+"""The rules a purchase contract keeps when it is signed (MOF Order No. 102 (2020); the Government
+Procurement Law), the contract as it is kept, and the decision that keeps a flagged matter (and
+its contract) as it is."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.pilots.domain.errors import OverBudget, TermTooLong, UndertakerIneligible
+from services.pilots.domain.errors import (
+    OverBudget,
+    PaymentScheduleMismatch,
+    TermTooLong,
+    UndertakerIneligible,
+)
+from services.pilots.domain.party import Party
+from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import DecisionView
 from shared.decisions import DecisionDoesNotApply
 from shared.domain import require_in_order
+from shared.vocabulary.parties import ELIGIBLE_UNDERTAKERS, PURCHASER_TYPES
 from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
 
 
@@ -60,4 +70,71 @@ def require_fresh(decision: DecisionView, flagged_on: str | None, spent: list[st
         raise DecisionDoesNotApply(
             f"decision {decision.id} already continued {matter} once: a new review needs its own",
             decision_id=str(decision.id),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Terms:
+    """What a contract says: its price and term, when and how it was concluded, its contents."""
+
+    amount: str
+    fiscal_year: int
+    term_start: str
+    term_end: str
+    signed_on: str
+    method: str
+    contents: dict[str, Any] = field(default_factory=dict)
+    justification: str | None = None
+    announcement_ref: str | None = None
+    announced_on: str | None = None
+    multi_year_arrangement: str | None = None
+
+
+def contract_of(
+    terms: Terms, budget: dict[str, Any] | None, unit: PilotUnit, purchaser: Party, undertaker: Party
+) -> dict[str, Any]:
+    """The contract as the matter keeps it, once every rule of its signing holds: the matter's own
+    budget, a purchaser and an undertaker eligible on the day it was signed (Order 102, Art. 5, 8,
+    33), a term of ≤ 1 year or ≤ 3 justified, an announcement not before the signing, a payment
+    schedule adding up to the price."""
+    unit.budget_line(terms.fiscal_year)
+    require_within_budget(budget, terms.amount, terms.fiscal_year)
+    purchaser.require_purchaser(terms.signed_on, PURCHASER_TYPES)
+    undertaker.require_undertaker(terms.signed_on, ELIGIBLE_UNDERTAKERS)
+    months = term_months(terms.term_start, terms.term_end, terms.justification)
+    require_in_order("the signing", terms.signed_on, "the end of the term", terms.term_end)
+    if terms.announced_on is not None:
+        require_in_order("the signing", terms.signed_on, "the announcement", terms.announced_on)
+    require_schedule(terms.contents.get("payment_schedule", []), terms.amount)
+    itself = undertaker.organisation_id is not None and undertaker.organisation_id == unit.organisation_id
+    return {
+        "undertaker": undertaker.name_en,
+        "undertaker_type": undertaker.type_on(terms.signed_on),
+        "undertaker_party": undertaker.as_contracted(terms.signed_on),
+        "purchaser": purchaser.as_contracted(terms.signed_on),
+        # the 2016 opinion: the competent department buys from the converting institution itself
+        "mode": "from_the_converting_institution" if itself else "market",
+        "amount": terms.amount,
+        "fiscal_year": terms.fiscal_year,
+        "term_start": terms.term_start,
+        "term_end": terms.term_end,
+        "term_months": months,
+        "justification": terms.justification,
+        "signed_on": terms.signed_on,
+        "method": terms.method,
+        "contents": dict(terms.contents),
+        "announcement_ref": terms.announcement_ref,
+        "announced_on": terms.announced_on,
+        "multi_year_arrangement": terms.multi_year_arrangement,
+    }
+
+
+def require_schedule(schedule: list[dict[str, Any]], amount: str) -> None:
+    """The payments a contract schedules add up to its price."""
+    total = sum((Decimal(p["amount"]) for p in schedule), Decimal(0))
+    if schedule and total != Decimal(amount):
+        raise PaymentScheduleMismatch(
+            f"the payment schedule adds up to {total:.2f}, not the contract's {amount}",
+            scheduled=f"{total:.2f}",
+            amount=amount,
         )

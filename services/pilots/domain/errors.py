@@ -88,3 +88,33 @@ class UnitNotFound(NotFound):
 class OverCommitted(DomainRuleViolation):
     """Commitments of a unit's fiscal year (matters' budgets, contracts' shares of the year) would
     exceed the year's purchase budget, or the budget would be lowered below them."""
+
+
+class DuplicateParty(DomainRuleViolation):
+    """A party with that credit code is already registered."""
+
+
+class CreditCodeMismatch(DomainRuleViolation):
+    """The credit code's authority and category characters say another kind of party."""
+
+
+class PurchaserIneligible(DomainRuleViolation):
+    """Order 102: purchasers are state organs (Art. 5), institutions with administrative functions
+    and mass organisations on administrative staffing (Art. 33); never class-1 institutions nor
+    appropriation-funded mass organisations (Art. 8)."""
+
+
+class PartyUnknown(DomainRuleViolation):
+    """A request names a party the register does not hold."""
+
+
+class TypeUnchanged(DomainRuleViolation):
+    pass
+
+
+class PaymentScheduleMismatch(DomainRuleViolation):
+    """A contract's scheduled payments do not add up to its price."""
+
+
+class AlreadyAnnounced(DomainRuleViolation):
+    """A contract is announced once."""

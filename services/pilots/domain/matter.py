@@ -8,7 +8,13 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.pilots.domain import contracts as rules
-from services.pilots.domain.errors import MatterUnderReview, NotUnderReview
+from services.pilots.domain.errors import (
+    AlreadyAnnounced,
+    InvalidTransition,
+    MatterUnderReview,
+    NotUnderReview,
+)
+from services.pilots.domain.party import Party
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView, DecisionView
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
@@ -62,6 +68,13 @@ class ServiceMatter(ActsInOrder):
 
     class Contracted(DatedEvent):
         contract: dict[str, Any]
+        actor: str
+
+    class ContractAnnounced(DatedEvent):
+        """The contract's announcement, recorded after its signing (the usual order)."""
+
+        announcement_ref: str
+        announced_on: str
         actor: str
 
     class DeliveryStarted(DatedEvent):
@@ -205,56 +218,43 @@ class ServiceMatter(ActsInOrder):
         self.status = "budgeted"
 
     def contract_with(
-        self,
-        *,
-        unit: PilotUnit,
-        undertaker: str,
-        undertaker_type: str,
-        amount: str,
-        fiscal_year: int,
-        term_start: str,
-        term_end: str,
-        justification: str | None,
-        announcement_ref: str | None,
-        announced_on: str | None,
-        actor: str,
-        multi_year_arrangement: str | None = None,
+        self, *, unit: PilotUnit, terms: rules.Terms, purchaser: Party, undertaker: Party, actor: str
     ) -> None:
-        """Budget first, an eligible undertaker (Order 102 Art. 8), a term of ≤ 1 year or ≤ 3 justified."""
+        """Sign: the rules of ``rules.contract_of``; each year's share committed against its line."""
         require_transition(self.status, ("budgeted",), "contract", "service matter")
         unit.require_open()
         self._require_not_under_review()
-        unit.budget_line(fiscal_year)
-        rules.require_within_budget(self.budget, amount, fiscal_year)
-        rules.require_eligible(undertaker_type)
-        months = rules.term_months(term_start, term_end, justification)
+        contract = rules.contract_of(terms, self.budget, unit, purchaser, undertaker)
         unit.commit(
             matter_id=str(self.id),
-            shares=split_by_year(amount, term_start, term_end),  # each year's share against its line
+            shares=split_by_year(terms.amount, terms.term_start, terms.term_end),
             basis="contract",
-            arrangement=multi_year_arrangement,
+            arrangement=terms.multi_year_arrangement,
             actor=actor,
         )
-        self._contract(
-            contract={
-                "undertaker": undertaker,
-                "undertaker_type": undertaker_type,
-                "amount": amount,
-                "fiscal_year": fiscal_year,
-                "term_start": term_start,
-                "term_end": term_end,
-                "term_months": months,
-                "justification": justification,
-                "announcement_ref": announcement_ref,
-                "announced_on": announced_on,
-            },
-            actor=actor,
-        )
+        self._contract(contract=contract, actor=actor)
 
     @event(Contracted)
     def _contract(self, contract: dict[str, Any], actor: str) -> None:
         self.contract = dict(contract)
         self.status = "contracted"
+
+    def announce(self, *, announcement_ref: str, announced_on: str, actor: str) -> None:
+        """Record the announcement of the signed contract, once, not before its signing."""
+        if self.contract is None:
+            raise InvalidTransition(f"{self.name} has no contract to announce", status=self.status)
+        if self.contract.get("announcement_ref"):
+            raise AlreadyAnnounced(
+                f"the contract of {self.name} was announced as {self.contract['announcement_ref']}",
+                announcement_ref=self.contract["announcement_ref"],
+            )
+        require_in_order("the signing", self.contract.get("signed_on"), "the announcement", announced_on)
+        self._announce(announcement_ref=announcement_ref, announced_on=announced_on, actor=actor)
+
+    @event(ContractAnnounced)
+    def _announce(self, announcement_ref: str, announced_on: str, actor: str) -> None:
+        assert self.contract is not None
+        self.contract = {**self.contract, "announcement_ref": announcement_ref, "announced_on": announced_on}
 
     def start_delivery(self, *, started_on: str, today: date, actor: str) -> None:
         require_transition(self.status, ("contracted",), "start delivery of", "service matter")

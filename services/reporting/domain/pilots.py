@@ -145,6 +145,11 @@ def matter_contracted(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid].update(status="contracted", contract=dict(p["contract"]))
 
 
+def contract_announced(s: PilotsState, aid: str, p: Payload) -> None:
+    contract = s.matters[aid]["contract"]
+    contract.update(announcement_ref=p["announcement_ref"], announced_on=p["announced_on"])
+
+
 def matter_evaluated(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid]["status"] = "evaluated"
     s.matters[aid]["evaluations"].append(p["evaluation"]["score"])
@@ -198,6 +203,7 @@ FOLDS = {
     "ServiceDeliveryStarted": delivery_started,
     "ServiceMatterBudgeted": matter_budgeted,
     "ServiceMatterContracted": matter_contracted,
+    "ContractAnnounced": contract_announced,
     "ServiceMatterEvaluated": matter_evaluated,
     "ServiceMatterFlaggedForReview": matter_flagged_for_review,
     "ServiceMatterRelinked": matter_relinked,
@@ -213,6 +219,9 @@ IGNORED = (
     # a plan move no milestone, so folding them would change no answer.
     "PlanSubmitted",
     "PlanEnded",
+    # The register of parties: a contract carries its parties as they stood when it was signed.
+    "PartyRegistered",
+    "PartyTypeChanged",
 )
 
 TABLE = FoldTable[PilotsState]("pilots", FOLDS, IGNORED)

@@ -1,0 +1,91 @@
+"""The register of parties to purchases (a part of PilotsApplication): purchasers and undertakers
+under their unified social credit codes, linked to the conference register's entry that carries
+the same code, their types over time; and the check every contract makes of the parties it names."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from services.pilots.commands import ChangePartyType, RegisterParty
+from services.pilots.domain import DuplicateParty, Party, PartyUnknown, party_id
+from services.pilots.queries import PilotsQueries
+from shared.acts import When
+from shared.credit import code_fits_type
+from shared.domain import NotFound
+from shared.organisations import OrganisationView
+from shared.persistence.eventlog import to_plain
+
+
+class PartyNotFound(NotFound):
+    pass
+
+
+class Parties(PilotsQueries):
+    def register_party(self, command: RegisterParty, *, actor: str) -> dict[str, Any]:
+        if party_id(command.credit_code) in self.repository:
+            raise DuplicateParty(
+                f"credit code {command.credit_code} is already registered",
+                party_id=str(party_id(command.credit_code)),
+            )
+        party = Party.register(
+            credit_code=command.credit_code,
+            party_type=command.party_type,
+            name_zh=command.name_zh,
+            name_en=command.name_en,
+            organisation_id=self._organisation_with_code(command.credit_code),
+            actor=actor,
+        )
+        self.save(party)
+        return self.party(party.id)
+
+    def _organisation_with_code(self, credit_code: str) -> str | None:
+        """The conference register's entry carrying the same credit code, as pilots knows it."""
+        for known in self.every(OrganisationView, OrganisationView.Known):
+            if not known.withdrawn and getattr(known, "credit_code", None) == credit_code:
+                return str(known.id)
+        return None
+
+    def change_party_type(self, pid: UUID, command: ChangePartyType, *, actor: str) -> dict[str, Any]:
+        party = self._party(pid)
+        fits = code_fits_type(party.credit_code, command.party_type)
+        party.change_type(party_type=command.party_type, reason=command.reason, fits=fits, actor=actor)
+        self.save(party)
+        return self.party(pid)
+
+    def _party(self, pid: UUID, when: When | None = None) -> Party:
+        party: Party = self.get_aggregate(Party, pid, PartyNotFound, when)
+        return party
+
+    def named_party(self, pid: UUID, role: str) -> Party:
+        """The party a contract names as ``role``, or 409 ``PartyUnknown``."""
+        try:
+            return self._party(pid)
+        except PartyNotFound:
+            raise PartyUnknown(
+                f"the {role} {pid} is not on the register of parties (POST /parties)", party_id=str(pid)
+            ) from None
+
+    def party(self, pid: UUID, when: When | None = None) -> dict[str, Any]:
+        p = self._party(pid, when)
+        view: dict[str, Any] = to_plain(
+            {
+                "id": p.id,
+                "version": p.version,
+                "credit_code": p.credit_code,
+                "party_type": p.party_type,
+                "name_zh": p.name_zh,
+                "name_en": p.name_en,
+                "organisation_id": p.organisation_id,
+                "type_history": p.type_history,
+                "created_at": p.created_on,
+                "modified_at": p.modified_on,
+            }
+        )
+        return view
+
+    def parties(self, credit_code: str | None = None) -> list[dict[str, Any]]:
+        if credit_code is not None:
+            pid = party_id(credit_code.upper())
+            return [self.party(pid)] if pid in self.repository else []
+        return [self.party(i) for i in self.ids_of(Party.Registered)]
