@@ -66,7 +66,7 @@ def _public_purchases(purchases: Any, public_rows: list[dict[str, Any]]) -> None
         return
     announced_total = sum((Decimal(str(r["contract_amount"])) for r in public_rows), Decimal(0))
     purchases["contract_amount"] = f"{announced_total:.2f}"
-    purchases["budgeted_amount"] = purchases["executed_amount"] = None
+    purchases["budgeted_amount"] = purchases["executed_amount"] = None  # over unannounced ones too
     for by_type in (purchases.get("by_undertaker_type") or {}).values():
         by_type["amount"] = None
 

@@ -8,7 +8,7 @@ from reform.scenario.api import Api, Say, act, wait
 from reform.scenario.data.pilots import (
     BUDGETED,
     DESIGNATED,
-    EXECUTED,
+    FINAL_ACCOUNTS,
     IDENTIFIED_ON,
     MATTERS,
     PARTIES,
@@ -85,12 +85,12 @@ def _budget_and_staffing(pilots: Api, unit: dict[str, Any], spec: Unit) -> None:
     uid = unit["id"]
     if not unit["budget_lines"]:
         line = spec["budget"]
-        planned = {k: v for k, v in line.items() if k != "executed"}
+        planned = {k: v for k, v in line.items() if k != "final_accounts"}
         pilots.call("POST", f"/units/{uid}/budget-lines", act(*BUDGETED, planned))
         pilots.call(
             "PATCH",
             f"/units/{uid}/budget-lines/{line['fiscal_year']}",
-            act(*EXECUTED, {"executed": line["executed"]}),
+            act(*FINAL_ACCOUNTS, {"final_accounts": line["final_accounts"]}),
         )
     if spec["staffing"] and not unit["staffing_adjustments"]:
         staffing = spec["staffing"]
@@ -183,7 +183,10 @@ def load_matters(pilots: Api, units: dict[str, str], cid: str, parties: dict[str
             mid = matter["id"]
             done = len(pilots.call("GET", f"/matters/{mid}/history")["events"]) - 1
         for step, on, body in steps[done:]:
-            ref = (body or {}).get("announcement_ref") or paper
+            ref = next(
+                (body[k] for k in ("announcement_ref", "record_ref", "voucher_ref") if body and body.get(k)),
+                paper,
+            )
             if body and "purchaser" in body:
                 body = {k: v for k, v in body.items() if k not in ("purchaser", "undertaker")} | {
                     "purchaser_id": parties[body["purchaser"]],

@@ -46,6 +46,7 @@ from services.pilots.domain import (
     plan_id,
 )
 from services.pilots.domain.contracts import Terms
+from services.pilots.execution import Execution
 from services.pilots.parties import Parties
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
@@ -59,7 +60,7 @@ moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, De
 moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
 
 
-class PilotsApplication(Reviews, Designations, Parties):
+class PilotsApplication(Reviews, Designations, Parties, Execution):
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------
@@ -103,7 +104,6 @@ class PilotsApplication(Reviews, Designations, Parties):
             fiscal_year=command.fiscal_year,
             appropriation_before=command.appropriation_before,
             purchase_budget=command.purchase_budget,
-            executed=command.executed,
             final_accounts=command.final_accounts,
             actor=actor,
         )
@@ -118,7 +118,6 @@ class PilotsApplication(Reviews, Designations, Parties):
             fiscal_year=fiscal_year,
             appropriation_before=command.appropriation_before,
             purchase_budget=command.purchase_budget,
-            executed=command.executed,
             final_accounts=command.final_accounts,
             actor=actor,
         )

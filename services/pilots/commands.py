@@ -25,7 +25,6 @@ class AddBudgetLine:
     fiscal_year: int
     appropriation_before: str
     purchase_budget: str
-    executed: str = "0.00"
     final_accounts: str | None = None
 
 
@@ -35,7 +34,6 @@ class UpdateBudgetLine:
 
     appropriation_before: str | None = None
     purchase_budget: str | None = None
-    executed: str | None = None
     final_accounts: str | None = None
 
 
@@ -230,4 +228,33 @@ class ContinueMatter:
 
 @dataclass(frozen=True)
 class WithdrawMatter:
+    reason: str
+
+
+@dataclass(frozen=True)
+class AcceptDelivery:
+    accepted_on: str
+    result: str
+    value: str  # the value of the delivery accepted (0 when not accepted)
+    record_ref: str
+
+
+@dataclass(frozen=True)
+class MakePayment:
+    paid_on: str
+    amount: str
+    voucher_ref: str
+
+
+@dataclass(frozen=True)
+class AmendContract:
+    amended_on: str
+    amount: str
+    term_end: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TerminateContract:
+    terminated_on: str
     reason: str

@@ -1,9 +1,13 @@
-"""The one place mapping the pilots' stored domain events to published integration events.
+"""The one place mapping the pilots' stored domain events to published integration events (the
+events of an aggregate's base, such as the unit's ``Ledger``, are mapped as the base defines them:
+those are the classes raised).
 Views of other services' facts (DecisionView, CatalogueView) stay private."""
 
 from __future__ import annotations
 
 from services.pilots.domain import ImplementationPlan, Party, PilotUnit, ServiceMatter
+from services.pilots.domain.execution import ContractExecution
+from services.pilots.domain.ledger import Ledger
 from shared.messaging.mapping import IntegrationMap
 
 m = IntegrationMap()
@@ -15,10 +19,13 @@ m.publish(PilotUnit.Closed, "PilotClosed", id_field="unit_id")
 m.publish(Party.Registered, "PartyRegistered", id_field="party_id")
 m.publish(Party.TypeChanged, "PartyTypeChanged", id_field="party_id")
 m.publish(ServiceMatter.ContractAnnounced, "ContractAnnounced", id_field="matter_id")
+m.publish(ContractExecution.DeliveryAccepted, "DeliveryAccepted", id_field="matter_id")
+m.publish(ContractExecution.PaymentMade, "PaymentMade", id_field="matter_id")
+m.publish(ContractExecution.ContractAmended, "ContractAmended", id_field="matter_id")
 m.publish(PilotUnit.Linked, "PilotUnitLinked", id_field="unit_id")
-m.publish(PilotUnit.LedgerOpened, "BudgetLedgerOpened", id_field="unit_id")
-m.publish(PilotUnit.BudgetCommitted, "BudgetCommitted", id_field="unit_id")
-m.publish(PilotUnit.BudgetReleased, "BudgetReleased", id_field="unit_id")
+m.publish(Ledger.LedgerOpened, "BudgetLedgerOpened", id_field="unit_id")
+m.publish(Ledger.BudgetCommitted, "BudgetCommitted", id_field="unit_id")
+m.publish(Ledger.BudgetReleased, "BudgetReleased", id_field="unit_id")
 m.publish(ImplementationPlan.Drafted, "PlanDrafted", id_field="plan_id")
 m.publish(ImplementationPlan.Submitted, "PlanSubmitted", id_field="plan_id")
 m.publish(ImplementationPlan.Approved, "PlanApproved", id_field="plan_id")

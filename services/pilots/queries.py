@@ -20,7 +20,7 @@ from services.pilots.domain import (
 from shared.acts import When
 from shared.disclosure import announced
 from shared.domain import NotFound
-from shared.money import committed_by_year, split_by_year
+from shared.money import committed_by_year, split_by_year, yuan
 from shared.organisations import OrganisationView
 from shared.persistence.eventlog import ServiceApplication, to_plain
 
@@ -168,6 +168,10 @@ class PilotsQueries(ServiceApplication):
                 "rejection": m.rejection,
                 "budget": m.budget,
                 "contract": m.contract,
+                "acceptances": m.acceptances,  # of delivery, against the contract
+                "accepted": yuan(m.accepted_total()),
+                "payments": m.payments,
+                "paid": yuan(m.paid_total()),  # what "executed" means
                 "delivery_started_on": m.delivery_started_on,
                 "evaluations": m.evaluations,
                 "needs_review": m.needs_review,

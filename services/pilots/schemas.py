@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -9,7 +10,13 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from services.pilots import commands
 from shared.credit import code_fits_type
 from shared.vocabulary.parties import PARTY_TYPES
-from shared.vocabulary.pilots import CLOSURE_DECISIONS, EVALUATION_KINDS, PROCUREMENT_METHODS, UNIT_TYPES
+from shared.vocabulary.pilots import (
+    ACCEPTANCE_RESULTS,
+    CLOSURE_DECISIONS,
+    EVALUATION_KINDS,
+    PROCUREMENT_METHODS,
+    UNIT_TYPES,
+)
 from shared.web.fields import (
     ChineseName,
     CreditCode,
@@ -22,6 +29,14 @@ from shared.web.fields import (
 from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 NAME = validate.Length(min=1, max=200)
+
+
+def positive(amount: str) -> None:
+    """An amount paid is more than nothing (amounts load as decimal text)."""
+    if Decimal(amount) <= 0:
+        raise ValidationError("A payment is of more than 0.00.")
+
+
 TEXT = validate.Length(min=1, max=4000)
 YEAR = validate.Range(min=2000, max=2100)
 
@@ -49,7 +64,6 @@ class BudgetLineRequest(CommandRequest):
     fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
     appropriation_before = Money(required=True)
     purchase_budget = Money(required=True)
-    executed = Money(load_default="0.00")
     final_accounts = Money(load_default=None, allow_none=True)
 
 
@@ -58,7 +72,6 @@ class UpdateBudgetLineRequest(CommandRequest):
 
     appropriation_before = Money()
     purchase_budget = Money()
-    executed = Money()
     final_accounts = Money(allow_none=True)
 
     @validates_schema
@@ -314,3 +327,40 @@ class ChangeMilestoneRequest(CommandRequest):
     def _not_empty(self, data: dict[str, Any], **_: object) -> None:
         if not set(data) - ACT_FIELDS:  # the dating of the act is not a change
             raise ValidationError("give the title or the due date to change", "_schema")
+
+
+class AcceptanceRequest(CommandRequest):
+    command = commands.AcceptDelivery
+    dated_by = "accepted_on"
+
+    accepted_on = IsoDate(required=True)
+    result = fields.String(required=True, validate=validate.OneOf(ACCEPTANCE_RESULTS))
+    value = Money(required=True)
+    record_ref = DocumentNumber(required=True)  # the acceptance record (验收报告)
+
+
+class PaymentRequest(CommandRequest):
+    command = commands.MakePayment
+    dated_by = "paid_on"
+
+    paid_on = IsoDate(required=True)
+    amount = Money(required=True, validate=positive)
+    voucher_ref = DocumentNumber(required=True)
+
+
+class AmendmentRequest(CommandRequest):
+    command = commands.AmendContract
+    dated_by = "amended_on"
+
+    amended_on = IsoDate(required=True)
+    amount = Money(required=True)
+    term_end = IsoDate(required=True)
+    reason = fields.String(required=True, validate=TEXT)
+
+
+class TerminationRequest(CommandRequest):
+    command = commands.TerminateContract
+    dated_by = "terminated_on"
+
+    terminated_on = IsoDate(required=True)
+    reason = fields.String(required=True, validate=TEXT)

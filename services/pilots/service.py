@@ -8,16 +8,14 @@ from typing import Any
 from services.pilots import commands, integration
 from services.pilots.application import MatterNotFound, PilotsApplication
 from services.pilots.domain import UnitNotFound
-from services.pilots.parties import PartyNotFound
+from services.pilots.endpoints import ContractEndpoints
 from services.pilots.schemas import (
     AddMilestoneRequest,
-    AnnouncementRequest,
     ApprovePlanRequest,
     AssessRequest,
     BudgetLineRequest,
     BudgetRequest,
     ChangeMilestoneRequest,
-    ChangePartyTypeRequest,
     CloseUnitRequest,
     ContinueRequest,
     ContractRequest,
@@ -31,8 +29,6 @@ from services.pilots.schemas import (
     LinkUnitRequest,
     MatterListQuery,
     MilestoneMetRequest,
-    PartyListQuery,
-    RegisterPartyRequest,
     RejectRequest,
     RelinkRequest,
     StaffingAdjustmentRequest,
@@ -72,7 +68,7 @@ def _forget(source: str) -> Forget:
 FORGET = {source: _forget(source) for source in ("catalogue", "conference")}
 
 
-class PilotsService(EventSourcedService):
+class PilotsService(ContractEndpoints, EventSourcedService):
     name = "pilots"
 
     app: PilotsApplication = ApplicationProvider(PilotsApplication, mapper=integration.to_integration)
@@ -153,7 +149,11 @@ class PilotsService(EventSourcedService):
         return self.app.add_budget_line(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("PATCH", "/units/<unit_id>/budget-lines/<int:fiscal_year>")
-    @endpoint(auth=WRITE, body=UpdateBudgetLineRequest, summary="Record executed amounts or final accounts")
+    @endpoint(
+        auth=WRITE,
+        body=UpdateBudgetLineRequest,
+        summary="Change a line's figures or record its final accounts",
+    )
     def update_budget_line(
         self, caller: Caller, data: commands.UpdateBudgetLine, unit_id: str, fiscal_year: int
     ) -> dict[str, Any]:
@@ -308,38 +308,6 @@ class PilotsService(EventSourcedService):
         self, caller: Caller, data: commands.ContractMatter, matter_id: str
     ) -> dict[str, Any]:
         return self.app.contract_matter(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
-
-    @http("POST", "/matters/<matter_id>/contract/announcement")
-    @endpoint(auth=WRITE, body=AnnouncementRequest, summary="Record the contract's announcement")
-    def announce_contract(self, caller: Caller, data: commands.AnnounceContract, matter_id: str) -> Any:
-        return self.app.announce_contract(parse_uuid(matter_id, "service matter"), data, actor=caller.subject)
-
-    # --- the register of parties -------------------------------------------------------
-
-    @http("POST", "/parties")
-    @endpoint(auth=WRITE, body=RegisterPartyRequest, status=201, summary="Register a purchaser or undertaker")
-    def register_party(self, caller: Caller, data: commands.RegisterParty) -> dict[str, Any]:
-        return self.app.register_party(data, actor=caller.subject)
-
-    @http("GET", "/parties")
-    @endpoint(auth=READ, query=PartyListQuery, summary="The register of parties, or one by its credit code")
-    def list_parties(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"parties": self.app.parties(data["credit_code"])}
-
-    @http("GET", "/parties/<party_id>")
-    @endpoint(auth=READ, query=AsOfQuery, summary="One party with its type history")
-    def get_party(self, caller: Caller, data: dict[str, Any], party_id: str) -> dict[str, Any]:
-        return self.app.party(parse_uuid(party_id, "party"), when=data["when"])
-
-    @http("GET", "/parties/<party_id>/history")
-    @endpoint(auth=READ, summary="Every event of a party")
-    def party_history(self, caller: Caller, data: dict[str, Any], party_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(parse_uuid(party_id, "party"), PartyNotFound)}
-
-    @http("POST", "/parties/<party_id>/type")
-    @endpoint(auth=WRITE, body=ChangePartyTypeRequest, summary="Record a party's reclassification")
-    def change_party_type(self, caller: Caller, data: commands.ChangePartyType, party_id: str) -> Any:
-        return self.app.change_party_type(parse_uuid(party_id, "party"), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/delivery")
     @endpoint(auth=WRITE, body=DeliveryRequest, summary="Record that delivery started")

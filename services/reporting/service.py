@@ -79,14 +79,17 @@ def to_csv(group: str, data: Any) -> Response:
             "category",
             "project",
             "purchaser",
+            "purchaser_credit_code",
             "undertaker",
+            "undertaker_credit_code",
+            "undertaker_type",
             "service_matter",
             "budget",
             "contract_amount",
-            "executed",
+            "paid",
             "final_accounts",
         ]
-        rows = [columns, *([row[c] for c in columns] for row in data)]
+        rows = [columns, *([row.get(c) for c in columns] for row in data)]
     else:
         rows = [["indicator", "value"], *([p, v] for p, v in flatten(data, group if group != "all" else ""))]
     return Response(

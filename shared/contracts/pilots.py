@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
-from shared.contracts.dating import DatedContract
+from shared.contracts.purchases import (
+    MONEY,
+    BudgetCommitted,
+    BudgetLedgerOpened,
+    BudgetReleased,
+    ContentsSchema,
+    ContractAmended,
+    ContractAnnounced,
+    ContractPartySchema,
+    DeliveryAccepted,
+    PartyRegistered,
+    PartyTypeChanged,
+    PaymentMade,
+    PilotUnitLinked,
+    _Contract,
+    _Matter,
+    _Strict,
+    _Unit,
+)
 from shared.vocabulary.parties import PARTY_TYPES, PURCHASE_MODES
 from shared.vocabulary.pilots import (
     CLOSURE_DECISIONS,
@@ -16,23 +34,13 @@ from shared.vocabulary.pilots import (
 )
 from shared.web.fields import IsoDate
 
-MONEY = fields.String  # yuan as decimal text, e.g. "300000.00"
-
-
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class _Contract(DatedContract):
-    actor = fields.String(required=True)
-
 
 class BudgetLineSchema(_Strict):
     fiscal_year = fields.Integer(required=True)
     appropriation_before = MONEY(required=True)
     purchase_budget = MONEY(required=True)
-    executed = MONEY(required=True)
+    # what was typed in as executed before payments were recorded (executed is now what was paid)
+    executed_as_reported = MONEY(load_default=None, allow_none=True)
     final_accounts = MONEY(required=True, allow_none=True)
 
 
@@ -52,31 +60,6 @@ class MilestoneSpecSchema(_Strict):
 class PhaseSchema(_Strict):
     name = fields.String(required=True)
     milestones = fields.List(fields.Nested(MilestoneSpecSchema), required=True)
-
-
-class ContractPartySchema(_Strict):
-    """A party as the contract names it, as it stood on the day the contract was signed."""
-
-    party_id = fields.UUID(required=True)
-    credit_code = fields.String(required=True, validate=validate.Length(equal=18))
-    name_zh = fields.String(required=True)
-    name_en = fields.String(required=True)
-    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
-
-
-class PaymentTermSchema(_Strict):
-    due_on = IsoDate(required=True)
-    amount = MONEY(required=True)
-    on_acceptance = fields.Boolean(required=True)
-
-
-class ContentsSchema(_Strict):
-    subject = fields.String(required=True)
-    quantity = fields.String(required=True)
-    quality = fields.String(required=True)
-    payment_schedule = fields.List(fields.Nested(PaymentTermSchema), required=True)
-    performance_assessment = fields.String(required=True)
-    liability = fields.String(required=True)
 
 
 class ContractSchema(_Strict):
@@ -111,60 +94,6 @@ class EvaluationSchema(_Strict):
     evaluated_on = IsoDate(required=True)
 
 
-class _Unit(_Contract):
-    unit_id = fields.UUID(required=True)
-
-
-# a fiscal year ("2020") -> an amount held in it
-SHARES = fields.Dict(keys=fields.String(validate=validate.Regexp(r"^\d{4}$")), values=MONEY(), required=True)
-
-
-class _Party(_Contract):
-    party_id = fields.UUID(required=True)
-
-
-class PartyRegistered(_Party):
-    credit_code = fields.String(required=True, validate=validate.Length(equal=18))
-    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
-    name_zh = fields.String(required=True)
-    name_en = fields.String(required=True)
-    organisation_id = fields.UUID(required=True, allow_none=True)  # the conference register's entry
-    registered_on = IsoDate(required=True)
-
-
-class PartyTypeChanged(_Party):
-    party_type = fields.String(required=True, validate=validate.OneOf(PARTY_TYPES))
-    reason = fields.String(required=True)
-    changed_on = IsoDate(required=True)
-
-
-class PilotUnitLinked(_Unit):
-    """A unit designated before the register, now named by its organisation's register id."""
-
-    organisation_id = fields.UUID(required=True)
-    name_zh = fields.String(required=True)
-
-
-class BudgetLedgerOpened(_Unit):
-    """What the matters of a unit designated before the ledger held when it was first needed."""
-
-    recognised = fields.Dict(keys=fields.UUID(), values=SHARES, required=True)
-
-
-class BudgetCommitted(_Unit):
-    """What a matter holds in each year from now on (its budget, or its contract's shares)."""
-
-    matter_id = fields.UUID(required=True)
-    shares = SHARES
-    basis = fields.String(required=True, validate=validate.OneOf(("budget", "contract")))
-    arrangement = fields.String(required=True, allow_none=True)
-
-
-class BudgetReleased(_Unit):
-    matter_id = fields.UUID(required=True)
-    reason = fields.String(required=True)
-
-
 class PilotUnitDesignated(_Unit):
     name = fields.String(required=True)
     unit_type = fields.String(required=True, validate=validate.OneOf(UNIT_TYPES))
@@ -185,7 +114,15 @@ class BudgetLineAdded(_Unit):
 
 class BudgetLineUpdated(_Unit):
     fiscal_year = fields.Integer(required=True)
-    changes = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
+    changes = fields.Dict(
+        keys=fields.String(
+            validate=validate.OneOf(
+                ("appropriation_before", "purchase_budget", "final_accounts", "executed_as_reported")
+            )
+        ),
+        values=fields.String(allow_none=True),
+        required=True,
+    )
 
 
 class StaffingAdjusted(_Unit):
@@ -260,10 +197,6 @@ class MilestoneMissed(_Plan):
     detected_on = IsoDate(required=True)
 
 
-class _Matter(_Contract):
-    matter_id = fields.UUID(required=True)
-
-
 class ServiceMatterIdentified(_Matter):
     unit_id = fields.UUID(required=True)
     name = fields.String(required=True)
@@ -314,11 +247,6 @@ class ServiceMatterRelinked(_Matter):
     reason = fields.String(required=True)
 
 
-class ContractAnnounced(_Matter):
-    announcement_ref = fields.String(required=True)
-    announced_on = IsoDate(required=True)
-
-
 class ServiceMatterContinued(_Matter):
     # the conference's continue_matter decision (null: continued on a number typed in, before
     # decisions were checked, which is then office_decision_ref)
@@ -345,7 +273,7 @@ EVENTS: dict[str, type[Schema]] = {
     for cls in (
         PilotUnitDesignated, BudgetLineAdded, BudgetLineUpdated, StaffingAdjusted, PilotClosed,
         PilotUnitLinked, BudgetLedgerOpened, BudgetCommitted, BudgetReleased,
-        PartyRegistered, PartyTypeChanged, ContractAnnounced,
+        PartyRegistered, PartyTypeChanged, ContractAnnounced, DeliveryAccepted, PaymentMade, ContractAmended,
         PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
         MilestoneAdded, MilestoneChanged, MilestoneRemoved,
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,

@@ -41,3 +41,5 @@ PROCUREMENT_METHODS = (
     "request_for_quotation",
     "framework_agreement",
 )
+# how the purchaser found a delivery when accepting it (验收)
+ACCEPTANCE_RESULTS = ("accepted", "partly_accepted", "not_accepted")

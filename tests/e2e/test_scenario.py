@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -167,6 +168,16 @@ def test_the_indicators_tell_the_scenario(loaded: dict[str, Any]) -> None:
     }
     assert all(len(row["purchaser_credit_code"]) == len(row["undertaker_credit_code"]) == 18 for row in rows)
     assert purchases["by_mode"] == {"market": 2} and purchases["announced_late"] == 1
+    for row in rows:  # the money adds up: paid ≤ contract ≤ budget on every row
+        assert Decimal(row["paid"]) <= Decimal(row["contract_amount"]) <= Decimal(row["budget"]), row
+    assert {row["project"]: row["paid"] for row in rows} == {
+        "Dai and Hani language news translation and dubbing": "650000.00",  # four stages, the last in 2021
+        "Intangible cultural heritage transmission classes": "200000.00",
+    }
+    assert purchases["executed_amount"] == "850000.00"  # executed: what was paid
+    for unit in f["pilots"]["units"]:  # and no year's commitments pass its line
+        for year in unit["budget_by_year"].values():
+            assert Decimal(year["committed"]) <= Decimal(year["purchase_budget"])
     radio = next(u for u in f["pilots"]["units"] if u["name"] == RADIO)
     assert (radio["staffing_before"], radio["staffing_after"], radio["mean_score"]) == (120, 96, 86.0)
     assert radio["name_zh"] == "西双版纳州广播电视台"  # from the conference's register, via pilots

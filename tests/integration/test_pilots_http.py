@@ -249,6 +249,7 @@ INVALID: list[tuple[str, str, dict[str, Any], str]] = [
     ("/units/{unit}/budget-lines", "negative", {"purchase_budget": "-5"}, "purchase_budget"),
     ("/units/{unit}/budget-lines", "float", {"purchase_budget": 0.1}, "purchase_budget"),
     ("/units/{unit}/budget-lines", "text", {"purchase_budget": "a lot"}, "purchase_budget"),
+    ("/units/{unit}/budget-lines", "executed", {"executed": "1.00"}, "executed"),  # what was paid: not typed
     ("/units/{unit}/staffing-adjustments", "date", {"adjusted_on": "March"}, "adjusted_on"),
     ("/units/{unit}/closure", "decision", {"decision": "celebrate"}, "decision"),
     ("/matters", "item", {"item_code": "a08"}, "item_code"),
@@ -520,6 +521,27 @@ def test_a_contract_is_announced_after_its_signing_and_the_register_checks_its_p
     assert refused.status_code == 422 and "party_type" in refused.json()["details"]
     found = api.call("GET", "/parties", 200, params={"credit_code": credit_code("state_organ")}).json()
     assert [p["id"] for p in found["parties"]] == [PARTY["purchaser"]]
+
+
+def test_delivery_is_accepted_then_paid_and_never_overpaid_over_http(
+    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any]
+) -> None:
+    matter = matter_at(api, unit, known, "budgeted")
+    api.call("POST", f"/matters/{matter}/contract", 200, json=contract_body())
+    api.call("POST", f"/matters/{matter}/delivery", 200, json={"started_on": "2020-01-15"})
+    payment = {"paid_on": "2020-01-15", "amount": "50000.00", "voucher_ref": "FK-2020-001"}
+    before = stored(pilots)
+    early = api.call("POST", f"/matters/{matter}/payments", json=payment)
+    assert (early.status_code, early.json()["error"], stored(pilots)) == (409, "NotAccepted", before)
+    zero = api.call("POST", f"/matters/{matter}/payments", json=payment | {"amount": "0.00"})
+    assert zero.status_code == 422 and "amount" in zero.json()["details"]
+    acceptance = {"accepted_on": "2020-01-15", "result": "partly_accepted", "value": "50000.00",
+                  "record_ref": "YS〔2020〕1号"}  # fmt: skip
+    api.call("POST", f"/matters/{matter}/acceptances", 201, json=acceptance)
+    paid = api.call("POST", f"/matters/{matter}/payments", 201, json=payment).json()
+    assert (paid["paid"], paid["accepted"]) == ("50000.00", "50000.00")
+    again = api.call("POST", f"/matters/{matter}/payments", json=payment)
+    assert again.status_code == 409 and again.json()["error"] == "NotAccepted"
 
 
 def test_a_justified_three_year_term_is_accepted(

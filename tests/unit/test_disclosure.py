@@ -13,7 +13,7 @@ ROW = {
     "service_matter": "Translation",
     "budget": "300000.00",
     "contract_amount": "200000.00",
-    "executed": "250000.00",
+    "paid": "250000.00",
     "final_accounts": "240000.00",
     "matter_id": "m1",
 }
@@ -55,7 +55,7 @@ def test_an_anonymous_reader_gets_announced_contracts_and_aggregates_only() -> N
         "Translation Co.",
         "200000.00",
     )
-    assert row["budget"] is row["executed"] is row["final_accounts"] is None  # a unit's own budget lines
+    assert row["budget"] is row["paid"] is row["final_accounts"] is None  # a unit's own budget lines
     assert public["conference"] == {"overdue_count_by_lead_unit": {"Radio": 1}}  # no task numbers
     purchases = public["purchases"]  # counts are public; money only over what is public itself
     assert (purchases["contracts"], purchases["announced"], purchases["not_announced"]) == (2, 1, 1)

@@ -32,8 +32,8 @@ def test_the_ministry_csv_neutralises_a_hostile_undertaker() -> None:
         "service_matter": "m",
         "budget": "1.00",
         "contract_amount": "1.00",
-        "executed": "0.00",
+        "paid": "0.00",
         "final_accounts": None,
     }
     rows = list(csv.reader(io.StringIO(to_csv("ministry", [row]).get_data(as_text=True))))
-    assert rows[1][2].startswith("'=") and rows[1][4].startswith("'@")
+    assert rows[1][2].startswith("'=") and rows[1][5].startswith("'@")  # project, undertaker

@@ -150,7 +150,7 @@ def test_a_unit_designated_before_the_ledger_takes_up_its_matters_commitments_fi
         p.budget_matter(second, c.BudgetMatter(fiscal_year=2020, amount="40000.00"), actor="p")
     assert refused.value.details["committed"] == "70000.00"
     p.budget_matter(second, c.BudgetMatter(fiscal_year=2020, amount="30000.00"), actor="p")
-    opened = [r for r in p.history(legacy_unit.id) if r["event"] == "PilotUnit.LedgerOpened"]
+    opened = [r for r in p.history(legacy_unit.id) if r["event"] == "Ledger.LedgerOpened"]
     assert [r["data"]["recognised"] for r in opened] == [{str(legacy): {"2020": "70000.00"}}]
     assert p.unit(legacy_unit.id)["committed_by_year"] == {"2020": "100000.00"}
 

@@ -361,8 +361,7 @@ def test_a_budget_line_is_kept_by_its_fiscal_year() -> None:
         "fiscal_year": 2020,
         "appropriation_before": "1000000",
         "purchase_budget": "300000",
-        "executed": "0",
-        "final_accounts": None,
+        "final_accounts": None,  # what was executed is what was paid: never typed in
     }
 
 
@@ -385,17 +384,21 @@ def test_asking_for_the_budget_line_of_a_year_without_one_raises_budget_missing(
 
 def test_updating_a_budget_line_changes_only_the_figures_given() -> None:
     unit = budgeted_unit(2020)
-    unit.update_budget_line(fiscal_year=2020, executed="120000", final_accounts=None, actor=ACTOR)
+    unit.update_budget_line(fiscal_year=2020, final_accounts="120000", appropriation_before=None, actor=ACTOR)
     line = unit.budget_line(2020)
-    assert (line["executed"], line["purchase_budget"], line["final_accounts"]) == ("120000", "300000", None)
+    assert (line["final_accounts"], line["purchase_budget"], line["appropriation_before"]) == (
+        "120000",
+        "300000",
+        "1000000",
+    )
 
 
 def test_an_update_emits_only_the_figures_that_changed() -> None:
     unit = budgeted_unit(2020)
     unit.collect_events()
-    unit.update_budget_line(fiscal_year=2020, executed="120000", purchase_budget="300000", actor=ACTOR)
+    unit.update_budget_line(fiscal_year=2020, final_accounts="120000", purchase_budget="300000", actor=ACTOR)
     (event,) = unit.collect_events()
-    assert isinstance(event, PilotUnit.BudgetLineUpdated) and event.changes == {"executed": "120000"}
+    assert isinstance(event, PilotUnit.BudgetLineUpdated) and event.changes == {"final_accounts": "120000"}
 
 
 def test_an_update_that_changes_nothing_emits_nothing() -> None:
@@ -408,7 +411,7 @@ def test_an_update_that_changes_nothing_emits_nothing() -> None:
 def test_updating_a_budget_line_that_does_not_exist_raises_budget_missing() -> None:
     unit = budgeted_unit(2020)
     with pytest.raises(BudgetMissing):
-        unit.update_budget_line(fiscal_year=2021, executed="1", actor=ACTOR)
+        unit.update_budget_line(fiscal_year=2021, final_accounts="1", actor=ACTOR)
 
 
 # --- pilot units: staffing and closure --------------------------------------------------
@@ -1111,7 +1114,7 @@ def test_a_rejected_matter_is_never_flagged_for_review() -> None:
 def test_every_event_of_a_pilot_unit_records_its_actor() -> None:
     unit = designate(actor="a1")
     add_line(unit, 2020, actor="a2")
-    unit.update_budget_line(fiscal_year=2020, executed="5", actor="a3")
+    unit.update_budget_line(fiscal_year=2020, final_accounts="5", actor="a3")
     adjust(unit, actor="a4")
     close(unit, actor="a5")
     assert actors(unit) == ["a1", "a2", "a3", "a4", "a5"]

@@ -204,7 +204,7 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         c.AddBudgetLine(fiscal_year=2020, appropriation_before="1000000.00", purchase_budget="300000.00"),
         actor="p",
     )
-    p.update_budget_line(unit, 2020, c.UpdateBudgetLine(executed="250000.00"), actor="p")
+    p.update_budget_line(unit, 2020, c.UpdateBudgetLine(final_accounts="250000.00"), actor="p")
     p.adjust_staffing(
         unit,
         c.AdjustStaffing(
@@ -276,6 +276,10 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         ),
         actor="p",
     )
+    p.accept_delivery(
+        matter, c.AcceptDelivery("2021-01-20", "accepted", "200000.00", "YS〔2021〕1号"), actor="p"
+    )
+    p.make_payment(matter, c.MakePayment("2021-01-25", "200000.00", "FK-2021-0031"), actor="p")
     p.complete_plan(unit, c.EndPlan(reason="targets met"), actor="p")
     closure = c.CloseUnit(summary="s", decision="promote", closed_on="2021-05-01", decision_id=closing)
     p.close_unit(unit, closure, actor="p")
@@ -290,6 +294,7 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         "BudgetReleased",  # a withdrawal: tests/unit/test_reviews.py
         "PilotUnitLinked",  # a unit designated before the register: tests/unit/test_pilots_views.py
         "PartyTypeChanged",  # a reclassification: tests/unit/test_pilots_domain.py, tests/integration
+        "ContractAmended",  # tests/unit/test_execution.py
         "ContractAnnounced",  # an announcement recorded after signing: tests/integration/test_pilots_http.py
         "BudgetLedgerOpened",  # a unit designated before the ledger: tests/unit/test_ledger.py
         "AuditDigest",

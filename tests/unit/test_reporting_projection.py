@@ -64,6 +64,13 @@ def contracted_and_evaluated(p: Any, matter: UUID) -> None:
             kind=kind, evaluator="e", score=score, findings="f", use_of_result="u", evaluated_on=on
         )
         p.evaluate_matter(matter, evaluation, actor="p")
+    acceptance = pc.AcceptDelivery(
+        accepted_on="2020-12-21", result="accepted", value="100000.00", record_ref="YS-1"
+    )
+    p.accept_delivery(matter, acceptance, actor="p")
+    p.make_payment(
+        matter, pc.MakePayment(paid_on="2020-12-28", amount="100000.00", voucher_ref="FK-1"), actor="p"
+    )
 
 
 def task(number: str, lead: str, deadline: str) -> dict[str, Any]:
@@ -125,9 +132,7 @@ class Story:
             ),
             actor="p",
         )
-        p.update_budget_line(
-            unit, 2020, pc.UpdateBudgetLine(executed="250000.00", final_accounts="260000.00"), actor="p"
-        )
+        p.update_budget_line(unit, 2020, pc.UpdateBudgetLine(final_accounts="260000.00"), actor="p")
         p.adjust_staffing(
             unit,
             pc.AdjustStaffing(
@@ -253,7 +258,7 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
     assert (p["budgeted_amount"], p["contract_amount"], p["executed_amount"]) == (
         "300000.00",
         "200000.00",
-        "250000.00",
+        "100000.00",  # executed: what was paid on the contract (accepted first)
     )
     assert (p["term_exceptions"], p["announced"], p["not_announced"]) == (1, 0, 1)
     assert (p["announced_late"], p["by_mode"]) == (0, {"market": 1})
@@ -261,7 +266,7 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
     assert row | {"matter_id": None} == {
         "announcement_ref": None,
         "year": 2020,
-        "category": "Public services",
+        "category": "Item A08",  # the catalogue's second level
         "project": "News translation",
         "purchaser": "Prefecture Culture and Tourism Bureau",  # the party that bought, not the unit
         "purchaser_credit_code": credit_code("state_organ"),
@@ -273,7 +278,8 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
         "service_matter": "Item A08",
         "budget": "220000.00",
         "contract_amount": "200000.00",
-        "executed": "250000.00",
+        "paid": "100000.00",
+        "accepted": "100000.00",
         "final_accounts": "260000.00",
         "matter_id": None,
         "signed_on": "2020-01-01",

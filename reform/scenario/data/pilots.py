@@ -10,7 +10,7 @@ from shared.credit import with_check_character
 # When the pilots' acts happened, and the paper each is entered from.
 DESIGNATED = ("2019-12-24", MINUTES_NUMBER)  # designated by the first plenary's decisions
 BUDGETED = ("2020-01-02", "XSBN Finance [2020] 1")  # the 2020 budget approved
-EXECUTED = ("2020-12-31", "XSBN Finance [2021] 8")  # the 2020 final accounts
+FINAL_ACCOUNTS = ("2021-03-31", "XSBN Finance [2021] 8")  # the 2020 final accounts (决算)
 PLAN_DRAFTED, PLAN_SUBMITTED, PLAN_APPROVED = "2019-12-26", "2019-12-27", "2019-12-30"
 IDENTIFIED_ON = "2020-01-10"  # the matters, once the catalogue was in force
 
@@ -19,7 +19,7 @@ class BudgetLine(TypedDict):
     fiscal_year: int
     appropriation_before: str
     purchase_budget: str
-    executed: str
+    final_accounts: str  # the unit's whole-year final accounts; executed is what was paid
 
 
 class StaffingAdjustment(TypedDict):
@@ -53,7 +53,7 @@ UNITS: dict[str, Unit] = {
             "fiscal_year": 2020,
             "appropriation_before": "2600000.00",
             "purchase_budget": "780000.00",
-            "executed": "640000.00",
+            "final_accounts": "2530000.00",
         },
         "staffing": None,
     },
@@ -68,7 +68,7 @@ UNITS: dict[str, Unit] = {
             "fiscal_year": 2020,
             "appropriation_before": "5400000.00",
             "purchase_budget": "1350000.00",
-            "executed": "910000.00",
+            "final_accounts": "5310000.00",
         },
         "staffing": {
             "before": 120,
@@ -151,6 +151,16 @@ def _contents(subject: str, quantity: str, quality: str, schedule: list[tuple[st
     }
 
 
+def _accepted_and_paid(accepted_on: str, paid_on: str, amount: str, n: int) -> list[Step]:
+    """A stage of delivery accepted (its acceptance record) and paid for (its voucher)."""
+    record, voucher = f"XSBN-YS-{accepted_on[:4]}-{n:02d}", f"XSBN-FK-{paid_on[:4]}-{n:02d}"
+    accepted = {"accepted_on": accepted_on, "result": "accepted", "value": amount, "record_ref": record}
+    return [
+        ("acceptances", None, accepted),
+        ("payments", None, {"paid_on": paid_on, "amount": amount, "voucher_ref": voucher}),
+    ]
+
+
 # a matter's steps: the action posted to /matters/{id}/{action}, the date of the act (None where
 # the body names it: delivery, evaluation), and its body
 Step = tuple[str, str | None, dict[str, Any] | None]
@@ -200,6 +210,8 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                 },
             ),
             ("delivery", None, {"started_on": "2020-03-01"}),
+            *_accepted_and_paid("2020-06-28", "2020-06-30", "162500.00", 1),
+            *_accepted_and_paid("2020-09-28", "2020-09-30", "162500.00", 2),
             (
                 "evaluations",
                 None,
@@ -212,6 +224,8 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                     "evaluated_on": "2020-12-20",
                 },
             ),
+            *_accepted_and_paid("2020-12-28", "2020-12-31", "162500.00", 3),
+            *_accepted_and_paid("2021-03-05", "2021-03-31", "162500.00", 4),
         ],
     ),
     (
@@ -281,6 +295,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                 None,
                 {"announcement_ref": "XSBN-GP-2020-019", "announced_on": "2020-04-24"},
             ),
+            *_accepted_and_paid("2020-12-20", "2020-12-31", "200000.00", 5),
         ],
     ),
     (

@@ -118,3 +118,20 @@ class PaymentScheduleMismatch(DomainRuleViolation):
 
 class AlreadyAnnounced(DomainRuleViolation):
     """A contract is announced once."""
+
+
+class OverPaid(DomainRuleViolation):
+    """Payments would pass the contract's amount (with its amendments)."""
+
+
+class NotAccepted(DomainRuleViolation):
+    """A payment the contract ties to an acceptance, before the delivery it pays for was accepted."""
+
+
+class OverAccepted(DomainRuleViolation):
+    """Acceptances would value more delivery than the contract buys."""
+
+
+class AmendmentTooLarge(DomainRuleViolation):
+    """An amendment raising the price by more than a tenth (Government Procurement Law, Art. 49), or
+    lowering it below what is paid."""

@@ -7,7 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from eventsourcing.domain import event
+
 from services.pilots.domain.errors import BudgetMissing, OverCommitted
+from shared.acts import ActsInOrder, DatedEvent
 from shared.money import Shares, committed, yuan
 
 
@@ -62,3 +65,81 @@ def require_not_below(unit: str, year: str, purchase_budget: str, commitments: d
             committed=yuan(held),
             requested=purchase_budget,
         )
+
+
+class Ledger(ActsInOrder):
+    """A pilot unit's commitments against its lines (a base of ``PilotUnit``): what each matter
+    holds in each fiscal year, weighed against the line of that year whenever it changes."""
+
+    name: str
+    budget_lines: dict[str, dict[str, Any]]
+    commitments: dict[str, dict[str, str]]  # matter id -> fiscal year -> amount
+    ledger_open: bool
+
+    class LedgerOpened(DatedEvent):
+        """The commitments of a unit designated before the ledger, found on its matters when the
+        ledger was first needed (each matter's budget or contract shares)."""
+
+        in_sequence = False
+
+        recognised: dict[str, dict[str, str]]
+        actor: str
+
+    class BudgetCommitted(DatedEvent):
+        """What a matter holds in each fiscal year now (its budget, then its contract's shares),
+        replacing what it held before."""
+
+        in_sequence = False
+
+        matter_id: str
+        shares: dict[str, str]
+        basis: str  # budget | contract
+        arrangement: str | None  # a multi-year budget arrangement's reference
+        actor: str
+
+    class BudgetReleased(DatedEvent):
+        """A matter given up: what it held is free again."""
+
+        in_sequence = False
+
+        matter_id: str
+        reason: str
+        actor: str
+
+    def open_ledger(self, recognised: dict[str, dict[str, str]], actor: str) -> None:
+        """Take up the commitments found on the matters of a unit designated before the ledger."""
+        if not self.ledger_open:
+            self._open_ledger(recognised=recognised, actor=actor)
+
+    @event(LedgerOpened)
+    def _open_ledger(self, recognised: dict[str, dict[str, str]], actor: str) -> None:
+        self.commitments.update({m: dict(shares) for m, shares in recognised.items()})
+        self.ledger_open = True
+
+    def commit(
+        self,
+        *,
+        matter_id: str,
+        shares: dict[str, str],
+        basis: str,
+        actor: str,
+        arrangement: str | None = None,
+    ) -> None:
+        """``matter_id`` holds ``shares`` from now on: refused (``OverCommitted``) when a year's
+        commitments would exceed its line."""
+        require_room(self.name, self.budget_lines, self.commitments, matter_id, shares, arrangement)
+        self._commit(matter_id=matter_id, shares=shares, basis=basis, arrangement=arrangement, actor=actor)
+
+    @event(BudgetCommitted)
+    def _commit(
+        self, matter_id: str, shares: dict[str, str], basis: str, arrangement: str | None, actor: str
+    ) -> None:
+        self.commitments[matter_id] = dict(shares)
+
+    def release(self, *, matter_id: str, reason: str, actor: str) -> None:
+        if matter_id in self.commitments:
+            self._release(matter_id=matter_id, reason=reason, actor=actor)
+
+    @event(BudgetReleased)
+    def _release(self, matter_id: str, reason: str, actor: str) -> None:
+        del self.commitments[matter_id]

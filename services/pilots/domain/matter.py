@@ -14,10 +14,11 @@ from services.pilots.domain.errors import (
     MatterUnderReview,
     NotUnderReview,
 )
+from services.pilots.domain.execution import ContractExecution
 from services.pilots.domain.party import Party
 from services.pilots.domain.unit import PilotUnit
 from services.pilots.domain.views import CatalogueView, DecisionView
-from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
+from shared.acts import DatedCreated, DatedEvent, act_on
 from shared.decisions import DecisionDoesNotApply
 from shared.domain import require_in_order, require_not_future, require_transition
 from shared.money import split_by_year
@@ -36,7 +37,7 @@ OPEN_MATTER = (
 WITHDRAWABLE = ("identified", "assessed", "approved_for_conversion", "budgeted")
 
 
-class ServiceMatter(ActsInOrder):
+class ServiceMatter(ContractExecution):
     """What a unit provides today, converted to purchase step by step:
     ``identified → assessed → approved_for_conversion → budgeted → contracted → in_delivery →
     evaluated``, or ``rejected`` with its reason."""
@@ -316,10 +317,8 @@ class ServiceMatter(ActsInOrder):
         self.needs_review = True
         self.review_reasons.append(reason)
 
-    # --- no dead ends: a flagged matter is relinked, continued or withdrawn -------------------
-
     def _require_under_review(self, action: str) -> None:
-        """Flagged, and the act ending the review not dated before the flag."""
+        """Flagged (no dead end: relinked, continued or withdrawn), and not ended before the flag."""
         if not self.needs_review:
             raise NotUnderReview(f"{self.name} is not flagged for review: nothing to {action}")
         require_in_order("the flag for review", self._flagged_on(), f"the {action}", act_on())

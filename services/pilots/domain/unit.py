@@ -11,9 +11,9 @@ from eventsourcing.domain import event
 
 from services.pilots.domain import errors
 from services.pilots.domain.errors import BudgetMissing, DuplicateBudgetLine, StaffingMismatch, UnitClosed
-from services.pilots.domain.ledger import require_not_below, require_room
+from services.pilots.domain.ledger import Ledger, require_not_below
 from services.pilots.domain.views import DecisionView
-from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
+from shared.acts import DatedCreated, DatedEvent, act_on
 from shared.domain import require_in_order, require_not_future
 from shared.organisations import OrganisationView, name_key
 
@@ -28,7 +28,7 @@ def unit_of(organisation_id: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"reform:pilot-unit:organisation:{UUID(organisation_id)}")
 
 
-class PilotUnit(ActsInOrder):
+class PilotUnit(Ledger):
     """A pilot unit designated by a conference decision; its budget lines, staffing
     adjustments and closure."""
 
@@ -65,41 +65,20 @@ class PilotUnit(ActsInOrder):
         name_zh: str
         actor: str
 
-    class LedgerOpened(DatedEvent):
-        """The commitments of a unit designated before the ledger, found on its matters when the
-        ledger was first needed (each matter's budget or contract shares)."""
-
-        in_sequence = False
-
-        recognised: dict[str, dict[str, str]]
-        actor: str
-
-    class BudgetCommitted(DatedEvent):
-        """What a matter holds in each fiscal year now (its budget, then its contract's shares),
-        replacing what it held before."""
-
-        in_sequence = False
-
-        matter_id: str
-        shares: dict[str, str]
-        basis: str  # budget | contract
-        arrangement: str | None  # a multi-year budget arrangement's reference
-        actor: str
-
-    class BudgetReleased(DatedEvent):
-        """A matter given up: what it held is free again."""
-
-        in_sequence = False
-
-        matter_id: str
-        reason: str
-        actor: str
-
     class BudgetLineAdded(DatedEvent):
         in_sequence = False  # a unit's lines and staffing change at their own dates
 
         line: dict[str, Any]
         actor: str
+
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            # "executed" was typed in; it is now what was paid: the typed figure is kept as reported
+            line = dict(state["line"])
+            line["executed_as_reported"] = line.pop("executed", None)
+            state["line"] = line
 
     class BudgetLineUpdated(DatedEvent):
         in_sequence = False  # a unit's lines and staffing change at their own dates
@@ -107,6 +86,15 @@ class PilotUnit(ActsInOrder):
         fiscal_year: int
         changes: dict[str, Any]
         actor: str
+
+        class_version = 3
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            changes = dict(state["changes"])
+            if "executed" in changes:
+                changes["executed_as_reported"] = changes.pop("executed")
+            state["changes"] = changes
 
     class StaffingAdjusted(DatedEvent):
         in_sequence = False  # a unit's lines and staffing change at their own dates
@@ -215,7 +203,6 @@ class PilotUnit(ActsInOrder):
         appropriation_before: str,
         purchase_budget: str,
         actor: str,
-        executed: str = "0",
         final_accounts: str | None = None,
     ) -> None:
         self.require_open()
@@ -228,7 +215,6 @@ class PilotUnit(ActsInOrder):
                 "fiscal_year": fiscal_year,
                 "appropriation_before": appropriation_before,
                 "purchase_budget": purchase_budget,
-                "executed": executed,
                 "final_accounts": final_accounts,
             },
             actor=actor,
@@ -254,18 +240,17 @@ class PilotUnit(ActsInOrder):
         actor: str,
         appropriation_before: str | None = None,
         purchase_budget: str | None = None,
-        executed: str | None = None,
         final_accounts: str | None = None,
     ) -> None:
         """Figures given (not None) and different from the line's are changed; None keeps a figure.
+        What was executed is what was paid on the unit's contracts, never typed in.
 
-        Allowed after closure too: executed amounts and final accounts (决算) of a year
-        arrive after the year ends, often after the pilot itself closed."""
+        Allowed after closure too: the final accounts (决算) of a year arrive after the year ends,
+        often after the pilot itself closed."""
         line = self.budget_line(fiscal_year)
         given = {
             "appropriation_before": appropriation_before,
             "purchase_budget": purchase_budget,
-            "executed": executed,
             "final_accounts": final_accounts,
         }
         changes = {k: v for k, v in given.items() if v is not None and line.get(k) != v}
@@ -297,46 +282,6 @@ class PilotUnit(ActsInOrder):
     def _link(self, organisation_id: str, name_zh: str, actor: str) -> None:
         self.organisation_id = organisation_id
         self.name_zh = name_zh
-
-    # --- commitments against the lines -----------------------------------------------
-
-    def open_ledger(self, recognised: dict[str, dict[str, str]], actor: str) -> None:
-        """Take up the commitments found on the matters of a unit designated before the ledger."""
-        if not self.ledger_open:
-            self._open_ledger(recognised=recognised, actor=actor)
-
-    @event(LedgerOpened)
-    def _open_ledger(self, recognised: dict[str, dict[str, str]], actor: str) -> None:
-        self.commitments.update({m: dict(shares) for m, shares in recognised.items()})
-        self.ledger_open = True
-
-    def commit(
-        self,
-        *,
-        matter_id: str,
-        shares: dict[str, str],
-        basis: str,
-        actor: str,
-        arrangement: str | None = None,
-    ) -> None:
-        """``matter_id`` holds ``shares`` from now on: refused (``OverCommitted``) when a year's
-        commitments would exceed its line."""
-        require_room(self.name, self.budget_lines, self.commitments, matter_id, shares, arrangement)
-        self._commit(matter_id=matter_id, shares=shares, basis=basis, arrangement=arrangement, actor=actor)
-
-    @event(BudgetCommitted)
-    def _commit(
-        self, matter_id: str, shares: dict[str, str], basis: str, arrangement: str | None, actor: str
-    ) -> None:
-        self.commitments[matter_id] = dict(shares)
-
-    def release(self, *, matter_id: str, reason: str, actor: str) -> None:
-        if matter_id in self.commitments:
-            self._release(matter_id=matter_id, reason=reason, actor=actor)
-
-    @event(BudgetReleased)
-    def _release(self, matter_id: str, reason: str, actor: str) -> None:
-        del self.commitments[matter_id]
 
     def adjust_staffing(
         self,

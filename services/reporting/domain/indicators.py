@@ -104,6 +104,9 @@ def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
     lines = unit["budget_lines"]
     scores = [s for m in pilots.matters.values() if m["unit_id"] == unit_id for s in m["evaluations"]]
     held = committed_by_year(_commitments(pilots, unit_id), lines)
+    paid = paid_by_year(
+        p for m in pilots.matters.values() if m["unit_id"] == unit_id for p in m.get("payments", [])
+    )
     return {
         "unit_id": unit_id,
         "name": unit["name"],
@@ -116,7 +119,9 @@ def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
                 "appropriation_before": lines[y]["appropriation_before"],
                 "purchase_budget": lines[y]["purchase_budget"],
                 "committed": held[y],  # never above the purchase budget: pilots' ledger refuses it
-                "executed": lines[y]["executed"],
+                "executed": paid.get(y, "0.00"),  # paid on the unit's contracts in that year
+                # what was typed in as executed before payments were recorded
+                "executed_as_reported": lines[y].get("executed_as_reported", lines[y].get("executed")),
             }
             for y in sorted(lines)
         },
@@ -151,7 +156,7 @@ def purchase_indicators(pilots: PilotsState) -> dict[str, Any]:
     for c in contracts:
         by_type[c["undertaker_type"]]["contracts"] += 1
         by_type[c["undertaker_type"]]["amount"] += _money(c["amount"])
-    executed = _total(line["executed"] for u in pilots.units.values() for line in u["budget_lines"].values())
+    executed = _total(p["amount"] for m in pilots.matters.values() for p in m.get("payments", []))
     return {
         "contracts": len(contracts),
         "by_undertaker_type": {
@@ -218,7 +223,7 @@ def _ministry_row(
     unit = pilots.units.get(m["unit_id"], {"name": "?", "budget_lines": {}})
     line = unit["budget_lines"].get(str(contract["fiscal_year"]), {})
     version = catalogue.catalogues.get(m["catalogue_id"], {"items": {}})
-    category_code = m["item_code"][:1]
+    category_code = m["item_code"][:3]  # the catalogue's second level (A08 of A0801)
     purchaser = contract.get("purchaser") or {}  # before parties: the pilot unit bought
     undertaker = contract.get("undertaker_party") or {}
     lag = working_days_between(contract.get("signed_on"), contract.get("announced_on"))
@@ -236,7 +241,8 @@ def _ministry_row(
         "service_matter": m["item_name"],
         "budget": m["budget"]["amount"] if m["budget"] else None,
         "contract_amount": contract["amount"],
-        "executed": line.get("executed"),
+        "paid": _fmt(_total(p["amount"] for p in m.get("payments", []))),  # executed: what was paid
+        "accepted": _fmt(_total(a["value"] for a in m.get("accepted", []))),
         "final_accounts": line.get("final_accounts"),
         "matter_id": matter_id,
         "signed_on": contract.get("signed_on"),
@@ -247,6 +253,13 @@ def _ministry_row(
         "announcement_lag_working_days": lag,
         "announced_late": lag is not None and lag > ANNOUNCE_WITHIN_WORKING_DAYS,
     }
+
+
+def paid_by_year(payments: Any) -> dict[str, str]:
+    years: dict[str, Decimal] = defaultdict(Decimal)
+    for p in payments:
+        years[p["paid_on"][:4]] += _money(p["amount"])
+    return {y: _fmt(v) for y, v in sorted(years.items())}
 
 
 def working_days_between(signed_on: str | None, announced_on: str | None) -> int | None:

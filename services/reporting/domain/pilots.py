@@ -118,6 +118,8 @@ def matter_identified(s: PilotsState, aid: str, p: Payload) -> None:
         "contract": None,
         "evaluations": [],
         "needs_review": False,
+        "payments": [],  # what was paid on its contract: "executed"
+        "accepted": [],
     }
 
 
@@ -143,6 +145,21 @@ def matter_budgeted(s: PilotsState, aid: str, p: Payload) -> None:
 
 def matter_contracted(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid].update(status="contracted", contract=dict(p["contract"]))
+
+
+def delivery_accepted(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid].setdefault("accepted", []).append(dict(p["acceptance"]))
+
+
+def payment_made(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid].setdefault("payments", []).append(dict(p["payment"]))
+
+
+def contract_amended(s: PilotsState, aid: str, p: Payload) -> None:
+    contract = s.matters[aid]["contract"]
+    contract.setdefault("signed_amount", contract["amount"])
+    contract.update(amount=p["amendment"]["amount"], term_end=p["amendment"]["term_end"])
+    contract.setdefault("amendments", []).append(dict(p["amendment"]))
 
 
 def contract_announced(s: PilotsState, aid: str, p: Payload) -> None:
@@ -204,6 +221,9 @@ FOLDS = {
     "ServiceMatterBudgeted": matter_budgeted,
     "ServiceMatterContracted": matter_contracted,
     "ContractAnnounced": contract_announced,
+    "DeliveryAccepted": delivery_accepted,
+    "PaymentMade": payment_made,
+    "ContractAmended": contract_amended,
     "ServiceMatterEvaluated": matter_evaluated,
     "ServiceMatterFlaggedForReview": matter_flagged_for_review,
     "ServiceMatterRelinked": matter_relinked,

@@ -77,7 +77,7 @@ function renderMinistry(rows, disclosure) {
   for (const r of rows) {
     const row = ministry.insertRow();
     [r.year, r.category, r.project, r.purchaser, r.undertaker, r.service_matter].forEach(v => cell(row, v));
-    [r.budget, r.contract_amount, r.executed, r.final_accounts].forEach(v => cell(row, v, 1));
+    [r.budget, r.contract_amount, r.paid, r.final_accounts].forEach(v => cell(row, v, 1));
   }
   text("disclosure", disclosure === "full" ? "every figure (read with a token)" : "public figures only");
 }
