@@ -79,6 +79,7 @@ class OrganisationView(Aggregate):
         name_zh: str
         name_en: str
         registered_on: str
+        credit_code: str | None  # its unified social credit code, where the register has it
 
     class Renamed(Aggregate.Event):
         name_zh: str
@@ -102,7 +103,10 @@ class OrganisationView(Aggregate):
         return UUID(organisation_id)
 
     @event(Known)
-    def __init__(self, *, organisation_id: str, name_zh: str, name_en: str, registered_on: str) -> None:
+    def __init__(
+        self, *, organisation_id: str, name_zh: str, name_en: str, registered_on: str, credit_code: str | None
+    ) -> None:
+        self.credit_code = credit_code
         self.name_zh = name_zh
         self.name_en = name_en
         self.registered_on = registered_on

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reform.scenario.api import Api, Say, act
-from reform.scenario.data import CHIEF, ORGANISATIONS, ORGANISATIONS_REGISTERED
+from reform.scenario.data import CHIEF, CREDIT_CODES, ORGANISATIONS, ORGANISATIONS_REGISTERED
 from reform.scenario.data.conference import (
     AGENDA,
     BODIES,
@@ -47,7 +47,8 @@ def register_organisations(conference: Api, say: Say) -> dict[str, str]:
     ids: dict[str, str] = {}
     for name_en, name_zh in ORGANISATIONS.items():
         if name_zh not in known:
-            body = act(*ORGANISATIONS_REGISTERED, {"name_zh": name_zh, "name_en": name_en})
+            named = {"name_zh": name_zh, "name_en": name_en, "credit_code": CREDIT_CODES.get(name_en)}
+            body = act(*ORGANISATIONS_REGISTERED, named)
             known[name_zh] = conference.call("POST", "/organisations", body)["id"]
             say(f"organisation registered: {name_zh} ({name_en})")
         ids[name_en] = known[name_zh]

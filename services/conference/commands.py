@@ -187,6 +187,7 @@ class RepealDocument:
 class RegisterOrganisation:
     name_zh: str
     name_en: str
+    credit_code: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

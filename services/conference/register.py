@@ -18,7 +18,9 @@ LANGUAGES = ("zh", "en")
 
 class OrganisationRegister(ConferenceQueries):
     def register_organisation(self, command: RegisterOrganisation, *, actor: str) -> View:
-        organisation = Organisation.register(name_zh=command.name_zh, name_en=command.name_en, actor=actor)
+        organisation = Organisation.register(
+            name_zh=command.name_zh, name_en=command.name_en, credit_code=command.credit_code, actor=actor
+        )
         claims = self._claims(organisation)
         self.save(organisation, *claims)  # the entry and its names in one write
         return organisation_view(organisation)
@@ -42,7 +44,10 @@ class OrganisationRegister(ConferenceQueries):
     def _claims(self, organisation: Organisation) -> list[OrganisationName]:
         """The organisation's names claimed for it (409 ``NameTaken`` if another holds one)."""
         claims = []
-        for language, name in (("zh", organisation.name_zh), ("en", organisation.name_en)):
+        names = [("zh", organisation.name_zh), ("en", organisation.name_en)]
+        if organisation.credit_code:  # one entry per code, too
+            names.append(("code", organisation.credit_code))
+        for language, name in names:
             nid = name_id(language, name)
             if nid in self.repository:
                 claim: OrganisationName = self.repository.get(nid)

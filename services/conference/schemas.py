@@ -12,7 +12,7 @@ from shared.vocabulary.conference import (
     MEETING_KINDS,
     TASK_STATUSES,
 )
-from shared.web.fields import DOCUMENT_NUMBER, ChineseName, EnglishName, IsoDate, StrictBoolean
+from shared.web.fields import DOCUMENT_NUMBER, ChineseName, CreditCode, EnglishName, IsoDate, StrictBoolean
 from shared.web.schemas import CommandRequest, PartRequest, Request
 
 NAME = validate.Length(min=1, max=200)
@@ -253,6 +253,7 @@ class RegisterOrganisationRequest(CommandRequest):
 
     name_zh = ChineseName(required=True)  # the registered Chinese name: 西双版纳州博物馆
     name_en = EnglishName(required=True)  # its English rendering: Xishuangbanna Prefecture Museum
+    credit_code = CreditCode(load_default=None, allow_none=True)  # GB 32100-2015, where known
 
 
 class RenameOrganisationRequest(CommandRequest):

@@ -136,6 +136,7 @@ def organisation_view(o: Organisation) -> View:
             **_base(o),
             "name_zh": o.name_zh,
             "name_en": o.name_en,
+            "credit_code": o.credit_code,
             "registered_on": o.registered_on,
             "former_names": o.former_names,
         }

@@ -247,6 +247,14 @@ class MakePayment:
 
 
 @dataclass(frozen=True)
+class MoveFunds:
+    fiscal_year: int
+    posts: int
+    appropriation: str
+    document: str  # the approval of the move (the finance bureau's, the staffing office's)
+
+
+@dataclass(frozen=True)
 class AmendContract:
     amended_on: str
     amount: str

@@ -13,6 +13,7 @@ from services.pilots.schemas import (
     AmendmentRequest,
     AnnouncementRequest,
     ChangePartyTypeRequest,
+    FundsMovedRequest,
     PartyListQuery,
     PaymentRequest,
     RegisterPartyRequest,
@@ -70,6 +71,11 @@ class ContractEndpoints:
     @endpoint(auth=WRITE, body=PaymentRequest, status=201, summary="Record a payment on the contract")
     def make_payment(self, caller: Caller, data: commands.MakePayment, matter_id: str) -> Any:
         return self.app.make_payment(parse_uuid(matter_id, MATTER), data, actor=caller.subject)
+
+    @http("POST", "/matters/<matter_id>/funds-moved")
+    @endpoint(auth=WRITE, body=FundsMovedRequest, status=201, summary="Record the posts and funds that moved")
+    def move_funds(self, caller: Caller, data: commands.MoveFunds, matter_id: str) -> Any:
+        return self.app.move_funds(parse_uuid(matter_id, MATTER), data, actor=caller.subject)
 
     @http("POST", "/matters/<matter_id>/contract/amendments")
     @endpoint(auth=WRITE, body=AmendmentRequest, status=201, summary="Amend the contract, with the reason")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from services.pilots.commands import AcceptDelivery, AmendContract, MakePayment, TerminateContract
+from services.pilots.commands import AcceptDelivery, AmendContract, MakePayment, MoveFunds, TerminateContract
+from services.pilots.domain import ServiceMatter
 from services.pilots.queries import PilotsQueries
 
 
@@ -27,6 +28,27 @@ class Execution(PilotsQueries):
         matter = self._matter(mid)
         matter.pay(
             paid_on=command.paid_on, amount=command.amount, voucher_ref=command.voucher_ref, actor=actor
+        )
+        self.save(matter)
+        return self.matter(mid)
+
+    def move_funds(self, mid: UUID, command: MoveFunds, *, actor: str) -> dict[str, Any]:
+        matter = self._matter(mid)
+        unit = self._unit(UUID(matter.unit_id))
+        others = [
+            moved
+            for m in self.every(ServiceMatter, ServiceMatter.Identified)
+            if m.unit_id == matter.unit_id and m.id != matter.id
+            for moved in m.funds_moved
+        ]
+        matter.move_funds(
+            unit=unit,
+            others=others,
+            fiscal_year=command.fiscal_year,
+            posts=command.posts,
+            appropriation=command.appropriation,
+            document=command.document,
+            actor=actor,
         )
         self.save(matter)
         return self.matter(mid)

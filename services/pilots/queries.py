@@ -172,6 +172,7 @@ class PilotsQueries(ServiceApplication):
                 "accepted": yuan(m.accepted_total()),
                 "payments": m.payments,
                 "paid": yuan(m.paid_total()),  # what "executed" means
+                "funds_moved": m.funds_moved,  # 费随事转
                 "delivery_started_on": m.delivery_started_on,
                 "evaluations": m.evaluations,
                 "needs_review": m.needs_review,

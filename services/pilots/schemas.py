@@ -364,3 +364,14 @@ class TerminationRequest(CommandRequest):
 
     terminated_on = IsoDate(required=True)
     reason = fields.String(required=True, validate=TEXT)
+
+
+class FundsMovedRequest(CommandRequest):
+    """费随事转: the posts and appropriation that moved with a converted service."""
+
+    command = commands.MoveFunds
+
+    fiscal_year = fields.Integer(required=True, strict=True, validate=YEAR)
+    posts = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10_000))
+    appropriation = Money(required=True)
+    document = DocumentNumber(required=True)

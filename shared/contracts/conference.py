@@ -118,6 +118,7 @@ class _Organisation(_Contract):
 
 class OrganisationRegistered(_Organisation):
     registered_on = DATE(required=True)
+    credit_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(equal=18))
 
 
 class OrganisationRenamed(_Organisation):

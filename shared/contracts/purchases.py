@@ -144,3 +144,16 @@ class AmendmentSchema(_Strict):
 
 class ContractAmended(_Matter):
     amendment = fields.Nested(AmendmentSchema, required=True)
+
+
+class MovedSchema(_Strict):
+    fiscal_year = fields.Integer(required=True)
+    posts = fields.Integer(required=True)
+    appropriation = MONEY(required=True)
+    document = fields.String(required=True)
+
+
+class FundsMoved(_Matter):
+    """费随事转: the posts and the appropriation that moved with a converted service."""
+
+    moved = fields.Nested(MovedSchema, required=True)

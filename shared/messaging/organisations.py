@@ -34,7 +34,7 @@ class KnowsOrganisations:
                 return []
             known.reinstate(**fields)
             return [known]
-        return [OrganisationView(organisation_id=str(oid), **fields)]
+        return [OrganisationView(organisation_id=str(oid), credit_code=p.get("credit_code"), **fields)]
 
     def on_organisation_renamed(self, envelope: dict[str, Any]) -> list[Aggregate]:
         """A rename follows its registration on the conference's feed, which is read in order."""
@@ -72,6 +72,7 @@ class KnowsOrganisations:
                 "name_zh": o.name_zh,
                 "name_en": o.name_en,
                 "registered_on": o.registered_on,
+                "credit_code": o.credit_code,
                 "former_names": o.former_names,
             }
             for o in self.every(OrganisationView, OrganisationView.Known)

@@ -175,6 +175,8 @@ def test_the_indicators_tell_the_scenario(loaded: dict[str, Any]) -> None:
         "Intangible cultural heritage transmission classes": "200000.00",
     }
     assert purchases["executed_amount"] == "850000.00"  # executed: what was paid
+    radio_2020 = next(u for u in f["pilots"]["units"] if u["name"] == RADIO)["budget_by_year"]["2020"]
+    assert (radio_2020["posts_moved"], radio_2020["appropriation_after"]) == (24, "4750000.00")  # 费随事转
     for unit in f["pilots"]["units"]:  # and no year's commitments pass its line
         for year in unit["budget_by_year"].values():
             assert Decimal(year["committed"]) <= Decimal(year["purchase_budget"])
@@ -200,6 +202,12 @@ def test_pilot_units_are_the_registers_organisations_named_by_id_in_the_decision
     for unit in units:
         registered = by_id[unit["organisation_id"]]
         assert (unit["name"], unit["name_zh"]) == (registered["name_en"], registered["name_zh"])
+    # a party of the purchases with the code the register carries is that organisation
+    bureau = next(o for o in register if o["name_en"] == CULTURE)
+    [party] = requests.get(
+        f"{pilots}/parties", params={"credit_code": bureau["credit_code"]}, headers=auditor, timeout=10
+    ).json()["parties"]
+    assert party["organisation_id"] == bureau["id"]
 
 
 def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from services.pilots import commands as c
 from services.pilots.domain import InvalidTransition, OverCommitted
-from services.pilots.domain.errors import AmendmentTooLarge, NotAccepted, OverAccepted, OverPaid
+from services.pilots.domain.errors import AmendmentTooLarge, NotAccepted, OverAccepted, OverMoved, OverPaid
 from shared.domain import OutOfOrder
 from tests.support import parties
 from tests.support.world import World
@@ -140,3 +140,39 @@ def test_what_is_paid_never_passes_what_was_accepted_nor_the_contract(acts: list
         view = world.pilots.matter(mid)
         paid, accepted = Decimal(view["paid"]), Decimal(view["accepted"])
         assert paid <= accepted <= Decimal(view["contract"]["amount"])
+
+
+def test_the_posts_and_funds_that_moved_with_a_converted_service_are_recorded_and_bounded(
+    world: World,
+) -> None:
+    p = world.pilots
+    mid = signed(world)
+    moved = c.MoveFunds(fiscal_year=2020, posts=12, appropriation="300000.00", document="西财行〔2020〕12号")
+    assert p.move_funds(mid, moved, actor="p")["funds_moved"][0]["posts"] == 12
+    unit = UUID(p.matter(mid)["unit_id"])
+    other = approved(world, unit, "A09", "Short films")
+    p.budget_matter(other, c.BudgetMatter(fiscal_year=2020, amount="50000.00"), actor="p")
+    p.contract_matter(other, parties.contract(p, "50000.00", "2020-03-01", "2020-12-31"), actor="p")
+    too_many = c.MoveFunds(fiscal_year=2020, posts=109, appropriation="1.00", document="D1")  # 12 + 109 > 120
+    with pytest.raises(OverMoved):
+        p.move_funds(other, too_many, actor="p")
+    too_much = c.MoveFunds(fiscal_year=2020, posts=1, appropriation="600000.01", document="D2")  # of 900,000
+    with pytest.raises(OverMoved):
+        p.move_funds(other, too_much, actor="p")
+    with pytest.raises(InvalidTransition):  # only a converted service moves anything
+        p.move_funds(approved(world, unit, "A10", "Not yet"), moved, actor="p")
+    from services.pilots.integration import to_integration
+    from services.reporting.domain import Figures
+    from shared.messaging.feed import read_feed
+
+    figures = Figures()
+    for envelope in read_feed(p, "pilots", to_integration, 0, 10_000)["events"]:
+        figures.apply(envelope)
+    [row] = figures.indicators(today="2020-12-31")["pilots"]["units"]
+    year = row["budget_by_year"]["2020"]
+    assert (year["appropriation_moved"], year["appropriation_after"], year["posts_moved"]) == (
+        "300000.00",
+        "600000.00",
+        12,
+    )
+    assert year["explained_by_converted"] == 0.75  # 150,000 of a 200,000 purchase budget

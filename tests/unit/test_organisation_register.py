@@ -23,6 +23,7 @@ from shared.domain import OutOfOrder
 from shared.messaging.feed import read_feed
 from shared.organisations import OrganisationUnknown, name_key, tidy_name
 from tests.support.keys import notarise
+from tests.support.parties import credit_code
 from tests.support.upstream import memory_store
 from tests.unit.test_conference_application import held_meeting
 
@@ -236,3 +237,21 @@ def test_a_name_is_the_same_name_once_tidied_for_keeping(name: str) -> None:
 @given(st.text(alphabet=st.sampled_from("AbC xyZ.\u3000\t"), max_size=30))
 def test_a_rendering_is_one_name_in_any_case_or_spacing(name: str) -> None:
     assert name_key(name.upper()) == name_key(name.lower()) == name_key(" ".join(name.split()))
+
+
+def test_an_organisation_carries_its_credit_code_held_by_no_other(app: ConferenceApplication) -> None:
+    code = credit_code("public_welfare_1", 8)
+    museum = app.register_organisation(
+        RegisterOrganisation(name_zh=MUSEUM.name_zh, name_en=MUSEUM.name_en, credit_code=code), actor="o"
+    )
+    assert museum["credit_code"] == code
+    with pytest.raises(NameTaken):  # another entry under the same code
+        app.register_organisation(
+            RegisterOrganisation(name_zh="版纳博物馆", name_en="Banna Museum", credit_code=code), actor="o"
+        )
+    body = {"name_zh": "版纳博物馆", "name_en": "Banna Museum", "credit_code": code[:-1] + "0"}
+    with pytest.raises(ValidationError) as refused:
+        RegisterOrganisationRequest().load(
+            body if code[-1] != "0" else {**body, "credit_code": code[:-1] + "1"}
+        )
+    assert "credit_code" in refused.value.messages

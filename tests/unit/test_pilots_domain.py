@@ -83,7 +83,11 @@ def org_id(name: str) -> str:
 
 def organisation(name: str = UNIT) -> OrganisationView:
     return OrganisationView(
-        organisation_id=org_id(name), name_zh=CHINESE[name], name_en=name, registered_on="2019-12-01"
+        organisation_id=org_id(name),
+        name_zh=CHINESE[name],
+        name_en=name,
+        registered_on="2019-12-01",
+        credit_code=None,
     )
 
 

@@ -295,6 +295,7 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         "PilotUnitLinked",  # a unit designated before the register: tests/unit/test_pilots_views.py
         "PartyTypeChanged",  # a reclassification: tests/unit/test_pilots_domain.py, tests/integration
         "ContractAmended",  # tests/unit/test_execution.py
+        "FundsMoved",  # tests/unit/test_execution.py, the scenario
         "ContractAnnounced",  # an announcement recorded after signing: tests/integration/test_pilots_http.py
         "BudgetLedgerOpened",  # a unit designated before the ledger: tests/unit/test_ledger.py
         "AuditDigest",

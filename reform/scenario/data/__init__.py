@@ -28,6 +28,12 @@ ORGANISATIONS: dict[str, str] = {
     HRSS: "西双版纳州人力资源和社会保障局",
 }
 ORGANISATIONS_REGISTERED = ("2019-11-20", "西财综〔2019〕12号")
+# the credit codes the register carries, where the scenario knows them (GB 32100-2015; 532800 is
+# Xishuangbanna's division code): a party of the purchases with the same code is that organisation
+CREDIT_CODES = {
+    CULTURE: "11532800MB0T45213W",  # an organ (11)
+    RADIO: "12532800MB1R20736H",  # a public institution (12)
+}
 CHIEF = "Executive Vice Prefect (chief convener)"
 CONVENER = "Director of the Prefecture Finance Bureau (convener)"
 CATALOGUE_TITLE = "Xishuangbanna guidance catalogue for government purchase of services (2020)"

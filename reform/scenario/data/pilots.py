@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from reform.scenario.data import CULTURE, MINUTES_NUMBER, RADIO, STAFFING
+from reform.scenario.data import CREDIT_CODES, CULTURE, MINUTES_NUMBER, RADIO, STAFFING
 from shared.credit import with_check_character
 
 # When the pilots' acts happened, and the paper each is entered from.
@@ -126,7 +126,7 @@ PROPAGANDA = "Prefecture Party Committee Propaganda Department"
 MEDIA = "Banna Dai Culture Media Co., Ltd."
 HERITAGE = "Xishuangbanna Intangible Heritage Protection Association"
 PARTIES: dict[str, tuple[str, str, str]] = {
-    CULTURE: ("西双版纳州文化和旅游局", "state_organ", with_check_character("11532800MB0T45213")),
+    CULTURE: ("西双版纳州文化和旅游局", "state_organ", CREDIT_CODES[CULTURE]),
     PROPAGANDA: ("中共西双版纳州委宣传部", "state_organ", with_check_character("11532800MB0P01627")),
     MEDIA: ("版纳傣族文化传媒有限公司", "enterprise", with_check_character("91532800MA6KQ2B71")),
     HERITAGE: (
@@ -210,6 +210,17 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
                 },
             ),
             ("delivery", None, {"started_on": "2020-03-01"}),
+            # 费随事转: the translators' posts and their appropriation moved with the service
+            (
+                "funds-moved",
+                "2020-03-16",
+                {
+                    "fiscal_year": 2020,
+                    "posts": 24,
+                    "appropriation": "650000.00",
+                    "document": "XSBN Staffing [2020] 7",
+                },
+            ),
             *_accepted_and_paid("2020-06-28", "2020-06-30", "162500.00", 1),
             *_accepted_and_paid("2020-09-28", "2020-09-30", "162500.00", 2),
             (

@@ -38,6 +38,7 @@ class Organisation(ActsInOrder):
         name_en: str
         registered_on: str
         actor: str
+        credit_code: str | None  # its unified social credit code, where known (GB 32100-2015)
 
     class Renamed(DatedEvent):
         name_zh: str
@@ -47,14 +48,21 @@ class Organisation(ActsInOrder):
         actor: str
 
     @classmethod
-    def register(cls, *, name_zh: str, name_en: str, actor: str) -> Organisation:
+    def register(
+        cls, *, name_zh: str, name_en: str, actor: str, credit_code: str | None = None
+    ) -> Organisation:
         """An entry of the register, on the act's date."""
-        return cls(name_zh=name_zh, name_en=name_en, registered_on=act_on(), actor=actor)
+        return cls(
+            name_zh=name_zh, name_en=name_en, registered_on=act_on(), actor=actor, credit_code=credit_code
+        )
 
     @event(Registered)
-    def __init__(self, *, name_zh: str, name_en: str, registered_on: str, actor: str) -> None:
+    def __init__(
+        self, *, name_zh: str, name_en: str, registered_on: str, actor: str, credit_code: str | None
+    ) -> None:
         self.name_zh = name_zh
         self.name_en = name_en
+        self.credit_code = credit_code
         self.registered_on = registered_on
         self.former_names: list[dict[str, str]] = []
 

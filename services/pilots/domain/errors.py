@@ -135,3 +135,7 @@ class OverAccepted(DomainRuleViolation):
 class AmendmentTooLarge(DomainRuleViolation):
     """An amendment raising the price by more than a tenth (Government Procurement Law, Art. 49), or
     lowering it below what is paid."""
+
+
+class OverMoved(DomainRuleViolation):
+    """Posts or appropriation moved with converted services past what the unit had (费随事转)."""

@@ -103,7 +103,8 @@ def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
     unit = pilots.units[unit_id]
     lines = unit["budget_lines"]
     scores = [s for m in pilots.matters.values() if m["unit_id"] == unit_id for s in m["evaluations"]]
-    held = committed_by_year(_commitments(pilots, unit_id), lines)
+    commitments = _commitments(pilots, unit_id)
+    held = committed_by_year(commitments, lines)
     paid = paid_by_year(
         p for m in pilots.matters.values() if m["unit_id"] == unit_id for p in m.get("payments", [])
     )
@@ -120,6 +121,7 @@ def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
                 "purchase_budget": lines[y]["purchase_budget"],
                 "committed": held[y],  # never above the purchase budget: pilots' ledger refuses it
                 "executed": paid.get(y, "0.00"),  # paid on the unit's contracts in that year
+                **_funds_followed(pilots, unit_id, y, lines[y], commitments),
                 # what was typed in as executed before payments were recorded
                 "executed_as_reported": lines[y].get("executed_as_reported", lines[y].get("executed")),
             }
@@ -252,6 +254,33 @@ def _ministry_row(
         # Regulations of the Government Procurement Law, Art. 50: within 2 working days)
         "announcement_lag_working_days": lag,
         "announced_late": lag is not None and lag > ANNOUNCE_WITHIN_WORKING_DAYS,
+    }
+
+
+def _funds_followed(
+    pilots: PilotsState, unit_id: str, year: str, line: dict[str, Any], held: dict[str, dict[str, str]]
+) -> dict[str, Any]:
+    """费随事转 in a unit's year: the appropriation and posts that moved with converted services,
+    the appropriation after, and the share of the purchase budget that converted matters hold."""
+    moved = [
+        x
+        for m in pilots.matters.values()
+        if m["unit_id"] == unit_id
+        for x in m.get("moved", [])
+        if str(x["fiscal_year"]) == year
+    ]
+    money = _total(x["appropriation"] for x in moved)
+    converted = _total(
+        shares.get(year)
+        for mid, shares in held.items()
+        if pilots.matters.get(mid, {}).get("status") in CONVERTED
+    )
+    budget = _money(line["purchase_budget"])
+    return {
+        "appropriation_moved": _fmt(money),
+        "appropriation_after": _fmt(_money(line["appropriation_before"]) - money),
+        "posts_moved": sum(x["posts"] for x in moved),
+        "explained_by_converted": round(float(converted / budget), 4) if budget else None,
     }
 
 

@@ -155,6 +155,10 @@ def payment_made(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid].setdefault("payments", []).append(dict(p["payment"]))
 
 
+def funds_moved(s: PilotsState, aid: str, p: Payload) -> None:
+    s.matters[aid].setdefault("moved", []).append(dict(p["moved"]))
+
+
 def contract_amended(s: PilotsState, aid: str, p: Payload) -> None:
     contract = s.matters[aid]["contract"]
     contract.setdefault("signed_amount", contract["amount"])
@@ -224,6 +228,7 @@ FOLDS = {
     "DeliveryAccepted": delivery_accepted,
     "PaymentMade": payment_made,
     "ContractAmended": contract_amended,
+    "FundsMoved": funds_moved,
     "ServiceMatterEvaluated": matter_evaluated,
     "ServiceMatterFlaggedForReview": matter_flagged_for_review,
     "ServiceMatterRelinked": matter_relinked,
