@@ -32,7 +32,7 @@ PUBLIC_CONTRACT_FIELDS = frozenset(
     # what the announcement names: the parties' credit codes (public registry data), the method,
     # the dates of signing and announcement
     + ("purchaser_credit_code", "undertaker_credit_code", "undertaker_type", "mode", "method")
-    + ("signed_on", "announced_on", "announcement_lag_working_days", "announced_late")
+    + ("signed_on", "announced_on", "announcement_lag_working_days", "announced_late", "signed_amount")
 )
 
 
@@ -56,7 +56,13 @@ def public_indicators(figures: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
-UNIT_BUDGET_FIGURES = ("appropriation_before", "purchase_budget", "budget_by_year", "committed_without_line")
+UNIT_BUDGET_FIGURES = (
+    "appropriation_before",
+    "purchase_budget",
+    "budget_by_year",
+    "committed_without_line",
+    "executed_without_line",
+)
 
 
 def _public_purchases(purchases: Any, public_rows: list[dict[str, Any]]) -> None:
@@ -76,6 +82,8 @@ def public_contract_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     and their execution are a unit's own figures (they need a token)."""
     return [
         {key: (row.get(key) if key in PUBLIC_CONTRACT_FIELDS else None) for key in row}
+        # the amount announced is the amount signed: an amendment's price is not announced here
+        | {"contract_amount": row.get("signed_amount", row.get("contract_amount"))}
         for row in rows
         if row.get("announcement_ref")
     ]

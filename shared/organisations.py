@@ -79,7 +79,7 @@ class OrganisationView(Aggregate):
         name_zh: str
         name_en: str
         registered_on: str
-        credit_code: str | None  # its unified social credit code, where the register has it
+        credit_code: str | None = None  # its unified social credit code, where the register has it
 
     class Renamed(Aggregate.Event):
         name_zh: str
@@ -97,6 +97,7 @@ class OrganisationView(Aggregate):
         name_zh: str
         name_en: str
         registered_on: str
+        credit_code: str | None = None
 
     @staticmethod
     def create_id(organisation_id: str, **_: Any) -> UUID:
@@ -104,7 +105,13 @@ class OrganisationView(Aggregate):
 
     @event(Known)
     def __init__(
-        self, *, organisation_id: str, name_zh: str, name_en: str, registered_on: str, credit_code: str | None
+        self,
+        *,
+        organisation_id: str,
+        name_zh: str,
+        name_en: str,
+        registered_on: str,
+        credit_code: str | None = None,
     ) -> None:
         self.credit_code = credit_code
         self.name_zh = name_zh
@@ -124,7 +131,10 @@ class OrganisationView(Aggregate):
         self.withdrawn = True
 
     @event(Reinstated)
-    def reinstate(self, name_zh: str, name_en: str, registered_on: str) -> None:
+    def reinstate(
+        self, name_zh: str, name_en: str, registered_on: str, credit_code: str | None = None
+    ) -> None:
+        self.credit_code = credit_code
         self.name_zh = name_zh
         self.name_en = name_en
         self.registered_on = registered_on

@@ -160,6 +160,7 @@ class PilotsApplication(Reviews, Designations, Parties, Execution):
         for p in plans:
             p.terminate(reason=why, actor=actor)
         for m in matters:
+            m.release_unowed(unit, actor)  # what the ended contract still owes stays committed
             m.terminate_contract(reason=why, actor=actor)
         for m in pending:
             m.withdraw(reason=why, actor=actor)  # its budget released

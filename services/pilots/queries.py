@@ -213,7 +213,7 @@ class PilotsQueries(ServiceApplication):
                     "service_matter": matter.item_name,
                     "project": matter.name,
                     "undertaker": matter.contract["undertaker"],
-                    "contract_amount": matter.contract["amount"],
+                    "contract_amount": matter.contract.get("signed_amount") or matter.contract["amount"],
                     "year": matter.contract["fiscal_year"],
                     "announcement_ref": matter.contract["announcement_ref"],
                     "announced_on": matter.contract["announced_on"],

@@ -140,6 +140,7 @@ class AmendmentSchema(_Strict):
     amount = MONEY(required=True)  # the price after the amendment
     term_end = IsoDate(required=True)
     reason = fields.String(required=True)
+    term_months = fields.Integer(required=True)
 
 
 class ContractAmended(_Matter):

@@ -26,7 +26,12 @@ class KnowsOrganisations:
 
     def on_organisation_registered(self, envelope: dict[str, Any]) -> list[Aggregate]:
         p = envelope["payload"]
-        fields = {"name_zh": p["name_zh"], "name_en": p["name_en"], "registered_on": p["registered_on"]}
+        fields = {
+            "name_zh": p["name_zh"],
+            "name_en": p["name_en"],
+            "registered_on": p["registered_on"],
+            "credit_code": p.get("credit_code"),
+        }
         oid = UUID(p["organisation_id"])
         if oid in self.repository:
             known: OrganisationView = self.repository.get(oid)
@@ -34,7 +39,7 @@ class KnowsOrganisations:
                 return []
             known.reinstate(**fields)
             return [known]
-        return [OrganisationView(organisation_id=str(oid), credit_code=p.get("credit_code"), **fields)]
+        return [OrganisationView(organisation_id=str(oid), **fields)]
 
     def on_organisation_renamed(self, envelope: dict[str, Any]) -> list[Aggregate]:
         """A rename follows its registration on the conference's feed, which is read in order."""

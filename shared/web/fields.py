@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import ValidationError, fields, validate
@@ -67,7 +68,12 @@ class IsoDate(fields.Date):
 class Money(fields.Decimal):
     """A non-negative amount in yuan with 2 decimals, kept as text so no float ever rounds it."""
 
-    default_error_messages = {"negative": "An amount cannot be negative."}
+    default_error_messages = {
+        "negative": "An amount cannot be negative.",
+        "too_large": "An amount is at most 999,999,999,999.99 yuan.",
+        "fen": "An amount has at most 2 decimals (fen): nothing is rounded.",
+    }
+    LARGEST = Decimal("999999999999.99")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(places=2, as_string=True, **kwargs)
@@ -76,10 +82,22 @@ class Money(fields.Decimal):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:  # type: ignore[override]
         if isinstance(value, bool | float):
             raise self.make_error("invalid")  # send amounts as strings or integers
+        try:
+            given = Decimal(str(value).strip())
+        except ArithmeticError:
+            raise self.make_error("invalid") from None
+        if not given.is_finite():
+            raise self.make_error("special")  # NaN, Infinity
+        if abs(given) > self.LARGEST:
+            raise self.make_error("too_large")
+        if given != given.quantize(Decimal("0.01")):
+            raise self.make_error("fen")
         amount = super()._deserialize(value, attr, data, **kwargs)
         if amount < 0:
             raise self.make_error("negative")
-        return str(amount)
+        if amount > self.LARGEST:
+            raise self.make_error("too_large")
+        return str(amount + 0)  # no "-0.00"
 
 
 # Document numbers as the prefecture writes them (minutes, documents, announcements, paper records):

@@ -121,6 +121,11 @@ PURCHASES = (
     "payments",
     "acceptances",
     "executed_as_reported",
+    "funds_moved",  # 费随事转, per matter and per unit-year
+    "appropriation_moved",
+    "appropriation_after",
+    "posts_moved",
+    "explained_by_converted",
 )
 
 

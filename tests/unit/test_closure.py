@@ -87,7 +87,10 @@ def test_a_closure_that_terminates_them_ends_the_plan_and_the_contract_in_the_sa
     assert closed["status"] == "closed" and closed["closure"]["decision_id"] == str(world["closing"])
     assert p.plan(world["unit"])["status"] == "terminated"
     assert p.matter(world["matter"])["status"] == "terminated"
-    assert p.last_position() == before + 3
+    # the closure, the plan's end, the contract's end and what it still owes (nothing accepted or
+    # paid: its commitment freed), in one write
+    assert p.last_position() == before + 4
+    assert p.unit(world["unit"])["committed_by_year"] == {"2020": "0.00", "2021": "0.00"}
     for envelope in read_feed(p, "pilots", pilots_events, 0, 1000)["events"]:
         validate_envelope(envelope)
 

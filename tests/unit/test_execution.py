@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from services.pilots import commands as c
 from services.pilots.domain import InvalidTransition, OverCommitted
-from services.pilots.domain.errors import AmendmentTooLarge, NotAccepted, OverAccepted, OverMoved, OverPaid
+from services.pilots.domain.errors import (
+    AmendmentTooLarge,
+    NotAccepted,
+    OverAccepted,
+    OverMoved,
+    OverPaid,
+    TermOutsideBudgetYear,
+    TermTooLong,
+)
 from shared.domain import OutOfOrder
 from tests.support import parties
 from tests.support.world import World
@@ -176,3 +184,71 @@ def test_the_posts_and_funds_that_moved_with_a_converted_service_are_recorded_an
         12,
     )
     assert year["explained_by_converted"] == 0.75  # 150,000 of a 200,000 purchase budget
+
+
+def test_a_contract_ended_early_pays_only_what_it_still_owes(world: World) -> None:
+    p = world.pilots
+    mid = signed(world)
+    p.start_delivery(mid, c.StartDelivery(started_on="2020-03-01"), actor="p")
+    accept(world, mid, "60000.00")
+    pay(world, mid, "10000.00")
+    ended = p.terminate_contract(mid, c.TerminateContract("2020-07-15", "the undertaker failed"), actor="p")
+    unit = UUID(ended["unit_id"])
+    assert p.unit(unit)["committed_by_year"] == {"2020": "60000.00"}  # what was accepted is owed
+    other = approved(world, unit, "A09", "Short films")
+    p.budget_matter(other, c.BudgetMatter(fiscal_year=2020, amount="140000.00"), actor="p")  # the rest
+    pay(world, mid, "50000.00", on="2020-07-20")  # the accepted delivery, paid in full
+    with pytest.raises(OverPaid):  # nothing more: the line holds nothing more for it
+        pay(world, mid, "0.01", on="2020-07-21")
+
+
+def test_a_contract_is_lowered_whatever_its_later_years_hold(world: World) -> None:
+    p = world.pilots
+    unit = unit_with_line(world, purchase_budget="200000.00")
+    mid = approved(world, unit)
+    p.budget_matter(mid, c.BudgetMatter(fiscal_year=2020, amount="100000.00"), actor="p")
+    terms = parties.contract(
+        p,
+        "100000.00",
+        "2020-07-01",
+        "2021-06-30",
+        signed_on="2020-06-01",
+        multi_year_arrangement="西财预〔2020〕5号",
+    )
+    p.contract_matter(mid, terms, actor="p")
+    with pytest.raises(OverCommitted):  # a 2021 line below what the contract holds there
+        p.add_budget_line(unit, c.AddBudgetLine(2021, "1.00", "0.00"), actor="p")
+    p.add_budget_line(unit, c.AddBudgetLine(2021, "1.00", "49589.04"), actor="p")
+    lowered = c.AmendContract("2020-08-01", "90000.00", "2021-06-30", "fewer programmes")
+    assert p.amend_contract(mid, lowered, actor="p")["contract"]["amount"] == "90000.00"
+    longer = c.AmendContract("2020-08-02", "90000.00", "2030-06-30", "forever")
+    with pytest.raises(TermTooLong):  # an amendment keeps the term rules
+        p.amend_contract(mid, longer, actor="p")
+
+
+def test_a_contracts_term_starts_in_its_budgets_year_and_its_announcement_keeps_its_date(
+    world: World,
+) -> None:
+    p = world.pilots
+    unit = unit_with_line(world, purchase_budget="200000.00")
+    mid = approved(world, unit)
+    p.budget_matter(mid, c.BudgetMatter(fiscal_year=2020, amount="100000.00"), actor="p")
+    with pytest.raises(TermOutsideBudgetYear):  # a 2020 budget for a 2021 service
+        p.contract_matter(
+            mid, parties.contract(p, "100000.00", "2021-01-01", "2021-12-31", fiscal_year=2020), actor="p"
+        )
+    unannounced = parties.contract(
+        p,
+        "100000.00",
+        "2020-03-01",
+        "2020-12-31",
+        signed_on="2020-02-01",
+        announcement_ref=None,
+        announced_on=None,
+    )
+    p.contract_matter(mid, unannounced, actor="p")
+    p.start_delivery(mid, c.StartDelivery(started_on="2020-03-01"), actor="p")
+    accept(world, mid, "50000.00")
+    pay(world, mid, "50000.00")  # 10 July
+    announcement = c.AnnounceContract(announcement_ref="XSBN-GP-2020-044", announced_on="2020-02-03")
+    assert p.announce_contract(mid, announcement, actor="p")["contract"]["announced_on"] == "2020-02-03"

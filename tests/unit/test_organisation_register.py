@@ -255,3 +255,24 @@ def test_an_organisation_carries_its_credit_code_held_by_no_other(app: Conferenc
             body if code[-1] != "0" else {**body, "credit_code": code[:-1] + "1"}
         )
     assert "credit_code" in refused.value.messages
+
+
+def test_an_entry_stored_before_credit_codes_still_replays() -> None:
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from services.conference.domain.organisation import Organisation
+    from shared.acts import current_act
+
+    stored = Organisation.Registered(  # as the event was stored, without the field added since
+        originator_id=uuid4(),
+        originator_version=1,
+        timestamp=datetime.now(UTC),
+        originator_topic="services.conference.domain.organisation:Organisation",
+        name_zh="西双版纳州博物馆",
+        name_en="Xishuangbanna Prefecture Museum",
+        registered_on="2019-11-20",
+        actor="o",
+        dating=current_act().dating(),
+    )
+    assert stored.mutate(None).credit_code is None

@@ -278,6 +278,7 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
         "service_matter": "Item A08",
         "budget": "220000.00",
         "contract_amount": "200000.00",
+        "signed_amount": "200000.00",
         "paid": "100000.00",
         "accepted": "100000.00",
         "final_accounts": "260000.00",

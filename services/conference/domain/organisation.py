@@ -38,7 +38,7 @@ class Organisation(ActsInOrder):
         name_en: str
         registered_on: str
         actor: str
-        credit_code: str | None  # its unified social credit code, where known (GB 32100-2015)
+        credit_code: str | None = None  # its unified social credit code where known (GB 32100-2015)
 
     class Renamed(DatedEvent):
         name_zh: str
@@ -58,7 +58,7 @@ class Organisation(ActsInOrder):
 
     @event(Registered)
     def __init__(
-        self, *, name_zh: str, name_en: str, registered_on: str, actor: str, credit_code: str | None
+        self, *, name_zh: str, name_en: str, registered_on: str, actor: str, credit_code: str | None = None
     ) -> None:
         self.name_zh = name_zh
         self.name_en = name_en

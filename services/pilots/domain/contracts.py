@@ -12,6 +12,7 @@ from typing import Any
 from services.pilots.domain.errors import (
     OverBudget,
     PaymentScheduleMismatch,
+    TermOutsideBudgetYear,
     TermTooLong,
     UndertakerIneligible,
 )
@@ -99,6 +100,12 @@ def contract_of(
     schedule adding up to the price."""
     unit.budget_line(terms.fiscal_year)
     require_within_budget(budget, terms.amount, terms.fiscal_year)
+    if int(terms.term_start[:4]) != terms.fiscal_year:
+        raise TermOutsideBudgetYear(
+            f"the term starts on {terms.term_start}, outside the budget's year {terms.fiscal_year}",
+            term_start=terms.term_start,
+            fiscal_year=terms.fiscal_year,
+        )
     purchaser.require_purchaser(terms.signed_on, PURCHASER_TYPES)
     undertaker.require_undertaker(terms.signed_on, ELIGIBLE_UNDERTAKERS)
     months = term_months(terms.term_start, terms.term_end, terms.justification)
@@ -107,6 +114,12 @@ def contract_of(
         require_in_order("the signing", terms.signed_on, "the announcement", terms.announced_on)
     require_schedule(terms.contents.get("payment_schedule", []), terms.amount)
     itself = undertaker.organisation_id is not None and undertaker.organisation_id == unit.organisation_id
+    if itself and unit.unit_type != "public_welfare_2":  # the 2016 opinion: class-2 institutions only
+        raise UndertakerIneligible(
+            f"{unit.name}, a {unit.unit_type.replace('_', ' ')} unit, is not bought from itself: only a "
+            "class-2 institution's services are bought from it by its competent department",
+            undertaker_type=unit.unit_type,
+        )
     return {
         "undertaker": undertaker.name_en,
         "undertaker_type": undertaker.type_on(terms.signed_on),

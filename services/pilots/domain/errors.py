@@ -139,3 +139,7 @@ class AmendmentTooLarge(DomainRuleViolation):
 
 class OverMoved(DomainRuleViolation):
     """Posts or appropriation moved with converted services past what the unit had (费随事转)."""
+
+
+class TermOutsideBudgetYear(DomainRuleViolation):
+    """A contract's term starts in the year of the budget it rests on."""

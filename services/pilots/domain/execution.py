@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import event
 
+from services.pilots.domain.contracts import term_months
 from services.pilots.domain.errors import AmendmentTooLarge, NotAccepted, OverAccepted, OverMoved, OverPaid
 from services.pilots.domain.unit import PilotUnit
 from shared.acts import ActsInOrder, DatedEvent
@@ -62,6 +63,22 @@ class ContractExecution(ActsInOrder):
     def paid_total(self) -> Decimal:
         return sum((Decimal(p["amount"]) for p in self.payments), Decimal(0))
 
+    def kept_total(self) -> Decimal:
+        """What a contract ended before its term still owes: the delivery accepted, or what was
+        paid if more."""
+        return max(self.paid_total(), self.accepted_total())
+
+    def kept_shares(self) -> dict[str, str]:
+        """``kept_total`` laid over the contract's own years, the earliest filled first."""
+        contract = self._signed()
+        left, kept = self.kept_total(), {}
+        for year, share in split_by_year(
+            contract["amount"], contract["term_start"], contract["term_end"]
+        ).items():
+            kept[year] = yuan(min(left, Decimal(share)))
+            left -= Decimal(kept[year])
+        return kept
+
     def paid_by_year(self) -> dict[str, str]:
         years: dict[str, Decimal] = {}
         for p in self.payments:
@@ -111,6 +128,13 @@ class ContractExecution(ActsInOrder):
         contract = self._signed()
         require_in_order("the signing", contract.get("signed_on"), "the payment", paid_on)
         after = self.paid_total() + Decimal(amount)
+        if self.status == "terminated" and after > self.kept_total():
+            raise OverPaid(
+                f"the contract of {self.name} was ended: {yuan(self.kept_total())} is payable (what was "
+                f"accepted), {yuan(self.paid_total())} is paid",
+                paid=yuan(self.paid_total()),
+                amount=yuan(self.kept_total()),
+            )
         if after > Decimal(contract["amount"]):
             raise OverPaid(
                 f"paying {amount} would bring payments to {yuan(after)}, past the contract's "
@@ -195,6 +219,7 @@ class ContractExecution(ActsInOrder):
         """A new price or end of term, with its reason: at most a tenth above the price signed, not
         below what is paid, each year's share weighed again against its line."""
         require_transition(self.status, SIGNED, "amend the contract of", "service matter")
+        unit.require_open()
         contract = self._signed()
         require_in_order("the signing", contract.get("signed_on"), "the amendment", amended_on)
         signed = Decimal(contract.get("signed_amount") or contract["amount"])
@@ -205,7 +230,11 @@ class ContractExecution(ActsInOrder):
                 amount=amount,
                 signed_amount=yuan(signed),
             )
-        require_in_order("the start of the term", contract["term_start"], "its end", term_end)
+        months = term_months(
+            contract["term_start"], term_end, contract.get("justification")
+        )  # ≤ 1 or 3 years
+        last_paid = max((p["paid_on"] for p in self.payments), default=None)
+        require_in_order("the last payment", last_paid, "the end of the term", term_end)
         unit.commit(
             matter_id=str(self.id),
             shares=split_by_year(amount, contract["term_start"], term_end),
@@ -213,7 +242,8 @@ class ContractExecution(ActsInOrder):
             arrangement=contract.get("multi_year_arrangement"),
             actor=actor,
         )
-        amendment = {"amended_on": amended_on, "amount": yuan(amount), "term_end": term_end, "reason": reason}
+        amendment: dict[str, Any] = {"amended_on": amended_on, "amount": yuan(amount), "term_end": term_end}
+        amendment |= {"reason": reason, "term_months": months}
         self._amend(amendment=amendment, actor=actor)
 
     @event(ContractAmended)
@@ -224,22 +254,29 @@ class ContractExecution(ActsInOrder):
             "signed_amount": self.contract.get("signed_amount") or self.contract["amount"],
             "amount": amendment["amount"],
             "term_end": amendment["term_end"],
+            "term_months": amendment.get("term_months", self.contract["term_months"]),
             "amendments": [*self.contract.get("amendments", []), dict(amendment)],
         }
 
     def end_early(self, *, unit: PilotUnit, terminated_on: str, reason: str, actor: str) -> None:
-        """Early termination (with its reason): what is paid stays committed, the rest is freed."""
+        """Early termination (with its reason): what is owed (accepted or paid) stays committed in
+        the contract's own years, the rest is freed."""
         require_transition(self.status, SIGNED, "terminate the contract of", "service matter")
         contract = self._signed()
         require_in_order("the signing", contract.get("signed_on"), "the termination", terminated_on)
+        self.release_unowed(unit, actor)
+        self.terminate_contract(reason=f"{reason} (terminated early on {terminated_on})", actor=actor)
+
+    def release_unowed(self, unit: PilotUnit, actor: str) -> None:
+        """Commit only what an ended contract still owes (``kept_shares``)."""
+        contract = self._signed()
         unit.commit(
             matter_id=str(self.id),
-            shares=self.paid_by_year(),
+            shares=self.kept_shares(),
             basis="terminated",
-            arrangement=None,
+            arrangement=contract.get("multi_year_arrangement"),
             actor=actor,
         )
-        self.terminate_contract(reason=f"{reason} (terminated early on {terminated_on})", actor=actor)
 
     def terminate_contract(self, *, reason: str, actor: str) -> None:
         raise NotImplementedError  # the matter records it (ContractTerminated)

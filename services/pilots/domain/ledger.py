@@ -26,7 +26,10 @@ def require_room(
     ``OverCommitted`` naming the line, the sum committed and the request; 409 ``BudgetMissing`` for
     a year with no line, unless a recorded multi-year budget arrangement (``arrangement``, its
     reference) covers the years past the first."""
+    held = commitments.get(matter_id, {})
     for position, (year, amount) in enumerate(sorted(shares.items())):
+        if Decimal(amount) <= Decimal(held.get(year, "0")):
+            continue  # no more than the matter holds there already: nothing to weigh
         line = lines.get(year)
         if line is None:
             if arrangement and position > 0:

@@ -72,7 +72,7 @@ class ServiceMatter(ContractExecution):
         actor: str
 
     class ContractAnnounced(DatedEvent):
-        """The contract's announcement, recorded after its signing (the usual order)."""
+        in_sequence = False  # recorded after its signing, often after later acts; dated as published
 
         announcement_ref: str
         announced_on: str

@@ -210,6 +210,8 @@ class PilotUnit(Ledger):
             raise DuplicateBudgetLine(
                 f"{self.name} already has a budget line for {fiscal_year}", fiscal_year=fiscal_year
             )
+        # a later year of a multi-year arrangement may hold commitments already: the line covers them
+        require_not_below(self.name, str(fiscal_year), purchase_budget, self.commitments)
         self._add_budget_line(
             line={
                 "fiscal_year": fiscal_year,

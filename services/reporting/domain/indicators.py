@@ -129,6 +129,7 @@ def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
         },
         # what is held in a year with no line (a later year of a multi-year arrangement)
         "committed_without_line": {y: v for y, v in held.items() if y not in lines},
+        "executed_without_line": {y: v for y, v in paid.items() if y not in lines},
         "staffing_before": unit["staffing_before"],
         "staffing_after": unit["staffing_after"],
         "milestones": _milestones(pilots, unit_id, today),
@@ -242,7 +243,8 @@ def _ministry_row(
         "method": contract.get("method"),
         "service_matter": m["item_name"],
         "budget": m["budget"]["amount"] if m["budget"] else None,
-        "contract_amount": contract["amount"],
+        "contract_amount": contract["amount"],  # with its amendments
+        "signed_amount": contract.get("signed_amount") or contract["amount"],  # as signed and announced
         "paid": _fmt(_total(p["amount"] for p in m.get("payments", []))),  # executed: what was paid
         "accepted": _fmt(_total(a["value"] for a in m.get("accepted", []))),
         "final_accounts": line.get("final_accounts"),
