@@ -121,6 +121,8 @@ PURCHASES = (
     "payments",
     "acceptances",
     "executed_as_reported",
+    "signed_amount",
+    "executed_without_line",
     "funds_moved",  # 费随事转, per matter and per unit-year
     "appropriation_moved",
     "appropriation_after",
