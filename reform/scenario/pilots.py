@@ -181,7 +181,9 @@ def load_matters(pilots: Api, units: dict[str, str], cid: str, parties: dict[str
             done = 0
         else:
             mid = matter["id"]
-            done = len(pilots.call("GET", f"/matters/{mid}/history")["events"]) - 1
+            # each step is one event of the matter, but for the funds moved, kept on its unit's ledger
+            moved = len(pilots.call("GET", f"/matters/{mid}")["funds_moved"])
+            done = len(pilots.call("GET", f"/matters/{mid}/history")["events"]) - 1 + moved
         for step, on, body in steps[done:]:
             ref = next(
                 (body[k] for k in ("announcement_ref", "record_ref", "voucher_ref") if body and body.get(k)),

@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from services.pilots.commands import AcceptDelivery, AmendContract, MakePayment, MoveFunds, TerminateContract
-from services.pilots.domain import ServiceMatter
 from services.pilots.queries import PilotsQueries
 
 
@@ -34,23 +33,17 @@ class Execution(PilotsQueries):
 
     def move_funds(self, mid: UUID, command: MoveFunds, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
+        matter.require_converted()
         unit = self._unit(UUID(matter.unit_id))
-        others = [
-            moved
-            for m in self.every(ServiceMatter, ServiceMatter.Identified)
-            if m.unit_id == matter.unit_id and m.id != matter.id
-            for moved in m.funds_moved
-        ]
-        matter.move_funds(
-            unit=unit,
-            others=others,
+        unit.move_funds(
+            matter_id=str(mid),
             fiscal_year=command.fiscal_year,
             posts=command.posts,
             appropriation=command.appropriation,
             document=command.document,
             actor=actor,
         )
-        self.save(matter)
+        self.save(unit)
         return self.matter(mid)
 
     def amend_contract(self, mid: UUID, command: AmendContract, *, actor: str) -> dict[str, Any]:

@@ -172,7 +172,9 @@ class PilotsQueries(ServiceApplication):
                 "accepted": yuan(m.accepted_total()),
                 "payments": m.payments,
                 "paid": yuan(m.paid_total()),  # what "executed" means
-                "funds_moved": m.funds_moved,  # 费随事转
+                "funds_moved": [
+                    f for f in self._unit(UUID(m.unit_id)).funds_moved if f["matter_id"] == str(m.id)
+                ],
                 "delivery_started_on": m.delivery_started_on,
                 "evaluations": m.evaluations,
                 "needs_review": m.needs_review,

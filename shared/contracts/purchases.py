@@ -154,7 +154,8 @@ class MovedSchema(_Strict):
     document = fields.String(required=True)
 
 
-class FundsMoved(_Matter):
+class FundsMoved(_Unit):
     """费随事转: the posts and the appropriation that moved with a converted service."""
 
+    matter_id = fields.UUID(required=True)
     moved = fields.Nested(MovedSchema, required=True)

@@ -169,6 +169,8 @@ def test_the_posts_and_funds_that_moved_with_a_converted_service_are_recorded_an
         p.move_funds(other, too_much, actor="p")
     with pytest.raises(InvalidTransition):  # only a converted service moves anything
         p.move_funds(approved(world, unit, "A10", "Not yet"), moved, actor="p")
+    with pytest.raises(OverMoved):  # nor is the appropriation lowered below what moved with them
+        p.update_budget_line(unit, 2020, c.UpdateBudgetLine(appropriation_before="299999.99"), actor="p")
     from services.pilots.integration import to_integration
     from services.reporting.domain import Figures
     from shared.messaging.feed import read_feed

@@ -13,7 +13,7 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.pilots.domain.contracts import term_months
-from services.pilots.domain.errors import AmendmentTooLarge, NotAccepted, OverAccepted, OverMoved, OverPaid
+from services.pilots.domain.errors import AmendmentTooLarge, NotAccepted, OverAccepted, OverPaid
 from services.pilots.domain.unit import PilotUnit
 from shared.acts import ActsInOrder, DatedEvent
 from shared.domain import InvalidTransition, require_in_order, require_transition
@@ -35,12 +35,6 @@ class ContractExecution(ActsInOrder):
 
     class PaymentMade(DatedEvent):
         payment: dict[str, Any]  # paid_on, amount, voucher_ref
-        actor: str
-
-    class FundsMoved(DatedEvent):
-        """费随事转: the posts and the appropriation that moved with the converted service."""
-
-        moved: dict[str, Any]  # fiscal_year, posts, appropriation, document
         actor: str
 
     class ContractAmended(DatedEvent):
@@ -162,54 +156,9 @@ class ContractExecution(ActsInOrder):
     def _pay(self, payment: dict[str, Any], actor: str) -> None:
         self._payments = [*self.payments, dict(payment)]
 
-    # --- funds follow the service (费随事转) ----------------------------------------------
-
-    @property
-    def funds_moved(self) -> list[dict[str, Any]]:
-        return list(getattr(self, "_moved", []))
-
-    def move_funds(
-        self,
-        *,
-        unit: PilotUnit,
-        others: list[dict[str, Any]],
-        fiscal_year: int,
-        posts: int,
-        appropriation: str,
-        document: str,
-        actor: str,
-    ) -> None:
-        """Record what moved with the converted service: no more posts than the unit had at the
-        start of its pilot, no more appropriation than its line for that year (with ``others``,
-        what the unit's other matters moved)."""  # fmt: skip
+    def require_converted(self) -> None:
+        """A service bought now (or whose contract ended): posts and funds may have moved with it."""
         require_transition(self.status, (*SIGNED, "terminated"), "move funds with", "service matter")
-        line = unit.budget_line(fiscal_year)
-        every = [*others, *self.funds_moved]
-        posts_moved = sum(m["posts"] for m in every) + posts
-        money_moved = sum(
-            (Decimal(m["appropriation"]) for m in every if m["fiscal_year"] == fiscal_year), Decimal(0)
-        )
-        if posts_moved > unit.staffing_baseline or money_moved + Decimal(appropriation) > Decimal(
-            line["appropriation_before"]
-        ):
-            raise OverMoved(
-                f"{unit.name} would have moved {posts_moved} posts (of {unit.staffing_baseline}) and "
-                f"{yuan(money_moved + Decimal(appropriation))} of its {fiscal_year} appropriation "
-                f"({line['appropriation_before']}) with its converted services",
-                posts=posts_moved,
-                appropriation=yuan(money_moved + Decimal(appropriation)),
-            )
-        moved = {
-            "fiscal_year": fiscal_year,
-            "posts": posts,
-            "appropriation": yuan(appropriation),
-            "document": document,
-        }
-        self._move(moved=moved, actor=actor)
-
-    @event(FundsMoved)
-    def _move(self, moved: dict[str, Any], actor: str) -> None:
-        self._moved = [*self.funds_moved, dict(moved)]
 
     # --- amendment and early termination ------------------------------------------------
 

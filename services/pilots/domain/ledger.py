@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.domain import event
 
-from services.pilots.domain.errors import BudgetMissing, OverCommitted
+from services.pilots.domain.errors import BudgetMissing, OverCommitted, OverMoved
 from shared.acts import ActsInOrder, DatedEvent
 from shared.money import Shares, committed, yuan
 
@@ -75,6 +75,7 @@ class Ledger(ActsInOrder):
     holds in each fiscal year, weighed against the line of that year whenever it changes."""
 
     name: str
+    staffing_baseline: int
     budget_lines: dict[str, dict[str, Any]]
     commitments: dict[str, dict[str, str]]  # matter id -> fiscal year -> amount
     ledger_open: bool
@@ -108,6 +109,62 @@ class Ledger(ActsInOrder):
         matter_id: str
         reason: str
         actor: str
+
+    class FundsMoved(DatedEvent):
+        """费随事转: the posts and appropriation that moved with a converted service (its matter)."""
+
+        in_sequence = False
+
+        matter_id: str
+        moved: dict[str, Any]  # fiscal_year, posts, appropriation, document
+        actor: str
+
+    @property
+    def funds_moved(self) -> list[dict[str, Any]]:
+        return list(getattr(self, "_moved", []))
+
+    def moved_in(self, year: str) -> Decimal:
+        return sum(
+            (Decimal(m["appropriation"]) for m in self.funds_moved if str(m["fiscal_year"]) == year),
+            Decimal(0),
+        )
+
+    def require_covers_moved(self, fiscal_year: int, appropriation_before: str) -> None:
+        """A year's appropriation is not lowered below what moved with its converted services."""
+        moved = self.moved_in(str(fiscal_year))
+        if Decimal(appropriation_before) < moved:
+            raise OverMoved(
+                f"{self.name}'s {fiscal_year} appropriation cannot be lowered below the {yuan(moved)} "
+                "that moved with its converted services",
+                appropriation=yuan(moved),
+            )
+
+    def budget_line(self, fiscal_year: int) -> dict[str, Any]:
+        raise NotImplementedError  # the unit's (PilotUnit.budget_line)
+
+    def move_funds(
+        self, *, matter_id: str, fiscal_year: int, posts: int, appropriation: str, document: str, actor: str
+    ) -> None:
+        """Record what moved with a converted service: no more posts than the unit had at the start
+        of its pilot, no more appropriation than its line for that year (all its matters together;
+        the unit's own write, so two moves at once cannot both pass)."""
+        line = self.budget_line(fiscal_year)
+        posts_moved = sum(m["posts"] for m in self.funds_moved) + posts
+        money_moved = self.moved_in(str(fiscal_year)) + Decimal(appropriation)
+        if posts_moved > self.staffing_baseline or money_moved > Decimal(line["appropriation_before"]):
+            raise OverMoved(
+                f"{self.name} would have moved {posts_moved} posts (of {self.staffing_baseline}) and "
+                f"{yuan(money_moved)} of its {fiscal_year} appropriation ({line['appropriation_before']}) "
+                "with its converted services",
+                posts=posts_moved,
+                appropriation=yuan(money_moved),
+            )
+        moved = {"fiscal_year": fiscal_year, "posts": posts, "appropriation": yuan(appropriation)}
+        self._move(matter_id=matter_id, moved=moved | {"document": document}, actor=actor)
+
+    @event(FundsMoved)
+    def _move(self, matter_id: str, moved: dict[str, Any], actor: str) -> None:
+        self._moved = [*self.funds_moved, {"matter_id": matter_id, **moved}]
 
     def open_ledger(self, recognised: dict[str, dict[str, str]], actor: str) -> None:
         """Take up the commitments found on the matters of a unit designated before the ledger."""

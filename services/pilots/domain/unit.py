@@ -258,6 +258,8 @@ class PilotUnit(Ledger):
         changes = {k: v for k, v in given.items() if v is not None and line.get(k) != v}
         if "purchase_budget" in changes:
             require_not_below(self.name, str(fiscal_year), changes["purchase_budget"], self.commitments)
+        if "appropriation_before" in changes:
+            self.require_covers_moved(fiscal_year, changes["appropriation_before"])
         if changes:
             self._update_budget_line(fiscal_year=fiscal_year, changes=changes, actor=actor)
 

@@ -264,13 +264,7 @@ def _funds_followed(
 ) -> dict[str, Any]:
     """费随事转 in a unit's year: the appropriation and posts that moved with converted services,
     the appropriation after, and the share of the purchase budget that converted matters hold."""
-    moved = [
-        x
-        for m in pilots.matters.values()
-        if m["unit_id"] == unit_id
-        for x in m.get("moved", [])
-        if str(x["fiscal_year"]) == year
-    ]
+    moved = [x for x in pilots.units[unit_id].get("moved", []) if str(x["fiscal_year"]) == year]
     money = _total(x["appropriation"] for x in moved)
     converted = _total(
         shares.get(year)

@@ -156,7 +156,7 @@ def payment_made(s: PilotsState, aid: str, p: Payload) -> None:
 
 
 def funds_moved(s: PilotsState, aid: str, p: Payload) -> None:
-    s.matters[aid].setdefault("moved", []).append(dict(p["moved"]))
+    s.units[aid].setdefault("moved", []).append({"matter_id": p["matter_id"], **p["moved"]})
 
 
 def contract_amended(s: PilotsState, aid: str, p: Payload) -> None:
