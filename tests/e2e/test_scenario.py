@@ -177,6 +177,7 @@ def test_the_indicators_tell_the_scenario(loaded: dict[str, Any]) -> None:
     assert purchases["executed_amount"] == "850000.00"  # executed: what was paid
     radio_2020 = next(u for u in f["pilots"]["units"] if u["name"] == RADIO)["budget_by_year"]["2020"]
     assert (radio_2020["posts_moved"], radio_2020["appropriation_after"]) == (24, "4750000.00")  # 费随事转
+    assert (radio_2020["posts_before"], radio_2020["posts_after"]) == (120, 96)
     for unit in f["pilots"]["units"]:  # and no year's commitments pass its line
         for year in unit["budget_by_year"].values():
             assert Decimal(year["committed"]) <= Decimal(year["purchase_budget"])

@@ -127,6 +127,8 @@ PURCHASES = (
     "appropriation_moved",
     "appropriation_after",
     "posts_moved",
+    "posts_before",
+    "posts_after",
     "explained_by_converted",
 )
 

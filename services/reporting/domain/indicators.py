@@ -272,7 +272,15 @@ def _funds_followed(
         if pilots.matters.get(mid, {}).get("status") in CONVERTED
     )
     budget = _money(line["purchase_budget"])
+    unit = pilots.units[unit_id]
+    changes = sorted(unit.get("adjustments", []), key=lambda a: a["adjusted_on"])
+    before = next((a["before"] for a in changes if a["adjusted_on"][:4] >= year), unit["staffing_after"])
+    after = next(
+        (a["after"] for a in reversed(changes) if a["adjusted_on"][:4] <= year), unit["staffing_before"]
+    )
     return {
+        "posts_before": before,  # the unit's staffing at the start of the year
+        "posts_after": after,  # and at its end
         "appropriation_moved": _fmt(money),
         "appropriation_after": _fmt(_money(line["appropriation_before"]) - money),
         "posts_moved": sum(x["posts"] for x in moved),

@@ -59,6 +59,7 @@ def budget_line_updated(s: PilotsState, aid: str, p: Payload) -> None:
 
 def staffing_adjusted(s: PilotsState, aid: str, p: Payload) -> None:
     s.units[aid]["staffing_after"] = p["adjustment"]["after"]
+    s.units[aid].setdefault("adjustments", []).append(dict(p["adjustment"]))
 
 
 def pilot_closed(s: PilotsState, aid: str, p: Payload) -> None:
