@@ -254,3 +254,27 @@ def test_a_contracts_term_starts_in_its_budgets_year_and_its_announcement_keeps_
     pay(world, mid, "50000.00")  # 10 July
     announcement = c.AnnounceContract(announcement_ref="XSBN-GP-2020-044", announced_on="2020-02-03")
     assert p.announce_contract(mid, announcement, actor="p")["contract"]["announced_on"] == "2020-02-03"
+
+
+def test_a_class_2_institution_bought_from_itself_is_counted_apart_in_reporting(world: World) -> None:
+    from services.pilots.integration import to_integration
+    from services.reporting.domain import Figures
+    from shared.messaging.feed import read_feed
+    from tests.support.world import UNIT
+
+    p = world.pilots
+    unit = unit_with_line(world, purchase_budget="200000.00")  # the station: a class-2 institution
+    station = parties.register(p, "public_welfare_2", 9, organisation_id=world.organisation(UNIT))
+    purchaser = parties.register(p, "state_organ", 9)  # its competent department
+    mid = approved(world, unit)
+    p.budget_matter(mid, c.BudgetMatter(fiscal_year=2020, amount="80000.00"), actor="p")
+    terms = parties.contract(
+        p, "80000.00", "2020-03-01", "2020-12-31", purchaser_id=purchaser, undertaker_id=station
+    )
+    assert p.contract_matter(mid, terms, actor="p")["contract"]["mode"] == "from_the_converting_institution"
+    figures = Figures()
+    for envelope in read_feed(p, "pilots", to_integration, 0, 10_000)["events"]:
+        figures.apply(envelope)
+    indicators = figures.indicators(today="2020-12-31")
+    assert indicators["purchases"]["by_mode"] == {"from_the_converting_institution": 1}
+    assert [row["mode"] for row in indicators["ministry"]] == ["from_the_converting_institution"]
