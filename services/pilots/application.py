@@ -99,7 +99,7 @@ class PilotsApplication(Reviews, Designations, Parties, Execution):
         return list(catalogues)
 
     def add_budget_line(self, uid: UUID, command: AddBudgetLine, *, actor: str) -> dict[str, Any]:
-        unit = self._unit(uid)
+        unit = self._ledger(uid, actor)  # a new line is weighed against what its year holds already
         unit.add_budget_line(
             fiscal_year=command.fiscal_year,
             appropriation_before=command.appropriation_before,

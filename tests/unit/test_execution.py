@@ -278,3 +278,27 @@ def test_a_class_2_institution_bought_from_itself_is_counted_apart_in_reporting(
     indicators = figures.indicators(today="2020-12-31")
     assert indicators["purchases"]["by_mode"] == {"from_the_converting_institution": 1}
     assert [row["mode"] for row in indicators["ministry"]] == ["from_the_converting_institution"]
+
+
+def test_an_amendment_never_prices_below_what_was_accepted_and_a_move_is_recorded_once(world: World) -> None:
+    p = world.pilots
+    mid = signed(world)
+    p.start_delivery(mid, c.StartDelivery(started_on="2020-03-01"), actor="p")
+    accept(world, mid, "60000.00")
+    pay(world, mid, "10000.00")
+    with pytest.raises(AmendmentTooLarge):  # 60,000 of delivery accepted is owed, paid or not
+        p.amend_contract(mid, c.AmendContract("2020-07-11", "59999.99", "2020-12-31", "less"), actor="p")
+    moved = c.MoveFunds(fiscal_year=2020, posts=2, appropriation="10000.00", document="西财行〔2020〕13号")
+    p.move_funds(mid, moved, actor="p")
+    with pytest.raises(OverMoved):  # a retried request moves nothing twice
+        p.move_funds(mid, moved, actor="p")
+    unit = UUID(p.matter(mid)["unit_id"])
+    adjust = c.AdjustStaffing(
+        before=120, after=110, approving_body="Staffing Office", document="D", adjusted_on="2020-06-01"
+    )
+    p.adjust_staffing(unit, adjust, actor="p")
+    earlier = c.AdjustStaffing(
+        before=110, after=100, approving_body="Staffing Office", document="D2", adjusted_on="2020-05-01"
+    )
+    with pytest.raises(OutOfOrder):  # staffing changes are entered in the order they happened
+        p.adjust_staffing(unit, earlier, actor="p")

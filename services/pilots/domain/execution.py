@@ -63,15 +63,16 @@ class ContractExecution(ActsInOrder):
         return max(self.paid_total(), self.accepted_total())
 
     def kept_shares(self) -> dict[str, str]:
-        """``kept_total`` laid over the contract's own years, the earliest filled first."""
+        """``kept_total`` over the contract's own years: what was paid in the year it was paid (a
+        payment after the term in its last year), what is still owed in its last year."""
         contract = self._signed()
-        left, kept = self.kept_total(), {}
-        for year, share in split_by_year(
-            contract["amount"], contract["term_start"], contract["term_end"]
-        ).items():
-            kept[year] = yuan(min(left, Decimal(share)))
-            left -= Decimal(kept[year])
-        return kept
+        years = list(split_by_year(contract["amount"], contract["term_start"], contract["term_end"]))
+        kept = {year: Decimal(0) for year in years}
+        for payment in self.payments:
+            year = min(max(payment["paid_on"][:4], years[0]), years[-1])
+            kept[year] += Decimal(payment["amount"])
+        kept[years[-1]] += self.kept_total() - self.paid_total()  # accepted, not paid yet
+        return {year: yuan(amount) for year, amount in kept.items()}
 
     def paid_by_year(self) -> dict[str, str]:
         years: dict[str, Decimal] = {}
@@ -172,9 +173,10 @@ class ContractExecution(ActsInOrder):
         contract = self._signed()
         require_in_order("the signing", contract.get("signed_on"), "the amendment", amended_on)
         signed = Decimal(contract.get("signed_amount") or contract["amount"])
-        if Decimal(amount) > signed * (1 + AMENDMENT_CAP) or Decimal(amount) < self.paid_total():
+        if Decimal(amount) > signed * (1 + AMENDMENT_CAP) or Decimal(amount) < self.kept_total():
             raise AmendmentTooLarge(
-                f"an amendment keeps the price between what is paid ({yuan(self.paid_total())}) and a tenth "
+                f"an amendment keeps the price between what is owed ({yuan(self.kept_total())}: accepted or "
+                f"paid) and a tenth "
                 f"above the price signed ({yuan(signed * (1 + AMENDMENT_CAP))})",
                 amount=amount,
                 signed_amount=yuan(signed),

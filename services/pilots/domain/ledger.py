@@ -149,6 +149,14 @@ class Ledger(ActsInOrder):
         of its pilot, no more appropriation than its line for that year (all its matters together;
         the unit's own write, so two moves at once cannot both pass)."""
         line = self.budget_line(fiscal_year)
+        if any(
+            (m["matter_id"], m["fiscal_year"], m["document"]) == (matter_id, fiscal_year, document)
+            for m in self.funds_moved
+        ):
+            raise OverMoved(
+                f"the move of {fiscal_year} by {document} is recorded for this matter already",
+                document=document,
+            )
         posts_moved = sum(m["posts"] for m in self.funds_moved) + posts
         money_moved = self.moved_in(str(fiscal_year)) + Decimal(appropriation)
         if posts_moved > self.staffing_baseline or money_moved > Decimal(line["appropriation_before"]):

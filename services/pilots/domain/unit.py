@@ -300,6 +300,8 @@ class PilotUnit(Ledger):
     ) -> None:
         self.require_open()
         require_not_future(adjusted_on, today, "adjusted_on")
+        latest = self.staffing_adjustments[-1]["adjusted_on"] if self.staffing_adjustments else None
+        require_in_order("the unit's last staffing adjustment", latest, "this adjustment", adjusted_on)
         if before != self.staffing:
             raise StaffingMismatch(
                 f"the adjustment starts from {before}, but the unit's staffing is {self.staffing}",
