@@ -34,6 +34,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/catalogue_bench.py
+	$(BIN)/python bench/compare.py
 
 clean:
 	rm -rf $(VENV) var

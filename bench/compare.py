@@ -1,0 +1,195 @@
+"""The project beside its naive peer, measured in the same run (issue 14): HTTP writes per second
+with one client and with 10, each answered request one event stored, for the catalogue service
+and for ``bench/peer_service.py`` (commit to SQLite, then dispatch). Prints each figure with its
+ratio to the peer; the last line is one JSON object. No assertions: figures for this machine.
+
+Run: `make bench` (after the catalogue benchmark), or `.venv/bin/python bench/compare.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.processes import (  # noqa: E402
+    amqp_uri_for,
+    bearer,
+    create_vhost,
+    delete_vhost,
+    free_port,
+    reform_service,
+    write_tokens,
+)
+
+Write = Callable[[requests.Session, int], None]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def drive(
+    clients: int, per_client: int, session_for: Callable[[int], tuple[requests.Session, Write]]
+) -> dict[str, float]:
+    """``clients`` threads, each writing ``per_client`` times as fast as answers come."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    sessions = [session_for(c) for c in range(clients)]
+
+    def run(index: int) -> None:
+        session, write = sessions[index]
+        mine = []
+        for i in range(per_client):
+            started = time.perf_counter()
+            write(session, i)
+            mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "writes_per_s": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": pct(latencies, 99),
+    }
+
+
+def project(workdir: Path, vhost: str, clients: int, per_client: int) -> dict[str, float]:
+    tokens = write_tokens(workdir / "tokens.json")
+    service = reform_service("catalogue", workdir, vhost).start()  # as deployed: digests signed too
+    try:
+
+        def session_for(index: int) -> tuple[requests.Session, Write]:
+            session = requests.Session()
+            session.headers.update(bearer(tokens["editor"]))
+            draft = {"title": f"Bench {index}", "jurisdiction": "J", "level": "prefecture", "issuer": "I",
+                     "fiscal_year": 2020}  # fmt: skip
+            cid = session.post(f"{service.url}/catalogues", json=draft, timeout=10).json()["id"]
+
+            def write(s: requests.Session, i: int) -> None:  # one client per catalogue: no conflicts
+                node = {"code": f"A{i:05d}", "name": f"Item {i}"}
+                reply = s.post(f"{service.url}/catalogues/{cid}/nodes", json=node, timeout=30)
+                assert reply.status_code == 201, reply.text
+
+            return session, write
+
+        return drive(clients, per_client, session_for)
+    finally:
+        service.stop()
+
+
+class Peer:
+    def __init__(self, workdir: Path, amqp_uri: str) -> None:
+        self.port = free_port()
+        config = workdir / "peer.yaml"
+        config.write_text(
+            f"AMQP_URI: {amqp_uri}\nWEB_SERVER_ADDRESS: 127.0.0.1:{self.port}\n"
+            "max_workers: 10\nserializer: json\n"
+        )
+        env = dict(os.environ, PEER_DB=str(workdir / "peer.sqlite3"), PYTHONPATH=str(ROOT))
+        self.log = open(workdir / "peer.log", "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "nameko", "run", "bench.peer_service", "--config", str(config)],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/health", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"the peer did not start: {(workdir / 'peer.log').read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        self.log.close()
+
+
+def peer(workdir: Path, amqp_uri: str, clients: int, per_client: int) -> dict[str, float]:
+    running = Peer(workdir, amqp_uri)
+    try:
+
+        def session_for(index: int) -> tuple[requests.Session, Write]:
+            def write(s: requests.Session, i: int) -> None:
+                reply = s.post(f"{running.url}/items", json={"name": f"Item {index}.{i}"}, timeout=30)
+                assert reply.status_code == 201, reply.text
+
+            return requests.Session(), write
+
+        return drive(clients, per_client, session_for)
+    finally:
+        running.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--writes", type=int, default=1000, help="writes per configuration")
+    args = parser.parse_args()
+    vhost = create_vhost()
+    amqp_uri = amqp_uri_for(vhost)
+    figures: dict[str, Any] = {}
+    try:
+        for clients in (1, 10):
+            per_client = max(1, args.writes // clients)
+            with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+                figures[f"project_{clients}"] = project(Path(a), vhost, clients, per_client)
+                figures[f"peer_{clients}"] = peer(Path(b), amqp_uri, clients, per_client)
+    finally:
+        delete_vhost(vhost)
+    print("the project beside its naive peer (commit to SQLite, then dispatch), same run, same machine")
+    for clients in (1, 10):
+        mine, theirs = figures[f"project_{clients}"], figures[f"peer_{clients}"]
+        print(
+            f"  HTTP writes, {clients:2d} client(s): project {mine['writes_per_s']:7.0f} /s "
+            f"(p50 {mine['p50_ms']:.1f} ms, p99 {mine['p99_ms']:.1f} ms)   "
+            f"peer {theirs['writes_per_s']:7.0f} /s "
+            f"(p50 {theirs['p50_ms']:.1f} ms, p99 {theirs['p99_ms']:.1f} ms)   "
+            f"ratio {mine['writes_per_s'] / theirs['writes_per_s']:.2f}"
+        )
+    summary = {
+        "writes_1": round(figures["project_1"]["writes_per_s"], 1),
+        "writes_10": round(figures["project_10"]["writes_per_s"], 1),
+        "peer_writes_1": round(figures["peer_1"]["writes_per_s"], 1),
+        "peer_writes_10": round(figures["peer_10"]["writes_per_s"], 1),
+        # not measured yet by this script (issue 14): null until they are
+        "propagation_10": None,
+        "p99_ms_at_100": None,
+        "start_100k_s": None,
+        "rss_mb_100k": None,
+        "rebuild_events_s": None,
+        "raw_read_events_s": None,
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
