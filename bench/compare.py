@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from kombu import Connection, Exchange, Queue
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -42,6 +43,49 @@ Write = Callable[[requests.Session, int], None]
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+class Arrivals:
+    """An independent consumer of ``<source>.events``: counts what arrives, and when."""
+
+    def __init__(self, amqp_uri: str, source: str) -> None:
+        self.times: list[float] = []
+        self.queue = Queue(
+            f"compare-{source}-{os.getpid()}",
+            exchange=Exchange(f"{source}.events", type="topic", durable=True),
+            routing_key="#",
+            exclusive=True,
+        )
+        self.stop = threading.Event()
+        ready = threading.Event()
+
+        def run() -> None:
+            with Connection(amqp_uri) as conn:
+
+                def on_message(body: Any, message: Any) -> None:
+                    self.times.append(time.perf_counter())
+                    message.ack()
+
+                with conn.Consumer(self.queue, callbacks=[on_message], accept=["json"]):
+                    ready.set()
+                    while not self.stop.is_set():
+                        try:
+                            conn.drain_events(timeout=0.2)
+                        except (TimeoutError, OSError):
+                            continue
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        ready.wait(10)
+
+    def rate_after(self, started: float, expected: int, timeout: float = 60.0) -> float:
+        """Events per second from ``started`` to the last of ``expected`` arrivals."""
+        deadline = time.monotonic() + timeout
+        while len(self.times) < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.stop.set()
+        arrived = [t for t in self.times if t >= started]
+        return len(arrived) / (max(arrived) - started) if arrived else 0.0
 
 
 def drive(
@@ -79,6 +123,7 @@ def drive(
 def project(workdir: Path, vhost: str, clients: int, per_client: int) -> dict[str, float]:
     tokens = write_tokens(workdir / "tokens.json")
     service = reform_service("catalogue", workdir, vhost).start()  # as deployed: digests signed too
+    arrivals = Arrivals(amqp_uri_for(vhost), "catalogue")
     try:
 
         def session_for(index: int) -> tuple[requests.Session, Write]:
@@ -95,8 +140,13 @@ def project(workdir: Path, vhost: str, clients: int, per_client: int) -> dict[st
 
             return session, write
 
-        return drive(clients, per_client, session_for)
+        started = time.perf_counter()
+        figures = drive(clients, per_client, session_for)
+        # every write, and the drafts before them (the digests signed on the way arrive too)
+        figures["propagation_per_s"] = arrivals.rate_after(started, clients * (per_client + 1))
+        return figures
     finally:
+        arrivals.stop.set()
         service.stop()
 
 
@@ -135,6 +185,7 @@ class Peer:
 
 def peer(workdir: Path, amqp_uri: str, clients: int, per_client: int) -> dict[str, float]:
     running = Peer(workdir, amqp_uri)
+    arrivals = Arrivals(amqp_uri, "peer")
     try:
 
         def session_for(index: int) -> tuple[requests.Session, Write]:
@@ -144,8 +195,12 @@ def peer(workdir: Path, amqp_uri: str, clients: int, per_client: int) -> dict[st
 
             return requests.Session(), write
 
-        return drive(clients, per_client, session_for)
+        started = time.perf_counter()
+        figures = drive(clients, per_client, session_for)
+        figures["propagation_per_s"] = arrivals.rate_after(started, clients * per_client)
+        return figures
     finally:
+        arrivals.stop.set()
         running.stop()
 
 
@@ -174,13 +229,18 @@ def main() -> int:
             f"(p50 {theirs['p50_ms']:.1f} ms, p99 {theirs['p99_ms']:.1f} ms)   "
             f"ratio {mine['writes_per_s'] / theirs['writes_per_s']:.2f}"
         )
+        print(
+            f"  store -> independent consumer, {clients:2d} client(s): project "
+            f"{mine['propagation_per_s']:7.0f} events/s   peer {theirs['propagation_per_s']:7.0f} events/s"
+        )
     summary = {
         "writes_1": round(figures["project_1"]["writes_per_s"], 1),
         "writes_10": round(figures["project_10"]["writes_per_s"], 1),
         "peer_writes_1": round(figures["peer_1"]["writes_per_s"], 1),
         "peer_writes_10": round(figures["peer_10"]["writes_per_s"], 1),
         # not measured yet by this script (issue 14): null until they are
-        "propagation_10": None,
+        "propagation_10": round(figures["project_10"]["propagation_per_s"], 1),
+        "peer_propagation_10": round(figures["peer_10"]["propagation_per_s"], 1),
         "p99_ms_at_100": None,
         "start_100k_s": None,
         "rss_mb_100k": None,
