@@ -48,8 +48,9 @@ def pct(values: list[float], p: float) -> float:
 class Arrivals:
     """An independent consumer of ``<source>.events``: counts what arrives, and when."""
 
-    def __init__(self, amqp_uri: str, source: str) -> None:
+    def __init__(self, amqp_uri: str, source: str, key: Callable[[Any], str | None] | None = None) -> None:
         self.times: list[float] = []
+        self.by_key: dict[str, float] = {}  # a command's mark -> when its event arrived
         self.queue = Queue(
             f"compare-{source}-{os.getpid()}",
             exchange=Exchange(f"{source}.events", type="topic", durable=True),
@@ -63,7 +64,11 @@ class Arrivals:
             with Connection(amqp_uri) as conn:
 
                 def on_message(body: Any, message: Any) -> None:
-                    self.times.append(time.perf_counter())
+                    now = time.perf_counter()
+                    self.times.append(now)
+                    mark = key(json.loads(body) if isinstance(body, bytes | str) else body) if key else None
+                    if mark is not None:
+                        self.by_key[mark] = now
                     message.ack()
 
                 with conn.Consumer(self.queue, callbacks=[on_message], accept=["json"]):
@@ -86,6 +91,23 @@ class Arrivals:
         self.stop.set()
         arrived = [t for t in self.times if t >= started]
         return len(arrived) / (max(arrived) - started) if arrived else 0.0
+
+
+def paced(rate: float, seconds: float, send: Callable[[int], str], arrivals: Arrivals) -> dict[str, float]:
+    """Commands at a steady ``rate`` for ``seconds``: each one's time from being sent to its
+    event reaching an independent consumer (its effect), p50 and p99."""
+    sent: dict[str, float] = {}
+    start = time.perf_counter()
+    for i in range(int(rate * seconds)):
+        due = start + i / rate
+        time.sleep(max(0.0, due - time.perf_counter()))
+        at = time.perf_counter()
+        sent[send(i)] = at  # the command's mark, as its event will carry it
+    deadline = time.monotonic() + 30
+    while len([m for m in sent if m in arrivals.by_key]) < len(sent) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    latencies = [(arrivals.by_key[m] - t) * 1000 for m, t in sent.items() if m in arrivals.by_key]
+    return {"p50_ms": statistics.median(latencies), "p99_ms": pct(latencies, 99), "arrived": len(latencies)}
 
 
 def drive(
@@ -150,6 +172,58 @@ def project(workdir: Path, vhost: str, clients: int, per_client: int) -> dict[st
         service.stop()
 
 
+def project_paced(workdir: Path, vhost: str, rate: float, seconds: float) -> dict[str, float]:
+    """The catalogue at a steady ``rate`` of commands: command to an independent consumer's effect."""
+    tokens = write_tokens(workdir / "tokens.json")
+    service = reform_service("catalogue", workdir, vhost).start()
+
+    def code(envelope: Any) -> str | None:
+        return (envelope.get("payload", {}).get("node") or {}).get("code")
+
+    arrivals = Arrivals(amqp_uri_for(vhost), "catalogue", key=code)
+    try:
+        session = requests.Session()
+        session.headers.update(bearer(tokens["editor"]))
+        draft = {
+            "title": "Paced",
+            "jurisdiction": "J",
+            "level": "prefecture",
+            "issuer": "I",
+            "fiscal_year": 2020,
+        }
+        cid = session.post(f"{service.url}/catalogues", json=draft, timeout=10).json()["id"]
+
+        def send(i: int) -> str:
+            node = {"code": f"A{i:05d}", "name": f"Item {i}"}
+            assert (
+                session.post(f"{service.url}/catalogues/{cid}/nodes", json=node, timeout=30).status_code
+                == 201
+            )
+            return node["code"]
+
+        return paced(rate, seconds, send, arrivals)
+    finally:
+        arrivals.stop.set()
+        service.stop()
+
+
+def peer_paced(workdir: Path, amqp_uri: str, rate: float, seconds: float) -> dict[str, float]:
+    running = Peer(workdir, amqp_uri)
+    arrivals = Arrivals(amqp_uri, "peer", key=lambda payload: payload.get("name"))
+    try:
+        session = requests.Session()
+
+        def send(i: int) -> str:
+            name = f"Paced {i}"
+            assert session.post(f"{running.url}/items", json={"name": name}, timeout=30).status_code == 201
+            return name
+
+        return paced(rate, seconds, send, arrivals)
+    finally:
+        arrivals.stop.set()
+        running.stop()
+
+
 class Peer:
     def __init__(self, workdir: Path, amqp_uri: str) -> None:
         self.port = free_port()
@@ -207,6 +281,7 @@ def peer(workdir: Path, amqp_uri: str, clients: int, per_client: int) -> dict[st
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writes", type=int, default=1000, help="writes per configuration")
+    parser.add_argument("--paced-seconds", type=float, default=10.0, help="how long 100 commands/s run")
     args = parser.parse_args()
     vhost = create_vhost()
     amqp_uri = amqp_uri_for(vhost)
@@ -217,6 +292,9 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
                 figures[f"project_{clients}"] = project(Path(a), vhost, clients, per_client)
                 figures[f"peer_{clients}"] = peer(Path(b), amqp_uri, clients, per_client)
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            figures["project_paced"] = project_paced(Path(a), vhost, 100.0, args.paced_seconds)
+            figures["peer_paced"] = peer_paced(Path(b), amqp_uri, 100.0, args.paced_seconds)
     finally:
         delete_vhost(vhost)
     print("the project beside its naive peer (commit to SQLite, then dispatch), same run, same machine")
@@ -233,6 +311,11 @@ def main() -> int:
             f"  store -> independent consumer, {clients:2d} client(s): project "
             f"{mine['propagation_per_s']:7.0f} events/s   peer {theirs['propagation_per_s']:7.0f} events/s"
         )
+    mine, theirs = figures["project_paced"], figures["peer_paced"]
+    print(
+        f"  command -> independent consumer's effect at 100 commands/s: project p50 {mine['p50_ms']:.1f} ms "
+        f"p99 {mine['p99_ms']:.1f} ms   peer p50 {theirs['p50_ms']:.1f} ms p99 {theirs['p99_ms']:.1f} ms"
+    )
     summary = {
         "writes_1": round(figures["project_1"]["writes_per_s"], 1),
         "writes_10": round(figures["project_10"]["writes_per_s"], 1),
@@ -241,7 +324,8 @@ def main() -> int:
         # not measured yet by this script (issue 14): null until they are
         "propagation_10": round(figures["project_10"]["propagation_per_s"], 1),
         "peer_propagation_10": round(figures["peer_10"]["propagation_per_s"], 1),
-        "p99_ms_at_100": None,
+        "p99_ms_at_100": round(figures["project_paced"]["p99_ms"], 1),
+        "peer_p99_ms_at_100": round(figures["peer_paced"]["p99_ms"], 1),
         "start_100k_s": None,
         "rss_mb_100k": None,
         "rebuild_events_s": None,
