@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 CENT = Decimal("0.01")
 Shares = dict[str, str]  # fiscal year -> amount held in it ("2020" -> "50000.00")
@@ -33,6 +34,16 @@ def split_by_year(amount: str, term_start: str, term_end: str) -> Shares:
         shares[str(year)] = yuan(share)
         given += share
     return shares
+
+
+def holding(budget: Mapping[str, Any] | None, contract: Mapping[str, Any] | None) -> Shares | None:
+    """What a matter holds, as counted before units kept a ledger: its contract's shares by year,
+    else its budget in its year (None: nothing, not budgeted or withdrawn)."""
+    if budget is None:
+        return None
+    if contract:
+        return split_by_year(contract["amount"], contract["term_start"], contract["term_end"])
+    return {str(budget["fiscal_year"]): budget["amount"]}
 
 
 def committed(commitments: Mapping[str, Shares], year: str, leaving_out: str | None = None) -> Decimal:

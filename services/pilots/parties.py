@@ -42,7 +42,7 @@ class Parties(PilotsQueries):
     def _organisation_with_code(self, credit_code: str) -> str | None:
         """The conference register's entry carrying the same credit code, as pilots knows it."""
         for known in self.every(OrganisationView, OrganisationView.Known):
-            if not known.withdrawn and getattr(known, "credit_code", None) == credit_code:
+            if not known.withdrawn and known.credit_code == credit_code:
                 return str(known.id)
         return None
 

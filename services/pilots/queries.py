@@ -20,7 +20,7 @@ from services.pilots.domain import (
 from shared.acts import When
 from shared.disclosure import announced
 from shared.domain import NotFound
-from shared.money import committed_by_year, split_by_year, yuan
+from shared.money import committed_by_year, holding, yuan
 from shared.organisations import OrganisationView
 from shared.persistence.eventlog import ServiceApplication, to_plain
 
@@ -54,17 +54,8 @@ class PilotsQueries(ServiceApplication):
 
     def _held_by_matters(self, uid: UUID) -> dict[str, dict[str, str]]:
         """What the unit's matters hold: a budget in its year, a contract its shares by year."""
-        held: dict[str, dict[str, str]] = {}
-        for m in self.every(ServiceMatter, ServiceMatter.Identified):
-            if m.unit_id != str(uid) or m.budget is None:
-                continue  # another unit's, or holding nothing (not budgeted, withdrawn)
-            c = m.contract
-            held[str(m.id)] = (
-                split_by_year(c["amount"], c["term_start"], c["term_end"])
-                if c
-                else {str(m.budget["fiscal_year"]): m.budget["amount"]}
-            )
-        return held
+        mine = (m for m in self.every(ServiceMatter, ServiceMatter.Identified) if m.unit_id == str(uid))
+        return {str(m.id): shares for m in mine if (shares := holding(m.budget, m.contract)) is not None}
 
     def _committed(self, u: PilotUnit) -> dict[str, str]:
         if not u.ledger_open:  # designated before the ledger: as its matters stand

@@ -22,17 +22,6 @@ from services.pilots.domain.views import DecisionView
 from shared.decisions import DecisionDoesNotApply
 from shared.domain import require_in_order
 from shared.vocabulary.parties import ELIGIBLE_UNDERTAKERS, PURCHASER_TYPES
-from shared.vocabulary.pilots import INELIGIBLE_UNDERTAKERS
-
-
-def require_eligible(undertaker_type: str) -> None:
-    """Order No. 102 (2020), Art. 8: some bodies may not undertake purchased services."""
-    if undertaker_type in INELIGIBLE_UNDERTAKERS:
-        raise UndertakerIneligible(
-            f"a {undertaker_type.replace('_', ' ')} may not undertake government-purchased services "
-            "(MOF Order No. 102, Art. 8)",
-            undertaker_type=undertaker_type,
-        )
 
 
 def term_months(term_start: str, term_end: str, justification: str | None) -> int:

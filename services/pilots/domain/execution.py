@@ -74,12 +74,6 @@ class ContractExecution(ActsInOrder):
         kept[years[-1]] += self.kept_total() - self.paid_total()  # accepted, not paid yet
         return {year: yuan(amount) for year, amount in kept.items()}
 
-    def paid_by_year(self) -> dict[str, str]:
-        years: dict[str, Decimal] = {}
-        for p in self.payments:
-            years[p["paid_on"][:4]] = years.get(p["paid_on"][:4], Decimal(0)) + Decimal(p["amount"])
-        return {y: yuan(v) for y, v in sorted(years.items())}
-
     def _signed(self) -> dict[str, Any]:
         if self.contract is None:
             raise InvalidTransition(f"{self.name} has no contract", status=self.status)

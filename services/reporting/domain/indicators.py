@@ -11,7 +11,7 @@ from typing import Any
 from services.reporting.domain.catalogue import CatalogueState
 from services.reporting.domain.conference import ConferenceState
 from services.reporting.domain.pilots import PilotsState
-from shared.money import committed_by_year, split_by_year
+from shared.money import committed_by_year, holding
 from shared.vocabulary.conference import OPEN_TASK
 from shared.vocabulary.pilots import CONVERTED
 
@@ -86,17 +86,8 @@ def _commitments(pilots: PilotsState, unit_id: str) -> dict[str, dict[str, str]]
     kept: dict[str, dict[str, str]] | None = pilots.units[unit_id].get("commitments")
     if kept is not None:
         return kept
-    held: dict[str, dict[str, str]] = {}
-    for mid, m in pilots.matters.items():
-        if m["unit_id"] != unit_id or m["budget"] is None:
-            continue
-        c = m["contract"]
-        held[mid] = (
-            split_by_year(c["amount"], c["term_start"], c["term_end"])
-            if c
-            else {str(m["budget"]["fiscal_year"]): m["budget"]["amount"]}
-        )
-    return held
+    mine = ((mid, m) for mid, m in pilots.matters.items() if m["unit_id"] == unit_id)
+    return {mid: shares for mid, m in mine if (shares := holding(m["budget"], m["contract"])) is not None}
 
 
 def _unit_row(pilots: PilotsState, unit_id: str, today: str) -> dict[str, Any]:
