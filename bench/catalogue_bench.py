@@ -186,9 +186,8 @@ def bench_slow_clients(workdir: Path, vhost: str, slow: int = 50, n: int = 200) 
     }
 
 
-def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict[str, float]:
-    app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(workdir)}).persistence_env)
-    app.ensure_national_negative_list()
+def prefill(app: CatalogueApplication, events: int) -> None:
+    """Catalogues of 99 nodes each until the log holds ``events`` events."""
     while app.last_position() < events:
         view = app.draft_catalogue(
             DraftCatalogue(
@@ -196,11 +195,17 @@ def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict
             ),
             actor="bench",
         )
-        cid = uuid.UUID(view["id"])
-        catalogue = app.repository.get(cid)
+        catalogue = app.repository.get(uuid.UUID(view["id"]))
         for i in range(min(99, events - app.last_position())):
             catalogue.add_node(code=f"A{i:03d}", name=f"Item {i}", actor="bench", negative_list={})
         app.save(catalogue)
+
+
+def bench_startup(amqp_uri: str, workdir: Path, vhost: str, events: int) -> dict[str, float]:
+    app = CatalogueApplication(settings_from_env("catalogue", {"DATA_DIR": str(workdir)}).persistence_env)
+    app.ensure_national_negative_list()
+    with app.acting():  # each catalogue drafted and each node added today, as a request would be
+        prefill(app, events)
     stored = app.last_position()
     app.close()
     write_tokens(workdir / "tokens.json")

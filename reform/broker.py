@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.messaging.broker import connect, declare_topology
+from shared.messaging.migration import migrate_to_quorum
 from shared.messaging.permissions import WITNESS as WITNESS_USER
 from shared.messaging.permissions import Management, provision, uri_for, vhost_of
 from shared.registry import Registry
@@ -36,6 +37,9 @@ def deploy_broker(
         )
         return
     users = provision(management, vhost_of(amqp_uri), registry)
+    moved = migrate_to_quorum(amqp_uri, management, registry)  # queues an earlier version made
+    if moved:
+        print(f"reform: {len(moved)} classic queue(s) made quorum queues, with their messages")
     with connect(amqp_uri) as conn:
         declare_topology(conn, registry.names(), registry)
     for name, (_, env) in plan.items():

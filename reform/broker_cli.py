@@ -1,5 +1,7 @@
 """`reform broker definitions`: what a RabbitMQ deployed by docker-compose loads at boot (users,
-grants, topology), and each process's broker credentials, written once by the operator."""
+grants, topology), and each process's broker credentials, written once by the operator.
+`reform broker migrate`: durable queues made as classic queues by an earlier version become
+quorum queues, with their messages (run with the admin's AMQP_URI, the consumers stopped)."""
 
 from __future__ import annotations
 
@@ -32,4 +34,25 @@ def write_definitions(out: Path, host: str) -> int:
         )
     _write_secret(out / "broker-admin.env", f"AMQP_URI={uri_for(base, *admin)}\n")
     print(f"reform broker: wrote the broker's definitions and {len(names) + 1} credentials files to {out}")
+    return 0
+
+
+def migrate_queues() -> int:
+    """Move the topology's classic durable queues to quorum queues, with the admin of AMQP_URI."""
+    from shared.config import settings_from_env
+    from shared.messaging.broker import connect
+    from shared.messaging.migration import migrate_to_quorum
+    from shared.messaging.permissions import Management
+
+    amqp_uri = settings_from_env("reform").amqp_uri
+    admin = connect(amqp_uri)
+    management = Management(
+        os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672"),
+        (str(admin.userid), str(admin.password)),
+    )
+    if not management.available():
+        print("reform broker: the management API does not answer (RABBITMQ_MANAGEMENT_URL)")
+        return 1
+    moved = migrate_to_quorum(amqp_uri, management)
+    print(f"reform broker: {len(moved)} classic queue(s) made quorum queues: {', '.join(moved) or 'none'}")
     return 0

@@ -110,8 +110,10 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_broker(args: argparse.Namespace) -> int:
-    from reform.broker_cli import write_definitions
+    from reform.broker_cli import migrate_queues, write_definitions
 
+    if args.action == "migrate":
+        return migrate_queues()
     return write_definitions(Path(args.out), args.host)
 
 
@@ -190,7 +192,7 @@ def _add_operator_parsers(sub: Any) -> None:
         "broker",
         help="write the broker's definitions (users, grants, topology) and each process's credentials",
     )
-    broker.add_argument("action", choices=("definitions",))
+    broker.add_argument("action", choices=("definitions", "migrate"))
     broker.add_argument("--out", default="secrets", help="folder for the files (default: ./secrets)")
     broker.add_argument("--host", default="rabbitmq", help="the broker's host name as services see it")
     broker.set_defaults(func=_cmd_broker)

@@ -19,6 +19,7 @@ from shared.messaging.broker import ConfirmingPublisher, inbox_queue
 from shared.messaging.consumer import ApplyFailed, EventConsumer, Forget, Handler
 from shared.messaging.feed import IntegrationMapper
 from shared.messaging.following import SourceHeld
+from shared.messaging.leadership import leadership_for
 from shared.messaging.permissions import broker_user, vhost_of
 from shared.messaging.relay import Relay
 from shared.messaging.trust import Delivery, KeyRing, KeyUnavailable, Untrusted, plain_body
@@ -85,6 +86,7 @@ class ApplicationProvider(DependencyProvider):
                 ),
                 batch=settings.relay_batch,
                 batch_bytes=settings.relay_batch_bytes,
+                leadership=leadership_for(settings.persistence_env, service),
             )
             app.on_save(relay.wake)
             app.relay = relay
@@ -109,6 +111,7 @@ class ApplicationProvider(DependencyProvider):
             self.relay.stopping.set()
             self.relay.wake()
             self.relay.publisher.close()
+            self.relay.leadership.release()
         if self.app is not None:
             self._seal()  # a clean stop leaves no unsealed history
             self.app.close()

@@ -30,6 +30,14 @@ def events_exchange(source: str) -> Exchange:
     return Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
 
 
+# The durable queues (consumers' inboxes, the witness's, the parked ones) are quorum queues:
+# replicated over a RabbitMQ cluster, they survive the loss of a node. An inbox also has a
+# single active consumer, so that of several instances of a consumer one takes its events, in
+# order, and another takes over when it goes. (nameko's RPC and reply queues stay as they are.)
+QUORUM = {"x-queue-type": "quorum"}
+INBOX_ARGUMENTS = {**QUORUM, "x-single-active-consumer": True}
+
+
 def inbox_queue(
     consumer: str, source: str, routing_keys: Iterable[str] = ("#",), declare_exchange: bool = True
 ) -> Queue:
@@ -44,6 +52,7 @@ def inbox_queue(
         bindings=[binding(exchange, routing_key=key) for key in routing_keys],
         durable=True,
         auto_delete=False,
+        queue_arguments=dict(INBOX_ARGUMENTS),
     )
 
 
@@ -65,6 +74,7 @@ def parked_queue(consumer: str) -> Queue:
         routing_key="parked",
         durable=True,
         auto_delete=False,
+        queue_arguments=dict(QUORUM),
     )
 
 

@@ -109,6 +109,23 @@ class Management:
         for exchange, (write, read) in grant.topic.items():
             self._put(f"topic-permissions/{v}/{u}", {"exchange": exchange, "write": write, "read": read})
 
+    def queue_type(self, vhost: str, queue: str) -> str | None:
+        """``classic``, ``quorum`` or ``stream``; None when there is no such queue."""
+        v, q = quote(vhost, safe=""), quote(queue, safe="")
+        reply = requests.get(f"{self.url}/api/queues/{v}/{q}", auth=self.auth, timeout=10)
+        if reply.status_code == 404:
+            return None
+        reply.raise_for_status()
+        kind: str = reply.json().get("type", "classic")
+        return kind
+
+    def mover(self, vhost: str, user: str, password: str) -> None:
+        """A short-lived user that may re-publish messages under the user ids they carry
+        (RabbitMQ's ``impersonator`` tag), to move queued messages unchanged."""
+        v, u = quote(vhost, safe=""), quote(user, safe="")
+        self._put(f"users/{u}", {"password": password, "tags": "impersonator"})
+        self._put(f"permissions/{v}/{u}", {"configure": ".*", "write": ".*", "read": ".*"})
+
     def delete_user(self, user: str) -> None:
         requests.delete(f"{self.url}/api/users/{quote(user, safe='')}", auth=self.auth, timeout=10)
 
@@ -187,15 +204,15 @@ def _topology(vhost: str, registry: Registry) -> dict[str, list[dict[str, Any]]]
     )
 
     exchanges = [*(events_exchange(spec.name) for spec in registry), rpc_exchange()]
-    queues: list[str] = []
+    queues: list[Any] = []
     bindings: list[tuple[str, str, str]] = []
     for consumer, subscriptions in registry.subscriptions().items():
         for source, keys in subscriptions.items():
             queue = inbox_queue(consumer, source, keys)
-            queues.append(queue.name)
+            queues.append(queue)
             bindings += [(f"{source}.events", queue.name, key) for key in keys]
         exchanges.append(parking_exchange(consumer))
-        queues.append(parked_queue(consumer).name)
+        queues.append(parked_queue(consumer))
         bindings.append((f"{consumer}.parking", f"{consumer}.parked", "parked"))
     common = {"vhost": vhost, "arguments": {}}
     return {
@@ -210,7 +227,11 @@ def _topology(vhost: str, registry: Registry) -> dict[str, list[dict[str, Any]]]
             }
             for e in exchanges
         ],
-        "queues": [{"name": q, "durable": True, "auto_delete": False, **common} for q in queues],
+        "queues": [
+            {"name": q.name, "durable": True, "auto_delete": False, "vhost": vhost, "arguments": args}
+            for q in queues
+            for args in [dict(q.queue_arguments or {})]
+        ],
         "bindings": [
             {"source": src, "destination": dst, "destination_type": "queue", "routing_key": key, **common}
             for src, dst, key in bindings

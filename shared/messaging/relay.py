@@ -10,6 +10,7 @@ from eventsourcing.persistence import Tracking
 
 from shared.messaging.broker import ConfirmingPublisher
 from shared.messaging.feed import IntegrationMapper, envelopes_from, within_bytes
+from shared.messaging.leadership import Leadership, SoleInstance
 from shared.persistence.eventlog import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class Relay:
         publisher: ConfirmingPublisher,
         batch: int = 500,
         batch_bytes: int = 8 * 1024 * 1024,
+        leadership: Leadership | None = None,
     ) -> None:
         self.app = app
         self.source = source
@@ -48,6 +50,9 @@ class Relay:
         self.stopping = threading.Event()
         self.last_error: str | None = None
         self.after_drain: Any = None  # e.g. signing an audit digest when one is due
+        # Of several instances serving one store, the one holding the lead relays (leadership).
+        self.leadership: Leadership = leadership or SoleInstance()
+        self.leading = False
 
     def published_position(self) -> int:
         return self.app.process_recorder.max_tracking_id(self.tracking_name) or 0
@@ -83,6 +88,13 @@ class Relay:
         declared = False
         while not self.stopping.is_set():
             self.wake_event.clear()
+            self.leading = self.leadership.held()
+            if not self.leading:  # another instance relays; this one asks again next round
+                if declared:
+                    self.publisher.close()
+                    declared = False
+                self.stopping.wait(poll_seconds)
+                continue
             try:
                 if not declared:
                     self.publisher.declare([self.source])

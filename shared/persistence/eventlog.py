@@ -88,6 +88,7 @@ class Relaying(Protocol):
     """What the application's readers need of the relay that publishes its log."""
 
     last_error: str | None
+    leading: bool  # of several instances on one store, whether this one publishes it now
 
     def published_position(self) -> int: ...
 

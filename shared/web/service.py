@@ -50,6 +50,8 @@ class EventSourcedService:
             "last_position": self.app.last_position(),
             "published_position": relay.published_position() if relay else None,
             "relay_error": relay.last_error if relay else None,
+            # Of several instances on one store, whether this one publishes it now.
+            "relaying": relay.leading if relay else False,
         }
 
     @http("GET", "/openapi.json")

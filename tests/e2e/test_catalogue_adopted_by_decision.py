@@ -30,18 +30,19 @@ def services(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict
 
 
 def drain(amqp_uri: str, queue: str, until: Any, timeout: float = 15) -> list[dict[str, Any]]:
+    """Take the queue's messages as its consumer (an inbox has one active consumer, no basic.get)."""
     messages: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
     with Connection(amqp_uri) as conn:
-        channel = conn.default_channel
+        conn.connect()
+        channel = conn.connection.channel()
+        channel.basic_consume(queue, callback=lambda m: messages.append(json.loads(m.body)), no_ack=True)
         while time.monotonic() < deadline:
-            message = channel.basic_get(queue, no_ack=True)
-            if message is None:
+            try:
+                conn.connection.drain_events(timeout=0.1)
+            except TimeoutError:
                 if until(messages):
                     return messages
-                time.sleep(0.1)
-                continue
-            messages.append(json.loads(message.body))
     return messages
 
 

@@ -449,6 +449,7 @@ def test_health_answers_without_a_token_and_reports_positions(service) -> None:
         "last_position": 2,
         "published_position": None,
         "relay_error": None,
+        "relaying": False,
     }
 
 
