@@ -72,6 +72,7 @@ class ApplicationProvider(DependencyProvider):
         app.max_event_bytes = settings.max_event_bytes
         app.feed_page_bytes = settings.feed_page_bytes
         app.backdate_days = settings.backdate_days
+        app.data_dir = settings.data_dir  # what a service keeps beside its store (snapshots)
         if hasattr(app, "extension_limits"):  # the conference's
             app.extension_limits = (settings.extension_max_count, settings.extension_max_days)
         self.notary = notary

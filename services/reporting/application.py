@@ -3,12 +3,14 @@ live or as of any past moment."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.reporting.domain import Figures, Received, received_id
+from services.reporting.snapshot import FiguresSnapshot
 from shared.acts import When, upstream_on
 from shared.persistence.eventlog import ServiceApplication
 from shared.persistence.topics import moved
@@ -18,12 +20,42 @@ moved("services.reporting.domain", Received)  # stored before the domain became 
 
 class ReportingApplication(ServiceApplication):
     name = "reporting"
+    snapshot_every = 10_000  # events folded between two snapshots of the live figures
 
     def __init__(self, env: Mapping[str, str] | None = None, **options: Any) -> None:
         """``options`` are the kit's (clock, zone, store preparation), passed on unchanged."""
         super().__init__(env, **options)
         self._live = Figures()
         self._live_position = 0
+        self._folding = threading.Lock()  # one fold at a time: a page is never folded twice
+        self.snapshot: FiguresSnapshot | None = None  # kept beside the store (DATA_DIR)
+        self._snapshot_position: int | None = None  # None: the snapshot was not read yet
+
+    def _resume(self) -> None:
+        """Start the live figures from the snapshot, when it is of this log and this fold."""
+        self._snapshot_position = 0
+        if self.snapshot is None and self.data_dir is not None:
+            self.snapshot = FiguresSnapshot(self.data_dir / f"{self.name}-figures.json")
+        if self.snapshot is None:
+            return
+        loaded = self.snapshot.load(self.identity, lambda p: self.chain_hashes(p, p).get(p))
+        if loaded is not None:
+            self._live, self._live_position = loaded
+            self._snapshot_position = self._live_position
+
+    def keep_snapshot(self) -> None:
+        """Write the live figures' snapshot, when they moved on since the last one."""
+        if self.snapshot is None or self._snapshot_position in (None, self._live_position):
+            return
+        position = self._live_position
+        chain_hash = self.chain_hashes(position, position).get(position)
+        if chain_hash is not None and self.snapshot.save(self._live, self.identity, position, chain_hash):
+            self._snapshot_position = position
+
+    def close(self) -> None:
+        with self._folding:
+            self.keep_snapshot()
+        super().close()
 
     def record(self, envelope: dict[str, Any]) -> list[Any]:
         """The inbox handler for every event of every producer: keep it, once."""
@@ -50,18 +82,27 @@ class ReportingApplication(ServiceApplication):
         recorded by its instant whose act was in effect on its date (acts entered from paper may
         be dated before acts recorded earlier; each record's own acts follow one another)."""
         if when is None:
-            page = self.select_notifications_after(self._live_position, 100_000)
-            for notification in page:
-                domain_event = self.mapper.to_domain_event(notification)
-                if isinstance(domain_event, Received.Recorded):
-                    self._live.apply(domain_event.envelope)
-                self._live_position = notification.id
-            return self._live
+            with self._folding:
+                return self._fold_live()
         figures = Figures()
         for envelope in self.received():
             if when.admits(datetime.fromisoformat(envelope["occurred_at"]), upstream_on(envelope)):
                 figures.apply(envelope)
         return figures
+
+    def _fold_live(self) -> Figures:
+        """The live figures, with what was recorded since they were last asked for (by pages)."""
+        if self._snapshot_position is None:
+            self._resume()
+        while page := self.select_notifications_after(self._live_position, 1000):
+            for notification in page:
+                domain_event = self.mapper.to_domain_event(notification)
+                if isinstance(domain_event, Received.Recorded):
+                    self._live.apply(domain_event.envelope)
+                self._live_position = notification.id
+            if self._live_position - (self._snapshot_position or 0) >= self.snapshot_every:
+                self.keep_snapshot()
+        return self._live
 
     def indicators(self, when: When | None = None) -> dict[str, Any]:
         """Every indicator at ``when`` (now when None); "today" for what is overdue is its date."""

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
@@ -175,6 +176,7 @@ class ServiceApplication(Application[UUID]):
     max_event_bytes: int  # what one event may weigh (EventTooLarge past it)
     backdate_days: int  # an act dated further back needs its paper record (BACKDATE_DAYS)
     feed_page_bytes: int  # where a feed page stops
+    data_dir: Path | None  # the service's own folder, when the runtime gave one
 
     def __init__(
         self,
@@ -195,6 +197,7 @@ class ServiceApplication(Application[UUID]):
         self.max_event_bytes = DEFAULT_MAX_EVENT_BYTES  # set from EVENT_MAX_BYTES by the runtime
         self.feed_page_bytes = DEFAULT_MAX_EVENT_BYTES  # a feed page stops at this (FEED_PAGE_BYTES)
         self.backdate_days = DEFAULT_BACKDATE_DAYS  # set from BACKDATE_DAYS by the runtime
+        self.data_dir = None
         self.identity = self._establish_identity()
 
     def _establish_identity(self) -> str:
