@@ -26,6 +26,10 @@ from kombu import Connection, Exchange, Queue
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import scale  # noqa: E402
+from catalogue_bench import bench_raw_save  # noqa: E402
 
 from tests.support.processes import (  # noqa: E402
     amqp_uri_for,
@@ -282,6 +286,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writes", type=int, default=1000, help="writes per configuration")
     parser.add_argument("--paced-seconds", type=float, default=10.0, help="how long 100 commands/s run")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 100_000], help="log sizes for the large-log figures"
+    )
     args = parser.parse_args()
     vhost = create_vhost()
     amqp_uri = amqp_uri_for(vhost)
@@ -295,8 +302,12 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
             figures["project_paced"] = project_paced(Path(a), vhost, 100.0, args.paced_seconds)
             figures["peer_paced"] = peer_paced(Path(b), amqp_uri, 100.0, args.paced_seconds)
+        with tempfile.TemporaryDirectory() as a:
+            figures["own_save"] = bench_raw_save(Path(a), args.writes)
     finally:
         delete_vhost(vhost)
+    large = scale.run(args.sizes)
+    at_most = max(large, key=lambda r: r["events"])
     print("the project beside its naive peer (commit to SQLite, then dispatch), same run, same machine")
     for clients in (1, 10):
         mine, theirs = figures[f"project_{clients}"], figures[f"peer_{clients}"]
@@ -316,20 +327,29 @@ def main() -> int:
         f"  command -> independent consumer's effect at 100 commands/s: project p50 {mine['p50_ms']:.1f} ms "
         f"p99 {mine['p99_ms']:.1f} ms   peer p50 {theirs['p50_ms']:.1f} ms p99 {theirs['p99_ms']:.1f} ms"
     )
+    print(
+        f"  the service's own Application.save, one event each: {figures['own_save']:.0f} /s;   "
+        f"HTTP writes with 10 clients are "
+        f"{figures['project_10']['writes_per_s'] / figures['own_save']:.2f} of it"
+    )
+    scale.report(large)
     summary = {
         "writes_1": round(figures["project_1"]["writes_per_s"], 1),
         "writes_10": round(figures["project_10"]["writes_per_s"], 1),
         "peer_writes_1": round(figures["peer_1"]["writes_per_s"], 1),
         "peer_writes_10": round(figures["peer_10"]["writes_per_s"], 1),
-        # not measured yet by this script (issue 14): null until they are
         "propagation_10": round(figures["project_10"]["propagation_per_s"], 1),
         "peer_propagation_10": round(figures["peer_10"]["propagation_per_s"], 1),
         "p99_ms_at_100": round(figures["project_paced"]["p99_ms"], 1),
         "peer_p99_ms_at_100": round(figures["peer_paced"]["p99_ms"], 1),
-        "start_100k_s": None,
-        "rss_mb_100k": None,
-        "rebuild_events_s": None,
-        "raw_read_events_s": None,
+        "own_save_1": round(figures["own_save"], 1),
+        # reporting on its largest log (100,000 events by default), resumed from its snapshot
+        "log_events": at_most["events"],
+        "start_100k_s": round(at_most["start_s"], 2),
+        "rss_mb_100k": round(at_most["rss_mb"], 1),
+        "first_start_100k_s": round(at_most["first_start_s"], 2),
+        "rebuild_events_s": round(at_most["rebuild_events_s"], 1),
+        "raw_read_events_s": round(at_most["raw_read_events_s"], 1),
     }
     print(json.dumps(summary))
     return 0
