@@ -19,6 +19,7 @@ run: $(STAMP)
 test: lint
 	$(BIN)/python -m scripts.ensure_broker
 	$(BIN)/python -m scripts.ensure_browser
+	$(BIN)/python -m scripts.ensure_compose
 	$(BIN)/pytest -q -p no:cacheprovider
 
 test-fast: $(STAMP)

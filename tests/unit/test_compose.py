@@ -49,7 +49,17 @@ def validator() -> jsonschema.protocols.Validator:
 
 
 def application_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {name: svc for name, svc in compose["services"].items() if name not in INFRASTRUCTURE + TOOLS}
+    """The services of the default profile (the cluster profile's second instances are checked
+    on their own below)."""
+    return {
+        name: svc
+        for name, svc in compose["services"].items()
+        if name not in INFRASTRUCTURE + TOOLS and not svc.get("profiles")
+    }
+
+
+def cluster(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: s for n, s in compose["services"].items() if "cluster" in s.get("profiles", [])}
 
 
 def test_the_schema_is_checked_with_the_draft_it_declares() -> None:
@@ -225,3 +235,43 @@ def test_each_service_uses_its_own_database_role_made_by_the_provisioning_step(
     provision = compose["services"]["db-provision"]
     assert provision["command"] == ["reform", "db", "provision", "--all"]
     assert f"{service.upper()}_DB_PASSWORD" in provision["environment"]
+
+
+def test_the_cluster_profile_has_three_broker_nodes_joining_the_first(compose: dict[str, Any]) -> None:
+    nodes = {n: s for n, s in compose["services"].items() if s.get("image", "").startswith("rabbitmq:")}
+    assert sorted(nodes) == ["rabbitmq", "rabbitmq-2", "rabbitmq-3"]
+    assert {s["hostname"] for s in nodes.values()} == set(nodes)
+    cookies = {s["environment"]["RABBITMQ_ERLANG_COOKIE"] for s in nodes.values()}
+    assert len(cookies) == 1 and ":?" in next(iter(cookies))  # one shared secret, never a default
+    conf = (ROOT / "deploy" / "rabbitmq-cluster.conf").read_text(encoding="utf-8")
+    for name in nodes:
+        assert f"= rabbit@{name}" in conf
+        if name != "rabbitmq":
+            assert any("rabbitmq-cluster.conf" in v for v in nodes[name]["volumes"]), name
+
+
+def test_the_cluster_profile_runs_two_instances_of_each_service_on_one_schema(
+    compose: dict[str, Any],
+) -> None:
+    extra = cluster(compose)
+    for spec in REGISTRY:
+        first, second = compose["services"][spec.name], extra[f"{spec.name}-2"]
+        env = second["environment"]
+        assert env["POSTGRES_SCHEMA"] == first["environment"]["POSTGRES_SCHEMA"] == spec.name
+        assert env["POSTGRES_USER"] == first["environment"]["POSTGRES_USER"]
+        assert second["volumes"] != first["volumes"]  # each instance its own folder
+        assert second["ports"] == []  # reached through the balancer only
+        assert second["build"] == first["build"]
+
+
+def test_the_balancer_fronts_both_instances_of_each_service_and_the_three_nodes(
+    compose: dict[str, Any],
+) -> None:
+    balancer = cluster(compose)["balancer"]
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text(encoding="utf-8")
+    for spec in REGISTRY:
+        assert f"server a {spec.name}:{spec.port} check" in config
+        assert f"server b {spec.name}-2:{spec.port} check" in config
+        assert f"127.0.0.1:{spec.port + 100}:{spec.port}" in balancer["ports"]
+    for node in ("rabbitmq", "rabbitmq-2", "rabbitmq-3"):
+        assert f" {node}:5672 check" in config
