@@ -20,7 +20,9 @@ moved("services.reporting.domain", Received)  # stored before the domain became 
 
 class ReportingApplication(ServiceApplication):
     name = "reporting"
-    snapshot_every = 10_000  # events folded between two snapshots of the live figures
+    # Events folded before the live figures' snapshot is written again (and at every stop): a
+    # snapshot of a large state takes a moment, so never more than once per request.
+    snapshot_every = 50_000
 
     def __init__(self, env: Mapping[str, str] | None = None, **options: Any) -> None:
         """``options`` are the kit's (clock, zone, store preparation), passed on unchanged."""
@@ -100,8 +102,8 @@ class ReportingApplication(ServiceApplication):
                 if isinstance(domain_event, Received.Recorded):
                     self._live.apply(domain_event.envelope)
                 self._live_position = notification.id
-            if self._live_position - (self._snapshot_position or 0) >= self.snapshot_every:
-                self.keep_snapshot()
+        if self._live_position - (self._snapshot_position or 0) >= self.snapshot_every:
+            self.keep_snapshot()
         return self._live
 
     def indicators(self, when: When | None = None) -> dict[str, Any]:

@@ -54,6 +54,8 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return {"s": [_freeze(v) for v in value]}
     if isinstance(value, dict):
+        if all(type(k) is str for k in value):  # most are: a JSON object, lighter to read back
+            return {"o": {k: _freeze(v) for k, v in value.items()}}
         return {"d": [[_freeze(k), _freeze(v)] for k, v in value.items()]}
     raise TypeError(f"a figure of type {type(value).__name__} has no snapshot form")
 
@@ -68,6 +70,8 @@ def _thaw(value: Any) -> Any:
         return tuple(_thaw(v) for v in body)
     if kind == "s":
         return {_thaw(v) for v in body}
+    if kind == "o":
+        return {k: _thaw(v) for k, v in body.items()}
     return {_thaw(k): _thaw(v) for k, v in body}
 
 

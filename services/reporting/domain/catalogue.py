@@ -14,23 +14,34 @@ class CatalogueState:
     negative_list: set[str] = field(default_factory=set)
 
 
+# What the indicators read of an item: (its name, for the ministry rows; its level, for the
+# counts), and nothing else, so that a long catalogue log folds into little memory.
+Item = tuple[str, int]
+
+
+def _item(node: Payload, before: Item | None = None) -> Item:
+    name, level = before if before is not None else ("", 0)
+    return (node.get("name", name), node.get("level", level))
+
+
 def drafted(s: CatalogueState, aid: str, p: Payload) -> None:
     s.catalogues[aid] = {
         "title": p["title"],
         "level": p["level"],
         "fiscal_year": p["fiscal_year"],
         "status": "draft",
-        "items": {n["code"]: n for n in p["nodes"]},
+        "items": {n["code"]: _item(n) for n in p["nodes"]},
         "revision": None,
     }
 
 
 def node_added(s: CatalogueState, aid: str, p: Payload) -> None:
-    s.catalogues[aid]["items"][p["node"]["code"]] = p["node"]
+    s.catalogues[aid]["items"][p["node"]["code"]] = _item(p["node"])
 
 
 def node_changed(s: CatalogueState, aid: str, p: Payload) -> None:
-    s.catalogues[aid]["items"][p["code"]].update(p["changes"])
+    items = s.catalogues[aid]["items"]
+    items[p["code"]] = _item(p["changes"], items[p["code"]])
 
 
 def node_removed(s: CatalogueState, aid: str, p: Payload) -> None:
@@ -49,7 +60,9 @@ def published(s: CatalogueState, aid: str, p: Payload) -> None:
     catalogue = s.catalogues.setdefault(
         aid, {"title": p["title"], "level": p["level"], "fiscal_year": p["fiscal_year"], "revision": None}
     )
-    catalogue.update(status="published", items={n["code"]: n for n in p["items"]}, revision=p["revision"])
+    catalogue.update(
+        status="published", items={n["code"]: _item(n) for n in p["items"]}, revision=p["revision"]
+    )
 
 
 def superseded(s: CatalogueState, aid: str, p: Payload) -> None:

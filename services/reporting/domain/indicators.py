@@ -37,7 +37,7 @@ def _mean(scores: list[Any]) -> Any:
 
 def catalogue_indicators(catalogue: CatalogueState) -> dict[str, Any]:
     in_force = {cid: c for cid, c in catalogue.catalogues.items() if c["status"] == "published"}
-    levels = Counter(str(item["level"]) for c in in_force.values() for item in c["items"].values())
+    levels = Counter(str(level) for c in in_force.values() for _, level in c["items"].values())
     revisions = [c["revision"] for c in catalogue.catalogues.values() if c.get("revision")]
     return {
         "versions_in_force": len(in_force),
@@ -218,12 +218,13 @@ def _ministry_row(
     line = unit["budget_lines"].get(str(contract["fiscal_year"]), {})
     version = catalogue.catalogues.get(m["catalogue_id"], {"items": {}})
     category_code = m["item_code"][:3]  # the catalogue's second level (A08 of A0801)
+    category = version["items"].get(category_code)
     purchaser = contract.get("purchaser") or {}  # before parties: the pilot unit bought
     undertaker = contract.get("undertaker_party") or {}
     lag = working_days_between(contract.get("signed_on"), contract.get("announced_on"))
     return {
         "year": contract["fiscal_year"],
-        "category": version["items"].get(category_code, {}).get("name", category_code),
+        "category": category[0] if category is not None else category_code,
         "project": m["name"],
         "purchaser": purchaser.get("name_en", unit["name"]),
         "purchaser_credit_code": purchaser.get("credit_code"),
