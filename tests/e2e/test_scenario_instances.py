@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,7 +67,16 @@ def settled(urls: dict[str, str], auditor: str) -> dict[str, Any]:
             f"{urls['reporting']}/indicators", params={"on": ON}, headers=bearer(auditor), timeout=10
         ).json()
 
-    figures: dict[str, Any] = wait_for(caught_up, timeout=90)
+    def steady() -> dict[str, Any] | None:
+        """Caught up twice, 2 s apart (the timers' own acts, milestones found missed, done), alike."""
+        first = caught_up()
+        if first is None:
+            return None
+        time.sleep(2.0)
+        second = caught_up()
+        return second if second is not None and comparable(second) == comparable(first) else None
+
+    figures: dict[str, Any] = wait_for(steady, timeout=120)
     return figures
 
 
@@ -74,8 +84,11 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 
 def comparable(figures: dict[str, Any]) -> str:
-    """What the scenario tells, without what differs between any two loads (ids, the moment)."""
+    """What the scenario tells, without what differs between any two loads (ids, the moment, and
+    whether the conference's timer found a task overdue before the scenario's extension of it
+    was entered: a race of the timer with the load, one instance or two)."""
     told = {k: v for k, v in figures.items() if k not in ("as_of", "received", "records")}
+    told["conference"] = {k: v for k, v in told["conference"].items() if k != "extended_after_overdue"}
     return UUID.sub("<id>", repr(told))
 
 
@@ -89,7 +102,13 @@ def one_instance(workdir: Path, tokens: dict[str, str]) -> Iterator[dict[str, An
         for spec in REGISTRY:
             feeds = {f"{REGISTRY.get(s).env_prefix}_URL": started[s].url for s in spec.consumes}
             started[spec.name] = reform_service(
-                spec.name, folder, vhost, FEED_TOKEN=tokens["auditor"], **feeds, **QUIET
+                spec.name,
+                folder,
+                vhost,
+                FEED_TOKEN=tokens["auditor"],
+                TOKENS_FILE=str(workdir / "tokens.json"),
+                **feeds,
+                **QUIET,
             ).start()
         urls = {name: p.url for name, p in started.items()}
         demo(urls, workdir / "demo-admin-token")
@@ -155,6 +174,7 @@ def instance(
         POSTGRES_SCHEMA=schema,
         RELAY_POLL_SECONDS="0.2",
         FEED_TOKEN=tokens["auditor"],
+        TOKENS_FILE=str(folder.parent / "tokens.json"),
         **feeds,
         **QUIET,
     )
@@ -181,4 +201,4 @@ def test_the_scenario_through_two_instances_tells_what_it_tells_through_one(
     for name, served in two_instances["served"].items():
         assert min(served) > 0, f"one {name} instance served nothing: {served}"
     relaying = [p.health()["relaying"] for p in two_instances["started"]]
-    assert relaying.count(True) == len(REGISTRY)  # one of each pair
+    assert relaying.count(True) == len(REGISTRY.names())  # one of each pair
