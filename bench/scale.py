@@ -62,7 +62,7 @@ def rebuild(catalogue: CatalogueApplication, folder: Path) -> tuple[int, float]:
     keys = KeyRing(app, configured={"catalogue": catalogue.notary.public_key_pem.encode()})
     keys.pin_configured()
     upstream = FeedOf(catalogue)
-    consumer = EventConsumer(app, "reporting", INBOX_HANDLERS, upstream=upstream, keys=keys)
+    consumer = EventConsumer(app, "reporting", INBOX_HANDLERS, upstream=upstream, keys=keys, independent=True)
     started = time.perf_counter()
     applied = consumer.catch_up("catalogue")
     elapsed = time.perf_counter() - started

@@ -50,7 +50,13 @@ def rebuild(service: str, data_dir: Path | None, force: bool, registry: Registry
     service_cls = importlib.import_module(registry.get(service).module).Service
     app = service_cls.app.app_cls(env)
     token = settings.feed_token or _read_token(settings.data_dir)
-    consumer = EventConsumer(app, service, service_cls.inbox.handlers, upstream=HttpUpstream(feeds, token))
+    consumer = EventConsumer(
+        app,
+        service,
+        service_cls.inbox.handlers,
+        upstream=HttpUpstream(feeds, token),
+        independent=service_cls.inbox.independent,  # reporting: a transaction per page
+    )
     started = time.monotonic()
     applied = 0
     for source, url in feeds.items():

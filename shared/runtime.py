@@ -154,8 +154,11 @@ class Inbox(DependencyProvider):
         app_provider: str,
         handlers: dict[tuple[str, str], Handler],
         forget: dict[str, Forget] | None = None,
+        independent: bool = False,
     ) -> None:
         self.app_provider = app_provider
+        # Each handler's effect stands alone (depends on no other event's): catch up by pages.
+        self.independent = independent
         self.handlers = handlers
         self.forget = forget or {}  # source -> what a resync withdraws of what was derived from it
         self.consumer: EventConsumer | None = None
@@ -184,6 +187,7 @@ class Inbox(DependencyProvider):
             publishers={s: broker_user(s, vhost) for s, _ in self.handlers}
             if settings.broker_users
             else None,
+            independent=self.independent,
         )
         for source in self.consumer.sources & set(settings.feeds):
             self.container.spawn_managed_thread(

@@ -104,7 +104,8 @@ class ReportingService(EventSourcedService):
 
     app: ReportingApplication = ApplicationProvider(ReportingApplication, mapper=integration.to_integration)
     tokens = Tokens()
-    inbox: InboxHandle = Inbox("app", INBOX_HANDLERS)
+    # Each envelope is kept as its own record: a catch-up or rebuild takes a feed page at once.
+    inbox: InboxHandle = Inbox("app", INBOX_HANDLERS, independent=True)
 
     @consume_events("catalogue")
     def on_catalogue_event(self, body: Any, delivery: Delivery) -> str:

@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 
 from shared.contracts import validate_envelope
 from shared.contracts.envelope import envelope_errors
+from shared.messaging.batch import PageTaker, position_of
 from shared.messaging.following import Following, SourceHeld
 from shared.messaging.history import Histories, page_verifies
 from shared.messaging.parking import publish_parked
@@ -114,8 +115,11 @@ class EventConsumer:
         amqp_uri: str | None = None,
         keys: KeyRing | None = None,
         publishers: dict[str, str] | None = None,
+        independent: bool = False,
     ) -> None:
         self.app = app
+        # Handlers whose effects do not depend on one another's: catch-up takes a page at once.
+        self.independent = independent
         self.consumer = consumer
         self.handlers = handlers
         self.upstream: Upstream = upstream or NoUpstream()
@@ -170,7 +174,7 @@ class EventConsumer:
             self.histories.place(
                 following,
                 body,
-                take=lambda envelope: self._take_from_feed(following, envelope),
+                take=lambda envelope: self.take_one(following, envelope),
                 position=lambda: self.position(source),
             )
             try:
@@ -182,7 +186,7 @@ class EventConsumer:
         position = envelope["position"]
         if position <= self.position(following.source):
             return self._replay_if_parked(following, envelope)
-        aggregates = self._effect(envelope)
+        aggregates = self.effect(envelope)
         tracking = ChainedTracking(following.tracking, position, chain_hash=envelope["chain_hash"])
         try:
             self.app.record_processed(tracking, *aggregates)
@@ -192,7 +196,7 @@ class EventConsumer:
             raise  # another write to the same aggregates won: parked under its position, replayed once
         return APPLIED if aggregates else IGNORED
 
-    def _effect(self, envelope: dict[str, Any]) -> list[Any]:
+    def effect(self, envelope: dict[str, Any]) -> list[Any]:
         handler = self.handlers.get((envelope["source"], envelope["event_type"]))
         if handler is None:
             return []
@@ -206,7 +210,7 @@ class EventConsumer:
             return DUPLICATE
         if parked.resolved:
             return DUPLICATE
-        aggregates = self._effect(envelope)
+        aggregates = self.effect(envelope)
         parked.resolve()
         # The resolution and the effect in one save: a second replay finds it resolved.
         self.app.save(parked, *aggregates)
@@ -239,17 +243,22 @@ class EventConsumer:
         while until is None or after < until:
             page, verified = self.histories.read_page(source, after, 500)
             self.histories.check_page(following, after, page, verified)
-            for envelope in page["events"]:
-                if until is not None and isinstance(envelope, dict) and envelope.get("position", 0) > until:
-                    return applied
-                applied += self._take_from_feed(following, envelope)
-                time.sleep(0)  # a long catch-up lets /health, HTTP and RPC in between events (green threads)
+            cut = until if until is not None else float("inf")
+            envelopes = [e for e in page["events"] if not (position_of(e) > cut)]
+            if self.independent:
+                applied += PageTaker(self, following).take(envelopes)
+            else:
+                for envelope in envelopes:
+                    applied += self.take_one(following, envelope)
+                    time.sleep(0)  # a long catch-up lets /health, HTTP and RPC in between (green threads)
+            if len(envelopes) < len(page["events"]):
+                return applied
             if not page["has_more"] or page["next_after"] <= after:
                 return applied
             after = page["next_after"]
         return applied
 
-    def _take_from_feed(self, following: Following, envelope: Any) -> int:
+    def take_one(self, following: Following, envelope: Any) -> int:
         """One envelope of a feed page: checked as a delivery is (a feed is believed no more than
         the broker), applied or parked; 1 when it was applied."""
         source = following.source
