@@ -37,7 +37,8 @@ class ReportingApplication(ServiceApplication):
         """Start the live figures from the snapshot, when it is of this log and this fold."""
         self._snapshot_position = 0
         if self.snapshot is None and self.data_dir is not None:
-            self.snapshot = FiguresSnapshot(self.data_dir / f"{self.name}-figures.json")
+            signer = getattr(self.notary, "signer", None)  # the service's key signs its snapshot
+            self.snapshot = FiguresSnapshot(self.data_dir / f"{self.name}-figures.json", signer)
         if self.snapshot is None:
             return
         loaded = self.snapshot.load(self.identity, lambda p: self.chain_hashes(p, p).get(p))

@@ -11,8 +11,9 @@ live fold goes on with the events after it, in order, as it would have. Anything
 log, a rewritten or restored one, a changed fold, an unreadable file) and the snapshot is
 ignored: the figures are folded from the start of the log.
 
-A snapshot is JSON (never pickle: reading one runs no code), written atomically beside the
-store, and only when its encoding reads back to figures equal to the ones it records.
+A snapshot is JSON (never pickle: reading one runs no code), signed with the service's key,
+written atomically beside the store, and only when its encoding reads back to figures equal to
+the ones it records.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+
 from services.reporting.domain import Figures
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
+CONTEXT = b"reform:figures-snapshot:v2\n"  # what the service's key signs here, and nowhere else
 STATES = ("catalogue", "conference", "pilots")
 
 
@@ -108,33 +112,48 @@ def same(a: Figures, b: Figures) -> bool:
 
 
 class FiguresSnapshot:
-    """The file of one service's snapshot, and the checks that decide whether it may be used."""
+    """The file of one service's snapshot, and the checks that decide whether it may be used.
 
-    def __init__(self, path: Path) -> None:
+    Two lines: a header (which log, position, chain hash, fold, and the SHA-256 of the second
+    line), signed with the service's key when it has one, then the figures. A service with a key
+    uses only a snapshot its key signed: the file lives on the instance's disk, which the log's
+    own guards (an append-only role, the audit chain) do not cover."""
+
+    def __init__(self, path: Path, signer: Any = None) -> None:
         self.path = path
         self.version = fold_version()
+        self.signer = signer  # shared.persistence.audit_digest.Signer, when the service has its key
+
+    def _signed(self, header: dict[str, Any]) -> bytes:
+        return CONTEXT + json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
     def load(self, incarnation: str, chain_hash_at: Any) -> tuple[Figures, int] | None:
         """The figures and the position they were folded to, when the snapshot is of this log
         (``chain_hash_at(position)`` is the store's hash there) and of this fold; else None."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if (data.get("format"), data.get("fold_version"), data.get("incarnation")) != (
+            head, body = self.path.read_bytes().split(b"\n", 1)
+            header = json.loads(head)
+            signature = header.pop("signature", None)
+            if self.signer is not None:
+                self.signer.public_key.verify(bytes.fromhex(signature or ""), self._signed(header))
+            if hashlib.sha256(body).hexdigest() != header["figures_sha256"]:
+                raise ValueError("its figures are not the ones its header names")
+            if (header["format"], header["fold_version"], header["incarnation"]) != (
                 FORMAT,
                 self.version,
                 incarnation,
             ):
                 log.info("reporting: the figures snapshot is of another log or fold; folding from the start")
                 return None
-            position = int(data["position"])
-            if chain_hash_at(position) != data["chain_hash"]:
+            position = int(header["position"])
+            if chain_hash_at(position) != header["chain_hash"]:
                 log.warning("reporting: the log differs from the one the snapshot was folded from; ignored")
                 return None
-            return decode(data["figures"]), position
+            return decode(json.loads(body)), position
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError) as exc:
-            log.warning("reporting: the figures snapshot cannot be read (%s); folding from the start", exc)
+        except (ValueError, KeyError, TypeError, InvalidSignature) as exc:
+            log.warning("reporting: the figures snapshot is unusable (%r); folding from the start", exc)
             return None
 
     def save(self, figures: Figures, incarnation: str, position: int, chain_hash: str) -> bool:
@@ -144,24 +163,24 @@ class FiguresSnapshot:
         except TypeError as exc:
             log.warning("reporting: no snapshot of the figures: %s", exc)
             return False
-        text = json.dumps(
-            {
-                "format": FORMAT,
-                "fold_version": self.version,
-                "incarnation": incarnation,
-                "position": position,
-                "chain_hash": chain_hash,
-                "figures": encoded,
-            },
-            ensure_ascii=False,
-        )
-        if not same(decode(json.loads(text)["figures"]), figures):
+        body = json.dumps(encoded, ensure_ascii=False).encode("utf-8")
+        if not same(decode(json.loads(body)), figures):
             log.warning("reporting: the figures would not read back equal; no snapshot written")
             return False
+        header: dict[str, Any] = {
+            "format": FORMAT,
+            "fold_version": self.version,
+            "incarnation": incarnation,
+            "position": position,
+            "chain_hash": chain_hash,
+            "figures_sha256": hashlib.sha256(body).hexdigest(),
+        }
+        if self.signer is not None:
+            header["signature"] = self.signer.sign_bytes(self._signed(header))
         partial = self.path.with_suffix(f".{os.getpid()}.partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(fd, "wb") as out:
+            out.write(json.dumps(header).encode("utf-8") + b"\n" + body)
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, self.path)

@@ -3,6 +3,7 @@ same fold; resumed or folded afresh, they are the fold of the whole log."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ def reporting(story: Story, folder: Path) -> tuple[ReportingApplication, EventCo
     return app, EventConsumer(app, "reporting", INBOX_HANDLERS, upstream=w.upstream, keys=keys)
 
 
+def header(path: Path) -> dict[str, Any]:
+    head: dict[str, Any] = json.loads(path.read_text().split("\n", 1)[0])
+    return head
+
+
 def in_order(story: Story) -> list[dict[str, Any]]:
     envelopes = story.envelopes()
     return envelopes["catalogue"] + envelopes["conference"] + envelopes["pilots"]
@@ -58,7 +64,7 @@ def test_the_live_figures_resume_from_their_snapshot_and_go_on_as_a_fresh_fold(s
     app.figures()
     at = app.last_position()
     app.close()  # a stop keeps the snapshot
-    assert json.loads((tmp_path / "reporting-figures.json").read_text())["position"] == at
+    assert header(tmp_path / "reporting-figures.json")["position"] == at
 
     again, inbox = reporting(story, tmp_path)
     assert again.figures().indicators(TODAY) == folded(again)
@@ -88,9 +94,10 @@ def test_a_snapshot_of_another_log_a_changed_log_or_another_fold_is_ignored(
     assert other._snapshot_position == 0
     other.close()
 
-    data = json.loads(kept)
+    head, body = kept.split("\n", 1)
+    data = json.loads(head)
     data["chain_hash"] = "0" * 64  # the same log's id, but not the events it was folded from
-    (tmp_path / "one" / "reporting-figures.json").write_text(json.dumps(data))
+    (tmp_path / "one" / "reporting-figures.json").write_text(json.dumps(data) + "\n" + body)
     changed, _ = reporting(story, tmp_path / "one")
     assert changed.figures().indicators(TODAY) == folded(changed)
     assert changed._snapshot_position == 0
@@ -114,3 +121,24 @@ def test_a_snapshot_reads_back_equal_or_is_not_written(tmp_path) -> None:
     figures.pilots.units["u"]["odd"] = object()  # nothing a snapshot can hold: none is written
     assert not snapshot.FiguresSnapshot(tmp_path / "g.json").save(figures, "log", 1, "h")
     assert not (tmp_path / "g.json").exists()
+
+
+def test_a_service_with_its_key_uses_only_a_snapshot_its_key_signed(tmp_path) -> None:
+    from shared.persistence.audit_digest import Signer
+
+    figures = Figures()
+    figures.catalogue.negative_list = {"X1"}
+    key, other = Signer.in_memory(), Signer.in_memory()
+    path = tmp_path / "f.json"
+    assert snapshot.FiguresSnapshot(path, key).save(figures, "log", 1, "h")
+    assert snapshot.FiguresSnapshot(path, key).load("log", lambda p: "h") is not None
+    assert snapshot.FiguresSnapshot(path, other).load("log", lambda p: "h") is None  # another key
+
+    head, body = path.read_text().split("\n", 1)
+    forged = body.replace('"X1"', '"X2"')  # figures changed on disk, their digest made to match
+    data = json.loads(head)
+    data["figures_sha256"] = hashlib.sha256(forged.encode()).hexdigest()
+    path.write_text(json.dumps(data) + "\n" + forged)
+    assert snapshot.FiguresSnapshot(path, key).load("log", lambda p: "h") is None
+    path.write_text(head + "\n" + forged)  # or left as they were signed: the digest differs
+    assert snapshot.FiguresSnapshot(path, key).load("log", lambda p: "h") is None
