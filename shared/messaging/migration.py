@@ -44,8 +44,17 @@ def migrate_to_quorum(amqp_uri: str, management: Management, registry: Registry 
     """Make every durable queue of the topology that exists as a classic queue a quorum queue,
     with its messages; returns the names of the queues moved."""
     vhost = vhost_of(amqp_uri)
-    classic = [q for q in durable_queues(registry) if management.queue_type(vhost, q.name) == "classic"]
-    if not classic:
+    management.delete_user(MOVER)  # left by a move that was cut short: it may impersonate anyone
+    queues = durable_queues(registry)
+    classic = [q for q in queues if management.queue_type(vhost, q.name) == "classic"]
+    # A move cut short after its classic queue was deleted: the messages wait in the temporary one.
+    cut_short = [
+        q
+        for q in queues
+        if management.queue_type(vhost, q.name) is None
+        and management.queue_type(vhost, f"{q.name}.migrating") is not None
+    ]
+    if not classic and not cut_short:
         return []
     password = secrets.token_urlsafe(24)
     management.mover(vhost, MOVER, password)
@@ -54,17 +63,16 @@ def migrate_to_quorum(amqp_uri: str, management: Management, registry: Registry 
             conn.connect()
             for queue in classic:
                 migrate_queue(conn, queue)
+            for queue in cut_short:
+                _fill_back(conn, queue)
     finally:
         management.delete_user(MOVER)
-    return [q.name for q in classic]
+    return [q.name for q in classic + cut_short]
 
 
 def migrate_queue(conn: Any, queue: Queue) -> int:
     """Move one classic queue's messages into ``queue`` declared anew; returns how many moved."""
-    temporary = f"{queue.name}.migrating"
-    bindings = [(b.exchange.name, b.routing_key) for b in queue.bindings]
-    if queue.exchange is not None and queue.exchange.name:
-        bindings.append((queue.exchange.name, queue.routing_key))
+    temporary, bindings = f"{queue.name}.migrating", _bindings(queue)
     channel = _confirming(conn)
     try:
         channel.queue_declare(temporary, durable=True, auto_delete=False, arguments=dict(QUORUM))
@@ -75,6 +83,20 @@ def migrate_queue(conn: Any, queue: Queue) -> int:
         channel.queue_delete(queue.name, if_empty=True)
     finally:
         channel.close()
+    _fill_back(conn, queue)
+    return moved
+
+
+def _bindings(queue: Queue) -> list[tuple[str, str]]:
+    bindings = [(b.exchange.name, b.routing_key) for b in queue.bindings]
+    if queue.exchange is not None and queue.exchange.name:
+        bindings.append((queue.exchange.name, queue.routing_key))
+    return bindings
+
+
+def _fill_back(conn: Any, queue: Queue) -> None:
+    """Declare ``queue`` as a quorum queue and move the temporary queue's messages into it."""
+    temporary, bindings = f"{queue.name}.migrating", _bindings(queue)
     queue(conn.default_channel).declare()  # the quorum queue, with its arguments and bindings
     # A new channel: RabbitMQ 3.10 fails a publish on a channel that knew the deleted queue.
     channel = _confirming(conn)
@@ -86,7 +108,6 @@ def migrate_queue(conn: Any, queue: Queue) -> int:
         channel.queue_delete(temporary)
     finally:
         channel.close()
-    return moved
 
 
 def _confirming(conn: Any) -> Any:

@@ -11,7 +11,7 @@ import pytest
 import requests
 from kombu import Connection, Queue, binding
 
-from shared.messaging.broker import declare_topology, events_exchange, parking_exchange
+from shared.messaging.broker import QUORUM, declare_topology, events_exchange, parking_exchange
 from shared.messaging.migration import MOVER, durable_queues, migrate_to_quorum
 from shared.messaging.permissions import Management
 from tests.support.processes import AUTH, MANAGEMENT, amqp_uri_for, create_vhost, delete_vhost
@@ -110,3 +110,26 @@ def test_the_deploy_step_moves_classic_queues_to_quorum_queues_with_every_messag
         assert parked[0].properties["application_headers"]["x-parked-reason"] == "r"
 
         assert migrate_to_quorum(uri, Management(MANAGEMENT, AUTH)) == []  # a second run has nothing to do
+
+
+def test_a_move_cut_short_is_finished_and_its_mover_never_outlives_it(vhost) -> None:
+    uri = amqp_uri_for(vhost)
+    management = Management(MANAGEMENT, AUTH)
+    management.mover(vhost, MOVER, "left-behind")  # a deploy killed mid-move left its user...
+    with Connection(uri) as conn:
+        conn.connect()
+        channel = conn.connection.channel()
+        events_exchange("catalogue")(conn.default_channel).declare()
+        # ... and the messages in the temporary queue, the classic one already deleted
+        channel.queue_declare("pilots.catalogue.events.migrating", durable=True, arguments=QUORUM)
+        channel.queue_bind("pilots.catalogue.events.migrating", "catalogue.events", "#")
+        for position in (1, 2):
+            publish(conn, "catalogue.events", "NodeAdded", {"position": position})
+
+        assert "pilots.catalogue.events" in migrate_to_quorum(uri, management)
+
+        assert queue_info(vhost, "pilots.catalogue.events")["type"] == "quorum"
+        assert [json.loads(m.body)["position"] for m in take_all(conn, "pilots.catalogue.events")] == [1, 2]
+        gone = requests.get(f"{MANAGEMENT}/api/queues/{vhost}/pilots.catalogue.events.migrating", auth=AUTH)
+        assert gone.status_code == 404
+    assert requests.get(f"{MANAGEMENT}/api/users/{MOVER}", auth=AUTH, timeout=10).status_code == 404
