@@ -121,7 +121,9 @@ def test_a_move_cut_short_is_finished_and_its_mover_never_outlives_it(vhost) -> 
         channel = conn.connection.channel()
         events_exchange("catalogue")(conn.default_channel).declare()
         # ... and the messages in the temporary queue, the classic one already deleted
-        channel.queue_declare("pilots.catalogue.events.migrating", durable=True, arguments=QUORUM)
+        channel.queue_declare(
+            "pilots.catalogue.events.migrating", durable=True, auto_delete=False, arguments=QUORUM
+        )
         channel.queue_bind("pilots.catalogue.events.migrating", "catalogue.events", "#")
         for position in (1, 2):
             publish(conn, "catalogue.events", "NodeAdded", {"position": position})
