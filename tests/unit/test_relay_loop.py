@@ -262,3 +262,51 @@ def test_after_drain_runs_and_what_it_stores_is_published_in_the_same_round(app)
 
     assert calls[0] == 2
     assert [body["payload"]["text"] for body in publisher.published] == ["one", "stored by the hook"]
+
+
+class Lead:
+    """A lead held or not, as the test says (the advisory lock's stand-in in process)."""
+
+    def __init__(self) -> None:
+        self.mine = False
+        self.released = False
+
+    def held(self) -> bool:
+        return self.mine
+
+    def release(self) -> None:
+        self.released = True
+
+
+def test_an_instance_without_the_lead_publishes_nothing_until_it_takes_it(app) -> None:
+    app.write("one")
+    publisher, lead = FakePublisher(), Lead()
+    relay = Relay(app, source="notes", mapper=note_mapper, publisher=publisher, leadership=lead)
+    thread = run_in_thread(relay, poll_seconds=0.01)
+    try:
+        time.sleep(0.1)
+        assert (publisher.batches, relay.leading, relay.published_position()) == ([], False, 1)
+        lead.mine = True  # the relaying instance died: its lock is free, this one takes it
+        eventually(lambda: relay.published_position() == 2)
+        assert relay.leading
+        lead.mine = False  # lost (its session broke): it stops at once
+        app.write("two")
+        time.sleep(0.1)
+        assert relay.published_position() == 2 and not relay.leading
+    finally:
+        stop(relay, thread)
+
+
+def test_the_lead_that_fits_the_store(tmp_path) -> None:
+    from shared.messaging.leadership import AdvisoryLock, FileLock, SoleInstance, leadership_for
+
+    postgres = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_SCHEMA": "pilots"}
+    assert isinstance(leadership_for(postgres, "pilots"), AdvisoryLock)
+    assert isinstance(leadership_for({"SQLITE_DBNAME": ":memory:"}, "notes"), SoleInstance)
+    sqlite = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "s.db")}
+    first, second = leadership_for(sqlite, "notes"), leadership_for(sqlite, "notes")
+    assert isinstance(first, FileLock)
+    assert (first.held(), second.held()) == (True, False)  # one process of two on one file
+    first.release()
+    assert second.held()
+    second.release()
