@@ -257,6 +257,17 @@ class Witness:
         return None
 
 
+def _service_of(message: Any) -> str:
+    """Whose digest a delivery is: the exchange it came through, or, for a message an operator's
+    step moved through the default exchange (which no service may publish to), the exchange it
+    first came through (its ``x-original-exchange``)."""
+    exchange = str(message.delivery_info.get("exchange", ""))
+    headers = message.headers or {}
+    if exchange == "" and headers.get("x-replayed"):
+        exchange = str(headers.get("x-original-exchange", ""))
+    return exchange.removesuffix(".events")
+
+
 def run(
     folder: Path, amqp_uri: str, keys: KeySource, stop: threading.Event, registry: Registry = REGISTRY
 ) -> None:
@@ -269,7 +280,7 @@ def run(
     )
 
     def on_message(_: Any, message: Any) -> None:
-        service = str(message.delivery_info.get("exchange", "")).removesuffix(".events")
+        service = _service_of(message)
         body = plain_body(message.body)  # the signed bytes, not kombu's decoding of them
         try:
             witness.take(service, body, message.properties.get("user_id"))

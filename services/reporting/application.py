@@ -56,9 +56,11 @@ class ReportingApplication(ServiceApplication):
             self._snapshot_position = position
 
     def close(self) -> None:
-        with self._folding:
-            self.keep_snapshot()
-        super().close()
+        try:
+            with self._folding:
+                self.keep_snapshot()
+        finally:
+            super().close()
 
     def record(self, envelope: dict[str, Any]) -> list[Any]:
         """The inbox handler for every event of every producer: keep it, once."""

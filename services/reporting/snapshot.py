@@ -27,8 +27,6 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-
 from services.reporting.domain import Figures
 
 log = logging.getLogger(__name__)
@@ -38,14 +36,21 @@ CONTEXT = b"reform:figures-snapshot:v2\n"  # what the service's key signs here, 
 STATES = ("catalogue", "conference", "pilots")
 
 
-def fold_version() -> str:
-    """A digest of the fold's code: any change to it makes earlier snapshots unusable."""
+def fold_version() -> str | None:
+    """A digest of the fold's code: any change to it makes earlier snapshots unusable. None (no
+    snapshots at all) when the code's source is not there to be read."""
     import services.reporting.domain as domain
 
     digest = hashlib.sha256()
-    for path in sorted(Path(domain.__file__).parent.glob("*.py")):
+    sources = sorted(Path(domain.__file__).parent.glob("*.py"))
+    for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return digest.hexdigest() if sources else None
+
+
+# Read once, when the fold's code is imported: the code this process runs, not what the disk
+# holds later (an update in place before the first request).
+LOADED_FOLD = fold_version()
 
 
 def _freeze(value: Any) -> Any:
@@ -121,7 +126,7 @@ class FiguresSnapshot:
 
     def __init__(self, path: Path, signer: Any = None) -> None:
         self.path = path
-        self.version = fold_version()
+        self.version = LOADED_FOLD
         self.signer = signer  # shared.persistence.audit_digest.Signer, when the service has its key
 
     def _signed(self, header: dict[str, Any]) -> bytes:
@@ -130,6 +135,8 @@ class FiguresSnapshot:
     def load(self, incarnation: str, chain_hash_at: Any) -> tuple[Figures, int] | None:
         """The figures and the position they were folded to, when the snapshot is of this log
         (``chain_hash_at(position)`` is the store's hash there) and of this fold; else None."""
+        if self.version is None:
+            return None
         try:
             head, body = self.path.read_bytes().split(b"\n", 1)
             header = json.loads(head)
@@ -152,12 +159,14 @@ class FiguresSnapshot:
             return decode(json.loads(body)), position
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError, InvalidSignature) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever is wrong with it, the log is folded instead
             log.warning("reporting: the figures snapshot is unusable (%r); folding from the start", exc)
             return None
 
     def save(self, figures: Figures, incarnation: str, position: int, chain_hash: str) -> bool:
         """Write the snapshot atomically; False (nothing written) when it would not read back equal."""
+        if self.version is None:
+            return False
         try:
             encoded = encode(figures)
         except TypeError as exc:

@@ -53,6 +53,9 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(f"reform-relay:{name}".encode()).digest()[:8], "big", signed=True)
 
 
+KEEPALIVES = "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+
+
 class AdvisoryLock:
     """A PostgreSQL session-level advisory lock held on a connection of its own."""
 
@@ -67,7 +70,9 @@ class AdvisoryLock:
 
         try:
             if self._conn is None:
-                self._conn = postgres_connection(self.env, autocommit=True)
+                # The server frees the lock when this session's client is gone: a dead host is
+                # noticed within about 25 s (server keepalives), not the system's 2 hours.
+                self._conn = postgres_connection(self.env, autocommit=True, options=KEEPALIVES)
                 self._holding = False
             if self._holding:
                 # Still ours only while this very session lives and holds it.
@@ -116,7 +121,11 @@ class FileLock:
 
         if self._fd is not None:
             return True
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # a folder it cannot write: no lead, said, never a dead relay
+            log.warning("relay lead: cannot open %s (%s); not relaying", self.path, exc)
+            return False
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

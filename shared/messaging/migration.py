@@ -51,8 +51,7 @@ def migrate_to_quorum(amqp_uri: str, management: Management, registry: Registry 
     cut_short = [
         q
         for q in queues
-        if management.queue_type(vhost, q.name) is None
-        and management.queue_type(vhost, f"{q.name}.migrating") is not None
+        if q not in classic and management.queue_type(vhost, f"{q.name}.migrating") is not None
     ]
     if not classic and not cut_short:
         return []
@@ -75,11 +74,14 @@ def migrate_queue(conn: Any, queue: Queue) -> int:
     temporary, bindings = f"{queue.name}.migrating", _bindings(queue)
     channel = _confirming(conn)
     try:
+        consumers = channel.queue_declare(queue.name, passive=True)[2]
+        if consumers:  # what a consumer holds unacknowledged would go with the queue
+            raise RuntimeError(f"{queue.name} has {consumers} consumer(s): stop them before the move")
         channel.queue_declare(temporary, durable=True, auto_delete=False, arguments=dict(QUORUM))
         _bind(channel, temporary, bindings)  # from here on every new event reaches one of the two
-        moved = _move(channel, queue.name, temporary)
+        moved = _move(channel, queue.name, temporary, queue)
         _bind(channel, queue.name, bindings, unbind=True)
-        moved += _move(channel, queue.name, temporary)
+        moved += _move(channel, queue.name, temporary, queue)
         channel.queue_delete(queue.name, if_empty=True)
     finally:
         channel.close()
@@ -103,11 +105,29 @@ def _fill_back(conn: Any, queue: Queue) -> None:
     try:
         _bind(channel, temporary, bindings, unbind=True)
         # Nothing is bound to it any more: empty once moved (quorum queues have no if-empty delete).
-        while _move(channel, temporary, queue.name) or channel.queue_declare(temporary, passive=True)[1]:
+        while _move(channel, temporary, queue.name, queue) or _count(channel, temporary):
             pass
         channel.queue_delete(temporary)
     finally:
         channel.close()
+
+
+def _moved_headers(message: Any, properties: dict[str, Any]) -> dict[str, Any]:
+    """An inbox message moved through the default exchange (which only an operator's step may
+    publish to) says so, and names the exchange it first came through: a consumer then takes it
+    as a replay, its signature checked, and the witness knows whose digest it is."""
+    headers = dict(properties.get("application_headers") or {})
+    exchange = message.delivery_info.get("exchange") or ""
+    if exchange:  # its first move; a second one (back from the temporary queue) keeps the first's
+        headers["x-original-exchange"] = exchange
+        headers["x-original-routing-key"] = message.delivery_info.get("routing_key", "")
+    headers["x-replayed"] = True
+    return headers
+
+
+def _count(channel: Any, queue: str) -> int:
+    count: int = channel.queue_declare(queue, passive=True)[1]
+    return count
 
 
 def _confirming(conn: Any) -> Any:
@@ -124,7 +144,7 @@ def _bind(channel: Any, queue: str, bindings: Iterable[tuple[str, str]], unbind:
             channel.queue_bind(queue, exchange, key)
 
 
-def _move(channel: Any, source: str, target: str) -> int:
+def _move(channel: Any, source: str, target: str, queue: Queue) -> int:
     """Each message of ``source`` re-published to ``target`` and confirmed, then acknowledged."""
     moved = 0
     while True:
@@ -132,6 +152,8 @@ def _move(channel: Any, source: str, target: str) -> int:
         if message is None:
             return moved
         properties = {k: v for k, v in message.properties.items() if v is not None}
+        if not queue.name.endswith(".parked"):
+            properties["application_headers"] = _moved_headers(message, properties)
         channel.basic_publish_confirm(
             amqp.Message(message.body, **properties), exchange="", routing_key=target, mandatory=True
         )

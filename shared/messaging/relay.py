@@ -77,13 +77,24 @@ class Relay:
     def drain(self) -> int:
         total = 0
         while True:
+            if not self.leadership.held():  # lost between two batches: another instance goes on
+                self.leading = False
+                return total
             before = self.published_position()
             total += self.run_once()
             if self.published_position() == before:
                 return total
 
     def run_forever(self, poll_seconds: float, sleep: Any = None) -> None:
-        """Loop until stopped: woken by each save, and polling so it recovers on its own."""
+        """Loop until stopped: woken by each save, and polling so it recovers on its own. The
+        lead is given up when the loop ends, in the loop's own thread."""
+        try:
+            self._loop(poll_seconds)
+        finally:
+            self.leading = False
+            self.leadership.release()
+
+    def _loop(self, poll_seconds: float) -> None:
         backoff = poll_seconds
         declared = False
         while not self.stopping.is_set():

@@ -56,8 +56,9 @@ def event_fields(domain_event: Any) -> dict[str, Any]:
     return {k: to_plain(v) for k, v in data.items() if k not in ENVELOPE_FIELDS}
 
 
-def postgres_connection(env: Mapping[str, str], autocommit: bool = False) -> Any:
-    """A direct connection to the service's PostgreSQL database, from eventsourcing's settings."""
+def postgres_connection(env: Mapping[str, str], autocommit: bool = False, **extra: Any) -> Any:
+    """A direct connection to the service's PostgreSQL database, from eventsourcing's settings
+    (``extra``: more of libpq's connection parameters)."""
     import psycopg
 
     return psycopg.connect(
@@ -68,6 +69,7 @@ def postgres_connection(env: Mapping[str, str], autocommit: bool = False) -> Any
         password=env.get("POSTGRES_PASSWORD", ""),
         connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT", "5")),
         autocommit=autocommit,
+        **extra,
     )
 
 

@@ -105,6 +105,11 @@ def test_the_deploy_step_moves_classic_queues_to_quorum_queues_with_every_messag
         inbox = take_all(conn, "pilots.catalogue.events")
         assert [json.loads(m.body)["position"] for m in inbox] == [1, 2, 3, 4, 5, 6]
         assert {m.properties.get("user_id") for m in inbox} == {"guest"}  # kept as the broker vouched
+        moved = [m.properties["application_headers"] for m in inbox[:5]]
+        # moved through the default exchange, which only an operator's step may publish to: a
+        # consumer takes them as replays (signature checked), the witness knows their exchange
+        assert all(h["x-replayed"] and h["x-original-exchange"] == "catalogue.events" for h in moved)
+        assert "x-replayed" not in (inbox[5].properties.get("application_headers") or {})
         parked = take_all(conn, "pilots.parked")
         assert [json.loads(m.body) for m in parked] == [{"forged": True}]
         assert parked[0].properties["application_headers"]["x-parked-reason"] == "r"

@@ -310,3 +310,26 @@ def test_the_lead_that_fits_the_store(tmp_path) -> None:
     first.release()
     assert second.held()
     second.release()
+
+
+def test_a_drain_stops_between_batches_when_the_lead_is_lost(app) -> None:
+    for text in ("one", "two", "three"):
+        app.write(text)
+
+    class OneBatch(Lead):
+        def held(self) -> bool:
+            self.mine, held = False, self.mine
+            return held
+
+    lead = OneBatch()
+    lead.mine = True
+    publisher = FakePublisher()
+    relay = Relay(app, source="notes", mapper=note_mapper, publisher=publisher, batch=1, leadership=lead)
+    assert relay.drain() == 1  # one batch while it led, none after
+    assert relay.published_position() == 2
+
+
+def test_a_lock_file_that_cannot_be_opened_means_no_lead_not_a_dead_relay(tmp_path) -> None:
+    from shared.messaging.leadership import FileLock
+
+    assert FileLock(tmp_path / "missing" / "s.db.relay.lock").held() is False

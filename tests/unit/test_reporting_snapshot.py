@@ -103,7 +103,7 @@ def test_a_snapshot_of_another_log_a_changed_log_or_another_fold_is_ignored(
     assert changed._snapshot_position == 0
     changed.close()  # writes a good one again
 
-    monkeypatch.setattr(snapshot, "fold_version", lambda: "another fold")
+    monkeypatch.setattr(snapshot, "LOADED_FOLD", "another fold")
     refolded, _ = reporting(story, tmp_path / "one")
     assert refolded.figures().indicators(TODAY) == folded(refolded)
     assert refolded._snapshot_position == 0

@@ -188,3 +188,21 @@ def test_verify_judges_a_store_by_the_witnessed_history_of_the_log_it_holds(tmp_
     assert invented is not None and "holds no digest of this store's log" in invented.problem
     cut = against_witness(witness.store, "catalogue", store_of(service.incarnation), key)
     assert cut is not None and "lacks the digest" in cut.problem
+
+
+class _Delivered:
+    def __init__(self, exchange: str, headers: dict[str, Any] | None = None) -> None:
+        self.delivery_info = {"exchange": exchange, "routing_key": "AuditDigest"}
+        self.headers = headers
+
+
+def test_whose_digest_a_delivery_is_comes_from_its_exchange_or_the_move_that_carried_it() -> None:
+    from reform.witness import _service_of
+
+    assert _service_of(_Delivered("pilots.events")) == "pilots"
+    # moved into a quorum queue by the deploy step, through the default exchange
+    moved = {"x-replayed": True, "x-original-exchange": "pilots.events"}
+    assert _service_of(_Delivered("", moved)) == "pilots"
+    # on its own exchange a service cannot pass for another by a header
+    assert _service_of(_Delivered("catalogue.events", moved)) == "catalogue"
+    assert _service_of(_Delivered("", {"x-original-exchange": "pilots.events"})) == ""  # not a move
