@@ -3,8 +3,9 @@ handlers' effects do not depend on one another's (reporting keeps each envelope 
 record). A rebuild or a long catch-up then costs a transaction per page, not per event.
 
 Each envelope is checked exactly as one delivered alone (route, log incarnation, signature,
-contract); the page's effects and the position of its last envelope (with the producer's chain
-hash there) are recorded together, so a crash leaves the page wholly applied or not at all.
+contract); the page's effects, the position of its last envelope and the producer's chain hash
+at every position of the page are recorded together, so a crash leaves the page wholly applied
+or not at all, and a history check finds each position's hash as if it had been taken alone.
 Anything that is not plain (an envelope that fails a check or its handler, a position already
 passed, a write that conflicts) first records what was gathered before it, then goes the
 one-at-a-time way, which parks it with its reason or replays it once.
@@ -81,7 +82,13 @@ class PageTaker:
         envelopes, effects = self.envelopes, self.effects
         self.envelopes, self.effects = [], []
         last = envelopes[-1]
-        tracking = ChainedTracking(self.following.tracking, last["position"], chain_hash=last["chain_hash"])
+        tracking = ChainedTracking(
+            self.following.tracking,
+            last["position"],
+            chain_hash=last["chain_hash"],
+            # every position's hash, so that a stale message at any of them is still recognised
+            passed=tuple((e["position"], e["chain_hash"]) for e in envelopes[:-1]),
+        )
         try:
             self.consumer.app.record_processed(tracking, *effects)
         except IntegrityError:  # another delivery took some of them meanwhile: each alone

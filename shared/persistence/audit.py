@@ -73,6 +73,16 @@ class ChainedTracking(Tracking):
     beside the position (``audit_source_chain``): a consumer can tell a changed history later."""
 
     chain_hash: str | None = None
+    # Positions passed in the same transaction before this one (a page taken at once), each
+    # with the producer's chain hash there: kept as if each had been recorded alone.
+    passed: tuple[tuple[int, str], ...] = ()
+
+
+def _source_hashes(tracking: Tracking) -> list[tuple[int, str]]:
+    """The (position, producer's chain hash) pairs a tracking record carries, in order."""
+    chain_hash = getattr(tracking, "chain_hash", None)
+    last = [(tracking.notification_id, chain_hash)] if chain_hash is not None else []
+    return [*getattr(tracking, "passed", ()), *last]
 
 
 def _carried(first: int, last: int, before: str | None, rows: Any) -> dict[int, str]:
@@ -125,12 +135,11 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
     def _insert_tracking(self, c: SQLiteCursor, tracking: Tracking) -> None:
         super()._insert_tracking(c, tracking)
         self._link_tracking(c, tracking.application_name, tracking.notification_id)
-        chain_hash = getattr(tracking, "chain_hash", None)
-        if chain_hash is not None:
+        for position, chain_hash in _source_hashes(tracking):
             c.execute(
                 "INSERT INTO audit_source_chain (application_name, notification_id, chain_hash) "
                 "VALUES (?, ?, ?)",
-                (tracking.application_name, tracking.notification_id, chain_hash),
+                (tracking.application_name, position, chain_hash),
             )
 
     def source_chain_hash(self, name: str, position: int) -> str | None:
@@ -250,13 +259,12 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
     def _insert_tracking(self, curs: Any, tracking: Tracking) -> None:
         super()._insert_tracking(curs, tracking)
         self._link_tracking(curs, tracking.application_name, tracking.notification_id)
-        chain_hash = getattr(tracking, "chain_hash", None)
-        if chain_hash is not None:
+        for position, chain_hash in _source_hashes(tracking):
             curs.execute(
                 SQL(
                     "INSERT INTO {t} (application_name, notification_id, chain_hash) VALUES (%s, %s, %s)"
                 ).format(t=self._table(self.source_chain_table)),
-                (tracking.application_name, tracking.notification_id, chain_hash),
+                (tracking.application_name, position, chain_hash),
             )
 
     def source_chain_hash(self, name: str, position: int) -> str | None:

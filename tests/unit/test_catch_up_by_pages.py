@@ -34,10 +34,17 @@ def reporting(story: Story, independent: bool, handlers: Any = None) -> EventCon
     )
 
 
-def kept(consumer: EventConsumer) -> tuple[list[Any], dict[str, int]]:
+def kept(consumer: EventConsumer) -> tuple[list[Any], dict[str, int], dict[str, list[str | None]]]:
+    """What it received, where it stands, and the producer's chain hash it recorded at every
+    position it passed (what a later history check compares)."""
     app = consumer.app
     assert isinstance(app, ReportingApplication)
-    return app.received(), {s: consumer.position(s) for s in SOURCES}
+    hashes = {}
+    for source in SOURCES:
+        following = consumer.histories.current(source)
+        passed = [e["position"] for e in app.received() if e["source"] == source]
+        hashes[source] = [app.source_chain_hash(following.tracking, p) for p in passed] if following else []
+    return app.received(), {s: consumer.position(s) for s in SOURCES}, hashes
 
 
 def test_by_pages_keeps_what_one_at_a_time_keeps(story: Story) -> None:
