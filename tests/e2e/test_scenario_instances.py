@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 
@@ -26,14 +25,13 @@ from tests.support.processes import (
     bearer,
     create_vhost,
     delete_vhost,
-    free_port,
+    drop_schemas,
+    postgres_instance,
     producer_key,
     reform_service,
-    service_env,
     wait_for,
 )
 
-DSN = dict(dbname="test", host="127.0.0.1", port="5432", user="postgres", password="")
 ON = "2020-12-31"
 QUIET = {"TIMER_SECONDS": "0.5", "AUDIT_DIGEST_EVENTS": "20"}
 
@@ -146,9 +144,7 @@ def two_instances(workdir: Path, tokens: dict[str, str]) -> Iterator[dict[str, A
         for process in reversed(started):
             process.stop()
         delete_vhost(vhost)
-        with psycopg.connect(**DSN, autocommit=True) as conn:
-            for spec in REGISTRY:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{prefix}_{spec.name}" CASCADE')
+        drop_schemas(*(f"{prefix}_{spec.name}" for spec in REGISTRY))
 
 
 def instance(
@@ -160,29 +156,16 @@ def instance(
     tokens: dict[str, str],
     feeds: dict[str, str],
 ) -> ServiceProcess:
-    port = free_port()
-    env = service_env(
+    return postgres_instance(
+        service,
         folder,
         vhost,
-        port,
-        PERSISTENCE_MODULE="eventsourcing.postgres",
-        POSTGRES_DBNAME=DSN["dbname"],
-        POSTGRES_HOST=DSN["host"],
-        POSTGRES_PORT=DSN["port"],
-        POSTGRES_USER=DSN["user"],
-        POSTGRES_PASSWORD=DSN["password"],
-        POSTGRES_SCHEMA=schema,
-        RELAY_POLL_SECONDS="0.2",
+        schema,
+        label,
         FEED_TOKEN=tokens["auditor"],
         TOKENS_FILE=str(folder.parent / "tokens.json"),
         **feeds,
         **QUIET,
-    )
-    return ServiceProcess(
-        argv=[sys.executable, "-m", "reform.cli", "run", service],
-        env=env,
-        port=port,
-        log_path=folder / f"{service}-{label}.log",
     )
 
 

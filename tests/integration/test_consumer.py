@@ -25,19 +25,13 @@ from tests.support.processes import (
     bearer,
     free_port,
     producer_key,
-    service_env,
     wait_for,
 )
+from tests.support.processes import consumer_process as shared_consumer_process
 
 
 def consumer_process(workdir: Path, vhost: str, **extra: str) -> ServiceProcess:
-    port = free_port()
-    return ServiceProcess(
-        argv=[sys.executable, "-m", "tests.support.consumer_service"],
-        env=service_env(workdir / "consumer", vhost, port, **extra),
-        port=port,
-        log_path=workdir / "consumer.log",
-    )
+    return shared_consumer_process(workdir / "consumer", vhost, workdir / "consumer.log", **extra)
 
 
 @pytest.fixture(scope="module")

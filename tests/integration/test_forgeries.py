@@ -23,9 +23,8 @@ from tests.support.processes import (
     REPO,
     ServiceProcess,
     bearer,
-    free_port,
+    consumer_process,
     reform_service,
-    service_env,
     wait_for,
 )
 
@@ -57,16 +56,12 @@ def consumer(
     workdir: Path, vhost: str, producer: ServiceProcess, tokens: dict[str, str]
 ) -> Iterator[ServiceProcess]:
     """Learns the catalogue's key from its feed on first contact (no key configured)."""
-    (workdir / "consumer").mkdir(exist_ok=True)
-    port = free_port()
-    env = service_env(
-        workdir / "consumer", vhost, port, CATALOGUE_URL=producer.url, FEED_TOKEN=tokens["auditor"]
-    )
-    process = ServiceProcess(
-        argv=[sys.executable, "-m", "tests.support.consumer_service"],
-        env=env,
-        port=port,
-        log_path=workdir / "consumer.log",
+    process = consumer_process(
+        workdir / "consumer",
+        vhost,
+        workdir / "consumer.log",
+        CATALOGUE_URL=producer.url,
+        FEED_TOKEN=tokens["auditor"],
     ).start()
     yield process
     process.stop()

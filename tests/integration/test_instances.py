@@ -5,7 +5,6 @@ event reaches an independent consumer exactly once."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 import uuid
@@ -13,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 
@@ -23,46 +21,24 @@ from tests.support.processes import (
     Tap,
     amqp_uri_for,
     bearer,
-    free_port,
+    consumer_process,
+    drop_schemas,
+    postgres_instance,
     producer_key,
-    service_env,
     wait_for,
 )
-
-DSN = dict(dbname="test", host="127.0.0.1", port="5432", user="postgres", password="")
 
 
 @pytest.fixture(scope="module")
 def schema() -> Iterator[str]:
     name = f"test_{uuid.uuid4().hex[:10]}"
     yield name
-    with psycopg.connect(**DSN, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    drop_schemas(name)
 
 
-def instance(workdir: Path, vhost: str, schema: str, label: str, **extra: str) -> ServiceProcess:
+def instance(workdir: Path, vhost: str, schema: str, label: str) -> ServiceProcess:
     """One catalogue process on the shared schema, with the service's one key and tokens."""
-    port = free_port()
-    env = service_env(
-        workdir,
-        vhost,
-        port,
-        PERSISTENCE_MODULE="eventsourcing.postgres",
-        POSTGRES_DBNAME=DSN["dbname"],
-        POSTGRES_HOST=DSN["host"],
-        POSTGRES_PORT=DSN["port"],
-        POSTGRES_USER=DSN["user"],
-        POSTGRES_PASSWORD=DSN["password"],
-        POSTGRES_SCHEMA=schema,
-        RELAY_POLL_SECONDS="0.2",
-        **extra,
-    )
-    return ServiceProcess(
-        argv=[sys.executable, "-m", "reform.cli", "run", "catalogue"],
-        env=env,
-        port=port,
-        log_path=workdir / f"catalogue-{label}.log",
-    )
+    return postgres_instance("catalogue", workdir, vhost, schema, label)
 
 
 @pytest.fixture(scope="module")
@@ -81,21 +57,13 @@ def consumer(
     workdir: Path, vhost: str, tokens: dict[str, str], pair: tuple[ServiceProcess, ServiceProcess]
 ) -> Iterator[ServiceProcess]:
     """An independent consumer (the kit's exactly-once inbox), reading the second's feed."""
-    port = free_port()
-    (workdir / "consumer").mkdir(exist_ok=True)
-    env = service_env(
+    process = consumer_process(
         workdir / "consumer",
         vhost,
-        port,
+        workdir / "consumer.log",
         CATALOGUE_URL=pair[1].url,
         FEED_TOKEN=tokens["auditor"],
         CATALOGUE_PUBLIC_KEY=str(workdir / "audit-catalogue.pub.pem"),
-    )
-    process = ServiceProcess(
-        argv=[sys.executable, "-m", "tests.support.consumer_service"],
-        env=env,
-        port=port,
-        log_path=workdir / "consumer.log",
     ).start()
     yield process
     process.stop()

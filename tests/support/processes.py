@@ -218,3 +218,55 @@ def wait_for(predicate: Any, timeout: float = 15.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.1)
+
+
+# The PostgreSQL the machine runs for tests (trust auth, database ``test``).
+TEST_POSTGRES = {"dbname": "test", "host": "127.0.0.1", "port": "5432", "user": "postgres", "password": ""}
+
+
+def postgres_instance(
+    service: str, folder: Path, vhost: str, schema: str, label: str, **extra: str
+) -> ServiceProcess:
+    """One instance of ``service`` on the PostgreSQL ``schema`` (several may share it), its log
+    named by ``label``; the one relaying publishes what the others stored within 0.2 s."""
+    port = free_port()
+    env = service_env(
+        folder,
+        vhost,
+        port,
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME=TEST_POSTGRES["dbname"],
+        POSTGRES_HOST=TEST_POSTGRES["host"],
+        POSTGRES_PORT=TEST_POSTGRES["port"],
+        POSTGRES_USER=TEST_POSTGRES["user"],
+        POSTGRES_PASSWORD=TEST_POSTGRES["password"],
+        POSTGRES_SCHEMA=schema,
+        RELAY_POLL_SECONDS="0.2",
+        **extra,
+    )
+    return ServiceProcess(
+        argv=[sys.executable, "-m", "reform.cli", "run", service],
+        env=env,
+        port=port,
+        log_path=folder / f"{service}-{label}.log",
+    )
+
+
+def drop_schemas(*schemas: str) -> None:
+    import psycopg
+
+    with psycopg.connect(**TEST_POSTGRES, autocommit=True) as conn:
+        for schema in schemas:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def consumer_process(folder: Path, vhost: str, log_path: Path, **extra: str) -> ServiceProcess:
+    """The kit's test consumer (``tests.support.consumer_service``) as its own process."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    return ServiceProcess(
+        argv=[sys.executable, "-m", "tests.support.consumer_service"],
+        env=service_env(folder, vhost, port, **extra),
+        port=port,
+        log_path=log_path,
+    )
