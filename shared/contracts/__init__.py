@@ -6,7 +6,7 @@ import importlib
 from types import ModuleType
 from typing import Any, Protocol
 
-from shared.contracts.envelope import EnvelopeSchema, validate_envelope
+from shared.contracts.envelope import EnvelopeSchema, schema_of, validate_envelope
 from shared.registry import REGISTRY
 
 # producer -> the module of its contracts (an ``EVENTS`` table of event type -> schema)
@@ -25,15 +25,10 @@ class Contract(Protocol):
     def validate(self, data: Any, *, many: bool | None = None, partial: Any = None) -> dict[str, Any]: ...
 
 
-_SCHEMAS: dict[tuple[str, str], Contract] = {}
-
-
 def payload_schema(source: str, event_type: str) -> Contract:
     """The payload schema a producer promised for ``event_type`` (KeyError if none): one instance
     each (a schema holds no state between dumps or loads; building one costs more than using it)."""
-    schema = _SCHEMAS.get((source, event_type))
-    if schema is None:
-        schema = _SCHEMAS.setdefault((source, event_type), PRODUCERS[source].EVENTS[event_type]())
+    schema: Contract = schema_of(PRODUCERS[source].EVENTS[event_type])
     return schema
 
 

@@ -39,6 +39,14 @@ ENVELOPE = EnvelopeSchema()
 _PAYLOADS: dict[type, Schema] = {}
 
 
+def schema_of(schema_cls: type[Any]) -> Any:
+    """The one instance of a payload schema (building one costs more than using it)."""
+    schema = _PAYLOADS.get(schema_cls)
+    if schema is None:
+        schema = _PAYLOADS.setdefault(schema_cls, schema_cls())
+    return schema
+
+
 def envelope_errors(body: Any) -> dict[str, Any]:
     """What is wrong with an envelope's header (its payload aside); empty when nothing is."""
     if not isinstance(body, dict):
@@ -104,10 +112,7 @@ def validate_envelope(body: Any) -> dict[str, Any]:
         raise ValidationError(
             {"schema_version": [f"expected {schema_cls.schema_version}, got {body['schema_version']}"]}
         )
-    schema = _PAYLOADS.get(schema_cls)
-    if schema is None:
-        schema = _PAYLOADS.setdefault(schema_cls, schema_cls())
-    errors = schema.validate(body["payload"])
+    errors = schema_of(schema_cls).validate(body["payload"])
     if errors:
         raise ValidationError({"payload": errors})
     valid: dict[str, Any] = body
