@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from werkzeug.wrappers import Response
+
 from services.catalogue import integration
 from services.catalogue.application import CatalogueApplication
 from services.catalogue.commands import (
@@ -18,6 +20,7 @@ from services.catalogue.commands import (
     Revise,
     Revoke,
 )
+from services.catalogue.exports import catalogue_workbook
 from services.catalogue.schemas import (
     AddNodeRequest,
     AmendmentRequest,
@@ -31,6 +34,7 @@ from services.catalogue.schemas import (
     PublishRequest,
     RevokeRequest,
 )
+from shared import i18n
 from shared.messaging.decisions import DECISION_HANDLERS, FORGET_DECISIONS
 from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
@@ -114,6 +118,17 @@ class CatalogueService(EventSourcedService):
         self._check_visible(caller, row["status"])
         return row
 
+    @http("GET", "/catalogues/<catalogue_id>/workbook")
+    @endpoint(
+        auth=PUBLIC,
+        query=AsOfQuery,
+        summary="One catalogue as an XLSX workbook in the central guidance catalogue's layout",
+    )
+    def catalogue_workbook(self, caller: Caller | None, data: dict, catalogue_id: str) -> Response:
+        row = self.app.catalogue(parse_uuid(catalogue_id, "catalogue"), when=data["when"])
+        self._check_visible(caller, row["status"])
+        return catalogue_workbook(row, i18n.current())
+
     @http("GET", "/catalogues/<catalogue_id>/history")
     @endpoint(auth=READ, summary="Every event of a catalogue with time and actor")
     def catalogue_history(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
@@ -185,7 +200,13 @@ class CatalogueService(EventSourcedService):
     @http("GET", "/negative-list")
     @endpoint(auth=PUBLIC, summary="The negative list: natures never purchasable")
     def get_negative_list(self, caller: Caller | None, data: dict) -> dict[str, Any]:
-        return {"entries": self.app.negative_list()}
+        # each entry's text as entered, and its label in the asked language (national entries)
+        entries = self.app.negative_list()
+        return {
+            "entries": [
+                {**e, "label": i18n.text(f"negative.{e['code']}", default=e["text"])} for e in entries
+            ]
+        }
 
     @http("POST", "/negative-list")
     @endpoint(

@@ -20,7 +20,7 @@ class IndicatorQuery(Request):
     as_of = Moment(load_default=None, allow_none=True)
     recorded_by = IsoDate(load_default=None, allow_none=True)
     on = IsoDate(load_default=None, allow_none=True)
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
 
     @validates_schema
     def _one_recording_limit(self, data: dict[str, Any], **_: Any) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,17 @@ from werkzeug.wrappers import Request, Response
 
 from services.reporting import integration
 from services.reporting.application import ReportingApplication
+from services.reporting.exports import export
+from services.reporting.page import render
 from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
+from shared import i18n
 from shared.acts import When
 from shared.contracts import PRODUCERS
 from shared.disclosure import public_indicators
 from shared.messaging.trust import Delivery
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
 from shared.web.auth import Caller
-from shared.web.exports import csv_text
-from shared.web.http import PUBLIC, NotFoundError, endpoint
+from shared.web.http import PUBLIC, NotFoundError, endpoint, refusal
 from shared.web.server import http
 from shared.web.service import EventSourcedService
 
@@ -36,7 +37,6 @@ PAGE_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-DASHBOARD = Path(__file__).with_name("dashboard.html")
 
 
 def disclosed(figures: dict[str, Any], caller: Caller | None) -> dict[str, Any]:
@@ -51,52 +51,6 @@ INBOX_HANDLERS = {
     for source, module in PRODUCERS.items()
     for event_type in module.EVENTS
 }
-
-
-def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested indicators as (path, value) rows for CSV."""
-    if isinstance(value, dict):
-        rows: list[tuple[str, Any]] = []
-        for key, item in value.items():
-            rows.extend(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-        return rows
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        rows = []
-        for i, item in enumerate(value):
-            label = item.get("name") or item.get("project") or str(i)
-            rows.extend(flatten({k: v for k, v in item.items() if k != "name"}, f"{prefix}[{label}]"))
-        return rows
-    if isinstance(value, list):
-        return [(prefix, "; ".join(str(v) for v in value))]
-    return [(prefix, value)]
-
-
-def to_csv(group: str, data: Any) -> Response:
-    rows: list[list[Any]]
-    if group == "ministry":
-        columns = [
-            "year",
-            "category",
-            "project",
-            "purchaser",
-            "purchaser_credit_code",
-            "undertaker",
-            "undertaker_credit_code",
-            "undertaker_type",
-            "service_matter",
-            "budget",
-            "contract_amount",
-            "paid",
-            "final_accounts",
-        ]
-        rows = [columns, *([row.get(c) for c in columns] for row in data)]
-    else:
-        rows = [["indicator", "value"], *([p, v] for p, v in flatten(data, group if group != "all" else ""))]
-    return Response(
-        csv_text(rows),  # every cell a spreadsheet would run as a formula is written as text
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="reform-{group}.csv"'},
-    )
 
 
 class ReportingService(EventSourcedService):
@@ -133,16 +87,16 @@ class ReportingService(EventSourcedService):
     def all_indicators(self, caller: Caller | None, data: dict) -> Any:
         result = disclosed(self.app.indicators(self.asked(data)), caller)
         result["received"] = {s: self.inbox.consumer.position(s) for s in PRODUCERS}
-        return to_csv("all", result) if data["format"] == "csv" else result
+        return result if data["format"] == "json" else export("all", result, data["format"])
 
     @http("GET", "/indicators/<group>")
-    @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="One group of indicators (JSON or CSV)")
+    @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="One group of indicators (JSON, CSV or XLSX)")
     def group_indicators(self, caller: Caller | None, data: dict, group: str) -> Any:
         if group not in GROUPS:
             raise NotFoundError(f"no indicator group {group!r}; groups: {', '.join(GROUPS)}")
         result = disclosed(self.app.indicators(self.asked(data)), caller)
-        if data["format"] == "csv":
-            return to_csv(group, result[group])
+        if data["format"] != "json":
+            return export(group, result[group], data["format"])
         return {group: result[group], "as_of": result["as_of"], "on": result["on"]}
 
     @http("GET", "/")
@@ -150,22 +104,14 @@ class ReportingService(EventSourcedService):
     def dashboard(self, caller: Caller | None, data: dict) -> Response:
         # The page is public; its script sends a reader's token to /indicators for the rest.
         figures = public_indicators(self.app.indicators(self.asked(data)))
-        # Data in the page is JSON that no HTML parser can end early or read as markup.
-        embedded = json.dumps(figures, ensure_ascii=False)
-        for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-            embedded = embedded.replace(raw, escaped)
-        page = DASHBOARD.read_text(encoding="utf-8").replace("__FIGURES__", embedded)
+        page = render(figures, i18n.current())  # data in the page is JSON no HTML parser reads as markup
         return Response(page, mimetype="text/html", headers=PAGE_HEADERS)
 
     @http("GET", "/static/<name>")
     def static(self, request: Request, name: str) -> Response:
         path = STATIC / name
         if path.parent != STATIC or not path.is_file():
-            return Response(
-                json.dumps({"error": "not_found", "message": name, "details": {}}),
-                status=404,
-                mimetype="application/json",
-            )
+            return refusal(request, 404, "not_found", f"no such file {name!r}")
         return Response(
             path.read_bytes(),
             mimetype="application/javascript",

@@ -10,18 +10,16 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from eventsourcing.persistence import IntegrityError
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from shared import i18n
 from shared.domain import DomainRuleViolation, NotFound
 from shared.persistence.eventlog import EventTooLarge
 from shared.web import rpc_tokens
 from shared.web.auth import Caller, Forbidden, Unauthenticated
-from shared.web.fields import Money
 from shared.web.schemas import Dated
 
 log = logging.getLogger(__name__)
@@ -94,24 +92,54 @@ BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
 ]
 
 
-def error_response(exc: BaseException, table: list[tuple[type[BaseException], int, str | None]]) -> Response:
+def error_response(
+    exc: BaseException, table: list[tuple[type[BaseException], int, str | None]], lang: str | None = None
+) -> Response:
+    """The answer to a refused request: its stable code, a message in the asked language and the
+    rule's details; in Chinese the catalogue's sentence for the code, with the specific English
+    explanation beside it."""
+    lang = lang or i18n.current()
     for cls, status, code in table:
         if isinstance(exc, cls):
             if isinstance(exc, ValidationError):
                 details = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-                return json_response(
-                    status,
-                    error_body(code or "validation_failed", "the request is not valid", details),
-                )
+                code, message = code or "validation_failed", "the request is not valid"
+                return json_response(status, localised(error_body(code, message, details), status, lang))
             message = getattr(exc, "message", None) or str(exc) or cls.__name__
             rule_details: Any = getattr(exc, "details", None)
             if code is None:  # a rule of the domain: answer with the rule's name
                 code = getattr(exc, "rule", type(exc).__name__)
             if isinstance(exc, IntegrityError):
                 message = "the thing was changed by someone else meanwhile; read it again and retry"
-            return json_response(status, error_body(code, message, rule_details))
+            return json_response(status, localised(error_body(code, message, rule_details), status, lang))
     log.exception("unhandled error", exc_info=exc)
-    return json_response(500, error_body("internal_error", "the service failed; see its log"))
+    body = error_body("internal_error", "the service failed; see its log")
+    return json_response(500, localised(body, 500, lang))
+
+
+def refusal(request: Request, status: int, code: str, message: str) -> Response:
+    """An error answered outside an ``@endpoint`` (no route, a body refused by the server), in the
+    request's language (Chinese where it asks for one the platform does not speak)."""
+    try:
+        lang = i18n.negotiate(request.args.get("lang"), request.headers.get("Accept-Language"))
+    except i18n.UnknownLanguage:
+        lang = i18n.DEFAULT
+    answer = json_response(status, localised(error_body(code, message), status, lang))
+    answer.headers["Content-Language"] = i18n.TAGS[lang]
+    return answer
+
+
+def localised(body: dict[str, Any], status: int, lang: str) -> dict[str, Any]:
+    """An error body in ``lang``: English keeps the specific message; another language says the
+    catalogue's text for the code (or for the status) and keeps the English as ``explanation``."""
+    if lang == "en":
+        return body
+    general = i18n.text(f"error.status.{status}", lang, default=body["message"])
+    return {
+        **body,
+        "message": i18n.text(f"error.{body['error']}", lang, default=general),
+        "explanation": body["message"],
+    }
 
 
 def parse_uuid(value: str, what: str = "resource") -> UUID:
@@ -172,6 +200,18 @@ def _bad_text(text: str) -> bool:
     )
 
 
+def answer_language(request: Request) -> str:
+    """The language of the answer (``?lang=``, else ``Accept-Language``, else Chinese), set for the
+    rest of the request; a language the platform does not speak is refused (422)."""
+    try:
+        lang = i18n.negotiate(request.args.get("lang"), request.headers.get("Accept-Language"))
+    except i18n.UnknownLanguage as unknown:
+        raise ValidationError({"lang": [str(unknown)]}) from None
+    i18n.LANGUAGE.set(lang)
+    i18n.ASKED_BY_NAME.set("lang" in request.args)
+    return lang
+
+
 def perform(
     service: Any, fn: Callable[..., Any], caller: Caller | None, data: Any, path: dict[str, Any]
 ) -> Any:
@@ -203,7 +243,9 @@ def endpoint(
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def wrapper(self: Any, request: Request, **path: Any) -> Response:
+            lang = i18n.DEFAULT
             try:
+                lang = answer_language(request)
                 caller = self.tokens.caller_from_header(request.headers.get("Authorization"))
                 authorize(caller, auth, self.name)
                 data: Any = {}
@@ -213,13 +255,14 @@ def endpoint(
                         raise ValidationError({"_body": ["expected a JSON object"]})
                     data = body().load(payload)
                 elif query is not None:
-                    data = query().load(request.args.to_dict())
+                    data = query().load({k: v for k, v in request.args.items() if k != "lang"})
                 result = perform(self, fn, caller, data, path)
-                if isinstance(result, Response):
-                    return result
-                return json_response(status, result)
+                answer = result if isinstance(result, Response) else json_response(status, result)
             except Exception as exc:  # noqa: BLE001 - every error answers JSON
-                return error_response(exc, self.error_table)
+                answer = error_response(exc, self.error_table, lang)
+            answer.headers.setdefault("Content-Language", i18n.TAGS[lang])
+            answer.vary.add("Accept-Language")
+            return answer
 
         wrapper.api = {  # type: ignore[attr-defined]
             "auth": auth,
@@ -296,92 +339,3 @@ def authorize(caller: Caller | None, auth: str, service: str) -> None:
         raise Forbidden(f"{caller.subject} is not an admin")
     if auth not in AUTH_LEVELS:
         raise Forbidden(f"unknown auth level {auth!r}: refused")
-
-
-def openapi(service_cls: type, title: str, version: str = "1") -> dict[str, Any]:
-    """The OpenAPI 3 document of a service class's ``@http`` + ``@endpoint`` methods."""
-    plugin = MarshmallowPlugin()
-    spec = APISpec(title=title, version=version, openapi_version="3.0.3", plugins=[plugin])
-    plugin.map_to_openapi_type(Money, "string", "decimal")  # amounts travel as decimal text
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.schema(
-        "Error",
-        {
-            "type": "object",
-            "properties": {
-                "error": {"type": "string"},
-                "message": {"type": "string"},
-                "details": {"type": "object"},
-            },
-            "required": ["error", "message", "details"],
-        },
-    )
-    paths: dict[str, dict[str, Any]] = {}
-    for attr, fn in operations(service_cls).items():
-        for entrypoint in getattr(fn, "nameko_entrypoints", ()):
-            url = getattr(entrypoint, "url", None)
-            if url is None:
-                continue
-            operation = _operation(attr, fn.api, url)  # type: ignore[attr-defined]
-            paths.setdefault(_openapi_path(url), {})[entrypoint.method.lower()] = operation
-    for path, by_method in paths.items():
-        spec.path(path=path, operations=by_method)
-    return spec.to_dict()
-
-
-_ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-
-
-def _operation(operation_id: str, api: dict[str, Any], url: str) -> dict[str, Any]:
-    """One OpenAPI operation from an ``@endpoint``'s declaration."""
-    responses: dict[str, Any] = {str(api["status"]): {"description": "success"}}
-    operation: dict[str, Any] = {
-        "operationId": operation_id,
-        "summary": api["summary"] or operation_id,
-        "responses": responses,
-    }
-    if api["response"] is not None:
-        responses[str(api["status"])]["content"] = {"application/json": {"schema": api["response"]}}
-    params = [
-        {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
-        for name, kind in _path_names(url)
-    ]
-    if api["query"] is not None:
-        params.append({"in": "query", "schema": api["query"]})
-        responses["422"] = {"description": "invalid query", **_ERROR_REF}
-    if params:
-        operation["parameters"] = params
-    if api["body"] is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": api["body"]}},
-        }
-        responses["422"] = {"description": "invalid input", **_ERROR_REF}
-    if api["auth"] != PUBLIC:
-        operation["security"] = [{"bearer": []}]
-        responses["401"] = {"description": "no valid token", **_ERROR_REF}
-    if api["auth"] in (WRITE, ADMIN):
-        responses["403"] = {"description": "role not allowed", **_ERROR_REF}
-        responses["409"] = {"description": "a rule refused it", **_ERROR_REF}
-    return operation
-
-
-# werkzeug converters -> OpenAPI types
-_CONVERTER_TYPES = {"int": "integer", "float": "number"}
-
-
-def _path_names(url: str) -> list[tuple[str, str]]:
-    """(name, OpenAPI type) of each ``<converter:name>`` in a werkzeug rule."""
-    import re
-
-    names = []
-    for match in re.findall(r"<([^>]+)>", url):
-        converter, _, name = match.rpartition(":")
-        names.append((name, _CONVERTER_TYPES.get(converter, "string")))
-    return names
-
-
-def _openapi_path(url: str) -> str:
-    import re
-
-    return re.sub(r"<(?:[^>:]+:)?([^>]+)>", r"{\1}", url)

@@ -18,7 +18,7 @@ from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from shared.web.http import BASE_ERROR_TABLE, Limits, error_body, json_response
+from shared.web.http import BASE_ERROR_TABLE, Limits, refusal
 
 BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
@@ -102,17 +102,14 @@ def read_body(request: Request) -> Response | None:
     except eventlet.Timeout:
         return _closing(
             request,
-            json_response(
-                408,
-                error_body("request_timeout", f"the body did not arrive within {Limits.body_seconds:g} s"),
+            refusal(
+                request, 408, "request_timeout", f"the body did not arrive within {Limits.body_seconds:g} s"
             ),
         )
     except RequestEntityTooLarge:
         return _closing(
             request,
-            json_response(
-                413, error_body("payload_too_large", f"the body is over {Limits.max_body_bytes} bytes")
-            ),
+            refusal(request, 413, "payload_too_large", f"the body is over {Limits.max_body_bytes} bytes"),
         )
     return None
 

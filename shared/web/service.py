@@ -6,8 +6,10 @@ from typing import Any
 
 from werkzeug.wrappers import Request
 
+from shared import i18n
 from shared.messaging.feed import read_feed
 from shared.persistence.audit_digest import AuditDigest
+from shared.vocabulary import PUBLISHED
 from shared.web import rpc_tokens
 from shared.web.auth import Caller, Forbidden
 from shared.web.http import (
@@ -18,11 +20,11 @@ from shared.web.http import (
     NotFoundError,
     call_use_case,
     endpoint,
-    error_body,
     json_response,
-    openapi,
     operations,
+    refusal,
 )
+from shared.web.openapi import openapi
 from shared.web.schemas import FeedQuery, RpcTokenRequest
 from shared.web.server import http, rpc
 
@@ -52,6 +54,19 @@ class EventSourcedService:
             "relay_error": relay.last_error if relay else None,
             # Of several instances on one store, whether this one publishes it now.
             "relaying": relay.leading if relay else False,
+        }
+
+    @http("GET", "/vocabulary")
+    @endpoint(auth=PUBLIC, summary="The labels of the codes this service publishes, in the asked language")
+    def vocabulary(self, caller: Caller | None, data: dict[str, Any]) -> dict[str, Any]:
+        # reporting publishes no codes of its own: it labels every producer's
+        published = PUBLISHED.get(self.name) or {n: v for p in PUBLISHED.values() for n, v in p.items()}
+        return {
+            "language": i18n.TAGS[i18n.current()],
+            "vocabularies": {
+                name: [{"code": code, "label": i18n.label(name, code)} for code in codes]
+                for name, codes in published.items()
+            },
         }
 
     @http("GET", "/openapi.json")
@@ -91,7 +106,7 @@ class EventSourcedService:
 
         notary = self.app.notary
         if notary is None:
-            return json_response(404, error_body("not_found", f"{self.name} signs no digests"))
+            return refusal(request, 404, "not_found", f"{self.name} signs no digests")
         return Response(
             notary.public_key_pem, mimetype="application/x-pem-file", headers={"X-Key-Id": notary.key_id}
         )
@@ -124,4 +139,4 @@ class EventSourcedService:
 
     @http("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request: Request, path: str) -> Any:
-        return json_response(404, error_body("not_found", f"no such resource /{path}"))
+        return refusal(request, 404, "not_found", f"no such resource /{path}")

@@ -231,6 +231,21 @@ def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(
         )
     )
     assert ["headline.share_converted", "0.4"] in headline
+    # the headers in a language only when ?lang= asks for one (Accept-Language alone keeps them)
+    for lang, first in (
+        ("zh", ["年度", "服务类别", "项目名称"]),
+        ("en", ["Year", "Service category", "Project"]),
+    ):
+        asked = {"format": "csv", "lang": lang}
+        labelled = requests.get(f"{reporting}/indicators/ministry", params=asked, timeout=10).text
+        assert next(csv.reader(io.StringIO(labelled)))[:3] == first
+    plain = requests.get(
+        f"{reporting}/indicators/ministry",
+        params={"format": "csv"},
+        headers={"Accept-Language": "zh"},
+        timeout=10,
+    )
+    assert plain.text.startswith("year,category")
     past = requests.get(f"{reporting}/indicators", params={"as_of": loaded["before_demo"]}, timeout=10).json()
     assert past["headline"]["identified"] == 0 and past["catalogue"]["versions_in_force"] == 0
     assert (
@@ -318,8 +333,10 @@ def test_the_dashboard_shows_the_numbers_the_api_gives(
     figures = requests.get(f"{stack['reporting'].url}/indicators", timeout=10).json()
     driver = chromium()
     try:
-        driver.get(stack["reporting"].url + "/")
+        driver.get(stack["reporting"].url + "/?lang=en")
         text = lambda element_id: driver.find_element(By.ID, element_id).text  # noqa: E731
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        assert text("title") == "Reform of government purchase of services"
         assert text("headline-share") == f"{figures['headline']['share_converted'] * 100:.1f}%"
         assert text("headline-identified") == str(figures["headline"]["identified"])
         assert text("catalogue-items") == str(figures["catalogue"]["items_in_force"])
@@ -335,10 +352,45 @@ def test_the_dashboard_shows_the_numbers_the_api_gives(
         assert CULTURE in funnel and RADIO in funnel
         assert driver.execute_script("return typeof Chart") == "function"  # the shipped chart library loaded
         assert len(driver.find_elements(By.CSS_SELECTOR, "canvas")) == 4
-        driver.get(stack["reporting"].url + "/?on=2019-06-30")
+        driver.get(stack["reporting"].url + "/?on=2019-06-30&lang=en")
         assert text("headline-identified") == "0"
-        driver.get(stack["reporting"].url + "/?on=2020-12-31")
+        driver.get(stack["reporting"].url + "/?on=2020-12-31&lang=en")
         assert text("headline-identified") == "5" and text("as-of") == "2020-12-31"
+    finally:
+        driver.quit()
+
+
+def test_the_dashboard_is_in_chinese_by_default_with_the_registered_names(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess]
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    figures = requests.get(f"{stack['reporting'].url}/indicators", timeout=10).json()
+    # asked in no language, the page is in Chinese; a browser set to Chinese gets the same page
+    anonymous = requests.get(stack["reporting"].url + "/", headers={"Accept-Language": ""}, timeout=10)
+    assert '<html lang="zh-Hans">' in anonymous.text and anonymous.headers["Content-Language"] == "zh-Hans"
+    driver = chromium("zh-CN")
+    try:
+        driver.get(stack["reporting"].url + "/")
+        text = lambda element_id: driver.find_element(By.ID, element_id).text  # noqa: E731
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
+        assert (
+            text("title") == "政府购买服务改革"
+            and "指导目录" in driver.find_element(By.TAG_NAME, "main").text
+        )
+        assert text("headline-identified") == str(figures["headline"]["identified"])  # the same figures
+        assert text("disclosure") == "仅公开数据" and f"{RADIO}: 1 项" in text("overdue-list")
+        # units and parties under their registered Chinese names, the English renderings gone
+        funnel, ministry = text("funnel-table"), text("ministry-table")
+        assert "西双版纳州广播电视台" in funnel and "西双版纳州文化和旅游局" in funnel and RADIO not in funnel
+        assert "购买主体" in ministry and "西双版纳州文化和旅游局" in ministry and CULTURE not in ministry
+        driver.find_element(By.ID, "reader-token").send_keys(loaded["auditor"])
+        driver.find_element(By.CSS_SELECTOR, "#reader button").click()
+        wait_for(lambda: text("reader-status") == "已凭令牌查阅", timeout=10)
+        assert text("disclosure").startswith("全部数据")
+        driver.find_element(By.ID, "other-language").click()  # the link to the other language
+        wait_for(lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", timeout=10)
+        assert RADIO in text("funnel-table")
     finally:
         driver.quit()
 

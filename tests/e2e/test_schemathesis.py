@@ -22,7 +22,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from shared.registry import REGISTRY
-from shared.web.http import openapi
+from shared.web.openapi import openapi
 from tests.support.processes import REPO, ServiceProcess, bearer
 from tests.support.stack import start_stack, stop_stack
 

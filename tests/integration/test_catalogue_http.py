@@ -3,6 +3,7 @@ and that nothing is stored when a request is refused."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from shared.web.workbooks import XLSX
 from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.api import CatalogueClient
 from tests.support.processes import NO_DIGESTS_WHILE_TESTING, ServiceProcess, bearer
@@ -711,3 +713,62 @@ def test_the_catalogue_publishes_while_the_conference_is_down(
         assert api.publish(cid, decision)["status"] == "published"
     finally:
         conference.start()
+
+
+# --- for people: Chinese first, English beside it; the catalogue as a workbook --------------------
+
+
+def test_the_negative_list_and_the_vocabulary_are_labelled_in_the_asked_language(
+    catalogue: ServiceProcess,
+) -> None:
+    zh = requests.get(f"{catalogue.url}/negative-list", timeout=10)
+    en = requests.get(f"{catalogue.url}/negative-list", params={"lang": "en"}, timeout=10)
+    assert zh.headers["Content-Language"] == "zh-Hans" and en.headers["Content-Language"] == "en"
+    labels = {e["code"]: (e["label"], e["text"]) for e in zh.json()["entries"]}
+    assert labels["financing"] == ("融资行为", "Financing")  # the code and the text as entered unchanged
+    assert {e["code"]: e["label"] for e in en.json()["entries"]}["financing"] == "Financing"
+    vocabulary = requests.get(
+        f"{catalogue.url}/vocabulary", headers={"Accept-Language": "en"}, timeout=10
+    ).json()
+    assert vocabulary["language"] == "en"
+    assert {"code": "prefecture", "label": "Prefecture"} in vocabulary["vocabularies"]["levels"]
+    levels = requests.get(f"{catalogue.url}/vocabulary", timeout=10).json()["vocabularies"]["levels"]
+    assert {"code": "prefecture", "label": "州（市）级"} in levels
+
+
+def test_a_refused_request_says_why_in_chinese_by_default_and_in_english_on_request(
+    catalogue: ServiceProcess, api: CatalogueClient, tokens: dict[str, str]
+) -> None:
+    cid = _draft_with_a(api)
+    body = {"code": "A", "name": "Again", "kind": "public_service"}
+    zh = requests.post(
+        f"{catalogue.url}/catalogues/{cid}/nodes", json=body, headers=bearer(tokens["editor"]), timeout=10
+    )
+    headers = {**bearer(tokens["editor"]), "Accept-Language": "en-GB,en;q=0.8"}
+    en = requests.post(f"{catalogue.url}/catalogues/{cid}/nodes", json=body, headers=headers, timeout=10)
+    assert zh.status_code == en.status_code == 409
+    assert zh.json()["error"] == en.json()["error"] == "DuplicateCode"  # the code never changes
+    assert zh.json()["message"] == "目录编码重复" and zh.json()["explanation"] == en.json()["message"]
+    assert "explanation" not in en.json()
+    unknown = requests.get(f"{catalogue.url}/catalogues", params={"lang": "xx"}, timeout=10)
+    assert unknown.status_code == 422 and "lang" in unknown.json()["details"]
+
+
+def test_a_published_catalogue_downloads_as_a_workbook_in_the_central_catalogues_layout(
+    catalogue: ServiceProcess, api: CatalogueClient, draft_id: str
+) -> None:
+    from openpyxl import load_workbook
+
+    cid = api.published_with(("A", None), ("A01", "A"))
+    for lang, header in (("zh", ["编码", "层级", "名称", "说明", "性质"]), ("en", ["Code", "Level", "Name"])):
+        reply = requests.get(f"{catalogue.url}/catalogues/{cid}/workbook", params={"lang": lang}, timeout=10)
+        assert reply.status_code == 200 and reply.headers["Content-Type"].startswith(XLSX)
+        sheet = load_workbook(io.BytesIO(reply.content)).worksheets[0]
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        assert rows[0][: len(header)] == header and sheet.freeze_panes == "A2"
+        assert [(r[0], r[1]) for r in rows[1:]] == [("A", 1), ("A01", 2)]
+    # a draft is not public, as a workbook no more than as JSON
+    assert requests.get(f"{catalogue.url}/catalogues/{draft_id}/workbook", timeout=10).status_code in (
+        401,
+        403,
+    )

@@ -106,6 +106,8 @@ def without_additions(answer: Any, within: str = "") -> Any:
 CHANGED = ("executed", "executed_amount", "category")
 # parties and complete contracts, acceptance and payments
 PURCHASES = (
+    "purchaser_zh",  # and the parties' Chinese names (issue 15)
+    "undertaker_zh",
     "purchaser_credit_code",
     "undertaker_credit_code",
     "undertaker_type",

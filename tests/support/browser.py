@@ -17,7 +17,8 @@ FLAGS = (
 )
 
 
-def chromium() -> Any:
+def chromium(language: str = "en-US") -> Any:
+    """A browser whose readers' language (Accept-Language) is ``language``."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -25,4 +26,6 @@ def chromium() -> Any:
     options.binary_location = "/usr/bin/chromium"
     for flag in FLAGS:
         options.add_argument(flag)
+    options.add_argument(f"--lang={language}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)

@@ -1,14 +1,18 @@
-"""CSV cells a spreadsheet would run as formulas are written as text (OWASP's rule)."""
+"""CSV cells a spreadsheet would run as formulas are written as text (OWASP's rule); workbooks
+have typed cells, a header in the reader's language, the header frozen, and text never a formula."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
-from services.reporting.service import to_csv
+from services.reporting.exports import export, ministry_workbook
 from shared.web.exports import csv_text, neutral
+from shared.web.workbooks import XLSX
 
 
 @pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)|cmd", "\tx", "\rx"])
@@ -35,5 +39,90 @@ def test_the_ministry_csv_neutralises_a_hostile_undertaker() -> None:
         "paid": "0.00",
         "final_accounts": None,
     }
-    rows = list(csv.reader(io.StringIO(to_csv("ministry", [row]).get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(export("ministry", [row], "csv").get_data(as_text=True))))
     assert rows[1][2].startswith("'=") and rows[1][5].startswith("'@")  # project, undertaker
+
+
+def ministry_row(year: int, category: str, project: str, amount: str, **more: object) -> dict[str, object]:
+    return {
+        "year": year,
+        "category": category,
+        "project": project,
+        "purchaser": "Prefecture Culture and Tourism Bureau",
+        "purchaser_zh": "西双版纳州文化和旅游局",
+        "purchaser_credit_code": "11532800MB0T45213W",
+        "undertaker": "Media Co.",
+        "undertaker_zh": None,
+        "undertaker_credit_code": None,
+        "undertaker_type": "enterprise",
+        "service_matter": category,
+        "budget": amount,
+        "contract_amount": amount,
+        "paid": "0.00",
+        "final_accounts": "900000.00",
+        "signed_on": "2020-02-25",
+        **more,
+    }
+
+
+def read(response: object) -> object:
+    from openpyxl import load_workbook
+
+    assert response.mimetype == XLSX  # type: ignore[attr-defined]
+    return load_workbook(io.BytesIO(response.get_data()))  # type: ignore[attr-defined]
+
+
+def test_the_ministry_workbook_has_a_sheet_per_year_rows_by_category_with_subtotals_and_totals() -> None:
+    rows = [
+        ministry_row(2020, "Public cultural services", "B", "200.00"),
+        ministry_row(2021, "Public cultural services", "C", "1.50"),
+        ministry_row(2020, "Auxiliary services", "A", "100.10"),
+        ministry_row(2020, "Public cultural services", "A", "300.00"),
+    ]
+    book = ministry_workbook(rows, "zh")
+    assert book.sheetnames == ["2020", "2021"]
+    sheet = book["2020"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:4] == ["年度", "服务类别", "项目名称", "购买主体"] and sheet.freeze_panes == "A2"
+    assert [(r[1], r[2]) for r in values[1:]] == [
+        ("Auxiliary services", "A"),
+        ("Auxiliary services", "小计"),
+        ("Public cultural services", "A"),
+        ("Public cultural services", "B"),
+        ("Public cultural services", "小计"),
+        (None, "合计"),
+    ]
+    assert values[2][10] == Decimal("100.10") and values[5][10] == Decimal("500.00")
+    assert values[6][10] == Decimal("600.10") and values[6][12] is None  # final accounts are not summed
+    first = sheet[2]
+    assert first[0].value == 2020 and first[3].value == "西双版纳州文化和旅游局"  # the registered name
+    assert (
+        first[5].value == "Media Co." and first[7].value == "企业"
+    )  # no Chinese name: as given; the type's label
+    assert first[10].number_format == "#,##0.00" and isinstance(first[10].value, (int, float, Decimal))
+
+
+def test_a_workbook_keeps_hostile_text_as_text_never_a_formula() -> None:
+    hostile = ministry_row(2020, "=1+1", '=HYPERLINK("http://evil")', "1.00", undertaker="@SUM(1+1)|cmd")
+    book = read(export("ministry", [hostile], "xlsx"))
+    row = next(book.worksheets[0].iter_rows(min_row=2, max_row=2))
+    assert row[2].value == '=HYPERLINK("http://evil")' and row[2].data_type == "s"
+    assert row[1].data_type == "s" and row[5].data_type == "s" and row[2].quotePrefix
+
+
+def test_the_indicators_workbook_types_amounts_dates_and_numbers_and_labels_its_header() -> None:
+    from shared import i18n
+
+    figures = {"purchases": {"contract_amount": "650000.00", "contracts": 2}, "on": "2020-12-31", "who": "x"}
+    token = i18n.ASKED_BY_NAME.set(False)
+    try:
+        i18n.LANGUAGE.set("en")
+        book = read(export("all", figures, "xlsx"))
+    finally:
+        i18n.ASKED_BY_NAME.reset(token)
+        i18n.LANGUAGE.set(i18n.DEFAULT)
+    rows = {r[0].value: r[1] for r in book.worksheets[0].iter_rows(min_row=2)}
+    assert [c.value for c in book.worksheets[0][1]] == ["Indicator", "Value"]
+    assert rows["purchases.contract_amount"].value == 650000 and rows["purchases.contracts"].value == 2
+    assert rows["on"].value == datetime(2020, 12, 31) and rows["on"].number_format == "yyyy-mm-dd"
+    assert rows["who"].value == "x"

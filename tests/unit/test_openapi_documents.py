@@ -8,7 +8,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from shared.registry import REGISTRY
-from shared.web.http import openapi
+from shared.web.openapi import openapi
 
 
 @pytest.mark.parametrize("service", REGISTRY.names())

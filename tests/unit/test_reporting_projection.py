@@ -269,8 +269,10 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
         "category": "Item A08",  # the catalogue's second level
         "project": "News translation",
         "purchaser": "Prefecture Culture and Tourism Bureau",  # the party that bought, not the unit
+        "purchaser_zh": "西双版纳州文化和旅游局",  # and its registered Chinese name
         "purchaser_credit_code": credit_code("state_organ"),
         "undertaker": "Banna Dai Culture Media Co., Ltd.",
+        "undertaker_zh": "版纳傣族文化传媒有限公司",
         "undertaker_credit_code": credit_code("enterprise"),
         "undertaker_type": "enterprise",
         "mode": "market",

@@ -28,9 +28,9 @@ from shared.web.http import (
     NotFoundError,
     call_use_case,
     endpoint,
-    openapi,
     parse_uuid,
 )
+from shared.web.openapi import openapi
 from shared.web.schemas import FeedQuery, Request
 from shared.web.server import http
 from shared.web.service import EventSourcedService
@@ -149,8 +149,11 @@ def request(
     data: str | bytes | None = None,
     query: dict[str, str] | None = None,
     content_type: str | None = None,
+    language: str | None = None,
 ) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if language is not None:
+        headers["Accept-Language"] = language
     builder = EnvironBuilder(
         method=method,
         path=path,
@@ -230,11 +233,43 @@ def test_an_invalid_query_answers_422(service) -> None:
 
 
 def test_a_rule_answers_409_with_the_rules_class_name_and_details(service, tokens) -> None:
-    status, body = answer(service.write_note(request("POST", "/notes", tokens["editor"], {"text": "HI"})))
+    asked = request("POST", "/notes", tokens["editor"], {"text": "HI"}, language="en-GB,en;q=0.9")
+    response = service.write_note(asked)
+    status, body = answer(response)
 
     assert status == 409
     assert body == {"error": "NoteTooShouty", "message": "no shouting", "details": {"text": "HI"}}
+    assert response.headers["Content-Language"] == "en" and "Accept-Language" in response.headers["Vary"]
     assert service.app.last_position() == 1  # the log's identity only
+
+
+def test_a_refusal_is_in_chinese_by_default_with_the_same_code_and_the_english_beside_it(
+    service, tokens
+) -> None:
+    response = service.write_note(request("POST", "/notes", tokens["editor"], {"text": "HI"}))
+    status, body = answer(response)
+
+    assert status == 409 and response.headers["Content-Language"] == "zh-Hans"
+    # a rule the catalogue does not name: the sentence for its status
+    assert body == {
+        "error": "NoteTooShouty",
+        "message": "规则不允许此操作",
+        "details": {"text": "HI"},
+        "explanation": "no shouting",
+    }
+    status, body = answer(service.read_note(request("GET", "/x", tokens["auditor"]), note_id="nope"))
+    assert (status, body["error"], body["message"]) == (404, "not_found", "未找到所请求的资源")
+
+
+def test_lang_in_the_query_wins_over_accept_language_and_an_unknown_one_is_refused(service, tokens) -> None:
+    asked = request("GET", "/x", tokens["auditor"], query={"lang": "en"}, language="zh-CN")
+    status, body = answer(service.read_note(asked, note_id="nope"))
+    assert status == 404 and "nope" in body["message"] and "explanation" not in body
+
+    asked = request("GET", "/x", tokens["auditor"], query={"lang": "tlh"})
+    status, body = answer(service.read_note(asked, note_id=str(uuid4())))
+    assert status == 422 and body["error"] == "validation_failed" and "lang" in body["details"]
+    assert body["message"] == "请求无效，请查看各字段的说明"  # refused in the default language
 
 
 def test_not_found_answers_404(service, tokens) -> None:
@@ -245,7 +280,9 @@ def test_not_found_answers_404(service, tokens) -> None:
 
 
 def test_an_id_that_is_not_a_uuid_answers_404(service, tokens) -> None:
-    status, body = answer(service.read_note(request("GET", "/x", tokens["auditor"]), note_id="nope"))
+    status, body = answer(
+        service.read_note(request("GET", "/x", tokens["auditor"], language="en"), note_id="nope")
+    )
 
     assert status == 404
     assert "nope" in body["message"]
@@ -260,7 +297,7 @@ def test_an_eventsourcing_integrity_error_answers_409_version_conflict(service, 
 
 
 def test_an_unexpected_exception_answers_500_json_without_a_traceback(service, tokens) -> None:
-    response = service.crash(request("POST", "/crash", tokens["editor"]))
+    response = service.crash(request("POST", "/crash", tokens["editor"], language="en"))
     status, body = answer(response)
 
     assert status == 500
@@ -512,11 +549,11 @@ def test_a_write_operation_lists_401_403_409_and_422(document) -> None:
     assert operation["security"] == [{"bearer": []}]
 
 
-def test_a_read_operation_lists_401_but_not_403_409_or_422(document) -> None:
+def test_a_read_operation_lists_401_and_422_for_its_language_but_not_403_or_409(document) -> None:
     responses = document["paths"]["/notes/{note_id}"]["get"]["responses"]
 
-    assert "401" in responses
-    assert not {"403", "409", "422"} & set(responses)
+    assert {"401", "422"} <= set(responses)
+    assert not {"403", "409"} & set(responses)
 
 
 def test_an_admin_operation_lists_403(document) -> None:
@@ -538,8 +575,12 @@ def test_path_parameters_come_from_plain_and_typed_placeholders(document) -> Non
     assert [(p["in"], p["name"], p["required"]) for p in params] == [
         ("path", "number", True),
         ("path", "line", True),
+        ("query", "lang", False),  # every operation's: the language of its texts
     ]
-    assert [p["name"] for p in document["paths"]["/notes/{note_id}"]["get"]["parameters"]] == ["note_id"]
+    assert [p["name"] for p in document["paths"]["/notes/{note_id}"]["get"]["parameters"]] == [
+        "note_id",
+        "lang",
+    ]
 
 
 def test_an_int_path_parameter_is_typed_integer(document) -> None:
@@ -551,9 +592,9 @@ def test_an_int_path_parameter_is_typed_integer(document) -> None:
 def test_query_schemas_become_query_parameters(document) -> None:
     params = document["paths"]["/search"]["get"]["parameters"]
 
-    assert [(p["in"], p["name"]) for p in params] == [("query", "word")]
+    assert [(p["in"], p["name"]) for p in params] == [("query", "lang"), ("query", "word")]
     feed = {p["name"] for p in document["paths"]["/events"]["get"]["parameters"]}
-    assert feed == set(FeedQuery().fields)
+    assert feed == set(FeedQuery().fields) | {"lang"}
 
 
 def test_an_operation_with_a_query_schema_lists_422(document) -> None:

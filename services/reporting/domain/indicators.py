@@ -227,8 +227,11 @@ def _ministry_row(
         "category": category[0] if category is not None else category_code,
         "project": m["name"],
         "purchaser": purchaser.get("name_en", unit["name"]),
+        # the parties' registered Chinese names (before parties: the unit's, where registered)
+        "purchaser_zh": purchaser.get("name_zh", unit.get("name_zh")),
         "purchaser_credit_code": purchaser.get("credit_code"),
         "undertaker": contract["undertaker"],
+        "undertaker_zh": undertaker.get("name_zh"),
         "undertaker_credit_code": undertaker.get("credit_code"),
         "undertaker_type": contract["undertaker_type"],
         "mode": contract.get("mode") or "market",

@@ -1,0 +1,134 @@
+"""The indicators as files: CSV (machine headers unless ``?lang=`` asks) and XLSX workbooks, the
+human format, with the Ministry rows laid out by year and service category."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from shared import i18n
+from shared.web.exports import csv_text
+from shared.web.workbooks import Column, add_sheet, append_row, new_workbook, workbook_response
+
+MINISTRY_COLUMNS = (
+    "year",
+    "category",
+    "project",
+    "purchaser",
+    "purchaser_credit_code",
+    "undertaker",
+    "undertaker_credit_code",
+    "undertaker_type",
+    "service_matter",
+    "budget",
+    "contract_amount",
+    "paid",
+    "final_accounts",
+)
+AMOUNTS = ("budget", "contract_amount", "paid", "final_accounts")
+# amounts a year's category adds up (final accounts are the unit's year, repeated on each row)
+SUMMED = ("budget", "contract_amount", "paid")
+MINISTRY_SHEET = [
+    Column(c, "integer" if c == "year" else "amount" if c in AMOUNTS else "text") for c in MINISTRY_COLUMNS
+]
+
+
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested indicators as (path, value) rows."""
+    if isinstance(value, dict):
+        rows: list[tuple[str, Any]] = []
+        for key, item in value.items():
+            rows.extend(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return rows
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        rows = []
+        for i, item in enumerate(value):
+            label = item.get("name") or item.get("project") or str(i)
+            rows.extend(flatten({k: v for k, v in item.items() if k != "name"}, f"{prefix}[{label}]"))
+        return rows
+    if isinstance(value, list):
+        return [(prefix, "; ".join(str(v) for v in value))]
+    return [(prefix, value)]
+
+
+def headers(columns: Iterable[str]) -> list[str]:
+    """A CSV header row: the machine names, or their labels when ``?lang=`` asked for them."""
+    if not i18n.ASKED_BY_NAME.get():
+        return list(columns)
+    return [i18n.text(f"column.{c}") for c in columns]
+
+
+def export(group: str, data: Any, kind: str) -> Response:
+    """A group of indicators (or all of them) as ``csv`` or ``xlsx``."""
+    if kind == "xlsx":
+        return to_xlsx(group, data)
+    rows: list[list[Any]]
+    if group == "ministry":
+        rows = [headers(MINISTRY_COLUMNS), *([row.get(c) for c in MINISTRY_COLUMNS] for row in data)]
+    else:
+        flat = flatten(data, group if group != "all" else "")
+        rows = [headers(("indicator", "value")), *([p, v] for p, v in flat)]
+    return Response(
+        csv_text(rows),  # every cell a spreadsheet would run as a formula is written as text
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="reform-{group}.csv"'},
+    )
+
+
+def to_xlsx(group: str, data: Any) -> Response:
+    lang = i18n.current()
+    if group == "ministry":
+        book = ministry_workbook(data, lang)
+    else:
+        book = new_workbook(i18n.text("workbook.indicators", lang))
+        flat = flatten(data, group if group != "all" else "")
+        add_sheet(
+            book,
+            i18n.text("workbook.indicators", lang),
+            [Column("indicator"), Column("value", "auto")],
+            flat,
+            lang,
+        )
+    return workbook_response(book, f"reform-{group}")
+
+
+def ministry_workbook(rows: list[dict[str, Any]], lang: str) -> Any:
+    """The Ministry rows: a sheet per year, its rows by service category, each category closed
+    by its subtotal and the year by its total; names and types as the reader's language says."""
+    book = new_workbook(i18n.text("workbook.ministry", lang))
+    by_year = sorted(rows, key=lambda r: (r["year"], r.get("category") or "", r.get("project") or ""))
+    for year, of_year in groupby(by_year, key=lambda r: r["year"]):
+        year_rows = list(of_year)
+        sheet = add_sheet(book, str(year), MINISTRY_SHEET, [], lang)
+        for category, of_category in groupby(year_rows, key=lambda r: r.get("category") or ""):
+            category_rows = list(of_category)
+            for row in category_rows:
+                append_row(sheet, MINISTRY_SHEET, [_cell(row, c, lang) for c in MINISTRY_COLUMNS])
+            append_row(
+                sheet,
+                MINISTRY_SHEET,
+                _sum_row(year, category, "workbook.subtotal", category_rows, lang),
+                bold=True,
+            )
+        append_row(sheet, MINISTRY_SHEET, _sum_row(year, None, "workbook.total", year_rows, lang), bold=True)
+    if not book.sheetnames:
+        add_sheet(book, i18n.text("workbook.ministry", lang)[:31], MINISTRY_SHEET, [], lang)
+    return book
+
+
+def _cell(row: dict[str, Any], column: str, lang: str) -> Any:
+    if lang == "zh" and column in ("purchaser", "undertaker"):
+        return row.get(f"{column}_zh") or row.get(column)  # the registered Chinese name
+    if column == "undertaker_type" and row.get(column):
+        return i18n.label("party_types", row[column], lang)
+    return row.get(column)
+
+
+def _sum_row(year: Any, category: str | None, key: str, rows: list[dict[str, Any]], lang: str) -> list[Any]:
+    sums = {c: sum((Decimal(r[c]) for r in rows if r.get(c)), Decimal("0")) for c in SUMMED}
+    label = i18n.text(key, lang)
+    return [year, category, label, *([None] * 6), sums["budget"], sums["contract_amount"], sums["paid"], None]
