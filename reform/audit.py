@@ -84,7 +84,28 @@ def verify(services: list[str], public_key_file: str | None, witness_dir: str | 
         else:
             print(f"{service}: TAMPERED — first bad {finding} ({verified} events verified before it; {rate})")
             code = 1
+        code = max(code, _check_documents(service, settings.data_dir, events))
     return code
+
+
+def _check_documents(service: str, data_dir: Path, events: list[Any]) -> int:
+    """Every document an event records, its bytes in the service's store against its hash."""
+    from shared.documents import DocumentStore
+
+    store = DocumentStore(data_dir / f"{service}-documents")
+    recorded = [
+        (position, d)
+        for position, _, _, _, state in events
+        if isinstance(d := _decode(state).get("document"), dict) and isinstance(d.get("sha256"), str)
+    ]
+    if not recorded:
+        return 0
+    bad = [(p, d, problem) for p, d in recorded if (problem := store.problem(d["sha256"], d.get("size")))]
+    for position, document, problem in bad:
+        print(f"{service}: DOCUMENT CHANGED — {document.get('title')!r} (event #{position}): {problem}")
+    if not bad:
+        print(f"{service}: documents intact — {len(recorded)} document(s), every byte as recorded")
+    return 1 if bad else 0
 
 
 def _witness(witness_dir: str | None) -> WitnessStore | None:

@@ -50,6 +50,7 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         settings.http_body_seconds,
         settings.http_max_workers,
         settings.http_connection_seconds,
+        settings.document_max_bytes,
     )
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)

@@ -56,6 +56,7 @@ class Settings:
     tokens_file: Path
     relay_enabled: bool = True
     http_max_body_bytes: int = 1024 * 1024  # a longer request body answers 413 unread
+    document_max_bytes: int = 20 * 1024 * 1024  # a longer document upload answers 413 unread
     http_socket_seconds: float = 30.0  # an HTTP connection silent this long is closed
     http_body_seconds: float = 30.0  # a request body must arrive within this (else 408)
     http_max_workers: int = 6  # HTTP requests in workers at once (of MAX_WORKERS, 10)
@@ -141,6 +142,7 @@ def settings_from_env(
         tokens_file=Path(env.get("TOKENS_FILE", str(data_dir / "tokens.json"))).resolve(),
         relay_enabled=_truthy(env.get("RELAY_ENABLED", "1")),
         http_max_body_bytes=int(env.get("HTTP_MAX_BODY_BYTES", str(1024 * 1024))),
+        document_max_bytes=int(env.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))),
         http_socket_seconds=float(env.get("HTTP_SOCKET_TIMEOUT", "30")),
         http_body_seconds=float(env.get("HTTP_BODY_SECONDS", "30")),
         http_max_workers=int(env.get("HTTP_MAX_WORKERS", "6")),

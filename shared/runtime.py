@@ -13,6 +13,7 @@ from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 from nameko.timer import Timer
 
+from shared import metrics
 from shared.clock import file_clock, system_clock
 from shared.config import Settings
 from shared.messaging.broker import ConfirmingPublisher, inbox_queue
@@ -94,6 +95,7 @@ class ApplicationProvider(DependencyProvider):
             relay.after_drain = lambda: notary.record_if_due(app)
             self.relay = relay
         self.app = app
+        metrics.SERVICES.watch_application(service, app)
 
     def start(self) -> None:
         assert self.app is not None
@@ -189,6 +191,7 @@ class Inbox(DependencyProvider):
             else None,
             independent=self.independent,
         )
+        metrics.SERVICES.watch_consumer(self.container.service_name, self.consumer)
         for source in self.consumer.sources & set(settings.feeds):
             self.container.spawn_managed_thread(
                 lambda source=source: self._catch_up(source), identifier=f"catch-up:{source}"
@@ -254,8 +257,11 @@ class InboxHandle:
         """
         routing = (delivery.exchange, delivery.routing_key) if delivery is not None else None
         inbox = f"{self.consumer.consumer}.{delivery.source}.events" if delivery is not None else None
+        source = delivery.source if delivery is not None else "in-process"
         try:
-            return self.consumer.receive(body, delivery)
+            result = self.consumer.receive(body, delivery)
+            metrics.SERVICES.shown(self.consumer.consumer, source, body.get("position"))  # verified, applied
+            return result
         except (UpstreamUnavailable, KeyUnavailable) as exc:
             log.warning("%s: %s; the message goes back to the queue", self.consumer.consumer, exc)
             time.sleep(1.0)  # requeued: applied once the feed or the key can be read
@@ -263,10 +269,13 @@ class InboxHandle:
         except ApplyFailed as failed:
             envelope, reason = failed.envelope, str(failed)
             log.warning("%s: parking a message: %s", self.consumer.consumer, reason)
+            metrics.SERVICES.shown(self.consumer.consumer, source, envelope.get("position"))  # verified
+            metrics.PARKED.labels(self.consumer.consumer, source, "verified").inc()
             return self._park(lambda: self.consumer.park(envelope, reason, routing=routing, inbox=inbox))
         except Exception as exc:  # noqa: BLE001 - parked, never looped nor dropped
             known = isinstance(exc, Untrusted | SourceHeld)
             reason = str(exc) if known else f"unverified: {type(exc).__name__}: {exc}"
+            metrics.PARKED.labels(self.consumer.consumer, source, "untrusted").inc()
             return self._park(
                 lambda: self.consumer.park_untrusted(body, reason, routing=routing, inbox=inbox)
             )

@@ -46,6 +46,7 @@ from services.pilots.domain import (
     plan_id,
 )
 from services.pilots.domain.contracts import Terms
+from services.pilots.dossier import Dossier
 from services.pilots.execution import Execution
 from services.pilots.parties import Parties
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
@@ -60,7 +61,7 @@ moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, De
 moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
 
 
-class PilotsApplication(Reviews, Designations, Parties, Execution):
+class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.pilots import commands, integration
 from services.pilots.application import MatterNotFound, PilotsApplication
+from services.pilots.document_endpoints import DocumentEndpoints
 from services.pilots.domain import UnitNotFound
 from services.pilots.endpoints import ContractEndpoints
 from services.pilots.schemas import (
@@ -68,7 +69,7 @@ def _forget(source: str) -> Forget:
 FORGET = {source: _forget(source) for source in ("catalogue", "conference")}
 
 
-class PilotsService(ContractEndpoints, EventSourcedService):
+class PilotsService(ContractEndpoints, DocumentEndpoints, EventSourcedService):
     name = "pilots"
 
     app: PilotsApplication = ApplicationProvider(PilotsApplication, mapper=integration.to_integration)

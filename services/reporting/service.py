@@ -23,20 +23,11 @@ from shared.messaging.trust import Delivery
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
 from shared.web.auth import Caller
 from shared.web.http import PUBLIC, NotFoundError, endpoint, refusal
+from shared.web.pages import PAGE_HEADERS
 from shared.web.server import http
 from shared.web.service import EventSourcedService
 
 STATIC = Path(__file__).with_name("static")
-# Every HTML answer: scripts only from this origin (none inline), never framed, no sniffing.
-PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 def disclosed(figures: dict[str, Any], caller: Caller | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from shared.contracts.purchases import (
     ContractAnnounced,
     ContractPartySchema,
     DeliveryAccepted,
+    DocumentAttached,
     FundsMoved,
     PartyRegistered,
     PartyTypeChanged,
@@ -281,7 +282,7 @@ EVENTS: dict[str, type[Schema]] = {
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,
         ServiceMatterBudgeted, ServiceMatterContracted, ServiceDeliveryStarted, ServiceMatterEvaluated,
         ServiceMatterFlaggedForReview, ServiceMatterRelinked, ServiceMatterContinued, ServiceMatterWithdrawn,
-        ServiceMatterContractTerminated,
+        ServiceMatterContractTerminated, DocumentAttached,
     )
 }  # fmt: skip
 EVENTS["AuditDigest"] = AuditDigest  # every producer signs its chain

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shared.messaging.consumer import EventConsumer
     from shared.messaging.following import Following
 
+
 def position_of(envelope: Any) -> Any:
     """A feed entry's claimed position (0 for what is not an envelope), to cut a page at."""
     return envelope.get("position", 0) if isinstance(envelope, dict) else 0

@@ -1,7 +1,7 @@
 """The published vocabulary of each producer (enumerations, stdlib only): declared once here and
 imported by its domain, its contracts, its request schemas and by consumers such as reporting."""
 
-from shared.vocabulary import catalogue, conference, parties, pilots
+from shared.vocabulary import catalogue, conference, documents, parties, pilots
 
 # Each producer's published vocabularies, by the name their labels go under in the message
 # catalogues (``label.<name>.<code>``) and in ``GET /vocabulary``.
@@ -31,5 +31,7 @@ PUBLISHED: dict[str, dict[str, tuple[str, ...]]] = {
         "matter_statuses": pilots.MATTER_STATUSES,
         "procurement_methods": pilots.PROCUREMENT_METHODS,
         "acceptance_results": pilots.ACCEPTANCE_RESULTS,
+        "document_types": documents.DOCUMENT_TYPES,
+        "document_languages": documents.DOCUMENT_LANGUAGES,
     },
 }

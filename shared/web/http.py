@@ -3,6 +3,7 @@ token checks, and the OpenAPI document built from the marshmallow schemas."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -16,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from shared import i18n
+from shared.documents import DocumentCorrupted, DocumentRefused
 from shared.domain import DomainRuleViolation, NotFound
 from shared.persistence.eventlog import EventTooLarge
 from shared.web import rpc_tokens
@@ -52,6 +54,7 @@ class Limits:
     """What a request body may be; set once at start from the settings (``configure_limits``)."""
 
     max_body_bytes = 1024 * 1024
+    max_upload_bytes = 20 * 1024 * 1024  # a document's bytes (upload routes), not JSON
     max_depth = 32
     socket_seconds = 30.0  # a connection silent this long is closed (headers or body)
     body_seconds = 30.0  # the whole body must arrive within this
@@ -66,8 +69,10 @@ def configure_limits(
     body_seconds: float = Limits.body_seconds,
     http_workers: int = Limits.http_workers,
     connection_seconds: float = Limits.connection_seconds,
+    max_upload_bytes: int = Limits.max_upload_bytes,
 ) -> None:
     Limits.max_body_bytes = max_body_bytes
+    Limits.max_upload_bytes = max_upload_bytes
     Limits.socket_seconds = socket_seconds
     Limits.body_seconds = body_seconds
     Limits.http_workers = http_workers
@@ -80,6 +85,8 @@ class UnsupportedMediaType(Exception):
 
 # (exception class, status, error code or None for "use the class name")
 BASE_ERROR_TABLE: list[tuple[type[BaseException], int, str | None]] = [
+    (DocumentRefused, 415, "document_refused"),
+    (DocumentCorrupted, 500, "document_corrupted"),
     (RequestEntityTooLarge, 413, "payload_too_large"),
     (EventTooLarge, 413, "event_too_large"),
     (UnsupportedMediaType, 415, "unsupported_media_type"),
@@ -212,6 +219,13 @@ def answer_language(request: Request) -> str:
     return lang
 
 
+def with_upload(data: Dated, request: Request) -> Dated:
+    """An upload's loaded query (a dated command) with the request's bytes and media type."""
+    content = request.get_data(cache=True)
+    command = dataclasses.replace(data.command, content=content, media_type=request.mimetype)
+    return Dated(command, data.on, data.paper_ref)
+
+
 def perform(
     service: Any, fn: Callable[..., Any], caller: Caller | None, data: Any, path: dict[str, Any]
 ) -> Any:
@@ -230,6 +244,7 @@ def endpoint(
     status: int = 200,
     summary: str = "",
     response: type[Schema] | None = None,
+    upload: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap a nameko ``@http`` method: check the caller, load the input, map errors.
 
@@ -256,6 +271,8 @@ def endpoint(
                     data = body().load(payload)
                 elif query is not None:
                     data = query().load({k: v for k, v in request.args.items() if k != "lang"})
+                    if upload:  # a document's bytes: the body, its media type the Content-Type
+                        data = with_upload(data, request)
                 result = perform(self, fn, caller, data, path)
                 answer = result if isinstance(result, Response) else json_response(status, result)
             except Exception as exc:  # noqa: BLE001 - every error answers JSON
@@ -271,6 +288,7 @@ def endpoint(
             "status": status,
             "summary": summary or ((fn.__doc__ or "").strip().splitlines() or [fn.__name__])[0],
             "response": response,
+            "upload": upload,
         }
         return wrapper
 

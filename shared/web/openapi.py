@@ -3,6 +3,7 @@ marshmallow schemas (apispec)."""
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from shared import i18n
+from shared.documents import MEDIA_TYPES
 from shared.web.fields import Money
 from shared.web.http import ADMIN, PUBLIC, WRITE, operations
 
@@ -70,12 +72,16 @@ def _operation(operation_id: str, api: dict[str, Any], url: str) -> dict[str, An
         for name, kind in _path_names(url)
     ]
     # every operation answers in the asked language (errors, labels); one it does not speak is 422
-    params.append(_LANG)
+    params.append(copy.deepcopy(_LANG))  # each its own: tools that read a document may change it
     responses["422"] = {"description": "invalid query or language", **_ERROR_REF}
     if api["query"] is not None:
         params.append({"in": "query", "schema": api["query"]})
     if params:
         operation["parameters"] = params
+    if api.get("upload"):
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        operation["requestBody"] = {"required": True, "content": {t: binary for t in sorted(MEDIA_TYPES)}}
+        responses["413"] = {"description": "the document is larger than the upload limit", **_ERROR_REF}
     if api["body"] is not None:
         operation["requestBody"] = {
             "required": True,

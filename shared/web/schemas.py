@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from shared.acts import When
+from shared.documents import AttachDocument
+from shared.vocabulary.documents import DOCUMENT_LANGUAGES, DOCUMENT_TYPES
 from shared.web.fields import DocumentNumber, IsoDate, Moment
 
 
@@ -94,3 +96,20 @@ class AsOfQuery(Request):
 
 class RpcTokenRequest(Request):
     operation = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+# a line of text a person reads (a title): no control characters, at most 200 characters
+LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]{1,200}$", error="one line of 1 to 200 characters")
+
+
+class DocumentQuery(CommandRequest):
+    """What an uploaded document is (the query of an upload; its bytes are the request's body and
+    its media type the Content-Type): any act may carry documents this way."""
+
+    command = AttachDocument
+
+    type = fields.String(required=True, validate=validate.OneOf(DOCUMENT_TYPES))
+    title = fields.String(required=True, validate=LINE)
+    number = DocumentNumber(load_default=None, allow_none=True)
+    date = IsoDate(required=True)
+    language = fields.String(load_default="zh", validate=validate.OneOf(DOCUMENT_LANGUAGES))

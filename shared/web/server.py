@@ -5,6 +5,7 @@ threads, never the workers RPC and event consumption run on."""
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from logging import getLogger
 from typing import Any
@@ -18,6 +19,7 @@ from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from shared import metrics
 from shared.web.http import BASE_ERROR_TABLE, Limits, refusal
 
 BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
@@ -76,9 +78,23 @@ class BoundedWebServer(WebServer):
 class BoundedHttpRequestHandler(HttpRequestHandler):
     server = BoundedWebServer()
 
+    def __init__(self, method: str, url: str, upload: bool = False, **kwargs: Any) -> None:
+        """``upload``: a route taking a document's bytes, under Limits.max_upload_bytes instead
+        of the JSON body limit."""
+        super().__init__(method, url, **kwargs)
+        self.upload = upload
+
     def handle_request(self, request: Request) -> Response:
+        started = time.perf_counter()
+        response = self._answer(request)
+        seconds = time.perf_counter() - started
+        service = self.container.service_name
+        metrics.observe_request(service, request.method, self.url, response.status_code, seconds)
+        return response
+
+    def _answer(self, request: Request) -> Response:
         request.shallow = False  # nameko's own handler lifts it too, later: the body is read here
-        refused = read_body(request)
+        refused = read_body(request, Limits.max_upload_bytes if self.upload else Limits.max_body_bytes)
         if refused is not None:
             return refused
         workers = self.server.http_workers
@@ -90,10 +106,10 @@ class BoundedHttpRequestHandler(HttpRequestHandler):
             return response
 
 
-def read_body(request: Request) -> Response | None:
+def read_body(request: Request, limit: int) -> Response | None:
     """Read the whole body now (kept for the endpoint), or the answer refusing it: 413 past the
     size limit (unread when its length says so), 408 when it does not arrive in time."""
-    request.max_content_length = Limits.max_body_bytes  # werkzeug refuses a longer body unread
+    request.max_content_length = limit  # werkzeug refuses a longer body unread
     if request.method in BODYLESS and not request.content_length:
         return None
     try:
@@ -109,7 +125,7 @@ def read_body(request: Request) -> Response | None:
     except RequestEntityTooLarge:
         return _closing(
             request,
-            refusal(request, 413, "payload_too_large", f"the body is over {Limits.max_body_bytes} bytes"),
+            refusal(request, 413, "payload_too_large", f"the body is over {limit} bytes"),
         )
     return None
 

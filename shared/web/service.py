@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
-from shared import i18n
+from shared import i18n, metrics
 from shared.messaging.feed import read_feed
 from shared.persistence.audit_digest import AuditDigest
 from shared.vocabulary import PUBLISHED
 from shared.web import rpc_tokens
+from shared.web.asyncapi import asyncapi
 from shared.web.auth import Caller, Forbidden
 from shared.web.http import (
     BASE_ERROR_TABLE,
@@ -25,6 +26,7 @@ from shared.web.http import (
     refusal,
 )
 from shared.web.openapi import openapi
+from shared.web.pages import docs_asset, docs_page
 from shared.web.schemas import FeedQuery, RpcTokenRequest
 from shared.web.server import http, rpc
 
@@ -68,6 +70,25 @@ class EventSourcedService:
                 for name, codes in published.items()
             },
         }
+
+    @http("GET", "/metrics")
+    @endpoint(auth=READ, summary="Prometheus metrics (text format); a token with the operator role")
+    def metrics(self, caller: Caller, data: dict[str, Any]) -> Response:
+        if not caller.has(metrics.OPERATOR):
+            raise Forbidden(f"{caller.subject} is not an operator")
+        return Response(metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})
+
+    @http("GET", "/docs")
+    def docs(self, request: Request) -> Response:
+        return docs_page(self.name)
+
+    @http("GET", "/docs/assets/<name>")
+    def docs_assets(self, request: Request, name: str) -> Response:
+        return docs_asset(name) or refusal(request, 404, "not_found", f"no such file {name!r}")
+
+    @http("GET", "/asyncapi.json")
+    def asyncapi_document(self, request: Request) -> Any:
+        return json_response(200, asyncapi(self.name))
 
     @http("GET", "/openapi.json")
     def openapi_document(self, request: Request) -> Any:

@@ -1,11 +1,13 @@
 """The Xishuangbanna 2019 scenario end to end: the four services as processes, `reform demo`
 through the public APIs (twice: idempotent), the indicators, a rebuild from the feeds equal to
-the live state, and the dashboard read in headless Chromium."""
+the live state, the dashboard read in headless Chromium in both languages, and what operators
+and other services read besides the APIs: /metrics, the AsyncAPI documents."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -18,7 +20,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from jsonschema import Draft7Validator
+from prometheus_client.parser import text_string_to_metric_families
 
+from shared.contracts import PRODUCERS
 from tests.support.browser import chromium
 from tests.support.processes import (
     REPO,
@@ -500,3 +505,111 @@ def test_an_anonymous_reader_gets_what_the_disclosure_rule_makes_public_the_same
         assert requests.get(f"{stack[service].url}{path}", timeout=10).status_code == 401
     full = requests.get(f"{stack['reporting'].url}/indicators", headers=bearer(tokens["auditor"]), timeout=10)
     assert full.json()["conference"]["overdue_by_lead_unit"] == {RADIO: ["XSBN-DB-2019-03"]}
+
+
+# --- for operators and other services: /metrics, the AsyncAPI documents -----------------------
+
+ASYNCAPI_SCHEMA = Path(__file__).parents[1] / "data" / "asyncapi" / "3.0.0.json"
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def scrape(service: ServiceProcess, token: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    reply = requests.get(f"{service.url}/metrics", headers=bearer(token), timeout=10)
+    assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("text/plain")
+    return samples(reply.text)
+
+
+def test_metrics_need_an_operators_token(stack: dict[str, ServiceProcess], tokens: dict[str, str]) -> None:
+    url = f"{stack['catalogue'].url}/metrics"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, headers=bearer(tokens["auditor"]), timeout=10).status_code == 403
+    assert requests.get(url, headers=bearer(tokens["admin"]), timeout=10).status_code == 200
+
+
+def test_metrics_show_the_log_the_relay_lag_the_consumers_and_the_http_requests(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], tokens: dict[str, str]
+) -> None:
+    for name in ("catalogue", "conference", "pilots"):
+        health = stack[name].wait_published()
+        figures = scrape(stack[name], tokens["operator"])
+        assert figures[("reform_events_stored", (("service", name),))] == health["last_position"]
+        assert figures[("reform_events_published", (("service", name),))] == health["published_position"]
+        assert figures[("reform_relay_lag_events", (("service", name),))] == 0
+        assert figures[("reform_relaying", (("service", name),))] == 1
+        assert figures[("reform_audit_digests_signed", (("service", name),))] >= 1
+    reporting = scrape(stack["reporting"], tokens["operator"])
+    received = requests.get(f"{stack['reporting'].url}/indicators", timeout=10).json()["received"]
+    for source in ("catalogue", "conference", "pilots"):
+        labels = (("service", "reporting"), ("source", source))
+        assert reporting[("reform_consumer_position", labels)] == received[source] > 0
+        assert reporting[("reform_consumer_lag_events", labels)] == 0
+        assert reporting[("reform_consumer_held", labels)] == 0
+    # the requests the scenario made, by route (the rule, not the path) and status
+    pilots = scrape(stack["pilots"], tokens["operator"])
+    created = [
+        value
+        for (name, labels), value in pilots.items()
+        if name == "reform_http_requests_total" and dict(labels)["route"] == "/matters/<matter_id>/<action>"
+    ]
+    assert sum(created) > 0
+    assert not [
+        labels for (_, labels) in pilots if "route" in dict(labels) and "-" in dict(labels)["route"][1:9]
+    ]
+    buckets = [k for k in pilots if k[0] == "reform_http_request_duration_seconds_bucket"]
+    assert buckets and all(dict(labels)["status"].isdigit() for _, labels in buckets)
+
+
+@pytest.mark.parametrize("service", ["catalogue", "conference", "pilots", "reporting"])
+def test_every_services_asyncapi_document_is_valid_and_names_its_events(
+    stack: dict[str, ServiceProcess], service: str
+) -> None:
+    document = requests.get(f"{stack[service].url}/asyncapi.json", timeout=10).json()
+    validator = Draft7Validator(json.loads(ASYNCAPI_SCHEMA.read_text(encoding="utf-8")))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert not errors, errors[:5]
+    if service in PRODUCERS:
+        assert set(document["channels"][service]["messages"]) == set(PRODUCERS[service].EVENTS)
+        assert document["operations"][f"send{service.capitalize()}Events"]["action"] == "send"
+    else:  # reporting sends nothing and takes in every producer's events
+        assert {o["action"] for o in document["operations"].values()} == {"receive"}
+        assert set(document["channels"]) == set(PRODUCERS)
+
+
+@pytest.mark.parametrize("service", ["catalogue", "pilots"])
+def test_the_docs_page_renders_the_openapi_document_from_the_services_own_assets(
+    stack: dict[str, ServiceProcess], service: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    page = requests.get(f"{stack[service].url}/docs", timeout=10)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"] and "<script>" not in page.text
+    driver = chromium()
+    try:
+        driver.get(stack[service].url + "/docs")
+        wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"), timeout=20)
+        paths = {
+            e.text.replace("\u200b", "")
+            for e in driver.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
+        }
+        document = requests.get(f"{stack[service].url}/openapi.json", timeout=10).json()
+        assert paths == set(document["paths"])  # every operation of the document, rendered
+        asked = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert asked and all(url.startswith(stack[service].url) for url in asked)  # nothing from outside
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("service", ["catalogue", "conference", "pilots", "reporting"])
+def test_every_served_openapi_document_is_valid(stack: dict[str, ServiceProcess], service: str) -> None:
+    from openapi_spec_validator import validate
+
+    document = requests.get(f"{stack[service].url}/openapi.json", timeout=10).json()
+    validate(document)  # raises on an invalid document
+    assert "/metrics" in document["paths"] and "/vocabulary" in document["paths"]

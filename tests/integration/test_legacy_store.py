@@ -79,6 +79,7 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 "records",
                 "withdrawal",
                 "consultation_responses",
+                "label",  # a negative-list entry's label in the asked language (issue 15)
                 *EXTENSIONS,
                 *DATING,
                 *REGISTER,

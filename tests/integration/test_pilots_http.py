@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -80,6 +85,7 @@ def pilots(
             vhost,
             CLOCK_FILE=str(workdir / "clock"),
             TIMER_SECONDS="0.2",
+            DOCUMENT_MAX_BYTES="100000",  # a document upload's own limit (the JSON limit is 1 MiB)
             **keys,
             **feeds,
             **NO_DIGESTS_WHILE_TESTING,
@@ -617,3 +623,112 @@ def test_a_missed_milestone_is_recorded_once_by_the_timer_even_across_a_restart(
     feed = api.call("GET", "/events", 200, params={"limit": 1000}).json()["events"]
     assert [e["payload"]["key"] for e in feed if e["event_type"] == "MilestoneMissed"] == ["1.1"]
     (workdir / "clock").write_text("2020-01-15T10:00:00+08:00")
+
+
+# --- documents: content-addressed, checked on download and by the audit ----------------------
+
+
+PDF = b"%PDF-1.7\n" + "政府购买服务合同 XSBN-GP-2020-007".encode() + b"\n%%EOF\n"
+
+
+def upload(api: CatalogueClient, matter: str, content: bytes, media_type: str, **query: str) -> Any:
+    params = {"type": "contractSigned", "title": "政府购买服务合同", "date": "2020-01-15"} | query
+    return requests.post(
+        f"{api.base}/matters/{matter}/documents",
+        params=params,
+        data=content,
+        headers={**api.headers, "Content-Type": media_type},
+        timeout=10,
+    )
+
+
+def test_a_contracts_document_downloads_with_its_hash_and_a_changed_byte_is_caught(
+    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any], workdir: Path
+) -> None:
+    matter = matter_at(api, unit, known, "budgeted")
+    early = upload(api, matter, PDF, "application/pdf")
+    assert early.status_code == 409 and early.json()["error"] == "NoContract"  # no contract yet
+    api.call("POST", f"/matters/{matter}/contract", 200, json=contract_body())
+    attached = upload(api, matter, PDF, "application/pdf", number="XSBN-GP-2020-007")
+    assert attached.status_code == 201, attached.text
+    sha256 = hashlib.sha256(PDF).hexdigest()
+    assert attached.json() | {"number": None} == {
+        "sha256": sha256, "size": len(PDF), "media_type": "application/pdf", "type": "contractSigned",
+        "title": "政府购买服务合同", "number": None, "date": "2020-01-15", "language": "zh",
+    }  # fmt: skip
+    # announced in the contract: the public reads the signed contract, byte for byte
+    url = f"{pilots.url}/matters/{matter}/documents/{sha256}"
+    got = requests.get(url, timeout=10)
+    assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == sha256
+    assert (
+        got.headers["Content-Type"] == "application/pdf"
+        and "sandbox" in got.headers["Content-Security-Policy"]
+    )
+    assert got.headers["Repr-Digest"] == f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:"
+    assert [d["sha256"] for d in requests.get(f"{pilots.url}/matters/{matter}/documents", timeout=10).json()[
+        "documents"]] == [sha256]  # fmt: skip
+    # the audit finds every document intact, then the one whose bytes changed on disk
+    verified = audit_verify(workdir)
+    assert "pilots: documents intact" in verified.stdout, verified.stdout + verified.stderr
+    stored_file = workdir / "pilots-documents" / sha256[:2] / sha256
+    stored_file.write_bytes(PDF.replace(b"2020", b"2021"))
+    broken = requests.get(url, timeout=10)
+    assert broken.status_code == 500 and broken.json()["error"] == "document_corrupted"
+    verified = audit_verify(workdir)
+    assert verified.returncode == 1 and "DOCUMENT CHANGED" in verified.stdout and sha256 in verified.stdout
+    stored_file.write_bytes(PDF)  # put back: later tests read an intact store
+
+
+def audit_verify(workdir: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, DATA_DIR=str(workdir), PYTHONWARNINGS="ignore")
+    return subprocess.run(
+        [sys.executable, "-m", "reform.cli", "audit", "verify", "pilots"],
+        cwd=Path(__file__).parents[2], env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_an_upload_is_refused_unless_its_bytes_are_what_its_type_says_within_its_own_limit(
+    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any]
+) -> None:
+    matter = matter_at(api, unit, known, "budgeted")
+    api.call("POST", f"/matters/{matter}/contract", 200, json=contract_body())
+    before = stored(pilots)
+    refusals = [
+        (upload(api, matter, b"MZ\x90\x00 not a pdf", "application/pdf"), 415, "document_refused"),
+        (upload(api, matter, PDF, "application/x-msdownload"), 415, "document_refused"),
+        (upload(api, matter, b"", "application/pdf"), 415, "document_refused"),
+        (upload(api, matter, b"%PDF-" + b"0" * 100_001, "application/pdf"), 413, "payload_too_large"),
+        (upload(api, matter, PDF, "application/pdf", type="lottery"), 422, "validation_failed"),
+        (upload(api, matter, PDF, "application/pdf", title="a\u0007b"), 422, "validation_failed"),
+        # dated after the act attaching it (pilots' clock: 15 January 2020)
+        (upload(api, matter, PDF, "application/pdf", date="2020-02-01"), 409, "OutOfOrder"),
+    ]
+    for reply, status, code in refusals:
+        assert (reply.status_code, reply.json()["error"]) == (status, code), reply.text
+    assert stored(pilots) == before  # nothing recorded
+    # a JSON body of that size would be refused by the JSON limit; an upload's own limit is larger
+    big = b"%PDF-" + b"0" * 60_000
+    assert upload(api, matter, big, "application/pdf").status_code == 201
+    anonymous = requests.post(f"{pilots.url}/matters/{matter}/documents", data=PDF, timeout=10,
+                              params={"type": "contractSigned", "title": "t", "date": "2020-01-15"},
+                              headers={"Content-Type": "application/pdf"})  # fmt: skip
+    assert anonymous.status_code == 401
+
+
+def test_the_public_reads_no_document_of_a_contract_not_yet_announced(
+    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any]
+) -> None:
+    matter = matter_at(api, unit, known, "budgeted")
+    api.call(
+        "POST",
+        f"/matters/{matter}/contract",
+        200,
+        json=contract_body(announcement_ref=None, announced_on=None),
+    )
+    sha256 = upload(api, matter, PDF + b" ", "application/pdf").json()["sha256"]
+    assert requests.get(f"{pilots.url}/matters/{matter}/documents", timeout=10).json()["documents"] == []
+    assert requests.get(f"{pilots.url}/matters/{matter}/documents/{sha256}", timeout=10).status_code == 404
+    with_token = requests.get(
+        f"{pilots.url}/matters/{matter}/documents/{sha256}", headers=api.headers, timeout=10
+    )
+    assert with_token.status_code == 200 and with_token.content == PDF + b" "

@@ -190,6 +190,7 @@ def write_tokens(tokens_file: Path) -> dict[str, str]:
         "admin": add_token(tokens_file, "admin-user", ["admin"]),
         "editor": add_token(tokens_file, "catalogue-editor", ["catalogue:editor"]),
         "auditor": add_token(tokens_file, "the-auditor", ["auditor"]),
+        "operator": add_token(tokens_file, "the-operator", ["operator"]),  # reads /metrics
         "other": add_token(tokens_file, "pilots-editor", ["pilots:editor"]),
         "conference": add_token(
             tokens_file, "conference-office", ["conference:editor"], "Culture and Tourism Bureau"

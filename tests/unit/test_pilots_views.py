@@ -3,7 +3,9 @@ catalogue and conference applications: repeats and out-of-date events change not
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
@@ -23,6 +25,7 @@ from services.pilots.domain import (
 )
 from services.pilots.integration import to_integration as pilots_events
 from shared.contracts import validate_envelope
+from shared.documents import AttachDocument
 from shared.messaging.consumer import APPLIED, DUPLICATE, IGNORED
 from shared.messaging.feed import read_feed
 from shared.organisations import OrganisationUnknown
@@ -264,6 +267,11 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
         actor="p",
     )
     p.start_delivery(matter, c.StartDelivery(started_on="2020-01-02"), actor="p")
+    p.data_dir = Path(tempfile.mkdtemp())  # the service's folder: its document store
+    signed = AttachDocument(
+        "contractSigned", "The contract", "2019-12-30", "zh", None, b"%PDF-1.7 x", "application/pdf"
+    )
+    assert p.attach_document(matter, signed, actor="p")["size"] == 10
     p.evaluate_matter(
         matter,
         c.EvaluateMatter(

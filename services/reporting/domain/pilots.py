@@ -172,6 +172,13 @@ def contract_announced(s: PilotsState, aid: str, p: Payload) -> None:
     contract.update(announcement_ref=p["announcement_ref"], announced_on=p["announced_on"])
 
 
+def document_attached(s: PilotsState, aid: str, p: Payload) -> None:
+    """A matter's document (the aggregate is the matter's dossier: the payload names the matter)."""
+    matter = s.matters.get(p["matter_id"])
+    if matter is not None:
+        matter.setdefault("documents", []).append(p["document"])
+
+
 def matter_evaluated(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid]["status"] = "evaluated"
     s.matters[aid]["evaluations"].append(p["evaluation"]["score"])
@@ -226,6 +233,7 @@ FOLDS = {
     "ServiceMatterBudgeted": matter_budgeted,
     "ServiceMatterContracted": matter_contracted,
     "ContractAnnounced": contract_announced,
+    "DocumentAttached": document_attached,
     "DeliveryAccepted": delivery_accepted,
     "PaymentMade": payment_made,
     "ContractAmended": contract_amended,

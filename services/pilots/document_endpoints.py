@@ -1,0 +1,65 @@
+"""The pilots' endpoints of matters' documents (a part of PilotsService): an upload attaches one
+(its bytes the body, its media type the Content-Type, what it is in the query), a list, and a
+download whose bytes are checked against the recorded SHA-256; the public reads what the
+disclosure rule makes public, a token holder every document."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import quote
+
+from werkzeug.wrappers import Response
+
+from services.pilots.application import PilotsApplication
+from shared.documents import AttachDocument
+from shared.web.auth import Caller
+from shared.web.http import PUBLIC, WRITE, endpoint, parse_uuid
+from shared.web.schemas import DocumentQuery
+from shared.web.server import http
+
+MATTER = "service matter"
+
+
+def _public(caller: Caller | None) -> bool:
+    return caller is None or not caller.can_read_private("pilots")
+
+
+class DocumentEndpoints:
+    app: PilotsApplication
+
+    @http("POST", "/matters/<matter_id>/documents", upload=True)
+    @endpoint(
+        auth=WRITE,
+        query=DocumentQuery,
+        status=201,
+        upload=True,
+        summary="Attach a document to a matter: its bytes the body, its media type the Content-Type",
+    )
+    def attach_document(self, caller: Caller, data: AttachDocument, matter_id: str) -> dict[str, Any]:
+        return self.app.attach_document(parse_uuid(matter_id, MATTER), data, actor=caller.subject)
+
+    @http("GET", "/matters/<matter_id>/documents")
+    @endpoint(auth=PUBLIC, summary="A matter's documents (for the public: an announced contract's notices)")
+    def matter_documents(self, caller: Caller | None, data: dict[str, Any], matter_id: str) -> dict[str, Any]:
+        return {"documents": self.app.documents(parse_uuid(matter_id, MATTER), public=_public(caller))}
+
+    @http("GET", "/matters/<matter_id>/documents/<sha256>")
+    @endpoint(auth=PUBLIC, summary="A document's bytes, checked against their SHA-256 before they are sent")
+    def download_document(
+        self, caller: Caller | None, data: dict[str, Any], matter_id: str, sha256: str
+    ) -> Any:
+        document, content = self.app.document(parse_uuid(matter_id, MATTER), sha256, public=_public(caller))
+        digest = base64.b64encode(bytes.fromhex(document["sha256"])).decode("ascii")
+        name = quote(f"{document['title']}", safe="")
+        return Response(
+            content,
+            mimetype=document["media_type"],
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+                "Repr-Digest": f"sha-256=:{digest}:",  # RFC 9530: what the reader can check
+                "ETag": f'"{document["sha256"]}"',
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "sandbox; default-src 'none'",
+            },
+        )
