@@ -49,7 +49,7 @@ def _json_schema(schema: Any) -> Any:
     out = {k: _json_schema(v) for k, v in schema.items() if k != "nullable"}
     if schema.get("nullable") and "type" in out:
         out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
-        if "enum" in out:
+        if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
     return out
 
@@ -103,7 +103,7 @@ def _message(source: str, event_type: str) -> dict[str, Any]:
                 },
             ]
         },
-        "bindings": {"amqp": {"contentEncoding": "utf-8", "deliveryMode": 2, "bindingVersion": AMQP_BINDING}},
+        "bindings": {"amqp": {"contentEncoding": "utf-8", "bindingVersion": AMQP_BINDING}},
     }
 
 
@@ -159,7 +159,10 @@ def _all_schemas() -> dict[str, Any]:
 
 
 def _operation(action: str, source: str, verb: str) -> dict[str, Any]:
+    # published persistent and mandatory, each confirmed by the broker before it counts as sent
+    sent = {"amqp": {"deliveryMode": 2, "mandatory": True, "bindingVersion": AMQP_BINDING}}
     return {
+        **({"bindings": sent} if action == "send" else {}),
         "action": action,
         "channel": {"$ref": f"#/channels/{source}"},
         "summary": f"The {source} events it {verb}",
