@@ -78,6 +78,12 @@ class Settings:
     extension_max_days: int = 90  # days past a task's first deadline the office may grant
     max_event_bytes: int = 4 * 1024 * 1024  # an event heavier than this is refused (413), never stored
     feed_page_bytes: int = 4 * 1024 * 1024  # a feed page stops at this many bytes of envelopes
+    # Open contracting data (reporting): the ocid prefix registered with the Open Contracting
+    # Partnership, the publisher's name, and where the public downloads pilots' documents.
+    ocds_prefix: str = "ocds-xsbn00"
+    ocds_publisher: str = "西双版纳州财政局 (Xishuangbanna Prefecture Finance Bureau)"
+    documents_url: str | None = None
+    public_url: str = ""  # where readers reach this service (PUBLIC_URL; else its own address)
     relay_batch_bytes: int = 8 * 1024 * 1024  # a relay batch too
     history_check_seconds: float = 30.0  # how often a consumer asks each feed whether its log changed
     audit_signing_key: Path | None = None
@@ -167,9 +173,20 @@ def settings_from_env(
         history_check_seconds=float(env.get("HISTORY_CHECK_SECONDS", "30")),
         max_event_bytes=int(env.get("EVENT_MAX_BYTES", str(4 * 1024 * 1024))),
         feed_page_bytes=int(env.get("FEED_PAGE_BYTES", str(4 * 1024 * 1024))),
+        ocds_prefix=_ocid_prefix(env.get("OCDS_PREFIX", "ocds-xsbn00")),
+        ocds_publisher=env.get("OCDS_PUBLISHER", Settings.ocds_publisher),
+        documents_url=(env.get("PILOTS_PUBLIC_URL") or feeds.get("pilots") or "").rstrip("/") or None,
+        public_url=env.get("PUBLIC_URL", "").rstrip("/"),
         relay_batch_bytes=int(env.get("RELAY_BATCH_BYTES", str(8 * 1024 * 1024))),
         audit_signing_key=Path(env["AUDIT_SIGNING_KEY"]).resolve() if env.get("AUDIT_SIGNING_KEY") else None,
         # Low enough that a scenario's logs are sealed within a minute of being written.
         audit_digest_events=int(env.get("AUDIT_DIGEST_EVENTS", "50")),
         audit_digest_seconds=float(env.get("AUDIT_DIGEST_SECONDS", "20")),
     )
+
+
+def _ocid_prefix(prefix: str) -> str:
+    """An ocid prefix as the Open Contracting Partnership assigns them: ``ocds-`` and six characters."""
+    if not re.fullmatch(r"ocds-[a-z0-9]{6}", prefix):
+        raise ValueError(f"OCDS_PREFIX is ocds- and six lower-case letters or digits, not {prefix!r}")
+    return prefix

@@ -48,5 +48,6 @@ def load(urls: dict[str, str], token: str, say: Callable[[str], None] = print) -
     units = ids["units"] = pilots_stages.designate_units(pilots, decisions, organisations, say)
     parties = ids["parties"] = pilots_stages.register_parties(pilots, say)
     pilots_stages.load_matters(pilots, units, cid, parties)
+    pilots_stages.attach_documents(pilots, say)
     say("pilot units, plans, budget lines and service matters loaded")
     return ids

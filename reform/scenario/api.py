@@ -34,6 +34,14 @@ class Api:
             raise DemoError(f"{method} {self.base}{path} answered {reply.status_code}: {reply.text[:400]}")
         return reply.json()
 
+    def upload(self, path: str, content: bytes, media_type: str, params: dict[str, Any]) -> Any:
+        """POST a document's bytes (its media type the Content-Type, what it is in the query)."""
+        headers = {"Content-Type": media_type}
+        reply = self.session.post(self.base + path, data=content, params=params, headers=headers, timeout=30)
+        if reply.status_code != 201:
+            raise DemoError(f"POST {self.base}{path} answered {reply.status_code}: {reply.text[:400]}")
+        return reply.json()
+
     def status(self, path: str) -> int:
         """GET `path` and only say how it answered (200, 404...)."""
         return self.session.get(self.base + path, timeout=30).status_code

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from services.reporting import ocds as publication
 from services.reporting.domain import Figures, Received, received_id
 from services.reporting.snapshot import FiguresSnapshot
 from shared.acts import When, upstream_on
@@ -23,6 +24,9 @@ class ReportingApplication(ServiceApplication):
     # Events folded before the live figures' snapshot is written again (and at every stop): a
     # snapshot of a large state takes a moment, so never more than once per request.
     snapshot_every = 50_000
+    # (ocid prefix, publisher, where pilots' documents are downloaded, reporting's own URL): set
+    # from the settings at start (shared.runtime)
+    ocds: tuple[str, str, str | None, str] = ("ocds-xsbn00", "reform", None, "http://127.0.0.1")
 
     def __init__(self, env: Mapping[str, str] | None = None, **options: Any) -> None:
         """``options`` are the kit's (clock, zone, store preparation), passed on unchanged."""
@@ -123,3 +127,11 @@ class ReportingApplication(ServiceApplication):
 
     def received_count(self) -> int:
         return self.figures().applied
+
+    def open_contracting(self, kind: str, full: bool, when: When | None = None) -> dict[str, Any]:
+        """The contracted matters as an OCDS release (``releases``) or record (``records``) package."""
+        prefix, by, documents_url, own = self.ocds
+        found = list(publication.processes(self.figures(when).pilots, prefix, documents_url, full))
+        published = self.clock().astimezone(ZoneInfo(self.zone)).isoformat(timespec="seconds")
+        package = publication.release_package if kind == "releases" else publication.record_package
+        return package(found, f"{own}/ocds/{kind}", published, by)

@@ -34,3 +34,10 @@ class DashboardQuery(Request):
 
     on = IsoDate(load_default=None, allow_none=True)
     recorded_by = IsoDate(load_default=None, allow_none=True)
+
+
+class OcdsQuery(Request):
+    """``on``: the contracting processes as they stood on that date; ``as_of``: as recorded then."""
+
+    as_of = Moment(load_default=None, allow_none=True)
+    on = IsoDate(load_default=None, allow_none=True)

@@ -14,7 +14,7 @@ from services.reporting import integration
 from services.reporting.application import ReportingApplication
 from services.reporting.exports import export
 from services.reporting.page import render
-from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery
+from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery, OcdsQuery
 from shared import i18n
 from shared.acts import When
 from shared.contracts import PRODUCERS
@@ -89,6 +89,18 @@ class ReportingService(EventSourcedService):
         if data["format"] != "json":
             return export(group, result[group], data["format"])
         return {group: result[group], "as_of": result["as_of"], "on": result["on"]}
+
+    @http("GET", "/ocds/<kind>")
+    @endpoint(
+        auth=PUBLIC,
+        query=OcdsQuery,
+        summary="Contracted matters as OCDS 1.1: a release package (releases) or a record package (records)",
+    )
+    def open_contracting(self, caller: Caller | None, data: dict, kind: str) -> Any:
+        if kind not in ("releases", "records"):
+            raise NotFoundError(f"no OCDS {kind!r}: releases or records")
+        full = caller is not None  # the public reads what the disclosure rule makes public
+        return self.app.open_contracting(kind, full, self.asked({**data, "recorded_by": None}))
 
     @http("GET", "/")
     @endpoint(auth=PUBLIC, query=DashboardQuery, summary="The dashboard officials read")

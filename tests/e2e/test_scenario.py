@@ -6,6 +6,7 @@ and other services read besides the APIs: /metrics, the AsyncAPI documents."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -24,9 +25,10 @@ import requests
 from jsonschema import Draft7Validator
 from prometheus_client.parser import text_string_to_metric_families
 
-from reform.scenario.data.pilots import MATTERS
+from reform.scenario.data.pilots import DOCUMENTS, MATTERS
 from shared.contracts import PRODUCERS
 from tests.support.browser import chromium
+from tests.support.ocds import codelist_errors, schema_errors
 from tests.support.processes import (
     REPO,
     ServiceProcess,
@@ -614,3 +616,53 @@ def test_every_served_openapi_document_is_valid(stack: dict[str, ServiceProcess]
     document = requests.get(f"{stack[service].url}/openapi.json", timeout=10).json()
     validate(document)  # raises on an invalid document
     assert "/metrics" in document["paths"] and "/vocabulary" in document["paths"]
+
+
+# --- open contracting data and the contracts' documents --------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["releases", "records"])
+@pytest.mark.parametrize("reader", ["public", "auditor"])
+def test_every_contract_of_the_scenario_is_published_as_valid_ocds(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], kind: str, reader: str
+) -> None:
+    headers = bearer(loaded["auditor"]) if reader == "auditor" else {}
+    package = requests.get(f"{stack['reporting'].url}/ocds/{kind}", headers=headers, timeout=10).json()
+    assert not schema_errors(package, kind)
+    assert not codelist_errors(package)
+    rows = loaded["figures"]["ministry"]  # the contracts, every one announced in the scenario
+    ocids = {f"ocds-xsbn00-{row['matter_id']}" for row in rows}
+    found = [r["ocid"] for r in package[kind]]
+    assert set(found) == ocids and len(rows) == 2
+    if kind == "records":
+        for record in package["records"]:
+            compiled = record["compiledRelease"]
+            row = next(r for r in rows if record["ocid"].endswith(r["matter_id"]))
+            [contract] = compiled["contracts"]
+            assert contract["value"] == {"amount": float(row["contract_amount"]), "currency": "CNY"}
+            buyer = next(p for p in compiled["parties"] if "buyer" in p["roles"])
+            assert buyer["identifier"] == {"scheme": "CN-USCC", "id": row["purchaser_credit_code"],
+                                           "legalName": row["purchaser_zh"]}  # fmt: skip
+            paid = contract.get("implementation", {}).get("transactions", [])
+            # payments are not public; a reader with a token reads every one of them
+            assert (
+                (sum(t["value"]["amount"] for t in paid) == float(row["paid"]))
+                if reader == "auditor"
+                else not paid
+            )
+            assert ("budget" in compiled.get("planning", {})) == (reader == "auditor")
+
+
+def test_a_contracts_document_downloads_from_its_ocds_url_with_its_hash(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess]
+) -> None:
+    records = requests.get(f"{stack['reporting'].url}/ocds/records", timeout=10).json()["records"]
+    documents = [
+        d for r in records for c in r["compiledRelease"]["contracts"] for d in c.get("documents", [])
+    ]
+    assert {d["documentType"] for d in documents} == {"contractSigned", "contractNotice"}
+    assert len(documents) == sum(len(v) for v in DOCUMENTS.values())
+    for document in documents:
+        got = requests.get(document["url"], timeout=10)  # anonymous: the public reads these
+        assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == document["id"]
+        assert document["title"] in {d[1] for v in DOCUMENTS.values() for d in v}

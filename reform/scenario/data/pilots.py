@@ -318,3 +318,43 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
         ],
     ),
 ]
+
+# The documents of the contracts (attached to their matters, bytes content-addressed by pilots):
+# matter -> (document type, title, number, date, language, text). The texts are the documents'
+# plain-text renderings, as the finance bureau's system exports them.
+NEWS = "Dai and Hani language news translation and dubbing"
+HERITAGE_CLASSES = "Intangible cultural heritage transmission classes"
+DOCUMENTS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
+    NEWS: [
+        (
+            "contractSigned",
+            "傣语、哈尼语新闻译制配音服务合同",
+            "XSBN-GP-2020-011",
+            "2020-02-25",
+            "zh",
+            "政府购买服务合同\n合同编号：XSBN-GP-2020-011\n购买主体：中共西双版纳州委宣传部\n"
+            "承接主体：版纳傣族文化传媒有限公司\n服务内容：每日新闻的傣语、哈尼语译制和配音，全年260期\n"
+            "合同金额：人民币650,000.00元\n服务期限：2020年3月1日至2021年2月28日\n",
+        ),
+        (
+            "contractNotice",
+            "傣语、哈尼语新闻译制配音服务项目合同公告",
+            "XSBN-GP-2020-011",
+            "2020-02-26",
+            "zh",
+            "合同公告\n项目名称：傣语、哈尼语新闻译制配音服务\n采购方式：竞争性磋商\n"
+            "供应商：版纳傣族文化传媒有限公司\n合同金额：人民币650,000.00元\n",
+        ),
+    ],
+    HERITAGE_CLASSES: [
+        (
+            "contractSigned",
+            "非物质文化遗产传承培训班服务合同",
+            "XSBN-GP-2020-019",
+            "2020-03-25",
+            "zh",
+            "政府购买服务合同\n购买主体：西双版纳州文化和旅游局\n承接主体：西双版纳州非物质文化遗产保护协会\n"
+            "服务内容：傣族织锦、贝叶经制作等非物质文化遗产传承培训班\n",
+        ),
+    ],
+}

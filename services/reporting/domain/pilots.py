@@ -141,7 +141,10 @@ def delivery_started(s: PilotsState, aid: str, p: Payload) -> None:
 
 
 def matter_budgeted(s: PilotsState, aid: str, p: Payload) -> None:
-    s.matters[aid].update(status="budgeted", budget={"fiscal_year": p["fiscal_year"], "amount": p["amount"]})
+    on = p.get("dating", {}).get("on")  # the act's date: when the purchase was planned
+    s.matters[aid].update(
+        status="budgeted", budget={"fiscal_year": p["fiscal_year"], "amount": p["amount"], "on": on}
+    )
 
 
 def matter_contracted(s: PilotsState, aid: str, p: Payload) -> None:
@@ -200,6 +203,7 @@ def matter_continued(s: PilotsState, aid: str, p: Payload) -> None:
 
 def contract_terminated(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid]["status"] = "terminated"
+    s.matters[aid]["terminated"] = {"on": p.get("dating", {}).get("on"), "reason": p["reason"]}
 
 
 def matter_withdrawn(s: PilotsState, aid: str, p: Payload) -> None:
