@@ -28,7 +28,7 @@ from typing import Any
 
 PUBLIC_CONTRACT_FIELDS = frozenset(
     ("year", "category", "project", "purchaser", "undertaker", "service_matter")
-    + ("purchaser_zh", "undertaker_zh")
+    + ("purchaser_zh", "undertaker_zh", "project_en")
     + ("contract_amount", "announcement_ref", "matter_id")
     # what the announcement names: the parties' credit codes (public registry data), the method,
     # the dates of signing and announcement

@@ -64,10 +64,10 @@ def establish_bodies(conference: Api, say: Say) -> dict[str, str]:
     """Find or propose each body, establish it, seat its members; their ids by kind."""
     bodies = {b["name"]: b for b in conference.call("GET", "/bodies")["bodies"]}
     ids: dict[str, str] = {}
-    for kind, name in BODIES:
+    for kind, name, name_en in BODIES:
         body = bodies.get(name)
         if body is None:
-            proposal = act(PROPOSED_ON, NOTICE, {"kind": kind, "name": name, **CHARTER})
+            proposal = act(PROPOSED_ON, NOTICE, {"kind": kind, "name": name, "name_en": name_en, **CHARTER})
             bid = conference.call("POST", "/bodies", proposal)["id"]
             body = conference.call("GET", f"/bodies/{bid}")
             say(f"{kind.replace('_', ' ')} proposed: {bid}")
@@ -182,7 +182,7 @@ def _subject(decision: dict[str, Any], cid: str, organisations: dict[str, str]) 
 def issue_documents(conference: Api, decisions: dict[int, str]) -> None:
     """Find or draft each policy document under the decision it carries out, and issue it."""
     documents = {d["document_number"]: d for d in conference.call("GET", "/documents")["documents"]}
-    for title, number, kind, decision, issued in DOCUMENTS:
+    for title, title_en, number, kind, decision, issued in DOCUMENTS:
         document = documents.get(number)
         if document is None:
             doc_id = conference.call(
@@ -193,6 +193,7 @@ def issue_documents(conference: Api, decisions: dict[int, str]) -> None:
                     number,
                     {
                         "title": title,
+                        "title_en": title_en,
                         "document_number": number,
                         "issuer": DOCUMENT_ISSUER,
                         "kind": kind,

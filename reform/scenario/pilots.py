@@ -12,6 +12,7 @@ from reform.scenario.data.pilots import (
     DOCUMENTS,
     FINAL_ACCOUNTS,
     IDENTIFIED_ON,
+    MATTER_NAMES_EN,
     MATTERS,
     PARTIES,
     PARTIES_REGISTERED,
@@ -179,6 +180,7 @@ def load_matters(pilots: Api, units: dict[str, str], cid: str, parties: dict[str
         matter = existing.get((uid, name))
         if matter is None:
             identified = {"unit_id": uid, "catalogue_id": cid, "item_code": item, "name": name}
+            identified["name_en"] = MATTER_NAMES_EN[name]
             mid = pilots.call("POST", "/matters", act(IDENTIFIED_ON, paper, identified))["id"]
             done = 0
         else:

@@ -113,6 +113,7 @@ class ConferenceApplication(OrganisationRegister):
         body = CoordinationBody(
             kind=command.kind,
             name=command.name,
+            name_en=command.name_en,
             chief_convener=command.chief_convener,
             conveners=command.conveners,
             lead_unit=command.lead_unit,
@@ -329,6 +330,7 @@ class ConferenceApplication(OrganisationRegister):
                 )
         document = PolicyDocument(
             title=command.title,
+            title_en=command.title_en,
             document_number=command.document_number,
             issuer=command.issuer,
             kind=command.kind,

@@ -20,6 +20,7 @@ class ProposeBody:
     lead_unit: str
     office: str
     duties: list[str] = field(default_factory=list)
+    name_en: str | None = None  # the English rendering of its (Chinese) name
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,6 +161,7 @@ class RegisterDocument:
     issuer: str
     kind: str
     decision_id: UUID | None = None
+    title_en: str | None = None  # the English rendering of its (Chinese) title
 
 
 @dataclass(frozen=True, kw_only=True)

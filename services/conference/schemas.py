@@ -26,6 +26,7 @@ class ProposeBodyRequest(CommandRequest):
 
     kind = fields.String(required=True, validate=validate.OneOf(BODY_KINDS))
     name = fields.String(required=True, validate=NAME)
+    name_en = fields.String(load_default=None, allow_none=True, validate=NAME)  # its English rendering
     chief_convener = fields.String(required=True, validate=NAME)
     conveners = fields.List(fields.String(validate=NAME), load_default=list, validate=validate.Length(max=20))
     lead_unit = fields.String(required=True, validate=NAME)
@@ -198,6 +199,7 @@ class RegisterDocumentRequest(CommandRequest):
     command = commands.RegisterDocument
 
     title = fields.String(required=True, validate=TEXT)
+    title_en = fields.String(load_default=None, allow_none=True, validate=TEXT)  # its English rendering
     document_number = fields.String(required=True, validate=NAME)
     issuer = fields.String(required=True, validate=NAME)
     kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))

@@ -33,6 +33,7 @@ def body_view(b: CoordinationBody) -> View:
             **_base(b),
             "kind": b.kind,
             "name": b.name,
+            "name_en": b.__dict__.get("name_en"),
             "status": b.status,
             "chief_convener": b.chief_convener,
             "conveners": b.conveners,
@@ -118,6 +119,7 @@ def document_view(d: PolicyDocument) -> View:
         {
             **_base(d),
             "title": d.title,
+            "title_en": d.__dict__.get("title_en"),
             "document_number": d.document_number,
             "issuer": d.issuer,
             "kind": d.kind,

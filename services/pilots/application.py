@@ -284,6 +284,7 @@ class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
             catalogue=catalogue,
             item_code=command.item_code,
             name=command.name,
+            name_en=command.name_en,
             description=command.description,
             actor=actor,
         )

@@ -134,6 +134,7 @@ class IdentifyMatter:
     item_code: str
     name: str
     description: str = ""
+    name_en: str | None = None  # the English rendering of its (Chinese) name
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ contract; everything else needs a token."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from uuid import UUID
 
@@ -55,9 +56,8 @@ class Dossier(PilotsQueries):
             dossier: MatterDocuments = self.repository.get(dossier_id(mid))
         except AggregateNotFoundError:
             dossier = MatterDocuments(matter_id=str(mid))
-        sha256 = self.documents_store.put(command.content)  # kept before the act records it
         document = {
-            "sha256": sha256,
+            "sha256": hashlib.sha256(command.content).hexdigest(),
             "size": len(command.content),
             "media_type": command.media_type,
             "type": command.type,
@@ -66,7 +66,8 @@ class Dossier(PilotsQueries):
             "date": command.date,
             "language": command.language,
         }
-        dossier.attach(document, actor=actor)
+        dossier.attach(document, actor=actor)  # the rules first: a refused act keeps no bytes
+        self.documents_store.put(command.content)  # kept before the act that records it is saved
         self.save(dossier)
         return document
 

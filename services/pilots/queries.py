@@ -150,6 +150,7 @@ class PilotsQueries(ServiceApplication):
                 "version": m.version,
                 "unit_id": m.unit_id,
                 "name": m.name,
+                "name_en": m.__dict__.get("name_en"),  # absent from matters identified before it
                 "description": m.description,
                 "catalogue_id": m.catalogue_id,
                 "item_code": m.item_code,

@@ -160,6 +160,7 @@ class IdentifyMatterRequest(CommandRequest):
     catalogue_id = fields.UUID(required=True)
     item_code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$"))
     name = fields.String(required=True, validate=NAME)
+    name_en = fields.String(load_default=None, allow_none=True, validate=NAME)  # its English rendering
     description = fields.String(load_default="", validate=validate.Length(max=4000))
 
 

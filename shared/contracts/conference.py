@@ -33,6 +33,7 @@ class _Body(_Contract):
 class BodyProposed(_Body):
     kind = fields.String(required=True, validate=validate.OneOf(BODY_KINDS))
     name = fields.String(required=True)
+    name_en = fields.String(load_default=None, allow_none=True)  # its English rendering, where given
     chief_convener = fields.String(required=True)
     conveners = fields.List(fields.String(), required=True)
     lead_unit = fields.String(required=True)
@@ -204,6 +205,7 @@ class _Document(_Contract):
 
 class PolicyDocumentRegistered(_Document):
     title = fields.String(required=True)
+    title_en = fields.String(load_default=None, allow_none=True)  # its English rendering, where given
     document_number = fields.String(required=True)
     issuer = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(DOCUMENT_KINDS))

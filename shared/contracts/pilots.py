@@ -202,6 +202,7 @@ class MilestoneMissed(_Plan):
 class ServiceMatterIdentified(_Matter):
     unit_id = fields.UUID(required=True)
     name = fields.String(required=True)
+    name_en = fields.String(load_default=None, allow_none=True)  # its English rendering, where given
     description = fields.String(required=True)
     catalogue_id = fields.UUID(required=True)
     item_code = fields.String(required=True)

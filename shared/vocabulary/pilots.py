@@ -43,3 +43,16 @@ PROCUREMENT_METHODS = (
 )
 # how the purchaser found a delivery when accepting it (验收)
 ACCEPTANCE_RESULTS = ("accepted", "partly_accepted", "not_accepted")
+
+# Where a matter's story has ended; the open ones; those still given up without a contract.
+CLOSED_MATTER = ("rejected", "withdrawn", "terminated")
+OPEN_MATTER = (
+    "identified",
+    "assessed",
+    "approved_for_conversion",
+    "budgeted",
+    "contracted",
+    "in_delivery",
+    "evaluated",
+)
+WITHDRAWABLE = ("identified", "assessed", "approved_for_conversion", "budgeted")

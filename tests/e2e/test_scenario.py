@@ -172,16 +172,16 @@ def test_the_indicators_tell_the_scenario(loaded: dict[str, Any]) -> None:
     rows = f["ministry"]
     lags = {row["project"]: (row["announcement_lag_working_days"], row["announced_late"]) for row in rows}
     assert lags == {
-        "Dai and Hani language news translation and dubbing": (1, False),
-        "Intangible cultural heritage transmission classes": (22, True),  # announced a month later
+        "傣语、哈尼语新闻译制配音": (1, False),
+        "非物质文化遗产传承培训班": (22, True),  # announced a month later
     }
     assert all(len(row["purchaser_credit_code"]) == len(row["undertaker_credit_code"]) == 18 for row in rows)
     assert purchases["by_mode"] == {"market": 2} and purchases["announced_late"] == 1
     for row in rows:  # the money adds up: paid ≤ contract ≤ budget on every row
         assert Decimal(row["paid"]) <= Decimal(row["contract_amount"]) <= Decimal(row["budget"]), row
     assert {row["project"]: row["paid"] for row in rows} == {
-        "Dai and Hani language news translation and dubbing": "650000.00",  # four stages, the last in 2021
-        "Intangible cultural heritage transmission classes": "200000.00",
+        "傣语、哈尼语新闻译制配音": "650000.00",  # four stages, the last in 2021
+        "非物质文化遗产传承培训班": "200000.00",
     }
     assert purchases["executed_amount"] == "850000.00"  # executed: what was paid
     radio_2020 = next(u for u in f["pilots"]["units"] if u["name"] == RADIO)["budget_by_year"]["2020"]
@@ -353,6 +353,7 @@ def test_the_dashboard_shows_the_numbers_the_api_gives(
         # anonymous: task numbers withheld (a count per lead unit), announced contracts shown
         assert f"{RADIO}: 1 task(s)" in text("overdue-list") and "XSBN-DB-2019-03" not in text("overdue-list")
         assert text("disclosure") == "public figures only" and CULTURE in text("ministry-table")
+        assert "Dai and Hani language news translation and dubbing" in text("ministry-table")  # in English
         driver.find_element(By.ID, "reader-token").send_keys(loaded["auditor"])
         driver.find_element(By.CSS_SELECTOR, "#reader button").click()
         wait_for(lambda: "XSBN-DB-2019-03" in text("overdue-list"), timeout=10)  # with a token: all of it
@@ -393,6 +394,7 @@ def test_the_dashboard_is_in_chinese_by_default_with_the_registered_names(
         funnel, ministry = text("funnel-table"), text("ministry-table")
         assert "西双版纳州广播电视台" in funnel and "西双版纳州文化和旅游局" in funnel and RADIO not in funnel
         assert "购买主体" in ministry and "西双版纳州文化和旅游局" in ministry and CULTURE not in ministry
+        assert "傣语、哈尼语新闻译制配音" in ministry  # the matter under its own (Chinese) name
         driver.find_element(By.ID, "reader-token").send_keys(loaded["auditor"])
         driver.find_element(By.CSS_SELECTOR, "#reader button").click()
         wait_for(lambda: text("reader-status") == "已凭令牌查阅", timeout=10)

@@ -107,7 +107,10 @@ def without_additions(answer: Any, within: str = "") -> Any:
 CHANGED = ("executed", "executed_amount", "category")
 # parties and complete contracts, acceptance and payments
 PURCHASES = (
-    "purchaser_zh",  # and the parties' Chinese names (issue 15)
+    "purchaser_zh",  # and the parties' Chinese names, a matter's English rendering (issue 15)
+    "project_en",
+    "name_en",
+    "title_en",
     "undertaker_zh",
     "purchaser_credit_code",
     "undertaker_credit_code",

@@ -628,6 +628,7 @@ def test_a_missed_milestone_is_recorded_once_by_the_timer_even_across_a_restart(
 # --- documents: content-addressed, checked on download and by the audit ----------------------
 
 
+LATE = b"%PDF-1.7\n% dated after the act attaching it\n"
 PDF = b"%PDF-1.7\n" + "政府购买服务合同 XSBN-GP-2020-007".encode() + b"\n%%EOF\n"
 
 
@@ -688,7 +689,7 @@ def audit_verify(workdir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_an_upload_is_refused_unless_its_bytes_are_what_its_type_says_within_its_own_limit(
-    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any]
+    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any], workdir: Path
 ) -> None:
     matter = matter_at(api, unit, known, "budgeted")
     api.call("POST", f"/matters/{matter}/contract", 200, json=contract_body())
@@ -701,11 +702,14 @@ def test_an_upload_is_refused_unless_its_bytes_are_what_its_type_says_within_its
         (upload(api, matter, PDF, "application/pdf", type="lottery"), 422, "validation_failed"),
         (upload(api, matter, PDF, "application/pdf", title="a\u0007b"), 422, "validation_failed"),
         # dated after the act attaching it (pilots' clock: 15 January 2020)
-        (upload(api, matter, PDF, "application/pdf", date="2020-02-01"), 409, "OutOfOrder"),
+        (upload(api, matter, LATE, "application/pdf", date="2020-02-01"), 409, "OutOfOrder"),
     ]
     for reply, status, code in refusals:
         assert (reply.status_code, reply.json()["error"]) == (status, code), reply.text
-    assert stored(pilots) == before  # nothing recorded
+    assert stored(pilots) == before  # nothing recorded, and no bytes kept
+    assert not (
+        workdir / "pilots-documents" / hashlib.sha256(LATE).hexdigest()[:2] / hashlib.sha256(LATE).hexdigest()
+    ).exists()
     # a JSON body of that size would be refused by the JSON limit; an upload's own limit is larger
     big = b"%PDF-" + b"0" * 60_000
     assert upload(api, matter, big, "application/pdf").status_code == 201

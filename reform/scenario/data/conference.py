@@ -20,10 +20,18 @@ from reform.scenario.data import (
     STAFFING,
 )
 
-# kind, name
-BODIES: list[tuple[str, str]] = [
-    ("leadership_group", "Prefecture Leading Group for Government Purchase of Services"),
-    ("joint_conference", "Joint Conference on Government Purchase of Services"),
+# kind, name (as the establishing notice writes it), its English rendering
+BODIES: list[tuple[str, str, str]] = [
+    (
+        "leadership_group",
+        "西双版纳州政府购买服务改革工作领导小组",
+        "Prefecture Leading Group for Government Purchase of Services",
+    ),
+    (
+        "joint_conference",
+        "西双版纳州政府购买服务改革联席会议",
+        "Joint Conference on Government Purchase of Services",
+    ),
 ]
 # what both bodies share, after their kind and name
 CHARTER: dict[str, Any] = {
@@ -161,10 +169,18 @@ MEETINGS: list[Meeting] = [
 PLENARY = "XSBN-JC-2019-1"
 MINUTES: dict[str, Any] = {"document_number": MINUTES_NUMBER, "issued_on": "2019-12-23"}
 
-# title, document number, kind, the decision (number) it carries out, issued on
-DOCUMENTS: list[tuple[str, str, str, int, str]] = [
-    (OPINIONS, "XSBN Gov [2019] 41", "opinion", 1, "2019-12-27"),
-    (PILOT_PLAN, "XSBN Gov Office [2020] 5", "plan", 2, "2020-01-10"),
+# title (as issued, in Chinese), its English rendering, document number, kind, the decision
+# (number) it carries out, issued on
+DOCUMENTS: list[tuple[str, str, str, str, int, str]] = [
+    (
+        "关于加快推进事业单位政府购买服务改革的实施意见",
+        OPINIONS,
+        "XSBN Gov [2019] 41",
+        "opinion",
+        1,
+        "2019-12-27",
+    ),
+    ("事业单位政府购买服务改革试点总体方案", PILOT_PLAN, "XSBN Gov Office [2020] 5", "plan", 2, "2020-01-10"),
 ]
 DOCUMENT_ISSUER = f"{PREFECTURE} People's Government"
 

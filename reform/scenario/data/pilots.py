@@ -165,11 +165,20 @@ def _accepted_and_paid(accepted_on: str, paid_on: str, amount: str, n: int) -> l
 # the body names it: delivery, evaluation), and its body
 Step = tuple[str, str | None, dict[str, Any] | None]
 
+# each matter's name (as the unit's plan file writes it) -> its English rendering
+MATTER_NAMES_EN = {
+    "傣语、哈尼语新闻译制配音": "Dai and Hani language news translation and dubbing",
+    "公益短视频制作": "Public-welfare short-video production",
+    "发射台站维护": "Transmitter station upkeep",
+    "非物质文化遗产传承培训班": "Intangible cultural heritage transmission classes",
+    "澜湄国家文化交流项目": "Cultural exchange programme with Mekong neighbours",
+}
+
 MATTERS: list[tuple[str, str, str, list[Step]]] = [
     # unit, name, item, steps
     (
         RADIO,
-        "Dai and Hani language news translation and dubbing",
+        "傣语、哈尼语新闻译制配音",
         "A0901",
         [
             (
@@ -241,7 +250,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     ),
     (
         RADIO,
-        "Public-welfare short-video production",
+        "公益短视频制作",
         "A0801",
         [
             ("assess", "2020-01-16", {"rationale": "Market of local producers exists"}),
@@ -251,7 +260,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     ),
     (
         RADIO,
-        "Transmitter station upkeep",
+        "发射台站维护",
         "A0801",
         [
             (
@@ -263,7 +272,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     ),
     (
         CULTURE,
-        "Intangible cultural heritage transmission classes",
+        "非物质文化遗产传承培训班",
         "A0802",
         [
             (
@@ -311,7 +320,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     ),
     (
         CULTURE,
-        "Cultural exchange programme with Mekong neighbours",
+        "澜湄国家文化交流项目",
         "A0803",
         [
             ("assess", "2020-01-17", {"rationale": "Needs foreign-affairs clearance before purchase"}),
@@ -322,8 +331,8 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
 # The documents of the contracts (attached to their matters, bytes content-addressed by pilots):
 # matter -> (document type, title, number, date, language, text). The texts are the documents'
 # plain-text renderings, as the finance bureau's system exports them.
-NEWS = "Dai and Hani language news translation and dubbing"
-HERITAGE_CLASSES = "Intangible cultural heritage transmission classes"
+NEWS = "傣语、哈尼语新闻译制配音"
+HERITAGE_CLASSES = "非物质文化遗产传承培训班"
 DOCUMENTS: dict[str, list[tuple[str, str, str, str, str, str]]] = {
     NEWS: [
         (

@@ -24,6 +24,7 @@ class CoordinationBody(ActsInOrder):
         office: str
         duties: list[str]
         actor: str
+        name_en: str | None = None  # its English rendering (absent from bodies proposed before)
 
     class Established(DatedEvent):
         establishing_document: str
@@ -63,9 +64,11 @@ class CoordinationBody(ActsInOrder):
         office: str,
         duties: list[str],
         actor: str,
+        name_en: str | None = None,
     ) -> None:
         self.kind = kind
         self.name = name
+        self.name_en = name_en
         self.chief_convener = chief_convener
         self.conveners = list(conveners)
         self.lead_unit = lead_unit

@@ -21,6 +21,7 @@ class PolicyDocument(ActsInOrder):
         kind: str
         decision_id: str | None
         actor: str
+        title_en: str | None = None  # its English rendering (absent from documents registered before)
 
     class Issued(DatedEvent):
         issued_on: str
@@ -39,9 +40,18 @@ class PolicyDocument(ActsInOrder):
 
     @event(Registered)
     def __init__(
-        self, *, title: str, document_number: str, issuer: str, kind: str, decision_id: str | None, actor: str
+        self,
+        *,
+        title: str,
+        document_number: str,
+        issuer: str,
+        kind: str,
+        decision_id: str | None,
+        actor: str,
+        title_en: str | None = None,
     ) -> None:
         self.title = title
+        self.title_en = title_en
         self.document_number = document_number
         self.issuer = issuer
         self.kind = kind

@@ -22,19 +22,9 @@ from shared.acts import DatedCreated, DatedEvent, act_on
 from shared.decisions import DecisionDoesNotApply
 from shared.domain import require_in_order, require_not_future, require_transition
 from shared.money import split_by_year
-
-# Where a matter's story has ended; the open ones; those still given up without a contract.
-CLOSED_MATTER = ("rejected", "withdrawn", "terminated")
-OPEN_MATTER = (
-    "identified",
-    "assessed",
-    "approved_for_conversion",
-    "budgeted",
-    "contracted",
-    "in_delivery",
-    "evaluated",
-)
-WITHDRAWABLE = ("identified", "assessed", "approved_for_conversion", "budgeted")
+from shared.vocabulary.pilots import CLOSED_MATTER as CLOSED_MATTER
+from shared.vocabulary.pilots import OPEN_MATTER as OPEN_MATTER
+from shared.vocabulary.pilots import WITHDRAWABLE as WITHDRAWABLE
 
 
 class ServiceMatter(ContractExecution):
@@ -50,6 +40,7 @@ class ServiceMatter(ContractExecution):
         item_code: str
         item_name: str
         actor: str
+        name_en: str | None = None  # its English rendering (absent from matters identified before)
 
     class Assessed(DatedEvent):
         rationale: str
@@ -138,9 +129,11 @@ class ServiceMatter(ContractExecution):
         item_code: str,
         item_name: str,
         actor: str,
+        name_en: str | None = None,
     ) -> None:
         self.unit_id = unit_id
         self.name = name
+        self.name_en = name_en
         self.description = description
         self.catalogue_id = catalogue_id
         self.item_code = item_code
@@ -166,12 +159,14 @@ class ServiceMatter(ContractExecution):
         name: str,
         description: str,
         actor: str,
+        name_en: str | None = None,
     ) -> ServiceMatter:
         unit.require_open()
         item = catalogue.require_item(item_code)
         return cls(
             unit_id=str(unit.id),
             name=name,
+            name_en=name_en,
             description=description,
             catalogue_id=str(catalogue.id),
             item_code=item_code,

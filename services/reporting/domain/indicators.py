@@ -226,6 +226,7 @@ def _ministry_row(
         "year": contract["fiscal_year"],
         "category": category[0] if category is not None else category_code,
         "project": m["name"],
+        "project_en": m.get("name_en"),
         "purchaser": purchaser.get("name_en", unit["name"]),
         # the parties' registered Chinese names (before parties: the unit's, where registered)
         "purchaser_zh": purchaser.get("name_zh", unit.get("name_zh")),

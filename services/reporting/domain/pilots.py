@@ -111,6 +111,7 @@ def matter_identified(s: PilotsState, aid: str, p: Payload) -> None:
     s.matters[aid] = {
         "unit_id": p["unit_id"],
         "name": p["name"],
+        "name_en": p.get("name_en"),  # its English rendering (None: not given)
         "item_code": p["item_code"],
         "item_name": p["item_name"],
         "catalogue_id": p["catalogue_id"],

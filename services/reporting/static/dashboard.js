@@ -82,7 +82,8 @@ function renderMinistry(rows, disclosure) {
   while (ministry.rows.length > 1) ministry.deleteRow(1);
   for (const r of rows) {
     const row = ministry.insertRow();
-    [r.year, r.category, r.project, named(r.purchaser, r.purchaser_zh), named(r.undertaker, r.undertaker_zh), r.service_matter].forEach(v => cell(row, v));
+    const project = M.lang === "en" && r.project_en ? r.project_en : r.project;  // its English rendering
+    [r.year, r.category, project, named(r.purchaser, r.purchaser_zh), named(r.undertaker, r.undertaker_zh), r.service_matter].forEach(v => cell(row, v));
     [r.budget, r.contract_amount, r.paid, r.final_accounts].forEach(v => cell(row, v, 1));
   }
   text("disclosure", disclosure === "full" ? M.full : M.public_only);
