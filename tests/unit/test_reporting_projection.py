@@ -268,6 +268,7 @@ def test_purchase_indicators_and_the_ministry_rows(figures: dict) -> None:
         "year": 2020,
         "category": "Item A08",  # the catalogue's second level
         "project": "News translation",
+        "project_en": None,  # no English rendering given
         "purchaser": "Prefecture Culture and Tourism Bureau",  # the party that bought, not the unit
         "purchaser_zh": "西双版纳州文化和旅游局",  # and its registered Chinese name
         "purchaser_credit_code": credit_code("state_organ"),

@@ -55,7 +55,6 @@ class CoordinationBody(ActsInOrder):
     @event(Proposed)
     def __init__(
         self,
-        *,
         kind: str,
         name: str,
         chief_convener: str,

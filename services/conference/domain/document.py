@@ -41,7 +41,6 @@ class PolicyDocument(ActsInOrder):
     @event(Registered)
     def __init__(
         self,
-        *,
         title: str,
         document_number: str,
         issuer: str,

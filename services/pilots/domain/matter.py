@@ -118,10 +118,11 @@ class ServiceMatter(ContractExecution):
         released_budget: dict[str, Any] | None
         actor: str
 
+    # no bare ``*``: eventsourcing takes every keyword-only parameter as required, and the English
+    # rendering must default for matters identified before it
     @event(Identified)
     def __init__(
         self,
-        *,
         unit_id: str,
         name: str,
         description: str,
