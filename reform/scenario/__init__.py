@@ -41,6 +41,7 @@ def load(urls: dict[str, str], token: str, say: Callable[[str], None] = print) -
     )
     decisions = {number: d for number, d in enumerate(decision_ids, start=1)}
     conference_stages.issue_documents(conference, decisions)
+    conference_stages.file_papers(conference, meetings, say)
     ids["tasks"] = conference_stages.follow_up_tasks(conference)
     catalogue_stages.publish(catalogue, cid, decisions[CATALOGUE_ADOPTED_BY], CATALOGUE_ADOPTED_BY, say)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,18 @@ class Api:
         if reply.status_code != 201:
             raise DemoError(f"POST {self.base}{path} answered {reply.status_code}: {reply.text[:400]}")
         return reply.json()
+
+    def attach_once(self, path: str, text: str, query: dict[str, Any]) -> str | None:
+        """Attach a document given as text (UTF-8) to the record at ``path`` unless the same bytes
+        are attached there as that type; its hash when it was attached now."""
+        content = text.encode("utf-8")
+        sha256 = hashlib.sha256(content).hexdigest()
+        held = {(d["sha256"], d["type"]) for d in self.call("GET", path)["documents"]}
+        if (sha256, query["type"]) in held:
+            return None
+        dated = query | {"on": query["date"], "paper_ref": query.get("number") or query["title"][:60]}
+        attached: str = self.upload(path, content, "text/plain", dated)["sha256"]
+        return attached
 
     def status(self, path: str) -> int:
         """GET `path` and only say how it answered (200, 404...)."""

@@ -14,6 +14,7 @@ from reform.scenario.data.conference import (
     CLOSURE,
     DECISIONS,
     DOCUMENT_ISSUER,
+    DOCUMENT_ISSUER_ZH,
     DOCUMENTS,
     DOCUMENTS_REGISTERED_ON,
     ESTABLISHMENT,
@@ -27,6 +28,7 @@ from reform.scenario.data.conference import (
     MEMBERS,
     MEMBERS_JOINED_ON,
     MINUTES,
+    MINUTES_TITLE,
     PLENARY,
     PROPOSED_ON,
     TASK_ARCHIVED_ON,
@@ -239,3 +241,25 @@ def _extend(conference: Api, task: dict[str, Any]) -> None:
         task = conference.call("GET", f"/tasks/{task['id']}")
     if task["status"] == "in_progress" and not task["reports"]:
         conference.call("POST", f"/tasks/{task['id']}/report", act(None, paper, EXTENDED_REPORT))
+
+
+def file_papers(conference: Api, meetings: dict[str, str], say: Say) -> None:
+    """The plenary's minutes and each issued policy document's sealed file, as their texts."""
+    plenary = meetings[PLENARY]
+    minutes = {"type": "minutes", "title": MINUTES_TITLE, "number": MINUTES["document_number"]}
+    text = MINUTES_TITLE + "\n" + "\n".join(f"{d['number']}. {d['title']}" for d in DECISIONS) + "\n"
+    query = minutes | {"date": MINUTES["issued_on"], "language": "zh"}
+    if conference.attach_once(f"/meetings/{plenary}/documents", text, query):
+        say(f"minutes filed: {MINUTES_TITLE}")
+    documents = {d["document_number"]: d["id"] for d in conference.call("GET", "/documents")["documents"]}
+    for title, title_en, number, _, _, issued in DOCUMENTS:
+        sealed = {
+            "type": "policyDocument",
+            "title": title,
+            "number": number,
+            "date": issued,
+            "language": "zh",
+        }
+        text = f"{DOCUMENT_ISSUER_ZH}\n{number}\n{title}\n（{title_en}）\n"
+        if conference.attach_once(f"/documents/{documents[number]}/files", text, sealed):
+            say(f"sealed file filed: {title}")

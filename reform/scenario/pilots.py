@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from reform.scenario.api import Api, Say, act, wait
@@ -205,16 +204,7 @@ def attach_documents(pilots: Api, say: Say) -> None:
     """Attach each contract's documents not attached yet (the same bytes are the same document)."""
     matters = {m["name"]: m["id"] for m in pilots.call("GET", "/matters")["matters"]}
     for name, documents in DOCUMENTS.items():
-        mid = matters[name]
-        held = {
-            (d["sha256"], d["type"]) for d in pilots.call("GET", f"/matters/{mid}/documents")["documents"]
-        }
         for kind, title, number, day, language, text in documents:
-            content = text.encode("utf-8")
-            if (hashlib.sha256(content).hexdigest(), kind) in held:
-                continue
             query = {"type": kind, "title": title, "number": number, "date": day, "language": language}
-            attached = pilots.upload(
-                f"/matters/{mid}/documents", content, "text/plain", query | {"on": day, "paper_ref": number}
-            )
-            say(f"document attached: {title} (sha256 {attached['sha256'][:12]}…)")
+            if pilots.attach_once(f"/matters/{matters[name]}/documents", text, query):
+                say(f"document attached: {title}")

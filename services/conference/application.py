@@ -42,6 +42,7 @@ from services.conference.domain import (
     TaskItem,
     task_id,
 )
+from services.conference.dossier import Papers
 from services.conference.queries import BodyNotFound as BodyNotFound  # re-exported: the service maps it
 from services.conference.queries import DocumentNotFound as DocumentNotFound  # re-exported
 from services.conference.queries import MeetingNotFound as MeetingNotFound  # re-exported
@@ -98,7 +99,7 @@ def _canonical(kind: str, subject: str | None) -> str | None:
         return subject  # refused by the checks of the minutes, naming the decision
 
 
-class ConferenceApplication(OrganisationRegister):
+class ConferenceApplication(OrganisationRegister, Papers):
     name = "conference"
     # granted by the office up to this many extensions and days past the first deadline; past them
     # by the chief convener (EXTENSION_MAX_COUNT, EXTENSION_MAX_DAYS; set by the runtime)

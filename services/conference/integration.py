@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.conference.domain import CoordinationBody, Decision, Meeting, PolicyDocument, Task
 from services.conference.domain.organisation import Organisation
+from shared.dossier import Dossier
 from shared.messaging.mapping import IntegrationMap
 
 m = IntegrationMap()
@@ -36,5 +37,6 @@ m.publish(PolicyDocument.Registered, "PolicyDocumentRegistered", id_field="docum
 m.publish(PolicyDocument.Issued, "PolicyDocumentIssued", id_field="document_id")
 m.publish(PolicyDocument.Revised, "PolicyDocumentRevised", id_field="document_id")
 m.publish(PolicyDocument.Repealed, "PolicyDocumentRepealed", id_field="document_id")
+m.publish(Dossier.Attached, "DocumentAttached")  # names its record (a meeting or a document) and its id
 
 to_integration = m

@@ -30,6 +30,7 @@ from services.conference.commands import (
     ReviseDocument,
     ScheduleMeeting,
 )
+from services.conference.document_endpoints import PaperEndpoints
 from services.conference.domain import CoordinationBody, Meeting, PolicyDocument, Task
 from services.conference.domain.organisation import Organisation
 from services.conference.schemas import (
@@ -68,7 +69,7 @@ from shared.web.server import http, rpc
 from shared.web.service import EventSourcedService
 
 
-class ConferenceService(EventSourcedService):
+class ConferenceService(PaperEndpoints, EventSourcedService):
     name = "conference"
 
     app: ConferenceApplication = ApplicationProvider(ConferenceApplication, mapper=integration.to_integration)

@@ -5,14 +5,11 @@ disclosure rule makes public, a token holder every document."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
-from urllib.parse import quote
-
-from werkzeug.wrappers import Response
 
 from services.pilots.application import PilotsApplication
 from shared.documents import AttachDocument
+from shared.dossier import download
 from shared.web.auth import Caller
 from shared.web.http import PUBLIC, WRITE, endpoint, parse_uuid
 from shared.web.schemas import DocumentQuery
@@ -50,16 +47,4 @@ class DocumentEndpoints:
         self, caller: Caller | None, data: dict[str, Any], matter_id: str, sha256: str
     ) -> Any:
         document, content = self.app.document(parse_uuid(matter_id, MATTER), sha256, public=_public(caller))
-        digest = base64.b64encode(bytes.fromhex(document["sha256"])).decode("ascii")
-        name = quote(f"{document['title']}", safe="")
-        return Response(
-            content,
-            mimetype=document["media_type"],
-            headers={
-                "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
-                "Repr-Digest": f"sha-256=:{digest}:",  # RFC 9530: what the reader can check
-                "ETag": f'"{document["sha256"]}"',
-                "X-Content-Type-Options": "nosniff",
-                "Content-Security-Policy": "sandbox; default-src 'none'",
-            },
-        )
+        return download(document, content)

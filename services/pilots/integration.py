@@ -6,9 +6,9 @@ Views of other services' facts (DecisionView, CatalogueView) stay private."""
 from __future__ import annotations
 
 from services.pilots.domain import ImplementationPlan, Party, PilotUnit, ServiceMatter
-from services.pilots.domain.documents import MatterDocuments
 from services.pilots.domain.execution import ContractExecution
 from services.pilots.domain.ledger import Ledger
+from shared.dossier import Dossier
 from shared.messaging.mapping import IntegrationMap
 
 m = IntegrationMap()
@@ -51,6 +51,6 @@ m.publish(ServiceMatter.Relinked, "ServiceMatterRelinked", id_field="matter_id")
 m.publish(ServiceMatter.Continued, "ServiceMatterContinued", id_field="matter_id")
 m.publish(ServiceMatter.Withdrawn, "ServiceMatterWithdrawn", id_field="matter_id")
 m.publish(ServiceMatter.ContractTerminated, "ServiceMatterContractTerminated", id_field="matter_id")
-m.publish(MatterDocuments.Attached, "DocumentAttached")  # names its matter_id itself
+m.publish(Dossier.Attached, "DocumentAttached")  # names its record (a matter) and the record's id
 
 to_integration = m

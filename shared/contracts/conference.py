@@ -6,6 +6,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
 from shared.contracts.dating import DatedContract
+from shared.contracts.documents import DocumentAttached
 from shared.vocabulary.conference import BODY_KINDS, DECISION_KINDS, DOCUMENT_KINDS, MEETING_KINDS
 from shared.web.fields import IsoDate
 
@@ -240,3 +241,4 @@ EVENTS: dict[str, type[Schema]] = {
     )
 }  # fmt: skip
 EVENTS["AuditDigest"] = AuditDigest  # every producer signs its chain
+EVENTS["DocumentAttached"] = DocumentAttached  # a meeting's minutes, a policy document's sealed file

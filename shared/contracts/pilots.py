@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.audit import AuditDigest
+from shared.contracts.documents import DocumentAttached
 from shared.contracts.purchases import (
     MONEY,
     BudgetCommitted,
@@ -15,7 +16,6 @@ from shared.contracts.purchases import (
     ContractAnnounced,
     ContractPartySchema,
     DeliveryAccepted,
-    DocumentAttached,
     FundsMoved,
     PartyRegistered,
     PartyTypeChanged,

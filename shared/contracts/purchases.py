@@ -8,8 +8,6 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from shared.contracts.dating import DatedContract
-from shared.documents import MEDIA_TYPES
-from shared.vocabulary.documents import DOCUMENT_LANGUAGES, DOCUMENT_TYPES
 from shared.vocabulary.parties import PARTY_TYPES
 from shared.web.fields import IsoDate
 
@@ -161,21 +159,3 @@ class FundsMoved(_Unit):
 
     matter_id = fields.UUID(required=True)
     moved = fields.Nested(MovedSchema, required=True)
-
-
-class DocumentSchema(_Strict):
-    """A document as the act attaching it recorded it: its bytes by their SHA-256 (kept in the
-    producer's store, downloaded from it), its size and media type, and what it is."""
-
-    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
-    size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    media_type = fields.String(required=True, validate=validate.OneOf(sorted(MEDIA_TYPES)))
-    type = fields.String(required=True, validate=validate.OneOf(DOCUMENT_TYPES))
-    title = fields.String(required=True)
-    number = fields.String(required=True, allow_none=True)
-    date = IsoDate(required=True)
-    language = fields.String(required=True, validate=validate.OneOf(DOCUMENT_LANGUAGES))
-
-
-class DocumentAttached(_Matter):
-    document = fields.Nested(DocumentSchema, required=True)

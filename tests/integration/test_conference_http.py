@@ -3,6 +3,7 @@ stored, roles, the follow-up of tasks under a controlled clock, and restart."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -543,3 +544,59 @@ def test_the_register_names_an_organisation_in_both_languages_and_follows_its_re
     assert api.call("GET", "/organisations", 200, params={"name": "西双版纳州民族博物馆"}).json() == {
         "organisations": []
     }
+
+
+# --- a meeting's minutes and a policy document's sealed file ----------------------------------
+
+
+def upload(api: ConferenceClient, path: str, content: bytes, **query: str) -> Any:
+    headers = {**api.headers, "Content-Type": "application/pdf"}
+    return requests.post(f"{api.base}{path}", params=query, data=content, headers=headers, timeout=10)
+
+
+MINUTES = b"%PDF-1.7\n" + "联席会议纪要".encode() + b"\n%%EOF\n"
+
+
+def test_a_held_meetings_minutes_and_an_issued_documents_sealed_file_download_with_their_hash(
+    api: ConferenceClient, conference: ServiceProcess, tokens: dict[str, str]
+) -> None:
+    body = api.active_body()
+    meeting = api.held_meeting(body)
+    minutes = {
+        "type": "minutes",
+        "title": "第一次全体会议纪要",
+        "date": "2019-12-25",
+        "number": "XSBN-JC 2019-1",
+    }
+    attached = upload(api, f"/meetings/{meeting}/documents", MINUTES, **minutes)
+    assert attached.status_code == 201, attached.text
+    sha256 = hashlib.sha256(MINUTES).hexdigest()
+    assert attached.json()["sha256"] == sha256 and attached.json()["size"] == len(MINUTES)
+    url = f"{conference.url}/meetings/{meeting}/documents/{sha256}"
+    assert requests.get(url, timeout=10).status_code == 401  # the conference's papers need a token
+    got = requests.get(url, headers=bearer(tokens["auditor"]), timeout=10)
+    assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == sha256
+    listed = api.call("GET", f"/meetings/{meeting}/documents", 200).json()["documents"]
+    assert [d["sha256"] for d in listed] == [sha256]
+    before = stored(conference)
+    path = f"/meetings/{meeting}/documents"
+    refusals = [
+        # minutes dated before the meeting was held (20 December), a kind a meeting does not take
+        (upload(api, path, MINUTES + b" ", **{**minutes, "date": "2019-12-19"}), "OutOfOrder"),
+        (upload(api, path, MINUTES, **{**minutes, "type": "contractSigned"}), "DocumentDoesNotFit"),
+        (upload(api, path, MINUTES, **minutes), "DuplicateDocument"),
+    ]
+    for reply, rule in refusals:
+        assert (reply.status_code, reply.json()["error"]) == (409, rule), reply.text
+    assert stored(conference) == before
+    # a policy document's sealed file: only once the document is issued
+    doc = api.call("POST", "/documents", 201, json={**DEFAULTS["/documents"], "on": "2019-12-26"}).json()[
+        "id"
+    ]
+    sealed = {"type": "policyDocument", "title": "实施意见（盖章件）", "date": "2019-12-27"}
+    early = upload(api, f"/documents/{doc}/files", MINUTES + b"s", **sealed)
+    assert (early.status_code, early.json()["error"]) == (409, "DocumentDoesNotFit")
+    api.call("POST", f"/documents/{doc}/issue", 200, json={"issued_on": "2019-12-27"})
+    assert upload(api, f"/documents/{doc}/files", MINUTES + b"s", **sealed).status_code == 201
+    files = api.call("GET", f"/documents/{doc}/files", 200).json()["documents"]
+    assert [f["type"] for f in files] == ["policyDocument"]

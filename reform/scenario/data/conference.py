@@ -183,6 +183,8 @@ DOCUMENTS: list[tuple[str, str, str, str, int, str]] = [
     ("事业单位政府购买服务改革试点总体方案", PILOT_PLAN, "XSBN Gov Office [2020] 5", "plan", 2, "2020-01-10"),
 ]
 DOCUMENT_ISSUER = f"{PREFECTURE} People's Government"
+DOCUMENT_ISSUER_ZH = "西双版纳傣族自治州人民政府"
+MINUTES_TITLE = "西双版纳州政府购买服务改革联席会议第一次全体会议纪要"
 
 # follow-up: one task closed, one extended, the third left to become overdue
 CLOSED_TASK = "XSBN-DB-2019-01"

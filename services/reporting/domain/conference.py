@@ -121,6 +121,8 @@ IGNORED = (
     "PolicyDocumentIssued",
     "PolicyDocumentRevised",
     "PolicyDocumentRepealed",
+    # Minutes and sealed files: read from the conference with a token, counted by no indicator.
+    "DocumentAttached",
     # The organisation register: reporting names units as pilots designated them (name and
     # registered Chinese name come with PilotUnitDesignated).
     "OrganisationRegistered",

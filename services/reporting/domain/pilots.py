@@ -178,7 +178,7 @@ def contract_announced(s: PilotsState, aid: str, p: Payload) -> None:
 
 def document_attached(s: PilotsState, aid: str, p: Payload) -> None:
     """A matter's document (the aggregate is the matter's dossier: the payload names the matter)."""
-    matter = s.matters.get(p["matter_id"])
+    matter = s.matters.get(p["record_id"]) if p["record"] == "matter" else None
     if matter is not None:
         matter.setdefault("documents", []).append(p["document"])
 
