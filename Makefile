@@ -36,6 +36,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/catalogue_bench.py
 	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/publication.py
 
 clean:
 	rm -rf $(VENV) var
