@@ -51,6 +51,7 @@ def run_service(service: str, registry: Registry = REGISTRY) -> int:
         settings.http_max_workers,
         settings.http_connection_seconds,
         settings.document_max_bytes,
+        settings.document_seconds,
     )
     try:
         check_broker(settings.amqp_uri, BROKER_CHECK_SECONDS)
@@ -150,6 +151,9 @@ def process_plan(
         base_env.setdefault(
             f"{spec.env_prefix}_URL", f"http://127.0.0.1:{service_port(spec.name, environ, registry)}"
         )
+    # on one machine the services' own addresses are the ones readers use (OCDS document urls)
+    if "PILOTS_URL" in base_env:
+        base_env.setdefault("PILOTS_PUBLIC_URL", base_env["PILOTS_URL"])
     return {
         spec.name: (
             [sys.executable, "-m", "reform.cli", "run", spec.name],

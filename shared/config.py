@@ -57,6 +57,7 @@ class Settings:
     relay_enabled: bool = True
     http_max_body_bytes: int = 1024 * 1024  # a longer request body answers 413 unread
     document_max_bytes: int = 20 * 1024 * 1024  # a longer document upload answers 413 unread
+    document_seconds: float = 300.0  # a document upload must arrive within this (else 408)
     http_socket_seconds: float = 30.0  # an HTTP connection silent this long is closed
     http_body_seconds: float = 30.0  # a request body must arrive within this (else 408)
     http_max_workers: int = 6  # HTTP requests in workers at once (of MAX_WORKERS, 10)
@@ -149,6 +150,7 @@ def settings_from_env(
         relay_enabled=_truthy(env.get("RELAY_ENABLED", "1")),
         http_max_body_bytes=int(env.get("HTTP_MAX_BODY_BYTES", str(1024 * 1024))),
         document_max_bytes=int(env.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024))),
+        document_seconds=float(env.get("DOCUMENT_SECONDS", "300")),
         http_socket_seconds=float(env.get("HTTP_SOCKET_TIMEOUT", "30")),
         http_body_seconds=float(env.get("HTTP_BODY_SECONDS", "30")),
         http_max_workers=int(env.get("HTTP_MAX_WORKERS", "6")),
@@ -175,7 +177,8 @@ def settings_from_env(
         feed_page_bytes=int(env.get("FEED_PAGE_BYTES", str(4 * 1024 * 1024))),
         ocds_prefix=_ocid_prefix(env.get("OCDS_PREFIX", "ocds-xsbn00")),
         ocds_publisher=env.get("OCDS_PUBLISHER", Settings.ocds_publisher),
-        documents_url=(env.get("PILOTS_PUBLIC_URL") or feeds.get("pilots") or "").rstrip("/") or None,
+        # never the internal PILOTS_URL: an OCDS document's url is for the public
+        documents_url=env.get("PILOTS_PUBLIC_URL", "").rstrip("/") or None,
         public_url=env.get("PUBLIC_URL", "").rstrip("/"),
         relay_batch_bytes=int(env.get("RELAY_BATCH_BYTES", str(8 * 1024 * 1024))),
         audit_signing_key=Path(env["AUDIT_SIGNING_KEY"]).resolve() if env.get("AUDIT_SIGNING_KEY") else None,

@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,31 @@ MEDIA_TYPES: dict[str, bytes | None] = {
     "image/jpeg": b"\xff\xd8\xff",
     "text/plain": None,
 }
+# the extension a downloaded file gets, whatever its title says (a title is no file name)
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/ofd": ".ofd",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "text/plain": ".txt",
+}
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def file_name(title: str, media_type: str) -> str:
+    """A download's file name: the title without control or format characters (no bidi override
+    can disguise an extension), ending in the extension of the bytes' media type."""
+    plain = "".join(c for c in title if unicodedata.category(c) not in ("Cc", "Cf")).strip(" .")
+    extension = EXTENSIONS[media_type]
+    return (
+        (plain or "document")
+        if (plain or "").lower().endswith(extension)
+        else f"{plain or 'document'}{extension}"
+    )
+
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,28 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from werkzeug.wrappers import Response
 
+from shared import metrics
 from shared.acts import DatedEvent, act_on
-from shared.documents import AttachDocument, DocumentNotFound, DocumentStore, check_content
+from shared.documents import (
+    AttachDocument,
+    DocumentCorrupted,
+    DocumentNotFound,
+    DocumentStore,
+    check_content,
+    file_name,
+)
 from shared.domain import DomainRuleViolation, require_in_order
+
+log = logging.getLogger(__name__)
 
 
 class DuplicateDocument(DomainRuleViolation):
     """The same bytes are already attached to the record as that type of document."""
+
+
+class DocumentDoesNotFit(DomainRuleViolation):
+    """A document of a kind the record does not take, or of a fact the record does not hold yet
+    (minutes of a meeting not held, a completion certificate of a delivery never accepted)."""
 
 
 def dossier_id(record: str, record_id: str) -> UUID:
@@ -113,7 +129,12 @@ class Dossiers:
         """One of ``documents`` (those the reader may see) and its bytes, checked against its hash."""
         for held in documents:
             if held["sha256"] == sha256:
-                return held, self.documents_store.read(sha256)
+                try:
+                    return held, self.documents_store.read(sha256)
+                except DocumentCorrupted as changed:  # the reader gets 500; operators must hear of it
+                    log.error("%s: %s (%r): run `reform audit verify`", self.name, changed, held["title"])
+                    metrics.DOCUMENTS_CORRUPTED.labels(self.name).inc()
+                    raise
         raise DocumentNotFound(f"no document {sha256[:64]!r} here")
 
     def _dossier(self, record: str, record_id: UUID) -> Dossier | None:
@@ -128,11 +149,12 @@ def download(document: dict[str, Any], content: bytes) -> Response:
     """A document's bytes, with their digest (RFC 9530) for the reader to check, never rendered
     as a page of ours (sandboxed, not sniffed)."""
     digest = base64.b64encode(bytes.fromhex(document["sha256"])).decode("ascii")
+    name = file_name(document["title"], document["media_type"])
     return Response(
         content,
         mimetype=document["media_type"],
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document['title'], safe='')}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
             "Repr-Digest": f"sha-256=:{digest}:",
             "ETag": f'"{document["sha256"]}"',
             "X-Content-Type-Options": "nosniff",

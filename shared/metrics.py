@@ -17,7 +17,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-OPERATOR = "operator"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -28,6 +27,12 @@ HTTP_SECONDS = Histogram(
     "Time to answer an HTTP request",
     HTTP_LABELS,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+    registry=REGISTRY,
+)
+DOCUMENTS_CORRUPTED = Counter(
+    "reform_documents_corrupted",
+    "Downloads refused because the stored bytes no longer match their recorded hash",
+    ("service",),
     registry=REGISTRY,
 )
 PARKED = Counter(

@@ -75,7 +75,8 @@ class ApplicationProvider(DependencyProvider):
         app.backdate_days = settings.backdate_days
         app.data_dir = settings.data_dir  # what a service keeps beside its store (snapshots)
         if hasattr(app, "ocds"):  # reporting's publication of open contracting data
-            own = settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
+            host = "127.0.0.1" if settings.http_host in ("0.0.0.0", "::") else settings.http_host
+            own = settings.public_url or f"http://{host}:{settings.http_port}"
             app.ocds = (settings.ocds_prefix, settings.ocds_publisher, settings.documents_url, own)
         if hasattr(app, "extension_limits"):  # the conference's
             app.extension_limits = (settings.extension_max_count, settings.extension_max_days)

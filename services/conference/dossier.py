@@ -11,17 +11,13 @@ from services.conference.domain import Meeting, PolicyDocument
 from services.conference.queries import ConferenceQueries
 from shared.acts import act_on
 from shared.documents import AttachDocument
-from shared.domain import DomainRuleViolation, require_in_order
-from shared.dossier import Dossiers
+from shared.domain import require_in_order
+from shared.dossier import DocumentDoesNotFit, Dossiers
 
 MEETING, DOCUMENT = "meeting", "document"
-MEETING_DOCUMENT_TYPES = ("minutes", "policyDocument", "implementationPlan")
+MEETING_DOCUMENT_TYPES = ("minutes",)  # what a meeting decided is in its minutes
 HELD = ("held", "minutes_issued")
 ISSUED = ("issued", "revised")
-
-
-class DocumentDoesNotFit(DomainRuleViolation):
-    """A document of a kind the record does not take, or before the record could have one."""
 
 
 class Papers(ConferenceQueries, Dossiers):

@@ -13,7 +13,7 @@ from shared.acts import act_on
 from shared.disclosure import announced
 from shared.documents import AttachDocument
 from shared.domain import DomainRuleViolation, require_in_order
-from shared.dossier import Dossiers
+from shared.dossier import DocumentDoesNotFit, Dossiers
 from shared.vocabulary.documents import PUBLIC_DOCUMENT_TYPES
 
 MATTER = "matter"
@@ -36,12 +36,26 @@ class NoContract(DomainRuleViolation):
 
 class Dossier(PilotsQueries, Dossiers):
     def attach_document(self, mid: UUID, command: AttachDocument, *, actor: str) -> dict[str, Any]:
+        """Attach a matter's document: by an act not before the matter was identified, a contract's
+        documents dated on or after its signing, a certificate or report of an acceptance or an
+        evaluation recorded by its date (the document's own date is checked by the dossier)."""
         matter = self._matter(mid)
+        first = getattr(matter, "first_act", None)  # (its first act, its date)
+        if first is not None:
+            require_in_order("the matter's identification", first[1], "the attachment", act_on())
         if command.type in CONTRACT_DOCUMENT_TYPES:
             if matter.contract is None:
                 raise NoContract(f"a {command.type} needs the matter's contract: it has none")
-            signed_on = matter.contract["signed_on"]
-            require_in_order("the contract's signing", signed_on, "the attachment", act_on())
+            # a contract recorded before signing dates were kept has none: not held to it
+            signed_on = matter.contract.get("signed_on")
+            require_in_order("the contract's signing", signed_on, f"the {command.type}", command.date)
+        done = {
+            "completionCertificate": [a["accepted_on"] for a in matter.acceptances],
+            "evaluationReports": [e["evaluated_on"] for e in matter.evaluations],
+        }
+        if command.type in done and not [day for day in done[command.type] if day <= command.date]:
+            what = "acceptance" if command.type == "completionCertificate" else "evaluation"
+            raise DocumentDoesNotFit(f"a {command.type} of an {what} recorded by {command.date}: none is")
         return self.attach(MATTER, mid, command, actor=actor)
 
     def documents(self, mid: UUID, public: bool) -> list[dict[str, Any]]:

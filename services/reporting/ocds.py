@@ -14,6 +14,8 @@ schema (``ocds/``), offline.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -137,7 +139,7 @@ class Process:
         self._implementation(contract_id)
         self._documents(contract_id, award_id)
         ended = self.matter.get("terminated")
-        if ended is not None:
+        if ended is not None and self.full:
             terminated = {"contracts": [{"id": contract_id, "status": "terminated"}]}
             self._add(ended.get("on"), "contractTermination", terminated)
         return [self._release(day, tag, fragment) for (day, tag), fragment in sorted(self.stages.items())]
@@ -189,11 +191,15 @@ class Process:
             "title": self.matter["name"],
             "status": "active",
             "dateSigned": moment(self.signed),
-            "value": value(c.get("signed_amount") or c["amount"]),
-            "period": {"startDate": moment(c["term_start"]), "endDate": moment(c["term_end"])},
+            "value": value(c.get("signed_amount") or c["amount"]),  # the amount announced: as signed
             "items": [item],
         }
+        if self.full:  # the term is not announced (the disclosure rule's public fields)
+            end = c.get("signed_term_end") or c["term_end"]
+            signed["period"] = {"startDate": moment(c["term_start"]), "endDate": moment(end)}
         self._add(self.signed, "contract", {"contracts": [signed]})
+        if not self.full:  # an amendment's price and reason are not announced; nor is an end
+            return
         for n, amendment in enumerate(c.get("amendments", []), start=1):
             amended = {
                 "id": contract_id,
@@ -247,7 +253,7 @@ class Process:
             if not self.full and document["type"] not in PUBLIC_DOCUMENT_TYPES:
                 continue
             entry = {
-                "id": document["sha256"],
+                "id": f"{document['sha256']}-{document['type']}",  # the same bytes may be two documents
                 "documentType": document["type"],
                 "title": document["title"],
                 "description": f"sha256:{document['sha256']}; {document['size']} bytes",
@@ -268,9 +274,12 @@ class Process:
     def _release(self, day: str, tag: str, fragment: dict[str, Any]) -> dict[str, Any]:
         for contract in fragment.get("contracts", []):
             contract.setdefault("awardID", f"{self.ocid}-award")  # each contract names its award
+        # a release never changes under its id: the id names what it says (a later document of
+        # that day, or the fuller view a token gives, is another release)
+        said = hashlib.sha256(json.dumps(fragment, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         return {
             "ocid": self.ocid,
-            "id": f"{self.ocid}-{day}-{tag}",
+            "id": f"{self.ocid}-{day}-{tag}-{said[:12]}",
             "date": moment(day),
             "tag": [tag],
             "initiationType": "tender",

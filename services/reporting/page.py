@@ -31,7 +31,9 @@ def environment(lang: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    # old-style gettext: a text is plain text, escaped like any other value (never markup, never
+    # %-formatted: a translator's "%" or "<" is shown as written)
+    env.install_gettext_translations(i18n.translations(lang), newstyle=False)  # type: ignore[attr-defined]
     env.globals["slots"] = functools.partial(slots, lang)
     return env
 

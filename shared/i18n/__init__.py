@@ -76,10 +76,14 @@ def negotiate(asked: str | None, accept_language: str | None) -> str:
             raise UnknownLanguage(f"lang must be one of {', '.join(sorted(ASKED))}, not {asked[:20]!r}")
         return lang
     if accept_language:
-        accepted = parse_accept_header(accept_language, LanguageAccept)
-        best = accepted.best_match(["zh-Hans", "zh-CN", "zh", "en"])
-        if best is not None:
-            return "zh" if best.lower().startswith("zh") else "en"
+        # by the reader's order of preference, the first language (any of its regions or scripts:
+        # zh-HK, zh-TW, en-GB...) the platform speaks; "*" is anything, so Chinese
+        for tag, quality in parse_accept_header(accept_language, LanguageAccept):
+            primary = tag.split("-")[0].lower()
+            if quality > 0 and primary in LANGUAGES:
+                return primary
+            if quality > 0 and primary == "*":
+                return DEFAULT
     return DEFAULT
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 ADMIN = "admin"
 AUDITOR = "auditor"
+# Reads /metrics and nothing else: a scrape configuration's token must not open the records.
+OPERATOR = "operator"
 # What a conference token may decide as: the office (extensions within the limits) and the chief
 # convener (past them).
 OFFICE = "conference:office"
@@ -42,6 +44,11 @@ class Caller:
 
     def has(self, role: str) -> bool:
         return ADMIN in self.roles or role in self.roles
+
+    @property
+    def reads(self) -> bool:
+        """Whether the token reads the records at all (an operator's reads only /metrics)."""
+        return bool(self.roles - {OPERATOR})
 
     def can_write(self, service: str) -> bool:
         return ADMIN in self.roles or editor_role(service) in self.roles

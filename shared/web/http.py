@@ -21,6 +21,7 @@ from shared.documents import DocumentCorrupted, DocumentRefused
 from shared.domain import DomainRuleViolation, NotFound
 from shared.persistence.eventlog import EventTooLarge
 from shared.web import rpc_tokens
+from shared.web.auth import OPERATOR as OPERATOR_ROLE
 from shared.web.auth import Caller, Forbidden, Unauthenticated
 from shared.web.schemas import Dated
 
@@ -30,7 +31,8 @@ PUBLIC = "public"  # anyone; a token, if given, must be valid
 READ = "read"  # any valid token (auditors included)
 WRITE = "write"  # admin or this service's editor
 ADMIN = "admin"
-AUTH_LEVELS = (PUBLIC, READ, WRITE, ADMIN)
+OPERATOR = "operator"  # admin or an operator: /metrics
+AUTH_LEVELS = (PUBLIC, READ, WRITE, ADMIN, OPERATOR)
 
 
 class NotFoundError(NotFound):
@@ -55,6 +57,8 @@ class Limits:
 
     max_body_bytes = 1024 * 1024
     max_upload_bytes = 20 * 1024 * 1024  # a document's bytes (upload routes), not JSON
+    upload_seconds = 300.0  # a document's bytes must arrive within this (a county's slow link)
+    upload_slots = 2  # uploads read at once per service; the others wait their turn
     max_depth = 32
     socket_seconds = 30.0  # a connection silent this long is closed (headers or body)
     body_seconds = 30.0  # the whole body must arrive within this
@@ -70,9 +74,11 @@ def configure_limits(
     http_workers: int = Limits.http_workers,
     connection_seconds: float = Limits.connection_seconds,
     max_upload_bytes: int = Limits.max_upload_bytes,
+    upload_seconds: float = Limits.upload_seconds,
 ) -> None:
     Limits.max_body_bytes = max_body_bytes
     Limits.max_upload_bytes = max_upload_bytes
+    Limits.upload_seconds = upload_seconds
     Limits.socket_seconds = socket_seconds
     Limits.body_seconds = body_seconds
     Limits.http_workers = http_workers
@@ -262,7 +268,7 @@ def endpoint(
             try:
                 lang = answer_language(request)
                 caller = self.tokens.caller_from_header(request.headers.get("Authorization"))
-                authorize(caller, auth, self.name)
+                caller = authorize(caller, auth, self.name)
                 data: Any = {}
                 if body is not None:
                     payload = _load_json(request)
@@ -337,23 +343,32 @@ def call_use_case(
         if notary is None:
             raise Unauthenticated(f"{service.name} issues no RPC tokens")
         caller = rpc_tokens.verify(notary.signer.public_key, token, service.name, name)
-    authorize(caller, api["auth"], service.name)
+    caller = authorize(caller, api["auth"], service.name)
     schema = api["body"] or api["query"]
     loaded = schema().load(data or {}) if schema is not None else {}
     result = perform(service, method.__wrapped__, caller, loaded, path)  # type: ignore[attr-defined]
     return json.loads(json.dumps(result, default=str))
 
 
-def authorize(caller: Caller | None, auth: str, service: str) -> None:
+def authorize(caller: Caller | None, auth: str, service: str) -> Caller | None:
+    """Refuses a caller the level does not admit; the caller the use case sees (on a public
+    operation an operator's token, which reads no records, reads as anyone)."""
     if auth == PUBLIC:
-        return
+        return caller if caller is not None and caller.reads else None
     if caller is None:
         raise Unauthenticated("this needs Authorization: Bearer <token>")
+    if auth == OPERATOR:
+        if not caller.has(OPERATOR_ROLE):
+            raise Forbidden(f"{caller.subject} is not an operator")
+        return caller
+    if not caller.reads:
+        raise Forbidden(f"{caller.subject} reads /metrics only")
     if auth == READ:
-        return
+        return caller
     if auth == WRITE and not caller.can_write(service):
         raise Forbidden(f"{caller.subject} may not change {service}")
     if auth == ADMIN and "admin" not in caller.roles:
         raise Forbidden(f"{caller.subject} is not an admin")
     if auth not in AUTH_LEVELS:
         raise Forbidden(f"unknown auth level {auth!r}: refused")
+    return caller

@@ -91,8 +91,9 @@ def _operation(operation_id: str, api: dict[str, Any], url: str) -> dict[str, An
     if api["auth"] != PUBLIC:
         operation["security"] = [{"bearer": []}]
         responses["401"] = {"description": "no valid token", **_ERROR_REF}
-    if api["auth"] in (WRITE, ADMIN):
+        # a role that may not (an operator's token reads /metrics only)
         responses["403"] = {"description": "role not allowed", **_ERROR_REF}
+    if api["auth"] in (WRITE, ADMIN):
         responses["409"] = {"description": "a rule refused it", **_ERROR_REF}
     return operation
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -98,8 +99,15 @@ class RpcTokenRequest(Request):
     operation = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
-# a line of text a person reads (a title): no control characters, at most 200 characters
-LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]{1,200}$", error="one line of 1 to 200 characters")
+def _line(text: str) -> bool:
+    """A line of text a person reads (a title): 1 to 200 characters, none a control or format
+    character (a bidi override could make a title read otherwise than it is)."""
+    if not 1 <= len(text) <= 200 or any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        raise ValidationError("one line of 1 to 200 characters, with no control or format character")
+    return True
+
+
+LINE = _line
 
 
 class DocumentQuery(CommandRequest):
@@ -109,7 +117,7 @@ class DocumentQuery(CommandRequest):
     command = AttachDocument
 
     type = fields.String(required=True, validate=validate.OneOf(DOCUMENT_TYPES))
-    title = fields.String(required=True, validate=LINE)
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=200), LINE])
     number = DocumentNumber(load_default=None, allow_none=True)
     date = IsoDate(required=True)
     language = fields.String(load_default="zh", validate=validate.OneOf(DOCUMENT_LANGUAGES))

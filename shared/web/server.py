@@ -20,6 +20,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from shared import metrics
+from shared.documents import DocumentCorrupted
+from shared.web.auth import Unauthenticated
 from shared.web.http import BASE_ERROR_TABLE, Limits, refusal
 
 BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
@@ -77,6 +79,7 @@ class BoundedWebServer(WebServer):
 
 class BoundedHttpRequestHandler(HttpRequestHandler):
     server = BoundedWebServer()
+    uploads: Semaphore | None = None  # uploads being read at once, across the service's routes
 
     def __init__(self, method: str, url: str, upload: bool = False, **kwargs: Any) -> None:
         """``upload``: a route taking a document's bytes, under Limits.max_upload_bytes instead
@@ -94,9 +97,41 @@ class BoundedHttpRequestHandler(HttpRequestHandler):
 
     def _answer(self, request: Request) -> Response:
         request.shallow = False  # nameko's own handler lifts it too, later: the body is read here
-        refused = read_body(request, Limits.max_upload_bytes if self.upload else Limits.max_body_bytes)
+        if self.upload:
+            return self._upload(request)
+        refused = read_body(request, Limits.max_body_bytes, Limits.body_seconds)
+        return refused or self._handle(request)
+
+    def _upload(self, request: Request) -> Response:
+        """A document's bytes are read only for a caller who may write here, with a length said
+        beforehand, a few at a time (each may be up to Limits.max_upload_bytes in memory)."""
+        refused = self._refuse_uploader(request)
         if refused is not None:
-            return refused
+            return _closing(request, refused)
+        uploads = type(self).uploads = type(self).uploads or Semaphore(Limits.upload_slots)
+        with uploads:
+            refused = read_body(request, Limits.max_upload_bytes, Limits.upload_seconds)
+            return refused or self._handle(request)
+
+    def _refuse_uploader(self, request: Request) -> Response | None:
+        tokens = next((d for d in self.container.dependencies if hasattr(d, "store")), None)
+        if tokens is None:
+            return None  # no token store: the endpoint refuses it itself
+        try:
+            caller = tokens.store.caller_from_header(request.headers.get("Authorization"))
+        except Unauthenticated as unknown:
+            return refusal(request, 401, "unauthenticated", str(unknown))
+        if caller is None:
+            return refusal(request, 401, "unauthenticated", "this needs Authorization: Bearer <token>")
+        if not caller.can_write(self.container.service_name):
+            return refusal(
+                request, 403, "forbidden", f"{caller.subject} may not change {self.container.service_name}"
+            )
+        if request.content_length is None:  # chunked: the length is known only once it is all read
+            return refusal(request, 411, "length_required", "send the document with its Content-Length")
+        return None
+
+    def _handle(self, request: Request) -> Response:
         workers = self.server.http_workers
         if workers is None or request.path == "/health":  # liveness never queues behind requests
             unbounded: Response = super().handle_request(request)
@@ -106,21 +141,19 @@ class BoundedHttpRequestHandler(HttpRequestHandler):
             return response
 
 
-def read_body(request: Request, limit: int) -> Response | None:
+def read_body(request: Request, limit: int, seconds: float) -> Response | None:
     """Read the whole body now (kept for the endpoint), or the answer refusing it: 413 past the
     size limit (unread when its length says so), 408 when it does not arrive in time."""
     request.max_content_length = limit  # werkzeug refuses a longer body unread
     if request.method in BODYLESS and not request.content_length:
         return None
     try:
-        with eventlet.Timeout(Limits.body_seconds):
+        with eventlet.Timeout(seconds):
             request.get_data(cache=True)
     except eventlet.Timeout:
         return _closing(
             request,
-            refusal(
-                request, 408, "request_timeout", f"the body did not arrive within {Limits.body_seconds:g} s"
-            ),
+            refusal(request, 408, "request_timeout", f"the body did not arrive within {seconds:g} s"),
         )
     except RequestEntityTooLarge:
         return _closing(
@@ -145,7 +178,8 @@ http = BoundedHttpRequestHandler.decorator
 
 
 # What a caller's request can be refused for: logged as one warning line, never a traceback.
-REFUSALS = tuple(cls for cls, _, _ in BASE_ERROR_TABLE)
+# (Bytes of a document that changed on disk are no caller's fault: logged as the error they are.)
+REFUSALS = tuple(cls for cls, _, _ in BASE_ERROR_TABLE if cls is not DocumentCorrupted)
 
 
 def rpc(fn: Any) -> Any:

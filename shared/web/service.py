@@ -16,6 +16,7 @@ from shared.web.auth import Caller, Forbidden
 from shared.web.http import (
     BASE_ERROR_TABLE,
     HTTP_ONLY,
+    OPERATOR,
     PUBLIC,
     READ,
     NotFoundError,
@@ -72,10 +73,8 @@ class EventSourcedService:
         }
 
     @http("GET", "/metrics")
-    @endpoint(auth=READ, summary="Prometheus metrics (text format); a token with the operator role")
+    @endpoint(auth=OPERATOR, summary="Prometheus metrics (text format); a token with the operator role")
     def metrics(self, caller: Caller, data: dict[str, Any]) -> Response:
-        if not caller.has(metrics.OPERATOR):
-            raise Forbidden(f"{caller.subject} is not an operator")
         return Response(metrics.exposition(), headers={"Content-Type": metrics.CONTENT_TYPE})
 
     @http("GET", "/docs")

@@ -68,7 +68,8 @@ def stack(workdir: Path, vhost: str, tokens: dict[str, str]) -> Iterator[dict[st
     }
     services["pilots"] = reform_service("pilots", workdir, vhost, **feeds).start()
     feeds["PILOTS_URL"] = services["pilots"].url
-    services["reporting"] = reform_service("reporting", workdir, vhost, **feeds).start()
+    public = {"PILOTS_PUBLIC_URL": services["pilots"].url}  # where readers download its documents
+    services["reporting"] = reform_service("reporting", workdir, vhost, **feeds, **public).start()
     yield services
     for service in services.values():
         service.stop()
@@ -402,6 +403,10 @@ def test_the_dashboard_is_in_chinese_by_default_with_the_registered_names(
         driver.find_element(By.ID, "other-language").click()  # the link to the other language
         wait_for(lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", timeout=10)
         assert RADIO in text("funnel-table")
+        driver.get(stack["reporting"].url + "/?on=2019-06-30")  # the other language, on the same date
+        driver.find_element(By.ID, "other-language").click()
+        wait_for(lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", timeout=10)
+        assert "on=2019-06-30" in driver.current_url and text("headline-identified") == "0"
     finally:
         driver.quit()
 
@@ -532,11 +537,21 @@ def scrape(service: ServiceProcess, token: str) -> dict[tuple[str, tuple[tuple[s
     return samples(reply.text)
 
 
-def test_metrics_need_an_operators_token(stack: dict[str, ServiceProcess], tokens: dict[str, str]) -> None:
+def test_metrics_need_an_operators_token_which_reads_nothing_else(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], tokens: dict[str, str]
+) -> None:
     url = f"{stack['catalogue'].url}/metrics"
     assert requests.get(url, timeout=10).status_code == 401
     assert requests.get(url, headers=bearer(tokens["auditor"]), timeout=10).status_code == 403
     assert requests.get(url, headers=bearer(tokens["admin"]), timeout=10).status_code == 200
+    # the scrape configuration's token opens no record: a read answers 403, a public one the public view
+    operator = bearer(tokens["operator"])
+    assert requests.get(f"{stack['pilots'].url}/matters", headers=operator, timeout=10).status_code == 403
+    figures = requests.get(f"{stack['reporting'].url}/indicators", headers=operator, timeout=10).json()
+    assert figures["disclosure"] == "public"
+    records = requests.get(f"{stack['reporting'].url}/ocds/records", headers=operator, timeout=10).json()
+    contracts = [c for r in records["records"] for c in r["compiledRelease"]["contracts"]]
+    assert contracts and not [c for c in contracts if "transactions" in c.get("implementation", {})]
 
 
 def test_metrics_show_the_log_the_relay_lag_the_consumers_and_the_http_requests(

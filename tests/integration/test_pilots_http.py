@@ -675,6 +675,7 @@ def test_a_contracts_document_downloads_with_its_hash_and_a_changed_byte_is_caug
     stored_file.write_bytes(PDF.replace(b"2020", b"2021"))
     broken = requests.get(url, timeout=10)
     assert broken.status_code == 500 and broken.json()["error"] == "document_corrupted"
+    assert "no longer match their hash" in pilots.log()  # said to operators, not only to the reader
     verified = audit_verify(workdir)
     assert verified.returncode == 1 and "DOCUMENT CHANGED" in verified.stdout and sha256 in verified.stdout
     stored_file.write_bytes(PDF)  # put back: later tests read an intact store
@@ -689,7 +690,12 @@ def audit_verify(workdir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_an_upload_is_refused_unless_its_bytes_are_what_its_type_says_within_its_own_limit(
-    pilots: ServiceProcess, api: CatalogueClient, unit: str, known: dict[str, Any], workdir: Path
+    pilots: ServiceProcess,
+    api: CatalogueClient,
+    unit: str,
+    known: dict[str, Any],
+    workdir: Path,
+    tokens: dict[str, str],
 ) -> None:
     matter = matter_at(api, unit, known, "budgeted")
     api.call("POST", f"/matters/{matter}/contract", 200, json=contract_body())
@@ -703,6 +709,13 @@ def test_an_upload_is_refused_unless_its_bytes_are_what_its_type_says_within_its
         (upload(api, matter, PDF, "application/pdf", title="a\u0007b"), 422, "validation_failed"),
         # dated after the act attaching it (pilots' clock: 15 January 2020)
         (upload(api, matter, LATE, "application/pdf", date="2020-02-01"), 409, "OutOfOrder"),
+        # a contract dated before its signing (15 January); a certificate of no recorded acceptance
+        (upload(api, matter, LATE, "application/pdf", date="2020-01-14"), 409, "OutOfOrder"),
+        (
+            upload(api, matter, LATE, "application/pdf", type="completionCertificate"),
+            409,
+            "DocumentDoesNotFit",
+        ),
     ]
     for reply, status, code in refusals:
         assert (reply.status_code, reply.json()["error"]) == (status, code), reply.text
@@ -717,6 +730,20 @@ def test_an_upload_is_refused_unless_its_bytes_are_what_its_type_says_within_its
                               params={"type": "contractSigned", "title": "t", "date": "2020-01-15"},
                               headers={"Content-Type": "application/pdf"})  # fmt: skip
     assert anonymous.status_code == 401
+    # refused before a byte of the body is read: a role that may not write here, a body of no
+    # stated length (chunked)
+    other = {**bearer(tokens["editor"]), "Content-Type": "application/pdf"}
+    params = {"type": "contractSigned", "title": "t", "date": "2020-01-15"}
+    url = f"{pilots.url}/matters/{matter}/documents"
+    assert requests.post(url, data=PDF, params=params, headers=other, timeout=10).status_code == 403
+    chunked = requests.post(
+        url,
+        data=iter([PDF]),
+        params=params,
+        headers={**api.headers, "Content-Type": "application/pdf"},
+        timeout=10,
+    )
+    assert (chunked.status_code, chunked.json()["error"]) == (411, "length_required")
 
 
 def test_the_public_reads_no_document_of_a_contract_not_yet_announced(

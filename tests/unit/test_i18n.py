@@ -89,6 +89,9 @@ def test_every_key_the_page_and_its_script_use_is_in_the_catalogues() -> None:
         ("en", "zh-CN", "en"),
         ("zh-Hans", "en", "zh"),
         ("EN-gb", None, "en"),
+        (None, "zh-HK, en;q=0.5", "zh"),  # Chinese of any region before English
+        (None, "en;q=0, zh-TW;q=0.3", "zh"),  # q=0: not acceptable
+        (None, "de, *;q=0.1", "zh"),
     ],
 )
 def test_the_language_of_an_answer(asked: str | None, accept: str | None, lang: str) -> None:

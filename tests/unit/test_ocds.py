@@ -87,7 +87,10 @@ def test_every_stage_is_a_valid_release_and_the_record_compiles_them() -> None:
     [contract] = record["compiledRelease"]["contracts"]
     assert contract["value"]["amount"] == 700000.0 and contract["status"] == "terminated"
     assert [a["id"] for a in contract["amendments"]] == [f"ocds-xsbn00-{MATTER}-contract-amendment-1"]
-    assert {d["id"] for d in contract["documents"]} == {"a" * 64, "c" * 64}
+    assert {d["id"] for d in contract["documents"]} == {
+        "a" * 64 + "-contractSigned",
+        "c" * 64 + "-contractArrangements",
+    }
     assert contract["implementation"]["transactions"][0]["value"] == {"amount": 162500.0, "currency": "CNY"}
     assert contract["documents"][0]["url"] == f"https://pilots.example/matters/{MATTER}/documents/{'a' * 64}"
     assert record["compiledRelease"]["tender"]["procurementMethod"] == "selective"
@@ -99,6 +102,10 @@ def test_the_public_reads_no_budget_payment_acceptance_or_internal_document() ->
     compiled = records["records"][0]["compiledRelease"]
     [contract] = compiled["contracts"]
     assert "planning" not in compiled and set(contract["implementation"]) == {"documents"}
+    # the amount announced is the amount signed; no amendment, term or end is announced
+    assert contract["value"]["amount"] == 650000.0 and contract["status"] == "active"
+    assert "amendments" not in contract and "period" not in contract
+    assert [r["tag"] for r in releases["releases"]] == [["award"], ["contract"], ["implementation"]]
     assert [d["documentType"] for d in contract["documents"]] == ["contractSigned"]
     assert [d["documentType"] for d in contract["implementation"]["documents"]] == ["completionCertificate"]
 
@@ -106,3 +113,19 @@ def test_the_public_reads_no_budget_payment_acceptance_or_internal_document() ->
 def test_a_contract_not_yet_announced_is_published_to_no_one_without_a_token() -> None:
     assert packages(full=False, announced=False)[0]["releases"] == []
     assert packages(full=True, announced=False)[0]["releases"]
+
+
+def test_release_ids_name_what_they_say_and_the_same_bytes_may_be_two_documents() -> None:
+    full, public = packages(full=True)[0], packages(full=False)[0]
+    said: dict[str, dict[str, Any]] = {}
+    for release in full["releases"] + public["releases"]:  # one id, one content, in either view
+        assert said.setdefault(release["id"], release) == release
+    assert {r["id"] for r in public["releases"]} - {r["id"] for r in full["releases"]}  # views differ
+    twice = state()
+    twice.matters[MATTER]["documents"].append(doc("a", "contractSummary", "摘要", "2020-02-25"))
+    found = list(ocds.processes(twice, "ocds-xsbn00", None, True))
+    [record] = ocds.record_package(found, "https://r.example/ocds/records", "2026-12-01T10:00:00+08:00", "p")[
+        "records"
+    ]
+    kinds = {d["documentType"] for d in record["compiledRelease"]["contracts"][0]["documents"]}
+    assert {"contractSigned", "contractSummary"} <= kinds

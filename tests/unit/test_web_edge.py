@@ -124,6 +124,7 @@ def tokens(tmp_path: Path) -> dict[str, str]:
         "auditor": add_token(path, "audrey", [AUDITOR]),
         "editor": add_token(path, "ed", [editor_role("notes")]),
         "other_editor": add_token(path, "otto", [editor_role("catalogue")]),
+        "operator": add_token(path, "prometheus", ["operator"]),
     }
 
 
@@ -549,11 +550,11 @@ def test_a_write_operation_lists_401_403_409_and_422(document) -> None:
     assert operation["security"] == [{"bearer": []}]
 
 
-def test_a_read_operation_lists_401_and_422_for_its_language_but_not_403_or_409(document) -> None:
+def test_a_read_operation_lists_401_403_and_422_for_its_language_but_not_409(document) -> None:
     responses = document["paths"]["/notes/{note_id}"]["get"]["responses"]
 
-    assert {"401", "422"} <= set(responses)
-    assert not {"403", "409"} & set(responses)
+    assert {"401", "403", "422"} <= set(responses)  # 403: an operator's token reads no records
+    assert "409" not in set(responses)
 
 
 def test_an_admin_operation_lists_403(document) -> None:
@@ -712,3 +713,12 @@ def test_an_rpc_token_that_is_not_text_is_refused(service) -> None:
     with pytest.raises(Unauthenticated, match="an RPC token is text"):
         call_use_case(service, "write_note", 12345, {"text": "hi"})
     assert service.seen == []
+
+
+def test_an_operators_token_reads_no_record_and_reads_as_anyone_where_everyone_may(service, tokens) -> None:
+    status, body = answer(service.read_note(request("GET", "/x", tokens["operator"]), note_id=str(uuid4())))
+    assert (status, body["error"]) == (403, "forbidden")
+    status, body = answer(service.search(request("GET", "/search", tokens["operator"], query={"word": "w"})))
+    assert status == 200 and body["caller"] is None  # a public read: the token opens nothing more
+    status, body = answer(service.search(request("GET", "/search", tokens["auditor"], query={"word": "w"})))
+    assert body["caller"] == "audrey"

@@ -167,6 +167,7 @@ def funds_moved(s: PilotsState, aid: str, p: Payload) -> None:
 def contract_amended(s: PilotsState, aid: str, p: Payload) -> None:
     contract = s.matters[aid]["contract"]
     contract.setdefault("signed_amount", contract["amount"])
+    contract.setdefault("signed_term_end", contract["term_end"])  # the term as signed
     contract.update(amount=p["amendment"]["amount"], term_end=p["amendment"]["term_end"])
     contract.setdefault("amendments", []).append(dict(p["amendment"]))
 

@@ -11,6 +11,11 @@ const pct = v => v === null || v === undefined ? "–" : (v * 100).toFixed(1) + 
 const text = (id, v) => { document.getElementById(id).textContent = v; };
 const cell = (row, v, num) => { const td = row.insertCell(); td.textContent = v === null || v === undefined ? "–" : v; if (num) td.className = "num"; };
 const params = new URLSearchParams(location.search);
+// The link to the other language keeps the date asked for.
+const other = document.getElementById("other-language");
+const otherParams = new URLSearchParams(params);
+otherParams.set("lang", new URLSearchParams(other.getAttribute("href").split("?")[1]).get("lang"));
+other.setAttribute("href", "/?" + otherParams.toString());
 // "on": the reform as it stood on that date; "recorded_by": only what had been typed in by then.
 if (params.get("on")) { document.getElementById("on-input").value = params.get("on"); text("as-of", params.get("on")); }
 if (params.get("recorded_by")) {
