@@ -681,5 +681,7 @@ def test_a_contracts_document_downloads_from_its_ocds_url_with_its_hash(
     assert len(documents) == sum(len(v) for v in DOCUMENTS.values())
     for document in documents:
         got = requests.get(document["url"], timeout=10)  # anonymous: the public reads these
-        assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == document["id"]
+        sha256, kind = document["id"].split("-", 1)  # a document's id: its bytes' hash and its type
+        assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == sha256
+        assert kind == document["documentType"]
         assert document["title"] in {d[1] for v in DOCUMENTS.values() for d in v}
