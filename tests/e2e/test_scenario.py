@@ -249,6 +249,20 @@ def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(
         asked = {"format": "csv", "lang": lang}
         labelled = requests.get(f"{reporting}/indicators/ministry", params=asked, timeout=10).text
         assert next(csv.reader(io.StringIO(labelled)))[:3] == first
+    # the human format: the Ministry rows as a workbook, a sheet per year, each row typed
+    from openpyxl import load_workbook
+
+    workbook = requests.get(f"{reporting}/indicators/ministry", params={"format": "xlsx"}, timeout=10)
+    assert workbook.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(workbook.content))
+    sheet = book["2020"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["年度", "服务类别", "项目名称"] and sheet.freeze_panes == "A2"
+    amounts = {r[2].value: r[header.index("合同金额（元）")].value for r in sheet.iter_rows(min_row=2)}
+    rows = requests.get(f"{reporting}/indicators/ministry", timeout=10).json()["ministry"]  # the same view
+    for row in rows:
+        assert amounts[row["project"]] == Decimal(row["contract_amount"])
+    assert amounts["合计"] == sum(Decimal(row["contract_amount"]) for row in rows)
     plain = requests.get(
         f"{reporting}/indicators/ministry",
         params={"format": "csv"},
