@@ -11,7 +11,7 @@ from services.pilots.application import PilotsApplication
 from shared.documents import AttachDocument
 from shared.dossier import download
 from shared.web.auth import Caller
-from shared.web.http import PUBLIC, WRITE, endpoint, parse_uuid
+from shared.web.http import PUBLIC, READ, WRITE, endpoint, parse_uuid
 from shared.web.schemas import DocumentQuery
 from shared.web.server import http
 
@@ -48,3 +48,18 @@ class DocumentEndpoints:
     ) -> Any:
         document, content = self.app.document(parse_uuid(matter_id, MATTER), sha256, public=_public(caller))
         return download(document, content)
+
+    @http("POST", "/units/<unit_id>/plan/documents", upload=True)
+    @endpoint(auth=WRITE, query=DocumentQuery, status=201, upload=True, summary="Attach the plan's own file")
+    def attach_plan_document(self, caller: Caller, data: AttachDocument, unit_id: str) -> dict[str, Any]:
+        return self.app.attach_to_plan(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
+
+    @http("GET", "/units/<unit_id>/plan/documents")
+    @endpoint(auth=READ, summary="The files of a unit's implementation plan")
+    def plan_documents(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
+        return {"documents": self.app.plan_documents(parse_uuid(unit_id, "unit"))}
+
+    @http("GET", "/units/<unit_id>/plan/documents/<sha256>")
+    @endpoint(auth=READ, summary="A file of the plan, its bytes checked against their SHA-256")
+    def plan_document(self, caller: Caller, data: dict[str, Any], unit_id: str, sha256: str) -> Any:
+        return download(*self.app.fetch(self.app.plan_documents(parse_uuid(unit_id, "unit")), sha256))

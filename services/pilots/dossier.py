@@ -16,7 +16,7 @@ from shared.domain import DomainRuleViolation, require_in_order
 from shared.dossier import DocumentDoesNotFit, Dossiers
 from shared.vocabulary.documents import PUBLIC_DOCUMENT_TYPES
 
-MATTER = "matter"
+MATTER, PLAN = "matter", "plan"
 # documents of a contract: attached once it is signed, by an act dated on or after its signing
 CONTRACT_DOCUMENT_TYPES = frozenset(PUBLIC_DOCUMENT_TYPES) - {"awardNotice"} | {
     "contractAnnexe",
@@ -68,3 +68,17 @@ class Dossier(PilotsQueries, Dossiers):
     def document(self, mid: UUID, sha256: str, public: bool) -> tuple[dict[str, Any], bytes]:
         """A document and its bytes, checked against its hash (DocumentCorrupted if they changed)."""
         return self.fetch(self.documents(mid, public), sha256)
+
+    def attach_to_plan(self, uid: UUID, command: AttachDocument, *, actor: str) -> dict[str, Any]:
+        """The implementation plan's own file (the plan as written, sealed when approved), dated
+        not before the plan was drafted; a plan's papers are read with a token, like the plan."""
+        plan = self._plan(uid)
+        if command.type != "implementationPlan":
+            raise DocumentDoesNotFit(f"a plan's file is an implementationPlan, not {command.type}")
+        drafted = getattr(plan, "first_act", None)
+        if drafted is not None:
+            require_in_order("the plan's drafting", drafted[1], "its file", command.date)
+        return self.attach(PLAN, plan.id, command, actor=actor)
+
+    def plan_documents(self, uid: UUID) -> list[dict[str, Any]]:
+        return self.attached(PLAN, self._plan(uid).id)

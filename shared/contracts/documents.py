@@ -10,7 +10,8 @@ from shared.documents import MEDIA_TYPES
 from shared.vocabulary.documents import DOCUMENT_LANGUAGES, DOCUMENT_TYPES
 from shared.web.fields import IsoDate
 
-RECORDS = ("matter", "meeting", "document")  # pilots' matters; the conference's meetings and documents
+# pilots' matters and plans; the conference's meetings and policy documents
+RECORDS = ("matter", "plan", "meeting", "document")
 
 
 class DocumentSchema(Schema):

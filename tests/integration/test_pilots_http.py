@@ -763,3 +763,28 @@ def test_the_public_reads_no_document_of_a_contract_not_yet_announced(
         f"{pilots.url}/matters/{matter}/documents/{sha256}", headers=api.headers, timeout=10
     )
     assert with_token.status_code == 200 and with_token.content == PDF + b" "
+
+
+def test_a_plans_own_file_is_attached_after_its_drafting_and_read_with_a_token(
+    pilots: ServiceProcess, api: CatalogueClient, unit: str
+) -> None:
+    path = f"/units/{unit}/plan/documents"
+    assert api.call("GET", f"/units/{unit}/plan").status_code == 200  # drafted by the milestone test
+    plan = {"type": "implementationPlan", "title": "试点实施方案", "date": "2020-01-15"}
+    before = stored(pilots)
+    headers = {**api.headers, "Content-Type": "application/pdf"}
+    early, wrong = {**plan, "date": "2020-01-14"}, {**plan, "type": "minutes"}
+    for query, rule in ((early, "OutOfOrder"), (wrong, "DocumentDoesNotFit")):
+        refused = requests.post(
+            f"{api.base}{path}", params=query, data=PDF + b"plan", headers=headers, timeout=10
+        )
+        assert (refused.status_code, refused.json()["error"]) == (409, rule), refused.text
+    assert stored(pilots) == before
+    attached = requests.post(
+        f"{api.base}{path}", params=plan, data=PDF + b"plan", headers=headers, timeout=10
+    )
+    assert attached.status_code == 201, attached.text
+    sha256 = attached.json()["sha256"]
+    assert requests.get(f"{pilots.url}{path}/{sha256}", timeout=10).status_code == 401  # plans need a token
+    got = api.call("GET", f"{path}/{sha256}", 200)
+    assert hashlib.sha256(got.content).hexdigest() == sha256
