@@ -3,6 +3,7 @@ human format, with the Ministry rows laid out by year and service category."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from itertools import groupby
@@ -55,6 +56,18 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, value)]
 
 
+def indicator_label(path: str, lang: str) -> str:
+    """An indicator's name for people: the label of the last part of its path that has one, with
+    what follows it (a unit's name, a year, a level) after a colon."""
+    parts = [p for p in re.split(r"[.\[\]]", path) if p]
+    for at in range(len(parts) - 1, -1, -1):
+        label = i18n.text(f"indicator.{parts[at]}", lang, default="")
+        if label:
+            rest = " / ".join(parts[at + 1 :])
+            return f"{label}：{rest}" if rest and lang == "zh" else f"{label}: {rest}" if rest else label
+    return path
+
+
 def headers(columns: Iterable[str]) -> list[str]:
     """A CSV header row: the machine names, or their labels when ``?lang=`` asked for them."""
     if not i18n.ASKED_BY_NAME.get():
@@ -69,6 +82,13 @@ def export(group: str, data: Any, kind: str) -> Response:
     rows: list[list[Any]]
     if group == "ministry":
         rows = [headers(MINISTRY_COLUMNS), *([row.get(c) for c in MINISTRY_COLUMNS] for row in data)]
+    elif i18n.ASKED_BY_NAME.get():  # for people: each indicator's name beside its path
+        flat = flatten(data, group if group != "all" else "")
+        lang = i18n.current()
+        rows = [
+            headers(("indicator", "label", "value")),
+            *([p, indicator_label(p, lang), v] for p, v in flat),
+        ]
     else:
         flat = flatten(data, group if group != "all" else "")
         rows = [headers(("indicator", "value")), *([p, v] for p, v in flat)]
@@ -85,11 +105,11 @@ def to_xlsx(group: str, data: Any) -> Response:
         book = ministry_workbook(data, lang)
     else:
         book = new_workbook(i18n.text("workbook.indicators", lang))
-        flat = flatten(data, group if group != "all" else "")
+        flat = [(p, indicator_label(p, lang), v) for p, v in flatten(data, group if group != "all" else "")]
         add_sheet(
             book,
             i18n.text("workbook.indicators", lang),
-            [Column("indicator"), Column("value", "auto")],
+            [Column("indicator"), Column("label"), Column("value", "auto")],
             flat,
             lang,
         )

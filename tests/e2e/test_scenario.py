@@ -249,6 +249,13 @@ def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(
         asked = {"format": "csv", "lang": lang}
         labelled = requests.get(f"{reporting}/indicators/ministry", params=asked, timeout=10).text
         assert next(csv.reader(io.StringIO(labelled)))[:3] == first
+    labelled = requests.get(
+        f"{reporting}/indicators/headline", params={"format": "csv", "lang": "zh"}, timeout=10
+    )
+    named = list(csv.reader(io.StringIO(labelled.text)))
+    assert (
+        named[0] == ["指标", "说明", "数值"] and ["headline.share_converted", "转为购买比例", "0.4"] in named
+    )
     # the human format: the Ministry rows as a workbook, a sheet per year, each row typed
     from openpyxl import load_workbook
 

@@ -121,8 +121,31 @@ def test_the_indicators_workbook_types_amounts_dates_and_numbers_and_labels_its_
     finally:
         i18n.ASKED_BY_NAME.reset(token)
         i18n.LANGUAGE.set(i18n.DEFAULT)
-    rows = {r[0].value: r[1] for r in book.worksheets[0].iter_rows(min_row=2)}
-    assert [c.value for c in book.worksheets[0][1]] == ["Indicator", "Value"]
+    rows = {r[0].value: r[2] for r in book.worksheets[0].iter_rows(min_row=2)}
+    labels = {r[0].value: r[1].value for r in book.worksheets[0].iter_rows(min_row=2)}
+    assert [c.value for c in book.worksheets[0][1]] == ["Indicator", "Label", "Value"]
+    assert labels["purchases.contract_amount"] == "Contract amount" and labels["who"] == "who"
     assert rows["purchases.contract_amount"].value == 650000 and rows["purchases.contracts"].value == 2
     assert rows["on"].value == datetime(2020, 12, 31) and rows["on"].number_format == "yyyy-mm-dd"
     assert rows["who"].value == "x"
+
+
+def test_an_indicator_is_named_by_the_last_part_of_its_path_that_has_a_label() -> None:
+    from services.reporting.exports import indicator_label
+
+    assert indicator_label("headline.share_converted", "zh") == "转为购买比例"
+    assert indicator_label("headline.by_unit.西双版纳州广播电视台", "zh") == "按单位：西双版纳州广播电视台"
+    assert indicator_label("pilots.units[Radio].budget_by_year.2020.committed", "en") == "Committed"
+    assert indicator_label("catalogue.items_by_level.2", "en") == "Items by level: 2"
+
+
+def test_every_figure_reporting_computes_has_a_label_in_both_languages() -> None:
+    import re
+    from pathlib import Path
+
+    from shared import i18n
+
+    source = (Path(__file__).parents[2] / "services" / "reporting" / "domain" / "indicators.py").read_text()
+    keys = set(re.findall(r'^\s+"([a-z_]+)":', source, re.MULTILINE))
+    for lang in i18n.LANGUAGES:
+        assert keys and not {k for k in keys if f"indicator.{k}" not in i18n.keys(lang)}
