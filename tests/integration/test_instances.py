@@ -92,7 +92,7 @@ def test_concurrent_writes_to_one_catalogue_win_or_answer_409_and_nothing_is_los
             headers=bearer(tokens["editor"]),
             timeout=10,
         )
-        code = reply.json().get("error", {}).get("code", "") if reply.status_code != 201 else ""
+        code = reply.json().get("error", "") if reply.status_code != 201 else ""  # the error's code
         answers.append((f"C{index:02d}", reply.status_code, code))
 
     threads = [threading.Thread(target=add, args=(i,)) for i in range(8)]
@@ -100,6 +100,7 @@ def test_concurrent_writes_to_one_catalogue_win_or_answer_409_and_nothing_is_los
         thread.start()
     for thread in threads:
         thread.join()
+    assert len(answers) == len(threads)  # every request answered and counted (none lost in its thread)
     assert {status for _, status, _ in answers} <= {201, 409}
     assert {code for _, status, code in answers if status == 409} <= {"version_conflict"}
     won = sorted(code for code, status, _ in answers if status == 201)
