@@ -119,10 +119,12 @@ def _plan(pilots: Api, uid: str, name: str, approve_decision: str) -> None:
         pilots.call(
             "POST", f"/units/{uid}/plan/in-force", act(None, paper, {"in_force_on": spec["in_force_on"]})
         )
-    # Milestones met are recorded once the plan is in force: none is met before its plan is.
+    # Milestones met are recorded once the plan is in force: none is met before its plan is. The
+    # timer may have found one missed meanwhile (its due date is long past): the paper record of
+    # one met on time replaces that mark, so it is recorded all the same.
     milestones = pilots.call("GET", f"/units/{uid}/plan")["milestones"]
     for milestone, (_, _, met_on) in zip(milestones, spec["milestones"], strict=True):
-        if met_on and milestone["status"] == "scheduled":
+        if met_on and milestone["status"] in ("scheduled", "missed"):
             pilots.call(
                 "POST",
                 f"/units/{uid}/plan/milestones/{milestone['key']}/met",
