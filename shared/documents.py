@@ -56,9 +56,6 @@ def file_name(title: str, media_type: str) -> str:
     )
 
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-
 @dataclass(frozen=True)
 class AttachDocument:
     """An upload: what the document is (its type, title, number, date, language) and its bytes

@@ -315,9 +315,8 @@ def publisher(name: str) -> dict[str, str]:
     return {"name": name}
 
 
-def release_package(
-    found: Iterable[tuple[str, list[dict[str, Any]]]], uri: str, published: str, by: str
-) -> dict[str, Any]:
+def _package(uri: str, published: str, by: str, **content: Any) -> dict[str, Any]:
+    """A package: what every OCDS package says of itself, then its releases or records."""
     return {
         "uri": uri,
         "version": VERSION,
@@ -325,8 +324,14 @@ def release_package(
         "publisher": publisher(by),
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "publicationPolicy": f"{uri.rsplit('/ocds/', 1)[0]}/openapi.json",
-        "releases": [release for _, releases in found for release in releases],
+        **content,
     }
+
+
+def release_package(
+    found: Iterable[tuple[str, list[dict[str, Any]]]], uri: str, published: str, by: str
+) -> dict[str, Any]:
+    return _package(uri, published, by, releases=[release for _, releases in found for release in releases])
 
 
 def record_package(
@@ -337,12 +342,4 @@ def record_package(
         {"ocid": ocid, "releases": releases, "compiledRelease": merger().create_compiled_release(releases)}
         for ocid, releases in found
     ]
-    return {
-        "uri": uri,
-        "version": VERSION,
-        "publishedDate": published,
-        "publisher": publisher(by),
-        "license": "https://creativecommons.org/licenses/by/4.0/",
-        "publicationPolicy": f"{uri.rsplit('/ocds/', 1)[0]}/openapi.json",
-        "records": records,
-    }
+    return _package(uri, published, by, records=records)

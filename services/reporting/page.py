@@ -49,6 +49,7 @@ def slots(lang: str, key: str, **ids: str) -> Markup:
     return Markup("").join(html)
 
 
+@functools.cache
 def script_texts(lang: str) -> dict[str, str]:
     return {
         key[len(SCRIPT_TEXTS) :]: i18n.text(key, lang)

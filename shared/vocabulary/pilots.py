@@ -46,13 +46,5 @@ ACCEPTANCE_RESULTS = ("accepted", "partly_accepted", "not_accepted")
 
 # Where a matter's story has ended; the open ones; those still given up without a contract.
 CLOSED_MATTER = ("rejected", "withdrawn", "terminated")
-OPEN_MATTER = (
-    "identified",
-    "assessed",
-    "approved_for_conversion",
-    "budgeted",
-    "contracted",
-    "in_delivery",
-    "evaluated",
-)
+OPEN_MATTER = MATTER_FLOW
 WITHDRAWABLE = ("identified", "assessed", "approved_for_conversion", "budgeted")

@@ -21,8 +21,8 @@ from werkzeug.wrappers import Request, Response
 
 from shared import metrics
 from shared.documents import DocumentCorrupted
-from shared.web.auth import Unauthenticated
-from shared.web.http import BASE_ERROR_TABLE, Limits, refusal
+from shared.web.auth import Forbidden, TokenStore, Unauthenticated
+from shared.web.http import BASE_ERROR_TABLE, WRITE, Limits, authorize, refusal
 
 BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
@@ -114,19 +114,21 @@ class BoundedHttpRequestHandler(HttpRequestHandler):
             return refused or self._handle(request)
 
     def _refuse_uploader(self, request: Request) -> Response | None:
-        tokens = next((d for d in self.container.dependencies if hasattr(d, "store")), None)
-        if tokens is None:
+        """The endpoint's own check (an upload writes), made before its body is read."""
+        stores = (getattr(d, "store", None) for d in self.container.dependencies)
+        store = next((s for s in stores if isinstance(s, TokenStore)), None)
+        if store is None:
             return None  # no token store: the endpoint refuses it itself
         try:
-            caller = tokens.store.caller_from_header(request.headers.get("Authorization"))
+            authorize(
+                store.caller_from_header(request.headers.get("Authorization")),
+                WRITE,
+                self.container.service_name,
+            )
         except Unauthenticated as unknown:
             return refusal(request, 401, "unauthenticated", str(unknown))
-        if caller is None:
-            return refusal(request, 401, "unauthenticated", "this needs Authorization: Bearer <token>")
-        if not caller.can_write(self.container.service_name):
-            return refusal(
-                request, 403, "forbidden", f"{caller.subject} may not change {self.container.service_name}"
-            )
+        except Forbidden as refused:
+            return refusal(request, 403, "forbidden", str(refused))
         if request.content_length is None:  # chunked: the length is known only once it is all read
             return refusal(request, 411, "length_required", "send the document with its Content-Length")
         return None
