@@ -13,6 +13,7 @@ from typing import Any
 import eventlet
 from eventlet import wsgi
 from eventlet.semaphore import Semaphore
+from nameko.messaging import QueueConsumer
 from nameko.rpc import rpc as nameko_rpc
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
@@ -35,6 +36,15 @@ class BoundedWebServer(WebServer):
         super().__init__()
         self.http_workers: Semaphore | None = None
         self.connections: Semaphore | None = None
+
+    def start(self) -> None:
+        """Listens once the service's queues are declared and consumed, not before: the extensions
+        start side by side, and a /health answered earlier let a client publish an event (or make
+        an RPC) the broker had no queue for yet, so it was dropped (or answered NO_ROUTE)."""
+        for extension in self.container.subextensions:
+            if isinstance(extension, QueueConsumer):
+                extension.start()  # nameko's own: starts it once, and waits until it consumes
+        super().start()
 
     def run(self) -> None:
         """nameko's accept loop, refusing a connection past HTTP_MAX_CONNECTIONS (closed at once)
