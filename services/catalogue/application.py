@@ -29,8 +29,10 @@ from services.catalogue.domain import (
 from shared.acts import When
 from shared.decisions import DecisionUnknown, DecisionView
 from shared.domain import NotFound
-from shared.messaging.decisions import KnowsDecisions
+from shared.messaging.decisions import KNOWN_DECISIONS, KnowsDecisions
 from shared.persistence.eventlog import EventTooLarge, ServiceApplication, to_plain
+from shared.persistence.listed import Listed
+from shared.persistence.listing import Page, Query, Row
 from shared.persistence.topics import moved
 
 # The aggregates lived in the module services.catalogue.domain before it became a package:
@@ -48,8 +50,25 @@ class CatalogueNotFound(NotFound):
     pass
 
 
+def catalogue_row(catalogue: Catalogue) -> Row:
+    """A catalogue's list row: filtered by status, jurisdiction (owner), level (type) and fiscal
+    year; found by its title, document number, issuer and jurisdiction."""
+    return Row(
+        kind="catalogue",
+        id=str(catalogue.id),
+        body=CatalogueApplication.describe(catalogue, with_nodes=False),
+        recorded=catalogue.modified_on,
+        status=catalogue.status,
+        owner=catalogue.jurisdiction,
+        type=catalogue.level,
+        year=catalogue.fiscal_year,
+        texts=(catalogue.title, catalogue.document_number, catalogue.issuer, catalogue.jurisdiction),
+    )
+
+
 class CatalogueApplication(KnowsDecisions, ServiceApplication):
     name = "catalogue"
+    lists = (Listed("catalogue", Catalogue, Catalogue.Drafted, catalogue_row), KNOWN_DECISIONS)
     # A catalogue grows by one event per node: snapshots keep loading it cheap.
     snapshotting_intervals = {Catalogue: 50}
 
@@ -101,7 +120,7 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
     def _save_and_view(self, catalogue: Catalogue, *also: Catalogue | None) -> dict[str, Any]:
         """Save, and answer the plain view of ``catalogue`` (what its query returns)."""
         self.save(catalogue, *also)
-        return self._describe(catalogue, with_nodes=True)
+        return self.describe(catalogue, with_nodes=True)
 
     def draft_catalogue(self, command: DraftCatalogue, *, actor: str) -> dict[str, Any]:
         parent_id = command.parent_catalogue_id
@@ -215,21 +234,18 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
     # --- queries ---------------------------------------------------------
 
     def catalogue(self, catalogue_id: UUID, when: When | None = None) -> dict[str, Any]:
-        return self._describe(self._get(catalogue_id, when), with_nodes=True)
+        return self.describe(self._get(catalogue_id, when), with_nodes=True)
 
-    def catalogues(self, statuses: set[str] | None = None) -> list[dict[str, Any]]:
-        rows = []
-        for catalogue_id in self.ids_of(Catalogue.Drafted):
-            catalogue = self._get(catalogue_id)
-            if statuses is None or catalogue.status in statuses:
-                rows.append(self._describe(catalogue, with_nodes=False))
-        return sorted(rows, key=lambda r: r["created_at"])
+    def catalogues(self, query: Query, cursor: str | None = None, limit: int = 50) -> Page:
+        """A page of catalogue versions (kind ``catalogue``), oldest first, from the list rows."""
+        page: Page = self.list_page(query, cursor, limit)
+        return page
 
     def status_of(self, catalogue_id: UUID) -> str:
         return self._get(catalogue_id).status
 
     @staticmethod
-    def _describe(catalogue: Catalogue, *, with_nodes: bool) -> dict[str, Any]:
+    def describe(catalogue: Catalogue, *, with_nodes: bool) -> dict[str, Any]:
         row = {
             "id": str(catalogue.id),
             "version": catalogue.version,

@@ -10,6 +10,7 @@ from services.catalogue import commands
 from shared.contracts.catalogue import NodeSchema, RevisionCountsSchema
 from shared.vocabulary.catalogue import CATALOGUE_STATUSES, DEFAULT_NATURE, LEVELS, NODE_KINDS
 from shared.web.fields import StrictBoolean
+from shared.web.lists import PageQuery
 from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
 
 CODE = validate.Regexp(
@@ -117,11 +118,15 @@ class NegativeListEntryRequest(CommandRequest):
     legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
-class CatalogueListQuery(Request):
-    status = fields.String(
-        load_default=None,
-        validate=validate.OneOf(CATALOGUE_STATUSES),
-    )
+class CatalogueListQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(CATALOGUE_STATUSES))
+    level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+    jurisdiction = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    fiscal_year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+
+
+# Each filter of CatalogueListQuery and the list row's column it is.
+CATALOGUE_FILTERS = {"status": "status", "level": "type", "jurisdiction": "owner", "fiscal_year": "year"}
 
 
 class CreatedReply(Schema):

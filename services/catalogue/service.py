@@ -22,6 +22,7 @@ from services.catalogue.commands import (
 )
 from services.catalogue.exports import catalogue_workbook
 from services.catalogue.schemas import (
+    CATALOGUE_FILTERS,
     AddNodeRequest,
     AmendmentRequest,
     CatalogueListQuery,
@@ -49,6 +50,7 @@ from shared.web.http import (
     endpoint,
     parse_uuid,
 )
+from shared.web.lists import PageQuery, list_answer, list_query
 from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
@@ -77,10 +79,11 @@ class CatalogueService(EventSourcedService):
         return self.inbox.handle(body, delivery)
 
     @http("GET", "/views/decisions")
-    @endpoint(auth=READ, summary="Conference decisions known to the catalogue")
+    @endpoint(auth=READ, query=PageQuery, summary="Conference decisions known to the catalogue")
     def known_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        query = list_query("known_decision", data, {}, frozenset({"withdrawn"}))
         return {
-            "decisions": self.app.known_decisions(),
+            **list_answer(self.app, "decisions", query, data),
             "position": self.inbox.consumer.position("conference"),
         }
 
@@ -99,12 +102,13 @@ class CatalogueService(EventSourcedService):
         return {"id": view["id"]}
 
     @http("GET", "/catalogues")
-    @endpoint(auth=PUBLIC, query=CatalogueListQuery, summary="List catalogue versions")
+    @endpoint(auth=PUBLIC, query=CatalogueListQuery, summary="A page of catalogue versions, oldest first")
     def list_catalogues(self, caller: Caller | None, data: dict) -> dict[str, Any]:
-        rows = self.app.catalogues({data["status"]} if data["status"] else None)
-        if caller is None or not caller.can_read_private(self.name):
-            rows = [r for r in rows if r["status"] not in PRIVATE_STATUSES]
-        return {"catalogues": rows}
+        private = caller is not None and caller.can_read_private(self.name)
+        hidden = frozenset() if private else frozenset(PRIVATE_STATUSES)
+        return list_answer(
+            self.app, "catalogues", list_query("catalogue", data, CATALOGUE_FILTERS, hidden), data
+        )
 
     @http("GET", "/catalogues/<catalogue_id>")
     @endpoint(

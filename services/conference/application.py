@@ -6,6 +6,7 @@ plain view of the changed aggregate: the same dict its query returns."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from uuid import UUID
 
 from services.conference.commands import (
@@ -56,8 +57,9 @@ from services.conference.views import (
     task_view,
 )
 from shared.domain import require_in_order
+from shared.persistence.listing import Query
 from shared.persistence.topics import moved
-from shared.vocabulary.conference import ABOUT_A_RECORD, ABOUT_AN_ORGANISATION
+from shared.vocabulary.conference import ABOUT_A_RECORD, ABOUT_AN_ORGANISATION, OPEN_TASK
 
 # Stored events name the classes of services/conference/domain.py, before it became a package.
 moved("services.conference.domain", CoordinationBody, Meeting, Decision, Task, PolicyDocument)
@@ -311,8 +313,10 @@ class ConferenceApplication(OrganisationRegister, Papers):
         """Mark every open task whose deadline has passed unreported; each only once."""
         today = self.today()
         marked = []
-        for tid in self.ids_of(Task.Assigned):
-            task = self._get(Task, tid)
+        yesterday = (today - timedelta(days=1)).isoformat()
+        due = [Query("task", {"status": s, "flag": False}, day_to=yesterday) for s in OPEN_TASK]
+        for row in [row for query in due for row in self.walk(query)]:
+            task = self._get(Task, UUID(row["id"]))
             if task.mark_overdue(today=today, actor=SYSTEM_ACTOR):
                 self.save(task)
                 marked.append(task.number)

@@ -64,11 +64,9 @@ class OrganisationRegister(ConferenceQueries):
     def organisation(self, oid: UUID, when: When | None = None) -> View:
         return organisation_view(self._get(Organisation, oid, when))
 
-    def organisations(self, name: str | None = None) -> list[View]:
-        if name is None:
-            ids = self.ids_of(Organisation.Registered)
-        else:
-            ids = [h for h in (self._holder(language, name) for language in LANGUAGES) if h is not None]
+    def organisations(self, name: str) -> list[View]:
+        """Who holds ``name`` now, in either language (at most one organisation a language)."""
+        ids = [h for h in (self._holder(language, name) for language in LANGUAGES) if h is not None]
         return [organisation_view(self._get(Organisation, i)) for i in dict.fromkeys(ids)]
 
     def _holder(self, language: str, name: str) -> UUID | None:

@@ -7,13 +7,17 @@ from marshmallow import fields, validate
 from services.conference import commands
 from shared.vocabulary.conference import (
     BODY_KINDS,
+    BODY_STATUSES,
     DECISION_KINDS,
     DOCUMENT_KINDS,
+    DOCUMENT_STATUSES,
     MEETING_KINDS,
+    MEETING_STATUSES,
     TASK_STATUSES,
 )
 from shared.web.fields import DOCUMENT_NUMBER, ChineseName, CreditCode, EnglishName, IsoDate, StrictBoolean
-from shared.web.schemas import CommandRequest, PartRequest, Request
+from shared.web.lists import DatedPageQuery, PageQuery
+from shared.web.schemas import CommandRequest, PartRequest
 
 NAME = validate.Length(min=1, max=200)
 TEXT = validate.Length(min=1, max=4000)
@@ -230,21 +234,55 @@ class RepealDocumentRequest(CommandRequest):
     repealed_on = IsoDate(required=True)
 
 
-class TaskListQuery(Request):
-    status = fields.String(
-        load_default=None,
-        validate=validate.OneOf(TASK_STATUSES),
-    )
+class TaskListQuery(DatedPageQuery):
+    """``from``/``to``: the deadline."""
+
+    status = fields.String(load_default=None, validate=validate.OneOf(TASK_STATUSES))
     lead_unit = fields.String(load_default=None, validate=NAME)
-    overdue = fields.Boolean(load_default=None, allow_none=True)  # query strings: true/false
+    overdue = StrictBoolean(load_default=None)
 
 
-class DecisionListQuery(Request):
+TASK_FILTERS = {"status": "status", "lead_unit": "owner", "overdue": "flag"}
+
+
+class DecisionListQuery(DatedPageQuery):
+    """``from``/``to``: the adoption's date."""
+
     kind = fields.String(load_default=None, validate=validate.OneOf(DECISION_KINDS))
-
-
-class MeetingListQuery(Request):
     body_id = fields.UUID(load_default=None)
+
+
+DECISION_FILTERS = {"kind": "type", "body_id": "owner"}
+
+
+class MeetingListQuery(DatedPageQuery):
+    """``from``/``to``: the day it was held, or is to be."""
+
+    body_id = fields.UUID(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(MEETING_STATUSES))
+    kind = fields.String(load_default=None, validate=validate.OneOf(MEETING_KINDS))
+
+
+MEETING_FILTERS = {"body_id": "owner", "status": "status", "kind": "type"}
+
+
+class BodyListQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(BODY_STATUSES))
+    kind = fields.String(load_default=None, validate=validate.OneOf(BODY_KINDS))
+
+
+BODY_FILTERS = {"status": "status", "kind": "type"}
+
+
+class DocumentListQuery(DatedPageQuery):
+    """``from``/``to``: the day it was issued."""
+
+    status = fields.String(load_default=None, validate=validate.OneOf(DOCUMENT_STATUSES))
+    kind = fields.String(load_default=None, validate=validate.OneOf(DOCUMENT_KINDS))
+    issuer = fields.String(load_default=None, validate=NAME)
+
+
+DOCUMENT_FILTERS = {"status": "status", "kind": "type", "issuer": "owner"}
 
 
 # --- the organisation register -----------------------------------------------
@@ -266,5 +304,10 @@ class RenameOrganisationRequest(CommandRequest):
     reason = fields.String(required=True, validate=TEXT)
 
 
-class OrganisationListQuery(Request):
-    name = fields.String(load_default=None, validate=NAME)  # a name held now, in either language
+class OrganisationListQuery(PageQuery):
+    # who holds this name now, in either language: the whole answer (one page), not a search
+    name = fields.String(load_default=None, validate=NAME)
+    credit_code = CreditCode(load_default=None)
+
+
+ORGANISATION_FILTERS = {"credit_code": "owner"}

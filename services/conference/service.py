@@ -34,13 +34,21 @@ from services.conference.document_endpoints import PaperEndpoints
 from services.conference.domain import CoordinationBody, Meeting, PolicyDocument, Task
 from services.conference.domain.organisation import Organisation
 from services.conference.schemas import (
+    BODY_FILTERS,
+    DECISION_FILTERS,
+    DOCUMENT_FILTERS,
+    MEETING_FILTERS,
+    ORGANISATION_FILTERS,
+    TASK_FILTERS,
     AddMemberRequest,
+    BodyListQuery,
     CancelRequest,
     ChaseTaskRequest,
     CloseTaskRequest,
     DecideExtensionRequest,
     DecisionListQuery,
     DissolveBodyRequest,
+    DocumentListQuery,
     EstablishBodyRequest,
     ExtendTaskRequest,
     HoldMeetingRequest,
@@ -64,6 +72,7 @@ from services.conference.schemas import (
 from shared.runtime import ApplicationProvider, Tokens, periodic
 from shared.web.auth import ADMIN, CHIEF_CONVENER, OFFICE, Caller, Forbidden
 from shared.web.http import READ, WRITE, call_use_case, endpoint, parse_uuid
+from shared.web.lists import list_answer, list_query
 from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http, rpc
 from shared.web.service import EventSourcedService
@@ -95,7 +104,11 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
     @http("GET", "/organisations")
     @endpoint(auth=READ, query=OrganisationListQuery, summary="The register, or who holds a name now")
     def list_organisations(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"organisations": self.app.organisations(data["name"])}
+        if data["name"] is not None:
+            return {"organisations": self.app.organisations(data["name"]), "next_cursor": None}
+        return list_answer(
+            self.app, "organisations", list_query("organisation", data, ORGANISATION_FILTERS), data
+        )
 
     @http("GET", "/organisations/<organisation_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One organisation, now or as of a past moment")
@@ -130,9 +143,9 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return {"id": self.app.propose_body(data, actor=caller.subject)["id"]}
 
     @http("GET", "/bodies")
-    @endpoint(auth=READ, summary="Coordination bodies")
+    @endpoint(auth=READ, query=BodyListQuery, summary="A page of coordination bodies")
     def list_bodies(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"bodies": self.app.bodies()}
+        return list_answer(self.app, "bodies", list_query("body", data, BODY_FILTERS), data)
 
     @http("GET", "/bodies/<body_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One body with its members, now or as of a past moment")
@@ -174,9 +187,9 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return {"id": self.app.propose_meeting(data, actor=caller.subject)["id"]}
 
     @http("GET", "/meetings")
-    @endpoint(auth=READ, query=MeetingListQuery, summary="Meetings, optionally of one body")
+    @endpoint(auth=READ, query=MeetingListQuery, summary="A page of meetings, by body, status, kind or date")
     def list_meetings(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"meetings": self.app.meetings(data["body_id"])}
+        return list_answer(self.app, "meetings", list_query("meeting", data, MEETING_FILTERS), data)
 
     @http("GET", "/meetings/<meeting_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One meeting, now or as of a past moment")
@@ -214,9 +227,11 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
     # --- decisions -----------------------------------------------------------
 
     @http("GET", "/decisions")
-    @endpoint(auth=READ, query=DecisionListQuery, summary="Adopted decisions, optionally of one kind")
+    @endpoint(
+        auth=READ, query=DecisionListQuery, summary="A page of adopted decisions, by kind, body or date"
+    )
     def list_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"decisions": self.app.decisions(data["kind"])}
+        return list_answer(self.app, "decisions", list_query("decision", data, DECISION_FILTERS), data)
 
     @http("GET", "/decisions/<decision_id>")
     @endpoint(auth=READ, summary="Resolve a decision by its id")
@@ -230,9 +245,11 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
     # --- tasks (督办) ------------------------------------------------------------
 
     @http("GET", "/tasks")
-    @endpoint(auth=READ, query=TaskListQuery, summary="Tasks by status, lead unit or overdue")
+    @endpoint(
+        auth=READ, query=TaskListQuery, summary="A page of tasks, by status, lead unit, overdue or deadline"
+    )
     def list_tasks(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"tasks": self.app.tasks(**data)}
+        return list_answer(self.app, "tasks", list_query("task", data, TASK_FILTERS), data)
 
     @http("GET", "/tasks/<task_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One task, now or as of a past moment")
@@ -311,9 +328,9 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return {"id": self.app.register_document(data, actor=caller.subject)["id"]}
 
     @http("GET", "/documents")
-    @endpoint(auth=READ, summary="Policy documents")
+    @endpoint(auth=READ, query=DocumentListQuery, summary="A page of policy documents")
     def list_documents(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"documents": self.app.documents()}
+        return list_answer(self.app, "documents", list_query("document", data, DOCUMENT_FILTERS), data)
 
     @http("GET", "/documents/<document_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One policy document, now or as of a past moment")

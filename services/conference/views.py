@@ -9,6 +9,8 @@ from eventsourcing.domain import Aggregate
 from services.conference.domain import CoordinationBody, Decision, Meeting, PolicyDocument, Task
 from services.conference.domain.organisation import Organisation
 from shared.persistence.eventlog import to_plain
+from shared.persistence.listed import Listed
+from shared.persistence.listing import Row
 
 View = dict[str, Any]
 
@@ -143,3 +145,98 @@ def organisation_view(o: Organisation) -> View:
             "former_names": o.former_names,
         }
     )
+
+
+# --- list rows: each view as its record's own events leave it, with the columns lists filter on
+
+
+def _body_row(b: CoordinationBody) -> Row:
+    return Row(
+        kind="body",
+        id=str(b.id),
+        body=body_view(b),
+        recorded=b.modified_on,
+        status=b.status,
+        owner=b.lead_unit,
+        type=b.kind,
+        day=b.established_on,
+        texts=(b.name, b.__dict__.get("name_en"), b.lead_unit, b.office),
+    )
+
+
+def _meeting_row(m: Meeting) -> Row:
+    return Row(
+        kind="meeting",
+        id=str(m.id),
+        body=meeting_view(m),
+        recorded=m.modified_on,
+        status=m.status,
+        owner=m.body_id,
+        type=m.kind,
+        day=m.held_on or m.date,
+        texts=(m.number, m.chair),
+    )
+
+
+def _decision_row(d: Decision) -> Row:
+    return Row(
+        kind="decision",
+        id=str(d.id),
+        body=decision_view(d),
+        recorded=d.modified_on,
+        status="adopted",
+        owner=d.body_id,
+        type=d.kind,
+        day=d.adopted_on,
+        texts=(d.number, d.title, d.subject, d.meeting_number),
+    )
+
+
+def _task_row(t: Task) -> Row:
+    return Row(
+        kind="task",
+        id=str(t.id),
+        body=task_view(t),
+        recorded=t.modified_on,
+        status=t.status,
+        owner=t.lead_unit,
+        flag=bool(t.overdue),
+        day=t.deadline,
+        texts=(t.number, t.content, t.lead_unit, *t.co_units),
+    )
+
+
+def _document_row(d: PolicyDocument) -> Row:
+    return Row(
+        kind="document",
+        id=str(d.id),
+        body=document_view(d),
+        recorded=d.modified_on,
+        status=d.status,
+        owner=d.issuer,
+        type=d.kind,
+        day=d.issued_on,
+        texts=(d.title, d.__dict__.get("title_en"), d.document_number, d.issuer),
+    )
+
+
+def _organisation_row(o: Organisation) -> Row:
+    return Row(
+        kind="organisation",
+        id=str(o.id),
+        body=organisation_view(o),
+        recorded=o.modified_on,
+        owner=o.credit_code,
+        day=o.registered_on,
+        texts=(o.name_zh, o.name_en, o.credit_code, *(n.get("name_zh") for n in o.former_names)),
+    )
+
+
+CONFERENCE_LISTS = (
+    Listed("body", CoordinationBody, CoordinationBody.Proposed, _body_row),
+    Listed("meeting", Meeting, Meeting.Proposed, _meeting_row),
+    Listed("decision", Decision, Decision.Adopted, _decision_row),
+    Listed("task", Task, Task.Assigned, _task_row),
+    Listed("document", PolicyDocument, PolicyDocument.Registered, _document_row),
+    Listed("organisation", Organisation, Organisation.Registered, _organisation_row),
+)

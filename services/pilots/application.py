@@ -48,12 +48,14 @@ from services.pilots.domain import (
 from services.pilots.domain.contracts import Terms
 from services.pilots.dossier import Dossier
 from services.pilots.execution import Execution
+from services.pilots.listing import PILOT_LISTS
 from services.pilots.parties import Parties
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
 from services.pilots.reviews import SYSTEM_ACTOR, Reviews
 from services.pilots.reviews import CatalogueNotPublished as CatalogueNotPublished  # re-exported
 from shared.acts import upstream_on
+from shared.persistence.listing import Query
 from shared.persistence.topics import moved
 
 # Stored events name the classes' topics from before the domain became a package.
@@ -62,6 +64,8 @@ moved("services.pilots.domain.views", DecisionView)  # and from pilots before th
 
 
 class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
+    lists = PILOT_LISTS
+
     name = "pilots"
 
     # --- views of other services (called by the inbox handlers) ----------
@@ -92,9 +96,8 @@ class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
         what the new log holds comes back as it holds it; pilots' own records stay as they are."""
         if source == "conference":
             return self.forget_decisions(reason) + self.forget_organisations(reason)
-        catalogues = [
-            c for c in self.every(CatalogueView, CatalogueView.Published) if c.status != "withdrawn"
-        ]
+        known = self.walk(Query("known_catalogue", hidden_statuses=frozenset({"withdrawn"})))
+        catalogues: list[CatalogueView] = [self.repository.get(UUID(c["id"])) for c in known]
         for catalogue in catalogues:
             catalogue.withdraw(reason=reason)
         return list(catalogues)
@@ -146,7 +149,7 @@ class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
         by = self.known_decision(command.decision_id)
         plan = self._plan(uid) if plan_id(uid) in self.repository else None
         plans = [plan] if plan is not None and plan.status in ("approved", "in_force") else []
-        mine = [m for m in self.every(ServiceMatter, ServiceMatter.Identified) if m.unit_id == str(uid)]
+        mine = self._matters_of(uid)
         matters = [m for m in mine if m.contract_open_on(command.closed_on)]
         pending = [m for m in mine if m.status in WITHDRAWABLE]  # not contracted yet: withdrawn with it
         if (plans or matters or pending) and not command.terminating:

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.pilots import commands
 from services.pilots.application import PilotsApplication
+from services.pilots.list_schemas import PARTY_FILTERS, PartyListQuery
 from services.pilots.parties import PartyNotFound
 from services.pilots.schemas import (
     AcceptanceRequest,
@@ -14,13 +15,13 @@ from services.pilots.schemas import (
     AnnouncementRequest,
     ChangePartyTypeRequest,
     FundsMovedRequest,
-    PartyListQuery,
     PaymentRequest,
     RegisterPartyRequest,
     TerminationRequest,
 )
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, endpoint, parse_uuid
+from shared.web.lists import list_query, page_answer
 from shared.web.schemas import AsOfQuery
 from shared.web.server import http
 
@@ -45,7 +46,7 @@ class ContractEndpoints:
     @http("GET", "/parties")
     @endpoint(auth=READ, query=PartyListQuery, summary="The register of parties, or one by its credit code")
     def list_parties(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"parties": self.app.parties(data["credit_code"])}
+        return page_answer("parties", self.app.parties, list_query("party", data, PARTY_FILTERS), data)
 
     @http("GET", "/parties/<party_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One party with its type history")

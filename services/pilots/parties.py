@@ -9,12 +9,12 @@ from uuid import UUID
 
 from services.pilots.commands import ChangePartyType, RegisterParty
 from services.pilots.domain import DuplicateParty, Party, PartyUnknown, party_id
+from services.pilots.listing import party_body
 from services.pilots.queries import PilotsQueries
 from shared.acts import When
 from shared.credit import code_fits_type
 from shared.domain import NotFound
-from shared.organisations import OrganisationView
-from shared.persistence.eventlog import to_plain
+from shared.persistence.listing import DEFAULT_LIMIT, Page, Query
 
 
 class PartyNotFound(NotFound):
@@ -41,10 +41,8 @@ class Parties(PilotsQueries):
 
     def _organisation_with_code(self, credit_code: str) -> str | None:
         """The conference register's entry carrying the same credit code, as pilots knows it."""
-        for known in self.every(OrganisationView, OrganisationView.Known):
-            if not known.withdrawn and known.credit_code == credit_code:
-                return str(known.id)
-        return None
+        found: str | None = self.organisation_with_code(credit_code)  # type: ignore[attr-defined]
+        return found
 
     def change_party_type(self, pid: UUID, command: ChangePartyType, *, actor: str) -> dict[str, Any]:
         party = self._party(pid)
@@ -67,25 +65,8 @@ class Parties(PilotsQueries):
             ) from None
 
     def party(self, pid: UUID, when: When | None = None) -> dict[str, Any]:
-        p = self._party(pid, when)
-        view: dict[str, Any] = to_plain(
-            {
-                "id": p.id,
-                "version": p.version,
-                "credit_code": p.credit_code,
-                "party_type": p.party_type,
-                "name_zh": p.name_zh,
-                "name_en": p.name_en,
-                "organisation_id": p.organisation_id,
-                "type_history": p.type_history,
-                "created_at": p.created_on,
-                "modified_at": p.modified_on,
-            }
-        )
-        return view
+        return party_body(self._party(pid, when))
 
-    def parties(self, credit_code: str | None = None) -> list[dict[str, Any]]:
-        if credit_code is not None:
-            pid = party_id(credit_code.upper())
-            return [self.party(pid)] if pid in self.repository else []
-        return [self.party(i) for i in self.ids_of(Party.Registered)]
+    def parties(self, query: Query, cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
+        page: Page = self.list_page(query, cursor, limit)
+        return page

@@ -3,6 +3,7 @@ as of a past moment, and the lookups the use cases share."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -17,12 +18,13 @@ from services.pilots.domain import (
     UnitNotFound,
     plan_id,
 )
+from services.pilots.listing import matter_body, unit_body
 from shared.acts import When
-from shared.disclosure import announced
 from shared.domain import NotFound
-from shared.money import committed_by_year, holding, yuan
+from shared.money import committed_by_year, holding
 from shared.organisations import OrganisationView
 from shared.persistence.eventlog import ServiceApplication, to_plain
+from shared.persistence.listing import DEFAULT_LIMIT, Page, Query
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -54,8 +56,12 @@ class PilotsQueries(ServiceApplication):
 
     def _held_by_matters(self, uid: UUID) -> dict[str, dict[str, str]]:
         """What the unit's matters hold: a budget in its year, a contract its shares by year."""
-        mine = (m for m in self.every(ServiceMatter, ServiceMatter.Identified) if m.unit_id == str(uid))
-        return {str(m.id): shares for m in mine if (shares := holding(m.budget, m.contract)) is not None}
+        mine = self.walk(Query("matter", {"owner": str(uid)}))
+        return {m["id"]: shares for m in mine if (shares := holding(m["budget"], m["contract"])) is not None}
+
+    def _matters_of(self, uid: UUID) -> list[ServiceMatter]:
+        """The unit's matters (found by the list rows, read whole from the log)."""
+        return [self._matter(UUID(m["id"])) for m in self.walk(Query("matter", {"owner": str(uid)}))]
 
     def _committed(self, u: PilotUnit) -> dict[str, str]:
         if not u.ledger_open:  # designated before the ledger: as its matters stand
@@ -81,31 +87,22 @@ class PilotsQueries(ServiceApplication):
     # --- plain views ------------------------------------------------------------------
 
     def unit(self, uid: UUID, when: When | None = None) -> dict[str, Any]:
-        u = self._unit(uid, when)
-        view: dict[str, Any] = to_plain(
-            {
-                "id": u.id,
-                "version": u.version,
-                "name": u.name,
-                "name_zh": u.name_zh,
-                "organisation_id": u.organisation_id,
-                "organisation": self._organisation_now(u.organisation_id),
-                "unit_type": u.unit_type,
-                "competent_department": u.competent_department,
-                "staffing_baseline": u.staffing_baseline,
-                "staffing": u.staffing,
-                "funding_type": u.funding_type,
-                "decision_id": u.decision_id,
-                "status": u.status,
-                "budget_lines": [u.budget_lines[k] for k in sorted(u.budget_lines)],
-                "committed_by_year": self._committed(u),  # what matters hold against each line
-                "staffing_adjustments": u.staffing_adjustments,
-                "closure": u.closure,
-                "created_at": u.created_on,
-                "modified_at": u.modified_on,
-            }
-        )
-        return view
+        return self.present_units([unit_body(self._unit(uid, when))])[0]
+
+    def present_units(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Units' views as answered: each with its register entry as known now and what its
+        matters hold against each budget line."""
+        shown = []
+        for body in bodies:
+            unit = self._unit(UUID(body["id"]))
+            shown.append(
+                {
+                    **body,
+                    "organisation": self._organisation_now(body["organisation_id"]),
+                    "committed_by_year": self._committed(unit),  # what matters hold against each line
+                }
+            )
+        return shown
 
     def _organisation_now(self, organisation_id: str | None) -> dict[str, Any] | None:
         """The unit's register entry as pilots knows it now: its names today (a bureau renamed
@@ -115,8 +112,9 @@ class PilotsQueries(ServiceApplication):
         known: OrganisationView = self.repository.get(UUID(organisation_id))
         return {"id": organisation_id, **known.names(), "withdrawn": known.withdrawn}
 
-    def units(self) -> list[dict[str, Any]]:
-        return [self.unit(i) for i in self.ids_of(PilotUnit.Designated)]
+    def units(self, query: Query, cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
+        page: Page = self.list_page(query, cursor, limit)
+        return Page(self.present_units(page.items), page.next_cursor)
 
     def plan(self, uid: UUID, when: When | None = None) -> dict[str, Any]:
         p = self._plan(uid, when)
@@ -143,91 +141,46 @@ class PilotsQueries(ServiceApplication):
         return view
 
     def matter(self, mid: UUID, when: When | None = None) -> dict[str, Any]:
-        m = self._matter(mid, when)
-        view: dict[str, Any] = to_plain(
-            {
-                "id": m.id,
-                "version": m.version,
-                "unit_id": m.unit_id,
-                "name": m.name,
-                "name_en": m.__dict__.get("name_en"),  # absent from matters identified before it
-                "description": m.description,
-                "catalogue_id": m.catalogue_id,
-                "item_code": m.item_code,
-                "item_name": m.item_name,
-                "status": m.status,
-                "rationale": m.rationale,
-                "rejection": m.rejection,
-                "budget": m.budget,
-                "contract": m.contract,
-                "acceptances": m.acceptances,  # of delivery, against the contract
-                "accepted": yuan(m.accepted_total()),
-                "payments": m.payments,
-                "paid": yuan(m.paid_total()),  # what "executed" means
-                "funds_moved": [
-                    f for f in self._unit(UUID(m.unit_id)).funds_moved if f["matter_id"] == str(m.id)
-                ],
-                "delivery_started_on": m.delivery_started_on,
-                "evaluations": m.evaluations,
-                "needs_review": m.needs_review,
-                "review_reasons": m.review_reasons,
-                "withdrawal": m.withdrawal,
-                "created_at": m.created_on,
-                "modified_at": m.modified_on,
-            }
-        )
-        return view
+        return self.present_matters([matter_body(self._matter(mid, when))])[0]
 
-    def matters(
-        self, unit: UUID | None = None, status: str | None = None, needs_review: bool | None = None
-    ) -> list[dict[str, Any]]:
-        rows = [self.matter(i) for i in self.ids_of(ServiceMatter.Identified)]
-        return [
-            r
-            for r in rows
-            if (unit is None or r["unit_id"] == str(unit))
-            and (status is None or r["status"] == status)
-            and (needs_review is None or r["needs_review"] == needs_review)
-        ]
-
-    def announced_contracts(self) -> list[dict[str, Any]]:
-        """Contracts whose announcement is recorded: what the disclosure rule makes public
-        (shared/disclosure.py), the same as reporting shows an anonymous reader."""
-        rows = []
-        for matter_id in self.ids_of(ServiceMatter.Identified):
-            matter = self._matter(matter_id)
-            if not announced(matter.contract):
-                continue
-            assert matter.contract is not None
-            unit = self._unit(UUID(str(matter.unit_id)))
-            rows.append(
-                {
-                    "matter_id": str(matter_id),
-                    "purchaser": unit.name,
-                    "service_matter": matter.item_name,
-                    "project": matter.name,
-                    "undertaker": matter.contract["undertaker"],
-                    "contract_amount": matter.contract.get("signed_amount") or matter.contract["amount"],
-                    "year": matter.contract["fiscal_year"],
-                    "announcement_ref": matter.contract["announcement_ref"],
-                    "announced_on": matter.contract["announced_on"],
-                }
+    def present_matters(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Matters' views as answered: each with the moves of funds its unit recorded for it."""
+        units: dict[str, PilotUnit] = {}
+        shown = []
+        for body in bodies:
+            unit = units.get(body["unit_id"]) or units.setdefault(
+                body["unit_id"], self._unit(UUID(body["unit_id"]))
             )
-        return sorted(rows, key=lambda r: (r["year"], r["purchaser"], r["project"]))
+            shown.append(
+                {**body, "funds_moved": [f for f in unit.funds_moved if f["matter_id"] == body["id"]]}
+            )
+        return shown
 
-    def known_catalogues(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": str(c.id),
-                "title": c.title,
-                "fiscal_year": c.fiscal_year,
-                "status": c.status,
-                "superseded_by": c.superseded_by,
-                "items": sorted(c.items),
-            }
-            for c in self.every(CatalogueView, CatalogueView.Published)
-            if c.status != "withdrawn"
-        ]
+    def matters(self, query: Query, cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
+        page: Page = self.list_page(query, cursor, limit)
+        return Page(self.present_matters(page.items), page.next_cursor)
+
+    def announced_contracts(
+        self, query: Query, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> Page:
+        """Contracts whose announcement is recorded: what the disclosure rule makes public
+        (shared/disclosure.py), the same as reporting shows an anonymous reader; a page of
+        them in the order their matters were identified, each with its purchaser's name now."""
+        page: Page = self.list_page(replace(query, hidden_statuses=frozenset({"unannounced"})), cursor, limit)
+        units: dict[str, str] = {}
+        shown = []
+        for body in page.items:
+            unit_id = body.pop("unit_id")
+            purchaser = units.get(unit_id) or units.setdefault(unit_id, self._unit(UUID(unit_id)).name)
+            shown.append({"matter_id": body.pop("matter_id"), "purchaser": purchaser, **body})
+        return Page(shown, page.next_cursor)
+
+    def known_catalogues(self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
+        """A page of the published catalogues learnt (withdrawn ones hidden whatever is asked)."""
+        asked = query or Query("known_catalogue")
+        shown = replace(asked, hidden_statuses=asked.hidden_statuses | {"withdrawn"})
+        page: Page = self.list_page(shown, cursor, limit)
+        return page
 
     def history_of(self, aggregate_id: UUID, not_found: type[Exception]) -> list[dict[str, Any]]:
         if aggregate_id not in self.repository:

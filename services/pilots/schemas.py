@@ -254,10 +254,6 @@ class ChangePartyTypeRequest(CommandRequest):
     reason = fields.String(required=True, validate=TEXT)
 
 
-class PartyListQuery(Request):
-    credit_code = fields.String(load_default=None, validate=validate.Length(equal=18))
-
-
 class DeliveryRequest(CommandRequest):
     command = commands.StartDelivery
     dated_by = "started_on"
@@ -275,12 +271,6 @@ class EvaluationRequest(CommandRequest):
     findings = fields.String(required=True, validate=TEXT)
     use_of_result = fields.String(required=True, validate=TEXT)
     evaluated_on = IsoDate(required=True)
-
-
-class MatterListQuery(Request):
-    unit_id = fields.UUID(load_default=None)
-    status = fields.String(load_default=None, validate=NAME)
-    needs_review = fields.Boolean(load_default=None, allow_none=True)
 
 
 class RelinkRequest(CommandRequest):

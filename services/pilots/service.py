@@ -10,6 +10,15 @@ from services.pilots.application import MatterNotFound, PilotsApplication
 from services.pilots.document_endpoints import DocumentEndpoints
 from services.pilots.domain import UnitNotFound
 from services.pilots.endpoints import ContractEndpoints
+from services.pilots.list_schemas import (
+    CONTRACT_FILTERS,
+    MATTER_FILTERS,
+    UNIT_FILTERS,
+    ContractListQuery,
+    MatterListQuery,
+    UnitListQuery,
+    ViewListQuery,
+)
 from services.pilots.schemas import (
     AddMilestoneRequest,
     ApprovePlanRequest,
@@ -28,7 +37,6 @@ from services.pilots.schemas import (
     IdentifyMatterRequest,
     InForceRequest,
     LinkUnitRequest,
-    MatterListQuery,
     MilestoneMetRequest,
     RejectRequest,
     RelinkRequest,
@@ -44,6 +52,7 @@ from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
 from shared.web.auth import Caller
 from shared.web.http import PUBLIC, READ, WRITE, endpoint, parse_uuid
+from shared.web.lists import list_query, page_answer
 from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
@@ -92,26 +101,32 @@ class PilotsService(ContractEndpoints, DocumentEndpoints, EventSourcedService):
         return self.app.detect_missed_milestones()
 
     @http("GET", "/views/decisions")
-    @endpoint(auth=READ, summary="Conference decisions known to pilots")
+    @endpoint(auth=READ, query=ViewListQuery, summary="Conference decisions known to pilots")
     def known_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
         return {
-            "decisions": self.app.known_decisions(),
+            **page_answer(
+                "decisions", self.app.known_decisions, list_query("known_decision", data, {}), data
+            ),
             "position": self.inbox.consumer.position("conference"),
         }
 
     @http("GET", "/views/organisations")
-    @endpoint(auth=READ, summary="The conference's organisation register as pilots knows it")
+    @endpoint(
+        auth=READ, query=ViewListQuery, summary="The conference's organisation register as pilots knows it"
+    )
     def known_organisations(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        query = list_query("known_organisation", data, {})
         return {
-            "organisations": self.app.known_organisations(),
+            **page_answer("organisations", self.app.known_organisations, query, data),
             "position": self.inbox.consumer.position("conference"),
         }
 
     @http("GET", "/views/catalogues")
-    @endpoint(auth=READ, summary="Published catalogues known to pilots")
+    @endpoint(auth=READ, query=ViewListQuery, summary="Published catalogues known to pilots")
     def known_catalogues(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        query = list_query("known_catalogue", data, {})
         return {
-            "catalogues": self.app.known_catalogues(),
+            **page_answer("catalogues", self.app.known_catalogues, query, data),
             "position": self.inbox.consumer.position("catalogue"),
         }
 
@@ -128,9 +143,11 @@ class PilotsService(ContractEndpoints, DocumentEndpoints, EventSourcedService):
         return {"id": self.app.designate_unit(data, actor=caller.subject)["id"]}
 
     @http("GET", "/units")
-    @endpoint(auth=READ, summary="Pilot units")
+    @endpoint(
+        auth=READ, query=UnitListQuery, summary="A page of pilot units, by status, type or organisation"
+    )
     def list_units(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {"units": self.app.units()}
+        return page_answer("units", self.app.units, list_query("unit", data, UNIT_FILTERS), data)
 
     @http("GET", "/units/<unit_id>")
     @endpoint(
@@ -259,18 +276,23 @@ class PilotsService(ContractEndpoints, DocumentEndpoints, EventSourcedService):
         return {"id": self.app.identify_matter(data, actor=caller.subject)["id"]}
 
     @http("GET", "/contracts")
-    @endpoint(auth=PUBLIC, summary="Announced purchase contracts: public under the disclosure rule")
+    @endpoint(
+        auth=PUBLIC,
+        query=ContractListQuery,
+        summary="A page of announced purchase contracts: public under the disclosure rule",
+    )
     def announced_contracts(self, caller: Caller | None, data: dict[str, Any]) -> dict[str, Any]:
-        return {"contracts": self.app.announced_contracts()}
+        query = list_query("announced_contract", data, CONTRACT_FILTERS)
+        return page_answer("contracts", self.app.announced_contracts, query, data)
 
     @http("GET", "/matters")
-    @endpoint(auth=READ, query=MatterListQuery, summary="Service matters by unit, status or review flag")
+    @endpoint(
+        auth=READ,
+        query=MatterListQuery,
+        summary="A page of service matters, by unit, status, item, year or flag",
+    )
     def list_matters(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "matters": self.app.matters(
-                unit=data["unit_id"], status=data["status"], needs_review=data["needs_review"]
-            )
-        }
+        return page_answer("matters", self.app.matters, list_query("matter", data, MATTER_FILTERS), data)
 
     @http("GET", "/matters/<matter_id>")
     @endpoint(auth=READ, query=AsOfQuery, summary="One service matter, now or as of a past moment")

@@ -4,6 +4,7 @@ is replaced, and the lookup its commands check their authority with."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,31 @@ from eventsourcing.domain import Aggregate
 
 from shared.decisions import DecisionUnknown, DecisionView
 from shared.messaging.consumer import Forget, Handler
+from shared.persistence.listed import Listed
+from shared.persistence.listing import DEFAULT_LIMIT, Page, Query, Row
+
+
+def _decision_row(d: DecisionView) -> Row:
+    return Row(
+        kind="known_decision",
+        id=str(d.id),
+        body={
+            "id": str(d.id),
+            "kind": d.kind,
+            "subject": d.subject,
+            "title": d.title,
+            "adopted_on": d.adopted_on,
+        },
+        recorded=d.modified_on,
+        status="withdrawn" if d.withdrawn else "known",
+        type=d.kind,
+        day=d.adopted_on,
+        texts=(d.title, d.subject),
+    )
+
+
+# The decisions a service learnt, as a list it keeps (withdrawn ones are never shown).
+KNOWN_DECISIONS = Listed("known_decision", DecisionView, DecisionView.Known, _decision_row)
 
 
 class KnowsDecisions:
@@ -20,7 +46,8 @@ class KnowsDecisions:
     # what the ServiceApplication it is mixed into provides
     name: str
     repository: Any
-    every: Any
+    list_page: Any
+    walk: Any
 
     def on_decision_adopted(self, envelope: dict[str, Any]) -> list[Aggregate]:
         """The inbox handler: a decision adopted, kept once (or back, after a resync)."""
@@ -41,7 +68,8 @@ class KnowsDecisions:
 
     def forget_decisions(self, reason: str) -> list[Aggregate]:
         """Withdraw every decision learnt (an operator's resync of the conference to a new log)."""
-        decisions = [d for d in self.every(DecisionView, DecisionView.Known) if not d.withdrawn]
+        known = Query("known_decision", {"status": "known"})
+        decisions = [self.repository.get(UUID(row["id"])) for row in self.walk(known)]
         for decision in decisions:
             decision.withdraw(reason=reason)
         return list(decisions)
@@ -59,18 +87,15 @@ class KnowsDecisions:
             )
         return view
 
-    def known_decisions(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": str(d.id),
-                "kind": d.kind,
-                "subject": d.subject,
-                "title": d.title,
-                "adopted_on": d.adopted_on,
-            }
-            for d in self.every(DecisionView, DecisionView.Known)
-            if not d.withdrawn
-        ]
+    def known_decisions(
+        self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> Page:
+        """A page of the decisions learnt (``query``: of kind ``known_decision``; withdrawn ones
+        are hidden whatever it asks)."""
+        asked = query or Query("known_decision")
+        shown = replace(asked, hidden_statuses=asked.hidden_statuses | {"withdrawn"})
+        page: Page = self.list_page(shown, cursor, limit)
+        return page
 
 
 def _on_decision_adopted(app: Any, envelope: dict[str, Any]) -> list[Any]:

@@ -5,6 +5,7 @@ the organisation they name against."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,38 @@ from eventsourcing.domain import Aggregate
 
 from shared.messaging.consumer import Handler
 from shared.organisations import OrganisationUnknown, OrganisationView
+from shared.persistence.listed import Listed
+from shared.persistence.listing import DEFAULT_LIMIT, Page, Query, Row
+
+
+def _organisation_body(o: OrganisationView) -> dict[str, Any]:
+    return {
+        "id": str(o.id),
+        "name_zh": o.name_zh,
+        "name_en": o.name_en,
+        "registered_on": o.registered_on,
+        "credit_code": o.credit_code,
+        "former_names": o.former_names,
+    }
+
+
+def _organisation_row(o: OrganisationView) -> Row:
+    return Row(
+        kind="known_organisation",
+        id=str(o.id),
+        body=_organisation_body(o),
+        recorded=o.modified_on,
+        status="withdrawn" if o.withdrawn else "known",
+        owner=o.credit_code,
+        day=o.registered_on,
+        texts=(o.name_zh, o.name_en, o.credit_code, *(n["name_zh"] for n in o.former_names)),
+    )
+
+
+# The register as a service learnt it, as a list it keeps (withdrawn entries are never shown).
+KNOWN_ORGANISATIONS = Listed(
+    "known_organisation", OrganisationView, OrganisationView.Known, _organisation_row
+)
 
 
 class KnowsOrganisations:
@@ -22,7 +55,8 @@ class KnowsOrganisations:
     # what the ServiceApplication it is mixed into provides
     name: str
     repository: Any
-    every: Any
+    list_page: Any
+    walk: Any
 
     def on_organisation_registered(self, envelope: dict[str, Any]) -> list[Aggregate]:
         p = envelope["payload"]
@@ -52,7 +86,8 @@ class KnowsOrganisations:
 
     def forget_organisations(self, reason: str) -> list[Aggregate]:
         """Withdraw every organisation learnt (an operator's resync of the conference)."""
-        known = [o for o in self.every(OrganisationView, OrganisationView.Known) if not o.withdrawn]
+        listed = self.walk(Query("known_organisation", {"status": "known"}))
+        known = [self.repository.get(UUID(row["id"])) for row in listed]
         for organisation in known:
             organisation.withdraw(reason=reason)
         return list(known)
@@ -70,19 +105,19 @@ class KnowsOrganisations:
             )
         return view
 
-    def known_organisations(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": str(o.id),
-                "name_zh": o.name_zh,
-                "name_en": o.name_en,
-                "registered_on": o.registered_on,
-                "credit_code": o.credit_code,
-                "former_names": o.former_names,
-            }
-            for o in self.every(OrganisationView, OrganisationView.Known)
-            if not o.withdrawn
-        ]
+    def known_organisations(
+        self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> Page:
+        """A page of the register as learnt (withdrawn entries hidden whatever ``query`` asks)."""
+        asked = query or Query("known_organisation")
+        shown = replace(asked, hidden_statuses=asked.hidden_statuses | {"withdrawn"})
+        page: Page = self.list_page(shown, cursor, limit)
+        return page
+
+    def organisation_with_code(self, credit_code: str) -> str | None:
+        """The id of the register's entry carrying ``credit_code``, as learnt (None: none)."""
+        found = self.known_organisations(Query("known_organisation", {"owner": credit_code}), limit=1)
+        return found.items[0]["id"] if found.items else None
 
 
 def _registered(app: Any, envelope: dict[str, Any]) -> list[Any]:

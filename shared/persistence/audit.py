@@ -28,6 +28,8 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 from psycopg.sql import SQL, Identifier
 
+from shared.persistence.listing_sql import ListingRecorder, ListingTables
+
 GENESIS = "0" * 64
 
 
@@ -101,12 +103,30 @@ TrackingRow = tuple[str, int]  # (application name, position)
 TrackingChainRow = tuple[int, str, int, str]  # (seq, application name, position, hash)
 
 
-class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
-    """SQLite process recorder that extends the hash chain in the transaction of each write."""
+def _quoted(*names: str) -> str:
+    return ".".join('"' + name.replace('"', '""') + '"' for name in names)
+
+
+class AuditedSQLiteProcessRecorder(ListingRecorder, SQLiteProcessRecorder):
+    """SQLite process recorder that extends the hash chain, and writes the list rows
+    (``listing_sql``), in the transaction of each write."""
+
+    @property
+    def listing(self) -> ListingTables:
+        return ListingTables("sqlite", "listing", "listing_fold", self.events_table_name, "")
+
+    def _listing_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, tuple(params))
+            return [tuple(r) for r in c.fetchall()]
+
+    def _listing_cursor(self) -> Any:
+        return self.datastore.transaction(commit=True)
 
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
+            *self.listing.create_statements(),
             "CREATE TABLE IF NOT EXISTS audit_chain ("
             "position INTEGER PRIMARY KEY, content_digest TEXT NOT NULL, hash TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS audit_tracking_chain (seq INTEGER PRIMARY KEY, "
@@ -194,15 +214,27 @@ class AuditedSQLiteProcessRecorder(SQLiteProcessRecorder):
                 "INSERT INTO audit_chain (position, content_digest, hash) VALUES (?, ?, ?)",
                 (position, content_digest(*event), previous),
             )
+        if kwargs.get("listing"):
+            self.listing.write(c, kwargs["listing"], stored_events, ids)
         return ids
 
 
-class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
-    """PostgreSQL process recorder extending the hash chain in the transaction of each write
-    (the events table is locked while ids are issued, so links are made in commit order)."""
+class AuditedPostgresProcessRecorder(ListingRecorder, PostgresProcessRecorder):
+    """PostgreSQL process recorder extending the hash chain, and writing the list rows, in the
+    transaction of each write (the events table is locked while ids are issued, so links are
+    made in commit order)."""
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        events, schema_name = self.events_table_name, self.datastore.schema
+        self._listing = ListingTables(
+            "postgres",
+            _quoted(schema_name, f"{events}_listing"),
+            _quoted(schema_name, f"{events}_listing_fold"),
+            _quoted(schema_name, events),
+            f"{events}_",
+        )
+        self.sql_create_statements.extend(SQL(s).format() for s in self._listing.create_statements())
         self.chain_table = f"{self.events_table_name}_audit_chain"
         self.tracking_chain_table = f"{self.events_table_name}_audit_tracking_chain"
         self.source_chain_table = f"{self.events_table_name}_source_chain"
@@ -226,6 +258,17 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
                 "PRIMARY KEY (application_name, notification_id))"
             ).format(schema=schema, table=Identifier(self.source_chain_table))
         )
+
+    @property
+    def listing(self) -> ListingTables:
+        return self._listing
+
+    def _listing_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self.datastore.get_connection() as conn:
+            return [tuple(r.values()) for r in conn.execute(sql, tuple(params)).fetchall()]
+
+    def _listing_cursor(self) -> Any:
+        return self.datastore.transaction(commit=True)
 
     def _table(self, name: str) -> Any:
         return SQL("{s}.{t}").format(s=Identifier(self.datastore.schema), t=Identifier(name))
@@ -336,4 +379,6 @@ class AuditedPostgresProcessRecorder(PostgresProcessRecorder):
         curs.executemany(
             SQL("INSERT INTO {t} (position, content_digest, hash) VALUES (%s, %s, %s)").format(t=table), rows
         )
+        if kwargs.get("listing"):
+            self.listing.write(curs, kwargs["listing"], stored_events, ids)
         return ids

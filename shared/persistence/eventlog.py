@@ -18,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, ProcessRecorder, Recording
 
 from shared.acts import Act, When, acting, effective_on
 from shared.clock import Clock, local_date, system_clock
+from shared.persistence.listed import ListsRecords
 from shared.persistence.topics import topics_of
 
 # (application, domain event) -> (integration event type, payload), or None for a private event
@@ -155,7 +156,7 @@ def check_sizes(objs: Any, limit: int) -> None:
                 )
 
 
-class ServiceApplication(Application[UUID]):
+class ServiceApplication(ListsRecords, Application[UUID]):
     """Base of every service's eventsourcing Application: the log, reads as of a moment and
     history. Its collaborators are given to it by the runtime and declared here.
 
@@ -201,6 +202,7 @@ class ServiceApplication(Application[UUID]):
         self.backdate_days = DEFAULT_BACKDATE_DAYS  # set from BACKDATE_DAYS by the runtime
         self.data_dir = None
         self.identity = self._establish_identity()
+        self.open_lists()
 
     def _establish_identity(self) -> str:
         """The log's incarnation id, written into the store when the store is new."""
@@ -291,7 +293,9 @@ class ServiceApplication(Application[UUID]):
         check_sizes(aggregates, self.max_event_bytes * 3 // 2)
         processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking)
         processing_event.collect_events(*aggregates)
-        recordings = self.events.put(processing_event.events, tracking=tracking)
+        recordings = self.events.put(
+            processing_event.events, tracking=tracking, **self.listing_kwargs(aggregates)
+        )
         self._saved(recordings)
 
     def last_position(self) -> int:

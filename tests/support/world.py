@@ -38,6 +38,7 @@ from shared.acts import Act, acting, current_act
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.decisions import DECISION_HANDLERS
 from shared.messaging.feed import read_feed
+from shared.persistence.listing import Query
 from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
 from tests.support.keys import key_ring, notarise
 from tests.support.upstream import InProcessUpstream, memory_store
@@ -145,7 +146,8 @@ class World:
         held = self.conference.organisations(name_en)
         if held:
             return str(held[0]["id"])
-        name_zh = CHINESE_NAMES.get(name_en, f"试点单位{len(self.conference.organisations()) + 1}号")
+        registered = len(list(self.conference.walk(Query("organisation"))))
+        name_zh = CHINESE_NAMES.get(name_en, f"试点单位{registered + 1}号")
         command = RegisterOrganisation(name_zh=name_zh, name_en=name_en)
         today = current_act().recorded_on
         with acting(Act(on=REGISTERED_ON, recorded_on=today, paper_ref="西财综〔2019〕12号", backdated=True)):

@@ -32,6 +32,7 @@ from shared.acts import When
 from shared.contracts import validate_envelope
 from shared.decisions import DecisionDoesNotApply, DecisionUnknown
 from shared.messaging.feed import read_feed
+from shared.persistence.listing import Query
 from tests.support.decisions import learnt
 from tests.support.keys import notarise
 from tests.support.upstream import memory_store
@@ -105,7 +106,7 @@ def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplica
     old, new = app.catalogue(cid), app.catalogue(rid)
     assert old["status"] == "superseded" and new["status"] == "published"
     assert old["revision"] == new["revision"] == {"added": 1, "removed": 1, "reworded": 0, "moved": 0}
-    assert [c["id"] for c in app.catalogues({"published"})] == [str(rid)]
+    assert [c["id"] for c in app.catalogues(Query("catalogue", {"status": "published"})).items] == [str(rid)]
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from shared.acts import When
 from shared.contracts import validate_envelope
 from shared.dossier import Dossier
 from shared.messaging.feed import read_feed
+from shared.persistence.listing import Query
 from tests.support.keys import notarise
 from tests.support.upstream import memory_store
 
@@ -137,7 +138,7 @@ def test_overdue_is_detected_once_by_the_clock(app: ConferenceApplication, clock
     clock.moment = datetime.fromisoformat("2020-01-31T16:30:00+00:00")  # 00:30 on 1 Feb in Xishuangbanna
     assert app.detect_overdue() == ["DB-1"]
     assert app.detect_overdue() == []
-    assert [t["overdue"] for t in app.tasks()] == [True]
+    assert [t["overdue"] for t in app.list_page(Query("task")).items] == [True]
 
 
 def test_a_task_number_already_registered_refuses_the_whole_minutes(app: ConferenceApplication) -> None:

@@ -110,13 +110,13 @@ def test_a_replaced_log_under_derived_state_holds_the_source_until_a_resync() ->
         world.inbox.receive(new[0])
     with pytest.raises(SourceHeld):
         world.inbox.catch_up("catalogue")
-    assert [c["id"] for c in world.pilots.known_catalogues()] == [str(first)]
+    assert [c["id"] for c in world.pilots.known_catalogues().items] == [str(first)]
 
     done = world.inbox.resync("catalogue", FORGET["catalogue"], actor="operator")
 
     assert done["incarnation"] == world.catalogue.identity and done["before"]["incarnation"] == old_log
     assert world.inbox.held() == []
-    assert [c["id"] for c in world.pilots.known_catalogues()] == [str(second)]
+    assert [c["id"] for c in world.pilots.known_catalogues().items] == [str(second)]
     assert world.inbox.position("catalogue") == world.catalogue.last_position()
     # the old log's positions stay in the consumer's log, under their own name
     assert world.pilots.process_recorder.max_tracking_id(old_tracking) == old_position
@@ -253,7 +253,7 @@ def test_after_a_resync_a_message_of_the_discarded_history_is_parked_not_applied
             world.inbox.receive(envelope)
         assert str(caught.value).startswith((STALE_INCARNATION, UNKNOWN_POSITION))
     # the view of A08's catalogue (in both histories) was withdrawn and reinstated; A09's is gone
-    assert [c["items"] for c in world.pilots.known_catalogues()] == [["A", "A08"], ["A", "A10", "A11"]]
+    assert [c["items"] for c in world.pilots.known_catalogues().items] == [["A", "A08"], ["A", "A10", "A11"]]
 
 
 def test_a_genuine_repeat_of_the_history_followed_is_still_a_duplicate() -> None:
@@ -333,7 +333,7 @@ def test_at_the_fork_a_discarded_message_continuing_the_chain_is_not_applied(
     assert untrusted(world, discarded[0]).startswith(STALE_INCARNATION)
     # the log as it stands (from its start again: what the consumer had is a duplicate) applies
     assert {world.inbox.receive(e) for e in world.envelopes("catalogue")} <= TAKEN | {DUPLICATE}
-    assert [c["items"] for c in world.pilots.known_catalogues()] == [["A", "A08"], ["A", "A10"]]
+    assert [c["items"] for c in world.pilots.known_catalogues().items] == [["A", "A08"], ["A", "A10"]]
     assert world.inbox.held() == []
 
 

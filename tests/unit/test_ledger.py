@@ -41,7 +41,7 @@ def unit_with_line(world: World, purchase_budget: str = "100000.00", year: int =
 
 def approved(world: World, unit: UUID, code: str = "A08", name: str = "News translation") -> UUID:
     p = world.pilots
-    catalogue = UUID(p.known_catalogues()[0]["id"])
+    catalogue = UUID(p.known_catalogues().items[0]["id"])
     matter = c.IdentifyMatter(unit_id=unit, catalogue_id=catalogue, item_code=code, name=name)
     mid = UUID(p.identify_matter(matter, actor="p")["id"])
     p.assess_matter(mid, c.AssessMatter(rationale="a market exists"), actor="p")

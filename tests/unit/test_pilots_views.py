@@ -85,7 +85,7 @@ def test_a_renamed_organisation_is_followed_and_its_unit_shows_both_names(world:
         "name_en": "Xishuangbanna Media Centre",
         "withdrawn": False,
     }
-    [known] = world.pilots.known_organisations()
+    [known] = world.pilots.known_organisations().items
     assert known["former_names"] == [
         {"name_zh": "西双版纳州广播电视台", "name_en": UNIT, "until": known["former_names"][0]["until"]}
     ]
@@ -178,7 +178,7 @@ def test_a_revision_without_the_item_flags_the_matter_and_keeps_the_others(world
     world.deliver("catalogue")
     assert world.pilots.matter(dropped)["needs_review"] is True
     assert world.pilots.matter(kept)["needs_review"] is False
-    assert [c["status"] for c in world.pilots.known_catalogues()] == ["superseded", "published"]
+    assert [c["status"] for c in world.pilots.known_catalogues().items] == ["superseded", "published"]
 
 
 def test_a_revoked_catalogue_flags_every_matter_under_it(world: World) -> None:

@@ -13,6 +13,7 @@ from services.catalogue.integration import to_integration
 from shared.messaging.feed import read_feed, weight
 from shared.messaging.relay import Relay
 from shared.persistence.eventlog import EventTooLarge
+from shared.persistence.listing import Query
 from tests.support.decisions import learnt
 from tests.support.keys import notarise
 from tests.support.kit_doubles import FakePublisher
@@ -92,7 +93,7 @@ def test_a_catalogue_whose_published_message_would_outweigh_an_event_is_not_publ
     from services.catalogue.commands import Publish, RecordConsultation
 
     many_nodes(app, 10)  # each node's description alone is 300 bytes: the items together ~4 kB
-    [cid] = [UUID(c["id"]) for c in app.catalogues({"draft"})]
+    [cid] = [UUID(c["id"]) for c in app.catalogues(Query("catalogue", {"status": "draft"})).items]
     app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
     app.max_event_bytes = 2000  # every single event fits; the published message would not
     adopted = learnt(app, "adopt_catalogue", str(cid))
