@@ -68,6 +68,12 @@ def _cmd_rebuild(args: argparse.Namespace) -> int:
     return rebuild(args.service, Path(args.data_dir) if args.data_dir else None, args.force)
 
 
+def _cmd_lists(args: argparse.Namespace) -> int:
+    from reform.lists import lists
+
+    return lists(args.service, args.check)
+
+
 def _cmd_resync(args: argparse.Namespace) -> int:
     from reform.resync import resync
 
@@ -171,6 +177,11 @@ def _add_operator_parsers(sub: Any) -> None:
         "--force", action="store_true", help="move an existing log aside instead of refusing"
     )
     rebuild.set_defaults(func=_cmd_rebuild)
+
+    listed = sub.add_parser("lists", help="fold a service's list rows again from its log (or --check them)")
+    listed.add_argument("service", choices=REGISTRY.names())
+    listed.add_argument("--check", action="store_true", help="only compare the rows with a fresh fold")
+    listed.set_defaults(func=_cmd_lists)
 
     resync = sub.add_parser(
         "resync",

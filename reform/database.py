@@ -1,7 +1,8 @@
 """`reform db provision`: as the database's owner, each service's schema and tables, and a role of
 the service's own that may read and append to its log, its audit chains and the chain hashes it
-recorded of its producers, move its positions forward, and nothing else: it cannot update or delete
-what its log holds, and cannot see another service's schema."""
+recorded of its producers, move its positions forward, rewrite the list rows it keeps of its records,
+and nothing else: it cannot update or delete what its log holds, and cannot see another service's
+schema."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ APPEND_ONLY = (
     "snapshots",
 )
 POSITIONS = "tracking"  # where each source's position moves forward (eventsourcing upserts it)
+# The list rows the service keeps of its records (shared.persistence.listing_sql): rewritten as its
+# records change and folded again from the log on demand, so the role may change and delete them.
+READ_MODELS = ("events_listing", "events_listing_fold")
 
 FORWARD = """
 CREATE OR REPLACE FUNCTION {schema}.reform_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -117,6 +121,11 @@ def _grants(conn: Any, schema: str, service: str, role: str) -> None:
             _guard(conn, schema, f"{service}_{suffix}", role, "reform_append_only")
     conn.execute(sql.SQL(FORWARD).format(schema=s))
     _guard(conn, schema, f"{service}_{POSITIONS}", role, "reform_forward_only")
+    for suffix in READ_MODELS:
+        if f"{service}_{suffix}" in present:
+            t = sql.Identifier(schema, f"{service}_{suffix}")
+            conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(t, r))
+            conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(t, r))
 
 
 def _guard(conn: Any, schema: str, table: str, role: str, function: str) -> None:

@@ -299,7 +299,9 @@ def _stores_empty(registry: Registry, token: str) -> bool:
     headers = {"Authorization": f"Bearer {token}"}
     try:
         for name, path in FIRST_RECORDS.items():
-            reply = requests.get(f"{urls[name]}{path}", headers=headers, timeout=10).json()
+            reply = requests.get(
+                f"{urls[name]}{path}", params={"limit": 1}, headers=headers, timeout=10
+            ).json()
             if reply[path.strip("/")]:
                 return False
     except (requests.RequestException, ValueError, KeyError):

@@ -35,6 +35,19 @@ class Api:
             raise DemoError(f"{method} {self.base}{path} answered {reply.status_code}: {reply.text[:400]}")
         return reply.json()
 
+    def every(self, path: str, key: str, params: dict[str, Any] | None = None) -> list[Any]:
+        """Every row of a list endpoint, walking its pages by their cursor."""
+        rows: list[Any] = []
+        cursor = None
+        while True:
+            page = self.call(
+                "GET", path, params={**(params or {}), "limit": 500, **({"cursor": cursor} if cursor else {})}
+            )
+            rows.extend(page[key])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return rows
+
     def upload(self, path: str, content: bytes, media_type: str, params: dict[str, Any]) -> Any:
         """POST a document's bytes (its media type the Content-Type, what it is in the query)."""
         headers = {"Content-Type": media_type}

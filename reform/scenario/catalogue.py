@@ -16,9 +16,7 @@ from reform.scenario.data.catalogue import (
 
 def draft(catalogue: Api, say: Say) -> str:
     """Find or draft the catalogue; while it is a draft, add missing nodes and consult on it."""
-    found = [
-        c for c in catalogue.call("GET", "/catalogues")["catalogues"] if c["title"] == CATALOGUE["title"]
-    ]
+    found = [c for c in catalogue.every("/catalogues", "catalogues") if c["title"] == CATALOGUE["title"]]
     if found:
         cid: str = found[0]["id"]
     else:
@@ -57,7 +55,7 @@ def publish(catalogue: Api, cid: str, decision_id: str, decision_number: int, sa
     if catalogue.call("GET", f"/catalogues/{cid}")["status"] == "in_consultation":
         wait(
             "the catalogue to learn the decision adopting it",
-            lambda: decision_id in {d["id"] for d in catalogue.call("GET", "/views/decisions")["decisions"]},
+            lambda: decision_id in {d["id"] for d in catalogue.every("/views/decisions", "decisions")},
         )
         catalogue.call(
             "POST", f"/catalogues/{cid}/publish", act(PUBLISHED_ON, PAPER, {"decision_ref": decision_id})

@@ -43,7 +43,7 @@ from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
 def register_organisations(conference: Api, say: Say) -> dict[str, str]:
     """Find or register each organisation of the reform; their register ids by English rendering."""
     known: dict[str, str] = {}  # every Chinese name an entry has or had -> its id (renamed since: found)
-    for entry in conference.call("GET", "/organisations")["organisations"]:
+    for entry in conference.every("/organisations", "organisations"):
         for name in (entry["name_zh"], *(f["name_zh"] for f in entry["former_names"])):
             known.setdefault(name, entry["id"])
     ids: dict[str, str] = {}
@@ -64,7 +64,7 @@ NOTICE = ESTABLISHMENT["establishing_document"]  # the notice establishing both 
 
 def establish_bodies(conference: Api, say: Say) -> dict[str, str]:
     """Find or propose each body, establish it, seat its members; their ids by kind."""
-    bodies = {b["name"]: b for b in conference.call("GET", "/bodies")["bodies"]}
+    bodies = {b["name"]: b for b in conference.every("/bodies", "bodies")}
     ids: dict[str, str] = {}
     for kind, name, name_en in BODIES:
         body = bodies.get(name)
@@ -105,7 +105,7 @@ def _seat_members(conference: Api, body_id: str) -> None:
 
 def hold_meetings(conference: Api, body_id: str) -> dict[str, str]:
     """Find or propose each meeting of the body, schedule and hold it; their ids by number."""
-    listed = conference.call("GET", "/meetings", params={"body_id": body_id})["meetings"]
+    listed = conference.every("/meetings", "meetings", {"body_id": body_id})
     found = {m["number"]: m for m in listed}
     held: dict[str, str] = {}
     for meeting in MEETINGS:
@@ -183,7 +183,7 @@ def _subject(decision: dict[str, Any], cid: str, organisations: dict[str, str]) 
 
 def issue_documents(conference: Api, decisions: dict[int, str]) -> None:
     """Find or draft each policy document under the decision it carries out, and issue it."""
-    documents = {d["document_number"]: d for d in conference.call("GET", "/documents")["documents"]}
+    documents = {d["document_number"]: d for d in conference.every("/documents", "documents")}
     for title, title_en, number, kind, decision, issued in DOCUMENTS:
         document = documents.get(number)
         if document is None:
@@ -212,7 +212,7 @@ def issue_documents(conference: Api, decisions: dict[int, str]) -> None:
 
 def follow_up_tasks(conference: Api) -> dict[str, str]:
     """Close one task, extend another, leave the rest to become overdue; the task ids by number."""
-    tasks = {t["number"]: t for t in conference.call("GET", "/tasks")["tasks"]}
+    tasks = {t["number"]: t for t in conference.every("/tasks", "tasks")}
     _close(conference, tasks[CLOSED_TASK])
     _extend(conference, tasks[EXTENDED_TASK])
     return {number: t["id"] for number, t in tasks.items()}
@@ -251,7 +251,7 @@ def file_papers(conference: Api, meetings: dict[str, str], say: Say) -> None:
     query = minutes | {"date": MINUTES["issued_on"], "language": "zh"}
     if conference.attach_once(f"/meetings/{plenary}/documents", text, query):
         say(f"minutes filed: {MINUTES_TITLE}")
-    documents = {d["document_number"]: d["id"] for d in conference.call("GET", "/documents")["documents"]}
+    documents = {d["document_number"]: d["id"] for d in conference.every("/documents", "documents")}
     for title, title_en, number, _, _, issued in DOCUMENTS:
         sealed = {
             "type": "policyDocument",

@@ -31,13 +31,13 @@ def await_feeds(pilots: Api, decision_ids: list[str], cid: str) -> None:
     """Wait until pilots has learnt the conference's decisions and the published catalogue."""
     wait(
         "pilots to learn the conference's decisions",
-        lambda: set(decision_ids) <= {d["id"] for d in pilots.call("GET", "/views/decisions")["decisions"]},
+        lambda: set(decision_ids) <= {d["id"] for d in pilots.every("/views/decisions", "decisions")},
     )
     wait(
         "pilots to learn the published catalogue",
         lambda: any(
             c["id"] == cid and c["status"] == "published"
-            for c in pilots.call("GET", "/views/catalogues")["catalogues"]
+            for c in pilots.every("/views/catalogues", "catalogues")
         ),
     )
 
@@ -50,7 +50,7 @@ def designate_units(
 ) -> dict[str, str]:
     """Find or designate each pilot unit (the register's organisation) and bring it up to date;
     the unit ids by English rendering."""
-    units = {u["organisation_id"]: u for u in pilots.call("GET", "/units")["units"]}
+    units = {u["organisation_id"]: u for u in pilots.every("/units", "units")}
     ids: dict[str, str] = {}
     for name, spec in UNITS.items():
         unit = units.get(organisations[name])
@@ -162,7 +162,7 @@ def register_parties(pilots: Api, say: Say) -> dict[str, str]:
     """Find or register each party of the purchases under its credit code; their ids by name."""
     ids: dict[str, str] = {}
     for name_en, (name_zh, party_type, code) in PARTIES.items():
-        found = pilots.call("GET", "/parties", params={"credit_code": code})["parties"]
+        found = pilots.every("/parties", "parties", {"credit_code": code})
         if not found:
             body = {"credit_code": code, "party_type": party_type, "name_zh": name_zh, "name_en": name_en}
             found = [pilots.call("POST", "/parties", act(*PARTIES_REGISTERED, body))]
@@ -174,7 +174,7 @@ def register_parties(pilots: Api, say: Say) -> dict[str, str]:
 def load_matters(pilots: Api, units: dict[str, str], cid: str, parties: dict[str, str]) -> None:
     """Find or propose each matter, then post the steps its history does not show yet (a contract
     names its parties by their register ids)."""
-    existing = {(m["unit_id"], m["name"]): m for m in pilots.call("GET", "/matters")["matters"]}
+    existing = {(m["unit_id"], m["name"]): m for m in pilots.every("/matters", "matters")}
     for unit_name, name, item, steps in MATTERS:
         uid = units[unit_name]
         paper = PLANS[unit_name]["document_number"]  # the unit's plan file records its matters
@@ -204,7 +204,7 @@ def load_matters(pilots: Api, units: dict[str, str], cid: str, parties: dict[str
 
 def attach_documents(pilots: Api, say: Say) -> None:
     """Attach each contract's documents not attached yet (the same bytes are the same document)."""
-    matters = {m["name"]: m["id"] for m in pilots.call("GET", "/matters")["matters"]}
+    matters = {m["name"]: m["id"] for m in pilots.every("/matters", "matters")}
     for name, documents in DOCUMENTS.items():
         for kind, title, number, day, language, text in documents:
             query = {"type": kind, "title": title, "number": number, "date": day, "language": language}
