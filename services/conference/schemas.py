@@ -16,7 +16,7 @@ from shared.vocabulary.conference import (
     TASK_STATUSES,
 )
 from shared.web.fields import DOCUMENT_NUMBER, ChineseName, CreditCode, EnglishName, IsoDate, StrictBoolean
-from shared.web.lists import DatedPageQuery, PageQuery
+from shared.web.lists import DatedPageQuery, PageQuery, query_flag
 from shared.web.schemas import CommandRequest, PartRequest
 
 NAME = validate.Length(min=1, max=200)
@@ -239,7 +239,7 @@ class TaskListQuery(DatedPageQuery):
 
     status = fields.String(load_default=None, validate=validate.OneOf(TASK_STATUSES))
     lead_unit = fields.String(load_default=None, validate=NAME)
-    overdue = StrictBoolean(load_default=None)
+    overdue = query_flag("marked overdue (true) or not (false)")
 
 
 TASK_FILTERS = {"status": "status", "lead_unit": "owner", "overdue": "flag"}

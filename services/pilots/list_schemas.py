@@ -9,8 +9,7 @@ from marshmallow import fields, post_load, validate
 
 from shared.vocabulary.parties import PARTY_TYPES
 from shared.vocabulary.pilots import MATTER_STATUSES, UNIT_TYPES
-from shared.web.fields import StrictBoolean
-from shared.web.lists import DatedPageQuery, PageQuery
+from shared.web.lists import DatedPageQuery, PageQuery, query_flag
 
 STATUS = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="a status is a lower-case word")
 YEAR = validate.Range(min=2000, max=2100)
@@ -21,7 +20,7 @@ class MatterListQuery(DatedPageQuery):
 
     unit_id = fields.UUID(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(MATTER_STATUSES))
-    needs_review = StrictBoolean(load_default=None)
+    needs_review = query_flag("flagged for review by a catalogue revision (true) or not (false)")
     item_code = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Z][A-Z0-9]{0,15}$"))
     fiscal_year = fields.Integer(load_default=None, validate=YEAR)
 

@@ -175,7 +175,9 @@ class PilotsQueries(ServiceApplication):
             shown.append({"matter_id": body.pop("matter_id"), "purchaser": purchaser, **body})
         return Page(shown, page.next_cursor)
 
-    def known_catalogues(self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT) -> Page:
+    def known_catalogues(
+        self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> Page:
         """A page of the published catalogues learnt (withdrawn ones hidden whatever is asked)."""
         asked = query or Query("known_catalogue")
         shown = replace(asked, hidden_statuses=asked.hidden_statuses | {"withdrawn"})

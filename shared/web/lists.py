@@ -15,6 +15,13 @@ from shared.web.fields import IsoDate, Moment
 from shared.web.schemas import LINE, Request
 
 
+def query_flag(description: str) -> fields.Boolean:
+    """A yes/no filter of a query string: ``true`` or ``false``, nothing else."""
+    return fields.Boolean(
+        load_default=None, truthy={"true"}, falsy={"false"}, metadata={"description": description}
+    )
+
+
 class PageQuery(Request):
     limit = fields.Integer(
         load_default=DEFAULT_LIMIT,

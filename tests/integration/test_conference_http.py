@@ -542,7 +542,8 @@ def test_the_register_names_an_organisation_in_both_languages_and_follows_its_re
     assert [e["event_type"] for e in mine] == ["OrganisationRegistered", "OrganisationRenamed"]
     assert mine[1]["payload"]["name_en"] == "Xishuangbanna Prefecture Museum"
     assert api.call("GET", "/organisations", 200, params={"name": "西双版纳州民族博物馆"}).json() == {
-        "organisations": []
+        "organisations": [],
+        "next_cursor": None,
     }
 
 

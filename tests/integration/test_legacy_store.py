@@ -80,6 +80,7 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 "withdrawal",
                 "consultation_responses",
                 "label",  # a negative-list entry's label in the asked language (issue 15)
+                "next_cursor",  # lists come a page at a time (issue 17)
                 *EXTENSIONS,
                 *DATING,
                 *REGISTER,
