@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/catalogue_bench.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/publication.py
+	$(BIN)/python bench/lists.py
 
 clean:
 	rm -rf $(VENV) var
