@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import datetime
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -128,10 +129,18 @@ class ReportingApplication(ServiceApplication):
     def received_count(self) -> int:
         return self.figures().applied
 
-    def open_contracting(self, kind: str, full: bool, when: When | None = None) -> dict[str, Any]:
-        """The contracted matters as an OCDS release (``releases``) or record (``records``) package."""
+    def open_contracting(
+        self, kind: str, full: bool, when: When | None = None, after: str | None = None, limit: int = 100
+    ) -> dict[str, Any]:
+        """The contracted matters as an OCDS release (``releases``) or record (``records``)
+        package: up to ``limit`` processes after the ocid ``after``, in ocid order, and the
+        ``links.next`` of the package that follows (OCDS 1.1's pagination of packages)."""
         prefix, by, documents_url, own = self.ocds
-        found = list(publication.processes(self.figures(when).pilots, prefix, documents_url, full))
+        found = publication.processes(self.figures(when).pilots, prefix, documents_url, full, after)
+        page = list(islice(found, limit + 1))
         published = self.clock().astimezone(ZoneInfo(self.zone)).isoformat(timespec="seconds")
         package = publication.release_package if kind == "releases" else publication.record_package
-        return package(found, f"{own}/ocds/{kind}", published, by)
+        answer = package(page[:limit], f"{own}/ocds/{kind}", published, by)
+        if len(page) > limit:
+            answer["links"] = {"next": page[limit - 1][0]}  # the service makes it a URL
+        return answer

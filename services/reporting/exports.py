@@ -4,7 +4,7 @@ human format, with the Ministry rows laid out by year and service category."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from shared import i18n
-from shared.web.exports import csv_text
+from shared.web.exports import csv_stream
 from shared.web.workbooks import Column, add_sheet, append_row, new_workbook, workbook_response
 
 MINISTRY_COLUMNS = (
@@ -38,22 +38,19 @@ MINISTRY_SHEET = [
 ]
 
 
-def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested indicators as (path, value) rows."""
+def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Nested indicators as (path, value) rows, one at a time."""
     if isinstance(value, dict):
-        rows: list[tuple[str, Any]] = []
         for key, item in value.items():
-            rows.extend(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-        return rows
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        rows = []
+            yield from flatten(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
         for i, item in enumerate(value):
             label = item.get("name") or item.get("project") or str(i)
-            rows.extend(flatten({k: v for k, v in item.items() if k != "name"}, f"{prefix}[{label}]"))
-        return rows
-    if isinstance(value, list):
-        return [(prefix, "; ".join(str(v) for v in value))]
-    return [(prefix, value)]
+            yield from flatten({k: v for k, v in item.items() if k != "name"}, f"{prefix}[{label}]")
+    elif isinstance(value, list):
+        yield prefix, "; ".join(str(v) for v in value)
+    else:
+        yield prefix, value
 
 
 def indicator_label(path: str, lang: str) -> str:
@@ -76,27 +73,29 @@ def headers(columns: Iterable[str]) -> list[str]:
 
 
 def export(group: str, data: Any, kind: str) -> Response:
-    """A group of indicators (or all of them) as ``csv`` or ``xlsx``."""
+    """A group of indicators (or all of them) as ``csv`` or ``xlsx``, sent as it is written."""
     if kind == "xlsx":
         return to_xlsx(group, data)
-    rows: list[list[Any]]
-    if group == "ministry":
-        rows = [headers(MINISTRY_COLUMNS), *([row.get(c) for c in MINISTRY_COLUMNS] for row in data)]
-    elif i18n.ASKED_BY_NAME.get():  # for people: each indicator's name beside its path
-        flat = flatten(data, group if group != "all" else "")
-        lang = i18n.current()
-        rows = [
-            headers(("indicator", "label", "value")),
-            *([p, indicator_label(p, lang), v] for p, v in flat),
-        ]
-    else:
-        flat = flatten(data, group if group != "all" else "")
-        rows = [headers(("indicator", "value")), *([p, v] for p, v in flat)]
     return Response(
-        csv_text(rows),  # every cell a spreadsheet would run as a formula is written as text
+        csv_stream(_csv_rows(group, data)),  # every cell a spreadsheet would run as a formula is text
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="reform-{group}.csv"'},
     )
+
+
+def _csv_rows(group: str, data: Any) -> Iterator[list[Any]]:
+    if group == "ministry":
+        yield headers(MINISTRY_COLUMNS)
+        yield from ([row.get(c) for c in MINISTRY_COLUMNS] for row in data)
+    elif i18n.ASKED_BY_NAME.get():  # for people: each indicator's name beside its path
+        lang = i18n.current()
+        yield headers(("indicator", "label", "value"))
+        yield from (
+            [p, indicator_label(p, lang), v] for p, v in flatten(data, group if group != "all" else "")
+        )
+    else:
+        yield headers(("indicator", "value"))
+        yield from ([p, v] for p, v in flatten(data, group if group != "all" else ""))
 
 
 def to_xlsx(group: str, data: Any) -> Response:
@@ -105,7 +104,7 @@ def to_xlsx(group: str, data: Any) -> Response:
         book = ministry_workbook(data, lang)
     else:
         book = new_workbook(i18n.text("workbook.indicators", lang))
-        flat = [(p, indicator_label(p, lang), v) for p, v in flatten(data, group if group != "all" else "")]
+        flat = ((p, indicator_label(p, lang), v) for p, v in flatten(data, group if group != "all" else ""))
         add_sheet(
             book,
             i18n.text("workbook.indicators", lang),

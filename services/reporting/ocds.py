@@ -69,14 +69,15 @@ def value(amount: str | None) -> dict[str, Any] | None:
 
 
 def processes(
-    pilots: PilotsState, prefix: str, documents_url: str | None, full: bool
+    pilots: PilotsState, prefix: str, documents_url: str | None, full: bool, after: str | None = None
 ) -> Iterable[tuple[str, list[dict[str, Any]]]]:
-    """(ocid, releases) of every contracted matter the reader may see, in ocid order."""
+    """(ocid, releases) of every contracted matter the reader may see, in ocid order (after the
+    ocid ``after``, when given: the releases of the ones before are not made)."""
     for matter_id, matter in sorted(pilots.matters.items()):
         contract = matter.get("contract")
-        if contract is None or not (full or announced(contract)):
-            continue
         ocid = f"{prefix}-{matter_id}"
+        if contract is None or not (full or announced(contract)) or (after is not None and ocid <= after):
+            continue
         unit = pilots.units.get(matter["unit_id"], {})
         yield ocid, Process(ocid, matter_id, matter, unit, documents_url, full).releases()
 

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.web.fields import IsoDate, Moment
-from shared.web.schemas import Request
+from shared.web.schemas import LINE, Request
 
 GROUPS = ("headline", "catalogue", "pilots", "purchases", "conference", "ministry", "records")
 
@@ -41,3 +41,26 @@ class OcdsQuery(Request):
 
     as_of = Moment(load_default=None, allow_none=True)
     on = IsoDate(load_default=None, allow_none=True)
+
+
+class GroupQuery(IndicatorQuery):
+    """One group: JSON lists that grow (the Ministry rows) come a page at a time."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=1000))
+
+
+class SectionQuery(GroupQuery):
+    """A growing section of a group, a page at a time in the order of its keys; ``lead_unit``: of
+    the overdue tasks, one lead unit's."""
+
+    lead_unit = fields.String(load_default=None, validate=[validate.Length(min=1, max=200), LINE])
+    format = fields.String(load_default="json", validate=validate.OneOf(("json",)))
+
+
+class OcdsPageQuery(OcdsQuery):
+    """A package holds the releases or records of up to ``limit`` contracting processes; its
+    ``links.next`` gives the next package."""
+
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=400))

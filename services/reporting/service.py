@@ -6,22 +6,39 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from marshmallow import ValidationError
 from werkzeug.wrappers import Request, Response
 
 from services.reporting import integration
 from services.reporting.application import ReportingApplication
+from services.reporting.bounds import (
+    SECTIONS,
+    InvalidSectionCursor,
+    bounded,
+    ocid_after,
+    ocid_cursor,
+    section_page,
+)
 from services.reporting.exports import export
 from services.reporting.page import render
-from services.reporting.schemas import GROUPS, DashboardQuery, IndicatorQuery, OcdsQuery
+from services.reporting.schemas import (
+    GROUPS,
+    DashboardQuery,
+    GroupQuery,
+    IndicatorQuery,
+    OcdsPageQuery,
+    SectionQuery,
+)
 from shared import i18n
 from shared.acts import When
 from shared.contracts import PRODUCERS
 from shared.disclosure import public_indicators
 from shared.messaging.trust import Delivery
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
-from shared.web.auth import Caller
+from shared.web.auth import Caller, Unauthenticated
 from shared.web.http import PUBLIC, NotFoundError, endpoint, refusal
 from shared.web.pages import PAGE_HEADERS
 from shared.web.server import http
@@ -73,40 +90,90 @@ class ReportingService(EventSourcedService):
             as_of = end_of_day.replace(tzinfo=ZoneInfo(self.app.zone))
         return When(as_of=as_of, on=data["on"]) if as_of is not None or data["on"] is not None else None
 
+    @property
+    def own(self) -> str:
+        return self.app.ocds[3]  # reporting's public address (PUBLIC_URL)
+
     @http("GET", "/indicators")
-    @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="Every indicator, live or as of a past moment")
+    @endpoint(
+        auth=PUBLIC,
+        query=IndicatorQuery,
+        summary="Every indicator, live or as of a past moment (JSON: growing sections cut, with links)",
+    )
     def all_indicators(self, caller: Caller | None, data: dict) -> Any:
         result = disclosed(self.app.indicators(self.asked(data)), caller)
         result["received"] = {s: self.inbox.consumer.position(s) for s in PRODUCERS}
-        return result if data["format"] == "json" else export("all", result, data["format"])
+        return (
+            bounded(result, self.own) if data["format"] == "json" else export("all", result, data["format"])
+        )
 
     @http("GET", "/indicators/<group>")
-    @endpoint(auth=PUBLIC, query=IndicatorQuery, summary="One group of indicators (JSON, CSV or XLSX)")
+    @endpoint(
+        auth=PUBLIC,
+        query=GroupQuery,
+        summary="One group of indicators (JSON, CSV or XLSX); the Ministry rows a page at a time in JSON",
+    )
     def group_indicators(self, caller: Caller | None, data: dict, group: str) -> Any:
         if group not in GROUPS:
             raise NotFoundError(f"no indicator group {group!r}; groups: {', '.join(GROUPS)}")
         result = disclosed(self.app.indicators(self.asked(data)), caller)
         if data["format"] != "json":
             return export(group, result[group], data["format"])
-        return {group: result[group], "as_of": result["as_of"], "on": result["on"]}
+        if group == "ministry":
+            return {**self._page("ministry", result, data), "as_of": result["as_of"], "on": result["on"]}
+        shown = bounded({group: result[group]}, self.own)
+        return {group: shown[group], "as_of": result["as_of"], "on": result["on"]}
+
+    @http("GET", "/indicators/<group>/<section>")
+    @endpoint(
+        auth=PUBLIC,
+        query=SectionQuery,
+        summary="A growing section of a group (units, lead units, overdue tasks…), a page at a time",
+    )
+    def section(self, caller: Caller | None, data: dict, group: str, section: str) -> Any:
+        name = f"{group}/{section}"
+        if name not in SECTIONS:
+            raise NotFoundError(f"no section {name!r}; sections: {', '.join(SECTIONS)}")
+        if data["lead_unit"] is not None and name != "conference/overdue_tasks":
+            raise ValidationError({"lead_unit": ["only the overdue tasks are listed by lead unit"]})
+        if caller is None and name == "conference/overdue_tasks":
+            raise Unauthenticated("the numbers of overdue tasks need a token (the disclosure rule)")
+        result = disclosed(self.app.indicators(self.asked(data)), caller)
+        return {**self._page(name, result, data), "as_of": result["as_of"], "on": result["on"]}
+
+    def _page(self, name: str, result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        asked = {k: data.get(k) for k in ("as_of", "recorded_by", "on", "lead_unit")}
+        try:
+            items, cursor = section_page(SECTIONS[name], result, asked, data["cursor"], data["limit"])
+        except InvalidSectionCursor as exc:
+            raise ValidationError({"cursor": [str(exc)]}) from None
+        return {name.rsplit("/", 1)[-1]: items, "next_cursor": cursor}
 
     @http("GET", "/ocds/<kind>")
     @endpoint(
         auth=PUBLIC,
-        query=OcdsQuery,
-        summary="Contracted matters as OCDS 1.1: a release package (releases) or a record package (records)",
+        query=OcdsPageQuery,
+        summary="Contracted matters as OCDS 1.1 release or record packages, each linked to the next",
     )
     def open_contracting(self, caller: Caller | None, data: dict, kind: str) -> Any:
         if kind not in ("releases", "records"):
             raise NotFoundError(f"no OCDS {kind!r}: releases or records")
         full = caller is not None  # the public reads what the disclosure rule makes public
-        return self.app.open_contracting(kind, full, self.asked({**data, "recorded_by": None}))
+        after = ocid_after(data["cursor"], self.app.ocds[0])
+        when = self.asked({**data, "recorded_by": None})
+        package = self.app.open_contracting(kind, full, when, after, data["limit"])
+        if "links" in package:  # the next package: the same question, after this one's last process
+            asked = {"as_of": data["as_of"].isoformat() if data["as_of"] else None, "on": data["on"]}
+            query = {k: v for k, v in asked.items() if v is not None}
+            query |= {"limit": data["limit"], "cursor": ocid_cursor(package["links"]["next"])}
+            package["links"]["next"] = f"{self.own}/ocds/{kind}?{urlencode(query)}"
+        return package
 
     @http("GET", "/")
     @endpoint(auth=PUBLIC, query=DashboardQuery, summary="The dashboard officials read")
     def dashboard(self, caller: Caller | None, data: dict) -> Response:
         # The page is public; its script sends a reader's token to /indicators for the rest.
-        figures = public_indicators(self.app.indicators(self.asked(data)))
+        figures = bounded(public_indicators(self.app.indicators(self.asked(data))), self.own)
         page = render(figures, i18n.current())  # data in the page is JSON no HTML parser reads as markup
         return Response(page, mimetype="text/html", headers=PAGE_HEADERS)
 

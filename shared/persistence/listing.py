@@ -172,7 +172,7 @@ def decode_cursor(query: Query, cursor: str | None) -> int:
         after, digest = found["after"], found["q"]
     except (binascii.Error, ValueError, TypeError, KeyError):
         raise InvalidCursor("not a cursor this list gave") from None
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**62:
         raise InvalidCursor("not a cursor this list gave")
     if digest != query.digest():
         raise InvalidCursor("this cursor was given for other filters: ask again from the first page")

@@ -143,6 +143,8 @@ class ListingTables:
         """Put ``rows`` (with their positions) in place of every row of ``kind``, and mark the kind
         folded by ``version`` of its code."""
         m = self.mark
+        if self.dialect == "postgres":  # two instances opening one schema fold it in turn
+            cursor.execute(f"LOCK TABLE {self.table} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {self.table} WHERE kind = {m}", (kind,))
         names = ", ".join(COLUMNS)
         insert = f"INSERT INTO {self.table} ({names}) VALUES ({', '.join([m] * len(COLUMNS))})"

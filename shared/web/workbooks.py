@@ -5,18 +5,19 @@ every text cell kept as text, never run as a formula (the CSV rule, OWASP's, in 
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import get_column_letter
 from werkzeug.wrappers import Response
 
 from shared import i18n
@@ -39,8 +40,9 @@ class Column:
 
 
 def new_workbook(title: str) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
+    """A workbook written a row at a time (openpyxl's write-only mode): rows go to its sheets'
+    files as they come, so a large export is never held whole as cells in memory."""
+    book = Workbook(write_only=True)
     book.properties.title = title
     book.properties.creator = "reform platform"
     return book
@@ -48,27 +50,32 @@ def new_workbook(title: str) -> Workbook:
 
 def add_sheet(
     book: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], lang: str
-) -> Worksheet:
+) -> Any:
     """A sheet with a header row of the columns' labels in ``lang``, frozen, then the rows typed."""
     sheet = book.create_sheet(SHEET_TITLE_BAD.sub("_", title)[:31] or "_")
-    sheet.append([i18n.text(f"column.{c.name}", lang, default=c.name) for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = 16 if column.kind != "text" else 28
     sheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=i18n.text(f"column.{column.name}", lang, default=column.name))
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
     for row in rows:
         append_row(sheet, columns, row)
-    for index, column in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = 16 if column.kind != "text" else 28
     return sheet
 
 
-def append_row(sheet: Worksheet, columns: Sequence[Column], row: Sequence[Any], bold: bool = False) -> None:
-    sheet.append([None] * len(columns))
-    for index, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
-        put(sheet.cell(row=sheet.max_row, column=index), value, column.kind)
+def append_row(sheet: Any, columns: Sequence[Column], row: Sequence[Any], bold: bool = False) -> None:
+    cells = []
+    for column, value in zip(columns, row, strict=True):
+        cell = WriteOnlyCell(sheet)
+        put(cell, value, column.kind)
         if bold:
-            sheet.cell(row=sheet.max_row, column=index).font = Font(bold=True)
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
 
 
 def put(cell: Any, value: Any, kind: str) -> None:
@@ -120,10 +127,18 @@ def _kind_of(value: Any) -> str:
 
 
 def workbook_response(book: Workbook, filename: str) -> Response:
-    out = io.BytesIO()
+    """The workbook as a download, read back from a temporary file a block at a time."""
+    out = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
     book.save(out)
+    out.seek(0)
+
+    def blocks() -> Iterator[bytes]:
+        with out:
+            while block := out.read(64 * 1024):
+                yield block
+
     return Response(
-        out.getvalue(),
+        blocks(),
         mimetype=XLSX,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}.xlsx"',

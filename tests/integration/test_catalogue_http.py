@@ -14,6 +14,7 @@ import requests
 from shared.web.workbooks import XLSX
 from tests.support.adoption import Adopter, conference_then_catalogue
 from tests.support.api import CatalogueClient
+from tests.support.pages import walk
 from tests.support.processes import NO_DIGESTS_WHILE_TESTING, ServiceProcess, bearer
 
 
@@ -772,3 +773,43 @@ def test_a_published_catalogue_downloads_as_a_workbook_in_the_central_catalogues
         401,
         403,
     )
+
+
+def test_catalogues_are_walked_a_page_at_a_time_once_each_and_drafts_stay_private(
+    api: CatalogueClient,
+) -> None:
+    drafted = [api.draft(level="county", fiscal_year=2023, title=f"勐腊县目录 {i}") for i in range(9)]
+    published = api.published_with(("A", None))
+    wanted = {"level": "county", "fiscal_year": 2023, "limit": 2}
+    walked = walk(
+        api.call,
+        "/catalogues",
+        "catalogues",
+        wanted,
+        lambda: drafted.append(api.draft(level="county", fiscal_year=2023)),
+    )
+    ids = [c["id"] for c in walked]
+    assert len(ids) == len(set(ids)) and set(drafted[:9]) <= set(ids)
+    assert all(c["level"] == "county" and c["fiscal_year"] == 2023 for c in walked)
+    anonymous = CatalogueClient(api.base, "")
+    anonymous.headers = {}
+    public = walk(anonymous.call, "/catalogues", "catalogues", {"limit": 500})
+    assert published in {c["id"] for c in public} and not {c["status"] for c in public} & {
+        "draft",
+        "in_consultation",
+    }
+    assert walk(anonymous.call, "/catalogues", "catalogues", {"status": "draft"}) == []
+    found = api.call("GET", "/catalogues", 200, params={"q": "勐腊县", "fiscal_year": 2023}).json()[
+        "catalogues"
+    ]
+    assert {c["id"] for c in found} == set(drafted[:9])
+    refused = api.call(
+        "GET",
+        "/catalogues",
+        422,
+        params={
+            "level": "prefecture",
+            "cursor": api.call("GET", "/catalogues", 200, params=wanted).json()["next_cursor"],
+        },
+    )
+    assert "other filters" in refused.json()["details"]["cursor"][0]

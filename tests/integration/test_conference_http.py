@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 import requests
 
 from tests.support.conference_api import CHIEF, MEMBERS, ConferenceClient
+from tests.support.pages import walk
 from tests.support.processes import (
     NO_DIGESTS_WHILE_TESTING,
     ServiceProcess,
@@ -601,3 +603,44 @@ def test_a_held_meetings_minutes_and_an_issued_documents_sealed_file_download_wi
     assert upload(api, f"/documents/{doc}/files", MINUTES + b"s", **sealed).status_code == 201
     files = api.call("GET", f"/documents/{doc}/files", 200).json()["documents"]
     assert [f["type"] for f in files] == ["policyDocument"]
+
+
+def test_tasks_of_a_lead_unit_in_a_status_are_walked_once_each_while_tasks_are_assigned(
+    api: ConferenceClient,
+) -> None:
+    meeting = api.held_meeting(api.active_body())
+    tasks = [
+        {
+            "number": f"W-{uuid.uuid4().hex[:6]}",
+            "content": f"Step {i}",
+            "lead_unit": MEMBERS[i % 3],
+            "deadline": "2020-03-31",
+        }
+        for i in range(24)
+    ]
+    [decision] = api.minutes(
+        meeting, [{"number": 1, "kind": "general", "title": "Many steps", "tasks": tasks}]
+    )
+    ids = api.call("GET", f"/decisions/{decision}", 200).json()["task_ids"]
+    started = ids[1::3][:6]  # MEMBERS[1]'s, six of its eight
+    for task in started:
+        api.call("POST", f"/tasks/{task}/start", 200, json={"on": "2019-12-26"})
+    wanted = {"lead_unit": MEMBERS[1], "status": "in_progress", "limit": 2}
+
+    def meanwhile() -> None:  # a task of the same unit started between two pages, and a new one
+        api.task()
+        if ids[-2] not in started:
+            started.append(ids[-2])
+            api.call("POST", f"/tasks/{ids[-2]}/start", 200, json={"on": "2019-12-26"})
+
+    walked = [t["id"] for t in walk(api.call, "/tasks", "tasks", wanted, meanwhile)]
+    assert len(walked) == len(set(walked))  # none twice
+    assert set(started[:6]) <= set(walked)  # every one there when the walk began
+    every = walk(api.call, "/tasks", "tasks", {**wanted, "limit": 500})
+    assert all(t["lead_unit"] == MEMBERS[1] and t["status"] == "in_progress" for t in every)
+    assert {t["id"] for t in every} >= set(started)
+    bad = api.call(
+        "GET", "/tasks", 422, params={"status": "assigned", "cursor": walked and "eyJxIjoieCIsImFmdGVyIjoxfQ"}
+    )
+    assert "cursor" in bad.json()["details"]
+    assert "limit" in api.call("GET", "/tasks", 422, params={"limit": 501}).json()["details"]

@@ -23,6 +23,7 @@ from shared.acts import Act, acting
 from tests.support.api import CatalogueClient
 from tests.support.feed_server import serving
 from tests.support.keys import public_key_env
+from tests.support.pages import walk
 from tests.support.parties import contents, credit_code
 from tests.support.processes import (
     NO_DIGESTS_WHILE_TESTING,
@@ -790,3 +791,32 @@ def test_a_plans_own_file_is_attached_after_its_drafting_and_read_with_a_token(
     assert requests.get(f"{pilots.url}{path}/{sha256}", timeout=10).status_code == 401  # plans need a token
     got = api.call("GET", f"{path}/{sha256}", 200)
     assert hashlib.sha256(got.content).hexdigest() == sha256
+
+
+def test_a_units_matters_in_a_status_are_walked_once_each_while_matters_are_identified(
+    api: CatalogueClient, unit: str, known: dict[str, Any]
+) -> None:
+    assessed: list[str] = []
+    for name in ["Dai-language news"] * 2 + ["Radio drama"] * 5:
+        assessed.append(api.call("POST", "/matters", 201, json=matter_body(known, unit, name)).json()["id"])
+        api.call("POST", f"/matters/{assessed[-1]}/assess", 200, json={"rationale": "Providers exist"})
+    wanted = {"unit_id": unit, "status": "assessed", "limit": 2}
+    arrived: list[str] = []
+
+    def meanwhile() -> None:  # matters of the unit identified, and one assessed, between two pages
+        arrived.append(api.call("POST", "/matters", 201, json=matter_body(known, unit)).json()["id"])
+        if len(arrived) == 1:
+            api.call("POST", f"/matters/{arrived[0]}/assess", 200, json={"rationale": "Providers exist"})
+
+    walked = walk(api.call, "/matters", "matters", wanted, meanwhile)
+    ids = [m["id"] for m in walked]
+    assert len(ids) == len(set(ids)) and set(assessed) <= set(ids)
+    assert all(m["unit_id"] == unit and m["status"] == "assessed" for m in walked)
+    assert set(ids) - set(assessed) <= {arrived[0]}
+    found = api.call("GET", "/matters", 200, params={"unit_id": unit, "q": "dai-LANGUAGE"}).json()["matters"]
+    assert {m["id"] for m in found} >= set(assessed[:2]) and all("Dai" in m["name"] for m in found)
+    assert "cursor" in api.call("GET", "/matters", 422, params={"cursor": "@@"}).json()["details"]
+
+
+def matter_body(known: dict[str, Any], unit: str, name: str = "Radio drama") -> dict[str, Any]:
+    return {"unit_id": unit, "catalogue_id": known["catalogue"], "item_code": "A08", "name": name}

@@ -61,3 +61,34 @@ def test_the_catalogue_runs_on_postgres_and_rebuilds_the_same_state(env: dict[st
     assert read_feed(again, "catalogue", to_integration, 0, 1000) == feed
     assert again.ensure_national_negative_list() == 0
     again.close()
+
+
+def test_lists_on_postgres_are_pages_of_the_rows_kept_with_the_events(env: dict[str, str]) -> None:
+    from shared.persistence.listing import Query
+
+    app = CatalogueApplication(env)
+    titles = ["西双版纳州目录", "景洪市目录", "Menghai county", "勐腊县目录"]
+    ids = []
+    for i, title in enumerate(titles * 2):
+        command = DraftCatalogue(
+            title=title, jurisdiction="J", level="county", issuer="I", fiscal_year=2019 + i % 2
+        )
+        ids.append(app.draft_catalogue(command, actor="e")["id"])
+    app.record_consultation(
+        UUID(ids[2]), RecordConsultation(departments=["Finance"], expert_review=False), actor="e"
+    )
+    walked, cursor = [], None
+    while True:
+        page = app.catalogues(Query("catalogue", {"year": 2019}), cursor, 3)
+        walked.extend(c["id"] for c in page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert walked == ids[0::2]
+    found = app.catalogues(Query("catalogue", {"status": "in_consultation"}, text="MENGHAI")).items
+    assert [c["id"] for c in found] == [ids[2]]
+    assert app.lists_equal_fold() == []
+    app.close()
+    again = CatalogueApplication(env)  # opens the same schema: the rows are kept, not folded again
+    assert again.rebuild_lists(["catalogue"]) == {"catalogue": 8}
+    assert again.lists_equal_fold() == []

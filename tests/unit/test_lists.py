@@ -55,7 +55,13 @@ def test_a_cursor_made_up_or_given_for_other_filters_is_refused(app: CatalogueAp
     assert cursor is not None and decode_cursor(drafts, cursor) > 0
     with pytest.raises(InvalidCursor, match="other filters"):
         app.catalogues(published, cursor, 1)
-    for forged in ("", "not-a-cursor", "eyJ4IjoxfQ", encode_cursor(published, 5)):
+    for forged in (
+        "",
+        "not-a-cursor",
+        "eyJ4IjoxfQ",
+        encode_cursor(published, 5),
+        encode_cursor(drafts, 2**64),
+    ):
         if forged:
             with pytest.raises(InvalidCursor):
                 app.catalogues(drafts, forged, 1)
