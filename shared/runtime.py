@@ -98,6 +98,12 @@ class ApplicationProvider(DependencyProvider):
             app.relay = relay
             relay.after_drain = lambda: notary.record_if_due(app)
             self.relay = relay
+        # List rows made by other code than this (or by none: a store from before lists had rows)
+        # are folded again from the log before the service answers (a reader of the store alone,
+        # an auditor's replay, never writes them).
+        folded = app.open_lists()
+        if folded:
+            log.warning("%s: list rows of %s folded again from the log", service, ", ".join(folded))
         self.app = app
         metrics.SERVICES.watch_application(service, app)
 

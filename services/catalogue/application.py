@@ -56,6 +56,7 @@ def catalogue_row(catalogue: Catalogue) -> Row:
     return Row(
         kind="catalogue",
         id=str(catalogue.id),
+        version=catalogue.version,
         body=CatalogueApplication.describe(catalogue, with_nodes=False),
         recorded=catalogue.modified_on,
         status=catalogue.status,

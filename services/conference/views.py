@@ -154,6 +154,7 @@ def _body_row(b: CoordinationBody) -> Row:
     return Row(
         kind="body",
         id=str(b.id),
+        version=b.version,
         body=body_view(b),
         recorded=b.modified_on,
         status=b.status,
@@ -168,6 +169,7 @@ def _meeting_row(m: Meeting) -> Row:
     return Row(
         kind="meeting",
         id=str(m.id),
+        version=m.version,
         body=meeting_view(m),
         recorded=m.modified_on,
         status=m.status,
@@ -182,6 +184,7 @@ def _decision_row(d: Decision) -> Row:
     return Row(
         kind="decision",
         id=str(d.id),
+        version=d.version,
         body=decision_view(d),
         recorded=d.modified_on,
         status="adopted",
@@ -196,6 +199,7 @@ def _task_row(t: Task) -> Row:
     return Row(
         kind="task",
         id=str(t.id),
+        version=t.version,
         body=task_view(t),
         recorded=t.modified_on,
         status=t.status,
@@ -210,6 +214,7 @@ def _document_row(d: PolicyDocument) -> Row:
     return Row(
         kind="document",
         id=str(d.id),
+        version=d.version,
         body=document_view(d),
         recorded=d.modified_on,
         status=d.status,
@@ -224,6 +229,7 @@ def _organisation_row(o: Organisation) -> Row:
     return Row(
         kind="organisation",
         id=str(o.id),
+        version=o.version,
         body=organisation_view(o),
         recorded=o.modified_on,
         owner=o.credit_code,

@@ -9,7 +9,7 @@ from marshmallow import fields, post_load, validate
 
 from shared.vocabulary.parties import PARTY_TYPES
 from shared.vocabulary.pilots import MATTER_STATUSES, UNIT_TYPES
-from shared.web.lists import DatedPageQuery, PageQuery, query_flag
+from shared.web.lists import DatedPageQuery, PageQuery, PublicDatedPageQuery, query_flag
 
 STATUS = validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$", error="a status is a lower-case word")
 YEAR = validate.Range(min=2000, max=2100)
@@ -57,7 +57,7 @@ class PartyListQuery(PageQuery):
 PARTY_FILTERS = {"credit_code": "owner", "party_type": "type"}
 
 
-class ContractListQuery(DatedPageQuery):
+class ContractListQuery(PublicDatedPageQuery):
     """``from``/``to``: the announcement's date."""
 
     unit_id = fields.UUID(load_default=None)

@@ -108,6 +108,7 @@ def _unit_row(u: PilotUnit) -> Row:
     return Row(
         kind="unit",
         id=str(u.id),
+        version=u.version,
         body=unit_body(u),
         recorded=u.modified_on,
         status=u.status,
@@ -122,6 +123,7 @@ def _matter_row(m: ServiceMatter) -> Row:
     return Row(
         kind="matter",
         id=str(m.id),
+        version=m.version,
         body=matter_body(m),
         recorded=m.modified_on,
         status=m.status,
@@ -160,6 +162,7 @@ def _contract_row(m: ServiceMatter) -> Row:
     return Row(
         kind="announced_contract",
         id=str(m.id),
+        version=m.version,
         body=body if shown else {"matter_id": str(m.id), "unit_id": m.unit_id},
         recorded=m.modified_on,
         status="announced" if shown else "unannounced",
@@ -176,6 +179,7 @@ def _party_row(p: Party) -> Row:
     return Row(
         kind="party",
         id=str(p.id),
+        version=p.version,
         body=party_body(p),
         recorded=p.modified_on,
         type=p.party_type,
@@ -188,6 +192,7 @@ def _catalogue_row(c: CatalogueView) -> Row:
     return Row(
         kind="known_catalogue",
         id=str(c.id),
+        version=c.version,
         body=catalogue_body(c),
         recorded=c.modified_on,
         status=c.status,

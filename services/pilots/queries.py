@@ -87,22 +87,22 @@ class PilotsQueries(ServiceApplication):
     # --- plain views ------------------------------------------------------------------
 
     def unit(self, uid: UUID, when: When | None = None) -> dict[str, Any]:
-        return self.present_units([unit_body(self._unit(uid, when))])[0]
+        u = self._unit(uid, when)
+        return self._presented_unit(unit_body(u), u)
 
     def present_units(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Units' views as answered: each with its register entry as known now and what its
+        """Units' views as a list answers them (now): each with its register entry and what its
         matters hold against each budget line."""
-        shown = []
-        for body in bodies:
-            unit = self._unit(UUID(body["id"]))
-            shown.append(
-                {
-                    **body,
-                    "organisation": self._organisation_now(body["organisation_id"]),
-                    "committed_by_year": self._committed(unit),  # what matters hold against each line
-                }
-            )
-        return shown
+        return [self._presented_unit(body, self._unit(UUID(body["id"]))) for body in bodies]
+
+    def _presented_unit(self, body: dict[str, Any], unit: PilotUnit) -> dict[str, Any]:
+        """The view with what it shows of other records: the register entry as known now, and the
+        commitments as ``unit`` (as it stood when asked about) holds them."""
+        return {
+            **body,
+            "organisation": self._organisation_now(body["organisation_id"]),
+            "committed_by_year": self._committed(unit),  # what matters hold against each line
+        }
 
     def _organisation_now(self, organisation_id: str | None) -> dict[str, Any] | None:
         """The unit's register entry as pilots knows it now: its names today (a bureau renamed

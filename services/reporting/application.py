@@ -133,7 +133,7 @@ class ReportingApplication(ServiceApplication):
         self, kind: str, full: bool, when: When | None = None, after: str | None = None, limit: int = 100
     ) -> dict[str, Any]:
         """The contracted matters as an OCDS release (``releases``) or record (``records``)
-        package: up to ``limit`` processes after the ocid ``after``, in ocid order, and the
+        package: up to ``limit`` processes after the ocid ``after``, in the order of their matters, and the
         ``links.next`` of the package that follows (OCDS 1.1's pagination of packages)."""
         prefix, by, documents_url, own = self.ocds
         found = publication.processes(self.figures(when).pilots, prefix, documents_url, full, after)

@@ -66,7 +66,9 @@ def _ministry(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]
 
 
 def _in_force(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]]:
-    return [((title,), {"title": title}) for title in result["catalogue"]["versions_in_force_titles"]]
+    titles = sorted(result["catalogue"]["versions_in_force_titles"])
+    # two versions in force may share a title (two jurisdictions): their rank tells them apart
+    return [((title, f"{rank:06d}"), {"title": title}) for rank, title in enumerate(titles)]
 
 
 @dataclass(frozen=True)
@@ -131,12 +133,14 @@ def _cut(part: dict[str, Any], key: str, link: str) -> None:
     part[f"{key}_more"] = link
 
 
-def bounded(result: dict[str, Any], own: str) -> dict[str, Any]:
+def bounded(result: dict[str, Any], own: str, asked: dict[str, Any] | None = None) -> dict[str, Any]:
     """The overview of ``result`` (every indicator, or some groups of it): each growing section
-    cut to its first entries, with links (under ``own``, reporting's public address)."""
+    cut to its first entries, with links (under ``own``, reporting's public address) that ask
+    the same question (``asked``: ``as_of``, ``on``, ``recorded_by``)."""
+    same = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in (asked or {}).items() if v}
 
     def link(path: str, **query: str) -> str:
-        return f"{own}/indicators/{path}" + (f"?{urlencode(query)}" if query else "")
+        return f"{own}/indicators/{path}" + (f"?{urlencode({**same, **query})}" if same or query else "")
 
     headline, catalogue = result.get("headline"), result.get("catalogue")
     pilots, conference = result.get("pilots"), result.get("conference")

@@ -71,13 +71,18 @@ def value(amount: str | None) -> dict[str, Any] | None:
 def processes(
     pilots: PilotsState, prefix: str, documents_url: str | None, full: bool, after: str | None = None
 ) -> Iterable[tuple[str, list[dict[str, Any]]]]:
-    """(ocid, releases) of every contracted matter the reader may see, in ocid order (after the
-    ocid ``after``, when given: the releases of the ones before are not made)."""
-    for matter_id, matter in sorted(pilots.matters.items()):
+    """(ocid, releases) of every contracted matter the reader may see, in the order the matters
+    were identified: a walk of the packages by ``links.next`` misses none identified meanwhile.
+    ``after``: the ocid of the last process of the package before (``LookupError`` if none)."""
+    matters = iter(pilots.matters.items())
+    if after is not None:
+        if not any(f"{prefix}-{matter_id}" == after for matter_id, _ in matters):
+            raise LookupError(f"no contracting process {after} to continue after")
+    for matter_id, matter in matters:
         contract = matter.get("contract")
-        ocid = f"{prefix}-{matter_id}"
-        if contract is None or not (full or announced(contract)) or (after is not None and ocid <= after):
+        if contract is None or not (full or announced(contract)):
             continue
+        ocid = f"{prefix}-{matter_id}"
         unit = pilots.units.get(matter["unit_id"], {})
         yield ocid, Process(ocid, matter_id, matter, unit, documents_url, full).releases()
 

@@ -47,7 +47,9 @@ class GroupQuery(IndicatorQuery):
     """One group: JSON lists that grow (the Ministry rows) come a page at a time."""
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=1000))
+    # a cursor holds the key of a page's last entry: up to a Ministry row's year, category,
+    # purchaser, project and matter, names of up to 200 characters each, as base64 of UTF-8
+    cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=4000))
 
 
 class SectionQuery(GroupQuery):

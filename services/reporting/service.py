@@ -94,6 +94,11 @@ class ReportingService(EventSourcedService):
     def own(self) -> str:
         return self.app.ocds[3]  # reporting's public address (PUBLIC_URL)
 
+    @staticmethod
+    def question(data: dict[str, Any]) -> dict[str, Any]:
+        """What a read asked about, as its links ask it again."""
+        return {k: data.get(k) for k in ("as_of", "recorded_by", "on")}
+
     @http("GET", "/indicators")
     @endpoint(
         auth=PUBLIC,
@@ -121,7 +126,7 @@ class ReportingService(EventSourcedService):
             return export(group, result[group], data["format"])
         if group == "ministry":
             return {**self._page("ministry", result, data), "as_of": result["as_of"], "on": result["on"]}
-        shown = bounded({group: result[group]}, self.own)
+        shown = bounded({group: result[group]}, self.own, self.question(data))
         return {group: shown[group], "as_of": result["as_of"], "on": result["on"]}
 
     @http("GET", "/indicators/<group>/<section>")
@@ -161,11 +166,16 @@ class ReportingService(EventSourcedService):
         full = caller is not None  # the public reads what the disclosure rule makes public
         after = ocid_after(data["cursor"], self.app.ocds[0])
         when = self.asked({**data, "recorded_by": None})
-        package = self.app.open_contracting(kind, full, when, after, data["limit"])
+        try:
+            package = self.app.open_contracting(kind, full, when, after, data["limit"])
+        except LookupError as exc:
+            raise ValidationError({"cursor": [str(exc)]}) from None
+        asked = {"as_of": data["as_of"].isoformat() if data["as_of"] else None, "on": data["on"]}
+        query = {k: v for k, v in asked.items() if v is not None} | {"limit": data["limit"]}
+        if data["cursor"] is not None:  # each package names itself: the page it is
+            package["uri"] = f"{self.own}/ocds/{kind}?{urlencode({**query, 'cursor': data['cursor']})}"
         if "links" in package:  # the next package: the same question, after this one's last process
-            asked = {"as_of": data["as_of"].isoformat() if data["as_of"] else None, "on": data["on"]}
-            query = {k: v for k, v in asked.items() if v is not None}
-            query |= {"limit": data["limit"], "cursor": ocid_cursor(package["links"]["next"])}
+            query["cursor"] = ocid_cursor(package["links"]["next"])
             package["links"]["next"] = f"{self.own}/ocds/{kind}?{urlencode(query)}"
         return package
 
@@ -173,7 +183,9 @@ class ReportingService(EventSourcedService):
     @endpoint(auth=PUBLIC, query=DashboardQuery, summary="The dashboard officials read")
     def dashboard(self, caller: Caller | None, data: dict) -> Response:
         # The page is public; its script sends a reader's token to /indicators for the rest.
-        figures = bounded(public_indicators(self.app.indicators(self.asked(data))), self.own)
+        figures = bounded(
+            public_indicators(self.app.indicators(self.asked(data))), self.own, self.question(data)
+        )
         page = render(figures, i18n.current())  # data in the page is JSON no HTML parser reads as markup
         return Response(page, mimetype="text/html", headers=PAGE_HEADERS)
 

@@ -21,6 +21,7 @@ def _decision_row(d: DecisionView) -> Row:
     return Row(
         kind="known_decision",
         id=str(d.id),
+        version=d.version,
         body={
             "id": str(d.id),
             "kind": d.kind,

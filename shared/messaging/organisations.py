@@ -33,6 +33,7 @@ def _organisation_row(o: OrganisationView) -> Row:
     return Row(
         kind="known_organisation",
         id=str(o.id),
+        version=o.version,
         body=_organisation_body(o),
         recorded=o.modified_on,
         status="withdrawn" if o.withdrawn else "known",

@@ -202,7 +202,6 @@ class ServiceApplication(ListsRecords, Application[UUID]):
         self.backdate_days = DEFAULT_BACKDATE_DAYS  # set from BACKDATE_DAYS by the runtime
         self.data_dir = None
         self.identity = self._establish_identity()
-        self.open_lists()
 
     def _establish_identity(self) -> str:
         """The log's incarnation id, written into the store when the store is new."""

@@ -49,6 +49,7 @@ class Row:
 
     kind: str
     id: str
+    version: int  # the aggregate's: a row never goes back to an older one
     body: Mapping[str, Any]
     recorded: datetime
     status: str | None = None
@@ -71,6 +72,7 @@ class Row:
         return {
             "kind": self.kind,
             "id": self.id,
+            "version": self.version,
             "body": self.body_text(),
             "status": self.status,
             "owner": self.owner,

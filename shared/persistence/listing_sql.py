@@ -19,6 +19,7 @@ from shared.persistence.listing import Query, Row, instant
 COLUMNS = (
     "kind",
     "id",
+    "version",
     "position",
     "body",
     "status",
@@ -64,7 +65,8 @@ class ListingTables:
         number = "INTEGER" if self.dialect == "sqlite" else "bigint"
         statements = [
             f"CREATE TABLE IF NOT EXISTS {self.table} (kind TEXT NOT NULL, id TEXT NOT NULL, "
-            f"position {number} NOT NULL, body TEXT NOT NULL, status TEXT, owner TEXT, type TEXT, "
+            f"version {number} NOT NULL, position {number} NOT NULL, body TEXT NOT NULL, "
+            "status TEXT, owner TEXT, type TEXT, "
             "year INTEGER, flag INTEGER, day TEXT, recorded TEXT NOT NULL, search TEXT NOT NULL, "
             "PRIMARY KEY (kind, id))",
             f"CREATE TABLE IF NOT EXISTS {self.fold_table} (kind TEXT PRIMARY KEY, version INTEGER NOT NULL)",
@@ -81,10 +83,11 @@ class ListingTables:
         names = ", ".join(COLUMNS)
         values = ", ".join(position if c == "position" else self.mark for c in COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED)
-        # a row never goes back to an older state (a rebuild's catch-up racing a write)
+        # a row never goes back to an older version of its record (a rebuild's catch-up racing a
+        # write): versions, unlike clocks, never go back
         return (
             f"INSERT INTO {self.table} AS t ({names}) VALUES ({values}) "
-            f"ON CONFLICT (kind, id) DO UPDATE SET {updates} WHERE t.recorded <= excluded.recorded"
+            f"ON CONFLICT (kind, id) DO UPDATE SET {updates} WHERE t.version <= excluded.version"
         )
 
     def write(

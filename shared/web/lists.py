@@ -22,7 +22,10 @@ def query_flag(description: str) -> fields.Boolean:
     )
 
 
-class PageQuery(Request):
+class PublicPageQuery(Request):
+    """A page and a text search: what a list of what the public may read takes. No recorded-time
+    range: when a record last changed can tell of acts the public may not see (a payment)."""
+
     limit = fields.Integer(
         load_default=DEFAULT_LIMIT,
         validate=validate.Range(min=1, max=MAX_LIMIT),
@@ -38,8 +41,6 @@ class PageQuery(Request):
         validate=[validate.Length(min=1, max=100), LINE],
         metadata={"description": "text found in a name or a number (case and width ignored)"},
     )
-    recorded_from = Moment(load_default=None, metadata={"description": "last changed at or after"})
-    recorded_to = Moment(load_default=None, metadata={"description": "last changed at or before"})
 
     @validates_schema
     def _ranges(self, data: dict[str, Any], **_: Any) -> None:
@@ -48,11 +49,22 @@ class PageQuery(Request):
                 raise ValidationError(f"{high} is before {low.rstrip('_')}", high)
 
 
-class DatedPageQuery(PageQuery):
-    """A list of records with a business date (a deadline, a signing, an adoption)."""
+class PageQuery(PublicPageQuery):
+    """A page, a text search and a range of when records last changed."""
+
+    recorded_from = Moment(load_default=None, metadata={"description": "last changed at or after"})
+    recorded_to = Moment(load_default=None, metadata={"description": "last changed at or before"})
+
+
+class PublicDatedPageQuery(PublicPageQuery):
+    """A public list of dated records (announced contracts, by their announcement's date)."""
 
     from_ = IsoDate(data_key="from", load_default=None, metadata={"description": "dated on or after"})
     to = IsoDate(load_default=None, metadata={"description": "dated on or before"})
+
+
+class DatedPageQuery(PageQuery, PublicDatedPageQuery):
+    """A list of records with a business date (a deadline, a signing, an adoption)."""
 
 
 def list_query(

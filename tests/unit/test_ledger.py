@@ -4,6 +4,7 @@ released when a matter is given up; a line is never lowered below them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -214,3 +215,21 @@ def test_an_announcements_lag_is_counted_in_working_days(signed_on: str, announc
     from services.reporting.domain.indicators import working_days_between
 
     assert working_days_between(signed_on, announced_on) == lag
+
+
+def test_a_unit_as_of_a_moment_shows_what_was_committed_then(world: World) -> None:
+    from shared.acts import When
+
+    p = world.pilots
+    unit = unit_with_line(world)
+    first = approved(world, unit)
+    p.budget_matter(first, c.BudgetMatter(fiscal_year=2020, amount="30000.00"), actor="p")
+    then = p.history(unit)[-1]["recorded_at"]
+    p.budget_matter(
+        approved(world, unit, "A09", "Short films"),
+        c.BudgetMatter(fiscal_year=2020, amount="5000.00"),
+        actor="p",
+    )
+    assert p.unit(unit)["committed_by_year"] == {"2020": "35000.00"}
+    past = p.unit(unit, When(as_of=datetime.fromisoformat(then), on=None))
+    assert past["committed_by_year"] == {"2020": "30000.00"}  # its commitments then, not now

@@ -129,3 +129,21 @@ def test_release_ids_name_what_they_say_and_the_same_bytes_may_be_two_documents(
     ]
     kinds = {d["documentType"] for d in record["compiledRelease"]["contracts"][0]["documents"]}
     assert {"contractSigned", "contractSummary"} <= kinds
+
+
+def test_processes_come_in_the_order_their_matters_were_identified_after_the_last_one_given() -> None:
+    import copy
+
+    import pytest
+
+    s = state()
+    base = s.matters.pop(MATTER)
+    order = ["m-9", "m-1", "m-5", "m-3"]  # as identified, not as their ids sort
+    for matter_id in order:
+        s.matters[matter_id] = copy.deepcopy(base)
+    ocids = [ocid for ocid, _ in ocds.processes(s, "ocds-xsbn00", None, True)]
+    assert ocids == [f"ocds-xsbn00-{m}" for m in order]
+    rest = [ocid for ocid, _ in ocds.processes(s, "ocds-xsbn00", None, True, after="ocds-xsbn00-m-1")]
+    assert rest == ["ocds-xsbn00-m-5", "ocds-xsbn00-m-3"]
+    with pytest.raises(LookupError):
+        list(ocds.processes(s, "ocds-xsbn00", None, True, after="ocds-xsbn00-unknown"))

@@ -151,3 +151,47 @@ def test_a_workbook_is_sent_a_block_at_a_time() -> None:
     response = export("ministry", result(rows=200)["ministry"], "xlsx")
     assert response.is_streamed
     assert b"".join(response.response).startswith(b"PK")  # a zip: an XLSX workbook
+
+
+def test_a_csv_export_keeps_the_asked_language_when_the_server_reads_it_elsewhere() -> None:
+    import contextvars
+
+    from shared import i18n
+
+    token = i18n.ASKED_BY_NAME.set(True)
+    try:
+        i18n.LANGUAGE.set("zh")
+        response = export("ministry", result(rows=2)["ministry"], "csv")
+    finally:
+        i18n.ASKED_BY_NAME.reset(token)
+        i18n.LANGUAGE.set(i18n.DEFAULT)
+    body = contextvars.Context().run(lambda: "".join(response.response))  # a context of its own
+    assert body.splitlines()[0].startswith("年度,服务类别")
+
+
+def test_a_link_asks_the_same_question_as_the_overview() -> None:
+    shown = bounded(result(units=60), OWN, {"on": "2020-06-30", "as_of": None, "recorded_by": "2020-07-01"})
+    assert (
+        shown["pilots"]["units_more"] == f"{OWN}/indicators/pilots/units?on=2020-06-30&recorded_by=2020-07-01"
+    )
+
+
+def test_versions_in_force_of_one_title_are_each_walked() -> None:
+    figures = {"catalogue": {"versions_in_force_titles": ["同名目录"] * 5 + ["A"]}}
+    assert len(walk("catalogue/in_force", figures, 2)) == 6
+
+
+def test_a_cursor_after_the_longest_names_fits_the_query() -> None:
+    from services.reporting.schemas import SectionQuery
+
+    long = {
+        "year": 2020,
+        "category": "类" * 200,
+        "purchaser": "购" * 200,
+        "project": "项" * 200,
+        "matter_id": "x" * 36,
+    }
+    _, cursor = section_page(
+        SECTIONS["ministry"], {"ministry": [long, {**long, "matter_id": "y"}]}, {}, None, 1
+    )
+    assert cursor is not None and SectionQuery().load({"cursor": cursor})["cursor"] == cursor
