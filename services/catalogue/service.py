@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -50,7 +51,7 @@ from shared.web.http import (
     endpoint,
     parse_uuid,
 )
-from shared.web.lists import PageQuery, list_answer, list_query
+from shared.web.lists import HistoryQuery, PageQuery, history_answer, list_answer, list_query
 from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
@@ -134,12 +135,16 @@ class CatalogueService(EventSourcedService):
         return catalogue_workbook(row, i18n.current())
 
     @http("GET", "/catalogues/<catalogue_id>/history")
-    @endpoint(auth=READ, summary="Every event of a catalogue with time and actor")
+    @endpoint(
+        auth=READ,
+        query=HistoryQuery,
+        summary="Every event of a catalogue with time and actor, a page at a time",
+    )
     def catalogue_history(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
         cid = parse_uuid(catalogue_id, "catalogue")
         self.app.status_of(cid)  # 404 for an unknown id
         self._check_visible(caller, DRAFT)
-        return {"catalogue_id": str(cid), "events": self.app.history(cid)}
+        return {"catalogue_id": str(cid), **history_answer(partial(self.app.history, cid), data)}
 
     @http("POST", "/catalogues/<catalogue_id>/nodes")
     @endpoint(auth=WRITE, body=AddNodeRequest, status=201, summary="Add a node to a draft")

@@ -87,6 +87,8 @@ class ConferenceQueries(ServiceApplication):
     def document(self, document_id: UUID, when: When | None = None) -> View:
         return document_view(self._get(PolicyDocument, document_id, when))
 
-    def history_of(self, cls: type[Aggregate], aggregate_id: UUID) -> list[View]:
+    def history_of(
+        self, cls: type[Aggregate], aggregate_id: UUID, after: int = 0, limit: int | None = None
+    ) -> list[View]:
         self._get(cls, aggregate_id)
-        return self.history(aggregate_id)
+        return self.history(aggregate_id, after, limit)

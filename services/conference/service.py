@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from services.conference import integration
@@ -72,7 +73,7 @@ from services.conference.schemas import (
 from shared.runtime import ApplicationProvider, Tokens, periodic
 from shared.web.auth import ADMIN, CHIEF_CONVENER, OFFICE, Caller, Forbidden
 from shared.web.http import READ, WRITE, call_use_case, endpoint, parse_uuid
-from shared.web.lists import list_answer, list_query
+from shared.web.lists import HistoryQuery, history_answer, list_answer, list_query
 from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http, rpc
 from shared.web.service import EventSourcedService
@@ -116,11 +117,13 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return self.app.organisation(parse_uuid(organisation_id, "organisation"), when=data["when"])
 
     @http("GET", "/organisations/<organisation_id>/history")
-    @endpoint(auth=READ, summary="Every event of an organisation")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of an organisation, a page at a time")
     def organisation_history(
         self, caller: Caller, data: dict[str, Any], organisation_id: str
     ) -> dict[str, Any]:
-        return {"events": self.app.history_of(Organisation, parse_uuid(organisation_id, "organisation"))}
+        return history_answer(
+            partial(self.app.history_of, Organisation, parse_uuid(organisation_id, "organisation")), data
+        )
 
     @http("POST", "/organisations/<organisation_id>/rename")
     @endpoint(auth=WRITE, body=RenameOrganisationRequest, summary="Rename an organisation, with the reason")
@@ -153,9 +156,11 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return self.app.body(parse_uuid(body_id, "body"), when=data["when"])
 
     @http("GET", "/bodies/<body_id>/history")
-    @endpoint(auth=READ, summary="Every event of a body")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of a body, a page at a time")
     def body_history(self, caller: Caller, data: dict[str, Any], body_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(CoordinationBody, parse_uuid(body_id, "body"))}
+        return history_answer(
+            partial(self.app.history_of, CoordinationBody, parse_uuid(body_id, "body")), data
+        )
 
     @http("POST", "/bodies/<body_id>/establish")
     @endpoint(auth=WRITE, body=EstablishBodyRequest, summary="Establish a proposed body (by its document)")
@@ -197,9 +202,9 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return self.app.meeting(parse_uuid(meeting_id, "meeting"), when=data["when"])
 
     @http("GET", "/meetings/<meeting_id>/history")
-    @endpoint(auth=READ, summary="Every event of a meeting")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of a meeting, a page at a time")
     def meeting_history(self, caller: Caller, data: dict[str, Any], meeting_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(Meeting, parse_uuid(meeting_id, "meeting"))}
+        return history_answer(partial(self.app.history_of, Meeting, parse_uuid(meeting_id, "meeting")), data)
 
     @http("POST", "/meetings/<meeting_id>/schedule")
     @endpoint(auth=WRITE, body=ScheduleMeetingRequest, summary="Schedule, approved by a convener")
@@ -257,9 +262,9 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return self.app.task(parse_uuid(task_id, "task"), when=data["when"])
 
     @http("GET", "/tasks/<task_id>/history")
-    @endpoint(auth=READ, summary="Every event of a task")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of a task, a page at a time")
     def task_history(self, caller: Caller, data: dict[str, Any], task_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(Task, parse_uuid(task_id, "task"))}
+        return history_answer(partial(self.app.history_of, Task, parse_uuid(task_id, "task")), data)
 
     @http("POST", "/tasks/<task_id>/start")
     @endpoint(body=ActRequest, auth=WRITE, summary="The lead unit starts the task")
@@ -338,9 +343,11 @@ class ConferenceService(PaperEndpoints, EventSourcedService):
         return self.app.document(parse_uuid(document_id, "document"), when=data["when"])
 
     @http("GET", "/documents/<document_id>/history")
-    @endpoint(auth=READ, summary="Every event of a policy document")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of a policy document, a page at a time")
     def document_history(self, caller: Caller, data: dict[str, Any], document_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(PolicyDocument, parse_uuid(document_id, "document"))}
+        return history_answer(
+            partial(self.app.history_of, PolicyDocument, parse_uuid(document_id, "document")), data
+        )
 
     @http("POST", "/documents/<document_id>/issue")
     @endpoint(auth=WRITE, body=IssueDocumentRequest, summary="Issue a registered document")

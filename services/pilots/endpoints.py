@@ -3,6 +3,7 @@ register of parties, a contract's announcement, acceptance, payments, amendments
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from services.pilots import commands
@@ -21,7 +22,7 @@ from services.pilots.schemas import (
 )
 from shared.web.auth import Caller
 from shared.web.http import READ, WRITE, endpoint, parse_uuid
-from shared.web.lists import list_query, page_answer
+from shared.web.lists import HistoryQuery, history_answer, list_query, page_answer
 from shared.web.schemas import AsOfQuery
 from shared.web.server import http
 
@@ -54,9 +55,11 @@ class ContractEndpoints:
         return self.app.party(parse_uuid(party_id, "party"), when=data["when"])
 
     @http("GET", "/parties/<party_id>/history")
-    @endpoint(auth=READ, summary="Every event of a party")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of a party, a page at a time")
     def party_history(self, caller: Caller, data: dict[str, Any], party_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(parse_uuid(party_id, "party"), PartyNotFound)}
+        return history_answer(
+            partial(self.app.history_of, parse_uuid(party_id, "party"), PartyNotFound), data
+        )
 
     @http("POST", "/parties/<party_id>/type")
     @endpoint(auth=WRITE, body=ChangePartyTypeRequest, summary="Record a party's reclassification")

@@ -184,7 +184,9 @@ class PilotsQueries(ServiceApplication):
         page: Page = self.list_page(shown, cursor, limit)
         return page
 
-    def history_of(self, aggregate_id: UUID, not_found: type[Exception]) -> list[dict[str, Any]]:
+    def history_of(
+        self, aggregate_id: UUID, not_found: type[Exception], after: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         if aggregate_id not in self.repository:
             raise not_found(f"no {aggregate_id}")
-        return self.history(aggregate_id)
+        return self.history(aggregate_id, after, limit)

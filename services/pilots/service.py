@@ -3,6 +3,7 @@ events, and the timer that marks missed milestones."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from services.pilots import commands, integration
@@ -52,7 +53,7 @@ from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events, periodic
 from shared.web.auth import Caller
 from shared.web.http import PUBLIC, READ, WRITE, endpoint, parse_uuid
-from shared.web.lists import list_query, page_answer
+from shared.web.lists import HistoryQuery, history_answer, list_query, page_answer
 from shared.web.schemas import ActRequest, AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
@@ -157,9 +158,9 @@ class PilotsService(ContractEndpoints, DocumentEndpoints, EventSourcedService):
         return self.app.unit(parse_uuid(unit_id, "unit"), when=data["when"])
 
     @http("GET", "/units/<unit_id>/history")
-    @endpoint(auth=READ, summary="Every event of a unit")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of a unit, a page at a time")
     def unit_history(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(parse_uuid(unit_id, "unit"), UnitNotFound)}
+        return history_answer(partial(self.app.history_of, parse_uuid(unit_id, "unit"), UnitNotFound), data)
 
     @http("POST", "/units/<unit_id>/budget-lines")
     @endpoint(auth=WRITE, body=BudgetLineRequest, status=201, summary="Add the budget line of a fiscal year")
@@ -300,9 +301,11 @@ class PilotsService(ContractEndpoints, DocumentEndpoints, EventSourcedService):
         return self.app.matter(parse_uuid(matter_id, "service matter"), when=data["when"])
 
     @http("GET", "/matters/<matter_id>/history")
-    @endpoint(auth=READ, summary="Every event of a service matter")
+    @endpoint(auth=READ, query=HistoryQuery, summary="Every event of a service matter, a page at a time")
     def matter_history(self, caller: Caller, data: dict[str, Any], matter_id: str) -> dict[str, Any]:
-        return {"events": self.app.history_of(parse_uuid(matter_id, "service matter"), MatterNotFound)}
+        return history_answer(
+            partial(self.app.history_of, parse_uuid(matter_id, "service matter"), MatterNotFound), data
+        )
 
     @http("POST", "/matters/<matter_id>/assess")
     @endpoint(auth=WRITE, body=AssessRequest, summary="Assess, with the rationale")

@@ -334,10 +334,11 @@ class ServiceApplication(ListsRecords, Application[UUID]):
             aggregate.modified_on = domain_event.timestamp
         return aggregate
 
-    def history(self, aggregate_id: UUID) -> list[dict[str, Any]]:
-        """Every stored event of one aggregate: type, version, time, actor and fields."""
+    def history(self, aggregate_id: UUID, after: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """The stored events of one aggregate after version ``after`` (``limit`` of them at most):
+        type, version, time, actor and fields."""
         rows = []
-        for domain_event in self.repository.event_store.get(aggregate_id):
+        for domain_event in self.repository.event_store.get(aggregate_id, gt=after or None, limit=limit):
             data = event_fields(domain_event)
             dating = data.pop("dating", None) or {}
             rows.append(

@@ -99,3 +99,24 @@ def page_answer(
 def list_answer(app: Any, key: str, query: Query, data: Mapping[str, Any]) -> dict[str, Any]:
     """A page of the rows ``query`` selects, as they are kept."""
     return page_answer(key, app.list_page, query, data)
+
+
+HISTORY_LIMIT = 500  # events of one record in a page of its history, by default
+
+
+class HistoryQuery(Request):
+    """A page of a record's history: its events after version ``after``, ``limit`` at most."""
+
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
+    limit = fields.Integer(load_default=HISTORY_LIMIT, validate=validate.Range(min=1, max=1000))
+
+
+def history_answer(
+    fetch: Callable[[int, int], list[dict[str, Any]]], data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``{"events": [...], "next_after": v}`` from ``fetch(after, limit)``: ``next_after`` is the
+    ``after`` of the next page (null on the last one)."""
+    events = fetch(data["after"], data["limit"] + 1)
+    more = len(events) > data["limit"]
+    events = events[: data["limit"]]
+    return {"events": events, "next_after": events[-1]["version"] if more else None}

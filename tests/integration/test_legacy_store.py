@@ -81,6 +81,7 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 "consultation_responses",
                 "label",  # a negative-list entry's label in the asked language (issue 15)
                 "next_cursor",  # lists come a page at a time (issue 17)
+                "next_after",  # and histories too
                 *EXTENSIONS,
                 *DATING,
                 *REGISTER,

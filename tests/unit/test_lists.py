@@ -202,3 +202,21 @@ def test_pages_are_the_fold_of_the_log_filtered_in_creation_order(
     assert walk(app, query, limit) == expected
     app.rebuild_lists()  # and a rebuild makes the same
     assert walk(app, query, limit) == expected
+
+
+def test_a_records_history_comes_a_page_at_a_time(app: CatalogueApplication) -> None:
+    from functools import partial
+
+    from services.catalogue.commands import AddNode
+    from shared.web.lists import HistoryQuery, history_answer
+
+    cid = UUID(draft(app))
+    for i in range(7):
+        app.add_node(cid, AddNode(code=f"A{i}", name=f"Item {i}"), actor="e")
+    pages, after = [], 0
+    while after is not None:
+        page = history_answer(partial(app.history, cid), HistoryQuery().load({"after": after, "limit": 3}))
+        pages.append([e["version"] for e in page["events"]])
+        after = page["next_after"]
+    assert pages == [[1, 2, 3], [4, 5, 6], [7, 8]]
+    assert [e["version"] for e in app.history(cid)] == list(range(1, 9))
