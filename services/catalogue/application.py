@@ -53,12 +53,10 @@ class CatalogueNotFound(NotFound):
 def catalogue_row(catalogue: Catalogue) -> Row:
     """A catalogue's list row: filtered by status, jurisdiction (owner), level (type) and fiscal
     year; found by its title, document number, issuer and jurisdiction."""
-    return Row(
-        kind="catalogue",
-        id=str(catalogue.id),
-        version=catalogue.version,
-        body=CatalogueApplication.describe(catalogue, with_nodes=False),
-        recorded=catalogue.modified_on,
+    return Row.of(
+        "catalogue",
+        catalogue,
+        CatalogueApplication.describe(catalogue, with_nodes=False),
         status=catalogue.status,
         owner=catalogue.jurisdiction,
         type=catalogue.level,

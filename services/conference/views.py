@@ -151,12 +151,10 @@ def organisation_view(o: Organisation) -> View:
 
 
 def _body_row(b: CoordinationBody) -> Row:
-    return Row(
-        kind="body",
-        id=str(b.id),
-        version=b.version,
-        body=body_view(b),
-        recorded=b.modified_on,
+    return Row.of(
+        "body",
+        b,
+        body_view(b),
         status=b.status,
         owner=b.lead_unit,
         type=b.kind,
@@ -166,12 +164,10 @@ def _body_row(b: CoordinationBody) -> Row:
 
 
 def _meeting_row(m: Meeting) -> Row:
-    return Row(
-        kind="meeting",
-        id=str(m.id),
-        version=m.version,
-        body=meeting_view(m),
-        recorded=m.modified_on,
+    return Row.of(
+        "meeting",
+        m,
+        meeting_view(m),
         status=m.status,
         owner=m.body_id,
         type=m.kind,
@@ -181,12 +177,10 @@ def _meeting_row(m: Meeting) -> Row:
 
 
 def _decision_row(d: Decision) -> Row:
-    return Row(
-        kind="decision",
-        id=str(d.id),
-        version=d.version,
-        body=decision_view(d),
-        recorded=d.modified_on,
+    return Row.of(
+        "decision",
+        d,
+        decision_view(d),
         status="adopted",
         owner=d.body_id,
         type=d.kind,
@@ -196,12 +190,10 @@ def _decision_row(d: Decision) -> Row:
 
 
 def _task_row(t: Task) -> Row:
-    return Row(
-        kind="task",
-        id=str(t.id),
-        version=t.version,
-        body=task_view(t),
-        recorded=t.modified_on,
+    return Row.of(
+        "task",
+        t,
+        task_view(t),
         status=t.status,
         owner=t.lead_unit,
         flag=bool(t.overdue),
@@ -211,12 +203,10 @@ def _task_row(t: Task) -> Row:
 
 
 def _document_row(d: PolicyDocument) -> Row:
-    return Row(
-        kind="document",
-        id=str(d.id),
-        version=d.version,
-        body=document_view(d),
-        recorded=d.modified_on,
+    return Row.of(
+        "document",
+        d,
+        document_view(d),
         status=d.status,
         owner=d.issuer,
         type=d.kind,
@@ -226,12 +216,10 @@ def _document_row(d: PolicyDocument) -> Row:
 
 
 def _organisation_row(o: Organisation) -> Row:
-    return Row(
-        kind="organisation",
-        id=str(o.id),
-        version=o.version,
-        body=organisation_view(o),
-        recorded=o.modified_on,
+    return Row.of(
+        "organisation",
+        o,
+        organisation_view(o),
         owner=o.credit_code,
         day=o.registered_on,
         texts=(o.name_zh, o.name_en, o.credit_code, *(n.get("name_zh") for n in o.former_names)),

@@ -105,12 +105,10 @@ def catalogue_body(c: CatalogueView) -> dict[str, Any]:
 
 
 def _unit_row(u: PilotUnit) -> Row:
-    return Row(
-        kind="unit",
-        id=str(u.id),
-        version=u.version,
-        body=unit_body(u),
-        recorded=u.modified_on,
+    return Row.of(
+        "unit",
+        u,
+        unit_body(u),
         status=u.status,
         owner=u.organisation_id,
         type=u.unit_type,
@@ -120,12 +118,10 @@ def _unit_row(u: PilotUnit) -> Row:
 
 def _matter_row(m: ServiceMatter) -> Row:
     contract = m.contract or {}
-    return Row(
-        kind="matter",
-        id=str(m.id),
-        version=m.version,
-        body=matter_body(m),
-        recorded=m.modified_on,
+    return Row.of(
+        "matter",
+        m,
+        matter_body(m),
         status=m.status,
         owner=m.unit_id,
         type=m.item_code,
@@ -159,12 +155,10 @@ def _contract_row(m: ServiceMatter) -> Row:
         "announcement_ref": contract.get("announcement_ref"),
         "announced_on": contract.get("announced_on"),
     }
-    return Row(
-        kind="announced_contract",
-        id=str(m.id),
-        version=m.version,
-        body=body if shown else {"matter_id": str(m.id), "unit_id": m.unit_id},
-        recorded=m.modified_on,
+    return Row.of(
+        "announced_contract",
+        m,
+        body if shown else {"matter_id": str(m.id), "unit_id": m.unit_id},
         status="announced" if shown else "unannounced",
         owner=m.unit_id,
         year=contract.get("fiscal_year") if shown else None,
@@ -176,12 +170,10 @@ def _contract_row(m: ServiceMatter) -> Row:
 
 
 def _party_row(p: Party) -> Row:
-    return Row(
-        kind="party",
-        id=str(p.id),
-        version=p.version,
-        body=party_body(p),
-        recorded=p.modified_on,
+    return Row.of(
+        "party",
+        p,
+        party_body(p),
         type=p.party_type,
         owner=p.credit_code,
         texts=(p.name_zh, p.name_en, p.credit_code),
@@ -189,12 +181,10 @@ def _party_row(p: Party) -> Row:
 
 
 def _catalogue_row(c: CatalogueView) -> Row:
-    return Row(
-        kind="known_catalogue",
-        id=str(c.id),
-        version=c.version,
-        body=catalogue_body(c),
-        recorded=c.modified_on,
+    return Row.of(
+        "known_catalogue",
+        c,
+        catalogue_body(c),
         status=c.status,
         year=c.fiscal_year,
         texts=(c.title,),

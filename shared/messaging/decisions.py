@@ -18,18 +18,17 @@ from shared.persistence.listing import DEFAULT_LIMIT, Page, Query, Row
 
 
 def _decision_row(d: DecisionView) -> Row:
-    return Row(
-        kind="known_decision",
-        id=str(d.id),
-        version=d.version,
-        body={
-            "id": str(d.id),
-            "kind": d.kind,
-            "subject": d.subject,
-            "title": d.title,
-            "adopted_on": d.adopted_on,
-        },
-        recorded=d.modified_on,
+    body = {
+        "id": str(d.id),
+        "kind": d.kind,
+        "subject": d.subject,
+        "title": d.title,
+        "adopted_on": d.adopted_on,
+    }
+    return Row.of(
+        "known_decision",
+        d,
+        body,
         status="withdrawn" if d.withdrawn else "known",
         type=d.kind,
         day=d.adopted_on,

@@ -30,12 +30,10 @@ def _organisation_body(o: OrganisationView) -> dict[str, Any]:
 
 
 def _organisation_row(o: OrganisationView) -> Row:
-    return Row(
-        kind="known_organisation",
-        id=str(o.id),
-        version=o.version,
-        body=_organisation_body(o),
-        recorded=o.modified_on,
+    return Row.of(
+        "known_organisation",
+        o,
+        _organisation_body(o),
         status="withdrawn" if o.withdrawn else "known",
         owner=o.credit_code,
         day=o.registered_on,

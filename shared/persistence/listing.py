@@ -60,6 +60,13 @@ class Row:
     day: str | None = None  # an ISO date
     texts: tuple[Any, ...] = ()
 
+    @classmethod
+    def of(cls, kind: str, aggregate: Any, body: Mapping[str, Any], **columns: Any) -> Row:
+        """The ``kind`` row of ``aggregate``: its id, version and last change, ``body`` and the
+        filter ``columns``."""
+        record = {"id": str(aggregate.id), "version": aggregate.version, "recorded": aggregate.modified_on}
+        return cls(kind=kind, body=body, **record, **columns)
+
     @property
     def search(self) -> str:
         return normalise("\n".join(str(t) for t in self.texts if t is not None))
