@@ -28,7 +28,7 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 from psycopg.sql import SQL, Identifier
 
-from shared.persistence.listing_sql import ListingRecorder, ListingTables
+from shared.persistence.listing_sql import ListingRecorder, ListingTables, postgres_text_index
 
 GENESIS = "0" * 64
 
@@ -289,6 +289,7 @@ class AuditedPostgresProcessRecorder(ListingRecorder, PostgresProcessRecorder):
                 )
                 for row in curs.fetchall():
                     self._link_tracking(curs, row["application_name"], row["notification_id"])
+        postgres_text_index(self.datastore, self.listing)
 
     def tracking_head(self) -> tuple[int, str]:
         with self.datastore.get_connection() as conn:

@@ -8,6 +8,7 @@ Every list filter has an index ending in ``position``, so a page is an index ran
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
@@ -46,6 +47,23 @@ INDEXES = {
 }
 
 
+# A text of at least 3 characters found in fewer rows than this is looked up in the trigram index;
+# a shorter or a commoner one is found by reading the rows in order until a page is full (a common
+# text fills it soon).
+TEXT_INDEX_MAX = 2000
+log = logging.getLogger(__name__)
+
+
+def text_phrase(needle: str) -> str:
+    """A text as an FTS5 phrase: with the trigram tokenizer, it matches where it is a substring."""
+    return '"' + needle.replace('"', '""') + '"'
+
+
+def like_pattern(needle: str) -> str:
+    """A text as a LIKE pattern matching where it is a substring (ESCAPE '\\')."""
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class ListingTables:
     """The SQL of the list tables for one dialect (``sqlite`` or ``postgres``)."""
 
@@ -53,6 +71,7 @@ class ListingTables:
         self.dialect = dialect
         self.table, self.fold_table, self.events = table, fold_table, events
         self.prefix = prefix  # of index names (PostgreSQL's are per schema)
+        self.text_table = f"{table}_text"  # SQLite's trigram index of the rows' texts
         self.mark = "?" if dialect == "sqlite" else "%s"
         # Where a record's row starts: the position of its creation in the log.
         notification = "rowid" if dialect == "sqlite" else "notification_id"
@@ -77,7 +96,32 @@ class ListingTables:
                 f'CREATE {unique}INDEX IF NOT EXISTS "{self.prefix}listing_{name}" '
                 f"ON {self.table} (kind, {', '.join(columns)})"
             )
+        if self.dialect == "sqlite":  # PostgreSQL's trigram index is made apart (it needs pg_trgm)
+            statements.extend(self._text_index_statements())
         return statements
+
+    def _text_index_statements(self) -> list[str]:
+        """SQLite's FTS5 trigram index of ``search``, kept by triggers in every write's transaction."""
+        t, x = self.table, self.text_table
+        forget = f"INSERT INTO {x} ({x}, rowid, search) VALUES ('delete', old.rowid, old.search);"
+        learn = f"INSERT INTO {x} (rowid, search) VALUES (new.rowid, new.search);"
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {x} USING fts5(search, content='{t}', "
+            "content_rowid='rowid', tokenize='trigram')",
+            f"CREATE TRIGGER IF NOT EXISTS {x}_insert AFTER INSERT ON {t} BEGIN {learn} END",
+            f"CREATE TRIGGER IF NOT EXISTS {x}_delete AFTER DELETE ON {t} BEGIN {forget} END",
+            f"CREATE TRIGGER IF NOT EXISTS {x}_update AFTER UPDATE ON {t} BEGIN {forget} {learn} END",
+        ]
+
+    def text_index_statement(self) -> str:
+        """PostgreSQL's trigram index of ``search`` (LIKE '%…%' uses it)."""
+        name = f'"{self.prefix}listing_search"'
+        return f"CREATE INDEX IF NOT EXISTS {name} ON {self.table} USING gin (search gin_trgm_ops)"
+
+    def text_hits_sql(self) -> str:
+        """How many rows hold a text, up to ``TEXT_INDEX_MAX`` (SQLite)."""
+        x = self.text_table
+        return f"SELECT count(*) FROM (SELECT 1 FROM {x} WHERE {x} MATCH ? LIMIT {TEXT_INDEX_MAX})"
 
     def _upsert_sql(self, position: str) -> str:
         names = ", ".join(COLUMNS)
@@ -113,8 +157,11 @@ class ListingTables:
     def _values(self, values: dict[str, Any], position: Any) -> tuple[Any, ...]:
         return tuple(position if c == "position" else values[c] for c in COLUMNS)
 
-    def select(self, query: Query, after: int, limit: int) -> tuple[str, tuple[Any, ...]]:
-        """The SQL and parameters of a page: up to ``limit`` rows after ``after``."""
+    def select(
+        self, query: Query, after: int, limit: int, by_index: bool = False
+    ) -> tuple[str, tuple[Any, ...]]:
+        """The SQL and parameters of a page: up to ``limit`` rows after ``after`` (``by_index``:
+        SQLite's rows holding the text found in its trigram index first)."""
         m = self.mark
         where, params = [f"kind = {m}", f"position > {m}"], [query.kind, after]
         for column, value in sorted(query.equal.items()):
@@ -134,12 +181,20 @@ class ListingTables:
             if value is not None:
                 where.append(f"{test} {m}")
                 params.append(value)
-        if query.needle:
-            where.append(f"{'instr' if self.dialect == 'sqlite' else 'strpos'}(search, {m}) > 0")
+        source = self.table
+        if query.needle and by_index:
+            x = self.text_table
+            # CROSS JOIN: SQLite takes the index's few rows first, then each row by its rowid
+            source = f"{x} CROSS JOIN {self.table} ON {self.table}.rowid = {x}.rowid"
+            where.append(f"{x} MATCH {m}")
+            params.append(text_phrase(query.needle))
+        elif query.needle and self.dialect == "sqlite":
+            where.append(f"instr({self.table}.search, {m}) > 0")
             params.append(query.needle)
-        sql = (
-            f"SELECT position, body FROM {self.table} WHERE {' AND '.join(where)} ORDER BY position LIMIT {m}"
-        )
+        elif query.needle:
+            where.append(f"search LIKE {m} ESCAPE '\\'")
+            params.append(like_pattern(query.needle))
+        sql = f"SELECT position, body FROM {source} WHERE {' AND '.join(where)} ORDER BY position LIMIT {m}"
         return sql, (*params, limit)
 
     def replace(self, cursor: Any, kind: str, rows: Iterable[tuple[int, Row]], version: int) -> None:
@@ -162,6 +217,22 @@ class ListingTables:
         return f"SELECT {', '.join(COLUMNS)} FROM {self.table} WHERE kind = {self.mark} ORDER BY position"
 
 
+def postgres_text_index(datastore: Any, listing: ListingTables) -> None:
+    """The trigram index of the list rows' texts, where the database lets this role make it
+    (pg_trgm): without it a text search reads a list's rows, and finds the same."""
+    import psycopg
+    from psycopg.sql import SQL
+
+    try:
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            cursor.execute(SQL(listing.text_index_statement()).format())
+    except psycopg.Error as exc:
+        log.warning(
+            "%s: no trigram index of list texts (%s): a text search reads the rows", listing.table, exc
+        )
+
+
 class ListingRecorder:
     """What the audited recorders add for lists; each gives ``listing`` (its ``ListingTables``)
     and ``_listing_rows`` / ``_listing_cursor`` for its driver."""
@@ -177,7 +248,11 @@ class ListingRecorder:
         raise NotImplementedError
 
     def select_listing(self, query: Query, after: int, limit: int) -> list[tuple[int, str]]:
-        sql, params = self.listing.select(query, after, limit)
+        by_index = False
+        if self.listing.dialect == "sqlite" and query.needle and len(query.needle) >= 3:
+            [(hits,)] = self._listing_rows(self.listing.text_hits_sql(), (text_phrase(query.needle),))
+            by_index = hits < TEXT_INDEX_MAX
+        sql, params = self.listing.select(query, after, limit, by_index)
         return [(int(position), str(body)) for position, body in self._listing_rows(sql, params)]
 
     def listing_versions(self) -> dict[str, int]:

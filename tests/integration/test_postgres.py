@@ -87,6 +87,15 @@ def test_lists_on_postgres_are_pages_of_the_rows_kept_with_the_events(env: dict[
     assert walked == ids[0::2]
     found = app.catalogues(Query("catalogue", {"status": "in_consultation"}, text="MENGHAI")).items
     assert [c["id"] for c in found] == [ids[2]]
+    texts = {
+        q: [c["id"] for c in app.catalogues(Query("catalogue", text=q)).items] for q in ("版纳", "%", "_")
+    }
+    assert texts == {"版纳": [ids[0], ids[4]], "%": [], "_": []}  # LIKE's wildcards are text here
+    with psycopg.connect(**DSN) as conn:  # and a text is found by the trigram index
+        indexes = conn.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = %s", (env["POSTGRES_SCHEMA"],)
+        )
+        assert any("gin_trgm_ops" in row[0] for row in indexes.fetchall())
     assert app.lists_equal_fold() == []
     app.close()
     again = CatalogueApplication(env)  # opens the same schema: the rows are kept, not folded again

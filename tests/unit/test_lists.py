@@ -19,7 +19,13 @@ from shared.persistence.listing import InvalidCursor, Query, decode_cursor, enco
 from tests.support.upstream import memory_store
 
 LEVELS = ("provincial", "prefecture", "county")
-TITLES = ("西双版纳州政府购买服务指导性目录", "景洪市目录", "Guidance catalogue", "勐海县２０２０年目录")
+TITLES = (
+    "西双版纳州政府购买服务指导性目录",
+    "景洪市目录",
+    "Guidance catalogue",
+    "勐海县２０２０年目录",
+    'The "Dai" languages',
+)
 
 
 def draft(app: CatalogueApplication, title: str = "T", level: str = "prefecture", year: int = 2020) -> str:
@@ -71,10 +77,17 @@ def test_a_text_search_finds_names_and_numbers_whatever_their_width_and_case(
     app: CatalogueApplication,
 ) -> None:
     ids = [draft(app, title) for title in TITLES]
-    found = {
-        q: [c["id"] for c in walk(app, Query("catalogue", text=q), 50)] for q in ("版纳", "2020", "GUIDANCE")
+    asked = ("版纳", "2020", "GUIDANCE", '"dai"', "购买服务指导", "%", "_")
+    found = {q: [c["id"] for c in walk(app, Query("catalogue", text=q), 50)] for q in asked}
+    assert found == {
+        "版纳": [ids[0]],
+        "2020": [ids[3]],
+        "GUIDANCE": [ids[2]],
+        '"dai"': [ids[4]],
+        "购买服务指导": [ids[0]],
+        "%": [],
+        "_": [],
     }
-    assert found == {"版纳": [ids[0]], "2020": [ids[3]], "GUIDANCE": [ids[2]]}
 
 
 def test_pages_walked_while_writes_go_on_hold_every_record_once(app: CatalogueApplication) -> None:
@@ -168,7 +181,8 @@ QUERIES = st.builds(
     st.sampled_from([None, "draft", "in_consultation", "revoked"]),
     st.sampled_from([None, *LEVELS]),
     st.sampled_from([None, 2019, 2022]),
-    st.sampled_from([None, "目录", "guidance", "2020"]),
+    # two characters: read in the rows; three or more: found in the trigram index
+    st.sampled_from([None, "目录", "guidance", "2020", "指导性目录", 'ce"', "县２"]),
 )
 
 
@@ -220,3 +234,20 @@ def test_a_records_history_comes_a_page_at_a_time(app: CatalogueApplication) -> 
         after = page["next_after"]
     assert pages == [[1, 2, 3], [4, 5, 6], [7, 8]]
     assert [e["version"] for e in app.history(cid)] == list(range(1, 9))
+
+
+def test_a_rare_text_of_three_characters_or_more_is_looked_up_in_the_trigram_index(
+    app: CatalogueApplication,
+) -> None:
+    from shared.persistence.listing_sql import text_phrase
+
+    for title in TITLES * 3:
+        draft(app, title)
+    recorder = app.recorder
+    assert recorder._listing_rows(recorder.listing.text_hits_sql(), (text_phrase("guidance"),)) == [(3,)]
+    sql, params = recorder.listing.select(Query("catalogue", text="guidance"), 0, 50, by_index=True)
+    plan = " ".join(str(r[-1]) for r in recorder._listing_rows(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert (
+        plan.startswith("SCAN listing_text VIRTUAL TABLE INDEX")
+        and "listing USING INTEGER PRIMARY KEY" in plan
+    )
