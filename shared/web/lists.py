@@ -15,11 +15,20 @@ from shared.web.fields import IsoDate, Moment
 from shared.web.schemas import LINE, Request
 
 
+class QueryFlag(fields.Boolean):
+    """A yes/no filter: ``true`` or ``false`` in a query string, JSON true or false over RPC;
+    nothing else (not "yes", not 1)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if type(value) is bool:
+            return value
+        if value in ("true", "false"):
+            return bool(value == "true")
+        raise self.make_error("invalid", input=value)
+
+
 def query_flag(description: str) -> fields.Boolean:
-    """A yes/no filter of a query string: ``true`` or ``false``, nothing else."""
-    return fields.Boolean(
-        load_default=None, truthy={"true"}, falsy={"false"}, metadata={"description": description}
-    )
+    return QueryFlag(load_default=None, metadata={"description": description})
 
 
 class PublicPageQuery(Request):

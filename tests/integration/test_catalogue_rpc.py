@@ -47,6 +47,13 @@ def test_a_catalogue_is_drafted_and_published_over_rpc(
     assert [h["event"] for h in history][-1] == "Catalogue.Published"
     revision = rpc.call(token, "revise", {}, catalogue_id=cid)["id"]
     assert rpc.call(token, "get_catalogue", {}, catalogue_id=revision)["supersedes"] == cid
+    # lists over RPC: the same pages, filters and cursors as over HTTP
+    first = rpc.call(token, "list_catalogues", {"limit": 1})
+    assert len(first["catalogues"]) == 1 and first["next_cursor"] is not None
+    second = rpc.call(token, "list_catalogues", {"limit": 1, "cursor": first["next_cursor"]})
+    assert second["catalogues"][0]["id"] != first["catalogues"][0]["id"]
+    public = rpc.call(None, "list_catalogues", {"status": "draft"})
+    assert public == {"catalogues": [], "next_cursor": None}  # a draft is not public, over RPC either
 
 
 @pytest.mark.parametrize(
