@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
@@ -179,8 +180,9 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
         self, catalogue_id: UUID, command: RecordConsultation, *, actor: str
     ) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
+        review = asdict(command.expert_review) if command.expert_review is not None else None
         catalogue.record_consultation(
-            departments=list(command.departments), expert_review=command.expert_review, actor=actor
+            departments=list(command.departments), expert_review=review, actor=actor
         )
         return self._save_and_view(catalogue)
 

@@ -83,9 +83,20 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class ExpertReview:
+    """The experts who reviewed the draft (each a name and an organisation), their opinion, the
+    day of the review and the reference of its record."""
+
+    experts: list[dict[str, str]]
+    opinion: str
+    reviewed_on: str
+    record_ref: str
+
+
+@dataclass(frozen=True)
 class RecordConsultation:
     departments: list[str]
-    expert_review: bool = False
+    expert_review: ExpertReview | None = None
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from services.catalogue import commands
 from shared.contracts.catalogue import NodeSchema, RevisionCountsSchema
 from shared.vocabulary.catalogue import CATALOGUE_STATUSES, DEFAULT_NATURE, LEVELS, NODE_KINDS
-from shared.web.fields import StrictBoolean
+from shared.web.fields import DocumentNumber, IsoDate, StrictBoolean
 from shared.web.lists import PageQuery
-from shared.web.schemas import ACT_FIELDS, CommandRequest, Request
+from shared.web.schemas import ACT_FIELDS, LINE, CommandRequest, PartRequest, Request
 
 CODE = validate.Regexp(
     r"^[A-Z][A-Z0-9]{0,15}$", error="a code is a capital letter then up to 15 capitals or digits"
@@ -87,6 +87,22 @@ class ChangeNodeRequest(CommandRequest):
             raise ValidationError("give at least one field to change", "_schema")
 
 
+class ExpertSchema(Request):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), LINE])
+    organisation = fields.String(required=True, validate=[validate.Length(min=1, max=200), LINE])
+
+
+class ExpertReviewSchema(PartRequest):
+    """The record of the experts' review of the draft: no bare yes or no."""
+
+    command = commands.ExpertReview
+
+    experts = fields.List(fields.Nested(ExpertSchema), required=True, validate=validate.Length(min=1, max=50))
+    opinion = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    reviewed_on = IsoDate(required=True)
+    record_ref = DocumentNumber(required=True)
+
+
 class ConsultationRequest(CommandRequest):
     command = commands.RecordConsultation
 
@@ -95,7 +111,7 @@ class ConsultationRequest(CommandRequest):
         required=True,
         validate=validate.Length(min=1, max=100),
     )
-    expert_review = StrictBoolean(load_default=False)
+    expert_review = fields.Nested(ExpertReviewSchema, load_default=None, allow_none=True)
 
 
 class PublishRequest(CommandRequest):

@@ -86,10 +86,40 @@ class ConsultationResponded(_Contract):
     actor = fields.String(required=True)
 
 
+class ExpertSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True)
+    organisation = fields.String(required=True)
+
+
+class ExpertReviewSchema(Schema):
+    """Who reviewed the draft, their opinion, the day and the reference of the review's record."""
+
+    class Meta:
+        unknown = RAISE
+
+    experts = fields.List(fields.Nested(ExpertSchema), required=True, validate=validate.Length(min=1))
+    opinion = fields.String(required=True)
+    reviewed_on = fields.Date(required=True)
+    record_ref = fields.String(required=True)
+
+
+class ExpertReview(fields.Field):  # type: ignore[type-arg]
+    """The review's record, or null when no expert reviewed the draft. A consultation recorded
+    before reviews were kept says only true or false, and its events say so still."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> object:
+        if value is None or type(value) is bool:
+            return value
+        return ExpertReviewSchema().load(value)  # type: ignore[arg-type]
+
+
 class ConsultationRecorded(_Contract):
     catalogue_id = fields.UUID(required=True)
     departments = fields.List(fields.String(), required=True)
-    expert_review = fields.Boolean(required=True)
+    expert_review = ExpertReview(required=True, allow_none=True)
     actor = fields.String(required=True)
 
 

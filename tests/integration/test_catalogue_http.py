@@ -135,6 +135,28 @@ INVALID_REQUESTS: list[tuple[str, str, str, Any, str]] = [
         "expert_review",
     ),
     (
+        "consult-review-a-bare-yes",
+        "POST",
+        "/catalogues/{id}/consultation",
+        {"departments": ["Finance"], "expert_review": True},
+        "expert_review",
+    ),
+    (
+        "consult-review-no-expert",
+        "POST",
+        "/catalogues/{id}/consultation",
+        {
+            "departments": ["Finance"],
+            "expert_review": {
+                "experts": [],
+                "opinion": "Sound",
+                "reviewed_on": "2019-11-20",
+                "record_ref": "R-1",
+            },
+        },
+        "expert_review",
+    ),
+    (
         "publish-decision-empty",
         "POST",
         "/catalogues/{id}/publish",

@@ -51,7 +51,7 @@ def test_the_catalogue_runs_on_postgres_and_rebuilds_the_same_state(env: dict[st
         )["id"]
     )
     app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
-    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
     app.publish(cid, Publish(learnt(app, "adopt_catalogue", str(cid))), actor="e")
     state, feed = app.catalogue(cid), read_feed(app, "catalogue", to_integration, 0, 1000)
     app.close()
@@ -74,9 +74,7 @@ def test_lists_on_postgres_are_pages_of_the_rows_kept_with_the_events(env: dict[
             title=title, jurisdiction="J", level="county", issuer="I", fiscal_year=2019 + i % 2
         )
         ids.append(app.draft_catalogue(command, actor="e")["id"])
-    app.record_consultation(
-        UUID(ids[2]), RecordConsultation(departments=["Finance"], expert_review=False), actor="e"
-    )
+    app.record_consultation(UUID(ids[2]), RecordConsultation(departments=["Finance"]), actor="e")
     walked, cursor = [], None
     while True:
         page = app.catalogues(Query("catalogue", {"year": 2019}), cursor, 3)

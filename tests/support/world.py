@@ -111,9 +111,7 @@ class World:
                 suitable_for_social_forces=code not in unsuitable,
             )
             self.catalogue.add_node(cid, node, actor="e")
-        self.catalogue.record_consultation(
-            cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e"
-        )
+        self.catalogue.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
         self.catalogue.publish(cid, Publish(decision_ref=str(self.adopt(cid))), actor="e")
         return cid
 

@@ -96,12 +96,12 @@ def test_as_of_reads_the_state_at_a_past_moment(app: CatalogueApplication) -> No
 def test_publishing_a_revision_saves_both_versions_at_once(app: CatalogueApplication) -> None:
     cid = new_catalogue(app)
     app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
-    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
     app.publish(cid, Publish(learnt(app, "adopt_catalogue", str(cid))), actor="e")
     rid = UUID(app.revise(cid, Revise(), actor="e")["id"])
     app.remove_node(rid, RemoveNode("A"), actor="e")
     app.add_node(rid, AddNode(code="B", name="Auxiliary", kind="auxiliary_service"), actor="e")
-    app.record_consultation(rid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.record_consultation(rid, RecordConsultation(departments=["Finance"]), actor="e")
     app.publish(rid, Publish(learnt(app, "adopt_catalogue", str(rid))), actor="e")
     old, new = app.catalogue(cid), app.catalogue(rid)
     assert old["status"] == "superseded" and new["status"] == "published"
@@ -122,7 +122,7 @@ def test_a_catalogue_is_published_only_by_a_decision_the_conference_adopted(
 ) -> None:
     cid = new_catalogue(app)
     app.add_node(cid, AddNode(code="A", name="Public services"), actor="e")
-    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
     before = app.last_position()
     with pytest.raises(refused):
         app.publish(cid, Publish(decision_ref), actor="e")
@@ -151,10 +151,10 @@ def test_every_stored_event_maps_to_a_valid_envelope_or_is_private(app: Catalogu
     app.change_node(cid, "A", ChangeNode(name="Public services (revised)"), actor="e")
     app.add_node(cid, AddNode(code="A01", name="x", parent_code="A"), actor="e")
     app.remove_node(cid, RemoveNode("A01"), actor="e")
-    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=True), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
     app.publish(cid, Publish(learnt(app, "adopt_catalogue", str(cid))), actor="e")
     rid = UUID(app.revise(cid, Revise(), actor="e")["id"])
-    app.record_consultation(rid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.record_consultation(rid, RecordConsultation(departments=["Finance"]), actor="e")
     app.publish(rid, Publish(learnt(app, "adopt_catalogue", str(rid))), actor="e")
     app.revoke(rid, Revoke("annulled"), actor="e")
     page = read_feed(app, "catalogue", to_integration, 0, 1000)

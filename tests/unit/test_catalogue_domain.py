@@ -65,7 +65,7 @@ def published(*codes: tuple[str, str | None]) -> Catalogue:
     c = draft()
     for code, parent in codes:
         add(c, code, parent)
-    c.record_consultation(departments=["Finance"], expert_review=False, actor="editor")
+    c.record_consultation(departments=["Finance"], actor="editor")
     c.publish(decision=adopting(c), actor="editor")
     return c
 
@@ -171,7 +171,7 @@ def test_publishing_needs_a_consultation() -> None:
 
 def test_publishing_needs_an_item() -> None:
     c = draft()
-    c.record_consultation(departments=["Finance"], expert_review=True, actor="e")
+    c.record_consultation(departments=["Finance"], actor="e")
     with pytest.raises(NoItems):
         c.publish(decision=adopting(c), actor="e")
 
@@ -179,7 +179,7 @@ def test_publishing_needs_an_item() -> None:
 def test_publishing_needs_an_adopt_catalogue_decision_about_this_very_version() -> None:
     c = draft()
     add(c, "A")
-    c.record_consultation(departments=["Finance"], expert_review=True, actor="e")
+    c.record_consultation(departments=["Finance"], actor="e")
     with pytest.raises(DecisionDoesNotApply, match="designate_pilot"):
         c.publish(decision=adopting(c, kind="designate_pilot"), actor="e")
     with pytest.raises(DecisionDoesNotApply, match="is about"):
@@ -190,7 +190,7 @@ def test_publishing_needs_an_adopt_catalogue_decision_about_this_very_version() 
 def test_a_catalogue_is_not_published_before_the_decision_adopting_it() -> None:
     c = draft()
     add(c, "A")
-    c.record_consultation(departments=["Finance"], expert_review=True, actor="e")
+    c.record_consultation(departments=["Finance"], actor="e")
     with acting(Act(on="2019-12-20", recorded_on="2026-11-30", paper_ref="XSBN Finance [2019] 112")):
         with pytest.raises(OutOfOrder) as refused:
             c.publish(decision=adopting(c, adopted_on="2019-12-23"), actor="e")
@@ -202,7 +202,7 @@ def test_only_a_draft_is_edited() -> None:
     with pytest.raises(NotADraft):
         add(c, "B")
     with pytest.raises(NotADraft):
-        c.record_consultation(departments=["x"], expert_review=False, actor="e")
+        c.record_consultation(departments=["x"], actor="e")
 
 
 def test_a_published_catalogue_is_not_published_again() -> None:
@@ -224,7 +224,7 @@ def test_publishing_a_revision_supersedes_the_old_version_with_the_counts() -> N
     new.remove_node("A09", actor="e")  # removed
     new.change_node("A08", name="Cultural services", actor="e", negative_list=NEGATIVE)  # reworded
     new.change_node("B01", parent_code="B", description="x", actor="e", negative_list=NEGATIVE)
-    new.record_consultation(departments=["Finance"], expert_review=True, actor="e")
+    new.record_consultation(departments=["Finance"], actor="e")
     new.publish(decision=adopting(new), actor="e", previous=old)
     expected = {"added": 1, "removed": 1, "reworded": 2, "moved": 0}
     assert new.revision == expected and old.revision == expected
@@ -242,7 +242,7 @@ def test_a_revision_of_a_version_no_longer_in_force_is_not_published() -> None:
     old = published(("A", None))
     first, second = old.revise(actor="e"), old.revise(actor="e")
     for d in (first, second):
-        d.record_consultation(departments=["Finance"], expert_review=False, actor="e")
+        d.record_consultation(departments=["Finance"], actor="e")
     first.publish(decision=adopting(first), actor="e", previous=old)
     with pytest.raises(SourceNoLongerInForce):
         second.publish(decision=adopting(second), actor="e", previous=old)
@@ -279,5 +279,50 @@ def test_a_copied_catalogue_shares_no_mutable_state_with_the_original() -> None:
     clone.consultation["departments"].append("Audit Bureau")  # type: ignore[index]
     clone.revoke(reason="r", actor="e")
     assert original.nodes["A"]["name"] == "Item A"
-    assert original.consultation == {"departments": ["Finance"], "expert_review": False}
+    assert original.consultation == {"departments": ["Finance"], "expert_review": None}
     assert original.status == "published" and original.version == clone.version - 1
+
+
+REVIEW = {
+    "experts": [
+        {"name": "岩温", "organisation": "西双版纳职业技术学院"},
+        {"name": "Li Na", "organisation": "Yunnan University"},
+    ],
+    "opinion": "The items follow the central structure; A09 needs a narrower description.",
+    "reviewed_on": "2019-11-25",
+    "record_ref": "XSBN Finance expert review [2019] 3",
+}
+
+
+def test_an_expert_review_is_recorded_with_its_experts_opinion_day_and_record() -> None:
+    with acting(Act(on="2019-11-15", recorded_on="2026-11-30", paper_ref="XSBN Finance [2019] 112")):
+        c = draft()
+        add(c, "A")
+    with acting(Act(on="2019-11-29", recorded_on="2026-11-30", paper_ref="XSBN Finance [2019] 112")):
+        c.record_consultation(departments=["Finance"], expert_review=REVIEW, actor="e")
+    assert c.consultation == {"departments": ["Finance"], "expert_review": REVIEW}
+
+
+@pytest.mark.parametrize(
+    ("reviewed_on", "earlier", "later"),
+    [
+        ("2019-11-30", "the expert review", "the record of the consultation"),  # after its record
+        ("2019-11-10", "the catalogue's NodeAdded", "the expert review"),  # before the draft's items
+    ],
+)
+def test_an_expert_review_falls_between_the_draft_and_the_record_of_its_consultation(
+    reviewed_on: str, earlier: str, later: str
+) -> None:
+    with acting(Act(on="2019-11-15", recorded_on="2026-11-30", paper_ref="XSBN Finance [2019] 112")):
+        c = draft()
+        add(c, "A")
+    with acting(Act(on="2019-11-29", recorded_on="2026-11-30", paper_ref="XSBN Finance [2019] 112")):
+        with pytest.raises(OutOfOrder) as refused:
+            c.record_consultation(
+                departments=["Finance"], expert_review={**REVIEW, "reviewed_on": reviewed_on}, actor="e"
+            )
+    assert (refused.value.details["earlier"]["act"], refused.value.details["later"]["act"]) == (
+        earlier,
+        later,
+    )
+    assert c.status == "draft" and c.consultation is None

@@ -123,3 +123,27 @@ def test_postgres_persistence_needs_its_settings() -> None:
         },
     )
     assert settings.persistence_env["POSTGRES_SCHEMA"] == "catalogue"
+
+
+def test_a_consultation_carries_its_experts_review_or_null_and_an_old_one_its_bare_flag() -> None:
+    from shared.contracts.catalogue import ConsultationRecorded
+
+    base = {
+        "catalogue_id": "3f0c6a4e-1111-4000-8000-000000000001",
+        "departments": ["Finance"],
+        "actor": "e",
+        "dating": {
+            "on": "2019-11-29",
+            "backdated": True,
+            "paper_ref": "P",
+            "assumed": False,
+            "by_the_service": False,
+        },
+    }
+    review = {"experts": [{"name": "专家一", "organisation": "专家库"}], "opinion": "Sound"}
+    review |= {"reviewed_on": "2019-11-25", "record_ref": "R-3"}
+    for kept in (review, None, True, False):  # now; none held; as recorded before reviews were kept
+        ConsultationRecorded().load({**base, "expert_review": kept})
+    for broken in ({**review, "experts": []}, {**review, "record_ref": None}, "yes", {**review, "x": 1}):
+        with pytest.raises(ValidationError):
+            ConsultationRecorded().load({**base, "expert_review": broken})

@@ -99,7 +99,7 @@ def test_pages_walked_while_writes_go_on_hold_every_record_once(app: CatalogueAp
         seen.extend(c["id"] for c in page.items)
         draft(app, level="county")  # a new record, written between two pages
         if len(seen) == 2:  # and one listed already changes
-            app.record_consultation(UUID(before[2]), RecordConsultation(["Finance"], False), actor="e")
+            app.record_consultation(UUID(before[2]), RecordConsultation(["Finance"]), actor="e")
         if page.next_cursor is None or len(seen) > 40:
             break
         cursor = page.next_cursor
@@ -112,7 +112,7 @@ def test_a_kind_whose_rows_were_made_by_other_code_is_folded_again_at_open() -> 
     first = CatalogueApplication(env)
     first.open_lists()  # as the service does when it starts
     ids = [draft(first, TITLES[i % 4]) for i in range(5)]
-    first.record_consultation(UUID(ids[1]), RecordConsultation(["Finance"], False), actor="e")
+    first.record_consultation(UUID(ids[1]), RecordConsultation(["Finance"]), actor="e")
 
     def renamed(catalogue: Any) -> Any:
         row = catalogue_row(catalogue)
@@ -146,7 +146,7 @@ def test_a_row_changed_behind_the_service_is_found_and_a_rebuild_restores_it(
 def test_a_row_never_goes_back_to_an_older_version_of_its_record(app: CatalogueApplication) -> None:
     cid = draft(app)
     old = catalogue_row(app.repository.get(UUID(cid)))
-    app.record_consultation(UUID(cid), RecordConsultation(["Finance"], False), actor="e")
+    app.record_consultation(UUID(cid), RecordConsultation(["Finance"]), actor="e")
     app.recorder.upsert_listing([old])  # a rebuild's catch-up late, or a clock set back
     [row] = app.recorder.every_listing_row("catalogue")
     assert row["status"] == "in_consultation" and row["version"] == old.version + 1
@@ -197,7 +197,7 @@ def apply(app: CatalogueApplication, acts: list[Any]) -> None:
         target = UUID(ids[act[1] % len(ids)])
         try:
             if act[0] == "consult":
-                app.record_consultation(target, RecordConsultation(["Finance"], False), actor="e")
+                app.record_consultation(target, RecordConsultation(["Finance"]), actor="e")
             else:
                 app.revoke(target, Revoke(reason="r"), actor="e")
         except Exception:  # noqa: BLE001 - an act its record's state refuses changes nothing

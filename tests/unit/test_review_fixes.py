@@ -92,7 +92,7 @@ def test_publication_refuses_an_item_whose_nature_joined_the_negative_list_since
         )["id"]
     )
     app.add_node(cid, AddNode(code="A", name="Venues", nature="venue_operation"), actor="e")
-    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
     app.add_negative_list_entry(
         AddNegativeListEntry(code="venue_operation", text="Operating venues", legal_basis="local"), actor="a"
     )

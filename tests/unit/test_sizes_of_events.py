@@ -94,7 +94,7 @@ def test_a_catalogue_whose_published_message_would_outweigh_an_event_is_not_publ
 
     many_nodes(app, 10)  # each node's description alone is 300 bytes: the items together ~4 kB
     [cid] = [UUID(c["id"]) for c in app.catalogues(Query("catalogue", {"status": "draft"})).items]
-    app.record_consultation(cid, RecordConsultation(departments=["Finance"], expert_review=False), actor="e")
+    app.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
     app.max_event_bytes = 2000  # every single event fits; the published message would not
     adopted = learnt(app, "adopt_catalogue", str(cid))
     before = app.last_position()

@@ -14,9 +14,20 @@ CATALOGUE: dict[str, Any] = {
     "fiscal_year": 2020,
     "document_number": "XSBN Finance [2019] 112",
 }
+EXPERT_POOL = "州财政局政府购买服务专家库 (the bureau's expert pool)"
 CONSULTATION: dict[str, Any] = {
     "departments": [FINANCE, STAFFING, CULTURE, RADIO, CIVIL],
-    "expert_review": True,
+    # the seed says only that experts reviewed the draft: two of the bureau's expert pool, named
+    # by their place in it, with the opinion and the record the scenario gives them
+    "expert_review": {
+        "experts": [
+            {"name": "专家一 (expert 1)", "organisation": EXPERT_POOL},
+            {"name": "专家二 (expert 2)", "organisation": EXPERT_POOL},
+        ],
+        "opinion": "The items follow the central catalogue's structure; none is on the negative list.",
+        "reviewed_on": "2019-11-25",
+        "record_ref": "XSBN Finance expert review [2019] 3",
+    },
 }
 # When the catalogue's acts happened; each is entered from the catalogue's file (its number).
 DRAFTED_ON, CONSULTED_ON, PUBLISHED_ON = "2019-11-15", "2019-11-29", "2019-12-31"

@@ -30,6 +30,7 @@ from services.catalogue.domain.nodes import (
     revision_counts,
     shift_levels,
 )
+from services.catalogue.domain.review import checked_review
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.decisions import DecisionView
 from shared.vocabulary.catalogue import (
@@ -83,7 +84,7 @@ class Catalogue(ActsInOrder):
 
     class ConsultationRecorded(DatedEvent):
         departments: list[str]
-        expert_review: bool
+        expert_review: Any  # the review's record, or None (a bare true or false before it was kept)
         actor: str
 
     class Published(DatedEvent):
@@ -280,12 +281,14 @@ class Catalogue(ActsInOrder):
     def _remove_node(self, code: str, actor: str) -> None:
         del self.nodes[code]
 
-    def record_consultation(self, *, departments: list[str], expert_review: bool, actor: str) -> None:
+    def record_consultation(self, *, departments: list[str], actor: str, expert_review: Any = None) -> None:
+        """``expert_review``: the review's record (``review.checked_review``), or None."""
         self._require_draft()
-        self._record_consultation(departments=list(departments), expert_review=expert_review, actor=actor)
+        review = checked_review(expert_review, getattr(self, "last_act", None), act_on())
+        self._record_consultation(departments=list(departments), expert_review=review, actor=actor)
 
     @event(ConsultationRecorded)
-    def _record_consultation(self, departments: list[str], expert_review: bool, actor: str) -> None:
+    def _record_consultation(self, departments: list[str], expert_review: Any, actor: str) -> None:
         self.consultation = {"departments": departments, "expert_review": expert_review}
         self.status = IN_CONSULTATION
 
