@@ -27,6 +27,7 @@ from services.catalogue.domain import (
     DuplicateNegativeListEntry,
     NegativeList,
 )
+from services.catalogue.domain.departmental import DEPARTMENTAL, check_item, check_under_parent
 from shared.acts import When
 from shared.decisions import DecisionUnknown, DecisionView
 from shared.domain import NotFound
@@ -154,7 +155,18 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
             procurement_item_code=command.procurement_item_code,
             response=command.consultation_response,
         )
+        self._check_node_under_parent(catalogue, command.code)
         return self._save_and_view_node(catalogue, command.code)
+
+    def _parent(self, catalogue: Catalogue) -> Catalogue | None:
+        return self._get(UUID(catalogue.parent_catalogue_id)) if catalogue.parent_catalogue_id else None
+
+    def _check_node_under_parent(self, catalogue: Catalogue, code: str) -> None:
+        """A departmental draft's item, as added or changed, against its parent's items (again
+        at publication, against the parent as it stands then)."""
+        parent = self._parent(catalogue)
+        if catalogue.level == DEPARTMENTAL and parent is not None:
+            check_item(catalogue.nodes[code], parent.nodes)
 
     def change_node(
         self, catalogue_id: UUID, code: str, command: ChangeNode, *, actor: str
@@ -167,6 +179,7 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
             response=command.consultation_response,
             **command.changes(),
         )
+        self._check_node_under_parent(catalogue, code)
         return self._save_and_view_node(catalogue, code)
 
     def remove_node(self, catalogue_id: UUID, command: RemoveNode, *, actor: str) -> dict[str, Any]:
@@ -191,6 +204,7 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
         self._require_publishable_size(catalogue)
         previous = self._get(UUID(catalogue.supersedes)) if catalogue.supersedes else None
         catalogue.require_ready()  # what the version lacks is said before what its decision does
+        check_under_parent(catalogue.level, catalogue.nodes, self._parent(catalogue))
         catalogue.publish(
             decision=self._adopting_decision(command.decision_ref),
             actor=actor,

@@ -362,7 +362,21 @@ RULES: list[tuple[str, Callable[[CatalogueClient], tuple[str, str, dict[str, Any
             {"code": "financing", "text": "t", "legal_basis": "b"},
         ),
     ),
+    ("ParentRequired", lambda api: _departmental(api, parent=None)),
+    ("NotInParent", lambda api: _departmental(api, parent=_published(api), code="B")),
 ]
+
+
+def _departmental(
+    api: CatalogueClient, parent: str | None, code: str = "A"
+) -> tuple[str, str, dict[str, Any]]:
+    """A unit's catalogue with no parent, to publish; or under a parent, an item the parent lacks."""
+    cid = api.draft(level="departmental", parent_catalogue_id=parent)
+    if parent is not None:
+        return "POST", f"/catalogues/{cid}/nodes", {"code": code, "name": "Not the parent's"}
+    api.add(cid, code, "Public services")
+    api.consult(cid)
+    return "POST", f"/catalogues/{cid}/publish", {"decision_ref": api.adopt(cid)}
 
 
 def _too_deep(api: CatalogueClient) -> tuple[str, str, dict[str, Any]]:

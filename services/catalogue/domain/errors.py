@@ -67,3 +67,23 @@ class DuplicateNegativeListEntry(DomainRuleViolation):
 
 class NodeNotFound(NotFound):
     pass
+
+
+class ParentRequired(DomainRuleViolation):
+    """A departmental catalogue sits under the catalogue of the level above it."""
+
+
+class ParentNotInForce(DomainRuleViolation):
+    """A departmental catalogue is published only under a parent in force."""
+
+
+class NotInParent(DomainRuleViolation):
+    """A departmental item is the parent's item or a level-4 item under one of its level-3 items."""
+
+
+class NotAsInParent(DomainRuleViolation):
+    """An item taken over from the parent is as the parent has it."""
+
+
+class UnsuitableInParent(DomainRuleViolation):
+    """The parent marks the item unsuitable for social forces: no unit buys it."""
