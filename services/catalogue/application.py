@@ -32,6 +32,7 @@ from shared.acts import When
 from shared.decisions import DecisionUnknown, DecisionView
 from shared.domain import NotFound
 from shared.messaging.decisions import KNOWN_DECISIONS, KnowsDecisions
+from shared.messaging.organisations import KNOWN_ORGANISATIONS, KnowsOrganisations
 from shared.persistence.eventlog import EventTooLarge, ServiceApplication, to_plain
 from shared.persistence.listed import Listed
 from shared.persistence.listing import Page, Query, Row
@@ -67,9 +68,13 @@ def catalogue_row(catalogue: Catalogue) -> Row:
     )
 
 
-class CatalogueApplication(KnowsDecisions, ServiceApplication):
+class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplication):
     name = "catalogue"
-    lists = (Listed("catalogue", Catalogue, Catalogue.Drafted, catalogue_row), KNOWN_DECISIONS)
+    lists = (
+        Listed("catalogue", Catalogue, Catalogue.Drafted, catalogue_row, version=2),  # 2: with its unit
+        KNOWN_DECISIONS,
+        KNOWN_ORGANISATIONS,
+    )
     # A catalogue grows by one event per node: snapshots keep loading it cheap.
     snapshotting_intervals = {Catalogue: 50}
 
@@ -124,9 +129,11 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
         return self.describe(catalogue, with_nodes=True)
 
     def draft_catalogue(self, command: DraftCatalogue, *, actor: str) -> dict[str, Any]:
-        parent_id = command.parent_catalogue_id
+        parent_id, unit = command.parent_catalogue_id, command.organisation_id
         if parent_id is not None:
             self._get(parent_id)
+        if unit is not None:  # the unit is on the conference's register, as the catalogue learnt it
+            self.known_organisation(unit)
         catalogue = Catalogue.draft(
             title=command.title,
             jurisdiction=command.jurisdiction,
@@ -136,6 +143,7 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
             actor=actor,
             document_number=command.document_number,
             parent_catalogue_id=str(parent_id) if parent_id is not None else None,
+            organisation_id=str(unit) if unit is not None else None,
         )
         return self._save_and_view(catalogue)
 
@@ -271,6 +279,7 @@ class CatalogueApplication(KnowsDecisions, ServiceApplication):
             "fiscal_year": catalogue.fiscal_year,
             "document_number": catalogue.document_number,
             "parent_catalogue_id": catalogue.parent_catalogue_id,
+            "organisation_id": catalogue.__dict__.get("organisation_id"),  # older snapshots lack it
             "supersedes": catalogue.supersedes,
             "superseded_by": catalogue.superseded_by,
             "status": catalogue.status,

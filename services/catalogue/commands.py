@@ -32,6 +32,7 @@ class DraftCatalogue:
     fiscal_year: int
     document_number: str | None = None
     parent_catalogue_id: UUID | None = None
+    organisation_id: UUID | None = None  # a departmental catalogue's unit, by its register id
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,16 @@ class DraftCatalogueRequest(CommandRequest):
     fiscal_year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
     document_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     parent_catalogue_id = fields.UUID(load_default=None, allow_none=True)
+    # the unit a departmental catalogue is of (the register's id), and only a departmental one's
+    organisation_id = fields.UUID(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _owned_if_departmental(self, data: dict[str, Any], **_: Any) -> None:
+        departmental = data.get("level") == "departmental"
+        if departmental and data.get("organisation_id") is None:
+            raise ValidationError("a departmental catalogue names the unit it is of", "organisation_id")
+        if not departmental and data.get("organisation_id") is not None:
+            raise ValidationError("only a departmental catalogue is a unit's", "organisation_id")
 
 
 class ConsultationResponseSchema(Request):

@@ -37,7 +37,9 @@ from services.catalogue.schemas import (
     RevokeRequest,
 )
 from shared import i18n
-from shared.messaging.decisions import DECISION_HANDLERS, FORGET_DECISIONS
+from shared.messaging.consumer import Forget
+from shared.messaging.decisions import DECISION_HANDLERS
+from shared.messaging.organisations import ORGANISATION_HANDLERS
 from shared.messaging.trust import Delivery
 from shared.persistence.eventlog import ServiceApplication
 from shared.runtime import ApplicationProvider, Inbox, InboxHandle, Tokens, consume_events
@@ -64,6 +66,15 @@ def _seed(app: ServiceApplication) -> None:
     app.ensure_national_negative_list()
 
 
+def _forget_conference(app: ServiceApplication, reason: str) -> list[Any]:
+    """What the catalogue learnt of the conference, withdrawn when its log is replaced."""
+    assert isinstance(app, CatalogueApplication)
+    return [*app.forget_decisions(reason), *app.forget_organisations(reason)]
+
+
+FORGET: dict[str, Forget] = {"conference": _forget_conference}
+
+
 class CatalogueService(EventSourcedService):
     name = "catalogue"
 
@@ -71,9 +82,10 @@ class CatalogueService(EventSourcedService):
         CatalogueApplication, mapper=integration.to_integration, on_start=_seed
     )
     tokens = Tokens()
-    # The conference's decisions, learnt from its events: a catalogue is published only by one
-    # adopting it, and the catalogue can check that while the conference is down.
-    inbox: InboxHandle = Inbox("app", DECISION_HANDLERS, forget=FORGET_DECISIONS)
+    # The conference's decisions and register, learnt from its events: a catalogue is published
+    # only by a decision adopting it, and a unit's catalogue names a unit of the register; the
+    # catalogue checks both while the conference is down.
+    inbox: InboxHandle = Inbox("app", DECISION_HANDLERS | ORGANISATION_HANDLERS, forget=FORGET)
 
     @consume_events("conference")
     def on_conference_event(self, body: Any, delivery: Delivery) -> str:
@@ -85,6 +97,17 @@ class CatalogueService(EventSourcedService):
         query = list_query("known_decision", data, {}, frozenset({"withdrawn"}))
         return {
             **list_answer(self.app, "decisions", query, data),
+            "position": self.inbox.consumer.position("conference"),
+        }
+
+    @http("GET", "/views/organisations")
+    @endpoint(
+        auth=READ, query=PageQuery, summary="The conference's organisation register as the catalogue knows it"
+    )
+    def known_organisations(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+        query = list_query("known_organisation", data, {}, frozenset({"withdrawn"}))
+        return {
+            **list_answer(self.app, "organisations", query, data),
             "position": self.inbox.consumer.position("conference"),
         }
 

@@ -53,6 +53,8 @@ class _CatalogueHeader(_Contract):
 
 class CatalogueDrafted(_CatalogueHeader):
     parent_catalogue_id = fields.UUID(required=True, allow_none=True)
+    # a departmental catalogue's unit, by the register's id (absent from catalogues drafted before)
+    organisation_id = fields.UUID(load_default=None, allow_none=True)
     supersedes = fields.UUID(required=True, allow_none=True)
     nodes = fields.List(fields.Nested(NodeSchema), required=True)
     actor = fields.String(required=True)

@@ -54,6 +54,22 @@ class Adopter:
         wait_for(lambda: decision_id in self.known(), timeout=20)
         return decision_id
 
-    def known(self) -> set[str]:
-        reply = requests.get(f"{self.catalogue_url}/views/decisions", headers=bearer(self.token), timeout=10)
-        return {d["id"] for d in reply.json()["decisions"]}
+    def known(self, view: str = "decisions") -> set[str]:
+        """The ids of the catalogue's view of the conference's ``decisions`` or ``organisations``."""
+        found, cursor = set(), None
+        while True:
+            params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+            page = requests.get(
+                f"{self.catalogue_url}/views/{view}", params=params, headers=bearer(self.token), timeout=10
+            ).json()
+            found |= {d["id"] for d in page[view]}
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return found
+
+    def unit(self, name_zh: str, name_en: str) -> str:
+        """The register id of an organisation (registered at the conference if it is not yet),
+        once the catalogue has learnt it."""
+        organisation = self.conference.organisation(name_zh, name_en)
+        wait_for(lambda: organisation in self.known("organisations"), timeout=20)
+        return organisation

@@ -26,7 +26,7 @@ from services.catalogue.domain.errors import (
     UnsuitableInParent,
 )
 from services.catalogue.domain.nodes import NODE_FIELDS
-from tests.support.decisions import learnt
+from tests.support.decisions import learnt, registered
 from tests.support.upstream import memory_store
 
 PREFECTURE = [
@@ -45,9 +45,14 @@ def app() -> CatalogueApplication:
 
 
 def draft(app: CatalogueApplication, level: str, parent: UUID | None = None) -> UUID:
+    unit = (
+        UUID(registered(app, "西双版纳州广播电视台", "Radio and TV Station"))
+        if level == "departmental"
+        else None
+    )
     command = DraftCatalogue(
         title=f"{level} catalogue", jurisdiction="Xishuangbanna", level=level, issuer="I", fiscal_year=2020,
-        parent_catalogue_id=parent,
+        parent_catalogue_id=parent, organisation_id=unit,
     )  # fmt: skip
     return UUID(app.draft_catalogue(command, actor="e")["id"])
 
@@ -154,3 +159,28 @@ def test_an_item_taken_over_is_as_the_parent_has_it_whenever_it_is_changed(app: 
     with pytest.raises(NotAsInParent):
         app.change_node(child, "A", ChangeNode(name="Renamed"), actor="e")
     assert app.last_position() == before
+
+
+def test_a_units_catalogue_names_a_unit_of_the_register_as_the_catalogue_learnt_it(
+    app: CatalogueApplication,
+) -> None:
+    from marshmallow import ValidationError
+
+    from services.catalogue.schemas import DraftCatalogueRequest
+    from shared.organisations import OrganisationUnknown
+
+    parent = prefecture(app)
+    child = app.catalogue(draft(app, "departmental", parent))
+    assert child["organisation_id"] is not None and child["parent_catalogue_id"] == str(parent)
+    made_up = DraftCatalogue(
+        title="Ours", jurisdiction="J", level="departmental", issuer="I", fiscal_year=2020,
+        parent_catalogue_id=parent, organisation_id=UUID("3f0c6a4e-1111-4000-8000-00000000beef"),
+    )  # fmt: skip
+    before = app.last_position()
+    with pytest.raises(OrganisationUnknown):
+        app.draft_catalogue(made_up, actor="e")
+    assert app.last_position() == before
+    body = {"title": "T", "jurisdiction": "J", "issuer": "I", "fiscal_year": 2020}
+    for level, unit in (("departmental", None), ("prefecture", str(parent))):
+        with pytest.raises(ValidationError, match="organisation_id"):
+            DraftCatalogueRequest().load({**body, "level": level, "organisation_id": unit})

@@ -59,6 +59,7 @@ class Catalogue(ActsInOrder):
         supersedes: str | None
         nodes: list[dict[str, Any]]
         actor: str
+        organisation_id: str | None = None  # a departmental one's unit (drafted before: none named)
 
     class NodeAdded(DatedEvent):
         node: dict[str, Any]
@@ -115,7 +116,9 @@ class Catalogue(ActsInOrder):
         supersedes: str | None,
         nodes: list[dict[str, Any]],
         actor: str,
+        organisation_id: str | None = None,
     ) -> None:
+        self.organisation_id = organisation_id  # the register's id of the unit a departmental one is of
         self.title = title
         self.jurisdiction = jurisdiction
         self.level = level
@@ -139,7 +142,7 @@ class Catalogue(ActsInOrder):
         document_number and parent_catalogue_id."""
         if level not in LEVELS:
             raise ValueError(f"unknown level {level!r}")
-        header = {"document_number": None, "parent_catalogue_id": None, **header}
+        header = {"document_number": None, "parent_catalogue_id": None, "organisation_id": None, **header}
         return cls(level=level, supersedes=None, nodes=[], actor=actor, **header)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Catalogue:
@@ -373,17 +376,14 @@ class Catalogue(ActsInOrder):
                 f"catalogue is {self.status}; only a published catalogue is revised",
                 status=self.status,
             )
+        kept = ("title", "jurisdiction", "level", "issuer", "fiscal_year", "parent_catalogue_id")
         return Catalogue(
-            title=self.title,
-            jurisdiction=self.jurisdiction,
-            level=self.level,
-            issuer=self.issuer,
-            fiscal_year=self.fiscal_year,
+            **{name: getattr(self, name) for name in kept},
             document_number=None,
-            parent_catalogue_id=self.parent_catalogue_id,
             supersedes=str(self.id),
             nodes=[dict(n) for n in self.nodes.values()],
             actor=actor,
+            organisation_id=self.__dict__.get("organisation_id"),  # older snapshots lack it
         )
 
     def revoke(self, *, reason: str, actor: str) -> None:
