@@ -364,14 +364,26 @@ RULES: list[tuple[str, Callable[[CatalogueClient], tuple[str, str, dict[str, Any
     ),
     ("ParentRequired", lambda api: _departmental(api, parent=None)),
     ("NotInParent", lambda api: _departmental(api, parent=_published(api), code="B")),
+    (
+        "OrganisationUnknown",
+        lambda api: ("POST", "/catalogues", _unit_catalogue_body("3f0c6a4e-1111-4000-8000-00000000beef")),
+    ),
 ]
+
+
+def _unit_catalogue_body(organisation: str, **more: Any) -> dict[str, Any]:
+    body = {"title": "A unit's catalogue", "jurisdiction": "J", "level": "departmental", "issuer": "I"}
+    return body | {"fiscal_year": 2020, "organisation_id": organisation, **more}
 
 
 def _departmental(
     api: CatalogueClient, parent: str | None, code: str = "A"
 ) -> tuple[str, str, dict[str, Any]]:
     """A unit's catalogue with no parent, to publish; or under a parent, an item the parent lacks."""
-    cid = api.draft(level="departmental", parent_catalogue_id=parent)
+    assert isinstance(api.adopt, Adopter)
+    unit = api.adopt.unit("西双版纳州广播电视台", "Xishuangbanna Radio and TV Station")
+    body = _unit_catalogue_body(unit, parent_catalogue_id=parent)
+    cid = api.call("POST", "/catalogues", 201, json=body).json()["id"]
     if parent is not None:
         return "POST", f"/catalogues/{cid}/nodes", {"code": code, "name": "Not the parent's"}
     api.add(cid, code, "Public services")
