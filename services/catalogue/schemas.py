@@ -169,6 +169,7 @@ class CatalogueReply(Schema):
     fiscal_year = fields.Integer()
     document_number = fields.String(allow_none=True)
     parent_catalogue_id = fields.UUID(allow_none=True)
+    organisation_id = fields.UUID(allow_none=True, metadata={"description": "a departmental one's unit"})
     supersedes = fields.UUID(allow_none=True)
     superseded_by = fields.UUID(allow_none=True)
     status = fields.String()
