@@ -94,7 +94,7 @@ class CatalogueService(EventSourcedService):
     @http("GET", "/views/decisions")
     @endpoint(auth=READ, query=PageQuery, summary="Conference decisions known to the catalogue")
     def known_decisions(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        query = list_query("known_decision", data, {}, frozenset({"withdrawn"}))
+        query = list_query("known_decision", data, {})
         return {
             **list_answer(self.app, "decisions", query, data),
             "position": self.inbox.consumer.position("conference"),
@@ -105,7 +105,7 @@ class CatalogueService(EventSourcedService):
         auth=READ, query=PageQuery, summary="The conference's organisation register as the catalogue knows it"
     )
     def known_organisations(self, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
-        query = list_query("known_organisation", data, {}, frozenset({"withdrawn"}))
+        query = list_query("known_organisation", data, {})
         return {
             **list_answer(self.app, "organisations", query, data),
             "position": self.inbox.consumer.position("conference"),

@@ -96,7 +96,7 @@ class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
         what the new log holds comes back as it holds it; pilots' own records stay as they are."""
         if source == "conference":
             return self.forget_decisions(reason) + self.forget_organisations(reason)
-        known = self.walk(Query("known_catalogue", hidden_statuses=frozenset({"withdrawn"})))
+        known = self.walk(Query("known_catalogue"))
         catalogues: list[CatalogueView] = [self.repository.get(UUID(c["id"])) for c in known]
         for catalogue in catalogues:
             catalogue.withdraw(reason=reason)

@@ -194,9 +194,21 @@ def _catalogue_row(c: CatalogueView) -> Row:
 PILOT_LISTS = (
     Listed("unit", PilotUnit, PilotUnit.Designated, _unit_row),
     Listed("matter", ServiceMatter, ServiceMatter.Identified, _matter_row),
-    Listed("announced_contract", ServiceMatter, ServiceMatter.Identified, _contract_row),
+    Listed(
+        "announced_contract",
+        ServiceMatter,
+        ServiceMatter.Identified,
+        _contract_row,
+        hidden=frozenset({"unannounced"}),  # the disclosure rule: public once announced
+    ),
     Listed("party", Party, Party.Registered, _party_row),
-    Listed("known_catalogue", CatalogueView, CatalogueView.Published, _catalogue_row),
+    Listed(
+        "known_catalogue",
+        CatalogueView,
+        CatalogueView.Published,
+        _catalogue_row,
+        hidden=frozenset({"withdrawn"}),
+    ),
     KNOWN_DECISIONS,
     KNOWN_ORGANISATIONS,
 )

@@ -3,7 +3,6 @@ as of a past moment, and the lookups the use cases share."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -166,7 +165,7 @@ class PilotsQueries(ServiceApplication):
         """Contracts whose announcement is recorded: what the disclosure rule makes public
         (shared/disclosure.py), the same as reporting shows an anonymous reader; a page of
         them in the order their matters were identified, each with its purchaser's name now."""
-        page: Page = self.list_page(replace(query, hidden_statuses=frozenset({"unannounced"})), cursor, limit)
+        page: Page = self.list_page(query, cursor, limit)
         units: dict[str, str] = {}
         shown = []
         for body in page.items:
@@ -178,10 +177,8 @@ class PilotsQueries(ServiceApplication):
     def known_catalogues(
         self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT
     ) -> Page:
-        """A page of the published catalogues learnt (withdrawn ones hidden whatever is asked)."""
-        asked = query or Query("known_catalogue")
-        shown = replace(asked, hidden_statuses=asked.hidden_statuses | {"withdrawn"})
-        page: Page = self.list_page(shown, cursor, limit)
+        """A page of the published catalogues learnt (never a withdrawn one)."""
+        page: Page = self.list_page(query or Query("known_catalogue"), cursor, limit)
         return page
 
     def history_of(

@@ -13,7 +13,6 @@ import binascii
 import json
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,9 +49,7 @@ def _lead_units(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, An
 
 
 def _overdue_tasks(result: dict[str, Any], asked: dict[str, Any]) -> list[tuple[Key, Any]]:
-    overdue = result["conference"].get("overdue_by_lead_unit")
-    if overdue is None:
-        raise PermissionError("the numbers of overdue tasks need a token (the disclosure rule)")
+    overdue = result["conference"].get("overdue_by_lead_unit") or {}  # none for the public
     units = [asked["lead_unit"]] if asked.get("lead_unit") else list(overdue)
     return [((u, n), {"lead_unit": u, "number": n}) for u in units for n in overdue.get(u, [])]
 
@@ -71,20 +68,16 @@ def _in_force(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]
     return [((title, f"{rank:06d}"), {"title": title}) for rank, title in enumerate(titles)]
 
 
-@dataclass(frozen=True)
-class Section:
-    """A growing part of the indicators: where it is in the overview, and its list's entries."""
+# A growing part of the indicators: its entries, each with the key its list is ordered by.
+Entries = Callable[[dict[str, Any], dict[str, Any]], list[tuple[Key, Any]]]
 
-    path: str  # its own list: /indicators/<path>
-    entries: Callable[[dict[str, Any], dict[str, Any]], list[tuple[Key, Any]]]
-
-
-SECTIONS = {
-    "pilots/units": Section("pilots/units", _units),
-    "conference/lead_units": Section("conference/lead_units", _lead_units),
-    "conference/overdue_tasks": Section("conference/overdue_tasks", _overdue_tasks),
-    "ministry": Section("ministry", _ministry),
-    "catalogue/in_force": Section("catalogue/in_force", _in_force),
+# Each section's own list, /indicators/<name>.
+SECTIONS: dict[str, Entries] = {
+    "pilots/units": _units,
+    "conference/lead_units": _lead_units,
+    "conference/overdue_tasks": _overdue_tasks,
+    "ministry": _ministry,
+    "catalogue/in_force": _in_force,
 }
 
 
@@ -109,12 +102,12 @@ def _decode(cursor: str, asked: str) -> Key:
 
 
 def section_page(
-    section: Section, result: dict[str, Any], asked: dict[str, Any], cursor: str | None, limit: int
+    section: Entries, result: dict[str, Any], asked: dict[str, Any], cursor: str | None, limit: int
 ) -> tuple[list[Any], str | None]:
     """A page of a section's entries in the order of their keys, after ``cursor`` (the key of the
     last entry of the page before: no entry is skipped or shown twice while figures change)."""
     bound = json.dumps(asked, sort_keys=True, default=str)
-    entries = sorted(section.entries(result, asked), key=lambda e: e[0])
+    entries = sorted(section(result, asked), key=lambda e: e[0])
     keys = [key for key, _ in entries]
     start = bisect_right(keys, _decode(cursor, bound)) if cursor else 0
     page = entries[start : start + limit]

@@ -121,6 +121,9 @@ class ReportingService(EventSourcedService):
     def group_indicators(self, caller: Caller | None, data: dict, group: str) -> Any:
         if group not in GROUPS:
             raise NotFoundError(f"no indicator group {group!r}; groups: {', '.join(GROUPS)}")
+        if data["cursor"] is not None and (group != "ministry" or data["format"] != "json"):
+            # a cursor continues a page of the Ministry rows in JSON, and nothing else
+            raise ValidationError({"cursor": ["only the Ministry rows in JSON come a page at a time"]})
         result = disclosed(self.app.indicators(self.asked(data)), caller)
         if data["format"] != "json":
             return export(group, result[group], data["format"])

@@ -4,7 +4,6 @@ is replaced, and the lookup its commands check their authority with."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -37,7 +36,9 @@ def _decision_row(d: DecisionView) -> Row:
 
 
 # The decisions a service learnt, as a list it keeps (withdrawn ones are never shown).
-KNOWN_DECISIONS = Listed("known_decision", DecisionView, DecisionView.Known, _decision_row)
+KNOWN_DECISIONS = Listed(
+    "known_decision", DecisionView, DecisionView.Known, _decision_row, hidden=frozenset({"withdrawn"})
+)
 
 
 class KnowsDecisions:
@@ -90,11 +91,9 @@ class KnowsDecisions:
     def known_decisions(
         self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT
     ) -> Page:
-        """A page of the decisions learnt (``query``: of kind ``known_decision``; withdrawn ones
-        are hidden whatever it asks)."""
-        asked = query or Query("known_decision")
-        shown = replace(asked, hidden_statuses=asked.hidden_statuses | {"withdrawn"})
-        page: Page = self.list_page(shown, cursor, limit)
+        """A page of the decisions learnt (``query``: of kind ``known_decision``; never a
+        withdrawn one)."""
+        page: Page = self.list_page(query or Query("known_decision"), cursor, limit)
         return page
 
 

@@ -5,7 +5,6 @@ the organisation they name against."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -43,7 +42,11 @@ def _organisation_row(o: OrganisationView) -> Row:
 
 # The register as a service learnt it, as a list it keeps (withdrawn entries are never shown).
 KNOWN_ORGANISATIONS = Listed(
-    "known_organisation", OrganisationView, OrganisationView.Known, _organisation_row
+    "known_organisation",
+    OrganisationView,
+    OrganisationView.Known,
+    _organisation_row,
+    hidden=frozenset({"withdrawn"}),
 )
 
 
@@ -107,10 +110,8 @@ class KnowsOrganisations:
     def known_organisations(
         self, query: Query | None = None, cursor: str | None = None, limit: int = DEFAULT_LIMIT
     ) -> Page:
-        """A page of the register as learnt (withdrawn entries hidden whatever ``query`` asks)."""
-        asked = query or Query("known_organisation")
-        shown = replace(asked, hidden_statuses=asked.hidden_statuses | {"withdrawn"})
-        page: Page = self.list_page(shown, cursor, limit)
+        """A page of the register as learnt (never a withdrawn entry)."""
+        page: Page = self.list_page(query or Query("known_organisation"), cursor, limit)
         return page
 
     def organisation_with_code(self, credit_code: str) -> str | None:

@@ -267,6 +267,11 @@ def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(
     assert header[:3] == ["年度", "服务类别", "项目名称"] and sheet.freeze_panes == "A2"
     amounts = {r[2].value: r[header.index("合同金额（元）")].value for r in sheet.iter_rows(min_row=2)}
     rows = requests.get(f"{reporting}/indicators/ministry", timeout=10).json()["ministry"]  # the same view
+    for group, fmt in (("pilots", "json"), ("ministry", "csv")):  # a cursor continues JSON Ministry rows only
+        refused = requests.get(
+            f"{reporting}/indicators/{group}", params={"cursor": "x", "format": fmt}, timeout=10
+        )
+        assert refused.status_code == 422 and "cursor" in refused.json()["details"]
     for row in rows:
         assert amounts[row["project"]] == Decimal(row["contract_amount"])
     assert amounts["合计"] == sum(Decimal(row["contract_amount"]) for row in rows)
