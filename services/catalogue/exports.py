@@ -20,6 +20,14 @@ COLUMNS = [
 ]
 
 
+def nature_label(nature: str, lang: str) -> str:
+    """A node's nature for people: its label, else (a nature the negative list names) the negative
+    list's text of it, else the code itself."""
+    return i18n.text(
+        f"label.natures.{nature}", lang, default=i18n.text(f"negative.{nature}", lang, default=nature)
+    )
+
+
 def catalogue_workbook(catalogue: dict[str, Any], lang: str) -> Response:
     book = new_workbook(catalogue["title"])
     rows = [
@@ -28,7 +36,7 @@ def catalogue_workbook(catalogue: dict[str, Any], lang: str) -> Response:
             node["level"],
             node["name"],
             node["description"],
-            node["nature"],
+            nature_label(node["nature"], lang),
             i18n.label("node_kinds", node["kind"], lang),
         ]
         for node in sorted(catalogue["nodes"], key=lambda n: n["code"])

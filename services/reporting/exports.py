@@ -119,7 +119,9 @@ def ministry_workbook(rows: list[dict[str, Any]], lang: str) -> Any:
     """The Ministry rows: a sheet per year, its rows by service category, each category closed
     by its subtotal and the year by its total; names and types as the reader's language says."""
     book = new_workbook(i18n.text("workbook.ministry", lang))
-    by_year = sorted(rows, key=lambda r: (r["year"], r.get("category") or "", r.get("project") or ""))
+    by_year = sorted(
+        rows, key=lambda r: (r["year"], r.get("category") or "", _cell(r, "project", lang) or "")
+    )
     for year, of_year in groupby(by_year, key=lambda r: r["year"]):
         year_rows = list(of_year)
         sheet = add_sheet(book, str(year), MINISTRY_SHEET, [], lang)
@@ -142,6 +144,8 @@ def ministry_workbook(rows: list[dict[str, Any]], lang: str) -> Any:
 def _cell(row: dict[str, Any], column: str, lang: str) -> Any:
     if lang == "zh" and column in ("purchaser", "undertaker"):
         return row.get(f"{column}_zh") or row.get(column)  # the registered Chinese name
+    if lang == "en" and column == "project":
+        return row.get("project_en") or row.get(column)  # its English rendering, as the dashboard shows
     if column == "undertaker_type" and row.get(column):
         return i18n.label("party_types", row[column], lang)
     return row.get(column)

@@ -226,14 +226,15 @@ class Process:
             return
         payer, payee = self._ref(self.buyer), self._ref(self.supplier)
         for payment in self.matter.get("payments", []):
-            transaction = {
+            transaction: dict[str, Any] = {
                 "id": payment["voucher_ref"],
-                "source": "pilots",
                 "date": moment(payment["paid_on"]),
                 "value": value(payment["amount"]),
                 "payer": payer,
                 "payee": payee,
             }
+            if self.documents_url:  # ``source`` is a URI: the matter at the pilots' public address
+                transaction["source"] = f"{self.documents_url}/matters/{self.matter_id}"
             self._add(
                 payment["paid_on"],
                 "implementation",

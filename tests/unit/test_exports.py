@@ -10,7 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from services.catalogue.exports import catalogue_workbook
 from services.reporting.exports import export, ministry_workbook
+from shared import i18n
 from shared.web.exports import csv_text, neutral
 from shared.web.workbooks import XLSX, workbook_response
 
@@ -100,6 +102,46 @@ def test_the_ministry_workbook_has_a_sheet_per_year_rows_by_category_with_subtot
         first[5].value == "Media Co." and first[7].value == "企业"
     )  # no Chinese name: as given; the type's label
     assert first[10].number_format == "#,##0.00" and isinstance(first[10].value, (int, float, Decimal))
+
+
+def test_the_english_ministry_workbook_names_a_project_by_its_english_rendering() -> None:
+    rows = [
+        ministry_row(2020, "Public cultural services", "乙项目", "1.00", project_en="Project B"),
+        ministry_row(2020, "Public cultural services", "甲项目", "2.00"),  # no English rendering
+    ]
+    projects = {
+        lang: [r[2].value for r in read(workbook_response(ministry_workbook(rows, lang), "m"))["2020"]][1:3]
+        for lang in ("zh", "en")
+    }
+    assert projects == {"zh": ["乙项目", "甲项目"], "en": ["Project B", "甲项目"]}  # else the Chinese name
+
+
+def test_the_catalogue_workbook_labels_each_nature_in_the_readers_language() -> None:
+    def node(code: str, nature: str) -> dict[str, object]:
+        return {
+            "code": code,
+            "level": 1,
+            "name": code,
+            "description": "",
+            "nature": nature,
+            "kind": "public_service",
+        }
+
+    catalogue = {
+        "id": "c",
+        "version": 1,
+        "title": "目录",
+        # a nature the negative list later named (an item kept from before): its entry's text
+        "nodes": [node("A", "service"), node("B", "financing"), node("C", "unheard_of")],
+    }
+    natures = {}
+    for lang in ("zh", "en"):
+        sheet = read(catalogue_workbook(catalogue, lang)).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        natures[lang] = [
+            r[header.index(i18n.text("column.nature", lang))].value for r in sheet.iter_rows(min_row=2)
+        ]
+    assert natures == {"zh": ["服务", "融资行为", "unheard_of"], "en": ["Service", "Financing", "unheard_of"]}
 
 
 def test_a_workbook_keeps_hostile_text_as_text_never_a_formula() -> None:

@@ -92,6 +92,9 @@ def test_every_stage_is_a_valid_release_and_the_record_compiles_them() -> None:
         "c" * 64 + "-contractArrangements",
     }
     assert contract["implementation"]["transactions"][0]["value"] == {"amount": 162500.0, "currency": "CNY"}
+    assert (
+        contract["implementation"]["transactions"][0]["source"] == f"https://pilots.example/matters/{MATTER}"
+    )
     assert contract["documents"][0]["url"] == f"https://pilots.example/matters/{MATTER}/documents/{'a' * 64}"
     assert record["compiledRelease"]["tender"]["procurementMethod"] == "selective"
 
