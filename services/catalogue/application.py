@@ -28,6 +28,8 @@ from services.catalogue.domain import (
     NegativeList,
 )
 from services.catalogue.domain.departmental import DEPARTMENTAL, check_item, check_under_parent
+from services.catalogue.domain.errors import ParentNotInForce
+from services.catalogue.domain.versions import lost_items, review_of, revision_of
 from shared.acts import When
 from shared.decisions import DecisionUnknown, DecisionView
 from shared.domain import NotFound
@@ -37,6 +39,7 @@ from shared.persistence.eventlog import EventTooLarge, ServiceApplication, to_pl
 from shared.persistence.listed import Listed
 from shared.persistence.listing import Page, Query, Row
 from shared.persistence.topics import moved
+from shared.vocabulary.catalogue import PUBLISHED, SUPERSEDED
 
 # The aggregates lived in the module services.catalogue.domain before it became a package:
 # stored events and snapshots name that module.
@@ -54,8 +57,9 @@ class CatalogueNotFound(NotFound):
 
 
 def catalogue_row(catalogue: Catalogue) -> Row:
-    """A catalogue's list row: filtered by status, jurisdiction (owner), level (type) and fiscal
-    year; found by its title, document number, issuer and jurisdiction."""
+    """A catalogue's list row: filtered by status, jurisdiction (owner), level (type), fiscal
+    year and whether it is flagged for review (flag); found by its title, document number,
+    issuer and jurisdiction."""
     return Row.of(
         "catalogue",
         catalogue,
@@ -64,6 +68,7 @@ def catalogue_row(catalogue: Catalogue) -> Row:
         owner=catalogue.jurisdiction,
         type=catalogue.level,
         year=catalogue.fiscal_year,
+        flag=catalogue.status == PUBLISHED and review_of(catalogue) is not None,
         texts=(catalogue.title, catalogue.document_number, catalogue.issuer, catalogue.jurisdiction),
     )
 
@@ -71,7 +76,7 @@ def catalogue_row(catalogue: Catalogue) -> Row:
 class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplication):
     name = "catalogue"
     lists = (
-        Listed("catalogue", Catalogue, Catalogue.Drafted, catalogue_row, version=2),  # 2: with its unit
+        Listed("catalogue", Catalogue, Catalogue.Drafted, catalogue_row, version=3),  # 3: with its review
         KNOWN_DECISIONS,
         KNOWN_ORGANISATIONS,
     )
@@ -219,8 +224,10 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
             previous=previous,
             negative_list=self._negative_list().entries,
         )
-        # One save of both versions: the new one is never in force beside the old.
-        return self._save_and_view(catalogue, previous)
+        # One save of both versions (the new one is never in force beside the old), and of the
+        # children the old one leaves without their place
+        flagged = self._flag_children(previous, catalogue, actor) if previous is not None else []
+        return self._save_and_view(catalogue, previous, *flagged)
 
     def _adopting_decision(self, decision_ref: str) -> DecisionView:
         """The conference decision a publication names, as the catalogue learnt it from the
@@ -247,12 +254,40 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
             )
 
     def revise(self, catalogue_id: UUID, command: Revise, *, actor: str) -> dict[str, Any]:
-        return self._save_and_view(self._get(catalogue_id).revise(actor=actor))
+        """A new draft of a published version: under the parent the command names, or else under
+        its parent's version in force now (the parent may have been revised since)."""
+        version = self._get(catalogue_id)
+        parent = (
+            self._get(command.parent_catalogue_id) if command.parent_catalogue_id else self._parent(version)
+        )
+        while parent is not None and parent.status == SUPERSEDED and parent.superseded_by:
+            parent = self._get(UUID(parent.superseded_by))
+        if parent is not None and version.level == DEPARTMENTAL and parent.status != PUBLISHED:
+            raise ParentNotInForce(
+                f"the parent catalogue {parent.id} is {parent.status}, not in force",
+                parent_catalogue_id=str(parent.id),
+                status=parent.status,
+            )
+        parent_id = str(parent.id) if parent is not None else None
+        return self._save_and_view(revision_of(version, actor=actor, parent_catalogue_id=parent_id))
 
     def revoke(self, catalogue_id: UUID, command: Revoke, *, actor: str) -> dict[str, Any]:
         catalogue = self._get(catalogue_id)
         catalogue.revoke(reason=command.reason, actor=actor)
-        return self._save_and_view(catalogue)
+        return self._save_and_view(catalogue, *self._flag_children(catalogue, None, actor))
+
+    def _flag_children(self, parent: Catalogue, successor: Catalogue | None, actor: str) -> list[Catalogue]:
+        """The published versions under ``parent`` (superseded by ``successor``, or revoked) whose
+        items lose their place under it, flagged for review in the same write."""
+        children = self.walk(Query("catalogue", {"status": PUBLISHED, "type": DEPARTMENTAL}))
+        flagged = []
+        for row in children:
+            if row["parent_catalogue_id"] != str(parent.id):
+                continue
+            child = self._get(UUID(row["id"]))
+            if child.flag_for_review(parent=parent, codes=lost_items(child, successor), actor=actor):
+                flagged.append(child)
+        return flagged
 
     # --- queries ---------------------------------------------------------
 
@@ -288,6 +323,7 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
             "decision_ref": catalogue.decision_ref,
             "revision": catalogue.revision,
             "revoked_reason": catalogue.revoked_reason,
+            "review": review_of(catalogue),
             "node_count": len(catalogue.nodes),
             "created_at": catalogue.created_on.isoformat(),
             "modified_at": catalogue.modified_on.isoformat(),

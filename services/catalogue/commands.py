@@ -107,7 +107,10 @@ class Publish:
 
 @dataclass(frozen=True)
 class Revise:
-    """Open a new draft copying a published version (the version is named by the path)."""
+    """Open a new draft copying a published version (the version is named by the path), under
+    ``parent_catalogue_id`` if given (else under its parent's version in force)."""
+
+    parent_catalogue_id: UUID | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ def _catalogue_published(app: CatalogueApplication, event: Catalogue.Published) 
         "issuer": catalogue.issuer,
         "fiscal_year": catalogue.fiscal_year,
         "document_number": catalogue.document_number,
+        "parent_catalogue_id": catalogue.parent_catalogue_id,
+        "organisation_id": catalogue.__dict__.get("organisation_id"),  # older snapshots lack it
         "decision_ref": data["decision_ref"],
         "supersedes": catalogue.supersedes,
         "items": [catalogue.nodes[c] for c in sorted(catalogue.nodes)],
@@ -40,6 +42,7 @@ m.publish(Catalogue.ConsultationResponded, "ConsultationResponded", id_field="ca
 m.publish(Catalogue.Published, "CataloguePublished", build=_catalogue_published)
 m.publish(Catalogue.Superseded, "CatalogueSuperseded", id_field="catalogue_id")
 m.publish(Catalogue.Revoked, "CatalogueRevoked", id_field="catalogue_id")
+m.publish(Catalogue.FlaggedForReview, "CatalogueFlaggedForReview", id_field="catalogue_id")
 m.publish(NegativeList.EntryAdded, "NegativeListEntryAdded")
 # NegativeList.Opened is private bookkeeping: never published.
 

@@ -10,7 +10,7 @@ from services.catalogue import commands
 from shared.contracts.catalogue import NodeSchema, RevisionCountsSchema
 from shared.vocabulary.catalogue import CATALOGUE_STATUSES, DEFAULT_NATURE, LEVELS, NODE_KINDS
 from shared.web.fields import DocumentNumber, IsoDate, StrictBoolean
-from shared.web.lists import PageQuery
+from shared.web.lists import PageQuery, query_flag
 from shared.web.schemas import ACT_FIELDS, LINE, CommandRequest, PartRequest, Request
 
 CODE = validate.Regexp(
@@ -130,6 +130,18 @@ class PublishRequest(CommandRequest):
     decision_ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class ReviseRequest(CommandRequest):
+    command = commands.Revise
+
+    parent_catalogue_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "the parent the revision sits under (default: its parent's version in force)"
+        },
+    )
+
+
 class RevokeRequest(CommandRequest):
     command = commands.Revoke
 
@@ -149,14 +161,31 @@ class CatalogueListQuery(PageQuery):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
     jurisdiction = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
     fiscal_year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    needs_review = query_flag("in force and flagged for review by a change of its parent (true) or not")
 
 
 # Each filter of CatalogueListQuery and the list row's column it is.
-CATALOGUE_FILTERS = {"status": "status", "level": "type", "jurisdiction": "owner", "fiscal_year": "year"}
+CATALOGUE_FILTERS = {
+    "status": "status",
+    "level": "type",
+    "jurisdiction": "owner",
+    "fiscal_year": "year",
+    "needs_review": "flag",
+}
 
 
 class CreatedReply(Schema):
     id = fields.UUID(required=True)
+
+
+class ReviewReply(Schema):
+    """Why a version in force is flagged for review: its parent changed and these items lost
+    their place under it."""
+
+    parent_catalogue_id = fields.UUID()
+    superseded_by = fields.UUID(allow_none=True, metadata={"description": "null: the parent was revoked"})
+    codes = fields.List(fields.String())
+    flagged_on = fields.Date()
 
 
 class CatalogueReply(Schema):
@@ -178,6 +207,7 @@ class CatalogueReply(Schema):
     decision_ref = fields.String(allow_none=True)
     revision = fields.Nested(RevisionCountsSchema, allow_none=True)
     revoked_reason = fields.String(allow_none=True)
+    review = fields.Nested(ReviewReply, allow_none=True)
     node_count = fields.Integer()
     created_at = fields.String()
     modified_at = fields.String()

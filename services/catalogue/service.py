@@ -34,6 +34,7 @@ from services.catalogue.schemas import (
     DraftCatalogueRequest,
     NegativeListEntryRequest,
     PublishRequest,
+    ReviseRequest,
     RevokeRequest,
 )
 from shared import i18n
@@ -54,7 +55,7 @@ from shared.web.http import (
     parse_uuid,
 )
 from shared.web.lists import HistoryQuery, PageQuery, history_answer, list_answer, list_query
-from shared.web.schemas import ActRequest, AsOfQuery
+from shared.web.schemas import AsOfQuery
 from shared.web.server import http
 from shared.web.service import EventSourcedService
 
@@ -212,14 +213,14 @@ class CatalogueService(EventSourcedService):
 
     @http("POST", "/catalogues/<catalogue_id>/revise")
     @endpoint(
-        body=ActRequest,
+        body=ReviseRequest,
         auth=WRITE,
         status=201,
         response=CreatedReply,
-        summary="Open a new draft copying a published version",
+        summary="Open a new draft copying a published version (a unit's onto its parent's successor)",
     )
-    def revise(self, caller: Caller, data: dict, catalogue_id: str) -> dict[str, Any]:
-        view = self.app.revise(parse_uuid(catalogue_id, "catalogue"), Revise(), actor=caller.subject)
+    def revise(self, caller: Caller, command: Revise, catalogue_id: str) -> dict[str, Any]:
+        view = self.app.revise(parse_uuid(catalogue_id, "catalogue"), command, actor=caller.subject)
         return {"id": view["id"]}
 
     @http("POST", "/catalogues/<catalogue_id>/revoke")

@@ -53,7 +53,7 @@ from services.pilots.parties import Parties
 from services.pilots.queries import MatterNotFound as MatterNotFound  # re-exported: the service maps it
 from services.pilots.queries import PlanNotFound as PlanNotFound  # re-exported
 from services.pilots.reviews import SYSTEM_ACTOR, Reviews
-from services.pilots.reviews import CatalogueNotPublished as CatalogueNotPublished  # re-exported
+from services.pilots.unit_catalogues import CatalogueNotPublished as CatalogueNotPublished  # re-exported
 from shared.acts import upstream_on
 from shared.persistence.listing import Query
 from shared.persistence.topics import moved
@@ -61,6 +61,10 @@ from shared.persistence.topics import moved
 # Stored events name the classes' topics from before the domain became a package.
 moved("services.pilots.domain", PilotUnit, ImplementationPlan, ServiceMatter, DecisionView, CatalogueView)
 moved("services.pilots.domain.views", DecisionView)  # and from pilots before the kit kept it
+
+
+# What pilots learns of a published catalogue (a field absent from older envelopes: None).
+LEARNT = ("title", "fiscal_year", "items", "supersedes", "level", "parent_catalogue_id", "organisation_id")
 
 
 class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
@@ -76,18 +80,13 @@ class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
             view = self._catalogue_view(UUID(p["catalogue_id"]))
             if view is None or view.status != "withdrawn":
                 return []
-            view.reinstate(
-                title=p["title"], fiscal_year=p["fiscal_year"], items=p["items"], supersedes=p["supersedes"]
-            )
+            view.reinstate(**{k: p.get(k) for k in LEARNT})
             return [view]
         return [
             CatalogueView(
                 catalogue_id=p["catalogue_id"],
-                title=p["title"],
-                fiscal_year=p["fiscal_year"],
-                items=p["items"],
-                supersedes=p["supersedes"],
                 published_on=upstream_on(envelope),
+                **{k: p.get(k) for k in LEARNT},
             )
         ]
 
@@ -275,15 +274,10 @@ class PilotsApplication(Reviews, Designations, Parties, Execution, Dossier):
     # --- service matters ---------------------------------------------------
 
     def identify_matter(self, command: IdentifyMatter, *, actor: str) -> dict[str, Any]:
-        catalogue = self._catalogue_view(command.catalogue_id)
-        if catalogue is None:
-            raise CatalogueNotPublished(
-                f"catalogue {command.catalogue_id} is not published "
-                "(or its publication has not reached pilots yet)",
-                catalogue_id=str(command.catalogue_id),
-            )
+        catalogue, unit = self.published_catalogue(command.catalogue_id), self._unit(command.unit_id)
+        self.require_on_units_catalogue(unit, catalogue)
         matter = ServiceMatter.identify(
-            unit=self._unit(command.unit_id),
+            unit=unit,
             catalogue=catalogue,
             item_code=command.item_code,
             name=command.name,

@@ -80,6 +80,11 @@ class DraftPlan:
 
 
 @dataclass(frozen=True)
+class NamePlanCatalogue:
+    catalogue_id: UUID  # the unit's departmental catalogue (or its competent department's for it)
+
+
+@dataclass(frozen=True)
 class AddMilestone:
     phase: str
     title: str

@@ -101,6 +101,10 @@ def catalogue_body(c: CatalogueView) -> dict[str, Any]:
         "status": c.status,
         "superseded_by": c.superseded_by,
         "items": sorted(c.items),
+        # its level, parent and unit (None: learnt before the catalogue told them)
+        "level": c.__dict__.get("level"),
+        "parent_catalogue_id": c.__dict__.get("parent_catalogue_id"),
+        "organisation_id": c.__dict__.get("organisation_id"),
     }
 
 
@@ -186,6 +190,8 @@ def _catalogue_row(c: CatalogueView) -> Row:
         c,
         catalogue_body(c),
         status=c.status,
+        owner=c.__dict__.get("organisation_id"),
+        type=c.__dict__.get("level"),
         year=c.fiscal_year,
         texts=(c.title,),
     )
@@ -207,6 +213,7 @@ PILOT_LISTS = (
         CatalogueView,
         CatalogueView.Published,
         _catalogue_row,
+        version=2,  # 2: its level and unit
         hidden=frozenset({"withdrawn"}),
     ),
     KNOWN_DECISIONS,

@@ -128,6 +128,7 @@ class PilotsQueries(ServiceApplication):
                 "staffing_plan": p.staffing_plan,
                 "evaluation_plan": p.evaluation_plan,
                 "document_number": p.document_number,
+                "catalogue_id": p.__dict__.get("catalogue_id"),  # the unit's own catalogue, once named
                 "status": p.status,
                 "decision_id": p.decision_id,
                 "in_force_on": p.in_force_on,

@@ -12,10 +12,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from services.pilots.commands import ContinueMatter, RelinkMatter, WithdrawMatter
-from services.pilots.domain import CatalogueView, ServiceMatter
-from services.pilots.queries import PilotsQueries
+from services.pilots.domain import ServiceMatter
+from services.pilots.unit_catalogues import UnitCatalogues
 from shared.acts import upstream_on
-from shared.domain import DomainRuleViolation
 from shared.messaging.decisions import KnowsDecisions
 
 SYSTEM_ACTOR = "system"
@@ -35,11 +34,7 @@ def why_review(code: str, before: dict[str, Any] | None, after: dict[str, Any] |
     return None
 
 
-class CatalogueNotPublished(DomainRuleViolation):
-    """No published catalogue with that id has reached pilots: a draft, or not yet arrived."""
-
-
-class Reviews(PilotsQueries, KnowsDecisions):
+class Reviews(UnitCatalogues, KnowsDecisions):
     """Part of PilotsApplication: the inbox handlers that flag matters, and the commands that end
     a review."""
 
@@ -83,6 +78,28 @@ class Reviews(PilotsQueries, KnowsDecisions):
             ]
         return [view, *flagged]
 
+    def on_catalogue_flagged_for_review(self, envelope: dict[str, Any]) -> list[Aggregate]:
+        """A unit's catalogue whose parent changed: what is bought under the items that lost their
+        place under the parent is flagged, as a revision of the catalogue itself flags it."""
+        p = envelope["payload"]
+        view = self._catalogue_view(UUID(p["catalogue_id"]))
+        if view is None:
+            return []
+        codes = set(p["codes"])
+        how = f"superseded by {p['superseded_by']}" if p["superseded_by"] else "revoked"
+        with self.acting_on_fact(upstream_on(envelope)):
+            return [
+                m
+                for m in self._matters_on(view.id)
+                if m.item_code in codes
+                and m.flag_for_review(
+                    reason=f"catalogue {view.id} was flagged for review: its parent "
+                    f"{p['parent_catalogue_id']} was {how} and item {m.item_code} lost its place under it",
+                    catalogue_id=str(view.id),
+                    actor=SYSTEM_ACTOR,
+                )
+            ]
+
     def _matters_on(self, catalogue_id: UUID) -> list[ServiceMatter]:
         """Matters identified under this version or under any earlier version it carried on."""
         lineage: set[str] = set()
@@ -96,12 +113,8 @@ class Reviews(PilotsQueries, KnowsDecisions):
 
     def relink_matter(self, mid: UUID, command: RelinkMatter, *, actor: str) -> dict[str, Any]:
         matter = self._matter(mid)
-        catalogue: CatalogueView | None = self._catalogue_view(command.catalogue_id)
-        if catalogue is None:
-            raise CatalogueNotPublished(
-                f"catalogue {command.catalogue_id} is not published (or has not reached pilots yet)",
-                catalogue_id=str(command.catalogue_id),
-            )
+        catalogue = self.published_catalogue(command.catalogue_id)
+        self.require_on_units_catalogue(self._unit(UUID(matter.unit_id)), catalogue)
         matter.relink(catalogue=catalogue, item_code=command.item_code, reason=command.reason, actor=actor)
         self.save(matter)
         return self.matter(mid)

@@ -127,6 +127,12 @@ class DraftPlanRequest(CommandRequest):
     document_number = fields.String(load_default=None, allow_none=True, validate=NAME)
 
 
+class NamePlanCatalogueRequest(CommandRequest):
+    command = commands.NamePlanCatalogue
+
+    catalogue_id = fields.UUID(required=True)
+
+
 class ApprovePlanRequest(CommandRequest):
     command = commands.ApprovePlan
 

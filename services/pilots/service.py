@@ -39,6 +39,7 @@ from services.pilots.schemas import (
     InForceRequest,
     LinkUnitRequest,
     MilestoneMetRequest,
+    NamePlanCatalogueRequest,
     RejectRequest,
     RelinkRequest,
     StaffingAdjustmentRequest,
@@ -64,6 +65,9 @@ INBOX_HANDLERS = {
     ("catalogue", "CataloguePublished"): lambda app, envelope: app.on_catalogue_published(envelope),
     ("catalogue", "CatalogueSuperseded"): lambda app, envelope: app.on_catalogue_superseded(envelope),
     ("catalogue", "CatalogueRevoked"): lambda app, envelope: app.on_catalogue_revoked(envelope),
+    ("catalogue", "CatalogueFlaggedForReview"): lambda app, envelope: app.on_catalogue_flagged_for_review(
+        envelope
+    ),
 }
 
 
@@ -212,6 +216,13 @@ class PilotsService(ContractEndpoints, DocumentEndpoints, EventSourcedService):
     @endpoint(auth=READ, query=AsOfQuery, summary="The unit's plan with its milestones")
     def get_plan(self, caller: Caller, data: dict[str, Any], unit_id: str) -> dict[str, Any]:
         return self.app.plan(parse_uuid(unit_id, "unit"), when=data["when"])
+
+    @http("POST", "/units/<unit_id>/plan/catalogue")
+    @endpoint(auth=WRITE, body=NamePlanCatalogueRequest, summary="Name the unit's own guidance catalogue")
+    def name_plan_catalogue(
+        self, caller: Caller, data: commands.NamePlanCatalogue, unit_id: str
+    ) -> dict[str, Any]:
+        return self.app.name_plan_catalogue(parse_uuid(unit_id, "unit"), data, actor=caller.subject)
 
     @http("POST", "/units/<unit_id>/plan/submit")
     @endpoint(body=ActRequest, auth=WRITE, summary="Submit the plan")

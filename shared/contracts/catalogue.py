@@ -7,6 +7,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from shared.contracts.audit import AuditDigest
 from shared.contracts.dating import DatedContract
 from shared.vocabulary.catalogue import LEVELS, NODE_KINDS
+from shared.web.fields import IsoDate
 
 
 class _Contract(DatedContract):
@@ -126,6 +127,9 @@ class ConsultationRecorded(_Contract):
 
 
 class CataloguePublished(_CatalogueHeader):
+    # where it sits and whose it is (absent from catalogues published before they were told)
+    parent_catalogue_id = fields.UUID(load_default=None, allow_none=True)
+    organisation_id = fields.UUID(load_default=None, allow_none=True)
     decision_ref = fields.String(required=True)
     supersedes = fields.UUID(required=True, allow_none=True)
     items = fields.List(fields.Nested(NodeSchema), required=True)
@@ -143,6 +147,18 @@ class CatalogueSuperseded(_Contract):
 class CatalogueRevoked(_Contract):
     catalogue_id = fields.UUID(required=True)
     reason = fields.String(required=True)
+    actor = fields.String(required=True)
+
+
+class CatalogueFlaggedForReview(_Contract):
+    """A version in force whose parent was superseded (``superseded_by``) or revoked (null): the
+    items ``codes`` lost their place under it, and what is bought under them is to be reviewed."""
+
+    catalogue_id = fields.UUID(required=True)
+    parent_catalogue_id = fields.UUID(required=True)
+    superseded_by = fields.UUID(required=True, allow_none=True)
+    codes = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    flagged_on = IsoDate(required=True)
     actor = fields.String(required=True)
 
 
@@ -165,6 +181,7 @@ EVENTS: dict[str, type[Schema]] = {
         CataloguePublished,
         CatalogueSuperseded,
         CatalogueRevoked,
+        CatalogueFlaggedForReview,
         NegativeListEntryAdded,
     )
 }

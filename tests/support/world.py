@@ -14,6 +14,7 @@ from services.catalogue.commands import (
     RemoveNode,
     Revise,
 )
+from services.catalogue.domain.nodes import NODE_FIELDS
 from services.catalogue.integration import to_integration as catalogue_events
 from services.conference.application import ConferenceApplication
 from services.conference.commands import (
@@ -38,6 +39,7 @@ from shared.acts import Act, acting, current_act
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.decisions import DECISION_HANDLERS
 from shared.messaging.feed import read_feed
+from shared.messaging.organisations import ORGANISATION_HANDLERS
 from shared.persistence.listing import Query
 from shared.vocabulary.conference import ABOUT_AN_ORGANISATION
 from tests.support.keys import key_ring, notarise
@@ -115,15 +117,42 @@ class World:
         self.catalogue.publish(cid, Publish(decision_ref=str(self.adopt(cid))), actor="e")
         return cid
 
+    def unit_catalogue(self, parent: UUID, name_en: str, *codes: str, supersedes: UUID | None = None) -> UUID:
+        """A departmental catalogue of the organisation ``name_en`` under ``parent`` (published):
+        the parent's item A and ``codes`` taken over as the parent has them."""
+        if supersedes is None:
+            unit = UUID(self.organisation(name_en))
+            self.catalogue_learns()
+            draft = DraftCatalogue(
+                title=f"{name_en}'s catalogue", jurisdiction="J", level="departmental", issuer="I",
+                fiscal_year=2019, parent_catalogue_id=parent, organisation_id=unit,
+            )  # fmt: skip
+            cid = UUID(self.catalogue.draft_catalogue(draft, actor="e")["id"])
+        else:
+            cid = UUID(self.catalogue.revise(supersedes, Revise(), actor="e")["id"])
+            for node in sorted(self.catalogue.catalogue(cid)["nodes"], key=lambda n: -n["level"]):
+                self.catalogue.remove_node(cid, RemoveNode(code=node["code"]), actor="e")
+        taken = {n["code"]: n for n in self.catalogue.catalogue(parent)["nodes"]}
+        for code in ("A", *codes):
+            fields = {f: taken[code][f] for f in NODE_FIELDS}
+            self.catalogue.add_node(cid, AddNode(code=code, **fields), actor="e")
+        self.catalogue.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
+        self.catalogue.publish(cid, Publish(decision_ref=str(self.adopt(cid))), actor="e")
+        return cid
+
     def adopt(self, cid: UUID) -> UUID:
         """An adopt_catalogue decision of the conference about ``cid``, learnt by the catalogue."""
         decision = self.decision("adopt_catalogue", str(cid))
+        self.catalogue_learns()
+        return decision
+
+    def catalogue_learns(self) -> None:
+        """The catalogue takes in what the conference published since it last did."""
         page = read_feed(self.conference, "conference", conference_events, self.catalogue_cursor, 1000)
         self.catalogue_cursor = page["next_after"]
         inbox = self.catalogue_inbox()
         for envelope in page["events"]:
             inbox.receive(envelope)
-        return decision
 
     def catalogue_inbox(self) -> EventConsumer:
         """The catalogue's inbox of the conference's events (made again when a test replaced the
@@ -131,9 +160,8 @@ class World:
         if self._catalogue_inbox is None or self._catalogue_inbox[0] is not self.catalogue:
             keys = key_ring(self.catalogue, conference=self.conference)
             keys.upstream = self.upstream
-            inbox = EventConsumer(
-                self.catalogue, "catalogue", DECISION_HANDLERS, upstream=self.upstream, keys=keys
-            )
+            handlers = DECISION_HANDLERS | ORGANISATION_HANDLERS  # as the catalogue service's inbox
+            inbox = EventConsumer(self.catalogue, "catalogue", handlers, upstream=self.upstream, keys=keys)
             inbox.histories.followed("conference")  # first contact, as a starting service makes it
             self._catalogue_inbox = (self.catalogue, inbox)
             self.catalogue_cursor = 0

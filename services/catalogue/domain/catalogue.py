@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from eventsourcing.domain import event
@@ -26,6 +25,7 @@ from services.catalogue.domain.nodes import (
     check_nature,
     checked_changes,
     children,
+    copied_version,
     placement_level,
     revision_counts,
     shift_levels,
@@ -102,6 +102,16 @@ class Catalogue(ActsInOrder):
         reason: str
         actor: str
 
+    class FlaggedForReview(DatedEvent):
+        """Its parent was superseded or revoked and these items lost their place under it."""
+
+        in_sequence = False  # dated as the parent's act, whatever the child did last
+        parent_catalogue_id: str
+        superseded_by: str | None  # the parent's successor (None: the parent was revoked)
+        codes: list[str]
+        flagged_on: str
+        actor: str
+
     @event(Drafted)
     def __init__(
         self,
@@ -135,6 +145,7 @@ class Catalogue(ActsInOrder):
         self.superseded_by: str | None = None
         self.revision: dict[str, int] | None = None
         self.revoked_reason: str | None = None
+        self.review: dict[str, Any] | None = None  # flagged when its parent changed under it
 
     @classmethod
     def draft(cls, *, level: str, actor: str, **header: Any) -> Catalogue:
@@ -145,16 +156,7 @@ class Catalogue(ActsInOrder):
         header = {"document_number": None, "parent_catalogue_id": None, "organisation_id": None, **header}
         return cls(level=level, supersedes=None, nodes=[], actor=actor, **header)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Catalogue:
-        # The repository copies cached aggregates on every get; nodes hold only
-        # atoms, so copying each node dict is exact and far cheaper than deepcopy.
-        clone = copy.copy(self)
-        clone.nodes = {code: dict(node) for code, node in self.nodes.items()}
-        clone.consultation = copy.deepcopy(self.consultation, memo)
-        clone.consultation_responses = [dict(r) for r in self.__dict__.get("consultation_responses", [])]
-        clone.revision = dict(self.revision) if self.revision is not None else None
-        clone.__dict__["_pending_events"] = list(self.__dict__.get("_pending_events", []))
-        return clone
+    __deepcopy__ = copied_version  # the repository copies cached aggregates on every get
 
     # --- rules -----------------------------------------------------------
 
@@ -230,21 +232,12 @@ class Catalogue(ActsInOrder):
         if kind not in NODE_KINDS:
             raise ValueError(f"unknown kind {kind!r}")
         check_nature(nature, negative_list)
-        self._add_node(
-            node={
-                "code": code,
-                "name": name,
-                "parent_code": parent_code,
-                "level": level,
-                "kind": kind,
-                "description": description,
-                "nature": nature,
-                "suitable_for_social_forces": suitable_for_social_forces,
-                "basic_public_service": basic_public_service,
-                "procurement_item_code": procurement_item_code,
-            },
-            actor=actor,
+        node = dict(code=code, name=name, parent_code=parent_code, level=level, kind=kind)
+        node.update(
+            description=description, nature=nature, suitable_for_social_forces=suitable_for_social_forces
         )
+        node.update(basic_public_service=basic_public_service, procurement_item_code=procurement_item_code)
+        self._add_node(node=node, actor=actor)
 
     @event(NodeAdded)
     def _add_node(self, node: dict[str, Any], actor: str) -> None:
@@ -369,23 +362,6 @@ class Catalogue(ActsInOrder):
         self.revision = revision
         self.status = SUPERSEDED
 
-    def revise(self, *, actor: str) -> Catalogue:
-        """A new draft copying this published version's nodes."""
-        if self.status != PUBLISHED:
-            raise NotPublished(
-                f"catalogue is {self.status}; only a published catalogue is revised",
-                status=self.status,
-            )
-        kept = ("title", "jurisdiction", "level", "issuer", "fiscal_year", "parent_catalogue_id")
-        return Catalogue(
-            **{name: getattr(self, name) for name in kept},
-            document_number=None,
-            supersedes=str(self.id),
-            nodes=[dict(n) for n in self.nodes.values()],
-            actor=actor,
-            organisation_id=self.__dict__.get("organisation_id"),  # older snapshots lack it
-        )
-
     def revoke(self, *, reason: str, actor: str) -> None:
         if self.status != PUBLISHED:
             raise NotPublished(
@@ -398,3 +374,27 @@ class Catalogue(ActsInOrder):
     def _revoke(self, reason: str, actor: str) -> None:
         self.revoked_reason = reason
         self.status = REVOKED
+
+    def flag_for_review(self, *, parent: Catalogue, codes: list[str], actor: str) -> bool:
+        """Flag this version, in force, for review: ``codes`` lost their place under ``parent``."""
+        if self.status != PUBLISHED or not codes:
+            return False
+        parent_id, successor = str(parent.id), parent.superseded_by
+        self._flag(parent_id, successor, codes=sorted(codes), flagged_on=act_on(), actor=actor)
+        return True
+
+    @event(FlaggedForReview)
+    def _flag(
+        self,
+        parent_catalogue_id: str,
+        superseded_by: str | None,
+        codes: list[str],
+        flagged_on: str,
+        actor: str,
+    ) -> None:
+        self.review = {
+            "parent_catalogue_id": parent_catalogue_id,
+            "superseded_by": superseded_by,
+            "codes": list(codes),
+            "flagged_on": flagged_on,
+        }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from services.catalogue.domain.errors import (
@@ -128,3 +129,16 @@ def checked_changes(
     if level != node["level"]:
         changes["level"] = level
     return changes
+
+
+def copied_version(version: Any, memo: dict[int, Any]) -> Any:
+    """A catalogue version's ``__deepcopy__``: the repository copies cached aggregates on every
+    get; nodes hold only atoms, so copying each node dict is exact and far cheaper than deepcopy."""
+    clone = copy.copy(version)
+    clone.nodes = {code: dict(node) for code, node in version.nodes.items()}
+    clone.consultation = copy.deepcopy(version.consultation, memo)
+    clone.consultation_responses = [dict(r) for r in version.__dict__.get("consultation_responses", [])]
+    clone.revision = dict(version.revision) if version.revision is not None else None
+    clone.review = copy.deepcopy(version.__dict__.get("review"), memo)  # older snapshots lack it
+    clone.__dict__["_pending_events"] = list(version.__dict__.get("_pending_events", []))
+    return clone

@@ -143,3 +143,12 @@ class OverMoved(DomainRuleViolation):
 
 class TermOutsideBudgetYear(DomainRuleViolation):
     """A contract's term starts in the year of the budget it rests on."""
+
+
+class NotOnUnitCatalogue(DomainRuleViolation):
+    """A unit with a catalogue of its own in force buys only what it lists; no unit buys from
+    another unit's catalogue."""
+
+
+class NotUnitsCatalogue(DomainRuleViolation):
+    """A plan names a departmental catalogue of its unit (or of its competent department)."""

@@ -8,11 +8,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from services.pilots.domain.errors import DecisionDoesNotApply, MilestoneUnknown
+from services.pilots.domain.errors import CatalogueNotInForce, DecisionDoesNotApply, MilestoneUnknown
 from services.pilots.domain.unit import PilotUnit
-from services.pilots.domain.views import DecisionView
+from services.pilots.domain.unit_catalogue import require_units_catalogue
+from services.pilots.domain.views import CatalogueView, DecisionView
 from shared.acts import Act, ActsInOrder, DatedCreated, DatedEvent, act_on, acting, day_after
 from shared.domain import require_in_order, require_not_future, require_transition
+from shared.organisations import OrganisationView
 
 
 def plan_id(unit: UUID) -> UUID:
@@ -64,6 +66,13 @@ class ImplementationPlan(ActsInOrder):
     class Ended(DatedEvent):
         status: str
         reason: str
+        actor: str
+
+    class CatalogueNamed(DatedEvent):
+        """The unit's own guidance catalogue, drawn up beside the plan (or its later version)."""
+
+        in_sequence = False  # named whenever it is published, once the plan is drafted
+        catalogue_id: str
         actor: str
 
     class MilestoneAdded(DatedEvent):
@@ -124,6 +133,34 @@ class ImplementationPlan(ActsInOrder):
         self.in_force_on: str | None = None
         self.end_reason: str | None = None
         self.milestones = _milestones(phases)
+        self.catalogue_id: str | None = None
+
+    def name_catalogue(
+        self, *, catalogue: CatalogueView, unit: PilotUnit, organisation: OrganisationView | None, actor: str
+    ) -> None:
+        """Name the unit's catalogue (``organisation``: the catalogue's organisation as learnt, see
+        ``require_units_catalogue``), in force on the act's date, which follows the drafting."""
+        require_transition(
+            self.status, ("draft", "submitted", "approved", "in_force"), "name the catalogue of", "plan"
+        )
+        require_units_catalogue(
+            catalogue,
+            unit_name=unit.name,
+            unit_organisation_id=unit.organisation_id,
+            competent_department=unit.competent_department,
+            organisation=organisation,
+        )
+        first = getattr(self, "first_act", None)
+        require_in_order("the plan's drafting", first[1] if first else None, "its catalogue named", act_on())
+        if not catalogue.in_force_on(act_on()):
+            raise CatalogueNotInForce(
+                f"catalogue {catalogue.id} is not in force on {act_on()}", status=catalogue.status
+            )
+        self._name_catalogue(catalogue_id=str(catalogue.id), actor=actor)
+
+    @event(CatalogueNamed)
+    def _name_catalogue(self, catalogue_id: str, actor: str) -> None:
+        self.catalogue_id = catalogue_id
 
     def submit(self, *, actor: str) -> None:
         require_transition(self.status, ("draft",), "submit", "plan")

@@ -24,12 +24,20 @@ class CatalogueView(Aggregate):
         items: list[dict[str, Any]]
         supersedes: str | None
         published_on: str | None  # the publication's effective date (None: learnt before dates)
+        # its level, parent and unit (None: learnt before the catalogue told them)
+        level: str | None
+        parent_catalogue_id: str | None
+        organisation_id: str | None
 
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["published_on"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.update(level=None, parent_catalogue_id=None, organisation_id=None)
 
     class Superseded(Aggregate.Event):
         superseded_by: str
@@ -49,22 +57,34 @@ class CatalogueView(Aggregate):
         fiscal_year: int
         items: list[dict[str, Any]]
         supersedes: str | None
+        level: str | None
+        parent_catalogue_id: str | None
+        organisation_id: str | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(level=None, parent_catalogue_id=None, organisation_id=None)
 
     @staticmethod
     def create_id(catalogue_id: str, **_: Any) -> UUID:
         return UUID(catalogue_id)
 
     @event(Published)
-    def __init__(
+    def __init__(  # by name, never by place; no bare * (eventsourcing would require every one)
         self,
-        *,
         catalogue_id: str,
         title: str,
         fiscal_year: int,
         items: list[dict[str, Any]],
         supersedes: str | None,
         published_on: str | None,
+        level: str | None = None,
+        parent_catalogue_id: str | None = None,
+        organisation_id: str | None = None,
     ) -> None:
+        self._place(level, parent_catalogue_id, organisation_id)
         self.title = title
         self.fiscal_year = fiscal_year
         self.items = {i["code"]: dict(i) for i in items}
@@ -88,14 +108,31 @@ class CatalogueView(Aggregate):
 
     @event(Reinstated)
     def reinstate(
-        self, title: str, fiscal_year: int, items: list[dict[str, Any]], supersedes: str | None
+        self,
+        title: str,
+        fiscal_year: int,
+        items: list[dict[str, Any]],
+        supersedes: str | None,
+        level: str | None,
+        parent_catalogue_id: str | None,
+        organisation_id: str | None,
     ) -> None:
+        self._place(level, parent_catalogue_id, organisation_id)
         self.title = title
         self.fiscal_year = fiscal_year
         self.items = {i["code"]: dict(i) for i in items}
         self.supersedes = supersedes
         self.status = "published"
         self.superseded_by = None
+
+    def _place(self, level: str | None, parent_catalogue_id: str | None, organisation_id: str | None) -> None:
+        self.level = level
+        self.parent_catalogue_id = parent_catalogue_id
+        self.organisation_id = organisation_id  # a departmental one's unit, by the register's id
+
+    def in_force_on(self, day: str) -> bool:
+        """Published (and not since superseded, revoked or withdrawn), and already on ``day``."""
+        return self.status == "published" and (self.published_on or "") <= day
 
     def require_item(self, code: str) -> dict[str, Any]:
         """The item a service matter may be converted under: in force (and already on the act's

@@ -63,6 +63,9 @@ def published(s: CatalogueState, aid: str, p: Payload) -> None:
     catalogue.update(
         status="published", items={n["code"]: _item(n) for n in p["items"]}, revision=p["revision"]
     )
+    # where it sits and whose it is (None: published before they were told)
+    catalogue.update(parent=p.get("parent_catalogue_id"), unit=p.get("organisation_id"), review=None)
+    catalogue["supersedes"] = p.get("supersedes")
 
 
 def superseded(s: CatalogueState, aid: str, p: Payload) -> None:
@@ -71,6 +74,16 @@ def superseded(s: CatalogueState, aid: str, p: Payload) -> None:
 
 def revoked(s: CatalogueState, aid: str, p: Payload) -> None:
     s.catalogues[aid]["status"] = "revoked"
+
+
+def flagged_for_review(s: CatalogueState, aid: str, p: Payload) -> None:
+    """Its parent changed and these items lost their place under it."""
+    s.catalogues[aid]["review"] = {
+        "parent_catalogue_id": p["parent_catalogue_id"],
+        "superseded_by": p["superseded_by"],
+        "codes": list(p["codes"]),
+        "flagged_on": p["flagged_on"],
+    }
 
 
 def negative_list_entry_added(s: CatalogueState, aid: str, p: Payload) -> None:
@@ -87,6 +100,7 @@ FOLDS = {
     "CataloguePublished": published,
     "CatalogueSuperseded": superseded,
     "CatalogueRevoked": revoked,
+    "CatalogueFlaggedForReview": flagged_for_review,
     "NegativeListEntryAdded": negative_list_entry_added,
 }
 

@@ -1,0 +1,168 @@
+"""Each pilot unit's own guidance catalogue, inside the prefecture's (issue 18, points 2 and 3), with
+real envelopes from the catalogue and the conference: the plan names the unit's catalogue; a unit
+that has one in force identifies its matters only on it; when the prefecture's catalogue is
+superseded or revoked, the unit's catalogue whose items lose their place is flagged for review,
+and so are the matters under those items; the unit's catalogue is revised onto the new parent."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+
+from services.catalogue.commands import AddNode, Publish, RecordConsultation, RemoveNode, Revise, Revoke
+from services.catalogue.domain.errors import ParentNotInForce
+from services.pilots import commands as c
+from services.pilots.domain.errors import NotOnUnitCatalogue, NotUnitsCatalogue
+from shared.persistence.listing import Query
+from tests.support.world import UNIT, World
+
+MUSEUM = "Xishuangbanna Prefecture Museum"
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+def designated(world: World, name: str = UNIT) -> UUID:
+    decision = world.decision("designate_pilot", name)
+    world.deliver("conference")
+    return world.unit(decision, name)
+
+
+def identify(world: World, unit: UUID, catalogue: UUID, code: str, name: str = "n") -> UUID:
+    matter = c.IdentifyMatter(unit_id=unit, catalogue_id=catalogue, item_code=code, name=name, description="")
+    return UUID(world.pilots.identify_matter(matter, actor="p")["id"])
+
+
+def draft_plan(world: World, unit: UUID) -> None:
+    phases = [{"name": "Pilot", "milestones": [{"title": "Start", "due": "2021-12-31"}]}]
+    plan = c.DraftPlan(targets=["t"], phases=phases, funding_plan="f", staffing_plan="s", evaluation_plan="e")
+    world.pilots.draft_plan(unit, plan, actor="p")
+
+
+def test_a_unit_with_its_own_catalogue_identifies_its_matters_only_on_it(world: World) -> None:
+    station, museum = designated(world), designated(world, MUSEUM)
+    prefecture = world.published_catalogue("A08", "A09")
+    world.deliver("catalogue")
+    before = identify(world, station, prefecture, "A08", "while it had none")
+    own = world.unit_catalogue(prefecture, UNIT, "A08")
+    assert world.deliver("catalogue")
+    position = world.pilots.last_position()
+    with pytest.raises(NotOnUnitCatalogue) as refused:
+        identify(world, station, prefecture, "A09")
+    assert refused.value.details == {"unit_catalogue_id": str(own), "catalogue_id": str(prefecture)}
+    assert world.pilots.last_position() == position  # nothing stored
+    mine = world.pilots.matter(identify(world, station, own, "A08", "on its own"))
+    assert (mine["catalogue_id"], mine["item_code"]) == (str(own), "A08")
+    with pytest.raises(NotOnUnitCatalogue, match="another unit's"):
+        identify(world, museum, own, "A08")  # never on another unit's
+    identify(world, museum, prefecture, "A09")  # the museum has none: the prefecture's
+    assert world.pilots.matter(before)["catalogue_id"] == str(prefecture)  # kept as identified
+
+
+def test_the_plan_names_the_units_catalogue_and_no_other(world: World) -> None:
+    station = designated(world)
+    designated(world, MUSEUM)
+    prefecture = world.published_catalogue("A08", "A09")
+    own, theirs = (
+        world.unit_catalogue(prefecture, UNIT, "A08"),
+        world.unit_catalogue(prefecture, MUSEUM, "A09"),
+    )
+    world.deliver("catalogue")
+    draft_plan(world, station)
+    for wrong, why in ((prefecture, "not a unit's departmental"), (theirs, "neither")):
+        with pytest.raises(NotUnitsCatalogue, match=why):
+            world.pilots.name_plan_catalogue(station, c.NamePlanCatalogue(catalogue_id=wrong), actor="p")
+    plan = world.pilots.name_plan_catalogue(station, c.NamePlanCatalogue(catalogue_id=own), actor="p")
+    assert plan["catalogue_id"] == str(own)
+
+
+def test_a_competent_departments_catalogue_named_by_the_plan_is_the_units(world: World) -> None:
+    station = designated(world)
+    department = "Propaganda Department"  # the station's competent department (World.unit)
+    prefecture = world.published_catalogue("A08", "A09")
+    for_the_unit = world.unit_catalogue(prefecture, department, "A09")
+    world.deliver("conference")  # the department's register entry
+    world.deliver("catalogue")
+    identify(world, station, prefecture, "A08")  # not the station's until its plan says so
+    draft_plan(world, station)
+    world.pilots.name_plan_catalogue(station, c.NamePlanCatalogue(catalogue_id=for_the_unit), actor="p")
+    with pytest.raises(NotOnUnitCatalogue):
+        identify(world, station, prefecture, "A08")
+    identify(world, station, for_the_unit, "A09")
+
+
+def test_a_parents_revision_flags_the_child_whose_items_lose_their_place_and_the_matters_under_them(
+    world: World,
+) -> None:
+    station = designated(world)
+    prefecture = world.published_catalogue("A08", "A09")
+    own = world.unit_catalogue(prefecture, UNIT, "A08", "A09")
+    world.deliver("catalogue")
+    lost = identify(world, station, own, "A08", "lost")
+    kept = identify(world, station, own, "A09", "kept")
+    successor = world.published_catalogue("A09", supersedes=prefecture)  # A08 dropped
+    child = world.catalogue.catalogue(own)
+    assert child["status"] == "published"
+    assert child["review"] == {
+        "parent_catalogue_id": str(prefecture),
+        "superseded_by": str(successor),
+        "codes": ["A08"],
+        "flagged_on": child["review"]["flagged_on"],
+    }
+    flagged = world.catalogue.catalogues(Query("catalogue", {"flag": True})).items
+    assert [f["id"] for f in flagged] == [str(own)]
+    world.deliver("catalogue")
+    assert world.pilots.matter(lost)["needs_review"] is True
+    assert "lost its place" in world.pilots.matter(lost)["review_reasons"][0]
+    assert world.pilots.matter(kept)["needs_review"] is False
+
+    revised = world.unit_catalogue(successor, UNIT, "A09", supersedes=own)  # onto the new parent
+    shown = world.catalogue.catalogue(revised)
+    assert (shown["parent_catalogue_id"], shown["review"]) == (str(successor), None)
+    assert world.catalogue.catalogues(Query("catalogue", {"flag": True})).items == []
+    world.deliver("catalogue")
+    relink = c.RelinkMatter(catalogue_id=successor, item_code="A09", reason="moved")
+    with pytest.raises(NotOnUnitCatalogue):  # the unit's own catalogue, not the prefecture's
+        world.pilots.relink_matter(lost, relink, actor="p")
+    relink = c.RelinkMatter(catalogue_id=revised, item_code="A09", reason="moved")
+    assert world.pilots.relink_matter(lost, relink, actor="p")["needs_review"] is False
+
+
+def test_a_revision_that_keeps_the_childs_items_flags_nothing(world: World) -> None:
+    prefecture = world.published_catalogue("A08", "A09")
+    own = world.unit_catalogue(prefecture, UNIT, "A08")
+    world.published_catalogue("A08", supersedes=prefecture)  # A09, not the unit's, dropped
+    assert world.catalogue.catalogue(own)["review"] is None
+
+
+def test_a_revoked_parent_flags_every_item_of_its_children(world: World) -> None:
+    station = designated(world)
+    prefecture = world.published_catalogue("A08", "A09")
+    own = world.unit_catalogue(prefecture, UNIT, "A08", "A09")
+    world.deliver("catalogue")
+    matter = identify(world, station, own, "A09")
+    world.catalogue.revoke(prefecture, Revoke(reason="annulled"), actor="e")
+    review = world.catalogue.catalogue(own)["review"]
+    assert (review["superseded_by"], review["codes"]) == (None, ["A", "A08", "A09"])
+    world.deliver("catalogue")
+    assert "was revoked" in world.pilots.matter(matter)["review_reasons"][0]
+
+
+def test_a_child_is_not_revised_onto_a_parent_not_in_force(world: World) -> None:
+    prefecture = world.published_catalogue("A08")
+    own = world.unit_catalogue(prefecture, UNIT, "A08")
+    draft = UUID(world.catalogue.revise(prefecture, Revise(), actor="e")["id"])
+    before = world.catalogue.last_position()
+    with pytest.raises(ParentNotInForce):
+        world.catalogue.revise(own, Revise(parent_catalogue_id=draft), actor="e")
+    assert world.catalogue.last_position() == before
+    # the draft of the parent published later: the child's revision follows it by default
+    world.catalogue.add_node(draft, AddNode(code="A10", name="Item A10", parent_code="A"), actor="e")
+    world.catalogue.remove_node(draft, RemoveNode(code="A10"), actor="e")
+    world.catalogue.record_consultation(draft, RecordConsultation(departments=["Finance"]), actor="e")
+    world.catalogue.publish(draft, Publish(decision_ref=str(world.adopt(draft))), actor="e")
+    revision = world.catalogue.revise(own, Revise(), actor="e")
+    assert revision["parent_catalogue_id"] == str(draft)
