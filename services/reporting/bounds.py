@@ -68,6 +68,21 @@ def _in_force(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]
     return [((title, f"{rank:06d}"), {"title": title}) for rank, title in enumerate(titles)]
 
 
+def _items_by_unit(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]]:
+    counts = result["catalogue"]["items_in_force_by_unit"]
+    return [((unit,), {"unit": unit, "items": n}) for unit, n in counts.items()]
+
+
+def _matters_by_item(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]]:
+    rows = result["catalogue"]["matters_by_item"]
+    return [((_text(r["catalogue"]), r["item_code"], r["catalogue_id"]), r) for r in rows]
+
+
+def _flagged(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]]:
+    titles = result["catalogue"]["flagged_for_review"]
+    return [((title, f"{rank:06d}"), {"title": title}) for rank, title in enumerate(titles)]
+
+
 # A growing part of the indicators: its entries, each with the key its list is ordered by.
 Entries = Callable[[dict[str, Any], dict[str, Any]], list[tuple[Key, Any]]]
 
@@ -78,6 +93,9 @@ SECTIONS: dict[str, Entries] = {
     "conference/overdue_tasks": _overdue_tasks,
     "ministry": _ministry,
     "catalogue/in_force": _in_force,
+    "catalogue/units": _items_by_unit,
+    "catalogue/matters_by_item": _matters_by_item,
+    "catalogue/flagged": _flagged,
 }
 
 
@@ -141,6 +159,11 @@ def bounded(result: dict[str, Any], own: str, asked: dict[str, Any] | None = Non
         _cut(headline, "by_unit", link("pilots/units"))
     if isinstance(catalogue, dict):
         _cut(catalogue, "versions_in_force_titles", link("catalogue/in_force"))
+        _cut(catalogue, "items_in_force_by_unit", link("catalogue/units"))
+        _cut(catalogue, "matters_by_item", link("catalogue/matters_by_item"))
+        _cut(catalogue, "flagged_for_review", link("catalogue/flagged"))
+        for root in catalogue.get("catalogue_tree", []):
+            _cut(root, "children", link("catalogue/units"))
     if isinstance(pilots, dict):
         _cut(pilots, "units", link("pilots/units"))
     if isinstance(conference, dict):

@@ -161,6 +161,12 @@ class PlanApproved(_Plan):
     decision_id = fields.UUID(required=True)
 
 
+class PlanCatalogueNamed(_Plan):
+    """The unit's own guidance catalogue (a departmental one), named by its plan."""
+
+    catalogue_id = fields.UUID(required=True)
+
+
 class PlanInForce(_Plan):
     in_force_on = IsoDate(required=True)
 
@@ -278,7 +284,8 @@ EVENTS: dict[str, type[Schema]] = {
         PilotUnitLinked, BudgetLedgerOpened, BudgetCommitted, BudgetReleased,
         PartyRegistered, PartyTypeChanged, ContractAnnounced, DeliveryAccepted, PaymentMade, ContractAmended,
         FundsMoved,
-        PlanDrafted, PlanSubmitted, PlanApproved, PlanInForce, PlanEnded, MilestoneMet, MilestoneMissed,
+        PlanDrafted, PlanSubmitted, PlanApproved, PlanCatalogueNamed, PlanInForce, PlanEnded,
+        MilestoneMet, MilestoneMissed,
         MilestoneAdded, MilestoneChanged, MilestoneRemoved,
         ServiceMatterIdentified, ServiceMatterAssessed, ServiceMatterApproved, ServiceMatterRejected,
         ServiceMatterBudgeted, ServiceMatterContracted, ServiceDeliveryStarted, ServiceMatterEvaluated,

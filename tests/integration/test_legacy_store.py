@@ -82,6 +82,7 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 "label",  # a negative-list entry's label in the asked language (issue 15)
                 "next_cursor",  # lists come a page at a time (issue 17)
                 "next_after",  # and histories too
+                "review",  # a unit's catalogue flagged when its parent changed (issue 18)
                 *EXTENSIONS,
                 *DATING,
                 *REGISTER,
@@ -93,6 +94,9 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 {"on"} if "as_of" in answer else set()  # the date an indicators answer is for
             )
             | ({"announcement_ref"} if within == "ministry" else set())
+            # a plan names its unit's catalogue; pilots' view of a catalogue its level and parent (issue 18)
+            | ({"catalogue_id"} if "milestones" in answer else set())
+            | ({"level", "parent_catalogue_id"} if "items" in answer and "superseded_by" in answer else set())
         )
         return {
             k: without_additions(v, k if k == "ministry" else within)

@@ -187,7 +187,8 @@ def test_every_figure_reporting_computes_has_a_label_in_both_languages() -> None
 
     from shared import i18n
 
-    source = (Path(__file__).parents[2] / "services" / "reporting" / "domain" / "indicators.py").read_text()
+    domain = Path(__file__).parents[2] / "services" / "reporting" / "domain"
+    source = "".join((domain / name).read_text() for name in ("indicators.py", "tree.py"))
     keys = set(re.findall(r'^\s+"([a-z_]+)":', source, re.MULTILINE))
     for lang in i18n.LANGUAGES:
         assert keys and not {k for k in keys if f"indicator.{k}" not in i18n.keys(lang)}

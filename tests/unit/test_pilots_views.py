@@ -255,8 +255,10 @@ def test_every_pilots_event_validates_against_its_contract(world: World) -> None
     p.put_plan_in_force(unit, c.PutPlanInForce(in_force_on="2020-01-01"), actor="p")
     p.meet_milestone(unit, "1.1", c.MeetMilestone(met_on="2020-06-20"), actor="p")
     assert world.pilots.detect_missed_milestones() == [f"{unit}:1.2"]
-    cid = world.published_catalogue("A08")
+    prefecture = world.published_catalogue("A08")
+    cid = world.unit_catalogue(prefecture, UNIT, "A08")  # the unit's own, named by its plan
     world.deliver("catalogue")
+    p.name_plan_catalogue(unit, c.NamePlanCatalogue(catalogue_id=cid), actor="p")
     matter = identify(world, unit, cid, "A08")
     p.assess_matter(matter, c.AssessMatter(rationale="r"), actor="p")
     p.approve_matter(matter, c.ApproveMatter(), actor="p")

@@ -6,14 +6,20 @@ and so are the matters under those items; the unit's catalogue is revised onto t
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 import pytest
 
 from services.catalogue.commands import AddNode, Publish, RecordConsultation, RemoveNode, Revise, Revoke
 from services.catalogue.domain.errors import ParentNotInForce
+from services.catalogue.integration import to_integration as catalogue_events
+from services.conference.integration import to_integration as conference_events
 from services.pilots import commands as c
 from services.pilots.domain.errors import NotOnUnitCatalogue, NotUnitsCatalogue
+from services.pilots.integration import to_integration as pilots_events
+from services.reporting.domain import Figures
+from shared.messaging.feed import read_feed
 from shared.persistence.listing import Query
 from tests.support.world import UNIT, World
 
@@ -166,3 +172,47 @@ def test_a_child_is_not_revised_onto_a_parent_not_in_force(world: World) -> None
     world.catalogue.publish(draft, Publish(decision_ref=str(world.adopt(draft))), actor="e")
     revision = world.catalogue.revise(own, Revise(), actor="e")
     assert revision["parent_catalogue_id"] == str(draft)
+
+
+def figures_of(world: World) -> dict[str, Any]:
+    """Reporting's catalogue figures, folded from every envelope the three producers published."""
+    figures = Figures()
+    for source, app, mapper in (
+        ("conference", world.conference, conference_events),
+        ("catalogue", world.catalogue, catalogue_events),
+        ("pilots", world.pilots, pilots_events),
+    ):
+        for envelope in read_feed(app, source, mapper, 0, 10_000)["events"]:
+            figures.apply(envelope)
+    return figures.catalogue_indicators()
+
+
+def test_reporting_shows_the_tree_the_items_per_unit_the_matters_per_item_and_the_flag(world: World) -> None:
+    station = designated(world)
+    prefecture = world.published_catalogue("A08", "A09")
+    own = world.unit_catalogue(prefecture, UNIT, "A08", "A09")
+    world.deliver("catalogue")
+    identify(world, station, own, "A08", "one")
+    identify(world, station, own, "A08", "two")
+    identify(world, station, own, "A09", "three")
+    shown = figures_of(world)
+    [root] = shown["catalogue_tree"]
+    assert (root["catalogue_id"], root["unit"]) == (str(prefecture), None)
+    [child] = root["children"]
+    assert (child["catalogue_id"], child["unit"], child["items"], child["review"]) == (
+        str(own),
+        UNIT,
+        3,
+        None,
+    )
+    assert shown["items_in_force_by_unit"] == {UNIT: 3}
+    assert [(r["item_code"], r["unit"], r["identified"]) for r in shown["matters_by_item"]] == [
+        ("A08", UNIT, 2),
+        ("A09", UNIT, 1),
+    ]
+    successor = world.published_catalogue("A09", supersedes=prefecture)  # A08 dropped
+    shown = figures_of(world)
+    [root] = shown["catalogue_tree"]
+    [child] = root["children"]  # under the parent's version in force
+    assert (root["catalogue_id"], child["review"]["codes"]) == (str(successor), ["A08"])
+    assert shown["flagged_for_review"] == [f"{UNIT}'s catalogue"]

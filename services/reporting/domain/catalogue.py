@@ -69,7 +69,7 @@ def published(s: CatalogueState, aid: str, p: Payload) -> None:
 
 
 def superseded(s: CatalogueState, aid: str, p: Payload) -> None:
-    s.catalogues[aid]["status"] = "superseded"
+    s.catalogues[aid].update(status="superseded", superseded_by=p["superseded_by"])
 
 
 def revoked(s: CatalogueState, aid: str, p: Payload) -> None:

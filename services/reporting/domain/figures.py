@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from services.reporting.domain import catalogue, conference, indicators, pilots
+from services.reporting.domain import catalogue, conference, indicators, pilots, tree
 from services.reporting.domain.catalogue import CatalogueState
 from services.reporting.domain.conference import ConferenceState
 from services.reporting.domain.folding import FoldTable, Payload
@@ -74,7 +74,13 @@ class Figures:
         }
 
     def catalogue_indicators(self) -> dict[str, Any]:
-        return indicators.catalogue_indicators(self.catalogue)
+        """The catalogue's figures, with the units' own catalogues under it and what each item is
+        bought for (read with the pilots' units and matters)."""
+        return {
+            **indicators.catalogue_indicators(self.catalogue),
+            **tree.catalogue_tree(self.catalogue, self.pilots),
+            "matters_by_item": tree.matters_by_item(self.catalogue, self.pilots),
+        }
 
     def pilots_indicators(self, today: str) -> dict[str, Any]:
         return indicators.pilots_indicators(self.pilots, today)

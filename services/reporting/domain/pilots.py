@@ -20,6 +20,7 @@ def unit_designated(s: PilotsState, aid: str, p: Payload) -> None:
     s.units[aid] = {
         "name": p["name"],
         "name_zh": p.get("name_zh"),  # the registered Chinese name (None: designated before the register)
+        "organisation_id": p.get("organisation_id"),  # its register entry (None: designated before it)
         "unit_type": p["unit_type"],
         "staffing_before": p["staffing_baseline"],
         "staffing_after": p["staffing_baseline"],
@@ -32,7 +33,7 @@ def unit_designated(s: PilotsState, aid: str, p: Payload) -> None:
 
 
 def unit_linked(s: PilotsState, aid: str, p: Payload) -> None:
-    s.units[aid]["name_zh"] = p["name_zh"]
+    s.units[aid].update(name_zh=p["name_zh"], organisation_id=p["organisation_id"])
 
 
 def ledger_opened(s: PilotsState, aid: str, p: Payload) -> None:
@@ -80,6 +81,10 @@ def plan_drafted(s: PilotsState, aid: str, p: Payload) -> None:
 
 def plan_approved(s: PilotsState, aid: str, p: Payload) -> None:
     s.plans[aid]["status"] = "approved"
+
+
+def plan_catalogue_named(s: PilotsState, aid: str, p: Payload) -> None:
+    s.plans[aid]["catalogue_id"] = p["catalogue_id"]  # the unit's own guidance catalogue
 
 
 def plan_in_force(s: PilotsState, aid: str, p: Payload) -> None:
@@ -225,6 +230,7 @@ FOLDS = {
     "BudgetReleased": budget_released,
     "PlanDrafted": plan_drafted,
     "PlanApproved": plan_approved,
+    "PlanCatalogueNamed": plan_catalogue_named,
     "PlanInForce": plan_in_force,
     "MilestoneAdded": milestone_added,
     "MilestoneChanged": milestone_changed,
