@@ -36,19 +36,21 @@ def load(urls: dict[str, str], token: str, say: Callable[[str], None] = print) -
     organisations = ids["organisations"] = conference_stages.register_organisations(conference, say)
     ids.update(conference_stages.establish_bodies(conference, say))
     meetings = conference_stages.hold_meetings(conference, ids[MEETING_BODY])
+    own = ids["unit_catalogues"] = catalogue_stages.draft_unit_catalogues(catalogue, cid, organisations, say)
     decision_ids = ids["decisions"] = conference_stages.issue_minutes(
-        conference, meetings, cid, organisations, say
+        conference, meetings, {None: cid} | dict(own.items()), organisations, say
     )
     decisions = {number: d for number, d in enumerate(decision_ids, start=1)}
     conference_stages.issue_documents(conference, decisions)
     conference_stages.file_papers(conference, meetings, say)
     ids["tasks"] = conference_stages.follow_up_tasks(conference)
     catalogue_stages.publish(catalogue, cid, decisions[CATALOGUE_ADOPTED_BY], CATALOGUE_ADOPTED_BY, say)
+    catalogue_stages.publish_unit_catalogues(catalogue, own, decisions, say)
 
-    pilots_stages.await_feeds(pilots, decision_ids, cid)
-    units = ids["units"] = pilots_stages.designate_units(pilots, decisions, organisations, say)
+    pilots_stages.await_feeds(pilots, decision_ids, [cid, *own.values()])
+    units = ids["units"] = pilots_stages.designate_units(pilots, decisions, organisations, own, say)
     parties = ids["parties"] = pilots_stages.register_parties(pilots, say)
-    pilots_stages.load_matters(pilots, units, cid, parties)
+    pilots_stages.load_matters(pilots, units, own, parties)
     pilots_stages.attach_documents(pilots, say)
     say("pilot units, plans, budget lines and service matters loaded")
     return ids

@@ -154,14 +154,19 @@ def _hold(conference: Api, meeting: dict[str, Any], date: str) -> None:
 
 
 def issue_minutes(
-    conference: Api, meetings: dict[str, str], cid: str, organisations: dict[str, str], say: Say
+    conference: Api,
+    meetings: dict[str, str],
+    catalogues: dict[str | None, str],
+    organisations: dict[str, str],
+    say: Say,
 ) -> list[str]:
-    """Minute the plenary's decisions (the catalogue's adoption names `cid`, a decision about a
-    pilot unit the unit's register id); their ids, in order."""
+    """Minute the plenary's decisions (a catalogue's adoption names its id: ``catalogues`` by the
+    unit whose it is, None for the prefecture's; a decision about a pilot unit the unit's
+    register id); their ids, in order."""
     plenary = meetings[PLENARY]
     state = conference.call("GET", f"/meetings/{plenary}")
     if state["status"] == "held":
-        decisions = [dict(d, subject=_subject(d, cid, organisations)) for d in DECISIONS]
+        decisions = [dict(d, subject=_subject(d, catalogues, organisations)) for d in DECISIONS]
         minutes = act(None, MINUTES["document_number"], {**MINUTES, "decisions": decisions})
         conference.call("POST", f"/meetings/{plenary}/minutes", minutes)
         state = conference.call("GET", f"/meetings/{plenary}")
@@ -170,9 +175,11 @@ def issue_minutes(
     return decision_ids
 
 
-def _subject(decision: dict[str, Any], cid: str, organisations: dict[str, str]) -> Any:
+def _subject(
+    decision: dict[str, Any], catalogues: dict[str | None, str], organisations: dict[str, str]
+) -> Any:
     if decision["kind"] == "adopt_catalogue":
-        return cid
+        return catalogues[decision["subject"]]
     if decision["kind"] in ABOUT_AN_ORGANISATION:
         return organisations[decision["subject"]]
     return decision["subject"]

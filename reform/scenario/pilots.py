@@ -16,6 +16,7 @@ from reform.scenario.data.pilots import (
     PARTIES,
     PARTIES_REGISTERED,
     PLAN_APPROVED,
+    PLAN_CATALOGUE_NAMED,
     PLAN_DRAFTED,
     PLAN_MEANS,
     PLAN_PHASE,
@@ -27,17 +28,19 @@ from reform.scenario.data.pilots import (
 )
 
 
-def await_feeds(pilots: Api, decision_ids: list[str], cid: str) -> None:
-    """Wait until pilots has learnt the conference's decisions and the published catalogue."""
+def await_feeds(pilots: Api, decision_ids: list[str], catalogues: list[str]) -> None:
+    """Wait until pilots has learnt the conference's decisions and the published catalogues."""
     wait(
         "pilots to learn the conference's decisions",
         lambda: set(decision_ids) <= {d["id"] for d in pilots.every("/views/decisions", "decisions")},
     )
     wait(
-        "pilots to learn the published catalogue",
-        lambda: any(
-            c["id"] == cid and c["status"] == "published"
-            for c in pilots.every("/views/catalogues", "catalogues")
+        "pilots to learn the published catalogues",
+        lambda: (
+            set(catalogues)
+            <= {
+                c["id"] for c in pilots.every("/views/catalogues", "catalogues") if c["status"] == "published"
+            }
         ),
     )
 
@@ -46,10 +49,10 @@ def await_feeds(pilots: Api, decision_ids: list[str], cid: str) -> None:
 
 
 def designate_units(
-    pilots: Api, decisions: dict[int, str], organisations: dict[str, str], say: Say
+    pilots: Api, decisions: dict[int, str], organisations: dict[str, str], own: dict[str, str], say: Say
 ) -> dict[str, str]:
-    """Find or designate each pilot unit (the register's organisation) and bring it up to date;
-    the unit ids by English rendering."""
+    """Find or designate each pilot unit (the register's organisation) and bring it up to date,
+    its plan naming its own catalogue (``own``, by the unit); the unit ids by English rendering."""
     units = {u["organisation_id"]: u for u in pilots.every("/units", "units")}
     ids: dict[str, str] = {}
     for name, spec in UNITS.items():
@@ -60,7 +63,7 @@ def designate_units(
         uid: str = unit["id"]
         ids[name] = uid
         _budget_and_staffing(pilots, unit, spec)
-        _plan(pilots, uid, name, decisions[spec["plan_approved_by"]])
+        _plan(pilots, uid, name, decisions[spec["plan_approved_by"]], own[name])
     return ids
 
 
@@ -101,12 +104,15 @@ def _budget_and_staffing(pilots: Api, unit: dict[str, Any], spec: Unit) -> None:
         )
 
 
-def _plan(pilots: Api, uid: str, name: str, approve_decision: str) -> None:
+def _plan(pilots: Api, uid: str, name: str, approve_decision: str, catalogue_id: str) -> None:
     spec = PLANS[name]
     paper = spec["document_number"]
     if pilots.status(f"/units/{uid}/plan") == 404:
         _draft_plan(pilots, uid, name)
     plan = pilots.call("GET", f"/units/{uid}/plan")
+    if plan["catalogue_id"] is None:  # the unit's own catalogue, once it is published
+        named = act(PLAN_CATALOGUE_NAMED, paper, {"catalogue_id": catalogue_id})
+        pilots.call("POST", f"/units/{uid}/plan/catalogue", named)
     if plan["status"] == "draft":
         pilots.call("POST", f"/units/{uid}/plan/submit", act(PLAN_SUBMITTED, paper))
         plan["status"] = "submitted"
@@ -171,16 +177,16 @@ def register_parties(pilots: Api, say: Say) -> dict[str, str]:
     return ids
 
 
-def load_matters(pilots: Api, units: dict[str, str], cid: str, parties: dict[str, str]) -> None:
-    """Find or propose each matter, then post the steps its history does not show yet (a contract
-    names its parties by their register ids)."""
+def load_matters(pilots: Api, units: dict[str, str], own: dict[str, str], parties: dict[str, str]) -> None:
+    """Find or propose each matter on its unit's own catalogue (``own``, by the unit), then post
+    the steps its history does not show yet (a contract names its parties by their register ids)."""
     existing = {(m["unit_id"], m["name"]): m for m in pilots.every("/matters", "matters")}
     for unit_name, name, item, steps in MATTERS:
         uid = units[unit_name]
         paper = PLANS[unit_name]["document_number"]  # the unit's plan file records its matters
         matter = existing.get((uid, name))
         if matter is None:
-            identified = {"unit_id": uid, "catalogue_id": cid, "item_code": item, "name": name}
+            identified = {"unit_id": uid, "catalogue_id": own[unit_name], "item_code": item, "name": name}
             identified["name_en"] = MATTER_NAMES_EN[name]
             mid = pilots.call("POST", "/matters", act(IDENTIFIED_ON, paper, identified))["id"]
             done = 0

@@ -133,8 +133,9 @@ def loaded(stack: dict[str, ServiceProcess], tokens: dict[str, str], workdir: Pa
 def test_the_scenario_loads_through_the_apis_and_a_second_run_adds_nothing(
     loaded: dict[str, Any], stack: dict[str, ServiceProcess]
 ) -> None:
-    assert "minutes issued with 7 decisions" in loaded["output"]
-    assert "catalogue drafted" not in loaded["again"]
+    assert "minutes issued with 9 decisions" in loaded["output"]
+    assert f"{RADIO}'s catalogue published by decision 8" in loaded["output"]
+    assert "catalogue drafted" not in loaded["again"] and "catalogue published" not in loaded["again"]
     assert "organisation registered: 西双版纳州广播电视台" in loaded["output"]
     assert "organisation registered" not in loaded["again"]
     after = positions(stack)
@@ -157,7 +158,8 @@ def test_the_indicators_tell_the_scenario(loaded: dict[str, Any]) -> None:
         "converted": 2,
         "by_unit": {CULTURE: 0.5, RADIO: 0.3333},
     }
-    assert f["catalogue"]["versions_in_force"] == 1 and f["catalogue"]["items_in_force"] == 11
+    # the prefecture's catalogue (11 items) and the two units' under it (9 and 8)
+    assert f["catalogue"]["versions_in_force"] == 3 and f["catalogue"]["items_in_force"] == 11 + 9 + 8
     assert f["catalogue"]["negative_list_size"] == 7
     conference = f["conference"]
     assert conference["tasks_by_status"] == {"archived": 1, "assigned": 1, "reported": 1}
@@ -219,6 +221,49 @@ def test_pilot_units_are_the_registers_organisations_named_by_id_in_the_decision
         f"{pilots}/parties", params={"credit_code": bureau["credit_code"]}, headers=auditor, timeout=10
     ).json()["parties"]
     assert party["organisation_id"] == bureau["id"]
+
+
+def test_each_pilot_unit_has_its_own_catalogue_under_the_prefectures_and_buys_only_from_it(
+    loaded: dict[str, Any], stack: dict[str, ServiceProcess], tokens: dict[str, str]
+) -> None:
+    auditor = bearer(tokens["auditor"])
+    catalogue, pilots = stack["catalogue"].url, stack["pilots"].url
+    register = requests.get(f"{stack['conference'].url}/organisations", headers=auditor, timeout=10).json()
+    names = {o["id"]: o["name_en"] for o in register["organisations"]}
+    [prefecture] = requests.get(f"{catalogue}/catalogues", params={"level": "prefecture"}, timeout=10).json()[
+        "catalogues"
+    ]
+    own = requests.get(f"{catalogue}/catalogues", params={"level": "departmental"}, timeout=10).json()
+    assert {
+        (names[c["organisation_id"]], c["parent_catalogue_id"], c["status"]) for c in own["catalogues"]
+    } == {
+        (RADIO, prefecture["id"], "published"),
+        (CULTURE, prefecture["id"], "published"),
+    }
+    by_unit = {names[c["organisation_id"]]: c["id"] for c in own["catalogues"]}
+    units = {
+        u["name"]: u["id"]
+        for u in requests.get(f"{pilots}/units", headers=auditor, timeout=10).json()["units"]
+    }
+    for unit, uid in units.items():  # each plan names its unit's catalogue, and its matters are on it
+        assert (
+            requests.get(f"{pilots}/units/{uid}/plan", headers=auditor, timeout=10).json()["catalogue_id"]
+            == (by_unit[unit])
+        )
+    matters = requests.get(f"{pilots}/matters", headers=auditor, timeout=10).json()["matters"]
+    assert {m["catalogue_id"] for m in matters} == set(by_unit.values())
+    # a matter of the station on the prefecture's catalogue: the station has its own
+    body = {"unit_id": units[RADIO], "catalogue_id": prefecture["id"], "item_code": "A0801", "name": "试探"}
+    refused = requests.post(f"{pilots}/matters", json=body, headers=bearer(tokens["admin"]), timeout=10)
+    assert refused.status_code == 409 and refused.json()["error"] == "NotOnUnitCatalogue"
+    assert refused.json()["details"]["unit_catalogue_id"] == by_unit[RADIO]  # naming it
+    # reporting's tree: the prefecture's catalogue, the units' under it, matters per item
+    shown = loaded["figures"]["catalogue"]
+    [root] = shown["catalogue_tree"]
+    assert root["catalogue_id"] == prefecture["id"]
+    assert {(c["unit"], c["catalogue_id"]) for c in root["children"]} == {(u, by_unit[u]) for u in by_unit}
+    assert shown["items_in_force_by_unit"] == {RADIO: 9, CULTURE: 8}
+    assert sum(r["identified"] for r in shown["matters_by_item"]) == len(matters)
 
 
 def test_indicators_come_as_csv_and_as_of_a_moment_before_the_scenario(

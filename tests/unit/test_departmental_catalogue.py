@@ -184,3 +184,24 @@ def test_a_units_catalogue_names_a_unit_of_the_register_as_the_catalogue_learnt_
     for level, unit in (("departmental", None), ("prefecture", str(parent))):
         with pytest.raises(ValidationError, match="organisation_id"):
             DraftCatalogueRequest().load({**body, "level": level, "organisation_id": unit})
+
+
+def test_a_units_catalogue_is_not_published_on_a_day_before_its_parents_publication(
+    app: CatalogueApplication,
+) -> None:
+    from shared.acts import Act, acting, current_act
+    from shared.domain import OutOfOrder
+
+    def on(day: str) -> Act:
+        return Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 1", backdated=True)
+
+    with acting(on("2020-01-10")):
+        parent = prefecture(app)
+    with acting(on("2020-01-05")):
+        child = unit_catalogue(app, parent)
+        with pytest.raises(OutOfOrder, match="publication"):
+            publish(app, child)
+    assert app.catalogue(child)["status"] == "in_consultation"
+    with acting(on("2020-01-12")):
+        adopted = Publish(learnt(app, "adopt_catalogue", str(child)))
+        assert app.publish(child, adopted, actor="e")["status"] == "published"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from reform.scenario.data import CATALOGUE_TITLE, CIVIL, CULTURE, FINANCE, PREFECTURE, RADIO, STAFFING
 
@@ -67,3 +67,47 @@ NODES: list[tuple[str, str | None, str, str, bool]] = [
     ("B01", "B", "Research, consultancy and evaluation", "auxiliary_service", True),
     ("B0101", "B01", "Performance evaluation of purchased services", "auxiliary_service", True),
 ]
+
+# Each pilot unit drew up its own guidance catalogue beside its implementation plan (实施方案和指导
+# 目录分别制定), under the prefecture's: the seed's four kinds of service, split as it implies
+# (radio, film, TV and minority-language works for the station; heritage and cultural exchange
+# for the bureau). Each takes over the prefecture's items it buys under, as the prefecture has
+# them, and lists its own level-4 items beneath them; the plenary adopts each.
+UNIT_DRAFTED_ON, UNIT_CONSULTED_ON, UNIT_PUBLISHED_ON = "2019-12-16", "2019-12-18", "2020-01-06"
+UNIT_CONSULTED = [FINANCE, STAFFING]
+
+
+class UnitCatalogue(TypedDict):
+    title: str
+    document_number: str
+    adopted_by: int  # the decision (number) adopting it
+    taken_over: list[str]  # the prefecture's items, as it has them
+    own: list[tuple[str, str, str]]  # code, parent code, name: the unit's level-4 items
+
+
+UNIT_CATALOGUES: dict[str, UnitCatalogue] = {
+    RADIO: {
+        "title": "Xishuangbanna Radio and TV Station guidance catalogue (2020)",
+        "document_number": "XSBN Radio [2019] 9",
+        "adopted_by": 8,
+        "taken_over": ["A", "A08", "A0801", "A09", "A0901"],
+        "own": [
+            ("A080101", "A0801", "Public-welfare radio and TV programmes"),
+            ("A080102", "A0801", "Public-welfare short videos and new-media works"),
+            ("A090101", "A0901", "Translation and dubbing of films and TV works into Dai and Hani"),
+            ("A090102", "A0901", "Creation and broadcasting of minority-language programmes"),
+        ],
+    },
+    CULTURE: {
+        "title": "Prefecture Culture and Tourism Bureau guidance catalogue (2020)",
+        "document_number": "XSBN Culture [2019] 21",
+        "adopted_by": 9,
+        "taken_over": ["A", "A08", "A0802", "A0803"],
+        "own": [
+            ("A080201", "A0802", "Transmission classes of intangible cultural heritage"),
+            ("A080202", "A0802", "Recording and archiving of traditional culture"),
+            ("A080301", "A0803", "Cultural exchange with the Lancang-Mekong countries"),
+            ("A080302", "A0803", "Promotion of Xishuangbanna's culture abroad"),
+        ],
+    },
+}

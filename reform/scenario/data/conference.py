@@ -138,6 +138,19 @@ DECISIONS: list[dict[str, Any]] = [
         "title": f"Approve the implementation plan of the {RADIO}",
         "subject": RADIO,
     },
+    # each pilot unit's own guidance catalogue, drawn up with its plan: adopted by its unit's name
+    {
+        "number": 8,
+        "kind": "adopt_catalogue",
+        "title": f"Adopt the guidance catalogue of the {RADIO}",
+        "subject": RADIO,
+    },
+    {
+        "number": 9,
+        "kind": "adopt_catalogue",
+        "title": f"Adopt the guidance catalogue of the {CULTURE}",
+        "subject": CULTURE,
+    },
 ]
 
 

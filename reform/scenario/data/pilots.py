@@ -12,7 +12,8 @@ DESIGNATED = ("2019-12-24", MINUTES_NUMBER)  # designated by the first plenary's
 BUDGETED = ("2020-01-02", "XSBN Finance [2020] 1")  # the 2020 budget approved
 FINAL_ACCOUNTS = ("2021-03-31", "XSBN Finance [2021] 8")  # the 2020 final accounts (决算)
 PLAN_DRAFTED, PLAN_SUBMITTED, PLAN_APPROVED = "2019-12-26", "2019-12-27", "2019-12-30"
-IDENTIFIED_ON = "2020-01-10"  # the matters, once the catalogue was in force
+PLAN_CATALOGUE_NAMED = "2020-01-07"  # each plan names its unit's catalogue, published the day before
+IDENTIFIED_ON = "2020-01-10"  # the matters, once the units' catalogues were in force
 
 
 class BudgetLine(TypedDict):
@@ -179,7 +180,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     (
         RADIO,
         "傣语、哈尼语新闻译制配音",
-        "A0901",
+        "A090101",
         [
             (
                 "assess",
@@ -251,7 +252,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     (
         RADIO,
         "公益短视频制作",
-        "A0801",
+        "A080102",
         [
             ("assess", "2020-01-16", {"rationale": "Market of local producers exists"}),
             ("approve", "2020-01-20", None),
@@ -273,7 +274,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     (
         CULTURE,
         "非物质文化遗产传承培训班",
-        "A0802",
+        "A080201",
         [
             (
                 "assess",
@@ -321,7 +322,7 @@ MATTERS: list[tuple[str, str, str, list[Step]]] = [
     (
         CULTURE,
         "澜湄国家文化交流项目",
-        "A0803",
+        "A080301",
         [
             ("assess", "2020-01-17", {"rationale": "Needs foreign-affairs clearance before purchase"}),
         ],

@@ -16,6 +16,8 @@ from services.catalogue.domain.errors import (
     UnsuitableInParent,
 )
 from services.catalogue.domain.nodes import NODE_FIELDS, Nodes
+from shared.acts import act_on
+from shared.domain import require_in_order
 from shared.vocabulary.catalogue import PUBLISHED
 
 DEPARTMENTAL = "departmental"
@@ -36,6 +38,11 @@ def check_under_parent(level: str, nodes: Nodes, parent: Any | None) -> None:
             parent_catalogue_id=str(parent.id),
             status=parent.status,
         )
+    # in force on the child's date too: published no later (its publication is its latest act)
+    published = getattr(parent, "last_act", None)
+    require_in_order(
+        "the parent catalogue's publication", published[1] if published else None, "this act", act_on()
+    )
     for code in sorted(nodes):
         check_item(nodes[code], parent.nodes)
 
