@@ -58,8 +58,8 @@ class CatalogueNotFound(NotFound):
 
 def catalogue_row(catalogue: Catalogue) -> Row:
     """A catalogue's list row: filtered by status, jurisdiction (owner), level (type), fiscal
-    year and whether it is flagged for review (flag); found by its title, document number,
-    issuer and jurisdiction."""
+    year, whether it is flagged for review (flag) and a unit's catalogue by its unit (holder);
+    found by its title, document number, issuer and jurisdiction."""
     return Row.of(
         "catalogue",
         catalogue,
@@ -69,6 +69,7 @@ def catalogue_row(catalogue: Catalogue) -> Row:
         type=catalogue.level,
         year=catalogue.fiscal_year,
         flag=catalogue.status == PUBLISHED and review_of(catalogue) is not None,
+        holder=catalogue.__dict__.get("organisation_id"),  # older snapshots lack it
         texts=(catalogue.title, catalogue.document_number, catalogue.issuer, catalogue.jurisdiction),
     )
 
@@ -76,7 +77,7 @@ def catalogue_row(catalogue: Catalogue) -> Row:
 class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplication):
     name = "catalogue"
     lists = (
-        Listed("catalogue", Catalogue, Catalogue.Drafted, catalogue_row, version=3),  # 3: with its review
+        Listed("catalogue", Catalogue, Catalogue.Drafted, catalogue_row, version=4),  # 4: its unit, a filter
         KNOWN_DECISIONS,
         KNOWN_ORGANISATIONS,
     )

@@ -162,6 +162,7 @@ class CatalogueListQuery(PageQuery):
     jurisdiction = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
     fiscal_year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
     needs_review = query_flag("in force and flagged for review by a change of its parent (true) or not")
+    organisation_id = fields.UUID(load_default=None, metadata={"description": "a unit's catalogues"})
 
 
 # Each filter of CatalogueListQuery and the list row's column it is.
@@ -171,6 +172,7 @@ CATALOGUE_FILTERS = {
     "jurisdiction": "owner",
     "fiscal_year": "year",
     "needs_review": "flag",
+    "organisation_id": "holder",
 }
 
 

@@ -124,9 +124,12 @@ class AuditedSQLiteProcessRecorder(ListingRecorder, SQLiteProcessRecorder):
         return self.datastore.transaction(commit=True)
 
     def construct_create_table_statements(self) -> list[str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"PRAGMA table_info({self.listing.table})")  # none: no table yet
+            present = {row[1] for row in c.fetchall()}
         return [
             *super().construct_create_table_statements(),
-            *self.listing.create_statements(),
+            *self.listing.create_statements(present),
             "CREATE TABLE IF NOT EXISTS audit_chain ("
             "position INTEGER PRIMARY KEY, content_digest TEXT NOT NULL, hash TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS audit_tracking_chain (seq INTEGER PRIMARY KEY, "

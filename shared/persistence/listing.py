@@ -4,8 +4,9 @@ transaction of the record's events (``shared.persistence.listing_sql``), read a 
 A row holds the record's list view (``body``, JSON) and the few columns lists filter on, named
 alike in every service: ``status``, ``owner`` (the unit it belongs to, the lead unit, the
 jurisdiction), ``type`` (a kind, a level, an item code), ``year``, ``flag`` (overdue, needs
-review), ``day`` (the business date of the record: a deadline, a signing), ``recorded`` (when the
-log last changed it) and ``search`` (its names and numbers, normalised for a text search).
+review), ``day`` (the business date of the record: a deadline, a signing), ``holder`` (the
+organisation it is held by, beside its owner: a unit's catalogue), ``recorded`` (when the log
+last changed it) and ``search`` (its names and numbers, normalised for a text search).
 
 Pages are ordered by ``position``, the log position of the record's creation: a record keeps it
 for life and new records take higher ones, so a cursor ("after position p") walks every record
@@ -28,7 +29,7 @@ from uuid import UUID
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 # The columns a list may filter by equality, and how each is stored.
-EQUAL_COLUMNS = ("status", "owner", "type", "year", "flag")
+EQUAL_COLUMNS = ("status", "owner", "type", "year", "flag", "holder")
 
 
 def normalise(text: str) -> str:
@@ -59,6 +60,7 @@ class Row:
     flag: bool | None = None
     day: str | None = None  # an ISO date
     texts: tuple[Any, ...] = ()
+    holder: str | None = None  # the organisation it is held by, beside its owner (a unit's catalogue)
 
     @classmethod
     def of(cls, kind: str, aggregate: Any, body: Mapping[str, Any], **columns: Any) -> Row:
@@ -89,6 +91,7 @@ class Row:
             "day": self.day,
             "recorded": instant(self.recorded),
             "search": self.search,
+            "holder": self.holder,
         }
 
 

@@ -9,7 +9,7 @@ Every list filter has an index ending in ``position``, so a page is an index ran
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -31,7 +31,10 @@ COLUMNS = (
     "day",
     "recorded",
     "search",
+    "holder",
 )
+# Columns added after the table was first made: added to an older table when a service starts.
+ADDED = {"holder": "TEXT"}
 UPDATED = tuple(c for c in COLUMNS if c not in ("kind", "id", "position"))
 # Each list filter's index (all end with the position a page is ordered by).
 INDEXES = {
@@ -44,6 +47,7 @@ INDEXES = {
     "flag": ("flag", "position"),
     "day": ("day", "position"),
     "recorded": ("recorded", "position"),
+    "holder": ("holder", "position"),
 }
 
 
@@ -80,16 +84,23 @@ class ListingTables:
             f"WHERE originator_id = {self.mark} AND originator_version = 1)"
         )
 
-    def create_statements(self) -> list[str]:
+    def create_statements(self, present: Collection[str] = ()) -> list[str]:
+        """The tables and their indexes; ``present``: the columns of the rows' table where it
+        exists already (SQLite's, read before: it has no ADD COLUMN IF NOT EXISTS)."""
         number = "INTEGER" if self.dialect == "sqlite" else "bigint"
         statements = [
             f"CREATE TABLE IF NOT EXISTS {self.table} (kind TEXT NOT NULL, id TEXT NOT NULL, "
             f"version {number} NOT NULL, position {number} NOT NULL, body TEXT NOT NULL, "
             "status TEXT, owner TEXT, type TEXT, "
             "year INTEGER, flag INTEGER, day TEXT, recorded TEXT NOT NULL, search TEXT NOT NULL, "
-            "PRIMARY KEY (kind, id))",
+            "holder TEXT, PRIMARY KEY (kind, id))",
             f"CREATE TABLE IF NOT EXISTS {self.fold_table} (kind TEXT PRIMARY KEY, version INTEGER NOT NULL)",
         ]
+        for column, kind in ADDED.items():  # the kinds whose rows hold it are folded again at start
+            if self.dialect == "postgres":
+                statements.append(f"ALTER TABLE {self.table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+            elif present and column not in present:
+                statements.append(f"ALTER TABLE {self.table} ADD COLUMN {column} {kind}")
         for name, columns in INDEXES.items():
             unique = "UNIQUE " if name == "position" else ""
             statements.append(

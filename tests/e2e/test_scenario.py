@@ -241,6 +241,9 @@ def test_each_pilot_unit_has_its_own_catalogue_under_the_prefectures_and_buys_on
         (CULTURE, prefecture["id"], "published"),
     }
     by_unit = {names[c["organisation_id"]]: c["id"] for c in own["catalogues"]}
+    for organisation, name in names.items():  # a unit's catalogues, found by its register id
+        found = requests.get(f"{catalogue}/catalogues", params={"organisation_id": organisation}, timeout=10)
+        assert [c["id"] for c in found.json()["catalogues"]] == ([by_unit[name]] if name in by_unit else [])
     units = {
         u["name"]: u["id"]
         for u in requests.get(f"{pilots}/units", headers=auditor, timeout=10).json()["units"]

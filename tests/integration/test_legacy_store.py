@@ -83,6 +83,10 @@ def without_additions(answer: Any, within: str = "") -> Any:
                 "next_cursor",  # lists come a page at a time (issue 17)
                 "next_after",  # and histories too
                 "review",  # a unit's catalogue flagged when its parent changed (issue 18)
+                "catalogue_tree",  # and reporting's catalogue tree and what it counts
+                "items_in_force_by_unit",
+                "flagged_for_review",
+                "matters_by_item",
                 *EXTENSIONS,
                 *DATING,
                 *REGISTER,

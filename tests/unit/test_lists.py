@@ -16,6 +16,7 @@ from services.catalogue.commands import DraftCatalogue, RecordConsultation, Revo
 from services.catalogue.domain import Catalogue
 from shared.persistence.listed import Listed
 from shared.persistence.listing import InvalidCursor, Query, decode_cursor, encode_cursor
+from tests.support.decisions import registered
 from tests.support.upstream import memory_store
 
 LEVELS = ("provincial", "prefecture", "county")
@@ -251,3 +252,30 @@ def test_a_rare_text_of_three_characters_or_more_is_looked_up_in_the_trigram_ind
         plan.startswith("SCAN listing_text VIRTUAL TABLE INDEX")
         and "listing USING INTEGER PRIMARY KEY" in plan
     )
+
+
+def test_a_list_table_from_before_a_column_was_added_gets_it_and_its_rows_are_folded_again(
+    tmp_path: Any,
+) -> None:
+    """A store whose rows' table predates ``holder`` (issue 18): the column is added when the
+    service opens it, and the kind whose rows fill it is folded again, so its filter finds them."""
+    import sqlite3
+
+    env = {**memory_store(), "SQLITE_DBNAME": str(tmp_path / "catalogue.db")}
+    before = CatalogueApplication(env)
+    unit = UUID(registered(before, "西双版纳州广播电视台", "Radio and TV Station"))
+    parent = draft(before)
+    command = DraftCatalogue(
+        title="Ours", jurisdiction="J", level="departmental", issuer="I", fiscal_year=2020,
+        parent_catalogue_id=UUID(parent), organisation_id=unit,
+    )  # fmt: skip
+    own = before.draft_catalogue(command, actor="e")["id"]
+    before.close()
+    with sqlite3.connect(tmp_path / "catalogue.db") as db:  # the table as the code before made it
+        db.execute('DROP INDEX "listing_holder"')
+        db.execute("ALTER TABLE listing DROP COLUMN holder")
+        db.execute("UPDATE listing_fold SET version = 3 WHERE kind = 'catalogue'")
+    after = CatalogueApplication(env)
+    after.open_lists()  # as a service starting
+    [found] = after.catalogues(Query("catalogue", {"holder": str(unit)})).items
+    assert found["id"] == own and after.lists_equal_fold() == []
