@@ -280,10 +280,15 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
     def _flag_children(self, parent: Catalogue, successor: Catalogue | None, actor: str) -> list[Catalogue]:
         """The published versions under ``parent`` (superseded by ``successor``, or revoked) whose
         items lose their place under it, flagged for review in the same write."""
+        lineage: set[str] = set()  # a child may sit under an earlier version of its parent
+        version: Catalogue | None = parent
+        while version is not None and str(version.id) not in lineage:
+            lineage.add(str(version.id))
+            version = self._get(UUID(version.supersedes)) if version.supersedes else None
         children = self.walk(Query("catalogue", {"status": PUBLISHED, "type": DEPARTMENTAL}))
         flagged = []
         for row in children:
-            if row["parent_catalogue_id"] != str(parent.id):
+            if row["parent_catalogue_id"] not in lineage:
                 continue
             child = self._get(UUID(row["id"]))
             if child.flag_for_review(parent=parent, codes=lost_items(child, successor), actor=actor):

@@ -205,3 +205,13 @@ def test_a_units_catalogue_is_not_published_on_a_day_before_its_parents_publicat
     with acting(on("2020-01-12")):
         adopted = Publish(learnt(app, "adopt_catalogue", str(child)))
         assert app.publish(child, adopted, actor="e")["status"] == "published"
+
+
+def test_a_units_catalogue_does_not_sit_under_another_units(app: CatalogueApplication) -> None:
+    parent = prefecture(app)
+    other = unit_catalogue(app, parent)
+    publish(app, other)
+    under_it = draft(app, "departmental", other)
+    take_over(app, under_it, other, "A")
+    with pytest.raises(ParentRequired, match="another unit's"):
+        publish(app, under_it)

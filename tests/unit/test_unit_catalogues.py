@@ -216,3 +216,17 @@ def test_reporting_shows_the_tree_the_items_per_unit_the_matters_per_item_and_th
     [child] = root["children"]  # under the parent's version in force
     assert (root["catalogue_id"], child["review"]["codes"]) == (str(successor), ["A08"])
     assert shown["flagged_for_review"] == [f"{UNIT}'s catalogue"]
+
+
+def test_a_child_under_an_earlier_version_of_its_parent_is_flagged_by_a_later_revision(world: World) -> None:
+    prefecture = world.published_catalogue("A08", "A09")
+    own = world.unit_catalogue(prefecture, UNIT, "A08", "A09")
+    second = world.published_catalogue("A08", "A09", supersedes=prefecture)  # keeps both: no flag
+    assert world.catalogue.catalogue(own)["review"] is None
+    third = world.published_catalogue("A08", supersedes=second)  # A09 dropped
+    review = world.catalogue.catalogue(own)["review"]
+    assert (review["parent_catalogue_id"], review["superseded_by"], review["codes"]) == (
+        str(second),
+        str(third),
+        ["A09"],
+    )

@@ -32,6 +32,12 @@ def check_under_parent(level: str, nodes: Nodes, parent: Any | None) -> None:
         raise ParentRequired(
             "a departmental catalogue is published under its parent catalogue (parent_catalogue_id)"
         )
+    if parent.level == DEPARTMENTAL:
+        raise ParentRequired(
+            f"a departmental catalogue sits under the catalogue of the level above it, not under "
+            f"another unit's ({parent.id})",
+            parent_catalogue_id=str(parent.id),
+        )
     if parent.status != PUBLISHED:
         raise ParentNotInForce(
             f"the parent catalogue {parent.id} is {parent.status}, not in force",
