@@ -164,7 +164,7 @@ def test_make_run_on_a_wiped_var_comes_up_whole_on_a_broker_holding_the_old_logs
     try:
         output = "".join(up.output)
         assert "the scenario did not load" not in output, output
-        assert "minutes issued with 7 decisions" in output, output
+        assert "minutes issued with 9 decisions" in output, output
         ports = {
             name: int(up.env[f"{name.upper()}_PORT"])
             for name in ("catalogue", "conference", "pilots", "reporting")
