@@ -184,7 +184,7 @@ def test_make_run_on_a_wiped_var_comes_up_whole_on_a_broker_holding_the_old_logs
             "catalogue"
         ]  # the new scenario's catalogue
         views = requests.get(f"{urls['pilots']}/views/catalogues", headers=bearer(admin), timeout=10).json()
-        assert len(views["catalogues"]) == 1
+        assert len(views["catalogues"]) == 3  # the new scenario's: the prefecture's and the two units'
         parked = list_parked(amqp, "pilots")
         reasons = [p["headers"]["x-parked-reason"] for p in parked]
         assert len(reasons) >= 30 and all(r.startswith("stale_incarnation") for r in reasons), reasons[:3]
