@@ -86,9 +86,10 @@ class Reviews(UnitCatalogues, KnowsDecisions):
         if view is None:
             return []
         codes = set(p["codes"])
+        view.flag_for_review(codes=sorted(codes))  # no new matter under them (require_item)
         how = f"superseded by {p['superseded_by']}" if p["superseded_by"] else "revoked"
         with self.acting_on_fact(upstream_on(envelope)):
-            return [
+            return [view] + [
                 m
                 for m in self._matters_on(view.id)
                 if m.item_code in codes

@@ -51,21 +51,49 @@ class UnitCatalogues(PilotsQueries, KnowsDecisions, KnowsOrganisations):
 
     def units_catalogues(self, unit: PilotUnit) -> list[CatalogueView]:
         """The departmental catalogues that are the unit's, in any status: those naming it, and
-        those of the organisation whose catalogue its plan names (its competent department's)."""
-        owners = {unit.organisation_id} if unit.organisation_id else set()
-        plan = self._plan(unit.id) if plan_id(unit.id) in self.repository else None
-        named = plan.__dict__.get("catalogue_id") if plan is not None else None  # older plans lack it
-        view = self._catalogue_view(UUID(named)) if named else None
-        found = {str(view.id): view} if view is not None else {}
-        if view is not None and view.organisation_id:
-            owners.add(view.organisation_id)
-        for owner in sorted(owners):
-            for row in self.walk(Query("known_catalogue", {"type": DEPARTMENTAL, "owner": owner})):
+        the versions of the one its plan names (its competent department's for it: not every
+        catalogue that department holds, which may be for its other units)."""
+        found: dict[str, CatalogueView] = {}
+        if unit.organisation_id:
+            for row in self.walk(
+                Query("known_catalogue", {"type": DEPARTMENTAL, "owner": unit.organisation_id})
+            ):
                 mine = self._catalogue_view(UUID(row["id"]))
                 if mine is not None:
                     found[row["id"]] = mine
+        plan = self._plan(unit.id) if plan_id(unit.id) in self.repository else None
+        named = plan.__dict__.get("catalogue_id") if plan is not None else None  # older plans lack it
+        for version in self._versions_of(UUID(named)) if named else []:
+            found[str(version.id)] = version
         return list(found.values())
 
+    def _versions_of(self, catalogue_id: UUID) -> list[CatalogueView]:
+        """Every version learnt of ``catalogue_id``'s line: the ones it revised and its revisions."""
+        versions: dict[str, CatalogueView] = {}
+        for step in ("supersedes", "superseded_by"):
+            view, seen = self._catalogue_view(catalogue_id), set()
+            while view is not None and str(view.id) not in seen:
+                seen.add(str(view.id))
+                versions[str(view.id)] = view
+                following = getattr(view, step)
+                view = self._catalogue_view(UUID(following)) if following else None
+        return list(versions.values())
+
+    def in_force_on(self, catalogue: CatalogueView, day: str) -> bool:
+        """Whether ``catalogue`` was in force on ``day``: published by then, and not yet replaced by
+        a revision published by then (one revoked or withdrawn is not, whatever the day)."""
+        if (
+            catalogue.status == "superseded"
+            and catalogue.superseded_by
+            and (catalogue.published_on or "") <= day
+        ):
+            successor = self._catalogue_view(UUID(catalogue.superseded_by))
+            return successor is not None and (successor.published_on or "") > day
+        return catalogue.in_force_on(day)
+
     def require_on_units_catalogue(self, unit: PilotUnit, catalogue: CatalogueView) -> None:
-        """A matter of ``unit`` is identified (or relinked) on ``catalogue``: its own if it has one."""
-        require_on_units_catalogue(unit.name, catalogue, self.units_catalogues(unit), act_on())
+        """A matter of ``unit`` is identified (or relinked) on ``catalogue``: its own if it has one
+        in force on the act's date."""
+        own, day = self.units_catalogues(unit), act_on()
+        in_force = [c for c in own if self.in_force_on(c, day)]
+        require_on_units_catalogue(unit.name, catalogue, own, in_force)

@@ -16,7 +16,7 @@ from services.catalogue.domain.errors import ParentNotInForce
 from services.catalogue.integration import to_integration as catalogue_events
 from services.conference.integration import to_integration as conference_events
 from services.pilots import commands as c
-from services.pilots.domain.errors import NotOnUnitCatalogue, NotUnitsCatalogue
+from services.pilots.domain.errors import ItemUnderReview, NotOnUnitCatalogue, NotUnitsCatalogue
 from services.pilots.integration import to_integration as pilots_events
 from services.reporting.domain import Figures
 from shared.messaging.feed import read_feed
@@ -124,6 +124,9 @@ def test_a_parents_revision_flags_the_child_whose_items_lose_their_place_and_the
     assert world.pilots.matter(lost)["needs_review"] is True
     assert "lost its place" in world.pilots.matter(lost)["review_reasons"][0]
     assert world.pilots.matter(kept)["needs_review"] is False
+    with pytest.raises(ItemUnderReview):  # nothing new is bought under an item that lost its place
+        identify(world, station, own, "A08", "new")
+    identify(world, station, own, "A09", "still bought")
 
     revised = world.unit_catalogue(successor, UNIT, "A09", supersedes=own)  # onto the new parent
     shown = world.catalogue.catalogue(revised)
@@ -230,3 +233,45 @@ def test_a_child_under_an_earlier_version_of_its_parent_is_flagged_by_a_later_re
         str(third),
         ["A09"],
     )
+
+
+def test_a_competent_departments_other_catalogues_are_not_the_units(world: World) -> None:
+    station, museum = designated(world), designated(world, MUSEUM)
+    department = "Propaganda Department"
+    prefecture = world.published_catalogue("A08", "A09")
+    for_the_station = world.unit_catalogue(prefecture, department, "A09")
+    world.deliver("conference")
+    world.deliver("catalogue")
+    draft_plan(world, station)
+    world.pilots.name_plan_catalogue(station, c.NamePlanCatalogue(catalogue_id=for_the_station), actor="p")
+    # the same department's catalogue for another of its units (made after): never the station's
+    for_the_museum = world.unit_catalogue(prefecture, department, "A08")
+    world.deliver("catalogue")
+    with pytest.raises(NotOnUnitCatalogue):
+        identify(world, station, for_the_museum, "A08")
+    identify(world, station, for_the_station, "A09")
+    assert museum
+
+
+def test_a_backdated_matter_finds_the_units_catalogue_in_force_on_its_date(world: World) -> None:
+    """The unit's first catalogue was in force from January, its revision from June: a matter
+    entered now from March's paper still belongs on the unit's own, not on the prefecture's."""
+    from shared.acts import Act, acting, current_act
+
+    def on(day: str) -> Any:
+        return acting(
+            Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 2", backdated=True)
+        )
+
+    with on("2020-01-02"):
+        station = designated(world)
+        prefecture = world.published_catalogue("A08", "A09")
+    with on("2020-01-06"):
+        own = world.unit_catalogue(prefecture, UNIT, "A08")
+    with on("2020-06-01"):
+        world.unit_catalogue(prefecture, UNIT, "A08", "A09", supersedes=own)
+    world.deliver("catalogue")
+    with on("2020-03-01"):
+        with pytest.raises(NotOnUnitCatalogue) as refused:
+            identify(world, station, prefecture, "A09")
+    assert refused.value.details["unit_catalogue_id"] == str(own)  # in force on that day

@@ -152,3 +152,8 @@ class NotOnUnitCatalogue(DomainRuleViolation):
 
 class NotUnitsCatalogue(DomainRuleViolation):
     """A plan names a departmental catalogue of its unit (or of its competent department)."""
+
+
+class ItemUnderReview(DomainRuleViolation):
+    """An item of a unit's catalogue that lost its place under the parent: not bought until the
+    unit's catalogue is revised."""

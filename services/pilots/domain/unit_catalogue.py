@@ -15,23 +15,23 @@ DEPARTMENTAL = "departmental"
 
 
 def require_on_units_catalogue(
-    unit_name: str, catalogue: CatalogueView, own: Iterable[CatalogueView], on: str
+    unit_name: str, catalogue: CatalogueView, own: Iterable[CatalogueView], in_force: Iterable[CatalogueView]
 ) -> None:
-    """``catalogue`` is one a matter of the unit may be identified on, on ``on``: ``own`` are the
-    departmental catalogues that are the unit's, whatever their status."""
-    own = list(own)
+    """``catalogue`` is one a matter of the unit may be identified on: ``own`` are the departmental
+    catalogues that are the unit's, whatever their status; ``in_force``, those of them in force
+    on the act's date."""
     mine = {str(c.id) for c in own}
     if catalogue.level == DEPARTMENTAL and catalogue.organisation_id and str(catalogue.id) not in mine:
         raise NotOnUnitCatalogue(
             f"catalogue {catalogue.id} is another unit's departmental catalogue, not {unit_name}'s",
             catalogue_id=str(catalogue.id),
         )
-    in_force = sorted(str(c.id) for c in own if c.in_force_on(on))
-    if in_force and str(catalogue.id) not in in_force:
+    current = sorted(str(c.id) for c in in_force)
+    if current and str(catalogue.id) not in current:
         raise NotOnUnitCatalogue(
-            f"{unit_name} has a catalogue of its own in force ({', '.join(in_force)}): "
+            f"{unit_name} has a catalogue of its own in force ({', '.join(current)}): "
             "its service matters are identified on it",
-            unit_catalogue_id=in_force[0],
+            unit_catalogue_id=current[0],
             catalogue_id=str(catalogue.id),
         )
 

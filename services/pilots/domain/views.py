@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.pilots.domain.errors import CatalogueNotInForce, ItemNotSuitable, NotOnCatalogue
+from services.pilots.domain.errors import CatalogueNotInForce, ItemNotSuitable, ItemUnderReview, NotOnCatalogue
 from shared.acts import act_on
 from shared.decisions import DecisionView as DecisionView  # re-exported: the kit's view of decisions
 from shared.domain import require_in_order
@@ -44,6 +44,11 @@ class CatalogueView(Aggregate):
 
     class Revoked(Aggregate.Event):
         reason: str
+
+    class FlaggedForReview(Aggregate.Event):
+        """A unit's catalogue whose parent changed: these items lost their place under it."""
+
+        codes: list[str]
 
     class Withdrawn(Aggregate.Event):
         """The catalogue's log this view came from was replaced (an operator's resync)."""
@@ -92,6 +97,7 @@ class CatalogueView(Aggregate):
         self.published_on = published_on
         self.status = "published"
         self.superseded_by: str | None = None
+        self.flagged: list[str] = []  # items that lost their place under the parent
 
     @event(Superseded)
     def supersede(self, superseded_by: str) -> None:
@@ -101,6 +107,10 @@ class CatalogueView(Aggregate):
     @event(Revoked)
     def revoke(self, reason: str) -> None:
         self.status = "revoked"
+
+    @event(FlaggedForReview)
+    def flag_for_review(self, codes: list[str]) -> None:
+        self.flagged = sorted(codes)
 
     @event(Withdrawn)
     def withdraw(self, reason: str) -> None:
@@ -124,6 +134,7 @@ class CatalogueView(Aggregate):
         self.supersedes = supersedes
         self.status = "published"
         self.superseded_by = None
+        self.flagged = []  # the new log flags it again if it does
 
     def _place(self, level: str | None, parent_catalogue_id: str | None, organisation_id: str | None) -> None:
         self.level = level
@@ -145,4 +156,10 @@ class CatalogueView(Aggregate):
             raise NotOnCatalogue(f"catalogue {self.id} has no item {code!r}", code=code)
         if not item["suitable_for_social_forces"]:
             raise ItemNotSuitable(f"item {code} is not suitable for social forces", code=code)
+        if code in self.__dict__.get("flagged", ()):  # views learnt before flags have none
+            raise ItemUnderReview(
+                f"item {code} of catalogue {self.id} lost its place under the parent catalogue: "
+                "nothing is bought under it until the catalogue is revised",
+                code=code,
+            )
         return item
