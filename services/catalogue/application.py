@@ -28,18 +28,18 @@ from services.catalogue.domain import (
     NegativeList,
 )
 from services.catalogue.domain.departmental import DEPARTMENTAL, check_item, check_under_parent
-from services.catalogue.domain.errors import ParentNotInForce
+from services.catalogue.domain.errors import ParentNotARevision, ParentNotInForce
 from services.catalogue.domain.versions import lost_items, review_of, revision_of
-from shared.acts import When
+from shared.acts import When, act_on
 from shared.decisions import DecisionUnknown, DecisionView
-from shared.domain import NotFound
+from shared.domain import NotFound, require_in_order
 from shared.messaging.decisions import KNOWN_DECISIONS, KnowsDecisions
 from shared.messaging.organisations import KNOWN_ORGANISATIONS, KnowsOrganisations
 from shared.persistence.eventlog import EventTooLarge, ServiceApplication, to_plain
 from shared.persistence.listed import Listed
 from shared.persistence.listing import Page, Query, Row
 from shared.persistence.topics import moved
-from shared.vocabulary.catalogue import PUBLISHED, SUPERSEDED
+from shared.vocabulary.catalogue import PUBLISHED
 
 # The aggregates lived in the module services.catalogue.domain before it became a package:
 # stored events and snapshots name that module.
@@ -255,14 +255,24 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
             )
 
     def revise(self, catalogue_id: UUID, command: Revise, *, actor: str) -> dict[str, Any]:
-        """A new draft of a published version: under the parent the command names, or else under
-        its parent's version in force now (the parent may have been revised since)."""
+        """A new draft of a published version, under its parent's version in force now (the parent
+        may have been revised since), or, for a unit's catalogue, a later version the command names."""
         version = self._get(catalogue_id)
-        parent = (
-            self._get(command.parent_catalogue_id) if command.parent_catalogue_id else self._parent(version)
-        )
-        while parent is not None and parent.status == SUPERSEDED and parent.superseded_by:
-            parent = self._get(UUID(parent.superseded_by))
+        line: list[Catalogue] = []  # the parent and the versions that revised it, in order
+        parent = self._parent(version)
+        while parent is not None and str(parent.id) not in {str(p.id) for p in line}:
+            line.append(parent)
+            parent = self._get(UUID(parent.superseded_by)) if parent.superseded_by else None
+        parent = line[-1] if line else None
+        if command.parent_catalogue_id is not None:
+            named = str(command.parent_catalogue_id)
+            if version.level != DEPARTMENTAL or named not in {str(p.id) for p in line}:
+                raise ParentNotARevision(
+                    f"a unit's catalogue is revised onto a later version of its parent "
+                    f"({', '.join(str(p.id) for p in line) or 'none'}), not onto {named}",
+                    parent_catalogue_id=named,
+                )
+            parent = next(p for p in line if str(p.id) == named)
         if parent is not None and version.level == DEPARTMENTAL and parent.status != PUBLISHED:
             raise ParentNotInForce(
                 f"the parent catalogue {parent.id} is {parent.status}, not in force",
@@ -291,6 +301,14 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
             if row["parent_catalogue_id"] not in lineage:
                 continue
             child = self._get(UUID(row["id"]))
+            # never dated before a child's publication: the child was published under it in force
+            published = getattr(child, "last_act", None)
+            require_in_order(
+                f"the publication of catalogue {child.id} under it",
+                published[1] if published else None,
+                "its parent's revision or revocation",
+                act_on(),
+            )
             if child.flag_for_review(parent=parent, codes=lost_items(child, successor), actor=actor):
                 flagged.append(child)
         return flagged

@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 
 from marshmallow import ValidationError
 
+from services.reporting.domain.tree import tree_rows
+
 TOP = 50  # entries of a growing section in an overview
 TOP_NUMBERS = 10  # task numbers of one lead unit in an overview
 
@@ -78,6 +80,10 @@ def _matters_by_item(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Ke
     return [((_text(r["catalogue"]), r["item_code"], r["catalogue_id"]), r) for r in rows]
 
 
+def _tree(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]]:
+    return tree_rows(result["catalogue"]["catalogue_tree"])
+
+
 def _flagged(result: dict[str, Any], _: dict[str, Any]) -> list[tuple[Key, Any]]:
     titles = result["catalogue"]["flagged_for_review"]
     return [((title, f"{rank:06d}"), {"title": title}) for rank, title in enumerate(titles)]
@@ -93,6 +99,7 @@ SECTIONS: dict[str, Entries] = {
     "conference/overdue_tasks": _overdue_tasks,
     "ministry": _ministry,
     "catalogue/in_force": _in_force,
+    "catalogue/tree": _tree,
     "catalogue/units": _items_by_unit,
     "catalogue/matters_by_item": _matters_by_item,
     "catalogue/flagged": _flagged,
@@ -144,6 +151,13 @@ def _cut(part: dict[str, Any], key: str, link: str) -> None:
     part[f"{key}_more"] = link
 
 
+def _cut_tree(part: dict[str, Any], key: str, link: str) -> None:
+    """Each level of a tree cut to its first entries, with the tree's own list."""
+    _cut(part, key, link)
+    for node in part.get(key) or []:
+        _cut_tree(node, "children", link)
+
+
 def bounded(result: dict[str, Any], own: str, asked: dict[str, Any] | None = None) -> dict[str, Any]:
     """The overview of ``result`` (every indicator, or some groups of it): each growing section
     cut to its first entries, with links (under ``own``, reporting's public address) that ask
@@ -162,8 +176,7 @@ def bounded(result: dict[str, Any], own: str, asked: dict[str, Any] | None = Non
         _cut(catalogue, "items_in_force_by_unit", link("catalogue/units"))
         _cut(catalogue, "matters_by_item", link("catalogue/matters_by_item"))
         _cut(catalogue, "flagged_for_review", link("catalogue/flagged"))
-        for root in catalogue.get("catalogue_tree", []):
-            _cut(root, "children", link("catalogue/units"))
+        _cut_tree(catalogue, "catalogue_tree", link("catalogue/tree"))
     if isinstance(pilots, dict):
         _cut(pilots, "units", link("pilots/units"))
     if isinstance(conference, dict):

@@ -195,3 +195,48 @@ def test_a_cursor_after_the_longest_names_fits_the_query() -> None:
         SECTIONS["ministry"], {"ministry": [long, {**long, "matter_id": "y"}]}, {}, None, 1
     )
     assert cursor is not None and SectionQuery().load({"cursor": cursor})["cursor"] == cursor
+
+
+def catalogue_figures(units: int) -> dict[str, Any]:
+    """A prefecture's catalogue with ``units`` units' catalogues under it, a matter row each."""
+    children = [
+        {"catalogue_id": f"c{i:04d}", "title": f"Unit {i:04d}'s catalogue", "level": "departmental",
+         "unit": f"Unit {i:04d}", "items": 3, "review": None, "children": []}
+        for i in range(units)
+    ]  # fmt: skip
+    root = {"catalogue_id": "p", "title": "Prefecture", "level": "prefecture", "unit": None, "items": 9}
+    return {
+        "catalogue": {
+            "versions_in_force_titles": ["Prefecture"],
+            "catalogue_tree": [{**root, "review": None, "children": children}],
+            "items_in_force_by_unit": {f"Unit {i:04d}": 3 for i in range(units)},
+            "flagged_for_review": [f"Unit {i:04d}'s catalogue" for i in range(units)],
+            "matters_by_item": [
+                {"catalogue_id": f"c{i:04d}", "catalogue": f"Unit {i:04d}'s catalogue", "item_code": "A08"}
+                for i in range(units)
+            ],
+        }
+    }
+
+
+def test_the_catalogue_tree_and_what_it_counts_are_cut_and_walked_in_their_own_lists() -> None:
+    figures = catalogue_figures(120)
+    shown = bounded(catalogue_figures(120), OWN)["catalogue"]
+    [root] = shown["catalogue_tree"]
+    assert len(root["children"]) == TOP and root["children_total"] == 120
+    assert root["children_more"] == f"{OWN}/indicators/catalogue/tree"
+    for key, section in (
+        ("items_in_force_by_unit", "units"),
+        ("flagged_for_review", "flagged"),
+        ("matters_by_item", "matters_by_item"),
+    ):
+        assert len(shown[key]) == TOP and shown[f"{key}_more"] == f"{OWN}/indicators/catalogue/{section}"
+    tree = walk("catalogue/tree", figures, 13)
+    assert [r["catalogue_id"] for r in tree] == ["p"] + [f"c{i:04d}" for i in range(120)]
+    assert {r["under"] for r in tree[1:]} == {"p"} and "children" not in tree[0]
+    assert [r["unit"] for r in walk("catalogue/units", figures, 17)] == [f"Unit {i:04d}" for i in range(120)]
+    assert (
+        len(walk("catalogue/matters_by_item", figures, 50))
+        == len(walk("catalogue/flagged", figures, 9))
+        == 120
+    )

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 
 from services.catalogue.commands import AddNode, Publish, RecordConsultation, RemoveNode, Revise, Revoke
-from services.catalogue.domain.errors import ParentNotInForce
+from services.catalogue.domain.errors import ParentNotARevision, ParentNotInForce
 from services.catalogue.integration import to_integration as catalogue_events
 from services.conference.integration import to_integration as conference_events
 from services.pilots import commands as c
@@ -160,21 +160,29 @@ def test_a_revoked_parent_flags_every_item_of_its_children(world: World) -> None
     assert "was revoked" in world.pilots.matter(matter)["review_reasons"][0]
 
 
-def test_a_child_is_not_revised_onto_a_parent_not_in_force(world: World) -> None:
+def test_a_child_is_revised_only_onto_a_later_version_of_its_parent_in_force(world: World) -> None:
     prefecture = world.published_catalogue("A08")
     own = world.unit_catalogue(prefecture, UNIT, "A08")
     draft = UUID(world.catalogue.revise(prefecture, Revise(), actor="e")["id"])
+    elsewhere = world.published_catalogue("A08")  # another catalogue, not a version of the parent
     before = world.catalogue.last_position()
-    with pytest.raises(ParentNotInForce):
-        world.catalogue.revise(own, Revise(parent_catalogue_id=draft), actor="e")
+    for wrong in (draft, elsewhere, own):
+        with pytest.raises(ParentNotARevision):
+            world.catalogue.revise(own, Revise(parent_catalogue_id=wrong), actor="e")
+    with pytest.raises(ParentNotARevision):  # only a unit's catalogue changes its parent
+        world.catalogue.revise(elsewhere, Revise(parent_catalogue_id=prefecture), actor="e")
     assert world.catalogue.last_position() == before
     # the draft of the parent published later: the child's revision follows it by default
     world.catalogue.add_node(draft, AddNode(code="A10", name="Item A10", parent_code="A"), actor="e")
     world.catalogue.remove_node(draft, RemoveNode(code="A10"), actor="e")
     world.catalogue.record_consultation(draft, RecordConsultation(departments=["Finance"]), actor="e")
     world.catalogue.publish(draft, Publish(decision_ref=str(world.adopt(draft))), actor="e")
-    revision = world.catalogue.revise(own, Revise(), actor="e")
-    assert revision["parent_catalogue_id"] == str(draft)
+    assert world.catalogue.revise(own, Revise(), actor="e")["parent_catalogue_id"] == str(draft)
+    named = world.catalogue.revise(own, Revise(parent_catalogue_id=draft), actor="e")
+    assert named["parent_catalogue_id"] == str(draft)
+    world.catalogue.revoke(draft, Revoke(reason="annulled"), actor="e")
+    with pytest.raises(ParentNotInForce):  # the parent's line ends revoked
+        world.catalogue.revise(own, Revise(), actor="e")
 
 
 def figures_of(world: World) -> dict[str, Any]:
@@ -275,3 +283,23 @@ def test_a_backdated_matter_finds_the_units_catalogue_in_force_on_its_date(world
         with pytest.raises(NotOnUnitCatalogue) as refused:
             identify(world, station, prefecture, "A09")
     assert refused.value.details["unit_catalogue_id"] == str(own)  # in force on that day
+
+
+def test_a_parents_revision_is_not_dated_before_a_childs_publication_under_it(world: World) -> None:
+    from shared.acts import Act, acting, current_act
+    from shared.domain import OutOfOrder
+
+    def on(day: str) -> Any:
+        return acting(
+            Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 3", backdated=True)
+        )
+
+    with on("2020-01-01"):
+        prefecture = world.published_catalogue("A08", "A09")
+    with on("2020-01-06"):
+        own = world.unit_catalogue(prefecture, UNIT, "A08")
+    before = world.catalogue.last_position()
+    with on("2020-01-03"), pytest.raises(OutOfOrder, match=f"catalogue {own}"):
+        world.published_catalogue("A09", supersedes=prefecture)
+    assert world.catalogue.catalogue(prefecture)["status"] == "published"
+    assert world.catalogue.last_position() > before  # the revision's draft, not its publication

@@ -87,3 +87,7 @@ class NotAsInParent(DomainRuleViolation):
 
 class UnsuitableInParent(DomainRuleViolation):
     """The parent marks the item unsuitable for social forces: no unit buys it."""
+
+
+class ParentNotARevision(DomainRuleViolation):
+    """A unit's catalogue is revised onto a later version of its own parent, never another."""

@@ -8,7 +8,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.pilots.domain.errors import CatalogueNotInForce, ItemNotSuitable, ItemUnderReview, NotOnCatalogue
+from services.pilots.domain.errors import (
+    CatalogueNotInForce,
+    ItemNotSuitable,
+    ItemUnderReview,
+    NotOnCatalogue,
+)
 from shared.acts import act_on
 from shared.decisions import DecisionView as DecisionView  # re-exported: the kit's view of decisions
 from shared.domain import require_in_order

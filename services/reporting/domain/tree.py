@@ -41,9 +41,12 @@ def catalogue_tree(catalogue: CatalogueState, pilots: PilotsState) -> dict[str, 
     )
     under: dict[str | None, list[str]] = defaultdict(list)
     for cid in in_force:
-        under[_in_force(catalogues, catalogues[cid].get("parent"))].append(cid)
+        parent = _in_force(catalogues, catalogues[cid].get("parent"))
+        under[parent if parent != cid else None].append(cid)
+    shown: set[str] = set()
 
-    def entry(cid: str, depth: int = 0) -> dict[str, Any]:
+    def entry(cid: str) -> dict[str, Any]:
+        shown.add(cid)
         c = catalogues[cid]
         return {
             "catalogue_id": cid,
@@ -52,8 +55,11 @@ def catalogue_tree(catalogue: CatalogueState, pilots: PilotsState) -> dict[str, 
             "unit": names.get(c.get("unit") or "", c.get("unit")),  # a unit's (None: no unit's)
             "items": len(c["items"]),
             "review": c.get("review"),  # flagged when its parent changed under it (None: not)
-            "children": [entry(child, depth + 1) for child in under.get(cid, []) if depth < 8],
+            "children": [entry(child) for child in under.get(cid, []) if child not in shown],
         }
+
+    roots = [entry(cid) for cid in under.get(None, [])]
+    roots += [entry(cid) for cid in in_force if cid not in shown]  # a line that loops: shown at the top
 
     by_unit: dict[str, int] = defaultdict(int)
     for cid in in_force:
@@ -62,7 +68,7 @@ def catalogue_tree(catalogue: CatalogueState, pilots: PilotsState) -> dict[str, 
                 catalogues[cid]["items"]
             )
     return {
-        "catalogue_tree": [entry(cid) for cid in under.get(None, [])],
+        "catalogue_tree": roots,
         "items_in_force_by_unit": dict(sorted(by_unit.items())),
         "flagged_for_review": sorted(
             catalogues[cid]["title"] for cid in in_force if catalogues[cid].get("review")
@@ -96,3 +102,17 @@ def matters_by_item(catalogue: CatalogueState, pilots: PilotsState) -> list[dict
             }
         )
     return sorted(rows, key=lambda r: (r["catalogue"] or "", r["item_code"], r["catalogue_id"]))
+
+
+def tree_rows(
+    tree: list[dict[str, Any]], above: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """The tree's catalogues one row each, depth first, each keyed by the titles and ids above it
+    (a section's list: the overview cuts each level of the tree)."""
+    rows = []
+    for node in tree:
+        key = (*above, node["title"], node["catalogue_id"])
+        row = {k: v for k, v in node.items() if k != "children"}
+        rows.append((key, {**row, "under": above[-1] if above else None}))
+        rows.extend(tree_rows(node["children"], key))
+    return rows
