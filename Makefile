@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/publication.py
 	$(BIN)/python bench/lists.py
+	$(BIN)/python bench/unit_catalogues.py
 
 clean:
 	rm -rf $(VENV) var
