@@ -43,6 +43,7 @@ m.publish(Catalogue.Published, "CataloguePublished", build=_catalogue_published)
 m.publish(Catalogue.Superseded, "CatalogueSuperseded", id_field="catalogue_id")
 m.publish(Catalogue.Revoked, "CatalogueRevoked", id_field="catalogue_id")
 m.publish(Catalogue.FlaggedForReview, "CatalogueFlaggedForReview", id_field="catalogue_id")
+m.publish(Catalogue.ReviewLifted, "CatalogueReviewLifted", id_field="catalogue_id")
 m.publish(NegativeList.EntryAdded, "NegativeListEntryAdded")
 # NegativeList.Opened is private bookkeeping: never published.
 

@@ -101,6 +101,15 @@ class Reviews(UnitCatalogues, KnowsDecisions):
                 )
             ]
 
+    def on_catalogue_review_lifted(self, envelope: dict[str, Any]) -> list[Aggregate]:
+        """The parent's latest version gives the unit's catalogue's items their place again: new
+        matters may go under them (those flagged keep their own review)."""
+        view = self._catalogue_view(UUID(envelope["payload"]["catalogue_id"]))
+        if view is None or not view.__dict__.get("flagged"):
+            return []
+        view.flag_for_review(codes=[])
+        return [view]
+
     def _matters_on(self, catalogue_id: UUID) -> list[ServiceMatter]:
         """Matters identified under this version or under any earlier version it carried on."""
         lineage: set[str] = set()

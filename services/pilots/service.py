@@ -68,6 +68,7 @@ INBOX_HANDLERS = {
     ("catalogue", "CatalogueFlaggedForReview"): lambda app, envelope: app.on_catalogue_flagged_for_review(
         envelope
     ),
+    ("catalogue", "CatalogueReviewLifted"): lambda app, envelope: app.on_catalogue_review_lifted(envelope),
 }
 
 

@@ -162,6 +162,15 @@ class CatalogueFlaggedForReview(_Contract):
     actor = fields.String(required=True)
 
 
+class CatalogueReviewLifted(_Contract):
+    """A version flagged for review whose parent's latest version gives every item its place
+    again: no longer flagged (what was flagged under it keeps its own review)."""
+
+    catalogue_id = fields.UUID(required=True)
+    parent_catalogue_id = fields.UUID(required=True)
+    actor = fields.String(required=True)
+
+
 class NegativeListEntryAdded(_Contract):
     code = fields.String(required=True)
     text = fields.String(required=True)
@@ -182,6 +191,7 @@ EVENTS: dict[str, type[Schema]] = {
         CatalogueSuperseded,
         CatalogueRevoked,
         CatalogueFlaggedForReview,
+        CatalogueReviewLifted,
         NegativeListEntryAdded,
     )
 }

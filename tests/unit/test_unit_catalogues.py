@@ -303,3 +303,24 @@ def test_a_parents_revision_is_not_dated_before_a_childs_publication_under_it(wo
         world.published_catalogue("A09", supersedes=prefecture)
     assert world.catalogue.catalogue(prefecture)["status"] == "published"
     assert world.catalogue.last_position() > before  # the revision's draft, not its publication
+
+
+def test_a_flag_is_lifted_when_the_parents_next_version_gives_the_items_their_place_again(
+    world: World,
+) -> None:
+    station = designated(world)
+    prefecture = world.published_catalogue("A08", "A09")
+    own = world.unit_catalogue(prefecture, UNIT, "A08", "A09")
+    world.deliver("catalogue")
+    matter = identify(world, station, own, "A08", "flagged")
+    dropped = world.published_catalogue("A09", supersedes=prefecture)  # A08 dropped: flagged
+    world.deliver("catalogue")
+    with pytest.raises(ItemUnderReview):
+        identify(world, station, own, "A08")
+    world.published_catalogue("A08", "A09", supersedes=dropped)  # A08 back, as the child has it
+    assert world.catalogue.catalogue(own)["review"] is None
+    assert world.catalogue.catalogues(Query("catalogue", {"flag": True})).items == []
+    world.deliver("catalogue")
+    identify(world, station, own, "A08", "bought again")
+    assert world.pilots.matter(matter)["needs_review"] is True  # its own review goes on
+    assert figures_of(world)["flagged_for_review"] == []

@@ -7,14 +7,10 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.catalogue.domain.errors import (
-    AmendmentNeedsResponse,
-    ConsultationMissing,
     DuplicateCode,
     NodeHasChildren,
     NodeNotFound,
-    NoItems,
     NotADraft,
-    NotInConsultation,
     NotPublished,
     OnNegativeList,
     SourceNoLongerInForce,
@@ -31,6 +27,7 @@ from services.catalogue.domain.nodes import (
     shift_levels,
 )
 from services.catalogue.domain.review import checked_review
+from services.catalogue.domain.stages import require_editable, require_ready
 from shared.acts import ActsInOrder, DatedCreated, DatedEvent, act_on
 from shared.decisions import DecisionView
 from shared.vocabulary.catalogue import (
@@ -102,6 +99,13 @@ class Catalogue(ActsInOrder):
         reason: str
         actor: str
 
+    class ReviewLifted(DatedEvent):
+        """Its parent's latest version gives every item its place again: no longer flagged."""
+
+        in_sequence = False
+        parent_catalogue_id: str
+        actor: str
+
     class FlaggedForReview(DatedEvent):
         """Its parent was superseded or revoked and these items lost their place under it."""
 
@@ -169,25 +173,7 @@ class Catalogue(ActsInOrder):
             raise NotADraft(f"catalogue is {self.status}; only a draft is edited", status=self.status)
 
     def _require_editable(self, response: Response | None, amendment: str, actor: str) -> None:
-        """A draft is edited freely; a catalogue in consultation only by an amendment that answers
-        a consulted department's comment, recorded as the consultation's response first."""
-        if self.status == IN_CONSULTATION:
-            if response is None:
-                raise AmendmentNeedsResponse(
-                    "a catalogue in consultation is amended only in response to a department's comment "
-                    "(give consultation_response: department, comment, response)",
-                )
-            assert self.consultation is not None
-            if response["department"] not in self.consultation["departments"]:
-                raise AmendmentNeedsResponse(
-                    f"{response['department']} was not consulted on this catalogue",
-                    consulted=self.consultation["departments"],
-                )
-            self._respond(**response, amendment=amendment, actor=actor)
-            return
-        self._require_draft()
-        if response is not None:
-            raise NotInConsultation("a draft has no consultation to respond to", status=self.status)
+        require_editable(self, response, amendment, actor)
 
     @event(ConsultationResponded)
     def _respond(self, department: str, comment: str, response: str, amendment: str, actor: str) -> None:
@@ -296,16 +282,7 @@ class Catalogue(ActsInOrder):
         decision.require_taken_by("the publication", act_on())
 
     def require_ready(self) -> None:
-        """Consulted on and with items: all a publication needs besides its decision."""
-        if self.status == DRAFT and self.consultation is None:
-            raise ConsultationMissing("publishing needs a recorded consultation of departments")
-        if self.status != IN_CONSULTATION:
-            raise NotInConsultation(
-                f"catalogue is {self.status}; only a catalogue in consultation is published",
-                status=self.status,
-            )
-        if not self.nodes:
-            raise NoItems("publishing needs at least one item")
+        require_ready(self)
 
     def publish(
         self,
@@ -376,9 +353,13 @@ class Catalogue(ActsInOrder):
         self.status = REVOKED
 
     def flag_for_review(self, *, parent: Catalogue, codes: list[str], actor: str) -> bool:
-        """Flag this version, in force, for review: ``codes`` lost their place under ``parent``."""
-        if self.status != PUBLISHED or not codes:
+        """Flag this version, in force, for review: ``codes`` lost their place under ``parent``
+        (none: lift the flag it has). Whether it changed."""
+        if self.status != PUBLISHED or not (codes or self.__dict__.get("review")):
             return False
+        if not codes:
+            self._lift(parent_catalogue_id=str(parent.id), actor=actor)
+            return True
         parent_id, successor = str(parent.id), parent.superseded_by
         self._flag(parent_id, successor, codes=sorted(codes), flagged_on=act_on(), actor=actor)
         return True
@@ -398,3 +379,7 @@ class Catalogue(ActsInOrder):
             "codes": list(codes),
             "flagged_on": flagged_on,
         }
+
+    @event(ReviewLifted)
+    def _lift(self, parent_catalogue_id: str, actor: str) -> None:
+        self.review = None

@@ -115,7 +115,7 @@ class CatalogueView(Aggregate):
 
     @event(FlaggedForReview)
     def flag_for_review(self, codes: list[str]) -> None:
-        self.flagged = sorted(codes)
+        self.flagged = sorted(codes)  # none: its parent's latest version gives them their place again
 
     @event(Withdrawn)
     def withdraw(self, reason: str) -> None:

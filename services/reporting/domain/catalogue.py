@@ -86,6 +86,10 @@ def flagged_for_review(s: CatalogueState, aid: str, p: Payload) -> None:
     }
 
 
+def review_lifted(s: CatalogueState, aid: str, p: Payload) -> None:
+    s.catalogues[aid]["review"] = None
+
+
 def negative_list_entry_added(s: CatalogueState, aid: str, p: Payload) -> None:
     s.negative_list.add(p["code"])
 
@@ -101,6 +105,7 @@ FOLDS = {
     "CatalogueSuperseded": superseded,
     "CatalogueRevoked": revoked,
     "CatalogueFlaggedForReview": flagged_for_review,
+    "CatalogueReviewLifted": review_lifted,
     "NegativeListEntryAdded": negative_list_entry_added,
 }
 
