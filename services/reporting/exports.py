@@ -45,7 +45,10 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
             yield from flatten(item, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(value, list) and value and isinstance(value[0], dict):
         for i, item in enumerate(value):
-            label = item.get("name") or item.get("project") or str(i)
+            # a row by what it is called: a unit, a project, a catalogue, a catalogue's item
+            label = next(
+                (str(item[k]) for k in ("name", "project", "title", "item_code") if item.get(k)), str(i)
+            )
             yield from flatten({k: v for k, v in item.items() if k != "name"}, f"{prefix}[{label}]")
     elif isinstance(value, list):
         yield prefix, "; ".join(str(v) for v in value)

@@ -192,3 +192,26 @@ def test_every_figure_reporting_computes_has_a_label_in_both_languages() -> None
     keys = set(re.findall(r'^\s+"([a-z_]+)":', source, re.MULTILINE))
     for lang in i18n.LANGUAGES:
         assert keys and not {k for k in keys if f"indicator.{k}" not in i18n.keys(lang)}
+
+
+def test_rows_of_a_list_in_an_export_are_named_by_what_they_are() -> None:
+    from services.reporting.exports import flatten
+
+    tree = {
+        "catalogue_tree": [
+            {"title": "Prefecture", "items": 9, "children": [{"title": "Station", "items": 3}]}
+        ]
+    }
+    rows = {
+        "matters_by_item": [{"item_code": "A080201", "identified": 2}],
+        "units": [{"name": "Bureau", "n": 1}],
+    }
+    assert dict(flatten(tree | rows)) == {
+        "catalogue_tree[Prefecture].title": "Prefecture",
+        "catalogue_tree[Prefecture].items": 9,
+        "catalogue_tree[Prefecture].children[Station].title": "Station",
+        "catalogue_tree[Prefecture].children[Station].items": 3,
+        "matters_by_item[A080201].item_code": "A080201",
+        "matters_by_item[A080201].identified": 2,
+        "units[Bureau].n": 1,
+    }
