@@ -218,7 +218,7 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
         self._require_publishable_size(catalogue)
         previous = self._get(UUID(catalogue.supersedes)) if catalogue.supersedes else None
         catalogue.require_ready()  # what the version lacks is said before what its decision does
-        check_under_parent(catalogue.level, catalogue.nodes, self._parent(catalogue))
+        check_under_parent(catalogue, self._parent(catalogue))
         catalogue.publish(
             decision=self._adopting_decision(command.decision_ref),
             actor=actor,

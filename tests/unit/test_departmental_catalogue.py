@@ -215,3 +215,20 @@ def test_a_units_catalogue_does_not_sit_under_another_units(app: CatalogueApplic
     take_over(app, under_it, other, "A")
     with pytest.raises(ParentRequired, match="another unit's"):
         publish(app, under_it)
+
+
+def test_a_units_catalogue_sits_under_its_own_jurisdictions_catalogue(app: CatalogueApplication) -> None:
+    from services.catalogue.domain.errors import OtherJurisdiction
+
+    parent = prefecture(app)  # Xishuangbanna's
+    unit = UUID(registered(app, "普洱市广播电视台", "Pu'er Radio and TV Station"))
+    command = DraftCatalogue(
+        title="Ours", jurisdiction="Pu'er", level="departmental", issuer="I", fiscal_year=2020,
+        parent_catalogue_id=parent, organisation_id=unit,
+    )  # fmt: skip
+    child = UUID(app.draft_catalogue(command, actor="e")["id"])
+    take_over(app, child, parent, "A")
+    with pytest.raises(OtherJurisdiction) as refused:
+        publish(app, child)
+    assert refused.value.details == {"parent_catalogue_id": str(parent), "jurisdiction": "Xishuangbanna"}
+    assert app.catalogue(child)["status"] == "in_consultation"

@@ -11,6 +11,7 @@ from typing import Any
 from services.catalogue.domain.errors import (
     NotAsInParent,
     NotInParent,
+    OtherJurisdiction,
     ParentNotInForce,
     ParentRequired,
     UnsuitableInParent,
@@ -24,8 +25,10 @@ DEPARTMENTAL = "departmental"
 COMPARED = (*NODE_FIELDS, "level")  # what an item taken over keeps as the parent has it
 
 
-def check_under_parent(level: str, nodes: Nodes, parent: Any | None) -> None:
-    """Before a departmental catalogue is published: its parent in force, and every item in place."""
+def check_under_parent(child: Any, parent: Any | None) -> None:
+    """Before a departmental catalogue is published: its parent in force, of its own jurisdiction,
+    and every item in place."""
+    level, nodes = child.level, child.nodes
     if level != DEPARTMENTAL:
         return
     if parent is None:
@@ -37,6 +40,12 @@ def check_under_parent(level: str, nodes: Nodes, parent: Any | None) -> None:
             f"a departmental catalogue sits under the catalogue of the level above it, not under "
             f"another unit's ({parent.id})",
             parent_catalogue_id=str(parent.id),
+        )
+    if parent.jurisdiction != child.jurisdiction:  # a department buys within its jurisdiction's catalogue
+        raise OtherJurisdiction(
+            f"the parent catalogue {parent.id} is {parent.jurisdiction}'s, not {child.jurisdiction}'s",
+            parent_catalogue_id=str(parent.id),
+            jurisdiction=parent.jurisdiction,
         )
     if parent.status != PUBLISHED:
         raise ParentNotInForce(

@@ -91,3 +91,7 @@ class UnsuitableInParent(DomainRuleViolation):
 
 class ParentNotARevision(DomainRuleViolation):
     """A unit's catalogue is revised onto a later version of its own parent, never another."""
+
+
+class OtherJurisdiction(DomainRuleViolation):
+    """A unit's catalogue sits under the catalogue of its own jurisdiction, never another's."""
