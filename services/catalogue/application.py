@@ -218,7 +218,8 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
         self._require_publishable_size(catalogue)
         previous = self._get(UUID(catalogue.supersedes)) if catalogue.supersedes else None
         catalogue.require_ready()  # what the version lacks is said before what its decision does
-        check_under_parent(catalogue, self._parent(catalogue))
+        parent = self._parent(catalogue)
+        check_under_parent(catalogue, parent)
         catalogue.publish(
             decision=self._adopting_decision(command.decision_ref),
             actor=actor,
@@ -228,6 +229,9 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
         # One save of both versions (the new one is never in force beside the old), and of the
         # children the old one leaves without their place
         flagged = self._flag_children(previous, catalogue, actor) if previous is not None else []
+        if parent is not None and catalogue.level == DEPARTMENTAL:  # written with its parent: no race
+            parent.record_child(child_id=str(catalogue.id), actor=actor)
+            flagged.append(parent)
         return self._save_and_view(catalogue, previous, *flagged)
 
     def _adopting_decision(self, decision_ref: str) -> DecisionView:

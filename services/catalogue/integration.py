@@ -45,7 +45,7 @@ m.publish(Catalogue.Revoked, "CatalogueRevoked", id_field="catalogue_id")
 m.publish(Catalogue.FlaggedForReview, "CatalogueFlaggedForReview", id_field="catalogue_id")
 m.publish(Catalogue.ReviewLifted, "CatalogueReviewLifted", id_field="catalogue_id")
 m.publish(NegativeList.EntryAdded, "NegativeListEntryAdded")
-# NegativeList.Opened is private bookkeeping: never published.
+# NegativeList.Opened and Catalogue.ChildPublished are private bookkeeping: never published.
 
 to_integration = m
 

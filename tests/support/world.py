@@ -55,7 +55,8 @@ class World:
     """The two producers in memory, and pilots consuming their feeds."""
 
     def __init__(self) -> None:
-        self.catalogue = CatalogueApplication(memory_store())
+        self.catalogue_env = memory_store()  # another instance may open the same store
+        self.catalogue = CatalogueApplication(self.catalogue_env)
         notarise(self.catalogue, "catalogue")
         self.catalogue.ensure_national_negative_list()
         self.conference = ConferenceApplication(memory_store())
@@ -117,9 +118,11 @@ class World:
         self.catalogue.publish(cid, Publish(decision_ref=str(self.adopt(cid))), actor="e")
         return cid
 
-    def unit_catalogue(self, parent: UUID, name_en: str, *codes: str, supersedes: UUID | None = None) -> UUID:
-        """A departmental catalogue of the organisation ``name_en`` under ``parent`` (published):
-        the parent's item A and ``codes`` taken over as the parent has them."""
+    def unit_catalogue(
+        self, parent: UUID, name_en: str, *codes: str, supersedes: UUID | None = None, publish: bool = True
+    ) -> UUID:
+        """A departmental catalogue of the organisation ``name_en`` under ``parent`` (published,
+        or left in consultation): the parent's item A and ``codes`` taken over as it has them."""
         if supersedes is None:
             unit = UUID(self.organisation(name_en))
             self.catalogue_learns()
@@ -137,7 +140,8 @@ class World:
             fields = {f: taken[code][f] for f in NODE_FIELDS}
             self.catalogue.add_node(cid, AddNode(code=code, **fields), actor="e")
         self.catalogue.record_consultation(cid, RecordConsultation(departments=["Finance"]), actor="e")
-        self.catalogue.publish(cid, Publish(decision_ref=str(self.adopt(cid))), actor="e")
+        if publish:
+            self.catalogue.publish(cid, Publish(decision_ref=str(self.adopt(cid))), actor="e")
         return cid
 
     def adopt(self, cid: UUID) -> UUID:

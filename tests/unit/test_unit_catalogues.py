@@ -324,3 +324,32 @@ def test_a_flag_is_lifted_when_the_parents_next_version_gives_the_items_their_pl
     identify(world, station, own, "A08", "bought again")
     assert world.pilots.matter(matter)["needs_review"] is True  # its own review goes on
     assert figures_of(world)["flagged_for_review"] == []
+
+
+def test_a_childs_publication_and_its_parents_revision_written_at_once_never_both_pass(world: World) -> None:
+    """Two instances of the catalogue on one store: one publishes a unit's catalogue while the
+    other publishes the parent's revision. The child's write carries its parent's, so the later of
+    the two fails (409, to be retried) instead of leaving the child unflagged under a parent
+    superseded meanwhile."""
+    from eventsourcing.persistence import IntegrityError
+
+    from services.catalogue.application import CatalogueApplication
+
+    prefecture = world.published_catalogue("A08", "A09")
+    child = world.unit_catalogue(prefecture, UNIT, "A08", "A09", publish=False)
+    revision = UUID(world.catalogue.revise(prefecture, Revise(), actor="e")["id"])
+    world.catalogue.remove_node(revision, RemoveNode(code="A09"), actor="e")
+    world.catalogue.record_consultation(revision, RecordConsultation(departments=["Finance"]), actor="e")
+    revision_adopted, child_adopted = str(world.adopt(revision)), str(world.adopt(child))
+    other = CatalogueApplication(world.catalogue_env)  # a second instance on the same store
+    publishing = other._adopting_decision
+
+    def meanwhile(decision_ref: str) -> Any:  # the first instance writes between read and write
+        world.catalogue.publish(revision, Publish(decision_ref=revision_adopted), actor="e")
+        return publishing(decision_ref)
+
+    other._adopting_decision = meanwhile  # type: ignore[method-assign]
+    with pytest.raises(IntegrityError):  # answered 409 version_conflict over HTTP
+        other.publish(child, Publish(decision_ref=child_adopted), actor="e")
+    assert world.catalogue.catalogue(child)["status"] == "in_consultation"
+    assert world.catalogue.catalogue(prefecture)["status"] == "superseded"

@@ -99,6 +99,14 @@ class Catalogue(ActsInOrder):
         reason: str
         actor: str
 
+    class ChildPublished(DatedEvent):
+        """A unit's catalogue published under this version, in the same write: a revision of this
+        version written meanwhile makes one of the two fail, never both pass unseen."""
+
+        in_sequence = False
+        child_id: str
+        actor: str
+
     class ReviewLifted(DatedEvent):
         """Its parent's latest version gives every item its place again: no longer flagged."""
 
@@ -383,3 +391,7 @@ class Catalogue(ActsInOrder):
     @event(ReviewLifted)
     def _lift(self, parent_catalogue_id: str, actor: str) -> None:
         self.review = None
+
+    @event(ChildPublished)
+    def record_child(self, child_id: str, actor: str) -> None:
+        """Private bookkeeping (never published): the child's publication names this version."""
