@@ -353,3 +353,34 @@ def test_a_childs_publication_and_its_parents_revision_written_at_once_never_bot
         other.publish(child, Publish(decision_ref=child_adopted), actor="e")
     assert world.catalogue.catalogue(child)["status"] == "in_consultation"
     assert world.catalogue.catalogue(prefecture)["status"] == "superseded"
+
+
+def test_a_plan_names_its_catalogue_only_after_its_drafting_and_while_the_catalogue_is_in_force(
+    world: World,
+) -> None:
+    from services.pilots.domain.errors import CatalogueNotInForce
+    from shared.acts import Act, acting, current_act
+    from shared.domain import OutOfOrder
+
+    def on(day: str) -> Any:
+        return acting(
+            Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 4", backdated=True)
+        )
+
+    with on("2020-01-02"):
+        station = designated(world)
+        prefecture = world.published_catalogue("A08")
+    with on("2020-01-06"):
+        own = world.unit_catalogue(prefecture, UNIT, "A08")
+    world.deliver("catalogue")
+    with on("2020-02-01"):
+        draft_plan(world, station)
+    name = c.NamePlanCatalogue(catalogue_id=own)
+    with on("2020-01-20"), pytest.raises(OutOfOrder, match="drafting"):
+        world.pilots.name_plan_catalogue(station, name, actor="p")
+    with on("2020-02-03"):
+        assert world.pilots.name_plan_catalogue(station, name, actor="p")["catalogue_id"] == str(own)
+    world.catalogue.revoke(own, Revoke(reason="annulled"), actor="e")
+    world.deliver("catalogue")
+    with pytest.raises(CatalogueNotInForce):
+        world.pilots.name_plan_catalogue(station, name, actor="p")
