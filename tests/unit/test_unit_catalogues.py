@@ -6,6 +6,7 @@ and so are the matters under those items; the unit's catalogue is revised onto t
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,7 @@ from services.pilots import commands as c
 from services.pilots.domain.errors import ItemUnderReview, NotOnUnitCatalogue, NotUnitsCatalogue
 from services.pilots.integration import to_integration as pilots_events
 from services.reporting.domain import Figures
+from shared.acts import Act, acting, current_act
 from shared.messaging.feed import read_feed
 from shared.persistence.listing import Query
 from tests.support.world import UNIT, World
@@ -40,6 +42,13 @@ def designated(world: World, name: str = UNIT) -> UUID:
 def identify(world: World, unit: UUID, catalogue: UUID, code: str, name: str = "n") -> UUID:
     matter = c.IdentifyMatter(unit_id=unit, catalogue_id=catalogue, item_code=code, name=name, description="")
     return UUID(world.pilots.identify_matter(matter, actor="p")["id"])
+
+
+def on(day: str) -> AbstractContextManager[Any]:
+    """An act on ``day``, entered now from its paper record."""
+    return acting(
+        Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 2", backdated=True)
+    )
 
 
 def draft_plan(world: World, unit: UUID) -> None:
@@ -264,12 +273,6 @@ def test_a_competent_departments_other_catalogues_are_not_the_units(world: World
 def test_a_backdated_matter_finds_the_units_catalogue_in_force_on_its_date(world: World) -> None:
     """The unit's first catalogue was in force from January, its revision from June: a matter
     entered now from March's paper still belongs on the unit's own, not on the prefecture's."""
-    from shared.acts import Act, acting, current_act
-
-    def on(day: str) -> Any:
-        return acting(
-            Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 2", backdated=True)
-        )
 
     with on("2020-01-02"):
         station = designated(world)
@@ -286,13 +289,7 @@ def test_a_backdated_matter_finds_the_units_catalogue_in_force_on_its_date(world
 
 
 def test_a_parents_revision_is_not_dated_before_a_childs_publication_under_it(world: World) -> None:
-    from shared.acts import Act, acting, current_act
     from shared.domain import OutOfOrder
-
-    def on(day: str) -> Any:
-        return acting(
-            Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 3", backdated=True)
-        )
 
     with on("2020-01-01"):
         prefecture = world.published_catalogue("A08", "A09")
@@ -359,13 +356,7 @@ def test_a_plan_names_its_catalogue_only_after_its_drafting_and_while_the_catalo
     world: World,
 ) -> None:
     from services.pilots.domain.errors import CatalogueNotInForce
-    from shared.acts import Act, acting, current_act
     from shared.domain import OutOfOrder
-
-    def on(day: str) -> Any:
-        return acting(
-            Act(on=day, recorded_on=current_act().recorded_on, paper_ref="XSBN [2020] 4", backdated=True)
-        )
 
     with on("2020-01-02"):
         station = designated(world)
