@@ -228,7 +228,9 @@ class CatalogueApplication(KnowsDecisions, KnowsOrganisations, ServiceApplicatio
         )
         # One save of both versions (the new one is never in force beside the old), and of the
         # children the old one leaves without their place
-        flagged = self._flag_children(previous, catalogue, actor) if previous is not None else []
+        # a unit's catalogue has none under it: only a catalogue above one has children to check
+        under = previous is not None and catalogue.level != DEPARTMENTAL
+        flagged = self._flag_children(previous, catalogue, actor) if under and previous else []
         if parent is not None and catalogue.level == DEPARTMENTAL:  # written with its parent: no race
             parent.record_child(child_id=str(catalogue.id), actor=actor)
             flagged.append(parent)
